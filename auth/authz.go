@@ -1,0 +1,298 @@
+package auth
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/casbin/casbin/v2"
+	casbinmodel "github.com/casbin/casbin/v2/model"
+	"github.com/casbin/casbin/v2/persist"
+
+	"github.com/mms-platform/mms/model"
+)
+
+//go:embed rbac.conf
+var rbacModel string
+
+// Actions a policy may allow.
+const (
+	ActRead     = "read"
+	ActWrite    = "write"
+	ActAnnotate = "annotate"
+	ActTrain    = "train"
+	ActPredict  = "predict"
+	ActShare    = "share"
+	ActAdmin    = "admin"
+)
+
+// AllTeams is the domain of global grants (admins) and global objects (the audit log).
+const AllTeams = "*"
+
+// RoleSubject is the Casbin subject that stands for a role, e.g. "role:viewer".
+func RoleSubject(r model.Role) string { return "role:" + strings.ToLower(string(r)) }
+
+// DefaultPolicies are the role definitions every store starts with. They are
+// ensured at start, so changing this table changes every deployment's roles.
+var DefaultPolicies = func() [][]string {
+	var rules [][]string
+	grant := func(r model.Role, obj string, acts ...string) {
+		for _, a := range acts {
+			rules = append(rules, []string{RoleSubject(r), "*", obj, a})
+		}
+	}
+	grant(model.RoleAdmin, "*", "*")
+	grant(model.RoleOwner, "dataset/*", ActRead, ActWrite, ActShare, ActTrain, ActAnnotate, ActPredict)
+	grant(model.RoleOwner, "model/*", ActRead, ActWrite, ActTrain, ActPredict, ActShare)
+	grant(model.RoleOwner, "task/*", ActRead, ActWrite, ActAnnotate)
+	grant(model.RoleOwner, "team/*", ActRead, ActAdmin)
+	grant(model.RoleOwner, "job/*", ActRead, ActWrite)
+	grant(model.RoleEditor, "dataset/*", ActRead, ActWrite, ActTrain, ActAnnotate)
+	grant(model.RoleEditor, "model/*", ActRead, ActWrite, ActTrain, ActPredict)
+	grant(model.RoleEditor, "task/*", ActRead, ActWrite, ActAnnotate)
+	grant(model.RoleEditor, "team/*", ActRead)
+	grant(model.RoleEditor, "job/*", ActRead, ActWrite)
+	grant(model.RoleAnnotator, "task/*", ActRead, ActAnnotate)
+	grant(model.RoleAnnotator, "team/*", ActRead)
+	grant(model.RoleViewer, "dataset/*", ActRead)
+	grant(model.RoleViewer, "model/*", ActRead, ActPredict)
+	grant(model.RoleViewer, "task/*", ActRead)
+	grant(model.RoleViewer, "team/*", ActRead)
+	grant(model.RoleViewer, "job/*", ActRead)
+	grant(model.RolePartner, "team/*", ActRead)
+	return rules
+}()
+
+// PolicyStore persists Casbin rules. Each rule is [ptype, v0, v1, ...]. Adds and
+// removes are idempotent, and every change bumps a revision number that other
+// server instances poll to know when to reload.
+type PolicyStore interface {
+	LoadRules(ctx context.Context) ([][]string, error)
+	AddRules(ctx context.Context, rules [][]string) error
+	RemoveRules(ctx context.Context, rules [][]string) error
+	RemoveFilteredRules(ctx context.Context, ptype string, fieldIndex int, values ...string) error
+	PolicyRevision(ctx context.Context) (int64, error)
+}
+
+// Authorizer answers permission questions with Casbin and keeps its in-memory
+// policy in step with the store.
+type Authorizer struct {
+	e     *casbin.SyncedEnforcer
+	store PolicyStore
+	rev   atomic.Int64
+	log   *slog.Logger
+}
+
+// NewAuthorizer loads every rule from store and ensures DefaultPolicies exist.
+func NewAuthorizer(ctx context.Context, store PolicyStore, log *slog.Logger) (*Authorizer, error) {
+	m, err := casbinmodel.NewModelFromString(rbacModel)
+	if err != nil {
+		return nil, fmt.Errorf("casbin model: %w", err)
+	}
+	a := &Authorizer{store: store, log: log}
+	e, err := casbin.NewSyncedEnforcer(m, &adapter{store: store})
+	if err != nil {
+		return nil, fmt.Errorf("casbin enforcer: %w", err)
+	}
+	a.e = e
+	rev, err := store.PolicyRevision(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a.rev.Store(rev)
+	if err := e.LoadPolicy(); err != nil {
+		return nil, fmt.Errorf("load policy: %w", err)
+	}
+	if _, err := e.AddPolicies(missing(e, DefaultPolicies)); err != nil {
+		return nil, fmt.Errorf("ensure default policies: %w", err)
+	}
+	return a, nil
+}
+
+func missing(e *casbin.SyncedEnforcer, rules [][]string) [][]string {
+	var out [][]string
+	for _, r := range rules {
+		if ok, _ := e.HasPolicy(r); !ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Allowed reports whether principal sub may do act on obj in team dom. It never
+// returns true on an error.
+func (a *Authorizer) Allowed(sub, dom, obj, act string) (bool, error) {
+	if sub == "" {
+		return false, nil
+	}
+	return a.e.Enforce(sub, dom, obj, act)
+}
+
+// IsAdmin reports whether sub holds the global admin role.
+func (a *Authorizer) IsAdmin(sub string) bool {
+	ok, _ := a.e.HasGroupingPolicy(sub, RoleSubject(model.RoleAdmin), AllTeams)
+	return ok
+}
+
+// Teams returns the teams in which sub holds any role ("*" for admins).
+func (a *Authorizer) Teams(sub string) []string {
+	rules, _ := a.e.GetFilteredGroupingPolicy(0, sub)
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range rules {
+		if len(r) > 2 && !seen[r[2]] {
+			seen[r[2]] = true
+			out = append(out, r[2])
+		}
+	}
+	return out
+}
+
+// Grant gives sub the role in team (AllTeams for admins), replacing any other role
+// sub had in that team.
+func (a *Authorizer) Grant(sub string, role model.Role, team string) error {
+	if role == model.RoleAdmin {
+		team = AllTeams
+	}
+	want := []string{sub, RoleSubject(role), team}
+	rules, err := a.e.GetFilteredGroupingPolicy(0, sub, "", team)
+	if err != nil {
+		return err
+	}
+	var stale [][]string
+	for _, r := range rules {
+		if r[1] != want[1] {
+			stale = append(stale, r)
+		}
+	}
+	if len(stale) > 0 {
+		if _, err := a.e.RemoveGroupingPolicies(stale); err != nil {
+			return fmt.Errorf("remove stale roles: %w", err)
+		}
+	}
+	if ok, _ := a.e.HasGroupingPolicy(want); ok {
+		return nil
+	}
+	_, err = a.e.AddGroupingPolicy(want)
+	return err
+}
+
+// RevokeAll removes every role sub holds.
+func (a *Authorizer) RevokeAll(sub string) error {
+	_, err := a.e.RemoveFilteredGroupingPolicy(0, sub)
+	return err
+}
+
+// Watch reloads the policy whenever the store's revision changes, polling every
+// interval until ctx ends. Several server instances on one store agree within one
+// interval of a change.
+func (a *Authorizer) Watch(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := a.Refresh(ctx); err != nil {
+				a.log.WarnContext(ctx, "policy refresh failed", "err", err)
+			}
+		}
+	}
+}
+
+// Refresh reloads the policy if the stored revision differs from the loaded one.
+func (a *Authorizer) Refresh(ctx context.Context) error {
+	rev, err := a.store.PolicyRevision(ctx)
+	if err != nil {
+		return err
+	}
+	if rev == a.rev.Load() {
+		return nil
+	}
+	if err := a.e.LoadPolicy(); err != nil {
+		return err
+	}
+	a.rev.Store(rev)
+	return nil
+}
+
+// adapter is the Casbin persist.Adapter over a PolicyStore. Casbin's published
+// MongoDB adapter needs transactions, which the embedded store lacks.
+type adapter struct{ store PolicyStore }
+
+var (
+	_ persist.Adapter      = (*adapter)(nil)
+	_ persist.BatchAdapter = (*adapter)(nil)
+)
+
+func (a *adapter) ctx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), 30*time.Second)
+}
+
+func (a *adapter) LoadPolicy(m casbinmodel.Model) error {
+	ctx, cancel := a.ctx()
+	defer cancel()
+	rules, err := a.store.LoadRules(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range rules {
+		if err := persist.LoadPolicyArray(r, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *adapter) SavePolicy(m casbinmodel.Model) error {
+	var rules [][]string
+	for _, sec := range []string{"p", "g"} {
+		for ptype, ast := range m[sec] {
+			for _, r := range ast.Policy {
+				rules = append(rules, append([]string{ptype}, r...))
+			}
+		}
+	}
+	ctx, cancel := a.ctx()
+	defer cancel()
+	return a.store.AddRules(ctx, rules)
+}
+
+func (a *adapter) AddPolicy(_, ptype string, rule []string) error {
+	return a.AddPolicies("", ptype, [][]string{rule})
+}
+
+func (a *adapter) AddPolicies(_, ptype string, rules [][]string) error {
+	ctx, cancel := a.ctx()
+	defer cancel()
+	return a.store.AddRules(ctx, withType(ptype, rules))
+}
+
+func (a *adapter) RemovePolicy(_, ptype string, rule []string) error {
+	return a.RemovePolicies("", ptype, [][]string{rule})
+}
+
+func (a *adapter) RemovePolicies(_, ptype string, rules [][]string) error {
+	ctx, cancel := a.ctx()
+	defer cancel()
+	return a.store.RemoveRules(ctx, withType(ptype, rules))
+}
+
+func (a *adapter) RemoveFilteredPolicy(_, ptype string, fieldIndex int, fieldValues ...string) error {
+	ctx, cancel := a.ctx()
+	defer cancel()
+	return a.store.RemoveFilteredRules(ctx, ptype, fieldIndex, fieldValues...)
+}
+
+func withType(ptype string, rules [][]string) [][]string {
+	out := make([][]string, len(rules))
+	for i, r := range rules {
+		out[i] = append([]string{ptype}, r...)
+	}
+	return out
+}

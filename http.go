@@ -1,0 +1,318 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/mms-platform/mms/auth"
+	"github.com/mms-platform/mms/graph"
+	"github.com/mms-platform/mms/model"
+	"github.com/mms-platform/mms/resolvers"
+	"github.com/mms-platform/mms/web"
+)
+
+// routes builds the HTTP handler: GraphQL at /graphql, GraphiQL at /, health,
+// readiness and Prometheus metrics.
+func (a *app) routes() http.Handler {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := newMetrics(reg)
+
+	gql := a.graphqlHandler(m)
+	authed := auth.Middleware(a.authn, func(r *http.Request, err error) {
+		a.svc.RecordRejectedToken(r.Context(), err)
+	})
+
+	mux := http.NewServeMux()
+	// No method on /graphql: POST, GET (queries, SSE) and the WebSocket upgrade all land here.
+	mux.Handle("/graphql", a.limitBody(a.withTimeout(authed(gql))))
+	ui := web.Handler("/graphql")
+	mux.Handle("GET /{$}", ui)
+	mux.Handle("GET /static/", ui)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := a.store.Ping(ctx); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = io.WriteString(w, "store unreachable\n")
+			return
+		}
+		_, _ = io.WriteString(w, "ready\n")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	return a.withRequest(m, mux)
+}
+
+// graphqlHandler builds gqlgen's server with explicit transports and limits.
+func (a *app) graphqlHandler(m *metrics) http.Handler {
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{Svc: a.svc}}))
+	srv.AddTransport(transport.Websocket{
+		KeepAlivePingInterval: 15 * time.Second,
+		InitTimeout:           10 * time.Second,
+		InitFunc: a.websocketInit,
+	})
+	srv.AddTransport(transport.SSE{})
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.AddTransport(transport.MultipartForm{MaxUploadSize: a.cfg.MaxUpload, MaxMemory: 32 << 20})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(a.cfg.MaxTokens)
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(extension.FixedComplexityLimit(a.cfg.MaxComplexity))
+	srv.Use(resolvers.DepthLimit{Max: a.cfg.MaxDepth})
+	srv.AroundResponses(m.observe)
+	srv.SetErrorPresenter(resolvers.PresentError(a.log))
+	srv.SetRecoverFunc(resolvers.Recover(a.log))
+	return srv
+}
+
+// websocketInit authenticates a WebSocket from its connection_init payload
+// ({"Authorization": "Bearer ..."}), since browsers cannot set headers on sockets.
+// A token in the upgrade request's header was already checked by the middleware.
+func (a *app) websocketInit(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+	token := ""
+	for _, k := range []string{"Authorization", "authorization"} {
+		if v := p.GetString(k); v != "" {
+			token = auth.BearerToken(v)
+		}
+	}
+	if token == "" {
+		return ctx, &p, nil
+	}
+	pr, err := a.authn.Authenticate(ctx, token)
+	if err != nil {
+		a.svc.RecordRejectedToken(ctx, err)
+		return ctx, nil, err
+	}
+	return model.NewContextWithPrincipal(ctx, pr), &p, nil
+}
+
+// limitBody answers 413 for bodies over the limit: cfg.MaxUpload for multipart
+// uploads, cfg.MaxBody for everything else. A body without a length is read up
+// to the limit first, so the client gets 413 rather than a decoding error.
+func (a *app) limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		limit := a.cfg.MaxBody
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+			limit = a.cfg.MaxUpload
+		}
+		if r.ContentLength > limit {
+			tooLarge(w, limit)
+			return
+		}
+		if r.Body != nil && r.Body != http.NoBody && r.ContentLength < 0 && limit == a.cfg.MaxBody {
+			b, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+			if err != nil || int64(len(b)) > limit {
+				tooLarge(w, limit)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(b))
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		next.ServeHTTP(w, r)
+	})
+}
+
+func tooLarge(w http.ResponseWriter, limit int64) {
+	w.Header().Set("Connection", "close")
+	auth.WriteError(w, http.StatusRequestEntityTooLarge,
+		model.Errorf(model.EINVALID, "request body is larger than %d bytes", limit))
+}
+
+// withTimeout bounds each request, except WebSocket and SSE streams, which live
+// as long as their subscriptions.
+func (a *app) withTimeout(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Upgrade") != "" || strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), a.cfg.RequestTimeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// withRequest gives every request an id (X-Request-Id, kept if the client sent a
+// sane one), puts it and the client address in the context, recovers panics, and
+// logs one line per request.
+func (a *app) withRequest(m *metrics, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if !saneID(id) {
+			b := make([]byte, 8)
+			_, _ = rand.Read(b)
+			id = hex.EncodeToString(b)
+		}
+		w.Header().Set("X-Request-Id", id)
+		ctx := model.NewContextWithRequest(r.Context(), model.RequestInfo{ID: id, RemoteAddr: r.RemoteAddr})
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		start := time.Now()
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				a.log.ErrorContext(ctx, "panic in handler", "panic", p)
+				if !rec.wrote {
+					auth.WriteError(rec, http.StatusInternalServerError, model.Errorf(model.EINTERNAL, "internal error"))
+				}
+			}
+			m.httpRequest(r, rec.status, time.Since(start))
+			a.log.LogAttrs(ctx, slog.LevelInfo, "request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
+				slog.Int("status", rec.status), slog.Duration("took", time.Since(start)))
+		}()
+		next.ServeHTTP(rec, r.WithContext(ctx))
+	})
+}
+
+func saneID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// statusRecorder remembers the status code; it keeps the writer's optional
+// interfaces (Flusher for SSE, Hijacker for WebSockets) reachable via Unwrap.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if !s.wrote {
+		s.status, s.wrote = code, true
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	s.wrote = true
+	return s.ResponseWriter.Write(b)
+}
+
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// Flush keeps SSE streaming through the recorder.
+func (s *statusRecorder) Flush() {
+	if f, ok := s.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// requestIDHandler adds the request id from the context to every log record.
+type requestIDHandler struct{ slog.Handler }
+
+func (h requestIDHandler) Handle(ctx context.Context, r slog.Record) error {
+	if id := model.RequestFromContext(ctx).ID; id != "" {
+		r.AddAttrs(slog.String("request_id", id))
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h requestIDHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return requestIDHandler{h.Handler.WithAttrs(as)}
+}
+
+func (h requestIDHandler) WithGroup(n string) slog.Handler { return requestIDHandler{h.Handler.WithGroup(n)} }
+
+// metrics are the Prometheus series MMS exports beyond the Go runtime's.
+type metrics struct {
+	ops      *prometheus.CounterVec
+	opTime   *prometheus.HistogramVec
+	requests *prometheus.CounterVec
+	names    *boundedSet
+}
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		ops: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mms_graphql_operations_total", Help: "GraphQL operations by name, type and outcome (ok or error).",
+		}, []string{"operation", "type", "outcome"}),
+		opTime: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "mms_graphql_operation_duration_seconds", Help: "GraphQL operation latency by name.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
+		}, []string{"operation", "type"}),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mms_http_requests_total", Help: "HTTP requests by route and status code.",
+		}, []string{"route", "code"}),
+		names: &boundedSet{max: 200, m: map[string]bool{}},
+	}
+	reg.MustRegister(m.ops, m.opTime, m.requests)
+	return m
+}
+
+// observe is a gqlgen response interceptor: it counts and times each operation.
+func (m *metrics) observe(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	start := time.Now()
+	resp := next(ctx)
+	name, typ := "unknown", "unknown"
+	if graphql.HasOperationContext(ctx) {
+		oc := graphql.GetOperationContext(ctx)
+		if oc.Operation != nil {
+			typ = string(oc.Operation.Operation)
+			name = oc.Operation.Name
+		}
+		if name == "" {
+			name = "anonymous"
+		}
+	}
+	name = m.names.label(name)
+	outcome := "ok"
+	if resp == nil || len(resp.Errors) > 0 {
+		outcome = "error"
+	}
+	m.ops.WithLabelValues(name, typ, outcome).Inc()
+	m.opTime.WithLabelValues(name, typ).Observe(time.Since(start).Seconds())
+	return resp
+}
+
+func (m *metrics) httpRequest(r *http.Request, status int, _ time.Duration) {
+	route := r.URL.Path
+	switch {
+	case strings.HasPrefix(route, "/static/"):
+		route = "/static/"
+	case route != "/graphql" && route != "/" && route != "/healthz" && route != "/readyz" && route != "/metrics":
+		route = "other"
+	}
+	m.requests.WithLabelValues(route, httpCode(status)).Inc()
+}
+
+func httpCode(status int) string {
+	const digits = "0123456789"
+	if status < 100 || status > 999 {
+		return "other"
+	}
+	return string([]byte{digits[status/100], digits[status/10%10], digits[status%10]})
+}

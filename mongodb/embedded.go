@@ -1,0 +1,87 @@
+package mongodb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+// Embedded is a FerretDB server (SQLite handler) running inside this process.
+// It speaks the MongoDB wire protocol on a loopback port, so the same driver code
+// talks to it and to a real MongoDB deployment.
+type Embedded struct {
+	URI    string
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// StartEmbedded starts FerretDB with its SQLite files in dir (created if missing).
+// FerretDB's own logging is silenced below error level: at WARN it prints whole
+// wire messages for every failed command, which may carry user data.
+func StartEmbedded(dir string, log *slog.Logger) (*Embedded, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	}
+	if err := os.MkdirAll(abs, 0o700); err != nil {
+		return nil, fmt.Errorf("create data dir: %w", err)
+	}
+	quiet := slog.New(log.Handler().WithGroup("ferretdb"))
+	quiet = slog.New(levelFilter{h: quiet.Handler(), min: slog.LevelError})
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + abs + "/",
+		Logger:    quiet,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start embedded store: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	e := &Embedded{cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(e.done)
+		_ = f.Run(ctx)
+	}()
+	// MongoDBURI blocks until the listener is up; it must be called after Run started.
+	uriCh := make(chan string, 1)
+	go func() { uriCh <- f.MongoDBURI() }()
+	select {
+	case e.URI = <-uriCh:
+	case <-time.After(30 * time.Second):
+		cancel()
+		return nil, errors.New("embedded store did not start within 30s")
+	}
+	return e, nil
+}
+
+// Close stops the embedded server and waits until its SQLite files are closed.
+func (e *Embedded) Close() {
+	e.cancel()
+	select {
+	case <-e.done:
+	case <-time.After(10 * time.Second):
+	}
+}
+
+type levelFilter struct {
+	h   slog.Handler
+	min slog.Level
+}
+
+func (l levelFilter) Enabled(_ context.Context, lv slog.Level) bool { return lv >= l.min }
+func (l levelFilter) Handle(ctx context.Context, r slog.Record) error {
+	return l.h.Handle(ctx, r)
+}
+func (l levelFilter) WithAttrs(a []slog.Attr) slog.Handler {
+	return levelFilter{h: l.h.WithAttrs(a), min: l.min}
+}
+func (l levelFilter) WithGroup(n string) slog.Handler {
+	return levelFilter{h: l.h.WithGroup(n), min: l.min}
+}

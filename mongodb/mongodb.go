@@ -1,0 +1,114 @@
+// Package mongodb implements MMS's storage on MongoDB. It is the only package that
+// imports the MongoDB driver; it speaks to the rest of MMS in model types and
+// translates driver errors into model errors at this boundary. It works the same
+// on a MongoDB replica set or sharded cluster and on the embedded FerretDB, so it
+// uses only operations both support (no transactions, change streams, $lookup...).
+package mongodb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
+	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
+	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
+
+	"github.com/mms-platform/mms/model"
+)
+
+// DB is a connection to one MMS database.
+type DB struct {
+	client *mongo.Client
+	db     *mongo.Database
+}
+
+// Open connects to uri and uses database name. It does not wait for the server:
+// Ping (or the first operation) does.
+func Open(uri, name string) (*DB, error) {
+	opts := options.Client().ApplyURI(uri).
+		SetWriteConcern(writeconcern.Majority()).
+		SetRetryWrites(true).
+		SetServerSelectionTimeout(5 * time.Second).
+		SetConnectTimeout(5 * time.Second).
+		SetAppName("mms")
+	c, err := mongo.Connect(opts)
+	if err != nil {
+		return nil, fmt.Errorf("connect to MongoDB: %w", err)
+	}
+	return &DB{client: c, db: c.Database(name)}, nil
+}
+
+// Close disconnects.
+func (d *DB) Close(ctx context.Context) error { return d.client.Disconnect(ctx) }
+
+// Ping checks that the server answers; its error is model.EUNAVAILABLE.
+func (d *DB) Ping(ctx context.Context) error {
+	if err := d.client.Ping(ctx, readpref.Primary()); err != nil {
+		return model.Errorf(model.EUNAVAILABLE, "store unreachable")
+	}
+	return nil
+}
+
+// Drop deletes the whole database (tests use it to clean up).
+func (d *DB) Drop(ctx context.Context) error { return d.db.Drop(ctx) }
+
+// Collection names.
+const (
+	colTeams    = "teams"
+	colKeys     = "api_keys"
+	colDatasets = "datasets"
+	colRules    = "casbin_rules"
+	colAudit    = "audit"
+	colMeta     = "meta"
+)
+
+// EnsureIndexes creates the indexes MMS relies on. It is idempotent and runs at start.
+func (d *DB) EnsureIndexes(ctx context.Context) error {
+	idx := []struct {
+		col    string
+		keys   bson.D
+		unique bool
+	}{
+		{colKeys, bson.D{{Key: "id", Value: 1}}, true},
+		{colDatasets, bson.D{{Key: "team", Value: 1}, {Key: "_id", Value: 1}}, false},
+		{colRules, bson.D{{Key: "ptype", Value: 1}, {Key: "v0", Value: 1}}, false},
+		{colAudit, bson.D{{Key: "actor", Value: 1}, {Key: "_id", Value: -1}}, false},
+	}
+	for _, ix := range idx {
+		m := mongo.IndexModel{Keys: ix.keys, Options: options.Index().SetUnique(ix.unique)}
+		if _, err := d.db.Collection(ix.col).Indexes().CreateOne(ctx, m); err != nil {
+			return fmt.Errorf("create index on %s: %w", ix.col, translate(err))
+		}
+	}
+	return nil
+}
+
+// translate maps driver errors to model errors: duplicates are ECONFLICT, an
+// unreachable server is EUNAVAILABLE; everything else stays internal.
+func translate(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case mongo.IsDuplicateKeyError(err):
+		return model.Errorf(model.ECONFLICT, "already exists")
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return err
+	case mongo.IsNetworkError(err), mongo.IsTimeout(err), errors.As(err, new(topology.ServerSelectionError)),
+		errors.Is(err, mongo.ErrClientDisconnected):
+		return errors.Join(model.Errorf(model.EUNAVAILABLE, "store unavailable, try again"), err)
+	}
+	return err
+}
+
+// notFound maps mongo.ErrNoDocuments to a model.ENOTFOUND error about what.
+func notFound(err error, what string, args ...any) error {
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return model.Errorf(model.ENOTFOUND, what+" not found", args...)
+	}
+	return translate(err)
+}

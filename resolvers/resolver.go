@@ -1,0 +1,24 @@
+// Package resolvers holds the gqlgen resolvers. Each one translates its arguments,
+// calls one service method and returns: no storage, no authorization, no maths here.
+package resolvers
+
+//go:generate go tool gqlgen generate
+
+import (
+	"github.com/mms-platform/mms/model"
+	"github.com/mms-platform/mms/service"
+)
+
+// Resolver is the root resolver; server.go builds it once with its dependencies.
+type Resolver struct {
+	Svc *service.Service
+}
+
+// nullIfNotFound turns NOT_FOUND into a null result for nullable lookups such as
+// dataset(id): a missing object is an answer, not an error.
+func nullIfNotFound[T any](v *T, err error) (*T, error) {
+	if model.ErrorCode(err) == model.ENOTFOUND {
+		return nil, nil
+	}
+	return v, err
+}

@@ -1,0 +1,329 @@
+// Command mms is the MMS server: a GraphQL data-and-model API over MongoDB.
+//
+// Run it with `go run .` (or `mms serve`); with no MONGODB_URI it starts an
+// embedded MongoDB-compatible store (FerretDB on SQLite) in MMS_DATA_DIR. Every
+// setting is a flag whose default comes from an environment variable: `mms --help`
+// lists them. `mms audit verify` checks the audit chain from the command line.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/mms-platform/mms/auth"
+	"github.com/mms-platform/mms/mongodb"
+	"github.com/mms-platform/mms/service"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "mms:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// run dispatches subcommands; with none it serves.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case "serve":
+			args = args[1:]
+		case "audit":
+			return runAudit(ctx, args[1:], getenv, stdout, stderr)
+		default:
+			return fmt.Errorf("unknown command %q (commands: serve, audit verify)", args[0])
+		}
+	}
+	cfg, err := parseConfig("mms", args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, cfg, stdout, stderr)
+}
+
+// Config is the server's configuration. Each field has a flag whose default is
+// read from the environment variable named in its usage text.
+type Config struct {
+	Addr           string
+	MongoURI       string
+	DBName         string
+	DataDir        string
+	AdminKey       string
+	JWTSecret      string
+	JWKSURL        string
+	JWTIssuer      string
+	JWTAudience    string
+	LogLevel       string
+	MaxDepth       int
+	MaxComplexity  int
+	MaxTokens      int
+	MaxBody        int64
+	MaxUpload      int64
+	RequestTimeout time.Duration
+	PolicyRefresh  time.Duration
+	KeyCacheTTL    time.Duration
+	ShutdownGrace  time.Duration
+}
+
+// parseConfig reads flags, taking defaults from the environment.
+func parseConfig(name string, args []string, getenv func(string) string, out io.Writer) (*Config, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	c := &Config{}
+	str := func(p *string, flagName, env, def, usage string) {
+		v := getenv(env)
+		if v == "" {
+			v = def
+		}
+		fs.StringVar(p, flagName, v, usage+" ($"+env+")")
+	}
+	var bad []string
+	num := func(p *int, flagName, env string, def int, usage string) {
+		v := def
+		if s := getenv(env); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil {
+				bad = append(bad, env)
+			}
+			v = n
+		}
+		fs.IntVar(p, flagName, v, usage+" ($"+env+")")
+	}
+	size := func(p *int64, flagName, env string, def int64, usage string) {
+		v := def
+		if s := getenv(env); s != "" {
+			n, err := strconv.ParseInt(s, 10, 64)
+			if err != nil {
+				bad = append(bad, env)
+			}
+			v = n
+		}
+		fs.Int64Var(p, flagName, v, usage+" ($"+env+")")
+	}
+	dur := func(p *time.Duration, flagName, env string, def time.Duration, usage string) {
+		v := def
+		if s := getenv(env); s != "" {
+			d, err := time.ParseDuration(s)
+			if err != nil {
+				bad = append(bad, env)
+			}
+			v = d
+		}
+		fs.DurationVar(p, flagName, v, usage+" ($"+env+")")
+	}
+	str(&c.Addr, "addr", "MMS_ADDR", "127.0.0.1:8080", "HTTP listen address")
+	str(&c.MongoURI, "mongodb-uri", "MONGODB_URI", "", "MongoDB connection string; empty starts the embedded store")
+	str(&c.DBName, "db", "MMS_DB", "mms", "database name")
+	str(&c.DataDir, "data-dir", "MMS_DATA_DIR", "./data", "embedded store directory (used when no MongoDB URI is set)")
+	str(&c.AdminKey, "admin-key", "MMS_ADMIN_KEY", "", "API key ensured as a global admin key at start (prefer the env var: flags show in ps)")
+	str(&c.JWTSecret, "jwt-secret", "MMS_JWT_SECRET", "", "HS256 secret for JWT bearer tokens, at least 32 bytes (prefer the env var)")
+	str(&c.JWKSURL, "jwt-jwks-url", "MMS_JWT_JWKS_URL", "", "JWKS URL for RS256/ES256 JWT bearer tokens")
+	str(&c.JWTIssuer, "jwt-issuer", "MMS_JWT_ISSUER", "", "required JWT iss claim")
+	str(&c.JWTAudience, "jwt-audience", "MMS_JWT_AUDIENCE", "", "required JWT aud claim")
+	str(&c.LogLevel, "log-level", "MMS_LOG_LEVEL", "info", "debug, info, warn or error")
+	num(&c.MaxDepth, "max-depth", "MMS_MAX_DEPTH", 15, "maximum GraphQL selection depth")
+	num(&c.MaxComplexity, "max-complexity", "MMS_MAX_COMPLEXITY", 2000, "maximum GraphQL query complexity")
+	num(&c.MaxTokens, "max-tokens", "MMS_MAX_TOKENS", 15000, "maximum GraphQL parser tokens per query")
+	size(&c.MaxBody, "max-body", "MMS_MAX_BODY", 1<<20, "maximum request body in bytes (413 beyond)")
+	size(&c.MaxUpload, "max-upload", "MMS_MAX_UPLOAD", 1<<30, "maximum multipart upload body in bytes")
+	dur(&c.RequestTimeout, "request-timeout", "MMS_REQUEST_TIMEOUT", 60*time.Second, "per-request timeout (not for subscriptions)")
+	dur(&c.PolicyRefresh, "policy-refresh", "MMS_POLICY_REFRESH", time.Second, "how often to check the store for policy changes")
+	dur(&c.KeyCacheTTL, "key-cache-ttl", "MMS_KEY_CACHE_TTL", 2*time.Second, "how long an authenticated API key is cached")
+	dur(&c.ShutdownGrace, "shutdown-grace", "MMS_SHUTDOWN_GRACE", 10*time.Second, "how long in-flight requests may finish on SIGTERM")
+	fs.Usage = func() {
+		fmt.Fprintf(out, "Usage: %s [serve] [flags]\n       %s audit verify [flags]\n\nFlags (defaults from the environment variables named):\n", name, name)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if len(bad) > 0 {
+		return nil, fmt.Errorf("invalid value in %s", strings.Join(bad, ", "))
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	return c, nil
+}
+
+// newLogger returns the JSON logger; records carry the request id from the context.
+func newLogger(w io.Writer, level string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("log level %q: use debug, info, warn or error", level)
+	}
+	return slog.New(requestIDHandler{slog.NewJSONHandler(w, &slog.HandlerOptions{Level: lv})}), nil
+}
+
+// store is a connected database and, when embedded, the server behind it.
+type store struct {
+	*mongodb.DB
+	embedded *mongodb.Embedded
+}
+
+// openStore connects to cfg's MongoDB, starting the embedded one if none is set.
+func openStore(ctx context.Context, cfg *Config, log *slog.Logger) (*store, error) {
+	s := &store{}
+	uri := cfg.MongoURI
+	if uri == "" {
+		e, err := mongodb.StartEmbedded(cfg.DataDir, log)
+		if err != nil {
+			return nil, err
+		}
+		s.embedded, uri = e, e.URI
+		log.Info("embedded store started", "dir", cfg.DataDir)
+	}
+	db, err := mongodb.Open(uri, cfg.DBName)
+	if err == nil {
+		pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		err = db.Ping(pctx)
+		cancel()
+	}
+	if err != nil {
+		s.close()
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	s.DB = db
+	return s, nil
+}
+
+func (s *store) close() {
+	if s.DB != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = s.DB.Close(ctx)
+		cancel()
+	}
+	if s.embedded != nil {
+		s.embedded.Close()
+	}
+}
+
+// app is everything the server runs, wired once.
+type app struct {
+	cfg   *Config
+	log   *slog.Logger
+	store *store
+	svc   *service.Service
+	authn *auth.Authenticator
+	audit *auth.AuditLog
+}
+
+// newApp connects the store and builds the services. Close releases them.
+func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	a := &app{cfg: cfg, log: log, store: st}
+	if err := a.init(ctx); err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *app) init(ctx context.Context) error {
+	if err := a.store.EnsureIndexes(ctx); err != nil {
+		return err
+	}
+	authz, err := auth.NewAuthorizer(ctx, a.store, a.log)
+	if err != nil {
+		return err
+	}
+	a.authn = &auth.Authenticator{Keys: a.store, Grant: authz.Grant, CacheTTL: a.cfg.KeyCacheTTL}
+	if a.cfg.JWTSecret != "" || a.cfg.JWKSURL != "" {
+		v, err := auth.NewJWTVerifier(auth.JWTConfig{
+			Secret: []byte(a.cfg.JWTSecret), JWKSURL: a.cfg.JWKSURL,
+			Issuer: a.cfg.JWTIssuer, Audience: a.cfg.JWTAudience,
+		})
+		if err != nil {
+			return fmt.Errorf("JWT configuration: %w", err)
+		}
+		a.authn.JWT = v
+	}
+	a.audit = auth.NewAuditLog(a.store, a.log)
+	a.svc = &service.Service{
+		Teams: a.store, Keys: a.store, Datasets: a.store, Audit: a.store,
+		Chain: a.audit, Authz: authz, Authn: a.authn, Log: a.log,
+	}
+	return nil
+}
+
+// Close stops the audit writer and closes the store.
+func (a *app) Close() {
+	if a.audit != nil {
+		a.audit.Close()
+	}
+	a.store.close()
+}
+
+// serve runs the HTTP server until ctx ends, then shuts down gracefully.
+func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
+	log, err := newLogger(stdout, cfg.LogLevel)
+	if err != nil {
+		return err
+	}
+	a, err := newApp(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	generated, err := a.svc.EnsureAdminKey(ctx, cfg.AdminKey)
+	if err != nil {
+		return err
+	}
+	if generated != "" {
+		fmt.Fprintf(stderr, "\n  First start: an admin API key was generated. It is shown only this once:\n\n    %s\n\n  Use it as `Authorization: Bearer <key>`, or set MMS_ADMIN_KEY yourself.\n\n", generated)
+	}
+
+	bg, stopBG := context.WithCancel(context.Background())
+	defer stopBG()
+	go a.svc.Authz.Watch(bg, cfg.PolicyRefresh)
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           a.routes(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String(), "graphiql", "http://"+ln.Addr().String()+"/")
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "grace", cfg.ShutdownGrace.String())
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Warn("in-flight requests cut at the grace deadline", "err", err)
+		_ = srv.Close()
+	}
+	stopBG()
+	log.Info("stopped")
+	return nil
+}

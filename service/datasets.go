@@ -1,0 +1,173 @@
+package service
+
+import (
+	"context"
+	"regexp"
+	"strings"
+
+	"github.com/mms-platform/mms/auth"
+	"github.com/mms-platform/mms/model"
+)
+
+// Limits on dataset descriptions.
+const (
+	maxFields      = 1000
+	maxDescription = 10000
+)
+
+// CreateDataset creates an empty dataset in a team (write on dataset/<id>).
+func (s *Service) CreateDataset(ctx context.Context, in model.CreateDatasetInput) (*model.Dataset, error) {
+	if err := checkSlug("dataset", in.ID); err != nil {
+		return nil, err
+	}
+	d := &model.Dataset{
+		ID: in.ID, Name: strings.TrimSpace(in.Name), Team: in.Team,
+		CreatedBy: model.PrincipalFromContext(ctx).ID, CreatedAt: s.now(),
+	}
+	d.UpdatedAt = d.CreatedAt
+	if in.Description != nil {
+		d.Description = *in.Description
+	}
+	if in.KeyField != nil {
+		d.KeyField = *in.KeyField
+	}
+	fields, err := fieldSpecs(in.Fields, d.KeyField)
+	if err != nil {
+		return nil, err
+	}
+	d.Fields = fields
+	switch {
+	case d.Name == "" || len(d.Name) > 200:
+		return nil, model.Errorf(model.EINVALID, "dataset name must be 1-200 characters")
+	case len(d.Description) > maxDescription:
+		return nil, model.Errorf(model.EINVALID, "description is longer than %d characters", maxDescription)
+	}
+	err = s.mutate(ctx, auth.ActWrite, in.Team, "dataset/"+in.ID, "create dataset", func() error {
+		if _, err := s.Teams.Team(ctx, in.Team); err != nil {
+			return err
+		}
+		return s.Datasets.CreateDataset(ctx, d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// fieldSpecs validates a schema given at creation.
+func fieldSpecs(in []*model.FieldSpecInput, keyField string) ([]model.FieldSpec, error) {
+	if len(in) > maxFields {
+		return nil, model.Errorf(model.EINVALID, "a dataset has at most %d fields", maxFields)
+	}
+	out := make([]model.FieldSpec, 0, len(in))
+	seen := map[string]bool{}
+	for _, f := range in {
+		if err := checkFieldName(f.Name); err != nil {
+			return nil, err
+		}
+		if seen[f.Name] {
+			return nil, model.Errorf(model.EINVALID, "field %q is listed twice", f.Name)
+		}
+		seen[f.Name] = true
+		if !f.Type.Valid() {
+			return nil, model.Errorf(model.EINVALID, "field %q: unknown type %q", f.Name, f.Type)
+		}
+		spec := model.FieldSpec{
+			Name: f.Name, Type: f.Type, Min: f.Min, Max: f.Max, Enum: f.Enum,
+			Required: f.Required != nil && *f.Required, Sensitive: f.Sensitive != nil && *f.Sensitive,
+		}
+		if f.Pattern != nil {
+			if _, err := regexp.Compile(*f.Pattern); err != nil {
+				return nil, model.Errorf(model.EINVALID, "field %q: bad pattern: %v", f.Name, err)
+			}
+			spec.Pattern = *f.Pattern
+		}
+		if f.Unit != nil {
+			spec.Unit = *f.Unit
+		}
+		if spec.Min != nil && spec.Max != nil && *spec.Min > *spec.Max {
+			return nil, model.Errorf(model.EINVALID, "field %q: min %v is above max %v", f.Name, *spec.Min, *spec.Max)
+		}
+		out = append(out, spec)
+	}
+	if keyField != "" && len(out) > 0 && !seen[keyField] {
+		return nil, model.Errorf(model.EINVALID, "keyField %q is not one of the fields", keyField)
+	}
+	return out, nil
+}
+
+var fieldNameRE = regexp.MustCompile(`^[\p{L}_][\p{L}\p{N}_]{0,127}$`)
+
+// checkFieldName keeps field names safe as MongoDB paths: no dots, no $.
+func checkFieldName(name string) error {
+	if !fieldNameRE.MatchString(name) {
+		return model.Errorf(model.EINVALID, "field name %q: use letters, digits and _ (no dots or $), at most 128", name)
+	}
+	return nil
+}
+
+// Dataset returns a dataset the caller may read. An unknown id is NOT_FOUND.
+func (s *Service) Dataset(ctx context.Context, id string) (*model.Dataset, error) {
+	d, err := s.Datasets.Dataset(ctx, id)
+	if err != nil {
+		if model.ErrorCode(err) == model.ENOTFOUND && model.PrincipalFromContext(ctx).Anonymous {
+			return nil, s.authorize(ctx, auth.ActRead, auth.AllTeams, "dataset/"+id)
+		}
+		return nil, err
+	}
+	if err := s.authorize(ctx, auth.ActRead, d.Team, "dataset/"+id); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// ListDatasets returns the datasets the caller may read, ordered by id.
+func (s *Service) ListDatasets(ctx context.Context, first *int, after *string) (*model.DatasetConnection, error) {
+	n, err := pageSize(first)
+	if err != nil {
+		return nil, err
+	}
+	pos, err := decodeCursor("ds", after)
+	if err != nil {
+		return nil, err
+	}
+	p := model.PrincipalFromContext(ctx)
+	if p.Anonymous {
+		return nil, s.authorize(ctx, auth.ActRead, auth.AllTeams, "dataset/*")
+	}
+	var teams []string // nil: every team
+	if !s.Authz.IsAdmin(p.ID) {
+		teams = []string{}
+		for _, t := range s.Authz.Teams(p.ID) {
+			if ok, _ := s.Authz.Allowed(p.ID, t, "dataset/*", auth.ActRead); ok {
+				teams = append(teams, t)
+			}
+		}
+	}
+	conn := &model.DatasetConnection{Edges: []*model.DatasetEdge{}, PageInfo: &model.PageInfo{}}
+	if teams != nil && len(teams) == 0 {
+		return conn, nil
+	}
+	ds, total, err := s.Datasets.ListDatasets(ctx, teams, pos, n+1)
+	if err != nil {
+		return nil, err
+	}
+	conn.TotalCount = total
+	if len(ds) > n {
+		ds, conn.PageInfo.HasNextPage = ds[:n], true
+	}
+	for _, d := range ds {
+		conn.Edges = append(conn.Edges, &model.DatasetEdge{Cursor: encodeCursor("ds", d.ID), Node: d})
+	}
+	setPageInfo(conn.PageInfo, len(conn.Edges), func(i int) string { return conn.Edges[i].Cursor }, pos != "")
+	return conn, nil
+}
+
+// setPageInfo fills start/end cursors from a page of n edges.
+func setPageInfo(pi *model.PageInfo, n int, cursor func(int) string, hasPrev bool) {
+	pi.HasPreviousPage = hasPrev
+	if n > 0 {
+		start, end := cursor(0), cursor(n-1)
+		pi.StartCursor, pi.EndCursor = &start, &end
+	}
+}
