@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/mms-platform/mms/mongodb"
+)
+
+// One embedded store serves every test in this package; each test server gets a
+// database of its own, dropped when the test ends.
+var testStoreURI string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "mms-test-store-")
+	if err != nil {
+		panic(err)
+	}
+	e, err := mongodb.StartEmbedded(dir, slog.New(slog.DiscardHandler))
+	if err != nil {
+		panic(err)
+	}
+	testStoreURI = e.URI
+	code := m.Run()
+	e.Close()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+const testAdminKey = "mms_testadmin0123456789abcdef0123456789ab"
+
+var dbSeq atomic.Int64
+
+// testServer is the real HTTP stack on a fresh database.
+type testServer struct {
+	*httptest.Server
+	app *app
+	cfg *Config
+}
+
+// newTestServer starts the full server on its own database. env adds or
+// overrides configuration variables.
+func newTestServer(t *testing.T, env map[string]string) *testServer {
+	t.Helper()
+	vars := map[string]string{
+		"MONGODB_URI":   testStoreURI,
+		"MMS_DB":        fmt.Sprintf("t%d_%d", time.Now().UnixNano()%1e6, dbSeq.Add(1)),
+		"MMS_ADMIN_KEY": testAdminKey,
+	}
+	for k, v := range env {
+		vars[k] = v
+	}
+	cfg, err := parseConfig("mms", nil, func(k string) string { return vars[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return startTestServer(t, cfg, true)
+}
+
+func startTestServer(t *testing.T, cfg *Config, drop bool) *testServer {
+	t.Helper()
+	log := slog.New(slog.DiscardHandler)
+	ctx := context.Background()
+	a, err := newApp(ctx, cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.svc.EnsureAdminKey(ctx, cfg.AdminKey); err != nil {
+		t.Fatal(err)
+	}
+	s := &testServer{Server: httptest.NewServer(a.routes()), app: a, cfg: cfg}
+	t.Cleanup(func() {
+		s.Close()
+		if drop {
+			_ = a.store.Drop(context.Background())
+		}
+		a.Close()
+	})
+	return s
+}
+
+// gqlResponse is a decoded GraphQL response.
+type gqlResponse struct {
+	Status int
+	Data   map[string]any
+	Errors []struct {
+		Message    string         `json:"message"`
+		Extensions map[string]any `json:"extensions"`
+	}
+}
+
+// codes returns the errors' extensions.code values.
+func (r gqlResponse) codes() []string {
+	var out []string
+	for _, e := range r.Errors {
+		c, _ := e.Extensions["code"].(string)
+		out = append(out, c)
+	}
+	return out
+}
+
+func (r gqlResponse) hasCode(code string) bool {
+	for _, c := range r.codes() {
+		if c == code {
+			return true
+		}
+	}
+	return false
+}
+
+// get walks r.Data along path (map keys or int indexes).
+func (r gqlResponse) get(path ...any) any {
+	var cur any = r.Data
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			m, _ := cur.(map[string]any)
+			cur = m[k]
+		case int:
+			l, _ := cur.([]any)
+			if k >= len(l) {
+				return nil
+			}
+			cur = l[k]
+		}
+	}
+	return cur
+}
+
+func (r gqlResponse) str(path ...any) string {
+	s, _ := r.get(path...).(string)
+	return s
+}
+
+// gql posts a GraphQL request with an optional bearer token.
+func (s *testServer) gql(t *testing.T, token, query string, vars map[string]any) gqlResponse {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	return s.post(t, token, "application/json", body)
+}
+
+func (s *testServer) post(t *testing.T, token, ctype string, body []byte) gqlResponse {
+	t.Helper()
+	req, _ := http.NewRequest("POST", s.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", ctype)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := s.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	out := gqlResponse{Status: resp.StatusCode}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatalf("status %d, body not JSON: %.300s", resp.StatusCode, raw)
+	}
+	return out
+}
+
+// mustGQL runs a request that must succeed without errors.
+func (s *testServer) mustGQL(t *testing.T, token, query string, vars map[string]any) gqlResponse {
+	t.Helper()
+	r := s.gql(t, token, query, vars)
+	if len(r.Errors) > 0 {
+		t.Fatalf("%s: unexpected errors %+v", strings.Fields(query)[0:2], r.Errors)
+	}
+	return r
+}
+
+// createKey makes a team (if missing) and a key with role in it; returns the secret.
+func (s *testServer) createKey(t *testing.T, team, role string) (secret, id string) {
+	t.Helper()
+	s.gql(t, testAdminKey, `mutation($id: ID!, $n: String!) { createTeam(input: {id: $id, name: $n}) { id } }`, map[string]any{"id": team, "n": team})
+	r := s.mustGQL(t, testAdminKey, `mutation($t: ID!, $r: Role!) { createApiKey(input: {team: $t, role: $r, name: "k"}) { secret key { id } } }`,
+		map[string]any{"t": team, "r": role})
+	return r.str("createApiKey", "secret"), r.str("createApiKey", "key", "id")
+}
