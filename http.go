@@ -71,7 +71,7 @@ func (a *app) graphqlHandler(m *metrics) http.Handler {
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 15 * time.Second,
 		InitTimeout:           10 * time.Second,
-		InitFunc: a.websocketInit,
+		InitFunc:              a.websocketInit,
 	})
 	srv.AddTransport(transport.SSE{})
 	srv.AddTransport(transport.Options{})
@@ -245,7 +245,9 @@ func (h requestIDHandler) WithAttrs(as []slog.Attr) slog.Handler {
 	return requestIDHandler{h.Handler.WithAttrs(as)}
 }
 
-func (h requestIDHandler) WithGroup(n string) slog.Handler { return requestIDHandler{h.Handler.WithGroup(n)} }
+func (h requestIDHandler) WithGroup(n string) slog.Handler {
+	return requestIDHandler{h.Handler.WithGroup(n)}
+}
 
 // metrics are the Prometheus series MMS exports beyond the Go runtime's.
 type metrics struct {

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/mms-platform/mms/auth"
+	"github.com/mms-platform/mms/jobs"
 	"github.com/mms-platform/mms/mongodb"
 	"github.com/mms-platform/mms/service"
 )
@@ -79,6 +80,8 @@ type Config struct {
 	PolicyRefresh  time.Duration
 	KeyCacheTTL    time.Duration
 	ShutdownGrace  time.Duration
+	Workers        int
+	AllowPrivate   bool
 }
 
 // parseConfig reads flags, taking defaults from the environment.
@@ -146,6 +149,9 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	dur(&c.PolicyRefresh, "policy-refresh", "MMS_POLICY_REFRESH", time.Second, "how often to check the store for policy changes")
 	dur(&c.KeyCacheTTL, "key-cache-ttl", "MMS_KEY_CACHE_TTL", 2*time.Second, "how long an authenticated API key is cached")
 	dur(&c.ShutdownGrace, "shutdown-grace", "MMS_SHUTDOWN_GRACE", 10*time.Second, "how long in-flight requests may finish on SIGTERM")
+	num(&c.Workers, "workers", "MMS_WORKERS", 2, "background jobs this instance runs at once")
+	allow := getenv("MMS_ALLOW_PRIVATE_URLS") == "true"
+	fs.BoolVar(&c.AllowPrivate, "allow-private-urls", allow, "let URL sources reach loopback and private networks ($MMS_ALLOW_PRIVATE_URLS=true)")
 	fs.Usage = func() {
 		fmt.Fprintf(out, "Usage: %s [serve] [flags]\n       %s audit verify [flags]\n\nFlags (defaults from the environment variables named):\n", name, name)
 		fs.PrintDefaults()
@@ -216,12 +222,13 @@ func (s *store) close() {
 
 // app is everything the server runs, wired once.
 type app struct {
-	cfg   *Config
-	log   *slog.Logger
-	store *store
-	svc   *service.Service
-	authn *auth.Authenticator
-	audit *auth.AuditLog
+	cfg    *Config
+	log    *slog.Logger
+	store  *store
+	svc    *service.Service
+	authn  *auth.Authenticator
+	audit  *auth.AuditLog
+	runner *jobs.Runner
 }
 
 // newApp connects the store and builds the services. Close releases them.
@@ -261,7 +268,12 @@ func (a *app) init(ctx context.Context) error {
 	a.svc = &service.Service{
 		Teams: a.store, Keys: a.store, Datasets: a.store, Audit: a.store,
 		Chain: a.audit, Authz: authz, Authn: a.authn, Log: a.log,
+		Docs: a.store, Ingestions: a.store, Jobs: a.store, ExportMongo: mongodb.ExportCollection,
+		AllowPrivateURLs: a.cfg.AllowPrivate, MaxSourceBytes: a.cfg.MaxUpload,
 	}
+	a.runner = jobs.NewRunner(a.store, a.log)
+	a.runner.Workers = a.cfg.Workers
+	a.svc.RegisterJobs(a.runner)
 	return nil
 }
 
@@ -295,6 +307,8 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	bg, stopBG := context.WithCancel(context.Background())
 	defer stopBG()
 	go a.svc.Authz.Watch(bg, cfg.PolicyRefresh)
+	runnerDone := make(chan struct{})
+	go func() { defer close(runnerDone); a.runner.Run(bg) }()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -324,6 +338,7 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 		_ = srv.Close()
 	}
 	stopBG()
+	<-runnerDone // running jobs see their context end and record themselves interrupted
 	log.Info("stopped")
 	return nil
 }

@@ -23,8 +23,11 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Document() DocumentResolver
+	Ingestion() IngestionResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
@@ -103,6 +106,26 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Document struct {
+		DatasetVersion func(childComplexity int) int
+		Fields         func(childComplexity int) int
+		Key            func(childComplexity int) int
+		Sources        func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		Version        func(childComplexity int) int
+	}
+
+	DocumentConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	DocumentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	FieldSpec struct {
 		Enum      func(childComplexity int) int
 		Max       func(childComplexity int) int
@@ -115,10 +138,65 @@ type ComplexityRoot struct {
 		Unit      func(childComplexity int) int
 	}
 
+	InferredSchema struct {
+		Fields func(childComplexity int) int
+		Rows   func(childComplexity int) int
+	}
+
+	Ingestion struct {
+		CreatedAt      func(childComplexity int) int
+		CreatedBy      func(childComplexity int) int
+		Dataset        func(childComplexity int) int
+		DatasetVersion func(childComplexity int) int
+		Error          func(childComplexity int) int
+		FailedChecks   func(childComplexity int) int
+		FinishedAt     func(childComplexity int) int
+		Format         func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Inserted       func(childComplexity int) int
+		Job            func(childComplexity int) int
+		Mode           func(childComplexity int) int
+		Read           func(childComplexity int) int
+		Rejected       func(childComplexity int) int
+		Rejects        func(childComplexity int, first *int, after *string) int
+		Report         func(childComplexity int) int
+		Source         func(childComplexity int) int
+		Spec           func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Unchanged      func(childComplexity int) int
+		Updated        func(childComplexity int) int
+	}
+
+	Job struct {
+		CreatedAt  func(childComplexity int) int
+		CreatedBy  func(childComplexity int) int
+		Detail     func(childComplexity int) int
+		Error      func(childComplexity int) int
+		FinishedAt func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Progress   func(childComplexity int) int
+		Result     func(childComplexity int) int
+		StartedAt  func(childComplexity int) int
+		Status     func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+	}
+
+	JobDetail struct {
+		Bytes         func(childComplexity int) int
+		Message       func(childComplexity int) int
+		Phase         func(childComplexity int) int
+		Rows          func(childComplexity int) int
+		RowsPerSecond func(childComplexity int) int
+		TotalBytes    func(childComplexity int) int
+	}
+
 	Mutation struct {
+		CancelJob     func(childComplexity int, id string) int
 		CreateAPIKey  func(childComplexity int, input model.CreateAPIKeyInput) int
 		CreateDataset func(childComplexity int, input model.CreateDatasetInput) int
 		CreateTeam    func(childComplexity int, input model.CreateTeamInput) int
+		Ingest        func(childComplexity int, input model.IngestInput) int
 		RevokeAPIKey  func(childComplexity int, id string) int
 	}
 
@@ -140,9 +218,35 @@ type ComplexityRoot struct {
 		AuditLog    func(childComplexity int, where *model.AuditFilter, first *int, after *string) int
 		Dataset     func(childComplexity int, id string) int
 		Datasets    func(childComplexity int, first *int, after *string) int
+		Document    func(childComplexity int, dataset string, key string) int
+		Documents   func(childComplexity int, dataset string, where []*model.FieldFilter, orderBy []*model.FieldOrder, first *int, after *string) int
+		InferSchema func(childComplexity int, input model.InferSchemaInput) int
+		Ingestion   func(childComplexity int, id string) int
+		Job         func(childComplexity int, id string) int
 		Me          func(childComplexity int) int
 		Teams       func(childComplexity int) int
 		VerifyAudit func(childComplexity int) int
+	}
+
+	Reject struct {
+		Line    func(childComplexity int) int
+		Raw     func(childComplexity int) int
+		Reasons func(childComplexity int) int
+	}
+
+	RejectConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RejectEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	Subscription struct {
+		JobUpdated func(childComplexity int, id string) int
 	}
 
 	Team struct {
@@ -445,6 +549,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DatasetEdge.Node(childComplexity), true
 
+	case "Document.datasetVersion":
+		if e.ComplexityRoot.Document.DatasetVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.DatasetVersion(childComplexity), true
+	case "Document.fields":
+		if e.ComplexityRoot.Document.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Fields(childComplexity), true
+	case "Document.key":
+		if e.ComplexityRoot.Document.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Key(childComplexity), true
+	case "Document.sources":
+		if e.ComplexityRoot.Document.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Sources(childComplexity), true
+	case "Document.updatedAt":
+		if e.ComplexityRoot.Document.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.UpdatedAt(childComplexity), true
+	case "Document.version":
+		if e.ComplexityRoot.Document.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Version(childComplexity), true
+
+	case "DocumentConnection.edges":
+		if e.ComplexityRoot.DocumentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentConnection.Edges(childComplexity), true
+	case "DocumentConnection.pageInfo":
+		if e.ComplexityRoot.DocumentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentConnection.PageInfo(childComplexity), true
+	case "DocumentConnection.totalCount":
+		if e.ComplexityRoot.DocumentConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentConnection.TotalCount(childComplexity), true
+
+	case "DocumentEdge.cursor":
+		if e.ComplexityRoot.DocumentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentEdge.Cursor(childComplexity), true
+	case "DocumentEdge.node":
+		if e.ComplexityRoot.DocumentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentEdge.Node(childComplexity), true
+
 	case "FieldSpec.enum":
 		if e.ComplexityRoot.FieldSpec.Enum == nil {
 			break
@@ -500,6 +673,272 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FieldSpec.Unit(childComplexity), true
 
+	case "InferredSchema.fields":
+		if e.ComplexityRoot.InferredSchema.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InferredSchema.Fields(childComplexity), true
+	case "InferredSchema.rows":
+		if e.ComplexityRoot.InferredSchema.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InferredSchema.Rows(childComplexity), true
+
+	case "Ingestion.createdAt":
+		if e.ComplexityRoot.Ingestion.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ingestion.CreatedAt(childComplexity), true
+	case "Ingestion.createdBy":
+		if e.ComplexityRoot.Ingestion.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ingestion.CreatedBy(childComplexity), true
+	case "Ingestion.dataset":
+		if e.ComplexityRoot.Ingestion.Dataset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ingestion.Dataset(childComplexity), true
+	case "Ingestion.datasetVersion":
+		if e.ComplexityRoot.Ingestion.DatasetVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ingestion.DatasetVersion(childComplexity), true
+	case "Ingestion.error":
+		if e.ComplexityRoot.Ingestion.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ingestion.Error(childComplexity), true
+	case "Ingestion.failedChecks":
+		if e.ComplexityRoot.Ingestion.FailedChecks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ingestion.FailedChecks(childComplexity), true
+	case "Ingestion.finishedAt":
+		if e.ComplexityRoot.Ingestion.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ingestion.FinishedAt(childComplexity), true
+	case "Ingestion.format":
+		if e.ComplexityRoot.Ingestion.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ingestion.Format(childComplexity), true
+	case "Ingestion.id":
+		if e.ComplexityRoot.Ingestion.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ingestion.ID(childComplexity), true
+	case "Ingestion.inserted":
+		if e.ComplexityRoot.Ingestion.Inserted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ingestion.Inserted(childComplexity), true
+	case "Ingestion.job":
+		if e.ComplexityRoot.Ingestion.Job == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ingestion.Job(childComplexity), true
+	case "Ingestion.mode":
+		if e.ComplexityRoot.Ingestion.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ingestion.Mode(childComplexity), true
+	case "Ingestion.read":
+		if e.ComplexityRoot.Ingestion.Read == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ingestion.Read(childComplexity), true
+	case "Ingestion.rejected":
+		if e.ComplexityRoot.Ingestion.Rejected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ingestion.Rejected(childComplexity), true
+	case "Ingestion.rejects":
+		if e.ComplexityRoot.Ingestion.Rejects == nil {
+			break
+		}
+
+		args, err := ec.field_Ingestion_rejects_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Ingestion.Rejects(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Ingestion.report":
+		if e.ComplexityRoot.Ingestion.Report == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ingestion.Report(childComplexity), true
+	case "Ingestion.source":
+		if e.ComplexityRoot.Ingestion.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ingestion.Source(childComplexity), true
+	case "Ingestion.spec":
+		if e.ComplexityRoot.Ingestion.Spec == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ingestion.Spec(childComplexity), true
+	case "Ingestion.status":
+		if e.ComplexityRoot.Ingestion.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ingestion.Status(childComplexity), true
+	case "Ingestion.unchanged":
+		if e.ComplexityRoot.Ingestion.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ingestion.Unchanged(childComplexity), true
+	case "Ingestion.updated":
+		if e.ComplexityRoot.Ingestion.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ingestion.Updated(childComplexity), true
+
+	case "Job.createdAt":
+		if e.ComplexityRoot.Job.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.CreatedAt(childComplexity), true
+	case "Job.createdBy":
+		if e.ComplexityRoot.Job.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.CreatedBy(childComplexity), true
+	case "Job.detail":
+		if e.ComplexityRoot.Job.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.Detail(childComplexity), true
+	case "Job.error":
+		if e.ComplexityRoot.Job.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.Error(childComplexity), true
+	case "Job.finishedAt":
+		if e.ComplexityRoot.Job.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.FinishedAt(childComplexity), true
+	case "Job.id":
+		if e.ComplexityRoot.Job.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.ID(childComplexity), true
+	case "Job.kind":
+		if e.ComplexityRoot.Job.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.Kind(childComplexity), true
+	case "Job.progress":
+		if e.ComplexityRoot.Job.Progress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.Progress(childComplexity), true
+	case "Job.result":
+		if e.ComplexityRoot.Job.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.Result(childComplexity), true
+	case "Job.startedAt":
+		if e.ComplexityRoot.Job.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.StartedAt(childComplexity), true
+	case "Job.status":
+		if e.ComplexityRoot.Job.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.Status(childComplexity), true
+	case "Job.updatedAt":
+		if e.ComplexityRoot.Job.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.UpdatedAt(childComplexity), true
+
+	case "JobDetail.bytes":
+		if e.ComplexityRoot.JobDetail.Bytes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JobDetail.Bytes(childComplexity), true
+	case "JobDetail.message":
+		if e.ComplexityRoot.JobDetail.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JobDetail.Message(childComplexity), true
+	case "JobDetail.phase":
+		if e.ComplexityRoot.JobDetail.Phase == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JobDetail.Phase(childComplexity), true
+	case "JobDetail.rows":
+		if e.ComplexityRoot.JobDetail.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JobDetail.Rows(childComplexity), true
+	case "JobDetail.rowsPerSecond":
+		if e.ComplexityRoot.JobDetail.RowsPerSecond == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JobDetail.RowsPerSecond(childComplexity), true
+	case "JobDetail.totalBytes":
+		if e.ComplexityRoot.JobDetail.TotalBytes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JobDetail.TotalBytes(childComplexity), true
+
+	case "Mutation.cancelJob":
+		if e.ComplexityRoot.Mutation.CancelJob == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelJob_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelJob(childComplexity, args["id"].(string)), true
 	case "Mutation.createApiKey":
 		if e.ComplexityRoot.Mutation.CreateAPIKey == nil {
 			break
@@ -533,6 +972,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateTeam(childComplexity, args["input"].(model.CreateTeamInput)), true
+	case "Mutation.ingest":
+		if e.ComplexityRoot.Mutation.Ingest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_ingest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Ingest(childComplexity, args["input"].(model.IngestInput)), true
 	case "Mutation.revokeApiKey":
 		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
 			break
@@ -628,7 +1078,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Datasets(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.document":
+		if e.ComplexityRoot.Query.Document == nil {
+			break
+		}
 
+		args, err := ec.field_Query_document_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Document(childComplexity, args["dataset"].(string), args["key"].(string)), true
+	case "Query.documents":
+		if e.ComplexityRoot.Query.Documents == nil {
+			break
+		}
+
+		args, err := ec.field_Query_documents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Documents(childComplexity, args["dataset"].(string), args["where"].([]*model.FieldFilter), args["orderBy"].([]*model.FieldOrder), args["first"].(*int), args["after"].(*string)), true
+	case "Query.inferSchema":
+		if e.ComplexityRoot.Query.InferSchema == nil {
+			break
+		}
+
+		args, err := ec.field_Query_inferSchema_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.InferSchema(childComplexity, args["input"].(model.InferSchemaInput)), true
+	case "Query.ingestion":
+		if e.ComplexityRoot.Query.Ingestion == nil {
+			break
+		}
+
+		args, err := ec.field_Query_ingestion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Ingestion(childComplexity, args["id"].(string)), true
+
+	case "Query.job":
+		if e.ComplexityRoot.Query.Job == nil {
+			break
+		}
+
+		args, err := ec.field_Query_job_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Job(childComplexity, args["id"].(string)), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -647,6 +1152,69 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.VerifyAudit(childComplexity), true
+
+	case "Reject.line":
+		if e.ComplexityRoot.Reject.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reject.Line(childComplexity), true
+	case "Reject.raw":
+		if e.ComplexityRoot.Reject.Raw == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reject.Raw(childComplexity), true
+	case "Reject.reasons":
+		if e.ComplexityRoot.Reject.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reject.Reasons(childComplexity), true
+
+	case "RejectConnection.edges":
+		if e.ComplexityRoot.RejectConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RejectConnection.Edges(childComplexity), true
+	case "RejectConnection.pageInfo":
+		if e.ComplexityRoot.RejectConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RejectConnection.PageInfo(childComplexity), true
+	case "RejectConnection.totalCount":
+		if e.ComplexityRoot.RejectConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RejectConnection.TotalCount(childComplexity), true
+
+	case "RejectEdge.cursor":
+		if e.ComplexityRoot.RejectEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RejectEdge.Cursor(childComplexity), true
+	case "RejectEdge.node":
+		if e.ComplexityRoot.RejectEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RejectEdge.Node(childComplexity), true
+
+	case "Subscription.jobUpdated":
+		if e.ComplexityRoot.Subscription.JobUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_jobUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.JobUpdated(childComplexity, args["id"].(string)), true
 
 	case "Team.createdAt":
 		if e.ComplexityRoot.Team.CreatedAt == nil {
@@ -677,10 +1245,20 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
+			graphql.NewInputUnmarshaler("CSVOptionsInput", ec.unmarshalInputCSVOptionsInput),
+			graphql.NewInputUnmarshaler("ChecksInput", ec.unmarshalInputChecksInput),
 			graphql.NewInputUnmarshaler("CreateApiKeyInput", ec.unmarshalInputCreateApiKeyInput),
 			graphql.NewInputUnmarshaler("CreateDatasetInput", ec.unmarshalInputCreateDatasetInput),
 			graphql.NewInputUnmarshaler("CreateTeamInput", ec.unmarshalInputCreateTeamInput),
+			graphql.NewInputUnmarshaler("FieldFilter", ec.unmarshalInputFieldFilter),
+			graphql.NewInputUnmarshaler("FieldOrder", ec.unmarshalInputFieldOrder),
 			graphql.NewInputUnmarshaler("FieldSpecInput", ec.unmarshalInputFieldSpecInput),
+			graphql.NewInputUnmarshaler("InferSchemaInput", ec.unmarshalInputInferSchemaInput),
+			graphql.NewInputUnmarshaler("IngestInput", ec.unmarshalInputIngestInput),
+			graphql.NewInputUnmarshaler("KeySpecInput", ec.unmarshalInputKeySpecInput),
+			graphql.NewInputUnmarshaler("MappingInput", ec.unmarshalInputMappingInput),
+			graphql.NewInputUnmarshaler("MongoSourceInput", ec.unmarshalInputMongoSourceInput),
+			graphql.NewInputUnmarshaler("SQLSourceInput", ec.unmarshalInputSQLSourceInput),
 		)
 	}
 	first := true
@@ -731,6 +1309,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -756,7 +1351,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "audit.graphqls" "dataset.graphqls" "identity.graphqls" "schema.graphqls"
+//go:embed "audit.graphqls" "dataset.graphqls" "identity.graphqls" "ingest.graphqls" "job.graphqls" "schema.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -771,6 +1366,8 @@ var sources = []*ast.Source{
 	{Name: "audit.graphqls", Input: sourceData("audit.graphqls"), BuiltIn: false},
 	{Name: "dataset.graphqls", Input: sourceData("dataset.graphqls"), BuiltIn: false},
 	{Name: "identity.graphqls", Input: sourceData("identity.graphqls"), BuiltIn: false},
+	{Name: "ingest.graphqls", Input: sourceData("ingest.graphqls"), BuiltIn: false},
+	{Name: "job.graphqls", Input: sourceData("job.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -923,6 +1520,46 @@ func (ec *executionContext) childFields_DatasetEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type DatasetEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Document(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_Document_key(ctx, field)
+	case "fields":
+		return ec.fieldContext_Document_fields(ctx, field)
+	case "version":
+		return ec.fieldContext_Document_version(ctx, field)
+	case "datasetVersion":
+		return ec.fieldContext_Document_datasetVersion(ctx, field)
+	case "sources":
+		return ec.fieldContext_Document_sources(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Document_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Document", field.Name)
+}
+
+func (ec *executionContext) childFields_DocumentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_DocumentConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_DocumentConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_DocumentConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DocumentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_DocumentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_DocumentEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_DocumentEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DocumentEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_FieldSpec(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -945,6 +1582,112 @@ func (ec *executionContext) childFields_FieldSpec(ctx context.Context, field gra
 		return ec.fieldContext_FieldSpec_sensitive(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FieldSpec", field.Name)
+}
+
+func (ec *executionContext) childFields_InferredSchema(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "fields":
+		return ec.fieldContext_InferredSchema_fields(ctx, field)
+	case "rows":
+		return ec.fieldContext_InferredSchema_rows(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InferredSchema", field.Name)
+}
+
+func (ec *executionContext) childFields_Ingestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Ingestion_id(ctx, field)
+	case "dataset":
+		return ec.fieldContext_Ingestion_dataset(ctx, field)
+	case "source":
+		return ec.fieldContext_Ingestion_source(ctx, field)
+	case "format":
+		return ec.fieldContext_Ingestion_format(ctx, field)
+	case "mode":
+		return ec.fieldContext_Ingestion_mode(ctx, field)
+	case "status":
+		return ec.fieldContext_Ingestion_status(ctx, field)
+	case "job":
+		return ec.fieldContext_Ingestion_job(ctx, field)
+	case "read":
+		return ec.fieldContext_Ingestion_read(ctx, field)
+	case "inserted":
+		return ec.fieldContext_Ingestion_inserted(ctx, field)
+	case "updated":
+		return ec.fieldContext_Ingestion_updated(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_Ingestion_unchanged(ctx, field)
+	case "rejected":
+		return ec.fieldContext_Ingestion_rejected(ctx, field)
+	case "datasetVersion":
+		return ec.fieldContext_Ingestion_datasetVersion(ctx, field)
+	case "failedChecks":
+		return ec.fieldContext_Ingestion_failedChecks(ctx, field)
+	case "report":
+		return ec.fieldContext_Ingestion_report(ctx, field)
+	case "spec":
+		return ec.fieldContext_Ingestion_spec(ctx, field)
+	case "error":
+		return ec.fieldContext_Ingestion_error(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Ingestion_createdBy(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Ingestion_createdAt(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_Ingestion_finishedAt(ctx, field)
+	case "rejects":
+		return ec.fieldContext_Ingestion_rejects(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Ingestion", field.Name)
+}
+
+func (ec *executionContext) childFields_Job(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Job_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Job_kind(ctx, field)
+	case "status":
+		return ec.fieldContext_Job_status(ctx, field)
+	case "progress":
+		return ec.fieldContext_Job_progress(ctx, field)
+	case "detail":
+		return ec.fieldContext_Job_detail(ctx, field)
+	case "error":
+		return ec.fieldContext_Job_error(ctx, field)
+	case "result":
+		return ec.fieldContext_Job_result(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Job_createdBy(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Job_createdAt(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_Job_startedAt(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_Job_finishedAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Job_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Job", field.Name)
+}
+
+func (ec *executionContext) childFields_JobDetail(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "phase":
+		return ec.fieldContext_JobDetail_phase(ctx, field)
+	case "rows":
+		return ec.fieldContext_JobDetail_rows(ctx, field)
+	case "bytes":
+		return ec.fieldContext_JobDetail_bytes(ctx, field)
+	case "totalBytes":
+		return ec.fieldContext_JobDetail_totalBytes(ctx, field)
+	case "rowsPerSecond":
+		return ec.fieldContext_JobDetail_rowsPerSecond(ctx, field)
+	case "message":
+		return ec.fieldContext_JobDetail_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type JobDetail", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -973,6 +1716,40 @@ func (ec *executionContext) childFields_Principal(ctx context.Context, field gra
 		return ec.fieldContext_Principal_role(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Principal", field.Name)
+}
+
+func (ec *executionContext) childFields_Reject(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "line":
+		return ec.fieldContext_Reject_line(ctx, field)
+	case "reasons":
+		return ec.fieldContext_Reject_reasons(ctx, field)
+	case "raw":
+		return ec.fieldContext_Reject_raw(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Reject", field.Name)
+}
+
+func (ec *executionContext) childFields_RejectConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RejectConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RejectConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_RejectConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RejectConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RejectEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RejectEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_RejectEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RejectEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Team(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -55,3 +55,9 @@ type Dataset struct {
 	CreatedAt     time.Time   `json:"createdAt"`
 	UpdatedAt     time.Time   `json:"updatedAt"`
 }
+
+// InferredSchema is a schema proposed from a sample of a source.
+type InferredSchema struct {
+	Fields []FieldSpec `json:"fields"`
+	Rows   int         `json:"rows"`
+}

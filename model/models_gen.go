@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 type AuditConnection struct {
@@ -29,6 +31,23 @@ type AuditFilter struct {
 	Decision *string    `json:"decision,omitempty"`
 	Since    *time.Time `json:"since,omitempty"`
 	Until    *time.Time `json:"until,omitempty"`
+}
+
+type CSVOptionsInput struct {
+	Delimiter *string `json:"delimiter,omitempty"`
+	// false: the first row is data; give columns.
+	Header *bool `json:"header,omitempty"`
+	// utf-8, gbk, gb18030 or auto
+	Encoding *string  `json:"encoding,omitempty"`
+	Columns  []string `json:"columns,omitempty"`
+}
+
+type ChecksInput struct {
+	MinRows      *int     `json:"minRows,omitempty"`
+	Unique       []string `json:"unique,omitempty"`
+	MaxNullRatio any      `json:"maxNullRatio,omitempty"`
+	// Abort when more than this fraction of rows is rejected (default 1: never).
+	MaxRejectRatio *float64 `json:"maxRejectRatio,omitempty"`
 }
 
 type CreateAPIKeyInput struct {
@@ -67,6 +86,29 @@ type DatasetEdge struct {
 	Node   *Dataset `json:"node"`
 }
 
+type DocumentConnection struct {
+	Edges      []*DocumentEdge `json:"edges"`
+	PageInfo   *PageInfo       `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+type DocumentEdge struct {
+	Cursor string    `json:"cursor"`
+	Node   *Document `json:"node"`
+}
+
+// op: eq ne gt gte lt lte in nin exists regex contains. field: a field name, or a dotted path into a json field.
+type FieldFilter struct {
+	Field string `json:"field"`
+	Op    string `json:"op"`
+	Value any    `json:"value,omitempty"`
+}
+
+type FieldOrder struct {
+	Field string `json:"field"`
+	Desc  *bool  `json:"desc,omitempty"`
+}
+
 type FieldSpecInput struct {
 	Name      string    `json:"name"`
 	Type      FieldType `json:"type"`
@@ -77,6 +119,64 @@ type FieldSpecInput struct {
 	Pattern   *string   `json:"pattern,omitempty"`
 	Unit      *string   `json:"unit,omitempty"`
 	Sensitive *bool     `json:"sensitive,omitempty"`
+}
+
+type InferSchemaInput struct {
+	Format   Format           `json:"format"`
+	File     *graphql.Upload  `json:"file,omitempty"`
+	URL      *string          `json:"url,omitempty"`
+	Records  []any            `json:"records,omitempty"`
+	CSV      *CSVOptionsInput `json:"csv,omitempty"`
+	JSONPath *string          `json:"jsonPath,omitempty"`
+	// Rows to sample (default 1000, at most 100000).
+	Sample *int `json:"sample,omitempty"`
+}
+
+type IngestInput struct {
+	Dataset string `json:"dataset"`
+	// Names the source; with no key field, a document's key is source:row.
+	Source string     `json:"source"`
+	Format Format     `json:"format"`
+	Mode   *WriteMode `json:"mode,omitempty"`
+	// Exactly one source: an upload, an http(s) URL, inline records, a MongoDB collection or a SQL query.
+	File    *graphql.Upload   `json:"file,omitempty"`
+	URL     *string           `json:"url,omitempty"`
+	Records []any             `json:"records,omitempty"`
+	Mongo   *MongoSourceInput `json:"mongo,omitempty"`
+	SQL     *SQLSourceInput   `json:"sql,omitempty"`
+	// The whole ingestion spec (mapping, key, rules, fields, checks) as JSON, e.g. a rules file. The typed fields below override its parts.
+	Spec any              `json:"spec,omitempty"`
+	CSV  *CSVOptionsInput `json:"csv,omitempty"`
+	// JSON: dotted path to the array inside the top-level object.
+	JSONPath *string         `json:"jsonPath,omitempty"`
+	Mapping  []*MappingInput `json:"mapping,omitempty"`
+	Key      *KeySpecInput   `json:"key,omitempty"`
+	// Cleaning rules, in order. Each is an object with an op: trim, lower, upper, number, map, missing, date, derive, impute, dedupe.
+	Rules    []any           `json:"rules,omitempty"`
+	Checks   *ChecksInput    `json:"checks,omitempty"`
+	OnError  *OnError        `json:"onError,omitempty"`
+	Conflict *ConflictPolicy `json:"conflict,omitempty"`
+}
+
+// How a source value becomes a document key: P0001, 1 and p-1 all become P0001 with prefix P and digits 4.
+type KeySpecInput struct {
+	From   string  `json:"from"`
+	Prefix *string `json:"prefix,omitempty"`
+	Digits *int    `json:"digits,omitempty"`
+	// upper or lower
+	Case *string `json:"case,omitempty"`
+}
+
+type MappingInput struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+type MongoSourceInput struct {
+	URI        string `json:"uri"`
+	Database   string `json:"database"`
+	Collection string `json:"collection"`
+	Filter     any    `json:"filter,omitempty"`
 }
 
 type Mutation struct {
@@ -91,6 +191,204 @@ type PageInfo struct {
 }
 
 type Query struct {
+}
+
+// A row that was not written, with every reason.
+type Reject struct {
+	Line    int      `json:"line"`
+	Reasons []string `json:"reasons"`
+	Raw     *string  `json:"raw,omitempty"`
+}
+
+type RejectConnection struct {
+	Edges      []*RejectEdge `json:"edges"`
+	PageInfo   *PageInfo     `json:"pageInfo"`
+	TotalCount int           `json:"totalCount"`
+}
+
+type RejectEdge struct {
+	Cursor string  `json:"cursor"`
+	Node   *Reject `json:"node"`
+}
+
+type SQLSourceInput struct {
+	// A PostgreSQL connection string.
+	Dsn   string `json:"dsn"`
+	Query string `json:"query"`
+}
+
+type Subscription struct {
+}
+
+// MERGE: what to do when a field already holds a different value.
+type ConflictPolicy string
+
+const (
+	ConflictPolicyKeep      ConflictPolicy = "KEEP"
+	ConflictPolicyOverwrite ConflictPolicy = "OVERWRITE"
+	ConflictPolicyReject    ConflictPolicy = "REJECT"
+)
+
+var AllConflictPolicy = []ConflictPolicy{
+	ConflictPolicyKeep,
+	ConflictPolicyOverwrite,
+	ConflictPolicyReject,
+}
+
+func (e ConflictPolicy) IsValid() bool {
+	switch e {
+	case ConflictPolicyKeep, ConflictPolicyOverwrite, ConflictPolicyReject:
+		return true
+	}
+	return false
+}
+
+func (e ConflictPolicy) String() string {
+	return string(e)
+}
+
+func (e *ConflictPolicy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ConflictPolicy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ConflictPolicy", str)
+	}
+	return nil
+}
+
+func (e ConflictPolicy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ConflictPolicy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ConflictPolicy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type Format string
+
+const (
+	FormatCSV    Format = "CSV"
+	FormatJSON   Format = "JSON"
+	FormatNdjson Format = "NDJSON"
+)
+
+var AllFormat = []Format{
+	FormatCSV,
+	FormatJSON,
+	FormatNdjson,
+}
+
+func (e Format) IsValid() bool {
+	switch e {
+	case FormatCSV, FormatJSON, FormatNdjson:
+		return true
+	}
+	return false
+}
+
+func (e Format) String() string {
+	return string(e)
+}
+
+func (e *Format) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Format(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Format", str)
+	}
+	return nil
+}
+
+func (e Format) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Format) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Format) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// SKIP: reject bad rows and go on. STOP: fail the ingestion at the first bad row.
+type OnError string
+
+const (
+	OnErrorSkip OnError = "SKIP"
+	OnErrorStop OnError = "STOP"
+)
+
+var AllOnError = []OnError{
+	OnErrorSkip,
+	OnErrorStop,
+}
+
+func (e OnError) IsValid() bool {
+	switch e {
+	case OnErrorSkip, OnErrorStop:
+		return true
+	}
+	return false
+}
+
+func (e OnError) String() string {
+	return string(e)
+}
+
+func (e *OnError) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OnError(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OnError", str)
+	}
+	return nil
+}
+
+func (e OnError) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OnError) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OnError) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // A role within a team. ADMIN is global.
@@ -152,6 +450,64 @@ func (e *Role) UnmarshalJSON(b []byte) error {
 }
 
 func (e Role) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How rows become documents: INSERT refuses existing keys, UPSERT replaces a document's fields, MERGE adds fields to it.
+type WriteMode string
+
+const (
+	WriteModeInsert WriteMode = "INSERT"
+	WriteModeUpsert WriteMode = "UPSERT"
+	WriteModeMerge  WriteMode = "MERGE"
+)
+
+var AllWriteMode = []WriteMode{
+	WriteModeInsert,
+	WriteModeUpsert,
+	WriteModeMerge,
+}
+
+func (e WriteMode) IsValid() bool {
+	switch e {
+	case WriteModeInsert, WriteModeUpsert, WriteModeMerge:
+		return true
+	}
+	return false
+}
+
+func (e WriteMode) String() string {
+	return string(e)
+}
+
+func (e *WriteMode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WriteMode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WriteMode", str)
+	}
+	return nil
+}
+
+func (e WriteMode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WriteMode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WriteMode) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mms-platform/mms/auth"
+	"github.com/mms-platform/mms/jobs"
 	"github.com/mms-platform/mms/model"
 )
 
@@ -62,15 +63,26 @@ type AuditReader interface {
 
 // Service implements the use cases. server.go builds it once.
 type Service struct {
-	Teams    TeamStore
-	Keys     KeyStore
-	Datasets DatasetStore
-	Audit    AuditReader
-	Chain    *auth.AuditLog
-	Authz    *auth.Authorizer
-	Authn    *auth.Authenticator
-	Log      *slog.Logger
-	Now      func() time.Time
+	Teams      TeamStore
+	Keys       KeyStore
+	Datasets   DatasetStore
+	Audit      AuditReader
+	Chain      *auth.AuditLog
+	Docs       DocumentStore
+	Ingestions IngestionStore
+	Jobs       jobs.Store
+	// Runner runs jobs on this instance (nil in tools that only queue).
+	Runner *jobs.Runner
+	// ExportMongo reads outside MongoDB collections for ingestion.
+	ExportMongo MongoExporter
+	// AllowPrivateURLs lets URL sources reach loopback and private networks.
+	AllowPrivateURLs bool
+	// MaxSourceBytes bounds a URL source.
+	MaxSourceBytes int64
+	Authz          *auth.Authorizer
+	Authn          *auth.Authenticator
+	Log            *slog.Logger
+	Now            func() time.Time
 }
 
 func (s *Service) now() time.Time {

@@ -1,0 +1,48 @@
+package model
+
+import "time"
+
+// Document is one unified entity of a dataset, stored in the dataset's own
+// collection with its normalized key as _id.
+type Document struct {
+	Key    string         `json:"key"`
+	Fields map[string]any `json:"fields"`
+	// Version counts changes to this document (optimistic concurrency).
+	Version int `json:"version"`
+	// DatasetVersion is the dataset version that last changed this document.
+	DatasetVersion int `json:"datasetVersion"`
+	// Sources records, per source name, the ingestion and line that last touched it.
+	Sources   map[string]SourceRef `json:"sources"`
+	UpdatedAt time.Time            `json:"updatedAt"`
+}
+
+// SourceRef is where a document's data came from.
+type SourceRef struct {
+	Ingestion string    `json:"ingestion" bson:"ingestion"`
+	Line      int       `json:"line" bson:"line"`
+	At        time.Time `json:"at" bson:"at"`
+}
+
+// Filter ops understood by document queries.
+var FilterOps = map[string]bool{
+	"eq": true, "ne": true, "gt": true, "gte": true, "lt": true, "lte": true,
+	"in": true, "nin": true, "exists": true, "regex": true, "contains": true,
+}
+
+// DocumentQuery selects documents of a dataset. Filter values are already typed
+// (numbers as int64/float64, dates as time.Time) by the service.
+type DocumentQuery struct {
+	Where   []FieldFilter
+	OrderBy []FieldOrder
+	// After is the _id to continue after (no OrderBy) or the offset (with OrderBy).
+	AfterKey    string
+	AfterOffset int
+	Limit       int
+}
+
+// DocumentWrite is one change to a dataset's documents: an insert (Expect 0) or a
+// replacement of the stored document whose version is Expect.
+type DocumentWrite struct {
+	Doc    *Document
+	Expect int
+}

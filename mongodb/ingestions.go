@@ -1,0 +1,226 @@
+package mongodb
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/mms-platform/mms/model"
+)
+
+const (
+	colIngestions = "ingestions"
+	bucketSources = "sources"
+)
+
+func rejectsCollection(ingestion string) string { return "rejects_" + ingestion }
+
+type ingestionDoc struct {
+	ID             string     `bson:"_id"`
+	Dataset        string     `bson:"dataset"`
+	Source         string     `bson:"source"`
+	Format         string     `bson:"format"`
+	Mode           string     `bson:"mode"`
+	Status         string     `bson:"status"`
+	Job            string     `bson:"job"`
+	Read           int        `bson:"read"`
+	Inserted       int        `bson:"inserted"`
+	Updated        int        `bson:"updated"`
+	Unchanged      int        `bson:"unchanged"`
+	Rejected       int        `bson:"rejected"`
+	DatasetVersion *int       `bson:"datasetVersion,omitempty"`
+	FailedChecks   []string   `bson:"failedChecks"`
+	Report         any        `bson:"report,omitempty"`
+	Spec           any        `bson:"spec,omitempty"`
+	Error          *string    `bson:"error,omitempty"`
+	CreatedBy      string     `bson:"createdBy"`
+	CreatedAt      time.Time  `bson:"createdAt"`
+	FinishedAt     *time.Time `bson:"finishedAt,omitempty"`
+}
+
+// SaveIngestion inserts or replaces an ingestion record.
+func (d *DB) SaveIngestion(ctx context.Context, in *model.Ingestion) error {
+	doc := ingestionDoc{
+		ID: in.ID, Dataset: in.Dataset, Source: in.Source, Format: string(in.Format), Mode: string(in.Mode),
+		Status: string(in.Status), Job: in.Job, Read: in.Read, Inserted: in.Inserted, Updated: in.Updated,
+		Unchanged: in.Unchanged, Rejected: in.Rejected, DatasetVersion: in.DatasetVersion,
+		FailedChecks: in.FailedChecks, Report: in.Report, Spec: in.Spec, Error: in.Error,
+		CreatedBy: in.CreatedBy, CreatedAt: in.CreatedAt, FinishedAt: in.FinishedAt,
+	}
+	_, err := d.db.Collection(colIngestions).ReplaceOne(ctx, bson.D{{Key: "_id", Value: in.ID}}, doc, options.Replace().SetUpsert(true))
+	return translate(err)
+}
+
+// Ingestion returns an ingestion; model.ENOTFOUND if none.
+func (d *DB) Ingestion(ctx context.Context, id string) (*model.Ingestion, error) {
+	var doc ingestionDoc
+	if err := d.db.Collection(colIngestions).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&doc); err != nil {
+		return nil, notFound(err, "ingestion %q", id)
+	}
+	in := &model.Ingestion{
+		ID: doc.ID, Dataset: doc.Dataset, Source: doc.Source, Format: model.Format(doc.Format), Mode: model.WriteMode(doc.Mode),
+		Status: model.JobStatus(doc.Status), Job: doc.Job, Read: doc.Read, Inserted: doc.Inserted, Updated: doc.Updated,
+		Unchanged: doc.Unchanged, Rejected: doc.Rejected, DatasetVersion: doc.DatasetVersion,
+		FailedChecks: doc.FailedChecks, Report: plain(doc.Report), Spec: plain(doc.Spec), Error: doc.Error,
+		CreatedBy: doc.CreatedBy, CreatedAt: doc.CreatedAt.UTC(), FinishedAt: doc.FinishedAt,
+	}
+	if in.FailedChecks == nil {
+		in.FailedChecks = []string{}
+	}
+	return in, nil
+}
+
+type rejectDoc struct {
+	Seq     int      `bson:"_id"`
+	Line    int      `bson:"line"`
+	Reasons []string `bson:"reasons"`
+	Raw     string   `bson:"raw,omitempty"`
+}
+
+// InsertRejects stores rejected rows of an ingestion; seq numbers them in order.
+// Re-inserting the same seq is ignored, so a retried batch is harmless.
+func (d *DB) InsertRejects(ctx context.Context, ingestion string, first int, rejects []*model.Reject) error {
+	if len(rejects) == 0 {
+		return nil
+	}
+	docs := make([]any, len(rejects))
+	for i, r := range rejects {
+		doc := rejectDoc{Seq: first + i, Line: r.Line, Reasons: r.Reasons}
+		if r.Raw != nil {
+			doc.Raw = *r.Raw
+		}
+		docs[i] = doc
+	}
+	_, err := d.db.Collection(rejectsCollection(ingestion)).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	var bwe mongo.BulkWriteException
+	if errors.As(err, &bwe) {
+		for _, we := range bwe.WriteErrors {
+			if !mongo.IsDuplicateKeyError(we) {
+				return translate(err)
+			}
+		}
+		return nil
+	}
+	return translate(err)
+}
+
+// Rejects returns up to limit rejects of an ingestion with seq > after, and the total.
+func (d *DB) Rejects(ctx context.Context, ingestion string, after, limit int) ([]*model.Reject, []int, int, error) {
+	col := d.db.Collection(rejectsCollection(ingestion))
+	total, err := col.CountDocuments(ctx, bson.D{})
+	if err != nil {
+		return nil, nil, 0, translate(err)
+	}
+	cur, err := col.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, nil, 0, translate(err)
+	}
+	var docs []rejectDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, nil, 0, translate(err)
+	}
+	out := make([]*model.Reject, len(docs))
+	seqs := make([]int, len(docs))
+	for i, r := range docs {
+		raw := r.Raw
+		out[i] = &model.Reject{Line: r.Line, Reasons: r.Reasons, Raw: &raw}
+		seqs[i] = r.Seq
+	}
+	return out, seqs, int(total), nil
+}
+
+// DropRejects deletes an ingestion's rejects (before a re-run of pass 1).
+func (d *DB) DropRejects(ctx context.Context, ingestion string) error {
+	return translate(d.db.Collection(rejectsCollection(ingestion)).Drop(ctx))
+}
+
+// LockDataset takes the dataset's write lock for owner until until, if it is free
+// or expired or already owner's. Ingestions into one dataset run one at a time.
+func (d *DB) LockDataset(ctx context.Context, id, owner string, now, until time.Time) (bool, error) {
+	res, err := d.db.Collection(colDatasets).UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: id}, {Key: "$or", Value: bson.A{
+			bson.D{{Key: "lock.owner", Value: bson.D{{Key: "$exists", Value: false}}}},
+			bson.D{{Key: "lock.owner", Value: owner}},
+			bson.D{{Key: "lock.until", Value: bson.D{{Key: "$lt", Value: now}}}},
+		}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "lock", Value: bson.D{{Key: "owner", Value: owner}, {Key: "until", Value: until}}}}}})
+	if err != nil {
+		return false, translate(err)
+	}
+	return res.MatchedCount == 1, nil
+}
+
+// UnlockDataset releases owner's lock.
+func (d *DB) UnlockDataset(ctx context.Context, id, owner string) error {
+	_, err := d.db.Collection(colDatasets).UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: id}, {Key: "lock.owner", Value: owner}},
+		bson.D{{Key: "$unset", Value: bson.D{{Key: "lock", Value: ""}}}})
+	return translate(err)
+}
+
+// FinishDatasetIngest records a completed ingestion on the dataset: the new
+// version (only if the dataset is still at version-1), its schema when it had
+// none, and its document count.
+func (d *DB) FinishDatasetIngest(ctx context.Context, id string, version int, fields []model.FieldSpec, count int, at time.Time) error {
+	set := bson.D{{Key: "version", Value: version}, {Key: "documentCount", Value: count}, {Key: "updatedAt", Value: at}}
+	if fields != nil {
+		set = append(set, bson.E{Key: "fields", Value: fields})
+	}
+	res, err := d.db.Collection(colDatasets).UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version - 1}},
+		bson.D{{Key: "$set", Value: set}})
+	if err != nil {
+		return translate(err)
+	}
+	if res.MatchedCount == 0 {
+		return model.Errorf(model.ECONFLICT, "dataset %q changed version during the ingestion", id)
+	}
+	return nil
+}
+
+// SetDatasetFields sets a dataset's schema if it has none yet.
+func (d *DB) SetDatasetFields(ctx context.Context, id string, fields []model.FieldSpec) error {
+	_, err := d.db.Collection(colDatasets).UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: id}, {Key: "fields", Value: bson.D{{Key: "$size", Value: 0}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "fields", Value: fields}}}})
+	return translate(err)
+}
+
+// PutSource stores a source's bytes in GridFS so that whichever instance runs
+// the job can read them; it returns the file id and size.
+func (d *DB) PutSource(ctx context.Context, name string, r io.Reader) (string, int64, error) {
+	b := d.db.GridFSBucket(options.GridFSBucket().SetName(bucketSources))
+	id := bson.NewObjectID()
+	up, err := b.OpenUploadStreamWithID(ctx, id, name)
+	if err != nil {
+		return "", 0, translate(err)
+	}
+	n, err := io.Copy(up, r)
+	if err != nil {
+		_ = up.Abort()
+		return "", 0, err
+	}
+	if err := up.Close(); err != nil {
+		return "", 0, translate(err)
+	}
+	return id.Hex(), n, nil
+}
+
+// OpenSource streams a stored source.
+func (d *DB) OpenSource(ctx context.Context, id string) (io.ReadCloser, error) {
+	oid, err := bson.ObjectIDFromHex(id)
+	if err != nil {
+		return nil, model.Errorf(model.ENOTFOUND, "source %q not found", id)
+	}
+	s, err := d.db.GridFSBucket(options.GridFSBucket().SetName(bucketSources)).OpenDownloadStream(ctx, oid)
+	if err != nil {
+		return nil, notFound(err, "source %q", id)
+	}
+	return s, nil
+}

@@ -1,0 +1,547 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"strings"
+	"time"
+
+	"github.com/mms-platform/mms/ingest"
+	"github.com/mms-platform/mms/jobs"
+	"github.com/mms-platform/mms/model"
+)
+
+// Ingestion tuning.
+const (
+	writeBatch      = 1000
+	sampleRows      = 1000
+	maxStoredReject = 100_000
+	datasetLockTTL  = 2 * time.Minute
+)
+
+// RegisterJobs registers the service's job handlers with a runner.
+func (s *Service) RegisterJobs(r *jobs.Runner) {
+	s.Runner = r
+	r.Register(JobKindIngest, s.runIngest)
+}
+
+// runIngest is the ingestion job: it runs the ingestion and records its outcome
+// on the Ingestion, whatever happens.
+func (s *Service) runIngest(ctx context.Context, j *model.Job, prog *jobs.Progress) (map[string]any, error) {
+	var p ingestPayload
+	if err := json.Unmarshal(j.Payload, &p); err != nil {
+		return nil, fmt.Errorf("decode ingest payload: %w", err)
+	}
+	prog.SetResult("ingestion", p.Ingestion)
+	ing, err := s.Ingestions.Ingestion(ctx, p.Ingestion)
+	if err != nil {
+		return nil, err
+	}
+	ing.Status = model.JobRunning
+	ing.Read, ing.Inserted, ing.Updated, ing.Unchanged, ing.Rejected = 0, 0, 0, 0, 0
+	ing.FailedChecks, ing.Error, ing.Report = []string{}, nil, nil
+	if err := s.Ingestions.SaveIngestion(ctx, ing); err != nil {
+		return nil, err
+	}
+	r := &ingestRun{s: s, p: &p, ing: ing, prog: prog, owner: j.ID}
+	runErr := r.run(ctx)
+
+	now := s.now()
+	ing.FinishedAt = &now
+	switch {
+	case runErr == nil:
+		ing.Status = model.JobSucceeded
+	case ctx.Err() != nil:
+		ing.Status = model.JobCancelled
+		msg := "cancelled; documents already written stay, and re-running the ingestion is idempotent"
+		ing.Error = &msg
+	default:
+		ing.Status = model.JobFailed
+		msg := model.ErrorMessage(runErr)
+		ing.Error = &msg
+	}
+	if err := s.Ingestions.SaveIngestion(context.WithoutCancel(ctx), ing); err != nil {
+		return nil, err
+	}
+	result := map[string]any{
+		"ingestion": ing.ID, "read": ing.Read, "inserted": ing.Inserted, "updated": ing.Updated,
+		"unchanged": ing.Unchanged, "rejected": ing.Rejected,
+	}
+	if ing.DatasetVersion != nil {
+		result["datasetVersion"] = *ing.DatasetVersion
+	}
+	return result, runErr
+}
+
+// ingestRun is one execution of an ingestion job.
+type ingestRun struct {
+	s     *Service
+	p     *ingestPayload
+	ing   *model.Ingestion
+	prog  *jobs.Progress
+	owner string
+
+	d          *model.Dataset
+	src        *source
+	pipe       *ingest.Pipeline
+	inferred   []model.FieldSpec
+	lockedAt   time.Time
+	rejects    []*model.Reject
+	rejectSeq  int
+	empty      bool
+	target     int
+	changedAny bool
+}
+
+func (r *ingestRun) run(ctx context.Context) error {
+	if err := r.lock(ctx); err != nil {
+		return err
+	}
+	defer func() { _ = r.s.Ingestions.UnlockDataset(context.WithoutCancel(ctx), r.p.Dataset, r.owner) }()
+	d, err := r.s.Datasets.Dataset(ctx, r.p.Dataset)
+	if err != nil {
+		return err
+	}
+	r.d = d
+	r.prog.Set(0, model.JobDetail{Phase: "fetching source"})
+	if r.src, err = r.s.openSource(ctx, r.p); err != nil {
+		return err
+	}
+	defer r.src.cleanup()
+	if err := r.s.Ingestions.DropRejects(ctx, r.ing.ID); err != nil {
+		return err
+	}
+	if err := r.compile(ctx); err != nil {
+		return err
+	}
+	prof, err := r.check(ctx)
+	if err != nil {
+		return err
+	}
+	imputes, err := r.pipe.ImputeValues(prof)
+	if err != nil {
+		return err
+	}
+	if err := r.write(ctx, imputes); err != nil {
+		return err
+	}
+	return r.finish(ctx)
+}
+
+// lock takes the dataset's ingestion lock, waiting while another ingestion holds it.
+func (r *ingestRun) lock(ctx context.Context) error {
+	for {
+		now := time.Now()
+		ok, err := r.s.Ingestions.LockDataset(ctx, r.p.Dataset, r.owner, now, now.Add(datasetLockTTL))
+		if err != nil {
+			return err
+		}
+		if ok {
+			r.lockedAt = now
+			return nil
+		}
+		r.prog.Set(0, model.JobDetail{Phase: "waiting for another ingestion into this dataset"})
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// renewLock extends the dataset lock while the ingestion works.
+func (r *ingestRun) renewLock(ctx context.Context) error {
+	if time.Since(r.lockedAt) < datasetLockTTL/4 {
+		return nil
+	}
+	now := time.Now()
+	ok, err := r.s.Ingestions.LockDataset(ctx, r.p.Dataset, r.owner, now, now.Add(datasetLockTTL))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errors.New("lost the dataset's ingestion lock")
+	}
+	r.lockedAt = now
+	return nil
+}
+
+// reader opens the source and a record reader over it.
+func (r *ingestRun) reader(ctx context.Context) (*ingest.Reader, io.Closer, error) {
+	rc, err := r.src.open(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	rd, err := ingest.NewReader(rc, r.p.Read)
+	if err != nil {
+		rc.Close()
+		return nil, nil, err
+	}
+	return rd, rc, nil
+}
+
+// compile reads a sample to learn the source's fields (and, for a dataset without
+// a schema, to infer one), then compiles the spec against them.
+func (r *ingestRun) compile(ctx context.Context) error {
+	rd, c, err := r.reader(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	loose := r.p.Spec
+	loose.Fields = nil
+	loose.Checks = ingest.DataChecks{}
+	probe, err := ingest.Compile(loose, rd.Fields())
+	if err != nil {
+		return err
+	}
+	var sample []map[string]any
+	seen := map[string]bool{}
+	var order []string
+	for len(sample) < sampleRows {
+		row, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		doc, reasons := probe.Apply(row)
+		if len(reasons) > 0 {
+			continue
+		}
+		for k := range doc.Fields {
+			if !seen[k] {
+				seen[k] = true
+				order = append(order, k)
+			}
+		}
+		sample = append(sample, doc.Fields)
+	}
+	for _, m := range r.p.Spec.Mapping {
+		if !seen[m.To] {
+			seen[m.To] = true
+			order = append(order, m.To)
+		}
+	}
+	schema := r.d.Fields
+	if len(schema) == 0 {
+		// The dataset takes the types of its first ingestion; required flags and
+		// enums are only proposals (see inferSchema), so they are not imposed.
+		for _, f := range ingest.InferSchema(sample, ingest.InferOptions{Order: order}) {
+			r.inferred = append(r.inferred, model.FieldSpec{Name: f.Name, Type: f.Type})
+		}
+		schema = r.inferred
+	}
+	spec := r.p.Spec
+	spec.Fields = nil
+	for _, f := range schema {
+		if seen[f.Name] {
+			spec.Fields = append(spec.Fields, f)
+		}
+	}
+	r.pipe, err = ingest.Compile(spec, rd.Fields())
+	return err
+}
+
+// check is pass 1: read every record, clean and check it, profile what is
+// accepted and store what is rejected; then evaluate the dataset-level checks.
+// Nothing is written to the dataset here.
+func (r *ingestRun) check(ctx context.Context) (*ingest.Profile, error) {
+	rd, c, err := r.reader(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	prof := r.pipe.NewProfile()
+	for {
+		row, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		r.ing.Read++
+		doc, reasons := r.pipe.Apply(row)
+		if len(reasons) > 0 {
+			prof.AddReject(reasons)
+			if err := r.reject(ctx, row.Line, reasons, row.Raw); err != nil {
+				return nil, err
+			}
+			if r.p.OnError == model.OnErrorStop {
+				_ = r.flushRejects(ctx)
+				return nil, model.Errorf(model.EINVALID, "line %d rejected (onError STOP): %s", row.Line, strings.Join(reasons, "; "))
+			}
+			continue
+		}
+		prof.Add(doc)
+		if r.ing.Read%writeBatch == 0 {
+			if err := r.progress(ctx, 0, rd, "checking"); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := r.flushRejects(ctx); err != nil {
+		return nil, err
+	}
+	rep := prof.Report()
+	r.ing.Report = jsonShape(rep)
+	if fails := r.pipe.Spec().Checks.Evaluate(prof); len(fails) > 0 {
+		r.ing.FailedChecks = fails
+		return nil, model.Errorf(model.EINVALID, "dataset checks failed, nothing was written: %s", strings.Join(fails, "; "))
+	}
+	return prof, nil
+}
+
+// progress reports the job's progress; pass is 0 (checking) or 1 (writing).
+func (r *ingestRun) progress(ctx context.Context, pass int, rd *ingest.Reader, phase string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	frac := 0.0
+	if r.src.size > 0 {
+		frac = float64(rd.BytesRead()) / float64(r.src.size)
+	}
+	rows := int64(r.ing.Read)
+	if pass == 1 {
+		rows = int64(r.ing.Inserted + r.ing.Updated + r.ing.Unchanged)
+	}
+	r.prog.Set((float64(pass)+min(frac, 1))/2, model.JobDetail{
+		Phase: phase, Rows: rows, Bytes: rd.BytesRead(), TotalBytes: r.src.size,
+	})
+	return r.renewLock(ctx)
+}
+
+// reject records a rejected row (stored up to maxStoredReject, counted always).
+func (r *ingestRun) reject(ctx context.Context, line int, reasons []string, raw string) error {
+	r.ing.Rejected++
+	if r.rejectSeq+len(r.rejects) >= maxStoredReject {
+		return nil
+	}
+	rc := raw
+	r.rejects = append(r.rejects, &model.Reject{Line: line, Reasons: reasons, Raw: &rc})
+	if len(r.rejects) >= writeBatch {
+		return r.flushRejects(ctx)
+	}
+	return nil
+}
+
+func (r *ingestRun) flushRejects(ctx context.Context) error {
+	if len(r.rejects) == 0 {
+		return nil
+	}
+	err := r.s.Ingestions.InsertRejects(ctx, r.ing.ID, r.rejectSeq+1, r.rejects)
+	r.rejectSeq += len(r.rejects)
+	r.rejects = r.rejects[:0]
+	return err
+}
+
+// write is pass 2: read and clean again, impute, and write documents in batches
+// according to the write mode.
+func (r *ingestRun) write(ctx context.Context, imputes map[string]any) error {
+	n, err := r.s.Docs.CountDocuments(ctx, r.d.ID)
+	if err != nil {
+		return err
+	}
+	r.empty = n == 0
+	r.target = r.d.Version + 1
+	if err := r.s.Docs.EnsureDatasetCollection(ctx, r.d.ID); err != nil {
+		return err
+	}
+	rd, c, err := r.reader(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	r.pipe.Reset()
+	batch := make([]ingest.Doc, 0, writeBatch)
+	for {
+		row, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		doc, reasons := r.pipe.Apply(row)
+		if len(reasons) > 0 {
+			continue // counted and stored in pass 1
+		}
+		r.pipe.Impute(&doc, imputes)
+		if doc.Key == "" {
+			doc.Key = ingest.RowKey(r.p.Source, doc.Line)
+		}
+		batch = append(batch, doc)
+		if len(batch) == writeBatch {
+			if err := r.flush(ctx, batch); err != nil {
+				return err
+			}
+			batch = batch[:0]
+			if err := r.progress(ctx, 1, rd, "writing"); err != nil {
+				return err
+			}
+		}
+	}
+	if err := r.flush(ctx, batch); err != nil {
+		return err
+	}
+	return r.flushRejects(ctx)
+}
+
+// flush writes one batch. Documents that another writer changed in between are
+// re-read and merged again, a few times at most.
+func (r *ingestRun) flush(ctx context.Context, batch []ingest.Doc) error {
+	pending := batch
+	for attempt := 0; len(pending) > 0; attempt++ {
+		if attempt == 4 {
+			return model.Errorf(model.ECONFLICT, "documents keep changing under this ingestion; try again")
+		}
+		existing := map[string]*model.Document{}
+		if !r.empty || attempt > 0 {
+			keys := make([]string, len(pending))
+			for i, d := range pending {
+				keys[i] = d.Key
+			}
+			var err error
+			if existing, err = r.s.Docs.DocumentsByKey(ctx, r.d.ID, keys); err != nil {
+				return err
+			}
+		}
+		writes, byKey, err := r.plan(ctx, pending, existing)
+		if err != nil {
+			return err
+		}
+		conflicts, err := r.s.Docs.WriteDocuments(ctx, r.d.ID, writes)
+		if err != nil {
+			return err
+		}
+		retry := map[string]bool{}
+		for _, k := range conflicts {
+			retry[k] = true
+		}
+		for _, w := range writes {
+			if retry[w.Doc.Key] {
+				continue
+			}
+			if w.Expect == 0 {
+				r.ing.Inserted++
+			} else {
+				r.ing.Updated++
+			}
+			r.changedAny = true
+		}
+		var again []ingest.Doc
+		for _, d := range pending {
+			if retry[d.Key] {
+				again = append(again, d)
+			}
+		}
+		_ = byKey
+		pending = again
+	}
+	return nil
+}
+
+// plan turns incoming documents into writes against the stored ones, counting
+// unchanged documents and rejecting rows the mode refuses. Repeated keys within
+// the batch apply in order onto one write.
+func (r *ingestRun) plan(ctx context.Context, incoming []ingest.Doc, existing map[string]*model.Document) ([]model.DocumentWrite, map[string]int, error) {
+	now := r.s.now()
+	var writes []model.DocumentWrite
+	byKey := map[string]int{} // key -> index in writes
+	for _, in := range incoming {
+		var cur *model.Document
+		expect := 0
+		if i, ok := byKey[in.Key]; ok {
+			cur, expect = writes[i].Doc, writes[i].Expect
+		} else if e, ok := existing[in.Key]; ok {
+			cur, expect = e, e.Version
+		}
+		fields, reason := mergeFields(cur, in.Fields, r.p.Mode, r.p.Conflict)
+		if reason != "" {
+			if err := r.reject(ctx, in.Line, []string{reason}, ""); err != nil {
+				return nil, nil, err
+			}
+			continue
+		}
+		if cur != nil && sameFields(cur.Fields, fields) {
+			if _, pendingWrite := byKey[in.Key]; !pendingWrite {
+				r.ing.Unchanged++
+			}
+			continue
+		}
+		doc := &model.Document{Key: in.Key, Fields: fields, Version: 1, DatasetVersion: r.target, UpdatedAt: now,
+			Sources: map[string]model.SourceRef{}}
+		if cur != nil {
+			doc.Version = cur.Version + 1
+			maps.Copy(doc.Sources, cur.Sources)
+		}
+		doc.Sources[r.p.Source] = model.SourceRef{Ingestion: r.ing.ID, Line: in.Line, At: now}
+		if i, ok := byKey[in.Key]; ok {
+			doc.Version = writes[i].Doc.Version
+			writes[i].Doc = doc
+			continue
+		}
+		byKey[in.Key] = len(writes)
+		writes = append(writes, model.DocumentWrite{Doc: doc, Expect: expect})
+	}
+	return writes, byKey, nil
+}
+
+// mergeFields computes a document's new fields under a write mode, or the reason
+// the row is refused.
+func mergeFields(cur *model.Document, in map[string]any, mode model.WriteMode, conflict model.ConflictPolicy) (map[string]any, string) {
+	in = normalizeFields(in)
+	if cur == nil {
+		return in, ""
+	}
+	switch mode {
+	case model.WriteModeInsert:
+		if sameFields(cur.Fields, in) {
+			return in, ""
+		}
+		return nil, fmt.Sprintf("key: %s already exists (mode INSERT)", cur.Key)
+	case model.WriteModeUpsert:
+		return in, ""
+	}
+	out := maps.Clone(cur.Fields)
+	for k, v := range in {
+		old, has := out[k]
+		switch {
+		case v == nil && has:
+			// a missing value in one source does not erase another's
+		case !has || old == nil || sameValue(old, v):
+			out[k] = v
+		case conflict == model.ConflictPolicyOverwrite:
+			out[k] = v
+		case conflict == model.ConflictPolicyReject:
+			return nil, fmt.Sprintf("%s: conflict: stored %v, source has %v (conflict REJECT)", k, old, v)
+		}
+	}
+	return out, ""
+}
+
+// finish records the new dataset version (when anything changed), the inferred
+// schema and the document count.
+func (r *ingestRun) finish(ctx context.Context) error {
+	count, err := r.s.Docs.CountDocuments(ctx, r.d.ID)
+	if err != nil {
+		return err
+	}
+	version := r.d.Version
+	if r.changedAny || r.inferred != nil {
+		version = r.target
+	}
+	if err := r.s.Ingestions.FinishDatasetIngest(ctx, r.d.ID, version, r.inferred, count, r.s.now()); err != nil &&
+		!(version == r.d.Version && model.ErrorCode(err) == model.ECONFLICT) {
+		return err
+	}
+	r.ing.DatasetVersion = &version
+	r.prog.Set(1, model.JobDetail{Phase: "done", Rows: int64(r.ing.Read)})
+	return nil
+}

@@ -1,0 +1,157 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"syscall"
+	"time"
+
+	"github.com/mms-platform/mms/ingest"
+	"github.com/mms-platform/mms/model"
+)
+
+// MongoExporter copies documents of an outside MongoDB collection as NDJSON.
+type MongoExporter func(ctx context.Context, uri, database, collection string, filter map[string]any, w io.Writer, limit int64) (int64, error)
+
+// Source limits.
+const (
+	maxRedirects     = 5
+	maxExternalRows  = 50_000_000
+	urlFetchTimeout  = 10 * time.Minute
+	urlHeaderTimeout = 30 * time.Second
+)
+
+// source is an ingestion's bytes, readable twice (pass 1 and pass 2).
+type source struct {
+	open    func(ctx context.Context) (io.ReadCloser, error)
+	size    int64 // -1 when unknown
+	cleanup func()
+}
+
+// checkSourceURL accepts http(s) URLs only.
+func checkSourceURL(raw string, allowPrivate bool) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return model.Errorf(model.EINVALID, "url must be an http:// or https:// URL")
+	}
+	return nil
+}
+
+// openSource makes an ingestion's bytes available: stored sources stream from the
+// store; URL, MongoDB and SQL sources are fetched once into a temporary file.
+func (s *Service) openSource(ctx context.Context, p *ingestPayload) (*source, error) {
+	switch {
+	case p.Stored != "":
+		return &source{size: p.StoredSize, cleanup: func() {}, open: func(ctx context.Context) (io.ReadCloser, error) {
+			return s.Ingestions.OpenSource(ctx, p.Stored)
+		}}, nil
+	case p.URL != "":
+		return spool(func(w io.Writer) error { return s.fetchURL(ctx, p.URL, w) })
+	case p.Mongo != nil:
+		filter := map[string]any{}
+		if f, ok := p.Mongo.Filter.(map[string]any); ok {
+			filter = f
+		}
+		return spool(func(w io.Writer) error {
+			_, err := s.ExportMongo(ctx, p.Mongo.URI, p.Mongo.Database, p.Mongo.Collection, filter, w, maxExternalRows)
+			return err
+		})
+	case p.SQL != nil:
+		return spool(func(w io.Writer) error {
+			_, err := ingest.ExportSQL(ctx, p.SQL.Dsn, p.SQL.Query, w, maxExternalRows)
+			return err
+		})
+	}
+	return nil, model.Errorf(model.EINVALID, "ingestion has no source")
+}
+
+// spool writes a source into a temporary file once.
+func spool(fill func(io.Writer) error) (*source, error) {
+	f, err := os.CreateTemp("", "mms-source-*")
+	if err != nil {
+		return nil, fmt.Errorf("spool source: %w", err)
+	}
+	cleanup := func() { f.Close(); os.Remove(f.Name()) }
+	if err := fill(f); err != nil {
+		cleanup()
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		cleanup()
+		return nil, err
+	}
+	return &source{size: st.Size(), cleanup: cleanup, open: func(context.Context) (io.ReadCloser, error) {
+		return os.Open(f.Name())
+	}}, nil
+}
+
+// fetchURL downloads u into w: bounded in size (the upload limit), time and
+// redirects, and unless private addresses are allowed, refusing to connect to
+// loopback, link-local (cloud metadata) and private networks, checked on the
+// resolved address so DNS cannot sneak one in.
+func (s *Service) fetchURL(ctx context.Context, u string, w io.Writer) error {
+	dialer := &net.Dialer{Timeout: 10 * time.Second, Control: func(_, address string, _ syscall.RawConn) error {
+		if s.AllowPrivateURLs {
+			return nil
+		}
+		host, _, _ := net.SplitHostPort(address)
+		ip := net.ParseIP(host)
+		if ip == nil || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsUnspecified() {
+			return model.Errorf(model.EINVALID, "url resolves to a private address (%s); allowed only with --allow-private-urls", host)
+		}
+		return nil
+	}}
+	client := &http.Client{
+		Timeout: urlFetchTimeout,
+		Transport: &http.Transport{
+			DialContext: dialer.DialContext, ResponseHeaderTimeout: urlHeaderTimeout,
+			TLSHandshakeTimeout: 10 * time.Second, Proxy: nil,
+		},
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) >= maxRedirects {
+				return model.Errorf(model.EINVALID, "url: more than %d redirects", maxRedirects)
+			}
+			return checkSourceURL(req.URL.String(), s.AllowPrivateURLs)
+		},
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return model.Errorf(model.EINVALID, "url: %v", err)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		var me *model.Error
+		if errors.As(err, &me) {
+			return me
+		}
+		return model.Errorf(model.EINVALID, "url: fetch failed: %v", errors.Unwrap(err))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return model.Errorf(model.EINVALID, "url: server answered %s", resp.Status)
+	}
+	limit := s.MaxSourceBytes
+	if resp.ContentLength > limit {
+		return model.Errorf(model.EINVALID, "url: source is %d bytes, over the limit of %d", resp.ContentLength, limit)
+	}
+	n, err := io.Copy(w, io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return model.Errorf(model.EINVALID, "url: read failed: %v", err)
+	}
+	if n > limit {
+		return model.Errorf(model.EINVALID, "url: source is over the limit of %d bytes", limit)
+	}
+	return nil
+}
+
+// nopCloser adds a no-op Close to a reader whose owner closes it.
+type nopCloser struct{ io.Reader }
+
+func (nopCloser) Close() error { return nil }
