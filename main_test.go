@@ -20,7 +20,10 @@ import (
 
 // One embedded store serves every test in this package; each test server gets a
 // database of its own, dropped when the test ends.
-var testStoreURI string
+var (
+	testStoreURI string
+	testEmbedded *mongodb.Embedded
+)
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "mms-test-store-")
@@ -31,7 +34,7 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	testStoreURI = e.URI
+	testStoreURI, testEmbedded = e.URI, e
 	code := m.Run()
 	e.Close()
 	_ = os.RemoveAll(dir)
@@ -71,17 +74,28 @@ func newTestServer(t *testing.T, env map[string]string) *testServer {
 func startTestServer(t *testing.T, cfg *Config, drop bool) *testServer {
 	t.Helper()
 	log := slog.New(slog.DiscardHandler)
+	if os.Getenv("MMS_TEST_LOG") != "" {
+		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
 	ctx := context.Background()
 	a, err := newApp(ctx, cfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if a.store.embedded == nil && cfg.MongoURI == testStoreURI {
+		a.store.UseEmbedded(testEmbedded) // the shared test store is embedded too
+	}
 	if _, err := a.svc.EnsureAdminKey(ctx, cfg.AdminKey); err != nil {
 		t.Fatal(err)
 	}
 	s := &testServer{Server: httptest.NewServer(a.routes()), app: a, cfg: cfg}
+	runCtx, stopRunner := context.WithCancel(context.Background())
+	runnerDone := make(chan struct{})
+	go func() { defer close(runnerDone); a.runner.Run(runCtx) }()
 	t.Cleanup(func() {
 		s.Close()
+		stopRunner()
+		<-runnerDone
 		if drop {
 			_ = a.store.Drop(context.Background())
 		}

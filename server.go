@@ -198,12 +198,17 @@ func openStore(ctx context.Context, cfg *Config, log *slog.Logger) (*store, erro
 	db, err := mongodb.Open(uri, cfg.DBName)
 	if err == nil {
 		pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		err = db.Ping(pctx)
+		if err = db.Ping(pctx); err == nil {
+			err = db.Detect(pctx)
+		}
 		cancel()
 	}
 	if err != nil {
 		s.close()
 		return nil, fmt.Errorf("open store: %w", err)
+	}
+	if s.embedded != nil {
+		db.UseEmbedded(s.embedded)
 	}
 	s.DB = db
 	return s, nil

@@ -26,10 +26,18 @@ func Middleware(a *Authenticator, onReject func(r *http.Request, err error)) fun
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			p, err := a.Authenticate(r.Context(), BearerToken(r.Header.Get("Authorization")))
 			if err != nil {
-				if onReject != nil {
+				if onReject != nil && model.ErrorCode(err) == model.EUNAUTHENTICATED {
 					onReject(r, err)
 				}
-				WriteError(w, http.StatusUnauthorized, err)
+				status := http.StatusUnauthorized
+				switch model.ErrorCode(err) {
+				case model.EUNAUTHENTICATED:
+				case model.EUNAVAILABLE:
+					status = http.StatusServiceUnavailable
+				default:
+					status = http.StatusInternalServerError
+				}
+				WriteError(w, status, err)
 				return
 			}
 			next.ServeHTTP(w, r.WithContext(model.NewContextWithPrincipal(r.Context(), p)))

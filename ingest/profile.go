@@ -50,6 +50,9 @@ type Profile struct {
 	rows     int64
 	rejected int64
 	fields   map[string]*Stats
+	known    []string // opts.Fields, looked up directly (no map iteration)
+	knownIdx map[string]bool
+	stats    []*Stats // stats of known[i]
 	unique   map[string]bool
 	byField  map[string]int64
 	seed     maphash.Seed
@@ -70,6 +73,14 @@ func NewProfile(opts ProfileOptions) *Profile {
 	for _, f := range opts.Unique {
 		p.unique[f] = true
 	}
+	p.knownIdx = map[string]bool{}
+	for _, f := range opts.Fields {
+		if !p.knownIdx[f] {
+			p.knownIdx[f] = true
+			p.known = append(p.known, f)
+		}
+	}
+	p.stats = make([]*Stats, len(p.known))
 	return p
 }
 
@@ -86,8 +97,29 @@ func (p *Pipeline) NewProfile() *Profile {
 // Add profiles one accepted document.
 func (p *Profile) Add(doc Doc) {
 	p.rows++
-	for name, v := range doc.Fields {
+	seen := 0
+	for i, name := range p.known {
+		v, ok := doc.Fields[name]
+		if !ok {
+			continue
+		}
+		seen++
 		if v == nil {
+			continue
+		}
+		s := p.stats[i]
+		if s == nil {
+			s = p.newStats(name)
+			p.stats[i] = s
+			p.fields[name] = s
+		}
+		s.Add(v)
+	}
+	if seen == len(doc.Fields) {
+		return
+	}
+	for name, v := range doc.Fields {
+		if v == nil || p.knownIdx[name] {
 			continue
 		}
 		s := p.fields[name]
@@ -421,13 +453,18 @@ func (s *Stats) addNum(x float64, kind int) {
 		s.sample[j] = x
 	}
 
-	if c, ok := s.nums[x]; ok {
-		s.nums[x] = c + 1
-	} else if s.room() {
+	if !s.capped {
+		// One map operation in the common case; undo an insert past the cap.
 		if s.nums == nil {
 			s.nums = map[float64]int64{}
 		}
-		s.nums[x] = 1
+		s.nums[x]++
+		if s.distinct() > s.distinctCap {
+			delete(s.nums, x)
+			s.capped = true
+		}
+	} else if c, ok := s.nums[x]; ok {
+		s.nums[x] = c + 1
 	}
 	if s.uniq != nil {
 		h := maphash.Comparable(s.seed, x)
@@ -471,7 +508,7 @@ func (s *Stats) Std() (float64, bool) {
 	return math.Sqrt(s.m2 / float64(s.n-1)), true
 }
 
-// Min and Max return the extremes of the numeric values; false when there are none.
+// Min returns the smallest numeric value; false when there are none.
 func (s *Stats) Min() (float64, bool) { return s.min, s.n > 0 }
 
 // Max returns the largest numeric value; false when there are none.

@@ -51,8 +51,9 @@ const (
 type ReadOptions struct {
 	// Format is CSV, JSON or NDJSON (case-insensitive). Required.
 	Format Format `json:"format"`
-	// Delimiter separates CSV cells; 0 means ','. Any rune but '"', '\r' and '\n'.
-	Delimiter rune `json:"delimiter,omitempty"`
+	// Delimiter separates CSV cells: one character, "," when empty ("\t" for TSV,
+	// ";", "|", "；"...). Not '"', '\r' or '\n'.
+	Delimiter string `json:"delimiter,omitempty"`
 	// Columns names the CSV columns. When empty, the first non-blank record is the
 	// header. When set, every record is data unless SkipHeader is set too.
 	Columns []string `json:"columns,omitempty"`
@@ -144,7 +145,7 @@ func NewReader(r io.Reader, opts ReadOptions) (*Reader, error) {
 	if rd.format != FormatJSON && opts.Path != "" {
 		return nil, model.Errorf(model.EINVALID, "read: path applies to JSON only")
 	}
-	if rd.format != FormatCSV && (opts.Delimiter != 0 || len(opts.Columns) > 0 || opts.SkipHeader) {
+	if rd.format != FormatCSV && (opts.Delimiter != "" || len(opts.Columns) > 0 || opts.SkipHeader) {
 		return nil, model.Errorf(model.EINVALID, "read: delimiter, columns and skipHeader apply to CSV only")
 	}
 
@@ -332,13 +333,14 @@ func rawString(b []byte) string {
 
 func (rd *Reader) openCSV() error {
 	d := rd.opts.Delimiter
-	if d == 0 {
-		d = ','
+	if d == "" {
+		d = ","
 	}
-	if d == '"' || d == '\r' || d == '\n' || !utf8.ValidRune(d) {
-		return model.Errorf(model.EINVALID, "read: invalid CSV delimiter %q", d)
+	r, size := utf8.DecodeRuneInString(d)
+	if size != len(d) || r == utf8.RuneError || r == '"' || r == '\r' || r == '\n' {
+		return model.Errorf(model.EINVALID, "read: invalid CSV delimiter %q (want one character, not a quote or line break)", d)
 	}
-	rd.delim = utf8.AppendRune(nil, d)
+	rd.delim = []byte(d)
 
 	if len(rd.opts.Columns) > 0 {
 		if err := rd.setHeader(rd.opts.Columns); err != nil {

@@ -197,11 +197,11 @@ func TestReader_CSV(t *testing.T) {
 			want: []want{{line: 3, values: map[string]any{"a": "1"}}, {line: 6, values: map[string]any{"a": "2"}}},
 		},
 		{
-			name: "semicolon delimiter", input: "a;b\n1,5;2\n", opts: ingest.ReadOptions{Delimiter: ';'},
+			name: "semicolon delimiter", input: "a;b\n1,5;2\n", opts: ingest.ReadOptions{Delimiter: ";"},
 			want: []want{{line: 2, values: map[string]any{"a": "1,5", "b": "2"}}},
 		},
 		{
-			name: "multi-byte delimiter", input: "a；b\n1；2\n", opts: ingest.ReadOptions{Delimiter: '；'},
+			name: "multi-byte delimiter", input: "a；b\n1；2\n", opts: ingest.ReadOptions{Delimiter: "；"},
 			want: []want{{line: 2, values: map[string]any{"a": "1", "b": "2"}}},
 		},
 		{
@@ -506,7 +506,9 @@ func TestNewReader_BadOptions(t *testing.T) {
 		{name: "no format", opts: ingest.ReadOptions{}, want: "format is required"},
 		{name: "unknown format", opts: ingest.ReadOptions{Format: "xml"}, want: `unknown format "xml"`},
 		{name: "unknown encoding", opts: ingest.ReadOptions{Format: "csv", Encoding: "latin9"}, want: `unknown encoding "latin9"`},
-		{name: "quote delimiter", opts: ingest.ReadOptions{Format: "csv", Delimiter: '"'}, want: "invalid CSV delimiter"},
+		{name: "quote delimiter", opts: ingest.ReadOptions{Format: "csv", Delimiter: `"`}, want: "invalid CSV delimiter"},
+		{name: "two-character delimiter", opts: ingest.ReadOptions{Format: "csv", Delimiter: ";;"}, want: "invalid CSV delimiter"},
+		{name: "delimiter for JSON", opts: ingest.ReadOptions{Format: "json", Delimiter: ";"}, want: "apply to CSV only"},
 		{name: "path for CSV", opts: ingest.ReadOptions{Format: "csv", Path: "a"}, want: "path applies to JSON only"},
 		{name: "empty CSV", input: "\n\n", opts: ingest.ReadOptions{Format: "csv"}, want: "no header row"},
 		{name: "duplicate column", input: "a,b,a\n", opts: ingest.ReadOptions{Format: "csv"}, want: `column "a" appears twice`},

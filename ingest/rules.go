@@ -494,7 +494,8 @@ func (p *Pipeline) compileRule(i int, r Rule, known map[string]bool, fieldsKnown
 				return cr, fmt.Errorf("%s: value %s is not a number or a string", where, describe(v))
 			}
 		}
-		cr.fn = func(v any) (any, error) { return missingValue(v, nums, strs), nil }
+		zeroOnly := len(nums) > 0 && !slices.ContainsFunc(nums, func(f float64) bool { return f != 0 })
+		cr.fn = func(v any) (any, error) { return missingValue(v, nums, strs, zeroOnly), nil }
 	case OpDate:
 		layouts := make([]string, 0, len(r.Layouts))
 		for _, l := range r.Layouts {
@@ -588,7 +589,7 @@ func scalarString(v any) (string, bool) {
 	return "", false
 }
 
-func missingValue(v any, nums []float64, strs map[string]bool) any {
+func missingValue(v any, nums []float64, strs map[string]bool, zeroOnly bool) any {
 	if v == nil {
 		return nil
 	}
@@ -596,6 +597,14 @@ func missingValue(v any, nums []float64, strs map[string]bool) any {
 		t := strings.TrimSpace(s)
 		if len(strs) > 0 && strs[strings.ToLower(t)] {
 			return nil
+		}
+		if zeroOnly {
+			switch plainZero(t) {
+			case 1:
+				return nil
+			case 0:
+				return v
+			}
 		}
 		if len(nums) > 0 {
 			if f, err := strconv.ParseFloat(t, 64); err == nil && slices.Contains(nums, f) {
@@ -614,6 +623,37 @@ func missingValue(v any, nums []float64, strs map[string]bool) any {
 		return nil
 	}
 	return v
+}
+
+// plainZero tells, without parsing, whether t is a plain decimal zero (1, "0",
+// "-0.00"), a plain non-zero decimal (0, "148", "3.5"), or something ParseFloat must
+// decide (-1, "0e5", " 1,5", "abc").
+func plainZero(t string) int {
+	i := 0
+	if i < len(t) && (t[i] == '+' || t[i] == '-') {
+		i++
+	}
+	digits, nonzero, dots := 0, false, 0
+	for ; i < len(t); i++ {
+		switch c := t[i]; {
+		case c == '0':
+			digits++
+		case c >= '1' && c <= '9':
+			digits++
+			nonzero = true
+		case c == '.':
+			dots++
+		default:
+			return -1
+		}
+	}
+	if digits == 0 || dots > 1 {
+		return -1
+	}
+	if nonzero {
+		return 0
+	}
+	return 1
 }
 
 var namedLayouts = map[string]string{
@@ -818,7 +858,9 @@ func (p *Pipeline) Apply(row Row) (Doc, []string) {
 					failed = append(failed, f)
 					continue
 				}
-				fields[f] = nv
+				if !sameString(nv, v) {
+					fields[f] = nv
+				}
 			}
 		case kindDerive:
 			target := r.fields[0]
@@ -852,7 +894,7 @@ func (p *Pipeline) Apply(row Row) (Doc, []string) {
 			reasons = append(reasons, reason)
 			continue
 		}
-		if present {
+		if present && !sameString(cv, v) {
 			fields[c.name] = cv
 		}
 	}
@@ -880,6 +922,17 @@ func (p *Pipeline) Apply(row Row) (Doc, []string) {
 	}
 	doc.Fields = fields
 	return doc, nil
+}
+
+// sameString reports whether a and b are the same string (or both nil): a cheap
+// test that saves a map write when a rule or check left a value as it was.
+func sameString(a, b any) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	as, ok1 := a.(string)
+	bs, ok2 := b.(string)
+	return ok1 && ok2 && as == bs
 }
 
 // derive evaluates a derive rule. bad means the target failed: with a reason, or

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/mms-platform/mms/model"
 )
@@ -51,15 +53,39 @@ func fromModelDoc(m *model.Document) docDoc {
 	}
 }
 
-// DocumentsByKey returns the stored documents among keys, by key. On FerretDB an
-// $in on _id is not pushed down, so it looks keys up one by one (concurrently)
-// when the batch is small relative to the collection; on MongoDB both are indexed.
+// DocumentsByKey returns the stored documents among keys, by key. MongoDB
+// answers an $in on _id from its index; FerretDB pushes down only a lone _id
+// equality and would scan the whole collection for an $in, so there the keys are
+// looked up one by one, a few at a time.
 func (d *DB) DocumentsByKey(ctx context.Context, dataset string, keys []string) (map[string]*model.Document, error) {
 	out := make(map[string]*model.Document, len(keys))
 	if len(keys) == 0 {
 		return out, nil
 	}
-	cur, err := d.db.Collection(dsCollection(dataset)).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: keys}}}})
+	col := d.db.Collection(dsCollection(dataset))
+	if d.ferret {
+		var mu sync.Mutex
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(8)
+		for _, k := range keys {
+			g.Go(func() error {
+				var doc docDoc
+				err := col.FindOne(gctx, bson.D{{Key: "_id", Value: k}}).Decode(&doc)
+				if errors.Is(err, mongo.ErrNoDocuments) {
+					return nil
+				}
+				if err != nil {
+					return translate(err)
+				}
+				mu.Lock()
+				out[doc.Key] = doc.toModel()
+				mu.Unlock()
+				return nil
+			})
+		}
+		return out, g.Wait()
+	}
+	cur, err := col.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: keys}}}})
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -83,61 +109,76 @@ func (d *DB) Document(ctx context.Context, dataset, key string) (*model.Document
 	return doc.toModel(), nil
 }
 
-// WriteDocuments applies writes unordered. It returns the keys whose write did
-// not apply because another writer got there first (an existing key on insert, a
-// changed version on update): the caller re-reads and retries those.
+// maxUpdatesPerCommand bounds the replacements sent in one update command.
+// FerretDB's SQLite backend keeps one pooled connection open per statement of an
+// update command until the command ends; with more statements than its pool
+// (100) the command deadlocks. Small batches cost MongoDB nothing noticeable.
+const maxUpdatesPerCommand = 50
+
+// WriteDocuments applies writes unordered: inserts in one command, replacements
+// (by _id) in small batches. The caller must hold the dataset's write lock
+// (LockDataset), which is what makes read-merge-write safe without transactions.
+// It returns the keys whose write did not apply because the document changed
+// since it was read (an existing key on insert, a replaced document gone or at
+// another version): the caller re-reads and retries those.
 func (d *DB) WriteDocuments(ctx context.Context, dataset string, writes []model.DocumentWrite) (conflicts []string, err error) {
-	if len(writes) == 0 {
-		return nil, nil
-	}
-	models := make([]mongo.WriteModel, len(writes))
-	for i, w := range writes {
-		doc := fromModelDoc(w.Doc)
-		if w.Expect == 0 {
-			models[i] = mongo.NewInsertOneModel().SetDocument(doc)
-		} else {
-			models[i] = mongo.NewReplaceOneModel().
-				SetFilter(bson.D{{Key: "_id", Value: doc.Key}, {Key: "version", Value: w.Expect}}).
-				SetReplacement(doc)
-		}
-	}
-	res, err := d.db.Collection(dsCollection(dataset)).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
-	var bwe mongo.BulkWriteException
-	if errors.As(err, &bwe) && bwe.WriteConcernError == nil {
-		for _, we := range bwe.WriteErrors {
-			if !mongo.IsDuplicateKeyError(we) {
-				return nil, translate(err)
-			}
-			conflicts = append(conflicts, writes[we.Index].Doc.Key)
-		}
-		err = nil
-	}
-	if err != nil {
-		return nil, translate(err)
-	}
-	var updates int64
+	col := d.db.Collection(dsCollection(dataset))
+	var inserts []any
+	var insertKeys []string
+	var replaces []model.DocumentWrite
 	for _, w := range writes {
-		if w.Expect != 0 {
-			updates++
+		if w.Expect == 0 {
+			inserts = append(inserts, fromModelDoc(w.Doc))
+			insertKeys = append(insertKeys, w.Doc.Key)
+		} else {
+			replaces = append(replaces, w)
 		}
 	}
-	if res != nil && res.MatchedCount < updates {
-		// Some replacements matched no document: find which by re-reading versions.
-		keys := make([]string, 0, updates)
-		for _, w := range writes {
-			if w.Expect != 0 {
-				keys = append(keys, w.Doc.Key)
+	if len(inserts) > 0 {
+		_, err := col.InsertMany(ctx, inserts, options.InsertMany().SetOrdered(false))
+		var bwe mongo.BulkWriteException
+		switch {
+		case errors.As(err, &bwe) && bwe.WriteConcernError == nil:
+			for _, we := range bwe.WriteErrors {
+				if !mongo.IsDuplicateKeyError(we) {
+					return nil, translate(err)
+				}
+				conflicts = append(conflicts, insertKeys[we.Index])
 			}
+		case err != nil:
+			return nil, translate(err)
+		}
+	}
+	for start := 0; start < len(replaces); start += maxUpdatesPerCommand {
+		chunk := replaces[start:min(start+maxUpdatesPerCommand, len(replaces))]
+		models := make([]mongo.WriteModel, len(chunk))
+		for i, w := range chunk {
+			// Only an _id-only filter is pushed down by FerretDB (anything more
+			// scans the collection per statement), so the version is not matched
+			// here: writers hold the dataset's write lock instead.
+			models[i] = mongo.NewReplaceOneModel().
+				SetFilter(bson.D{{Key: "_id", Value: w.Doc.Key}}).
+				SetReplacement(fromModelDoc(w.Doc))
+		}
+		res, err := col.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+		if err != nil {
+			return nil, translate(err)
+		}
+		if int(res.MatchedCount) == len(chunk) {
+			continue
+		}
+		// Some replacements matched nothing: find which by re-reading versions.
+		keys := make([]string, len(chunk))
+		for i, w := range chunk {
+			keys[i] = w.Doc.Key
 		}
 		now, err := d.DocumentsByKey(ctx, dataset, keys)
 		if err != nil {
 			return nil, err
 		}
-		for _, w := range writes {
-			if w.Expect != 0 {
-				if cur, ok := now[w.Doc.Key]; !ok || cur.Version != w.Doc.Version {
-					conflicts = append(conflicts, w.Doc.Key)
-				}
+		for _, w := range chunk {
+			if cur, ok := now[w.Doc.Key]; !ok || cur.Version != w.Doc.Version {
+				conflicts = append(conflicts, w.Doc.Key)
 			}
 		}
 	}
@@ -276,13 +317,21 @@ func Filter(where []model.FieldFilter) (bson.D, error) {
 
 // EnsureDatasetCollection creates a dataset's collection (idempotent).
 func (d *DB) EnsureDatasetCollection(ctx context.Context, dataset string) error {
-	err := d.db.CreateCollection(ctx, dsCollection(dataset))
+	if err := d.EnsureCollection(ctx, dsCollection(dataset)); err != nil {
+		return err
+	}
+	return d.indexIDs(ctx)
+}
+
+// EnsureCollection creates a collection if it does not exist.
+func (d *DB) EnsureCollection(ctx context.Context, name string) error {
+	err := d.db.CreateCollection(ctx, name)
 	var ce mongo.CommandError
 	if errors.As(err, &ce) && (ce.Code == 48 || ce.Name == "NamespaceExists") {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("create collection for %s: %w", dataset, translate(err))
+		return fmt.Errorf("create collection %s: %w", name, translate(err))
 	}
 	return nil
 }

@@ -145,8 +145,7 @@ func (d *DB) Heartbeat(ctx context.Context, id, owner string, until time.Time, p
 			{Key: "leaseUntil", Value: until}, {Key: "progress", Value: progress},
 			{Key: "detail", Value: det}, {Key: "updatedAt", Value: time.Now()},
 		}}},
-		options.FindOneAndUpdate().SetProjection(bson.D{{Key: "cancelRequested", Value: 1}}),
-	).Decode(&doc)
+	).Decode(&doc) // FerretDB does not support a projection in findAndModify
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return false, model.Errorf(model.ECONFLICT, "job %s is no longer leased by %s", id, owner)
 	}

@@ -25,6 +25,23 @@ import (
 type DB struct {
 	client *mongo.Client
 	db     *mongo.Database
+	// ferret is true when the server is FerretDB, whose query planner pushes
+	// down only lone _id equalities; some lookups take another path there.
+	ferret bool
+	// embedded, when set, is the in-process FerretDB behind this connection.
+	embedded *Embedded
+}
+
+// UseEmbedded tells the connection that it talks to e, so that it can add the
+// _id indexes FerretDB lacks (see Embedded.indexIDs) when it creates collections.
+func (d *DB) UseEmbedded(e *Embedded) { d.embedded = e }
+
+// indexIDs adds missing _id indexes on the embedded store (no-op elsewhere).
+func (d *DB) indexIDs(ctx context.Context) error {
+	if d.embedded == nil {
+		return nil
+	}
+	return d.embedded.indexIDs(ctx, d.db.Name())
 }
 
 // Open connects to uri and uses database name. It does not wait for the server:
@@ -51,6 +68,17 @@ func (d *DB) Ping(ctx context.Context) error {
 	if err := d.client.Ping(ctx, readpref.Primary()); err != nil {
 		return model.Errorf(model.EUNAVAILABLE, "store unreachable")
 	}
+	return nil
+}
+
+// Detect asks the server what it is (FerretDB answers buildInfo with a
+// ferretdbVersion) so that queries can take the fast path on each.
+func (d *DB) Detect(ctx context.Context) error {
+	var info bson.M
+	if err := d.db.RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
+		return translate(err)
+	}
+	_, d.ferret = info["ferretdbVersion"]
 	return nil
 }
 
@@ -85,7 +113,12 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 			return fmt.Errorf("create index on %s: %w", ix.col, translate(err))
 		}
 	}
-	return nil
+	for _, col := range []string{colTeams, colMeta, colJobs, colIngestions} {
+		if err := d.EnsureCollection(ctx, col); err != nil {
+			return err
+		}
+	}
+	return d.indexIDs(ctx)
 }
 
 // translate maps driver errors to model errors: duplicates are ECONFLICT, an

@@ -158,7 +158,18 @@ func (s *Service) ingestPayload(d *model.Dataset, in model.IngestInput) (*ingest
 	// Validate the spec now (without the source's field names) so that a bad rule
 	// is an immediate error rather than a failed job.
 	spec := p.Spec
-	spec.Fields = d.Fields
+	spec.Fields = nil
+	if len(spec.Mapping) > 0 {
+		produced := map[string]bool{}
+		for _, m := range spec.Mapping {
+			produced[m.To] = true
+		}
+		for _, f := range d.Fields {
+			if produced[f.Name] {
+				spec.Fields = append(spec.Fields, f)
+			}
+		}
+	}
 	if _, err := ingest.Compile(spec, nil); err != nil {
 		return nil, err
 	}
@@ -169,11 +180,7 @@ func (s *Service) ingestPayload(d *model.Dataset, in model.IngestInput) (*ingest
 func applyIngestOverrides(p *ingestPayload, in model.IngestInput) error {
 	if c := in.CSV; c != nil {
 		if c.Delimiter != nil {
-			r := []rune(*c.Delimiter)
-			if len(r) != 1 {
-				return model.Errorf(model.EINVALID, "csv.delimiter must be one character")
-			}
-			p.Read.Delimiter = r[0]
+			p.Read.Delimiter = *c.Delimiter
 		}
 		if c.Encoding != nil {
 			p.Read.Encoding = *c.Encoding

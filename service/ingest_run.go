@@ -412,7 +412,7 @@ func (r *ingestRun) flush(ctx context.Context, batch []ingest.Doc) error {
 				return err
 			}
 		}
-		writes, byKey, err := r.plan(ctx, pending, existing)
+		writes, err := r.plan(ctx, pending, existing)
 		if err != nil {
 			return err
 		}
@@ -441,7 +441,6 @@ func (r *ingestRun) flush(ctx context.Context, batch []ingest.Doc) error {
 				again = append(again, d)
 			}
 		}
-		_ = byKey
 		pending = again
 	}
 	return nil
@@ -450,7 +449,7 @@ func (r *ingestRun) flush(ctx context.Context, batch []ingest.Doc) error {
 // plan turns incoming documents into writes against the stored ones, counting
 // unchanged documents and rejecting rows the mode refuses. Repeated keys within
 // the batch apply in order onto one write.
-func (r *ingestRun) plan(ctx context.Context, incoming []ingest.Doc, existing map[string]*model.Document) ([]model.DocumentWrite, map[string]int, error) {
+func (r *ingestRun) plan(ctx context.Context, incoming []ingest.Doc, existing map[string]*model.Document) ([]model.DocumentWrite, error) {
 	now := r.s.now()
 	var writes []model.DocumentWrite
 	byKey := map[string]int{} // key -> index in writes
@@ -465,11 +464,11 @@ func (r *ingestRun) plan(ctx context.Context, incoming []ingest.Doc, existing ma
 		fields, reason := mergeFields(cur, in.Fields, r.p.Mode, r.p.Conflict)
 		if reason != "" {
 			if err := r.reject(ctx, in.Line, []string{reason}, ""); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 			continue
 		}
-		if cur != nil && sameFields(cur.Fields, fields) {
+		if cur != nil && sameFields(cur.Fields, fields) && hasSource(cur, r.p.Source) {
 			if _, pendingWrite := byKey[in.Key]; !pendingWrite {
 				r.ing.Unchanged++
 			}
@@ -490,7 +489,13 @@ func (r *ingestRun) plan(ctx context.Context, incoming []ingest.Doc, existing ma
 		byKey[in.Key] = len(writes)
 		writes = append(writes, model.DocumentWrite{Doc: doc, Expect: expect})
 	}
-	return writes, byKey, nil
+	return writes, nil
+}
+
+// hasSource reports whether d records data from source.
+func hasSource(d *model.Document, source string) bool {
+	_, ok := d.Sources[source]
+	return ok
 }
 
 // mergeFields computes a document's new fields under a write mode, or the reason

@@ -1,0 +1,185 @@
+package ml
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// PlotSize is the width and height of the SVG plots.
+const PlotSize = 5 * vg.Inch
+
+// ROCSeries is one named ROC curve of a plot ("test", "train", ...).
+type ROCSeries struct {
+	Name string
+	ROC  ROC
+}
+
+// PRSeries is one named precision-recall curve of a plot.
+type PRSeries struct {
+	Name string
+	PR   PR
+}
+
+// CalibrationSeries is one named reliability diagram of a plot.
+type CalibrationSeries struct {
+	Name string
+	Bins []CalibrationBin
+}
+
+// PlotROC renders ROC curves as SVG, each named in the legend with its AUC, over the
+// chance diagonal. It returns EINVALID when there is no series or a series is empty
+// or malformed.
+func PlotROC(title string, series ...ROCSeries) ([]byte, error) {
+	if len(series) == 0 {
+		return nil, invalidf("no ROC curve to plot")
+	}
+	p := newPlot(title, "False positive rate", "True positive rate")
+	if err := addDiagonal(p, "chance"); err != nil {
+		return nil, err
+	}
+	for k, s := range series {
+		if len(s.ROC.FPR) == 0 || len(s.ROC.FPR) != len(s.ROC.TPR) {
+			return nil, invalidf("ROC curve %q is empty or malformed", s.Name)
+		}
+		if err := addLine(p, k, xys(s.ROC.FPR, s.ROC.TPR), plotter.NoStep, fmt.Sprintf("%s (AUC = %.3f)", s.Name, s.ROC.AUC())); err != nil {
+			return nil, err
+		}
+	}
+	placeLegend(p, false, false)
+	return renderSVG(p)
+}
+
+// PlotPR renders precision-recall curves as SVG steps (as scikit-learn draws them),
+// each named in the legend with its average precision. It returns EINVALID when there
+// is no series or a series is empty or malformed.
+func PlotPR(title string, series ...PRSeries) ([]byte, error) {
+	if len(series) == 0 {
+		return nil, invalidf("no precision-recall curve to plot")
+	}
+	p := newPlot(title, "Recall", "Precision")
+	for k, s := range series {
+		n := len(s.PR.Recall)
+		if n == 0 || n != len(s.PR.Precision) {
+			return nil, invalidf("precision-recall curve %q is empty or malformed", s.Name)
+		}
+		// Increasing recall; each horizontal step has the precision of its right end.
+		pts := make(plotter.XYs, n)
+		for i := range pts {
+			pts[i] = plotter.XY{X: s.PR.Recall[n-1-i], Y: s.PR.Precision[n-1-i]}
+		}
+		if err := addLine(p, k, pts, plotter.PreStep, fmt.Sprintf("%s (AP = %.3f)", s.Name, s.PR.AP())); err != nil {
+			return nil, err
+		}
+	}
+	placeLegend(p, true, false)
+	return renderSVG(p)
+}
+
+// PlotCalibration renders reliability diagrams as SVG: the fraction of positives
+// against the mean predicted probability of each bin, over the perfectly calibrated
+// diagonal. It returns EINVALID when there is no series or a series has no bin.
+func PlotCalibration(title string, series ...CalibrationSeries) ([]byte, error) {
+	if len(series) == 0 {
+		return nil, invalidf("no calibration curve to plot")
+	}
+	p := newPlot(title, "Mean predicted probability", "Fraction of positives")
+	if err := addDiagonal(p, "perfectly calibrated"); err != nil {
+		return nil, err
+	}
+	for k, s := range series {
+		if len(s.Bins) == 0 {
+			return nil, invalidf("calibration curve %q has no bin", s.Name)
+		}
+		pts := make(plotter.XYs, len(s.Bins))
+		n := 0
+		for i, b := range s.Bins {
+			pts[i] = plotter.XY{X: b.MeanPredicted, Y: b.FractionPositive}
+			n += b.Count
+		}
+		line, points, err := plotter.NewLinePoints(pts)
+		if err != nil {
+			return nil, invalidf("calibration curve %q: %v", s.Name, err)
+		}
+		line.Color = plotutil.Color(k)
+		line.Width = vg.Points(1.5)
+		points.Color = plotutil.Color(k)
+		points.Shape = draw.CircleGlyph{}
+		p.Add(line, points)
+		p.Legend.Add(fmt.Sprintf("%s (%d rows, %d bins)", s.Name, n, len(s.Bins)), line, points)
+	}
+	placeLegend(p, true, true)
+	return renderSVG(p)
+}
+
+func newPlot(title, x, y string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text = x
+	p.Y.Label.Text = y
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1.02
+	p.Add(plotter.NewGrid())
+	return p
+}
+
+func xys(x, y []float64) plotter.XYs {
+	pts := make(plotter.XYs, len(x))
+	for i := range pts {
+		pts[i] = plotter.XY{X: x[i], Y: y[i]}
+	}
+	return pts
+}
+
+func addLine(p *plot.Plot, k int, pts plotter.XYs, step plotter.StepKind, label string) error {
+	l, err := plotter.NewLine(pts)
+	if err != nil {
+		return invalidf("curve %q: %v", label, err)
+	}
+	l.StepStyle = step
+	l.Color = plotutil.Color(k)
+	l.Width = vg.Points(1.5)
+	p.Add(l)
+	p.Legend.Add(label, l)
+	return nil
+}
+
+func addDiagonal(p *plot.Plot, label string) error {
+	d, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}})
+	if err != nil {
+		return err
+	}
+	d.Color = color.Gray{Y: 128}
+	d.Dashes = []vg.Length{vg.Points(4), vg.Points(4)}
+	p.Add(d)
+	p.Legend.Add(label, d)
+	return nil
+}
+
+// placeLegend puts the legend in a corner, inset from the axes.
+func placeLegend(p *plot.Plot, left, top bool) {
+	p.Legend.Left, p.Legend.Top = left, top
+	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(8), vg.Points(8)
+	if left {
+		p.Legend.XOffs = vg.Points(8)
+	}
+	if top {
+		p.Legend.YOffs = -vg.Points(8)
+	}
+}
+
+func renderSVG(p *plot.Plot) ([]byte, error) {
+	c := vgsvg.New(PlotSize, PlotSize)
+	p.Draw(draw.New(c))
+	var buf bytes.Buffer
+	if _, err := c.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("render svg: %w", err)
+	}
+	return buf.Bytes(), nil
+}
