@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,6 +44,7 @@ func (a *app) routes() http.Handler {
 	mux := http.NewServeMux()
 	// No method on /graphql: POST, GET (queries, SSE) and the WebSocket upgrade all land here.
 	mux.Handle("/graphql", a.limitBody(a.withTimeout(authed(gql))))
+	mux.Handle("GET /media", a.limitBody(a.withTimeout(authed(http.HandlerFunc(a.serveMedia)))))
 	ui := web.Handler("/graphql")
 	mux.Handle("GET /{$}", ui)
 	mux.Handle("GET /static/", ui)
@@ -63,6 +65,40 @@ func (a *app) routes() http.Handler {
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	return a.withRequest(m, mux)
+}
+
+// serveMedia streams the bytes of a media document:
+// GET /media?dataset=<id>&key=<document key>, with the caller's read permission.
+func (a *app) serveMedia(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	rc, mime, size, err := a.svc.Media(r.Context(), q.Get("dataset"), q.Get("key"))
+	if err != nil {
+		status := http.StatusInternalServerError
+		switch model.ErrorCode(err) {
+		case model.EUNAUTHENTICATED:
+			status = http.StatusUnauthorized
+		case model.EFORBIDDEN:
+			status = http.StatusForbidden
+		case model.ENOTFOUND:
+			status = http.StatusNotFound
+		case model.EINVALID:
+			status = http.StatusBadRequest
+		}
+		if status == http.StatusInternalServerError {
+			a.log.ErrorContext(r.Context(), "serve media", "err", err)
+		}
+		auth.WriteError(w, status, err)
+		return
+	}
+	defer rc.Close()
+	if mime == "" {
+		mime = "application/octet-stream"
+	}
+	w.Header().Set("Content-Type", mime)
+	w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Security-Policy", "sandbox")
+	_, _ = io.Copy(w, rc)
 }
 
 // graphqlHandler builds gqlgen's server with explicit transports and limits.

@@ -1433,7 +1433,7 @@ func (ec *executionContext) unmarshalInputIngestInput(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"dataset", "source", "format", "mode", "file", "url", "records", "mongo", "sql", "spec", "csv", "jsonPath", "mapping", "key", "rules", "checks", "onError", "conflict"}
+	fieldsInOrder := [...]string{"dataset", "source", "format", "mode", "file", "files", "url", "records", "mongo", "sql", "spec", "csv", "jsonPath", "mapping", "key", "rules", "checks", "onError", "conflict"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -1475,6 +1475,13 @@ func (ec *executionContext) unmarshalInputIngestInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.File = data
+		case "files":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("files"))
+			data, err := ec.unmarshalOUpload2ᚕᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUploadᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Files = data
 		case "url":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)

@@ -139,7 +139,9 @@ type IngestInput struct {
 	Format Format     `json:"format"`
 	Mode   *WriteMode `json:"mode,omitempty"`
 	// Exactly one source: an upload, an http(s) URL, inline records, a MongoDB collection or a SQL query.
-	File    *graphql.Upload   `json:"file,omitempty"`
+	File *graphql.Upload `json:"file,omitempty"`
+	// MEDIA only: several files in one request.
+	Files   []*graphql.Upload `json:"files,omitempty"`
 	URL     *string           `json:"url,omitempty"`
 	Records []any             `json:"records,omitempty"`
 	Mongo   *MongoSourceInput `json:"mongo,omitempty"`
@@ -278,23 +280,26 @@ func (e ConflictPolicy) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// MEDIA: image, audio or video files (a zip archive, one file, or several in files); one document per file.
 type Format string
 
 const (
 	FormatCSV    Format = "CSV"
 	FormatJSON   Format = "JSON"
 	FormatNdjson Format = "NDJSON"
+	FormatMedia  Format = "MEDIA"
 )
 
 var AllFormat = []Format{
 	FormatCSV,
 	FormatJSON,
 	FormatNdjson,
+	FormatMedia,
 }
 
 func (e Format) IsValid() bool {
 	switch e {
-	case FormatCSV, FormatJSON, FormatNdjson:
+	case FormatCSV, FormatJSON, FormatNdjson, FormatMedia:
 		return true
 	}
 	return false

@@ -224,3 +224,42 @@ func (d *DB) OpenSource(ctx context.Context, id string) (io.ReadCloser, error) {
 	}
 	return s, nil
 }
+
+const bucketMedia = "media"
+
+// PutBlob stores a media file's bytes in GridFS under id (content-addressed by
+// the caller, e.g. "sha256:<hex>"); bytes already stored under id are kept.
+func (d *DB) PutBlob(ctx context.Context, id, name string, r io.Reader) error {
+	b := d.db.GridFSBucket(options.GridFSBucket().SetName(bucketMedia))
+	err := d.db.Collection(bucketMedia+".files").FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Err()
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, mongo.ErrNoDocuments) {
+		return translate(err)
+	}
+	up, err := b.OpenUploadStreamWithID(ctx, id, name)
+	if err != nil {
+		return translate(err)
+	}
+	if _, err := io.Copy(up, r); err != nil {
+		_ = up.Abort()
+		return err
+	}
+	if err := up.Close(); err != nil && !mongo.IsDuplicateKeyError(err) {
+		return translate(err)
+	}
+	return nil
+}
+
+// OpenBlob streams a stored media file; model.ENOTFOUND if there is none.
+func (d *DB) OpenBlob(ctx context.Context, id string) (io.ReadCloser, int64, error) {
+	s, err := d.db.GridFSBucket(options.GridFSBucket().SetName(bucketMedia)).OpenDownloadStream(ctx, id)
+	if errors.Is(err, mongo.ErrFileNotFound) {
+		return nil, 0, model.Errorf(model.ENOTFOUND, "media %q not found", id)
+	}
+	if err != nil {
+		return nil, 0, translate(err)
+	}
+	return s, s.GetFile().Length, nil
+}

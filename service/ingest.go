@@ -60,11 +60,12 @@ type ingestPayload struct {
 	Conflict  model.ConflictPolicy `json:"conflict"`
 	OnError   model.OnError        `json:"onError"`
 	// Exactly one of these says where the bytes are.
-	Stored     string                  `json:"stored,omitempty"` // GridFS id
-	StoredSize int64                   `json:"storedSize,omitempty"`
-	URL        string                  `json:"url,omitempty"`
-	Mongo      *model.MongoSourceInput `json:"mongo,omitempty"`
-	SQL        *model.SQLSourceInput   `json:"sql,omitempty"`
+	Stored      string                  `json:"stored,omitempty"` // GridFS id
+	StoredSize  int64                   `json:"storedSize,omitempty"`
+	StoredFiles []storedFile            `json:"storedFiles,omitempty"` // MEDIA: several uploads
+	URL         string                  `json:"url,omitempty"`
+	Mongo       *model.MongoSourceInput `json:"mongo,omitempty"`
+	SQL         *model.SQLSourceInput   `json:"sql,omitempty"`
 }
 
 // Limits on ingestion inputs.
@@ -110,13 +111,20 @@ func (s *Service) ingestPayload(d *model.Dataset, in model.IngestInput) (*ingest
 		return nil, model.Errorf(model.EINVALID, "source must be 1-%d characters without '.', '$'", maxSourceName)
 	}
 	n := 0
-	for _, set := range []bool{in.File != nil, in.URL != nil, in.Records != nil, in.Mongo != nil, in.SQL != nil} {
+	for _, set := range []bool{in.File != nil, in.Files != nil, in.URL != nil, in.Records != nil, in.Mongo != nil, in.SQL != nil} {
 		if set {
 			n++
 		}
 	}
 	if n != 1 {
-		return nil, model.Errorf(model.EINVALID, "give exactly one source: file, url, records, mongo or sql (got %d)", n)
+		return nil, model.Errorf(model.EINVALID, "give exactly one source: file, files, url, records, mongo or sql (got %d)", n)
+	}
+	media := in.Format == model.FormatMedia
+	if media && in.File == nil && in.Files == nil && in.URL == nil {
+		return nil, model.Errorf(model.EINVALID, "format MEDIA takes a file (a zip archive or one file), files, or a url")
+	}
+	if in.Files != nil && !media {
+		return nil, model.Errorf(model.EINVALID, "files is for format MEDIA; give one file for %s", in.Format)
 	}
 	p := &ingestPayload{
 		Dataset: d.ID, Source: src, Mode: model.WriteModeUpsert, Conflict: model.ConflictPolicyReject,
@@ -271,6 +279,17 @@ func checkMappingTargets(d *model.Dataset, spec ingest.Spec) error {
 // sources are read by the job itself.
 func (s *Service) spoolSource(ctx context.Context, p *ingestPayload, in model.IngestInput) error {
 	switch {
+	case in.Files != nil:
+		if len(in.Files) == 0 || len(in.Files) > maxInlineRecords {
+			return model.Errorf(model.EINVALID, "files: give 1 to %d files", maxInlineRecords)
+		}
+		for _, f := range in.Files {
+			id, n, err := s.Ingestions.PutSource(ctx, f.Filename, f.File)
+			if err != nil {
+				return err
+			}
+			p.StoredFiles = append(p.StoredFiles, storedFile{ID: id, Name: f.Filename, Size: n})
+		}
 	case in.File != nil:
 		id, n, err := s.Ingestions.PutSource(ctx, in.File.Filename, in.File.File)
 		if err != nil {

@@ -115,6 +115,9 @@ func (r *ingestRun) run(ctx context.Context) error {
 	if err := r.s.Ingestions.DropRejects(ctx, r.ing.ID); err != nil {
 		return err
 	}
+	if r.ing.Format == model.FormatMedia {
+		return r.media(ctx)
+	}
 	if err := r.compile(ctx); err != nil {
 		return err
 	}

@@ -71,6 +71,7 @@ type Service struct {
 	Docs       DocumentStore
 	Ingestions IngestionStore
 	Jobs       jobs.Store
+	Blobs      BlobStore
 	// Runner runs jobs on this instance (nil in tools that only queue).
 	Runner *jobs.Runner
 	// ExportMongo reads outside MongoDB collections for ingestion.

@@ -47,6 +47,14 @@ func checkSourceURL(raw string, allowPrivate bool) error {
 // store; URL, MongoDB and SQL sources are fetched once into a temporary file.
 func (s *Service) openSource(ctx context.Context, p *ingestPayload) (*source, error) {
 	switch {
+	case len(p.StoredFiles) > 0: // MEDIA files: read one by one (see media)
+		var size int64
+		for _, f := range p.StoredFiles {
+			size += f.Size
+		}
+		return &source{size: size, cleanup: func() {}, open: func(context.Context) (io.ReadCloser, error) {
+			return nil, errors.New("a set of media files has no single stream")
+		}}, nil
 	case p.Stored != "":
 		return &source{size: p.StoredSize, cleanup: func() {}, open: func(ctx context.Context) (io.ReadCloser, error) {
 			return s.Ingestions.OpenSource(ctx, p.Stored)
