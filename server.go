@@ -81,6 +81,7 @@ type Config struct {
 	KeyCacheTTL    time.Duration
 	ShutdownGrace  time.Duration
 	Workers        int
+	JobLease       time.Duration
 	AllowPrivate   bool
 }
 
@@ -150,6 +151,7 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	dur(&c.KeyCacheTTL, "key-cache-ttl", "MMS_KEY_CACHE_TTL", 2*time.Second, "how long an authenticated API key is cached")
 	dur(&c.ShutdownGrace, "shutdown-grace", "MMS_SHUTDOWN_GRACE", 10*time.Second, "how long in-flight requests may finish on SIGTERM")
 	num(&c.Workers, "workers", "MMS_WORKERS", 2, "background jobs this instance runs at once")
+	dur(&c.JobLease, "job-lease", "MMS_JOB_LEASE", 30*time.Second, "how long a job stays claimed without a heartbeat before it counts as interrupted")
 	allow := getenv("MMS_ALLOW_PRIVATE_URLS") == "true"
 	fs.BoolVar(&c.AllowPrivate, "allow-private-urls", allow, "let URL sources reach loopback and private networks ($MMS_ALLOW_PRIVATE_URLS=true)")
 	fs.Usage = func() {
@@ -278,6 +280,7 @@ func (a *app) init(ctx context.Context) error {
 	}
 	a.runner = jobs.NewRunner(a.store, a.log)
 	a.runner.Workers = a.cfg.Workers
+	a.runner.Lease, a.runner.Beat = a.cfg.JobLease, max(a.cfg.JobLease/10, 100*time.Millisecond)
 	a.svc.RegisterJobs(a.runner)
 	return nil
 }

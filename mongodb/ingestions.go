@@ -140,28 +140,59 @@ func (d *DB) DropRejects(ctx context.Context, ingestion string) error {
 	return translate(d.db.Collection(rejectsCollection(ingestion)).Drop(ctx))
 }
 
-// LockDataset takes the dataset's write lock for owner until until, if it is free
-// or expired or already owner's. Ingestions into one dataset run one at a time.
+// LockDataset takes the dataset's write lock for owner until until, if it is
+// free, expired or already owner's. Every writer of a dataset's documents holds
+// it, which is what makes read-merge-write safe without transactions.
 func (d *DB) LockDataset(ctx context.Context, id, owner string, now, until time.Time) (bool, error) {
-	res, err := d.db.Collection(colDatasets).UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: id}, {Key: "$or", Value: bson.A{
-			bson.D{{Key: "lock.owner", Value: bson.D{{Key: "$exists", Value: false}}}},
-			bson.D{{Key: "lock.owner", Value: owner}},
-			bson.D{{Key: "lock.until", Value: bson.D{{Key: "$lt", Value: now}}}},
-		}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "lock", Value: bson.D{{Key: "owner", Value: owner}, {Key: "until", Value: until}}}}}})
-	if err != nil {
-		return false, translate(err)
-	}
-	return res.MatchedCount == 1, nil
+	return d.lock(ctx, "dataset:"+id, owner, now, until)
 }
 
 // UnlockDataset releases owner's lock.
 func (d *DB) UnlockDataset(ctx context.Context, id, owner string) error {
-	_, err := d.db.Collection(colDatasets).UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: id}, {Key: "lock.owner", Value: owner}},
-		bson.D{{Key: "$unset", Value: bson.D{{Key: "lock", Value: ""}}}})
+	_, err := d.db.Collection(colLocks).DeleteOne(ctx, bson.D{{Key: "_id", Value: "dataset:" + id}, {Key: "owner", Value: owner}})
 	return translate(err)
+}
+
+// lock is a lease on a name, taken by inserting a document with that _id (the
+// one atomic primitive on both MongoDB and FerretDB). An expired lease is
+// removed (only if it is still the one seen) and the insert retried; the holder
+// renews by moving its own expiry.
+func (d *DB) lock(ctx context.Context, name, owner string, now, until time.Time) (bool, error) {
+	col := d.db.Collection(colLocks)
+	for range 3 {
+		_, err := col.InsertOne(ctx, bson.D{{Key: "_id", Value: name}, {Key: "owner", Value: owner}, {Key: "until", Value: until}})
+		if err == nil {
+			return true, nil
+		}
+		if !mongo.IsDuplicateKeyError(err) {
+			return false, translate(err)
+		}
+		var held struct {
+			Owner string    `bson:"owner"`
+			Until time.Time `bson:"until"`
+		}
+		err = col.FindOne(ctx, bson.D{{Key: "_id", Value: name}}).Decode(&held)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			continue // released meanwhile
+		}
+		if err != nil {
+			return false, translate(err)
+		}
+		switch {
+		case held.Owner == owner:
+			_, err := col.UpdateOne(ctx, bson.D{{Key: "_id", Value: name}, {Key: "owner", Value: owner}},
+				bson.D{{Key: "$set", Value: bson.D{{Key: "until", Value: until}}}})
+			return err == nil, translate(err)
+		case held.Until.Before(now):
+			_, err := col.DeleteOne(ctx, bson.D{{Key: "_id", Value: name}, {Key: "owner", Value: held.Owner}, {Key: "until", Value: held.Until}})
+			if err != nil {
+				return false, translate(err)
+			}
+		default:
+			return false, nil
+		}
+	}
+	return false, nil
 }
 
 // FinishDatasetIngest records a completed ingestion on the dataset: the new

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -13,7 +14,11 @@ import (
 	"github.com/mms-platform/mms/model"
 )
 
-const colJobs = "jobs"
+const (
+	colJobs   = "jobs"
+	colClaims = "job_claims"
+	colLocks  = "locks"
+)
 
 type jobDoc struct {
 	ID              string          `bson:"_id"`
@@ -112,26 +117,52 @@ func (d *DB) Job(ctx context.Context, id string) (*model.Job, error) {
 }
 
 // ClaimJob moves the oldest QUEUED job of kinds to RUNNING under owner's lease.
+//
+// The claim itself is an insert into job_claims keyed by the job id and attempt:
+// a unique _id is the one primitive that is atomic on MongoDB and FerretDB alike
+// (FerretDB runs findAndModify as a read then a write, so two instances could
+// both "claim" a job with it). Whoever inserts the claim owns the job.
 func (d *DB) ClaimJob(ctx context.Context, kinds []string, owner string, now, until time.Time) (*model.Job, error) {
-	var doc jobDoc
-	err := d.db.Collection(colJobs).FindOneAndUpdate(ctx,
+	cur, err := d.db.Collection(colJobs).Find(ctx,
 		bson.D{{Key: "status", Value: string(model.JobQueued)}, {Key: "kind", Value: bson.D{{Key: "$in", Value: kinds}}}},
-		bson.D{
-			{Key: "$set", Value: bson.D{
-				{Key: "status", Value: string(model.JobRunning)}, {Key: "leaseOwner", Value: owner},
-				{Key: "leaseUntil", Value: until}, {Key: "startedAt", Value: now}, {Key: "updatedAt", Value: now},
-			}},
-			{Key: "$inc", Value: bson.D{{Key: "attempts", Value: 1}}},
-		},
-		options.FindOneAndUpdate().SetSort(bson.D{{Key: "createdAt", Value: 1}}).SetReturnDocument(options.After),
-	).Decode(&doc)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, nil
-	}
+		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}).SetLimit(20).SetProjection(bson.D{{Key: "attempts", Value: 1}}))
 	if err != nil {
 		return nil, translate(err)
 	}
-	return doc.toModel(), nil
+	var candidates []struct {
+		ID       string `bson:"_id"`
+		Attempts int    `bson:"attempts"`
+	}
+	if err := cur.All(ctx, &candidates); err != nil {
+		return nil, translate(err)
+	}
+	for _, c := range candidates {
+		claim := bson.D{{Key: "_id", Value: fmt.Sprintf("%s#%d", c.ID, c.Attempts+1)}, {Key: "owner", Value: owner}, {Key: "at", Value: now}}
+		if _, err := d.db.Collection(colClaims).InsertOne(ctx, claim); err != nil {
+			if mongo.IsDuplicateKeyError(err) {
+				continue // another instance got it
+			}
+			return nil, translate(err)
+		}
+		var doc jobDoc
+		err := d.db.Collection(colJobs).FindOneAndUpdate(ctx,
+			bson.D{{Key: "_id", Value: c.ID}},
+			bson.D{{Key: "$set", Value: bson.D{
+				{Key: "status", Value: string(model.JobRunning)}, {Key: "leaseOwner", Value: owner},
+				{Key: "leaseUntil", Value: until}, {Key: "startedAt", Value: now}, {Key: "updatedAt", Value: now},
+				{Key: "attempts", Value: c.Attempts + 1},
+			}}},
+			options.FindOneAndUpdate().SetReturnDocument(options.After),
+		).Decode(&doc)
+		if err != nil {
+			return nil, notFound(err, "job %q", c.ID)
+		}
+		if model.JobStatus(doc.Status) != model.JobRunning || doc.LeaseOwner != owner {
+			continue // cancelled between the read and the claim
+		}
+		return doc.toModel(), nil
+	}
+	return nil, nil
 }
 
 // Heartbeat renews owner's lease and records progress.
