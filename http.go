@@ -179,15 +179,19 @@ func tooLarge(w http.ResponseWriter, limit int64) {
 		model.Errorf(model.EINVALID, "request body is larger than %d bytes", limit))
 }
 
-// withTimeout bounds each request, except WebSocket and SSE streams, which live
-// as long as their subscriptions.
+// withTimeout bounds each request (uploads get their own, longer bound), except
+// WebSocket and SSE streams, which live as long as their subscriptions.
 func (a *app) withTimeout(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Upgrade") != "" || strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
 			next.ServeHTTP(w, r)
 			return
 		}
-		ctx, cancel := context.WithTimeout(r.Context(), a.cfg.RequestTimeout)
+		timeout := a.cfg.RequestTimeout
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+			timeout = a.cfg.UploadTimeout
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

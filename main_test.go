@@ -50,6 +50,15 @@ type testServer struct {
 	*httptest.Server
 	app *app
 	cfg *Config
+	// remote is the client for a server in another process (nil: s.Client()).
+	remote *http.Client
+}
+
+func (s *testServer) client() *http.Client {
+	if s.remote != nil {
+		return s.remote
+	}
+	return s.Client()
 }
 
 // newTestServer starts the full server on its own database. env adds or
@@ -102,6 +111,11 @@ func startTestServer(t *testing.T, cfg *Config, drop bool) *testServer {
 		a.Close()
 	})
 	return s
+}
+
+// newRemote is a testServer for a server running elsewhere (another process).
+func newRemote(url string) *testServer {
+	return &testServer{Server: &httptest.Server{URL: url, Config: &http.Server{}}, remote: &http.Client{Timeout: time.Minute}}
 }
 
 // gqlResponse is a decoded GraphQL response.
@@ -171,7 +185,7 @@ func (s *testServer) post(t *testing.T, token, ctype string, body []byte) gqlRes
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := s.Client().Do(req)
+	resp, err := s.client().Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

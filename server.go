@@ -47,8 +47,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			args = args[1:]
 		case "audit":
 			return runAudit(ctx, args[1:], getenv, stdout, stderr)
+		case "ingest":
+			return runIngest(ctx, args[1:], getenv, stdout, stderr)
 		default:
-			return fmt.Errorf("unknown command %q (commands: serve, audit verify)", args[0])
+			return fmt.Errorf("unknown command %q (commands: serve, audit verify, ingest)", args[0])
 		}
 	}
 	cfg, err := parseConfig("mms", args, getenv, stderr)
@@ -77,8 +79,10 @@ type Config struct {
 	MaxBody        int64
 	MaxUpload      int64
 	RequestTimeout time.Duration
+	UploadTimeout  time.Duration
 	PolicyRefresh  time.Duration
 	KeyCacheTTL    time.Duration
+	DatasetTTL     time.Duration
 	ShutdownGrace  time.Duration
 	Workers        int
 	JobLease       time.Duration
@@ -147,15 +151,17 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	size(&c.MaxBody, "max-body", "MMS_MAX_BODY", 1<<20, "maximum request body in bytes (413 beyond)")
 	size(&c.MaxUpload, "max-upload", "MMS_MAX_UPLOAD", 1<<30, "maximum multipart upload body in bytes")
 	dur(&c.RequestTimeout, "request-timeout", "MMS_REQUEST_TIMEOUT", 60*time.Second, "per-request timeout (not for subscriptions)")
+	dur(&c.UploadTimeout, "upload-timeout", "MMS_UPLOAD_TIMEOUT", time.Hour, "timeout of multipart upload requests (large files take long to send)")
 	dur(&c.PolicyRefresh, "policy-refresh", "MMS_POLICY_REFRESH", time.Second, "how often to check the store for policy changes")
 	dur(&c.KeyCacheTTL, "key-cache-ttl", "MMS_KEY_CACHE_TTL", 2*time.Second, "how long an authenticated API key is cached")
+	dur(&c.DatasetTTL, "dataset-cache-ttl", "MMS_DATASET_CACHE_TTL", time.Second, "how long a dataset description read by dataset(id) is cached; 0 disables")
 	dur(&c.ShutdownGrace, "shutdown-grace", "MMS_SHUTDOWN_GRACE", 10*time.Second, "how long in-flight requests may finish on SIGTERM")
 	num(&c.Workers, "workers", "MMS_WORKERS", 2, "background jobs this instance runs at once")
 	dur(&c.JobLease, "job-lease", "MMS_JOB_LEASE", 30*time.Second, "how long a job stays claimed without a heartbeat before it counts as interrupted")
 	allow := getenv("MMS_ALLOW_PRIVATE_URLS") == "true"
 	fs.BoolVar(&c.AllowPrivate, "allow-private-urls", allow, "let URL sources reach loopback and private networks ($MMS_ALLOW_PRIVATE_URLS=true)")
 	fs.Usage = func() {
-		fmt.Fprintf(out, "Usage: %s [serve] [flags]\n       %s audit verify [flags]\n\nFlags (defaults from the environment variables named):\n", name, name)
+		fmt.Fprintf(out, "Usage: %s [serve] [flags]\n       %s audit verify [flags]\n       mms ingest [flags] FILE (see mms ingest --help)\n\nFlags (defaults from the environment variables named):\n", name, name)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -274,7 +280,7 @@ func (a *app) init(ctx context.Context) error {
 	a.audit = auth.NewAuditLog(a.store, a.log)
 	a.svc = &service.Service{
 		Teams: a.store, Keys: a.store, Datasets: a.store, Audit: a.store,
-		Chain: a.audit, Authz: authz, Authn: a.authn, Log: a.log,
+		Chain: a.audit, Authz: authz, Authn: a.authn, Log: a.log, DatasetCacheTTL: a.cfg.DatasetTTL,
 		Docs: a.store, Ingestions: a.store, Jobs: a.store, Blobs: a.store, ExportMongo: mongodb.ExportCollection,
 		AllowPrivateURLs: a.cfg.AllowPrivate, MaxSourceBytes: a.cfg.MaxUpload,
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -85,7 +86,28 @@ type Authorizer struct {
 	store PolicyStore
 	rev   atomic.Int64
 	log   *slog.Logger
+
+	// decisions memoizes Enforce for the current in-memory policy. Every change
+	// to that policy swaps in an empty cache (policyChanged) after the change.
+	decisions atomic.Pointer[decisionCache]
 }
+
+// decisionCache holds the decisions taken under one policy generation. A decision
+// computed against an older policy can only be stored in an older cache, which no
+// Allowed call that starts after the change reads, so a revocation takes effect
+// as soon as the call that made it returns.
+type decisionCache struct {
+	m sync.Map // decisionKey -> bool
+	n atomic.Int64
+}
+
+type decisionKey struct{ sub, dom, obj, act string }
+
+// maxCachedDecisions bounds the cache; when full it starts over empty.
+const maxCachedDecisions = 100_000
+
+// policyChanged drops every cached decision. Call it after each change to a.e.
+func (a *Authorizer) policyChanged() { a.decisions.Store(&decisionCache{}) }
 
 // NewAuthorizer loads every rule from store and ensures DefaultPolicies exist.
 func NewAuthorizer(ctx context.Context, store PolicyStore, log *slog.Logger) (*Authorizer, error) {
@@ -94,6 +116,7 @@ func NewAuthorizer(ctx context.Context, store PolicyStore, log *slog.Logger) (*A
 		return nil, fmt.Errorf("casbin model: %w", err)
 	}
 	a := &Authorizer{store: store, log: log}
+	a.policyChanged()
 	e, err := casbin.NewSyncedEnforcer(m, &adapter{store: store})
 	if err != nil {
 		return nil, fmt.Errorf("casbin enforcer: %w", err)
@@ -110,6 +133,7 @@ func NewAuthorizer(ctx context.Context, store PolicyStore, log *slog.Logger) (*A
 	if _, err := e.AddPolicies(missing(e, DefaultPolicies)); err != nil {
 		return nil, fmt.Errorf("ensure default policies: %w", err)
 	}
+	a.policyChanged()
 	return a, nil
 }
 
@@ -129,7 +153,21 @@ func (a *Authorizer) Allowed(sub, dom, obj, act string) (bool, error) {
 	if sub == "" {
 		return false, nil
 	}
-	return a.e.Enforce(sub, dom, obj, act)
+	c := a.decisions.Load() // before Enforce: see decisionCache
+	k := decisionKey{sub, dom, obj, act}
+	if v, ok := c.m.Load(k); ok {
+		return v.(bool), nil
+	}
+	ok, err := a.e.Enforce(sub, dom, obj, act)
+	if err != nil {
+		return false, err
+	}
+	if c.n.Add(1) > maxCachedDecisions {
+		a.decisions.CompareAndSwap(c, &decisionCache{})
+	} else {
+		c.m.Store(k, ok)
+	}
+	return ok, nil
 }
 
 // IsAdmin reports whether sub holds the global admin role.
@@ -170,6 +208,7 @@ func (a *Authorizer) Grant(sub string, role model.Role, team string) error {
 		}
 	}
 	if len(stale) > 0 {
+		defer a.policyChanged()
 		if _, err := a.e.RemoveGroupingPolicies(stale); err != nil {
 			return fmt.Errorf("remove stale roles: %w", err)
 		}
@@ -177,12 +216,14 @@ func (a *Authorizer) Grant(sub string, role model.Role, team string) error {
 	if ok, _ := a.e.HasGroupingPolicy(want); ok {
 		return nil
 	}
+	defer a.policyChanged()
 	_, err = a.e.AddGroupingPolicy(want)
 	return err
 }
 
 // RevokeAll removes every role sub holds.
 func (a *Authorizer) RevokeAll(sub string) error {
+	defer a.policyChanged()
 	_, err := a.e.RemoveFilteredGroupingPolicy(0, sub)
 	return err
 }
@@ -214,6 +255,7 @@ func (a *Authorizer) Refresh(ctx context.Context) error {
 	if rev == a.rev.Load() {
 		return nil
 	}
+	defer a.policyChanged()
 	if err := a.e.LoadPolicy(); err != nil {
 		return err
 	}

@@ -33,7 +33,7 @@ type Store interface {
 	// cancel was requested; model.ECONFLICT if owner no longer holds the lease.
 	Heartbeat(ctx context.Context, id, owner string, until time.Time, progress float64, d model.JobDetail) (cancel bool, err error)
 	// FinishJob records a final status; model.ECONFLICT if owner lost the lease.
-	FinishJob(ctx context.Context, id, owner string, status model.JobStatus, errMsg string, result map[string]any, at time.Time) error
+	FinishJob(ctx context.Context, id, owner string, status model.JobStatus, errMsg string, result map[string]any, d model.JobDetail, at time.Time) error
 	// RequestCancel asks for a job to stop: a QUEUED job is cancelled at once, a
 	// RUNNING one is told through its next heartbeat. It returns the job.
 	RequestCancel(ctx context.Context, id string, at time.Time) (*model.Job, error)
@@ -199,7 +199,8 @@ func (r *Runner) runOne(parent context.Context, j *model.Job) {
 	if status != model.JobSucceeded {
 		result = mergeResult(result, p.result())
 	}
-	if ferr := r.store.FinishJob(context.WithoutCancel(parent), j.ID, r.owner, status, msg, result, time.Now()); ferr != nil {
+	_, detail := p.snapshot()
+	if ferr := r.store.FinishJob(context.WithoutCancel(parent), j.ID, r.owner, status, msg, result, detail, time.Now()); ferr != nil {
 		r.log.Error("record job end", "job", j.ID, "err", ferr)
 	}
 }

@@ -61,6 +61,9 @@ func (d *DB) AuditHead(ctx context.Context) (int64, string, error) {
 	}
 }
 
+// auditHintEvery is how many records the head hint may lag behind the head.
+const auditHintEvery = 32
+
 // InsertAudit inserts recs in order and moves the head hint forward. It returns
 // how many were written; a seq that exists stops it with model.ECONFLICT.
 func (d *DB) InsertAudit(ctx context.Context, recs []model.AuditRecord) (int, error) {
@@ -78,7 +81,10 @@ func (d *DB) InsertAudit(ctx context.Context, recs []model.AuditRecord) (int, er
 		n = bwe.WriteErrors[0].Index
 		err = translate(err)
 	}
-	if n > 0 {
+	// The hint is moved when the write crosses a multiple of auditHintEvery: it
+	// costs a second write, as much as the insert itself, and AuditHead walks the
+	// at most auditHintEvery-1 records past it.
+	if n > 0 && (recs[0].Seq-1)/auditHintEvery != recs[n-1].Seq/auditHintEvery {
 		last := recs[n-1]
 		// Only move the hint forward: a slower instance must not move it back.
 		_, herr := d.db.Collection(colMeta).UpdateOne(ctx,

@@ -5,12 +5,15 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
+	"github.com/mms-platform/mms/model"
 	_ "modernc.org/sqlite" // FerretDB's SQLite driver, for indexIDs
 )
 
@@ -125,6 +128,74 @@ func (e *Embedded) indexIDs(ctx context.Context, db string) error {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("index _id of %s: %w", t, err)
 		}
+	}
+	return nil
+}
+
+// Files kept beside the embedded store (sources and media blobs) live under
+// <data dir>/files/<kind>/<name>, written to a temporary name and renamed, so a
+// reader never sees half a file.
+
+func (e *Embedded) filePath(kind, name string) (string, error) {
+	if name == "" || strings.ContainsAny(name, "/\\") || name == "." || name == ".." {
+		return "", model.Errorf(model.EINVALID, "bad file name %q", name)
+	}
+	return filepath.Join(e.dir, "files", kind, name), nil
+}
+
+func (e *Embedded) putFile(kind, name string, r io.Reader) (int64, error) {
+	p, err := e.filePath(kind, name)
+	if err != nil {
+		return 0, err
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		return 0, err
+	}
+	f, err := os.CreateTemp(filepath.Dir(p), ".tmp-*")
+	if err != nil {
+		return 0, err
+	}
+	n, err := io.Copy(f, r)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), p)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return 0, err
+	}
+	return n, nil
+}
+
+func (e *Embedded) openFile(kind, name string) (io.ReadCloser, int64, error) {
+	p, err := e.filePath(kind, name)
+	if err != nil {
+		return nil, 0, err
+	}
+	f, err := os.Open(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, 0, model.Errorf(model.ENOTFOUND, "%s %q not found", kind, name)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	return f, st.Size(), nil
+}
+
+func (e *Embedded) removeFile(kind, name string) error {
+	p, err := e.filePath(kind, name)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -153,6 +154,18 @@ func (d *DB) UnlockDataset(ctx context.Context, id, owner string) error {
 	return translate(err)
 }
 
+// DatasetLockHolder returns the owner of a dataset's write lock ("" if free).
+func (d *DB) DatasetLockHolder(ctx context.Context, id string) (string, error) {
+	var held struct {
+		Owner string `bson:"owner"`
+	}
+	err := d.db.Collection(colLocks).FindOne(ctx, bson.D{{Key: "_id", Value: "dataset:" + id}}).Decode(&held)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return "", nil
+	}
+	return held.Owner, translate(err)
+}
+
 // lock is a lease on a name, taken by inserting a document with that _id (the
 // one atomic primitive on both MongoDB and FerretDB). An expired lease is
 // removed (only if it is still the one seen) and the insert retried; the holder
@@ -223,11 +236,17 @@ func (d *DB) SetDatasetFields(ctx context.Context, id string, fields []model.Fie
 	return translate(err)
 }
 
-// PutSource stores a source's bytes in GridFS so that whichever instance runs
-// the job can read them; it returns the file id and size.
+// PutSource stores a source's bytes where whichever instance runs the job can
+// read them, and returns an id and the size: GridFS on MongoDB; on the embedded
+// store a file in its data directory, since FerretDB can neither push down the
+// chunk lookups of GridFS nor bound the size of their replies.
 func (d *DB) PutSource(ctx context.Context, name string, r io.Reader) (string, int64, error) {
+	id := bson.NewObjectID().Hex()
+	if d.embedded != nil {
+		n, err := d.embedded.putFile("sources", id, r)
+		return id, n, err
+	}
 	b := d.db.GridFSBucket(options.GridFSBucket().SetName(bucketSources))
-	id := bson.NewObjectID()
 	up, err := b.OpenUploadStreamWithID(ctx, id, name)
 	if err != nil {
 		return "", 0, translate(err)
@@ -240,27 +259,50 @@ func (d *DB) PutSource(ctx context.Context, name string, r io.Reader) (string, i
 	if err := up.Close(); err != nil {
 		return "", 0, translate(err)
 	}
-	return id.Hex(), n, nil
+	return id, n, nil
 }
 
 // OpenSource streams a stored source.
 func (d *DB) OpenSource(ctx context.Context, id string) (io.ReadCloser, error) {
-	oid, err := bson.ObjectIDFromHex(id)
-	if err != nil {
+	if d.embedded != nil {
+		f, _, err := d.embedded.openFile("sources", id)
+		return f, err
+	}
+	s, err := d.db.GridFSBucket(options.GridFSBucket().SetName(bucketSources)).OpenDownloadStream(ctx, id)
+	if errors.Is(err, mongo.ErrFileNotFound) {
 		return nil, model.Errorf(model.ENOTFOUND, "source %q not found", id)
 	}
-	s, err := d.db.GridFSBucket(options.GridFSBucket().SetName(bucketSources)).OpenDownloadStream(ctx, oid)
 	if err != nil {
-		return nil, notFound(err, "source %q", id)
+		return nil, translate(err)
 	}
 	return s, nil
 }
 
+// DeleteSource removes a stored source (missing ones are ignored).
+func (d *DB) DeleteSource(ctx context.Context, id string) error {
+	if d.embedded != nil {
+		return d.embedded.removeFile("sources", id)
+	}
+	err := d.db.GridFSBucket(options.GridFSBucket().SetName(bucketSources)).Delete(ctx, id)
+	if errors.Is(err, mongo.ErrFileNotFound) {
+		return nil
+	}
+	return translate(err)
+}
+
 const bucketMedia = "media"
 
-// PutBlob stores a media file's bytes in GridFS under id (content-addressed by
-// the caller, e.g. "sha256:<hex>"); bytes already stored under id are kept.
+// PutBlob stores a media file's bytes under id (content-addressed by the caller,
+// e.g. "sha256:<hex>"); bytes already stored under id are kept. Like sources,
+// blobs live in GridFS on MongoDB and in files on the embedded store.
 func (d *DB) PutBlob(ctx context.Context, id, name string, r io.Reader) error {
+	if d.embedded != nil {
+		if _, _, err := d.embedded.openFile("media", blobFile(id)); err == nil {
+			return nil
+		}
+		_, err := d.embedded.putFile("media", blobFile(id), r)
+		return err
+	}
 	b := d.db.GridFSBucket(options.GridFSBucket().SetName(bucketMedia))
 	err := d.db.Collection(bucketMedia+".files").FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Err()
 	if err == nil {
@@ -285,6 +327,9 @@ func (d *DB) PutBlob(ctx context.Context, id, name string, r io.Reader) error {
 
 // OpenBlob streams a stored media file; model.ENOTFOUND if there is none.
 func (d *DB) OpenBlob(ctx context.Context, id string) (io.ReadCloser, int64, error) {
+	if d.embedded != nil {
+		return d.embedded.openFile("media", blobFile(id))
+	}
 	s, err := d.db.GridFSBucket(options.GridFSBucket().SetName(bucketMedia)).OpenDownloadStream(ctx, id)
 	if errors.Is(err, mongo.ErrFileNotFound) {
 		return nil, 0, model.Errorf(model.ENOTFOUND, "media %q not found", id)
@@ -294,3 +339,6 @@ func (d *DB) OpenBlob(ctx context.Context, id string) (io.ReadCloser, int64, err
 	}
 	return s, s.GetFile().Length, nil
 }
+
+// blobFile turns a blob id ("sha256:<hex>") into a file name.
+func blobFile(id string) string { return strings.ReplaceAll(id, ":", "-") }

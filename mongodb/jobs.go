@@ -184,10 +184,10 @@ func (d *DB) Heartbeat(ctx context.Context, id, owner string, until time.Time, p
 }
 
 // FinishJob records a final status if owner still holds the lease.
-func (d *DB) FinishJob(ctx context.Context, id, owner string, status model.JobStatus, errMsg string, result map[string]any, at time.Time) error {
+func (d *DB) FinishJob(ctx context.Context, id, owner string, status model.JobStatus, errMsg string, result map[string]any, det model.JobDetail, at time.Time) error {
 	set := bson.D{
 		{Key: "status", Value: string(status)}, {Key: "finishedAt", Value: at}, {Key: "updatedAt", Value: at},
-		{Key: "leaseOwner", Value: ""},
+		{Key: "leaseOwner", Value: ""}, {Key: "detail", Value: det},
 	}
 	if status == model.JobSucceeded {
 		set = append(set, bson.E{Key: "progress", Value: 1.0})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/mms-platform/mms/auth"
 	"github.com/mms-platform/mms/model"
@@ -108,7 +109,7 @@ func checkFieldName(name string) error {
 
 // Dataset returns a dataset the caller may read. An unknown id is NOT_FOUND.
 func (s *Service) Dataset(ctx context.Context, id string) (*model.Dataset, error) {
-	d, err := s.Datasets.Dataset(ctx, id)
+	d, err := s.cachedDataset(ctx, id)
 	if err != nil {
 		if model.ErrorCode(err) == model.ENOTFOUND && model.PrincipalFromContext(ctx).Anonymous {
 			return nil, s.authorize(ctx, auth.ActRead, auth.AllTeams, "dataset/"+id)
@@ -170,4 +171,48 @@ func setPageInfo(pi *model.PageInfo, n int, cursor func(int) string, hasPrev boo
 		start, end := cursor(0), cursor(n-1)
 		pi.StartCursor, pi.EndCursor = &start, &end
 	}
+}
+
+// cachedDataset is a dataset's entry in the read cache of Dataset.
+type cachedDataset struct {
+	d       *model.Dataset // shared by every reader: never modified
+	expires time.Time
+}
+
+const maxCachedDatasets = 10000
+
+// cachedDataset returns the description of dataset id, from the cache when it
+// was read less than DatasetCacheTTL ago. A change made through this instance is
+// seen at once (ForgetDataset); one made by another instance within the TTL.
+// Only found datasets are cached, so a new dataset is seen at once everywhere.
+func (s *Service) cachedDataset(ctx context.Context, id string) (*model.Dataset, error) {
+	if s.DatasetCacheTTL <= 0 {
+		return s.Datasets.Dataset(ctx, id)
+	}
+	now := time.Now()
+	s.dsMu.Lock()
+	c, ok := s.dsCache[id]
+	s.dsMu.Unlock()
+	if ok && now.Before(c.expires) {
+		return c.d, nil
+	}
+	d, err := s.Datasets.Dataset(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.dsMu.Lock()
+	if s.dsCache == nil || len(s.dsCache) >= maxCachedDatasets {
+		s.dsCache = map[string]cachedDataset{}
+	}
+	s.dsCache[id] = cachedDataset{d: d, expires: now.Add(s.DatasetCacheTTL)}
+	s.dsMu.Unlock()
+	return d, nil
+}
+
+// ForgetDataset drops dataset id from the read cache. Call it after changing a
+// dataset's description (version, count, fields...).
+func (s *Service) ForgetDataset(id string) {
+	s.dsMu.Lock()
+	delete(s.dsCache, id)
+	s.dsMu.Unlock()
 }

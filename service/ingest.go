@@ -41,9 +41,13 @@ type IngestionStore interface {
 	DropRejects(ctx context.Context, ingestion string) error
 	LockDataset(ctx context.Context, id, owner string, now, until time.Time) (bool, error)
 	UnlockDataset(ctx context.Context, id, owner string) error
+	// DatasetLockHolder returns the owner of the dataset's write lock ("" if free).
+	DatasetLockHolder(ctx context.Context, id string) (string, error)
 	FinishDatasetIngest(ctx context.Context, id string, version int, fields []model.FieldSpec, count int, at time.Time) error
 	PutSource(ctx context.Context, name string, r io.Reader) (string, int64, error)
 	OpenSource(ctx context.Context, id string) (io.ReadCloser, error)
+	// DeleteSource removes a stored source once its ingestion has ended.
+	DeleteSource(ctx context.Context, id string) error
 }
 
 // JobKindIngest is the job kind of ingestions.

@@ -49,6 +49,14 @@ func (s *Service) runIngest(ctx context.Context, j *model.Job, prog *jobs.Progre
 	}
 	r := &ingestRun{s: s, p: &p, ing: ing, prog: prog, owner: j.ID}
 	runErr := r.run(ctx)
+	// The stored source served this run; a re-run uploads it again.
+	for _, id := range append([]string{p.Stored}, storedIDs(p.StoredFiles)...) {
+		if id != "" {
+			if err := s.Ingestions.DeleteSource(context.WithoutCancel(ctx), id); err != nil {
+				s.Log.Warn("delete ingestion source", "ingestion", ing.ID, "err", err)
+			}
+		}
+	}
 
 	now := s.now()
 	ing.FinishedAt = &now
@@ -95,6 +103,8 @@ type ingestRun struct {
 	empty      bool
 	target     int
 	changedAny bool
+	// insertFirst: try inserting a batch before reading which keys exist.
+	insertFirst bool
 }
 
 func (r *ingestRun) run(ctx context.Context) error {
@@ -146,6 +156,16 @@ func (r *ingestRun) lock(ctx context.Context) error {
 		if ok {
 			r.lockedAt = now
 			return nil
+		}
+		// The holder is a job; one that ended without releasing the lock (its
+		// server died) holds it no more.
+		if holder, err := r.s.Ingestions.DatasetLockHolder(ctx, r.p.Dataset); err == nil && holder != "" {
+			if j, err := r.s.Jobs.Job(ctx, holder); err == nil && j.Status.Final() {
+				if err := r.s.Ingestions.UnlockDataset(ctx, r.p.Dataset, holder); err != nil {
+					return err
+				}
+				continue
+			}
 		}
 		r.prog.Set(0, model.JobDetail{Phase: "waiting for another ingestion into this dataset"})
 		select {
@@ -352,6 +372,7 @@ func (r *ingestRun) write(ctx context.Context, imputes map[string]any) error {
 		return err
 	}
 	r.empty = n == 0
+	r.insertFirst = r.empty
 	r.target = r.d.Version + 1
 	if err := r.s.Docs.EnsureDatasetCollection(ctx, r.d.ID); err != nil {
 		return err
@@ -405,7 +426,10 @@ func (r *ingestRun) flush(ctx context.Context, batch []ingest.Doc) error {
 			return model.Errorf(model.ECONFLICT, "documents keep changing under this ingestion; try again")
 		}
 		existing := map[string]*model.Document{}
-		if !r.empty || attempt > 0 {
+		// Insert first when most keys are new (an empty dataset, or the last
+		// batch mostly inserted): keys that exist come back as conflicts and are
+		// read and merged on the next attempt. Look keys up first otherwise.
+		if (!r.empty && !r.insertFirst) || attempt > 0 {
 			keys := make([]string, len(pending))
 			for i, d := range pending {
 				keys[i] = d.Key
@@ -443,6 +467,9 @@ func (r *ingestRun) flush(ctx context.Context, batch []ingest.Doc) error {
 			if retry[d.Key] {
 				again = append(again, d)
 			}
+		}
+		if attempt == 0 {
+			r.insertFirst = len(again)*2 < len(pending)
 		}
 		pending = again
 	}
@@ -493,6 +520,14 @@ func (r *ingestRun) plan(ctx context.Context, incoming []ingest.Doc, existing ma
 		writes = append(writes, model.DocumentWrite{Doc: doc, Expect: expect})
 	}
 	return writes, nil
+}
+
+func storedIDs(fs []storedFile) []string {
+	ids := make([]string, len(fs))
+	for i, f := range fs {
+		ids[i] = f.ID
+	}
+	return ids
 }
 
 // hasSource reports whether d records data from source.
@@ -549,6 +584,7 @@ func (r *ingestRun) finish(ctx context.Context) error {
 		!(version == r.d.Version && model.ErrorCode(err) == model.ECONFLICT) {
 		return err
 	}
+	r.s.ForgetDataset(r.d.ID)
 	r.ing.DatasetVersion = &version
 	r.prog.Set(1, model.JobDetail{Phase: "done", Rows: int64(r.ing.Read)})
 	return nil

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mms-platform/mms/auth"
@@ -84,6 +85,11 @@ type Service struct {
 	Authn          *auth.Authenticator
 	Log            *slog.Logger
 	Now            func() time.Time
+	// DatasetCacheTTL is how long Dataset keeps a description it read (0: not at all).
+	DatasetCacheTTL time.Duration
+
+	dsMu    sync.Mutex
+	dsCache map[string]cachedDataset // by dataset id
 }
 
 func (s *Service) now() time.Time {
