@@ -45,6 +45,7 @@ func (a *app) routes() http.Handler {
 	// No method on /graphql: POST, GET (queries, SSE) and the WebSocket upgrade all land here.
 	mux.Handle("/graphql", a.limitBody(a.withTimeout(authed(gql))))
 	mux.Handle("GET /media", a.limitBody(a.withTimeout(authed(http.HandlerFunc(a.serveMedia)))))
+	mux.Handle("GET /artifacts/{model}/{version}/{name}", a.withTimeout(authed(http.HandlerFunc(a.serveArtifact))))
 	ui := web.Handler("/graphql")
 	mux.Handle("GET /{$}", ui)
 	mux.Handle("GET /static/", ui)
@@ -73,21 +74,7 @@ func (a *app) serveMedia(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	rc, mime, size, err := a.svc.Media(r.Context(), q.Get("dataset"), q.Get("key"))
 	if err != nil {
-		status := http.StatusInternalServerError
-		switch model.ErrorCode(err) {
-		case model.EUNAUTHENTICATED:
-			status = http.StatusUnauthorized
-		case model.EFORBIDDEN:
-			status = http.StatusForbidden
-		case model.ENOTFOUND:
-			status = http.StatusNotFound
-		case model.EINVALID:
-			status = http.StatusBadRequest
-		}
-		if status == http.StatusInternalServerError {
-			a.log.ErrorContext(r.Context(), "serve media", "err", err)
-		}
-		auth.WriteError(w, status, err)
+		a.httpError(w, r, err)
 		return
 	}
 	defer rc.Close()
@@ -99,6 +86,50 @@ func (a *app) serveMedia(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Content-Security-Policy", "sandbox")
 	_, _ = io.Copy(w, rc)
+}
+
+// serveArtifact serves a model version's report plot:
+// GET /artifacts/<model>/<version>/{roc,pr,calibration}.svg, with read on the model.
+func (a *app) serveArtifact(w http.ResponseWriter, r *http.Request) {
+	v, err := strconv.Atoi(r.PathValue("version"))
+	if err != nil {
+		a.httpError(w, r, model.Errorf(model.ENOTFOUND, "no version %q", r.PathValue("version")))
+		return
+	}
+	svg, err := a.svc.Artifact(r.Context(), r.PathValue("model"), v, r.PathValue("name"))
+	if err != nil {
+		a.httpError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Security-Policy", "sandbox")
+	w.Header().Set("Cache-Control", "private, max-age=3600")
+	_, _ = w.Write(svg)
+}
+
+// httpError answers a REST route's error with the status matching its code.
+func (a *app) httpError(w http.ResponseWriter, r *http.Request, err error) {
+	status := http.StatusInternalServerError
+	switch model.ErrorCode(err) {
+	case model.EUNAUTHENTICATED:
+		status = http.StatusUnauthorized
+	case model.EFORBIDDEN:
+		status = http.StatusForbidden
+	case model.ENOTFOUND:
+		status = http.StatusNotFound
+	case model.EINVALID:
+		status = http.StatusBadRequest
+	case model.ECONFLICT:
+		status = http.StatusConflict
+	case model.ERATELIMITED:
+		status = http.StatusTooManyRequests
+	case model.EUNAVAILABLE:
+		status = http.StatusServiceUnavailable
+	default:
+		a.log.ErrorContext(r.Context(), "internal error", "path", r.URL.Path, "err", err)
+	}
+	auth.WriteError(w, status, err)
 }
 
 // graphqlHandler builds gqlgen's server with explicit transports and limits.

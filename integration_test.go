@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"mime/multipart"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -32,7 +33,7 @@ func (s *testServer) waitJob(t *testing.T, token, id string) map[string]any {
 	t.Helper()
 	deadline := time.Now().Add(3 * time.Minute)
 	for time.Now().Before(deadline) {
-		r := s.mustGQL(t, token, `query($id: ID!) { job(id: $id) { id status progress error result detail { phase rows } } }`, map[string]any{"id": id})
+		r := s.mustGQL(t, token, `query($id: ID!) { job(id: $id) { id status progress error errorCode result detail { phase rows } } }`, map[string]any{"id": id})
 		job, _ := r.get("job").(map[string]any)
 		switch job["status"] {
 		case "SUCCEEDED", "FAILED", "CANCELLED":
@@ -169,4 +170,10 @@ func TestClinicExample(t *testing.T) {
 	if n := num(r.get("dataset", "version")); n != 4 {
 		t.Errorf("dataset version after a no-op re-run = %d, want 4", n)
 	}
+}
+
+// runLoadScript runs examples/clinic/load.sh against s with the admin key.
+func runLoadScript(s *testServer) (string, error) {
+	out, err := exec.Command("bash", "examples/clinic/load.sh", s.URL, testAdminKey).CombinedOutput()
+	return string(out), err
 }

@@ -281,7 +281,7 @@ func (a *app) init(ctx context.Context) error {
 	a.svc = &service.Service{
 		Teams: a.store, Keys: a.store, Datasets: a.store, Audit: a.store,
 		Chain: a.audit, Authz: authz, Authn: a.authn, Log: a.log, DatasetCacheTTL: a.cfg.DatasetTTL,
-		Docs: a.store, Ingestions: a.store, Jobs: a.store, Blobs: a.store, ExportMongo: mongodb.ExportCollection,
+		Docs: a.store, Ingestions: a.store, Jobs: a.store, Blobs: a.store, Models: a.store, ExportMongo: mongodb.ExportCollection,
 		AllowPrivateURLs: a.cfg.AllowPrivate, MaxSourceBytes: a.cfg.MaxUpload,
 	}
 	a.runner = jobs.NewRunner(a.store, a.log)

@@ -25,6 +25,8 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Document() DocumentResolver
 	Ingestion() IngestionResolver
+	Model() ModelResolver
+	ModelVersion() ModelVersionResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
@@ -77,9 +79,45 @@ type ComplexityRoot struct {
 		OK             func(childComplexity int) int
 	}
 
+	CalibrationBin struct {
+		Count            func(childComplexity int) int
+		FractionPositive func(childComplexity int) int
+		Hi               func(childComplexity int) int
+		Lo               func(childComplexity int) int
+		MeanPredicted    func(childComplexity int) int
+	}
+
+	Coefficient struct {
+		Feature   func(childComplexity int) int
+		OddsRatio func(childComplexity int) int
+		Value     func(childComplexity int) int
+	}
+
+	Confusion struct {
+		Fn func(childComplexity int) int
+		Fp func(childComplexity int) int
+		Tn func(childComplexity int) int
+		Tp func(childComplexity int) int
+	}
+
 	CreatedApiKey struct {
 		Key    func(childComplexity int) int
 		Secret func(childComplexity int) int
+	}
+
+	CrossValidation struct {
+		Folds  func(childComplexity int) int
+		Grid   func(childComplexity int) int
+		Mean   func(childComplexity int) int
+		Metric func(childComplexity int) int
+		Scores func(childComplexity int) int
+		Std    func(childComplexity int) int
+	}
+
+	CurvePoint struct {
+		Threshold func(childComplexity int) int
+		X         func(childComplexity int) int
+		Y         func(childComplexity int) int
 	}
 
 	Dataset struct {
@@ -126,6 +164,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	DroppedFeature struct {
+		Name   func(childComplexity int) int
+		Reason func(childComplexity int) int
+	}
+
 	FieldSpec struct {
 		Enum      func(childComplexity int) int
 		Max       func(childComplexity int) int
@@ -136,6 +179,21 @@ type ComplexityRoot struct {
 		Sensitive func(childComplexity int) int
 		Type      func(childComplexity int) int
 		Unit      func(childComplexity int) int
+	}
+
+	FitInfo struct {
+		Converged  func(childComplexity int) int
+		GradMax    func(childComplexity int) int
+		Iterations func(childComplexity int) int
+		Loss       func(childComplexity int) int
+		Seconds    func(childComplexity int) int
+		Status     func(childComplexity int) int
+	}
+
+	GridPoint struct {
+		C    func(childComplexity int) int
+		Mean func(childComplexity int) int
+		Std  func(childComplexity int) int
 	}
 
 	InferredSchema struct {
@@ -172,6 +230,7 @@ type ComplexityRoot struct {
 		CreatedBy  func(childComplexity int) int
 		Detail     func(childComplexity int) int
 		Error      func(childComplexity int) int
+		ErrorCode  func(childComplexity int) int
 		FinishedAt func(childComplexity int) int
 		ID         func(childComplexity int) int
 		Kind       func(childComplexity int) int
@@ -191,6 +250,97 @@ type ComplexityRoot struct {
 		TotalBytes    func(childComplexity int) int
 	}
 
+	Metrics struct {
+		Accuracy         func(childComplexity int) int
+		AveragePrecision func(childComplexity int) int
+		Brier            func(childComplexity int) int
+		Confusion        func(childComplexity int) int
+		F1               func(childComplexity int) int
+		LogLoss          func(childComplexity int) int
+		Precision        func(childComplexity int) int
+		Recall           func(childComplexity int) int
+		RocAuc           func(childComplexity int) int
+		Rows             func(childComplexity int) int
+		Threshold        func(childComplexity int) int
+	}
+
+	Model struct {
+		Aliases       func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		Dataset       func(childComplexity int) int
+		ID            func(childComplexity int) int
+		LatestVersion func(childComplexity int) int
+		Team          func(childComplexity int) int
+		TrainingJob   func(childComplexity int) int
+		Versions      func(childComplexity int, first *int, after *string) int
+	}
+
+	ModelAlias struct {
+		Alias   func(childComplexity int) int
+		Version func(childComplexity int) int
+	}
+
+	ModelConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ModelEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ModelReport struct {
+		Calibration     func(childComplexity int) int
+		CalibrationPlot func(childComplexity int) int
+		CurvesOn        func(childComplexity int) int
+		Pr              func(childComplexity int) int
+		PrPlot          func(childComplexity int) int
+		Roc             func(childComplexity int) int
+		RocPlot         func(childComplexity int) int
+	}
+
+	ModelVersion struct {
+		Aliases        func(childComplexity int) int
+		C              func(childComplexity int) int
+		CV             func(childComplexity int) int
+		CodeVersion    func(childComplexity int) int
+		Coefficients   func(childComplexity int) int
+		Columns        func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		CreatedBy      func(childComplexity int) int
+		Dataset        func(childComplexity int) int
+		DatasetVersion func(childComplexity int) int
+		Dropped        func(childComplexity int) int
+		Features       func(childComplexity int) int
+		Fit            func(childComplexity int) int
+		Intercept      func(childComplexity int) int
+		Job            func(childComplexity int) int
+		Label          func(childComplexity int) int
+		Model          func(childComplexity int) int
+		PositiveClass  func(childComplexity int) int
+		Preprocessing  func(childComplexity int) int
+		Report         func(childComplexity int) int
+		Rows           func(childComplexity int) int
+		Spec           func(childComplexity int) int
+		Test           func(childComplexity int) int
+		Threshold      func(childComplexity int) int
+		Train          func(childComplexity int) int
+		Version        func(childComplexity int) int
+	}
+
+	ModelVersionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ModelVersionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Mutation struct {
 		CancelJob     func(childComplexity int, id string) int
 		CreateAPIKey  func(childComplexity int, input model.CreateAPIKeyInput) int
@@ -198,6 +348,8 @@ type ComplexityRoot struct {
 		CreateTeam    func(childComplexity int, input model.CreateTeamInput) int
 		Ingest        func(childComplexity int, input model.IngestInput) int
 		RevokeAPIKey  func(childComplexity int, id string) int
+		SetModelAlias func(childComplexity int, model string, alias string, version int) int
+		Train         func(childComplexity int, input model.TrainInput) int
 	}
 
 	PageInfo struct {
@@ -215,17 +367,20 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AuditLog    func(childComplexity int, where *model.AuditFilter, first *int, after *string) int
-		Dataset     func(childComplexity int, id string) int
-		Datasets    func(childComplexity int, first *int, after *string) int
-		Document    func(childComplexity int, dataset string, key string) int
-		Documents   func(childComplexity int, dataset string, where []*model.FieldFilter, orderBy []*model.FieldOrder, first *int, after *string) int
-		InferSchema func(childComplexity int, input model.InferSchemaInput) int
-		Ingestion   func(childComplexity int, id string) int
-		Job         func(childComplexity int, id string) int
-		Me          func(childComplexity int) int
-		Teams       func(childComplexity int) int
-		VerifyAudit func(childComplexity int) int
+		AuditLog     func(childComplexity int, where *model.AuditFilter, first *int, after *string) int
+		Dataset      func(childComplexity int, id string) int
+		Datasets     func(childComplexity int, first *int, after *string) int
+		Document     func(childComplexity int, dataset string, key string) int
+		Documents    func(childComplexity int, dataset string, where []*model.FieldFilter, orderBy []*model.FieldOrder, first *int, after *string) int
+		InferSchema  func(childComplexity int, input model.InferSchemaInput) int
+		Ingestion    func(childComplexity int, id string) int
+		Job          func(childComplexity int, id string) int
+		Me           func(childComplexity int) int
+		Model        func(childComplexity int, id string) int
+		ModelVersion func(childComplexity int, model string, version *int, alias *string) int
+		Models       func(childComplexity int, first *int, after *string) int
+		Teams        func(childComplexity int) int
+		VerifyAudit  func(childComplexity int) int
 	}
 
 	Reject struct {
@@ -443,6 +598,81 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditVerification.OK(childComplexity), true
 
+	case "CalibrationBin.count":
+		if e.ComplexityRoot.CalibrationBin.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalibrationBin.Count(childComplexity), true
+	case "CalibrationBin.fractionPositive":
+		if e.ComplexityRoot.CalibrationBin.FractionPositive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalibrationBin.FractionPositive(childComplexity), true
+	case "CalibrationBin.hi":
+		if e.ComplexityRoot.CalibrationBin.Hi == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalibrationBin.Hi(childComplexity), true
+	case "CalibrationBin.lo":
+		if e.ComplexityRoot.CalibrationBin.Lo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalibrationBin.Lo(childComplexity), true
+	case "CalibrationBin.meanPredicted":
+		if e.ComplexityRoot.CalibrationBin.MeanPredicted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalibrationBin.MeanPredicted(childComplexity), true
+
+	case "Coefficient.feature":
+		if e.ComplexityRoot.Coefficient.Feature == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coefficient.Feature(childComplexity), true
+	case "Coefficient.oddsRatio":
+		if e.ComplexityRoot.Coefficient.OddsRatio == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coefficient.OddsRatio(childComplexity), true
+	case "Coefficient.value":
+		if e.ComplexityRoot.Coefficient.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coefficient.Value(childComplexity), true
+
+	case "Confusion.fn":
+		if e.ComplexityRoot.Confusion.Fn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Confusion.Fn(childComplexity), true
+	case "Confusion.fp":
+		if e.ComplexityRoot.Confusion.Fp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Confusion.Fp(childComplexity), true
+	case "Confusion.tn":
+		if e.ComplexityRoot.Confusion.Tn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Confusion.Tn(childComplexity), true
+	case "Confusion.tp":
+		if e.ComplexityRoot.Confusion.Tp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Confusion.Tp(childComplexity), true
+
 	case "CreatedApiKey.key":
 		if e.ComplexityRoot.CreatedApiKey.Key == nil {
 			break
@@ -455,6 +685,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreatedApiKey.Secret(childComplexity), true
+
+	case "CrossValidation.folds":
+		if e.ComplexityRoot.CrossValidation.Folds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CrossValidation.Folds(childComplexity), true
+	case "CrossValidation.grid":
+		if e.ComplexityRoot.CrossValidation.Grid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CrossValidation.Grid(childComplexity), true
+	case "CrossValidation.mean":
+		if e.ComplexityRoot.CrossValidation.Mean == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CrossValidation.Mean(childComplexity), true
+	case "CrossValidation.metric":
+		if e.ComplexityRoot.CrossValidation.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CrossValidation.Metric(childComplexity), true
+	case "CrossValidation.scores":
+		if e.ComplexityRoot.CrossValidation.Scores == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CrossValidation.Scores(childComplexity), true
+	case "CrossValidation.std":
+		if e.ComplexityRoot.CrossValidation.Std == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CrossValidation.Std(childComplexity), true
+
+	case "CurvePoint.threshold":
+		if e.ComplexityRoot.CurvePoint.Threshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurvePoint.Threshold(childComplexity), true
+	case "CurvePoint.x":
+		if e.ComplexityRoot.CurvePoint.X == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurvePoint.X(childComplexity), true
+	case "CurvePoint.y":
+		if e.ComplexityRoot.CurvePoint.Y == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurvePoint.Y(childComplexity), true
 
 	case "Dataset.createdAt":
 		if e.ComplexityRoot.Dataset.CreatedAt == nil {
@@ -618,6 +904,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DocumentEdge.Node(childComplexity), true
 
+	case "DroppedFeature.name":
+		if e.ComplexityRoot.DroppedFeature.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DroppedFeature.Name(childComplexity), true
+	case "DroppedFeature.reason":
+		if e.ComplexityRoot.DroppedFeature.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DroppedFeature.Reason(childComplexity), true
+
 	case "FieldSpec.enum":
 		if e.ComplexityRoot.FieldSpec.Enum == nil {
 			break
@@ -672,6 +971,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FieldSpec.Unit(childComplexity), true
+
+	case "FitInfo.converged":
+		if e.ComplexityRoot.FitInfo.Converged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FitInfo.Converged(childComplexity), true
+	case "FitInfo.gradMax":
+		if e.ComplexityRoot.FitInfo.GradMax == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FitInfo.GradMax(childComplexity), true
+	case "FitInfo.iterations":
+		if e.ComplexityRoot.FitInfo.Iterations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FitInfo.Iterations(childComplexity), true
+	case "FitInfo.loss":
+		if e.ComplexityRoot.FitInfo.Loss == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FitInfo.Loss(childComplexity), true
+	case "FitInfo.seconds":
+		if e.ComplexityRoot.FitInfo.Seconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FitInfo.Seconds(childComplexity), true
+	case "FitInfo.status":
+		if e.ComplexityRoot.FitInfo.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FitInfo.Status(childComplexity), true
+
+	case "GridPoint.c":
+		if e.ComplexityRoot.GridPoint.C == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GridPoint.C(childComplexity), true
+	case "GridPoint.mean":
+		if e.ComplexityRoot.GridPoint.Mean == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GridPoint.Mean(childComplexity), true
+	case "GridPoint.std":
+		if e.ComplexityRoot.GridPoint.Std == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GridPoint.Std(childComplexity), true
 
 	case "InferredSchema.fields":
 		if e.ComplexityRoot.InferredSchema.Fields == nil {
@@ -842,6 +1197,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Job.Error(childComplexity), true
+	case "Job.errorCode":
+		if e.ComplexityRoot.Job.ErrorCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.ErrorCode(childComplexity), true
 	case "Job.finishedAt":
 		if e.ComplexityRoot.Job.FinishedAt == nil {
 			break
@@ -928,6 +1289,404 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.JobDetail.TotalBytes(childComplexity), true
 
+	case "Metrics.accuracy":
+		if e.ComplexityRoot.Metrics.Accuracy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Metrics.Accuracy(childComplexity), true
+	case "Metrics.averagePrecision":
+		if e.ComplexityRoot.Metrics.AveragePrecision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Metrics.AveragePrecision(childComplexity), true
+	case "Metrics.brier":
+		if e.ComplexityRoot.Metrics.Brier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Metrics.Brier(childComplexity), true
+	case "Metrics.confusion":
+		if e.ComplexityRoot.Metrics.Confusion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Metrics.Confusion(childComplexity), true
+	case "Metrics.f1":
+		if e.ComplexityRoot.Metrics.F1 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Metrics.F1(childComplexity), true
+	case "Metrics.logLoss":
+		if e.ComplexityRoot.Metrics.LogLoss == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Metrics.LogLoss(childComplexity), true
+	case "Metrics.precision":
+		if e.ComplexityRoot.Metrics.Precision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Metrics.Precision(childComplexity), true
+	case "Metrics.recall":
+		if e.ComplexityRoot.Metrics.Recall == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Metrics.Recall(childComplexity), true
+	case "Metrics.rocAuc":
+		if e.ComplexityRoot.Metrics.RocAuc == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Metrics.RocAuc(childComplexity), true
+	case "Metrics.rows":
+		if e.ComplexityRoot.Metrics.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Metrics.Rows(childComplexity), true
+	case "Metrics.threshold":
+		if e.ComplexityRoot.Metrics.Threshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Metrics.Threshold(childComplexity), true
+
+	case "Model.aliases":
+		if e.ComplexityRoot.Model.Aliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Model.Aliases(childComplexity), true
+	case "Model.createdAt":
+		if e.ComplexityRoot.Model.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Model.CreatedAt(childComplexity), true
+	case "Model.dataset":
+		if e.ComplexityRoot.Model.Dataset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Model.Dataset(childComplexity), true
+	case "Model.id":
+		if e.ComplexityRoot.Model.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Model.ID(childComplexity), true
+	case "Model.latestVersion":
+		if e.ComplexityRoot.Model.LatestVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Model.LatestVersion(childComplexity), true
+	case "Model.team":
+		if e.ComplexityRoot.Model.Team == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Model.Team(childComplexity), true
+	case "Model.trainingJob":
+		if e.ComplexityRoot.Model.TrainingJob == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Model.TrainingJob(childComplexity), true
+	case "Model.versions":
+		if e.ComplexityRoot.Model.Versions == nil {
+			break
+		}
+
+		args, err := ec.field_Model_versions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Model.Versions(childComplexity, args["first"].(*int), args["after"].(*string)), true
+
+	case "ModelAlias.alias":
+		if e.ComplexityRoot.ModelAlias.Alias == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelAlias.Alias(childComplexity), true
+	case "ModelAlias.version":
+		if e.ComplexityRoot.ModelAlias.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelAlias.Version(childComplexity), true
+
+	case "ModelConnection.edges":
+		if e.ComplexityRoot.ModelConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelConnection.Edges(childComplexity), true
+	case "ModelConnection.pageInfo":
+		if e.ComplexityRoot.ModelConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelConnection.PageInfo(childComplexity), true
+	case "ModelConnection.totalCount":
+		if e.ComplexityRoot.ModelConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelConnection.TotalCount(childComplexity), true
+
+	case "ModelEdge.cursor":
+		if e.ComplexityRoot.ModelEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelEdge.Cursor(childComplexity), true
+	case "ModelEdge.node":
+		if e.ComplexityRoot.ModelEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelEdge.Node(childComplexity), true
+
+	case "ModelReport.calibration":
+		if e.ComplexityRoot.ModelReport.Calibration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelReport.Calibration(childComplexity), true
+	case "ModelReport.calibrationPlot":
+		if e.ComplexityRoot.ModelReport.CalibrationPlot == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelReport.CalibrationPlot(childComplexity), true
+	case "ModelReport.curvesOn":
+		if e.ComplexityRoot.ModelReport.CurvesOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelReport.CurvesOn(childComplexity), true
+	case "ModelReport.pr":
+		if e.ComplexityRoot.ModelReport.Pr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelReport.Pr(childComplexity), true
+	case "ModelReport.prPlot":
+		if e.ComplexityRoot.ModelReport.PrPlot == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelReport.PrPlot(childComplexity), true
+	case "ModelReport.roc":
+		if e.ComplexityRoot.ModelReport.Roc == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelReport.Roc(childComplexity), true
+	case "ModelReport.rocPlot":
+		if e.ComplexityRoot.ModelReport.RocPlot == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelReport.RocPlot(childComplexity), true
+
+	case "ModelVersion.aliases":
+		if e.ComplexityRoot.ModelVersion.Aliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Aliases(childComplexity), true
+	case "ModelVersion.c":
+		if e.ComplexityRoot.ModelVersion.C == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.C(childComplexity), true
+	case "ModelVersion.cv":
+		if e.ComplexityRoot.ModelVersion.CV == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.CV(childComplexity), true
+	case "ModelVersion.codeVersion":
+		if e.ComplexityRoot.ModelVersion.CodeVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.CodeVersion(childComplexity), true
+	case "ModelVersion.coefficients":
+		if e.ComplexityRoot.ModelVersion.Coefficients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Coefficients(childComplexity), true
+	case "ModelVersion.columns":
+		if e.ComplexityRoot.ModelVersion.Columns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Columns(childComplexity), true
+	case "ModelVersion.createdAt":
+		if e.ComplexityRoot.ModelVersion.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.CreatedAt(childComplexity), true
+	case "ModelVersion.createdBy":
+		if e.ComplexityRoot.ModelVersion.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.CreatedBy(childComplexity), true
+	case "ModelVersion.dataset":
+		if e.ComplexityRoot.ModelVersion.Dataset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Dataset(childComplexity), true
+	case "ModelVersion.datasetVersion":
+		if e.ComplexityRoot.ModelVersion.DatasetVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.DatasetVersion(childComplexity), true
+	case "ModelVersion.dropped":
+		if e.ComplexityRoot.ModelVersion.Dropped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Dropped(childComplexity), true
+	case "ModelVersion.features":
+		if e.ComplexityRoot.ModelVersion.Features == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Features(childComplexity), true
+	case "ModelVersion.fit":
+		if e.ComplexityRoot.ModelVersion.Fit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Fit(childComplexity), true
+	case "ModelVersion.intercept":
+		if e.ComplexityRoot.ModelVersion.Intercept == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Intercept(childComplexity), true
+	case "ModelVersion.job":
+		if e.ComplexityRoot.ModelVersion.Job == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Job(childComplexity), true
+	case "ModelVersion.label":
+		if e.ComplexityRoot.ModelVersion.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Label(childComplexity), true
+	case "ModelVersion.model":
+		if e.ComplexityRoot.ModelVersion.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Model(childComplexity), true
+	case "ModelVersion.positiveClass":
+		if e.ComplexityRoot.ModelVersion.PositiveClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.PositiveClass(childComplexity), true
+	case "ModelVersion.preprocessing":
+		if e.ComplexityRoot.ModelVersion.Preprocessing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Preprocessing(childComplexity), true
+	case "ModelVersion.report":
+		if e.ComplexityRoot.ModelVersion.Report == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Report(childComplexity), true
+	case "ModelVersion.rows":
+		if e.ComplexityRoot.ModelVersion.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Rows(childComplexity), true
+	case "ModelVersion.spec":
+		if e.ComplexityRoot.ModelVersion.Spec == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Spec(childComplexity), true
+	case "ModelVersion.test":
+		if e.ComplexityRoot.ModelVersion.Test == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Test(childComplexity), true
+	case "ModelVersion.threshold":
+		if e.ComplexityRoot.ModelVersion.Threshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Threshold(childComplexity), true
+	case "ModelVersion.train":
+		if e.ComplexityRoot.ModelVersion.Train == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Train(childComplexity), true
+	case "ModelVersion.version":
+		if e.ComplexityRoot.ModelVersion.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Version(childComplexity), true
+
+	case "ModelVersionConnection.edges":
+		if e.ComplexityRoot.ModelVersionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersionConnection.Edges(childComplexity), true
+	case "ModelVersionConnection.pageInfo":
+		if e.ComplexityRoot.ModelVersionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersionConnection.PageInfo(childComplexity), true
+	case "ModelVersionConnection.totalCount":
+		if e.ComplexityRoot.ModelVersionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersionConnection.TotalCount(childComplexity), true
+
+	case "ModelVersionEdge.cursor":
+		if e.ComplexityRoot.ModelVersionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersionEdge.Cursor(childComplexity), true
+	case "ModelVersionEdge.node":
+		if e.ComplexityRoot.ModelVersionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersionEdge.Node(childComplexity), true
+
 	case "Mutation.cancelJob":
 		if e.ComplexityRoot.Mutation.CancelJob == nil {
 			break
@@ -994,6 +1753,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["id"].(string)), true
+	case "Mutation.setModelAlias":
+		if e.ComplexityRoot.Mutation.SetModelAlias == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setModelAlias_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetModelAlias(childComplexity, args["model"].(string), args["alias"].(string), args["version"].(int)), true
+	case "Mutation.train":
+		if e.ComplexityRoot.Mutation.Train == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_train_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Train(childComplexity, args["input"].(model.TrainInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1140,6 +1921,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.model":
+		if e.ComplexityRoot.Query.Model == nil {
+			break
+		}
+
+		args, err := ec.field_Query_model_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Model(childComplexity, args["id"].(string)), true
+	case "Query.modelVersion":
+		if e.ComplexityRoot.Query.ModelVersion == nil {
+			break
+		}
+
+		args, err := ec.field_Query_modelVersion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ModelVersion(childComplexity, args["model"].(string), args["version"].(*int), args["alias"].(*string)), true
+	case "Query.models":
+		if e.ComplexityRoot.Query.Models == nil {
+			break
+		}
+
+		args, err := ec.field_Query_models_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Models(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.teams":
 		if e.ComplexityRoot.Query.Teams == nil {
 			break
@@ -1250,6 +2064,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateApiKeyInput", ec.unmarshalInputCreateApiKeyInput),
 			graphql.NewInputUnmarshaler("CreateDatasetInput", ec.unmarshalInputCreateDatasetInput),
 			graphql.NewInputUnmarshaler("CreateTeamInput", ec.unmarshalInputCreateTeamInput),
+			graphql.NewInputUnmarshaler("FeatureInput", ec.unmarshalInputFeatureInput),
 			graphql.NewInputUnmarshaler("FieldFilter", ec.unmarshalInputFieldFilter),
 			graphql.NewInputUnmarshaler("FieldOrder", ec.unmarshalInputFieldOrder),
 			graphql.NewInputUnmarshaler("FieldSpecInput", ec.unmarshalInputFieldSpecInput),
@@ -1259,6 +2074,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MappingInput", ec.unmarshalInputMappingInput),
 			graphql.NewInputUnmarshaler("MongoSourceInput", ec.unmarshalInputMongoSourceInput),
 			graphql.NewInputUnmarshaler("SQLSourceInput", ec.unmarshalInputSQLSourceInput),
+			graphql.NewInputUnmarshaler("TrainInput", ec.unmarshalInputTrainInput),
 		)
 	}
 	first := true
@@ -1351,7 +2167,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "audit.graphqls" "dataset.graphqls" "identity.graphqls" "ingest.graphqls" "job.graphqls" "schema.graphqls"
+//go:embed "audit.graphqls" "dataset.graphqls" "identity.graphqls" "ingest.graphqls" "job.graphqls" "model.graphqls" "schema.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1368,6 +2184,7 @@ var sources = []*ast.Source{
 	{Name: "identity.graphqls", Input: sourceData("identity.graphqls"), BuiltIn: false},
 	{Name: "ingest.graphqls", Input: sourceData("ingest.graphqls"), BuiltIn: false},
 	{Name: "job.graphqls", Input: sourceData("job.graphqls"), BuiltIn: false},
+	{Name: "model.graphqls", Input: sourceData("model.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -1462,6 +2279,48 @@ func (ec *executionContext) childFields_AuditVerification(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type AuditVerification", field.Name)
 }
 
+func (ec *executionContext) childFields_CalibrationBin(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "lo":
+		return ec.fieldContext_CalibrationBin_lo(ctx, field)
+	case "hi":
+		return ec.fieldContext_CalibrationBin_hi(ctx, field)
+	case "meanPredicted":
+		return ec.fieldContext_CalibrationBin_meanPredicted(ctx, field)
+	case "fractionPositive":
+		return ec.fieldContext_CalibrationBin_fractionPositive(ctx, field)
+	case "count":
+		return ec.fieldContext_CalibrationBin_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CalibrationBin", field.Name)
+}
+
+func (ec *executionContext) childFields_Coefficient(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "feature":
+		return ec.fieldContext_Coefficient_feature(ctx, field)
+	case "value":
+		return ec.fieldContext_Coefficient_value(ctx, field)
+	case "oddsRatio":
+		return ec.fieldContext_Coefficient_oddsRatio(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Coefficient", field.Name)
+}
+
+func (ec *executionContext) childFields_Confusion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tn":
+		return ec.fieldContext_Confusion_tn(ctx, field)
+	case "fp":
+		return ec.fieldContext_Confusion_fp(ctx, field)
+	case "fn":
+		return ec.fieldContext_Confusion_fn(ctx, field)
+	case "tp":
+		return ec.fieldContext_Confusion_tp(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Confusion", field.Name)
+}
+
 func (ec *executionContext) childFields_CreatedApiKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "key":
@@ -1470,6 +2329,36 @@ func (ec *executionContext) childFields_CreatedApiKey(ctx context.Context, field
 		return ec.fieldContext_CreatedApiKey_secret(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreatedApiKey", field.Name)
+}
+
+func (ec *executionContext) childFields_CrossValidation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "folds":
+		return ec.fieldContext_CrossValidation_folds(ctx, field)
+	case "metric":
+		return ec.fieldContext_CrossValidation_metric(ctx, field)
+	case "mean":
+		return ec.fieldContext_CrossValidation_mean(ctx, field)
+	case "std":
+		return ec.fieldContext_CrossValidation_std(ctx, field)
+	case "scores":
+		return ec.fieldContext_CrossValidation_scores(ctx, field)
+	case "grid":
+		return ec.fieldContext_CrossValidation_grid(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CrossValidation", field.Name)
+}
+
+func (ec *executionContext) childFields_CurvePoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "x":
+		return ec.fieldContext_CurvePoint_x(ctx, field)
+	case "y":
+		return ec.fieldContext_CurvePoint_y(ctx, field)
+	case "threshold":
+		return ec.fieldContext_CurvePoint_threshold(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CurvePoint", field.Name)
 }
 
 func (ec *executionContext) childFields_Dataset(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1560,6 +2449,16 @@ func (ec *executionContext) childFields_DocumentEdge(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type DocumentEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_DroppedFeature(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_DroppedFeature_name(ctx, field)
+	case "reason":
+		return ec.fieldContext_DroppedFeature_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DroppedFeature", field.Name)
+}
+
 func (ec *executionContext) childFields_FieldSpec(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -1582,6 +2481,36 @@ func (ec *executionContext) childFields_FieldSpec(ctx context.Context, field gra
 		return ec.fieldContext_FieldSpec_sensitive(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FieldSpec", field.Name)
+}
+
+func (ec *executionContext) childFields_FitInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "iterations":
+		return ec.fieldContext_FitInfo_iterations(ctx, field)
+	case "converged":
+		return ec.fieldContext_FitInfo_converged(ctx, field)
+	case "status":
+		return ec.fieldContext_FitInfo_status(ctx, field)
+	case "loss":
+		return ec.fieldContext_FitInfo_loss(ctx, field)
+	case "gradMax":
+		return ec.fieldContext_FitInfo_gradMax(ctx, field)
+	case "seconds":
+		return ec.fieldContext_FitInfo_seconds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FitInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_GridPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "c":
+		return ec.fieldContext_GridPoint_c(ctx, field)
+	case "mean":
+		return ec.fieldContext_GridPoint_mean(ctx, field)
+	case "std":
+		return ec.fieldContext_GridPoint_std(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GridPoint", field.Name)
 }
 
 func (ec *executionContext) childFields_InferredSchema(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1656,6 +2585,8 @@ func (ec *executionContext) childFields_Job(ctx context.Context, field graphql.C
 		return ec.fieldContext_Job_detail(ctx, field)
 	case "error":
 		return ec.fieldContext_Job_error(ctx, field)
+	case "errorCode":
+		return ec.fieldContext_Job_errorCode(ctx, field)
 	case "result":
 		return ec.fieldContext_Job_result(ctx, field)
 	case "createdBy":
@@ -1688,6 +2619,188 @@ func (ec *executionContext) childFields_JobDetail(ctx context.Context, field gra
 		return ec.fieldContext_JobDetail_message(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type JobDetail", field.Name)
+}
+
+func (ec *executionContext) childFields_Metrics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rows":
+		return ec.fieldContext_Metrics_rows(ctx, field)
+	case "accuracy":
+		return ec.fieldContext_Metrics_accuracy(ctx, field)
+	case "precision":
+		return ec.fieldContext_Metrics_precision(ctx, field)
+	case "recall":
+		return ec.fieldContext_Metrics_recall(ctx, field)
+	case "f1":
+		return ec.fieldContext_Metrics_f1(ctx, field)
+	case "logLoss":
+		return ec.fieldContext_Metrics_logLoss(ctx, field)
+	case "brier":
+		return ec.fieldContext_Metrics_brier(ctx, field)
+	case "rocAuc":
+		return ec.fieldContext_Metrics_rocAuc(ctx, field)
+	case "averagePrecision":
+		return ec.fieldContext_Metrics_averagePrecision(ctx, field)
+	case "threshold":
+		return ec.fieldContext_Metrics_threshold(ctx, field)
+	case "confusion":
+		return ec.fieldContext_Metrics_confusion(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Metrics", field.Name)
+}
+
+func (ec *executionContext) childFields_Model(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Model_id(ctx, field)
+	case "team":
+		return ec.fieldContext_Model_team(ctx, field)
+	case "dataset":
+		return ec.fieldContext_Model_dataset(ctx, field)
+	case "latestVersion":
+		return ec.fieldContext_Model_latestVersion(ctx, field)
+	case "aliases":
+		return ec.fieldContext_Model_aliases(ctx, field)
+	case "trainingJob":
+		return ec.fieldContext_Model_trainingJob(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Model_createdAt(ctx, field)
+	case "versions":
+		return ec.fieldContext_Model_versions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Model", field.Name)
+}
+
+func (ec *executionContext) childFields_ModelAlias(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "alias":
+		return ec.fieldContext_ModelAlias_alias(ctx, field)
+	case "version":
+		return ec.fieldContext_ModelAlias_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ModelAlias", field.Name)
+}
+
+func (ec *executionContext) childFields_ModelConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ModelConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ModelConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ModelConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ModelConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ModelEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ModelEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ModelEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ModelEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ModelReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rocPlot":
+		return ec.fieldContext_ModelReport_rocPlot(ctx, field)
+	case "prPlot":
+		return ec.fieldContext_ModelReport_prPlot(ctx, field)
+	case "calibrationPlot":
+		return ec.fieldContext_ModelReport_calibrationPlot(ctx, field)
+	case "curvesOn":
+		return ec.fieldContext_ModelReport_curvesOn(ctx, field)
+	case "roc":
+		return ec.fieldContext_ModelReport_roc(ctx, field)
+	case "pr":
+		return ec.fieldContext_ModelReport_pr(ctx, field)
+	case "calibration":
+		return ec.fieldContext_ModelReport_calibration(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ModelReport", field.Name)
+}
+
+func (ec *executionContext) childFields_ModelVersion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "model":
+		return ec.fieldContext_ModelVersion_model(ctx, field)
+	case "version":
+		return ec.fieldContext_ModelVersion_version(ctx, field)
+	case "aliases":
+		return ec.fieldContext_ModelVersion_aliases(ctx, field)
+	case "dataset":
+		return ec.fieldContext_ModelVersion_dataset(ctx, field)
+	case "datasetVersion":
+		return ec.fieldContext_ModelVersion_datasetVersion(ctx, field)
+	case "label":
+		return ec.fieldContext_ModelVersion_label(ctx, field)
+	case "positiveClass":
+		return ec.fieldContext_ModelVersion_positiveClass(ctx, field)
+	case "features":
+		return ec.fieldContext_ModelVersion_features(ctx, field)
+	case "columns":
+		return ec.fieldContext_ModelVersion_columns(ctx, field)
+	case "intercept":
+		return ec.fieldContext_ModelVersion_intercept(ctx, field)
+	case "coefficients":
+		return ec.fieldContext_ModelVersion_coefficients(ctx, field)
+	case "threshold":
+		return ec.fieldContext_ModelVersion_threshold(ctx, field)
+	case "c":
+		return ec.fieldContext_ModelVersion_c(ctx, field)
+	case "train":
+		return ec.fieldContext_ModelVersion_train(ctx, field)
+	case "test":
+		return ec.fieldContext_ModelVersion_test(ctx, field)
+	case "cv":
+		return ec.fieldContext_ModelVersion_cv(ctx, field)
+	case "rows":
+		return ec.fieldContext_ModelVersion_rows(ctx, field)
+	case "dropped":
+		return ec.fieldContext_ModelVersion_dropped(ctx, field)
+	case "preprocessing":
+		return ec.fieldContext_ModelVersion_preprocessing(ctx, field)
+	case "spec":
+		return ec.fieldContext_ModelVersion_spec(ctx, field)
+	case "fit":
+		return ec.fieldContext_ModelVersion_fit(ctx, field)
+	case "codeVersion":
+		return ec.fieldContext_ModelVersion_codeVersion(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_ModelVersion_createdBy(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ModelVersion_createdAt(ctx, field)
+	case "job":
+		return ec.fieldContext_ModelVersion_job(ctx, field)
+	case "report":
+		return ec.fieldContext_ModelVersion_report(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ModelVersion", field.Name)
+}
+
+func (ec *executionContext) childFields_ModelVersionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ModelVersionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ModelVersionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ModelVersionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ModelVersionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ModelVersionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ModelVersionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ModelVersionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ModelVersionEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -33,7 +33,8 @@ type Store interface {
 	// cancel was requested; model.ECONFLICT if owner no longer holds the lease.
 	Heartbeat(ctx context.Context, id, owner string, until time.Time, progress float64, d model.JobDetail) (cancel bool, err error)
 	// FinishJob records a final status; model.ECONFLICT if owner lost the lease.
-	FinishJob(ctx context.Context, id, owner string, status model.JobStatus, errMsg string, result map[string]any, d model.JobDetail, at time.Time) error
+	// errCode is the code of the error that failed the job ("" when none).
+	FinishJob(ctx context.Context, id, owner string, status model.JobStatus, errCode, errMsg string, result map[string]any, d model.JobDetail, at time.Time) error
 	// RequestCancel asks for a job to stop: a QUEUED job is cancelled at once, a
 	// RUNNING one is told through its next heartbeat. It returns the job.
 	RequestCancel(ctx context.Context, id string, at time.Time) (*model.Job, error)
@@ -183,15 +184,15 @@ func (r *Runner) runOne(parent context.Context, j *model.Job) {
 		return
 	default:
 	}
-	status, msg := model.JobSucceeded, ""
+	status, code, msg := model.JobSucceeded, "", ""
 	switch {
 	case err == nil:
 	case errors.Is(context.Cause(ctx), errCancelled):
 		status, msg = model.JobCancelled, "cancelled on request"
 	case parent.Err() != nil:
-		status, msg = model.JobFailed, InterruptedReason
+		status, code, msg = model.JobFailed, model.EUNAVAILABLE, InterruptedReason
 	default:
-		status, msg = model.JobFailed, model.ErrorMessage(err)
+		status, code, msg = model.JobFailed, model.ErrorCode(err), model.ErrorMessage(err)
 		if model.ErrorCode(err) == model.EINTERNAL {
 			r.log.Error("job failed", "job", j.ID, "kind", j.Kind, "err", err)
 		}
@@ -200,7 +201,7 @@ func (r *Runner) runOne(parent context.Context, j *model.Job) {
 		result = mergeResult(result, p.result())
 	}
 	_, detail := p.snapshot()
-	if ferr := r.store.FinishJob(context.WithoutCancel(parent), j.ID, r.owner, status, msg, result, detail, time.Now()); ferr != nil {
+	if ferr := r.store.FinishJob(context.WithoutCancel(parent), j.ID, r.owner, status, code, msg, result, detail, time.Now()); ferr != nil {
 		r.log.Error("record job end", "job", j.ID, "err", ferr)
 	}
 }

@@ -167,7 +167,7 @@ func TestCrashedJobIsMarkedFailed(t *testing.T) {
 		t.Errorf("crashed job: %+v (ran again: %v)", got, ran.Load())
 	}
 	// The dead runner cannot record an end any more.
-	if err := store.FinishJob(context.Background(), j.ID, "dead-runner", model.JobSucceeded, "", nil, model.JobDetail{}, time.Now()); model.ErrorCode(err) != model.ECONFLICT {
+	if err := store.FinishJob(context.Background(), j.ID, "dead-runner", model.JobSucceeded, "", "", nil, model.JobDetail{}, time.Now()); model.ErrorCode(err) != model.ECONFLICT {
 		t.Errorf("late finish by the dead runner: %v, want CONFLICT", err)
 	}
 }

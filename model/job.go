@@ -31,6 +31,8 @@ type Job struct {
 	Progress float64   `json:"progress"`
 	Detail   JobDetail `json:"detail"`
 	Error    *string   `json:"error,omitempty"`
+	// ErrorCode is the code of the failure (BAD_USER_INPUT for bad data or spec).
+	ErrorCode *string `json:"errorCode,omitempty"`
 	// Result is what the job produced, e.g. {"ingestion": id}.
 	Result map[string]any `json:"result,omitempty"`
 	// Team and Resource say whose job it is: reading it needs read on Resource in Team.

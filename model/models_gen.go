@@ -97,6 +97,26 @@ type DocumentEdge struct {
 	Node   *Document `json:"node"`
 }
 
+// How one feature is turned into model inputs. Unlisted features get defaults from the dataset schema.
+type FeatureInput struct {
+	Name string `json:"name"`
+	// numeric, categorical, boolean or text (default from the field type)
+	Type *string `json:"type,omitempty"`
+	// numeric: mean (default), median or constant (imputeValue)
+	Impute      *string  `json:"impute,omitempty"`
+	ImputeValue *float64 `json:"imputeValue,omitempty"`
+	// numeric: standardize (default), minmax or none
+	Scale *string `json:"scale,omitempty"`
+	// numeric: discretize into this many bins (>= 2), then one-hot
+	Bins *int `json:"bins,omitempty"`
+	// quantile (default) or uniform
+	BinStrategy *string `json:"binStrategy,omitempty"`
+	// categorical: count a value needs to get its own column (default 1); rarer ones go to the unknown bucket
+	MinFrequency *int `json:"minFrequency,omitempty"`
+	// text: {wordNgrams: [1,2], charNgrams: [1,3], buckets: 262144, signed: true, norm: l2}
+	Text any `json:"text,omitempty"`
+}
+
 // op: eq ne gt gte lt lte in nin exists regex contains. field: a field name, or a dotted path into a json field.
 type FieldFilter struct {
 	Field string `json:"field"`
@@ -174,6 +194,28 @@ type MappingInput struct {
 	To   string `json:"to"`
 }
 
+type ModelConnection struct {
+	Edges      []*ModelEdge `json:"edges"`
+	PageInfo   *PageInfo    `json:"pageInfo"`
+	TotalCount int          `json:"totalCount"`
+}
+
+type ModelEdge struct {
+	Cursor string `json:"cursor"`
+	Node   *Model `json:"node"`
+}
+
+type ModelVersionConnection struct {
+	Edges      []*ModelVersionEdge `json:"edges"`
+	PageInfo   *PageInfo           `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+type ModelVersionEdge struct {
+	Cursor string        `json:"cursor"`
+	Node   *ModelVersion `json:"node"`
+}
+
 type MongoSourceInput struct {
 	URI        string `json:"uri"`
 	Database   string `json:"database"`
@@ -220,6 +262,41 @@ type SQLSourceInput struct {
 }
 
 type Subscription struct {
+}
+
+type TrainInput struct {
+	// Model id (slug). A new id creates the model in the dataset's team; an existing one gets a new version.
+	Model   string `json:"model"`
+	Dataset string `json:"dataset"`
+	Label   string `json:"label"`
+	// The positive class; needed when the label has more than two values (one-vs-rest).
+	PositiveClass any `json:"positiveClass,omitempty"`
+	// Features to use; default every field but the label, excluded ones, dates and json.
+	Features []string `json:"features,omitempty"`
+	Exclude  []string `json:"exclude,omitempty"`
+	// Fraction of rows held out for testing, 0 <= f < 1 (default 0.25; 0: train on every row, test is null).
+	TestFraction *float64 `json:"testFraction,omitempty"`
+	Seed         *int     `json:"seed,omitempty"`
+	// Inverse L2 strength, scikit-learn's meaning (default 1).
+	C       *float64 `json:"c,omitempty"`
+	MaxIter *int     `json:"maxIter,omitempty"`
+	// Largest gradient component at which the fit stops (default 1e-4).
+	Tol *float64 `json:"tol,omitempty"`
+	// Standardize numeric features (default true); per-feature scale overrides it.
+	Standardize   *bool           `json:"standardize,omitempty"`
+	Preprocessing []*FeatureInput `json:"preprocessing,omitempty"`
+	// none (default) or balanced
+	ClassWeight *string `json:"classWeight,omitempty"`
+	// Stratify the split and folds by label (default true).
+	Stratify *bool `json:"stratify,omitempty"`
+	// k-fold cross-validation on the training rows (0 or absent: none; 2..20).
+	CvFolds *int `json:"cvFolds,omitempty"`
+	// C values to grid-search with cross-validation (cvFolds default 5); the best by metric is used.
+	Grid []float64 `json:"grid,omitempty"`
+	// accuracy, f1, roc_auc (default), average_precision or neg_log_loss
+	Metric *string `json:"metric,omitempty"`
+	// Decision threshold: fixed (0.5, default), f1 (max F1 on training rows) or youden (max TPR-FPR).
+	Threshold *string `json:"threshold,omitempty"`
 }
 
 // MERGE: what to do when a field already holds a different value.

@@ -27,6 +27,7 @@ type jobDoc struct {
 	Progress        float64         `bson:"progress"`
 	Detail          model.JobDetail `bson:"detail"`
 	Error           *string         `bson:"error,omitempty"`
+	ErrorCode       *string         `bson:"errorCode,omitempty"`
 	Result          bson.M          `bson:"result,omitempty"`
 	Team            string          `bson:"team"`
 	Resource        string          `bson:"resource"`
@@ -45,7 +46,7 @@ type jobDoc struct {
 func (d *jobDoc) toModel() *model.Job {
 	j := &model.Job{
 		ID: d.ID, Kind: d.Kind, Status: model.JobStatus(d.Status), Progress: d.Progress, Detail: d.Detail,
-		Error: d.Error, Team: d.Team, Resource: d.Resource, CreatedBy: d.CreatedBy,
+		Error: d.Error, ErrorCode: d.ErrorCode, Team: d.Team, Resource: d.Resource, CreatedBy: d.CreatedBy,
 		Payload: json.RawMessage(d.Payload), CancelRequested: d.CancelRequested, Attempts: d.Attempts,
 		LeaseOwner: d.LeaseOwner, LeaseUntil: d.LeaseUntil, CreatedAt: d.CreatedAt,
 		StartedAt: d.StartedAt, FinishedAt: d.FinishedAt, UpdatedAt: d.UpdatedAt,
@@ -184,7 +185,7 @@ func (d *DB) Heartbeat(ctx context.Context, id, owner string, until time.Time, p
 }
 
 // FinishJob records a final status if owner still holds the lease.
-func (d *DB) FinishJob(ctx context.Context, id, owner string, status model.JobStatus, errMsg string, result map[string]any, det model.JobDetail, at time.Time) error {
+func (d *DB) FinishJob(ctx context.Context, id, owner string, status model.JobStatus, errCode, errMsg string, result map[string]any, det model.JobDetail, at time.Time) error {
 	set := bson.D{
 		{Key: "status", Value: string(status)}, {Key: "finishedAt", Value: at}, {Key: "updatedAt", Value: at},
 		{Key: "leaseOwner", Value: ""}, {Key: "detail", Value: det},
@@ -193,7 +194,7 @@ func (d *DB) FinishJob(ctx context.Context, id, owner string, status model.JobSt
 		set = append(set, bson.E{Key: "progress", Value: 1.0})
 	}
 	if errMsg != "" {
-		set = append(set, bson.E{Key: "error", Value: errMsg})
+		set = append(set, bson.E{Key: "error", Value: errMsg}, bson.E{Key: "errorCode", Value: errCode})
 	}
 	if result != nil {
 		set = append(set, bson.E{Key: "result", Value: result})
@@ -236,7 +237,7 @@ func (d *DB) FailExpired(ctx context.Context, now time.Time, reason string) (int
 	res, err := d.db.Collection(colJobs).UpdateMany(ctx,
 		bson.D{{Key: "status", Value: string(model.JobRunning)}, {Key: "leaseUntil", Value: bson.D{{Key: "$lt", Value: now}}}},
 		bson.D{{Key: "$set", Value: bson.D{
-			{Key: "status", Value: string(model.JobFailed)}, {Key: "error", Value: reason},
+			{Key: "status", Value: string(model.JobFailed)}, {Key: "error", Value: reason}, {Key: "errorCode", Value: model.EUNAVAILABLE},
 			{Key: "finishedAt", Value: now}, {Key: "updatedAt", Value: now}, {Key: "leaseOwner", Value: ""},
 		}}})
 	if err != nil {

@@ -5,6 +5,9 @@ package resolvers
 //go:generate go tool gqlgen generate
 
 import (
+	"encoding/json"
+	"fmt"
+
 	"github.com/mms-platform/mms/model"
 	"github.com/mms-platform/mms/service"
 )
@@ -21,4 +24,13 @@ func nullIfNotFound[T any](v *T, err error) (*T, error) {
 		return nil, nil
 	}
 	return v, err
+}
+
+// preprocessingJSON exposes a version's fitted preprocessing as JSON.
+func preprocessingJSON(v *model.ModelVersion) (map[string]any, error) {
+	var out map[string]any
+	if err := json.Unmarshal([]byte(v.Preprocessing), &out); err != nil {
+		return nil, fmt.Errorf("decode preprocessing of %s v%d: %w", v.Model, v.Version, err)
+	}
+	return out, nil
 }

@@ -26,6 +26,7 @@ type DocumentStore interface {
 	// WriteDocuments applies writes and returns the keys another writer changed first.
 	WriteDocuments(ctx context.Context, dataset string, writes []model.DocumentWrite) ([]string, error)
 	CountDocuments(ctx context.Context, dataset string) (int, error)
+	DocumentScanner
 	FindDocuments(ctx context.Context, dataset string, q model.DocumentQuery) ([]*model.Document, int, error)
 	// SetNullFields fills a field where it is null or missing; returns how many changed.
 	SetNullFields(ctx context.Context, dataset, field string, value any, datasetVersion int) (int, error)

@@ -27,6 +27,7 @@ const (
 func (s *Service) RegisterJobs(r *jobs.Runner) {
 	s.Runner = r
 	r.Register(JobKindIngest, s.runIngest)
+	r.Register(JobKindTrain, s.runTrain)
 }
 
 // runIngest is the ingestion job: it runs the ingestion and records its outcome

@@ -73,6 +73,7 @@ type Service struct {
 	Ingestions IngestionStore
 	Jobs       jobs.Store
 	Blobs      BlobStore
+	Models     ModelStore
 	// Runner runs jobs on this instance (nil in tools that only queue).
 	Runner *jobs.Runner
 	// ExportMongo reads outside MongoDB collections for ingestion.
@@ -87,6 +88,8 @@ type Service struct {
 	Now            func() time.Time
 	// DatasetCacheTTL is how long Dataset keeps a description it read (0: not at all).
 	DatasetCacheTTL time.Duration
+
+	features featureCache // training matrices by dataset version and feature spec
 
 	dsMu    sync.Mutex
 	dsCache map[string]cachedDataset // by dataset id

@@ -1,0 +1,149 @@
+package model
+
+import "time"
+
+// Model is a named series of trained versions, owned by its dataset's team.
+type Model struct {
+	ID            string       `json:"id"`
+	Team          string       `json:"team"`
+	Dataset       string       `json:"dataset"`
+	LatestVersion int          `json:"latestVersion"`
+	Aliases       []ModelAlias `json:"aliases"`
+	TrainingJob   *string      `json:"trainingJob,omitempty"`
+	CreatedBy     string       `json:"createdBy"`
+	CreatedAt     time.Time    `json:"createdAt"`
+}
+
+// ModelAlias names a version (production, staging...).
+type ModelAlias struct {
+	Alias   string `json:"alias" bson:"alias"`
+	Version int    `json:"version" bson:"version"`
+}
+
+// ModelVersion is one trained version: parameters, preprocessing, evaluation and
+// lineage. Everything is plain JSON so it stores as a document.
+type ModelVersion struct {
+	Model          string           `json:"model" bson:"model"`
+	Version        int              `json:"version" bson:"version"`
+	Aliases        []string         `json:"aliases" bson:"-"`
+	Team           string           `json:"team" bson:"team"`
+	Dataset        string           `json:"dataset" bson:"dataset"`
+	DatasetVersion int              `json:"datasetVersion" bson:"datasetVersion"`
+	Label          string           `json:"label" bson:"label"`
+	PositiveClass  any              `json:"positiveClass" bson:"positiveClass"`
+	Features       []string         `json:"features" bson:"features"`
+	Columns        []string         `json:"columns" bson:"columns"`
+	Intercept      float64          `json:"intercept" bson:"intercept"`
+	Coefficients   []Coefficient    `json:"coefficients" bson:"coefficients"`
+	Threshold      float64          `json:"threshold" bson:"threshold"`
+	C              float64          `json:"c" bson:"c"`
+	Train          Metrics          `json:"train" bson:"train"`
+	Test           *Metrics         `json:"test" bson:"test"`
+	CV             *CrossValidation `json:"cv" bson:"cv"`
+	Rows           int              `json:"rows" bson:"rows"`
+	Dropped        []DroppedFeature `json:"dropped" bson:"dropped"`
+	// Preprocessing is the fitted ml.Preprocessor, as JSON text.
+	Preprocessing string      `json:"-" bson:"preprocessing"`
+	Spec          any         `json:"spec" bson:"spec"`
+	Fit           FitInfo     `json:"fit" bson:"fit"`
+	CodeVersion   string      `json:"codeVersion" bson:"codeVersion"`
+	CreatedBy     string      `json:"createdBy" bson:"createdBy"`
+	CreatedAt     time.Time   `json:"createdAt" bson:"createdAt"`
+	Job           string      `json:"job" bson:"job"`
+	Report        ModelReport `json:"report" bson:"report"`
+}
+
+// Coefficient is one input column's weight.
+type Coefficient struct {
+	Feature   string   `json:"feature" bson:"feature"`
+	Value     float64  `json:"value" bson:"value"`
+	OddsRatio *float64 `json:"oddsRatio" bson:"oddsRatio"`
+}
+
+// Metrics evaluate a model on one set of rows.
+type Metrics struct {
+	Rows             int       `json:"rows" bson:"rows"`
+	Accuracy         float64   `json:"accuracy" bson:"accuracy"`
+	Precision        float64   `json:"precision" bson:"precision"`
+	Recall           float64   `json:"recall" bson:"recall"`
+	F1               float64   `json:"f1" bson:"f1"`
+	LogLoss          float64   `json:"logLoss" bson:"logLoss"`
+	Brier            float64   `json:"brier" bson:"brier"`
+	RocAuc           float64   `json:"rocAuc" bson:"rocAuc"`
+	AveragePrecision float64   `json:"averagePrecision" bson:"averagePrecision"`
+	Threshold        float64   `json:"threshold" bson:"threshold"`
+	Confusion        Confusion `json:"confusion" bson:"confusion"`
+}
+
+// Confusion is a confusion matrix at a threshold.
+type Confusion struct {
+	Tn int `json:"tn" bson:"tn"`
+	Fp int `json:"fp" bson:"fp"`
+	Fn int `json:"fn" bson:"fn"`
+	Tp int `json:"tp" bson:"tp"`
+}
+
+// DroppedFeature is a feature that produced no input column, and why.
+type DroppedFeature struct {
+	Name   string `json:"name" bson:"name"`
+	Reason string `json:"reason" bson:"reason"`
+}
+
+// CrossValidation is k-fold cross-validation on the training rows.
+type CrossValidation struct {
+	Folds  int         `json:"folds" bson:"folds"`
+	Metric string      `json:"metric" bson:"metric"`
+	Mean   float64     `json:"mean" bson:"mean"`
+	Std    float64     `json:"std" bson:"std"`
+	Scores []float64   `json:"scores" bson:"scores"`
+	Grid   []GridPoint `json:"grid" bson:"grid"`
+}
+
+// GridPoint is one C value of a grid search.
+type GridPoint struct {
+	C    float64 `json:"c" bson:"c"`
+	Mean float64 `json:"mean" bson:"mean"`
+	Std  float64 `json:"std" bson:"std"`
+}
+
+// FitInfo describes the optimizer's run.
+type FitInfo struct {
+	Iterations int     `json:"iterations" bson:"iterations"`
+	Converged  bool    `json:"converged" bson:"converged"`
+	Status     string  `json:"status" bson:"status"`
+	Loss       float64 `json:"loss" bson:"loss"`
+	GradMax    float64 `json:"gradMax" bson:"gradMax"`
+	Seconds    float64 `json:"seconds" bson:"seconds"`
+}
+
+// ModelReport is a version's evaluation report.
+type ModelReport struct {
+	// The plots' SVG text, stored with the version and served under /artifacts.
+	RocSvg         string `json:"-" bson:"rocSvg"`
+	PrSvg          string `json:"-" bson:"prSvg"`
+	CalibrationSvg string `json:"-" bson:"calibrationSvg"`
+	// The plots' paths under /artifacts, set when the version is read.
+	RocPlot         string           `json:"rocPlot" bson:"-"`
+	PrPlot          string           `json:"prPlot" bson:"-"`
+	CalibrationPlot string           `json:"calibrationPlot" bson:"-"`
+	CurvesOn        string           `json:"curvesOn" bson:"curvesOn"`
+	Roc             []CurvePoint     `json:"roc" bson:"roc"`
+	Pr              []CurvePoint     `json:"pr" bson:"pr"`
+	Calibration     []CalibrationBin `json:"calibration" bson:"calibration"`
+}
+
+// CurvePoint is a point of a ROC (x FPR, y TPR) or PR (x recall, y precision) curve.
+type CurvePoint struct {
+	X         float64  `json:"x" bson:"x"`
+	Y         float64  `json:"y" bson:"y"`
+	Threshold *float64 `json:"threshold" bson:"threshold"`
+}
+
+// CalibrationBin is one bin of a reliability diagram.
+type CalibrationBin struct {
+	Lo               float64 `json:"lo" bson:"lo"`
+	Hi               float64 `json:"hi" bson:"hi"`
+	MeanPredicted    float64 `json:"meanPredicted" bson:"meanPredicted"`
+	FractionPositive float64 `json:"fractionPositive" bson:"fractionPositive"`
+	Count            int     `json:"count" bson:"count"`
+}

@@ -1,0 +1,211 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/mms-platform/mms/auth"
+	"github.com/mms-platform/mms/model"
+)
+
+// Model returns a model (read on model/<id>).
+func (s *Service) Model(ctx context.Context, id string) (*model.Model, error) {
+	m, err := s.Models.Model(ctx, id)
+	if err != nil {
+		if model.ErrorCode(err) == model.ENOTFOUND {
+			return nil, s.authorizeOr(ctx, auth.ActRead, auth.AllTeams, "model/"+id, err)
+		}
+		return nil, err
+	}
+	if err := s.authorize(ctx, auth.ActRead, m.Team, "model/"+id); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// ListModels returns the models the caller may read, by id.
+func (s *Service) ListModels(ctx context.Context, first *int, after *string) (*model.ModelConnection, error) {
+	n, err := pageSize(first)
+	if err != nil {
+		return nil, err
+	}
+	pos, err := decodeCursor("model", after)
+	if err != nil {
+		return nil, err
+	}
+	teams, err := s.readableTeams(ctx, "model/*")
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.ModelConnection{Edges: []*model.ModelEdge{}, PageInfo: &model.PageInfo{}}
+	if teams != nil && len(teams) == 0 {
+		return conn, nil
+	}
+	ms, total, err := s.Models.ListModels(ctx, teams, pos, n+1)
+	if err != nil {
+		return nil, err
+	}
+	conn.TotalCount = total
+	if len(ms) > n {
+		ms, conn.PageInfo.HasNextPage = ms[:n], true
+	}
+	for _, m := range ms {
+		conn.Edges = append(conn.Edges, &model.ModelEdge{Cursor: encodeCursor("model", m.ID), Node: m})
+	}
+	setPageInfo(conn.PageInfo, len(conn.Edges), func(i int) string { return conn.Edges[i].Cursor }, pos != "")
+	return conn, nil
+}
+
+// readableTeams returns the teams where the caller may read every obj (nil: all
+// teams, for admins); anonymous callers are refused.
+func (s *Service) readableTeams(ctx context.Context, obj string) ([]string, error) {
+	p := model.PrincipalFromContext(ctx)
+	if p.Anonymous {
+		return nil, s.authorize(ctx, auth.ActRead, auth.AllTeams, obj)
+	}
+	if s.Authz.IsAdmin(p.ID) {
+		return nil, nil
+	}
+	teams := []string{}
+	for _, t := range s.Authz.Teams(p.ID) {
+		if ok, _ := s.Authz.Allowed(p.ID, t, obj, auth.ActRead); ok {
+			teams = append(teams, t)
+		}
+	}
+	return teams, nil
+}
+
+// ModelVersions pages through a model's versions, newest first.
+func (s *Service) ModelVersions(ctx context.Context, m *model.Model, first *int, after *string) (*model.ModelVersionConnection, error) {
+	if _, err := s.Model(ctx, m.ID); err != nil {
+		return nil, err
+	}
+	n, err := pageSize(first)
+	if err != nil {
+		return nil, err
+	}
+	pos, err := decodeCursor("mv", after)
+	if err != nil {
+		return nil, err
+	}
+	before := 0
+	if pos != "" {
+		if before, err = strconv.Atoi(pos); err != nil {
+			return nil, model.Errorf(model.EINVALID, "invalid cursor")
+		}
+	}
+	vs, err := s.Models.ListModelVersions(ctx, m.ID, m.LatestVersion, before, n+1)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.ModelVersionConnection{Edges: []*model.ModelVersionEdge{}, PageInfo: &model.PageInfo{}, TotalCount: m.LatestVersion}
+	if len(vs) > n {
+		vs, conn.PageInfo.HasNextPage = vs[:n], true
+	}
+	for _, v := range vs {
+		withAliases(v, m)
+		conn.Edges = append(conn.Edges, &model.ModelVersionEdge{Cursor: encodeCursor("mv", strconv.Itoa(v.Version)), Node: v})
+	}
+	setPageInfo(conn.PageInfo, len(conn.Edges), func(i int) string { return conn.Edges[i].Cursor }, pos != "")
+	return conn, nil
+}
+
+func withAliases(v *model.ModelVersion, m *model.Model) {
+	base := fmt.Sprintf("/artifacts/%s/%d/", v.Model, v.Version)
+	v.Report.RocPlot, v.Report.PrPlot, v.Report.CalibrationPlot = base+"roc.svg", base+"pr.svg", base+"calibration.svg"
+	v.Aliases = []string{}
+	for _, a := range m.Aliases {
+		if a.Version == v.Version {
+			v.Aliases = append(v.Aliases, a.Alias)
+		}
+	}
+}
+
+// ModelVersion returns a version by number, by alias, or the latest (read on the model).
+func (s *Service) ModelVersion(ctx context.Context, id string, version *int, alias *string) (*model.ModelVersion, error) {
+	m, err := s.Model(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	v, err := resolveVersion(m, version, alias)
+	if err != nil {
+		return nil, err
+	}
+	mv, err := s.Models.ModelVersion(ctx, id, v)
+	if err != nil {
+		return nil, err
+	}
+	withAliases(mv, m)
+	return mv, nil
+}
+
+// resolveVersion picks the version number asked for.
+func resolveVersion(m *model.Model, version *int, alias *string) (int, error) {
+	switch {
+	case version != nil && alias != nil:
+		return 0, model.Errorf(model.EINVALID, "give a version or an alias, not both")
+	case alias != nil:
+		for _, a := range m.Aliases {
+			if a.Alias == *alias {
+				return a.Version, nil
+			}
+		}
+		return 0, model.Errorf(model.ENOTFOUND, "model %q has no alias %q", m.ID, *alias)
+	case version != nil:
+		if *version < 1 || *version > m.LatestVersion {
+			return 0, model.Errorf(model.ENOTFOUND, "model %q has no version %d (latest is %d)", m.ID, *version, m.LatestVersion)
+		}
+		return *version, nil
+	case m.LatestVersion == 0:
+		if m.TrainingJob != nil {
+			return 0, model.Errorf(model.ENOTFOUND, "model %q is still training (job %s) and has no version yet", m.ID, *m.TrainingJob)
+		}
+		return 0, model.Errorf(model.ENOTFOUND, "model %q has no version", m.ID)
+	}
+	return m.LatestVersion, nil
+}
+
+// SetModelAlias points an alias at a version (write on the model).
+func (s *Service) SetModelAlias(ctx context.Context, id, alias string, version int) (*model.ModelVersion, error) {
+	m, err := s.Models.Model(ctx, id)
+	if err != nil {
+		if model.ErrorCode(err) == model.ENOTFOUND {
+			return nil, s.authorizeOr(ctx, auth.ActWrite, auth.AllTeams, "model/"+id, err)
+		}
+		return nil, err
+	}
+	var mv *model.ModelVersion
+	err = s.mutate(ctx, auth.ActWrite, m.Team, "model/"+id, "alias "+truncate(alias, 40)+" -> version "+strconv.Itoa(version), func() error {
+		if !aliasRE.MatchString(alias) {
+			return model.Errorf(model.EINVALID, "alias %q: use 1-32 lower-case letters, digits, - or _, starting with a letter", alias)
+		}
+		if mv, err = s.Models.ModelVersion(ctx, id, version); err != nil {
+			return err
+		}
+		if err := s.Models.SetModelAlias(ctx, id, alias, version); err != nil {
+			return err
+		}
+		m.Aliases = append(m.Aliases, model.ModelAlias{Alias: alias, Version: version})
+		withAliases(mv, m)
+		return nil
+	})
+	return mv, err
+}
+
+// Artifact returns a report plot of a model version as SVG (read on the model).
+func (s *Service) Artifact(ctx context.Context, id string, version int, name string) ([]byte, error) {
+	mv, err := s.ModelVersion(ctx, id, &version, nil)
+	if err != nil {
+		return nil, err
+	}
+	switch name {
+	case "roc.svg":
+		return []byte(mv.Report.RocSvg), nil
+	case "pr.svg":
+		return []byte(mv.Report.PrSvg), nil
+	case "calibration.svg":
+		return []byte(mv.Report.CalibrationSvg), nil
+	}
+	return nil, model.Errorf(model.ENOTFOUND, "no artifact %q: use roc.svg, pr.svg or calibration.svg", name)
+}

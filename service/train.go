@@ -1,0 +1,600 @@
+package service
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mms-platform/mms/auth"
+	"github.com/mms-platform/mms/jobs"
+	"github.com/mms-platform/mms/ml"
+	"github.com/mms-platform/mms/model"
+)
+
+// ModelStore persists models and their versions.
+type ModelStore interface {
+	// CreateModel returns model.ECONFLICT if the id exists.
+	CreateModel(ctx context.Context, m *model.Model) error
+	Model(ctx context.Context, id string) (*model.Model, error)
+	ListModels(ctx context.Context, teams []string, after string, limit int) ([]*model.Model, int, error)
+	SetModelTraining(ctx context.Context, id string, job *string) error
+	// InsertModelVersion stores v under the next version number, which it sets in v.
+	InsertModelVersion(ctx context.Context, v *model.ModelVersion) error
+	ModelVersion(ctx context.Context, m string, v int) (*model.ModelVersion, error)
+	ListModelVersions(ctx context.Context, m string, latest, before, limit int) ([]*model.ModelVersion, error)
+	SetModelAlias(ctx context.Context, m, alias string, version int) error
+}
+
+// DocumentScanner streams a dataset's documents.
+type DocumentScanner interface {
+	ScanDocuments(ctx context.Context, dataset string, fn func(*model.Document) error) error
+}
+
+// JobKindTrain is the job kind of training runs.
+const JobKindTrain = "train"
+
+// trainPayload is a training job's input, with every default resolved.
+type trainPayload struct {
+	Model         string           `json:"model"`
+	Dataset       string           `json:"dataset"`
+	Label         string           `json:"label"`
+	PositiveClass any              `json:"positiveClass,omitempty"`
+	Features      []ml.FeatureSpec `json:"features"`
+	TestFraction  float64          `json:"testFraction"`
+	Seed          uint64           `json:"seed"`
+	Stratify      bool             `json:"stratify"`
+	C             float64          `json:"c"`
+	MaxIter       int              `json:"maxIter"`
+	Tol           float64          `json:"tol"`
+	ClassWeight   string           `json:"classWeight"`
+	CVFolds       int              `json:"cvFolds,omitempty"`
+	Grid          []float64        `json:"grid,omitempty"`
+	Metric        string           `json:"metric"`
+	Threshold     string           `json:"threshold"`
+}
+
+// Train validates a training request and queues it (train on the dataset and
+// write on the model). The job's result is {"model": id, "version": n}.
+func (s *Service) Train(ctx context.Context, in model.TrainInput) (*model.Job, error) {
+	d, err := s.Datasets.Dataset(ctx, in.Dataset)
+	if err != nil {
+		if model.ErrorCode(err) == model.ENOTFOUND {
+			return nil, s.authorizeOr(ctx, auth.ActTrain, auth.AllTeams, "dataset/"+in.Dataset, err)
+		}
+		return nil, err
+	}
+	if err := s.authorize(ctx, auth.ActTrain, d.Team, "dataset/"+d.ID); err != nil {
+		return nil, err
+	}
+	var job *model.Job
+	err = s.mutate(ctx, auth.ActWrite, d.Team, "model/"+in.Model, "train on dataset "+d.ID, func() error {
+		p, err := trainSpec(d, in)
+		if err != nil {
+			return err
+		}
+		m, err := s.Models.Model(ctx, in.Model)
+		switch {
+		case model.ErrorCode(err) == model.ENOTFOUND:
+			m = &model.Model{ID: in.Model, Team: d.Team, Dataset: d.ID, CreatedBy: model.PrincipalFromContext(ctx).ID, CreatedAt: s.now()}
+			if err := s.Models.CreateModel(ctx, m); err != nil && model.ErrorCode(err) != model.ECONFLICT {
+				return err
+			}
+		case err != nil:
+			return err
+		case m.Team != d.Team:
+			return model.Errorf(model.ECONFLICT, "model %q belongs to team %q; train it on that team's data or pick another id", m.ID, m.Team)
+		}
+		payload, err := json.Marshal(p)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		job = &model.Job{
+			ID: jobs.NewID(), Kind: JobKindTrain, Status: model.JobQueued, Team: d.Team, Resource: "model/" + in.Model,
+			CreatedBy: model.PrincipalFromContext(ctx).ID, Payload: payload, CreatedAt: now, UpdatedAt: now,
+			Result: map[string]any{"model": in.Model},
+		}
+		if err := s.Jobs.CreateJob(ctx, job); err != nil {
+			return err
+		}
+		if err := s.Models.SetModelTraining(ctx, in.Model, &job.ID); err != nil {
+			return err
+		}
+		if s.Runner != nil {
+			s.Runner.Wake()
+		}
+		return nil
+	})
+	return job, err
+}
+
+var metricNames = []string{ml.MetricAccuracy, ml.MetricF1, ml.MetricROCAUC, ml.MetricAveragePrecision, ml.MetricNegLogLoss}
+
+// trainSpec checks a training request against the dataset's schema and fills in
+// the defaults. Every problem is BAD_USER_INPUT naming what to fix.
+func trainSpec(d *model.Dataset, in model.TrainInput) (*trainPayload, error) {
+	if err := checkSlug("model", in.Model); err != nil {
+		return nil, err
+	}
+	p := &trainPayload{
+		Model: in.Model, Dataset: d.ID, Label: in.Label, PositiveClass: normalizeValue(in.PositiveClass),
+		TestFraction: 0.25, Seed: 42, Stratify: true, C: 1, MaxIter: 100, Tol: 1e-4, ClassWeight: "none",
+		Metric: ml.MetricROCAUC, Threshold: ml.ThresholdFixed,
+	}
+	bad := func(format string, args ...any) error { return model.Errorf(model.EINVALID, format, args...) }
+	if in.TestFraction != nil {
+		if f := *in.TestFraction; !(f >= 0 && f < 1) {
+			return nil, bad("testFraction must be at least 0 and below 1, got %v", f)
+		}
+		p.TestFraction = *in.TestFraction
+	}
+	if in.Seed != nil {
+		if *in.Seed < 0 {
+			return nil, bad("seed must not be negative")
+		}
+		p.Seed = uint64(*in.Seed)
+	}
+	if in.Stratify != nil {
+		p.Stratify = *in.Stratify
+	}
+	if in.C != nil {
+		if c := *in.C; !(c > 0) || math.IsInf(c, 1) {
+			return nil, bad("c must be positive and finite, got %v", c)
+		}
+		p.C = *in.C
+	}
+	if in.MaxIter != nil {
+		if *in.MaxIter < 1 || *in.MaxIter > 100000 {
+			return nil, bad("maxIter must be between 1 and 100000")
+		}
+		p.MaxIter = *in.MaxIter
+	}
+	if in.Tol != nil {
+		if t := *in.Tol; !(t > 0) || math.IsInf(t, 1) {
+			return nil, bad("tol must be positive, got %v", t)
+		}
+		p.Tol = *in.Tol
+	}
+	if in.ClassWeight != nil {
+		if w := *in.ClassWeight; w != "none" && w != "balanced" {
+			return nil, bad("classWeight must be none or balanced, got %q", w)
+		}
+		p.ClassWeight = *in.ClassWeight
+	}
+	if in.CvFolds != nil {
+		if k := *in.CvFolds; k != 0 && (k < 2 || k > 20) {
+			return nil, bad("cvFolds must be 0 or between 2 and 20, got %d", k)
+		}
+		p.CVFolds = *in.CvFolds
+	}
+	if len(in.Grid) > 50 {
+		return nil, bad("at most 50 grid values")
+	}
+	for _, c := range in.Grid {
+		if !(c > 0) || math.IsInf(c, 1) {
+			return nil, bad("grid values must be positive and finite, got %v", c)
+		}
+	}
+	p.Grid = in.Grid
+	if in.Metric != nil {
+		if !slices.Contains(metricNames, *in.Metric) {
+			return nil, bad("metric must be one of %s, got %q", strings.Join(metricNames, ", "), *in.Metric)
+		}
+		p.Metric = *in.Metric
+	}
+	if in.Threshold != nil {
+		if t := *in.Threshold; t != ml.ThresholdFixed && t != ml.ThresholdF1 && t != ml.ThresholdYouden {
+			return nil, bad("threshold must be fixed, f1 or youden, got %q", t)
+		}
+		p.Threshold = *in.Threshold
+	}
+	feats, err := trainFeatures(d, in)
+	if err != nil {
+		return nil, err
+	}
+	p.Features = feats
+	return p, nil
+}
+
+// trainFeatures resolves the features and their preprocessing from the schema.
+func trainFeatures(d *model.Dataset, in model.TrainInput) ([]ml.FeatureSpec, error) {
+	bad := func(format string, args ...any) error { return model.Errorf(model.EINVALID, format, args...) }
+	types := map[string]model.FieldType{}
+	for _, f := range d.Fields {
+		types[f.Name] = f.Type
+	}
+	if len(d.Fields) == 0 {
+		return nil, bad("dataset %q has no schema yet: ingest data first", d.ID)
+	}
+	if _, ok := types[in.Label]; !ok {
+		return nil, bad("unknown label field %q in dataset %q", in.Label, d.ID)
+	}
+	over := map[string]*model.FeatureInput{}
+	for _, f := range in.Preprocessing {
+		over[f.Name] = f
+	}
+	names := in.Features
+	explicit := names != nil
+	if !explicit {
+		for _, f := range d.Fields {
+			switch f.Type {
+			case model.FieldInt, model.FieldFloat, model.FieldBool, model.FieldCategory, model.FieldText:
+				if f.Name != in.Label && !slices.Contains(in.Exclude, f.Name) {
+					names = append(names, f.Name)
+				}
+			}
+		}
+	}
+	for _, e := range in.Exclude {
+		if _, ok := types[e]; !ok {
+			return nil, bad("exclude: unknown field %q", e)
+		}
+	}
+	if len(names) == 0 {
+		return nil, bad("no features: list them in features, or add numeric, boolean, category or text fields")
+	}
+	var out []ml.FeatureSpec
+	seen := map[string]bool{}
+	for _, n := range names {
+		t, ok := types[n]
+		switch {
+		case !ok:
+			return nil, bad("unknown feature field %q in dataset %q", n, d.ID)
+		case n == in.Label:
+			return nil, bad("the label %q cannot also be a feature", n)
+		case seen[n]:
+			return nil, bad("feature %q is listed twice", n)
+		}
+		seen[n] = true
+		fs := ml.FeatureSpec{Name: n}
+		switch t {
+		case model.FieldInt, model.FieldFloat:
+			fs.Type = ml.TypeNumeric
+		case model.FieldBool:
+			fs.Type = ml.TypeBoolean
+		case model.FieldCategory, model.FieldString:
+			fs.Type = ml.TypeCategorical
+		case model.FieldText:
+			fs.Type = ml.TypeText
+		default:
+			return nil, bad("feature %q is %s: only numbers, booleans, categories, strings and text can be features", n, t)
+		}
+		if fs.Type == ml.TypeNumeric && in.Standardize != nil && !*in.Standardize {
+			fs.Scale = "none"
+		}
+		if o := over[n]; o != nil {
+			if err := applyFeatureInput(&fs, o); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, fs)
+	}
+	for name := range over {
+		if !seen[name] {
+			return nil, bad("preprocessing for %q, which is not a feature", name)
+		}
+	}
+	return out, nil
+}
+
+func applyFeatureInput(fs *ml.FeatureSpec, o *model.FeatureInput) error {
+	if o.Type != nil {
+		fs.Type = *o.Type
+	}
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&fs.Impute, o.Impute)
+	set(&fs.Scale, o.Scale)
+	set(&fs.BinStrategy, o.BinStrategy)
+	if o.ImputeValue != nil {
+		fs.ImputeValue = *o.ImputeValue
+	}
+	if o.Bins != nil {
+		fs.Bins = *o.Bins
+	}
+	if o.MinFrequency != nil {
+		fs.MinFrequency = *o.MinFrequency
+	}
+	if o.Text != nil {
+		b, _ := json.Marshal(o.Text)
+		fs.Text = &ml.TextSpec{}
+		if err := json.Unmarshal(b, fs.Text); err != nil {
+			return model.Errorf(model.EINVALID, "preprocessing %q: text: %v", fs.Name, err)
+		}
+	}
+	// Fit checks the rest (unknown types, methods, bins) on the data.
+	return nil
+}
+
+// trainingData is a dataset turned into a model's inputs, cached per dataset
+// version and feature spec so re-training with other options does not rescan.
+type trainingData struct {
+	X              ml.Matrix
+	y              []float64
+	labels         ml.Labels
+	pre            *ml.Preprocessor
+	datasetVersion int
+	unlabeled      int
+}
+
+// featureCache keeps a few recent training matrices.
+type featureCache struct {
+	mu      sync.Mutex
+	entries map[string]*trainingData
+	order   []string
+}
+
+const (
+	maxCachedMatrices = 4
+	maxCachedCells    = 50_000_000
+)
+
+func (c *featureCache) get(k string) *trainingData {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.entries[k]
+}
+
+func (c *featureCache) put(k string, d *trainingData) {
+	rows, cols := d.X.Dims()
+	if rows*cols > maxCachedCells {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil {
+		c.entries = map[string]*trainingData{}
+	}
+	if _, ok := c.entries[k]; !ok {
+		c.order = append(c.order, k)
+	}
+	c.entries[k] = d
+	for len(c.order) > maxCachedMatrices {
+		delete(c.entries, c.order[0])
+		c.order = c.order[1:]
+	}
+}
+
+// loadTrainingData reads the dataset (holding its write lock, so the rows are
+// one consistent version) and builds the matrix, or takes it from the cache.
+func (s *Service) loadTrainingData(ctx context.Context, owner string, p *trainPayload, prog *jobs.Progress) (*trainingData, error) {
+	for {
+		now := time.Now()
+		ok, err := s.Ingestions.LockDataset(ctx, p.Dataset, owner, now, now.Add(datasetLockTTL))
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			break
+		}
+		prog.Set(0, model.JobDetail{Phase: "waiting for an ingestion into the dataset to finish"})
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
+	defer func() { _ = s.Ingestions.UnlockDataset(context.WithoutCancel(ctx), p.Dataset, owner) }()
+	d, err := s.Datasets.Dataset(ctx, p.Dataset)
+	if err != nil {
+		return nil, err
+	}
+	spec, _ := json.Marshal(struct {
+		F   []ml.FeatureSpec
+		L   string
+		Pos any
+	}{p.Features, p.Label, p.PositiveClass})
+	sum := sha256.Sum256(spec)
+	key := fmt.Sprintf("%s@%d/%s", d.ID, d.Version, hex.EncodeToString(sum[:8]))
+	if td := s.features.get(key); td != nil {
+		prog.Set(0.2, model.JobDetail{Phase: "features from cache", Rows: int64(len(td.y))})
+		return td, nil
+	}
+	prog.Set(0.05, model.JobDetail{Phase: "reading dataset"})
+	var rows []map[string]any
+	var raw []any
+	td := &trainingData{datasetVersion: d.Version}
+	err = s.Docs.ScanDocuments(ctx, d.ID, func(doc *model.Document) error {
+		label := doc.Fields[p.Label]
+		if label == nil {
+			td.unlabeled++
+			return nil
+		}
+		row := make(map[string]any, len(p.Features))
+		for _, f := range p.Features {
+			row[f.Name] = doc.Fields[f.Name]
+		}
+		rows = append(rows, row)
+		raw = append(raw, label)
+		if len(rows)%10000 == 0 {
+			prog.Set(0.1, model.JobDetail{Phase: "reading dataset", Rows: int64(len(rows))})
+		}
+		return ctx.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, model.Errorf(model.EINVALID, "no rows to train on: dataset %q has no document with a value for %q", d.ID, p.Label)
+	}
+	if td.y, td.labels, err = ml.EncodeLabels(raw, p.PositiveClass); err != nil {
+		return nil, err
+	}
+	prog.Set(0.15, model.JobDetail{Phase: "preprocessing", Rows: int64(len(rows))})
+	if td.pre, err = ml.Fit(ml.Spec{Features: p.Features}, rows); err != nil {
+		return nil, err
+	}
+	if td.X, err = td.pre.TransformRows(rows); err != nil {
+		return nil, err
+	}
+	s.features.put(key, td)
+	return td, nil
+}
+
+// runTrain is the training job.
+func (s *Service) runTrain(ctx context.Context, j *model.Job, prog *jobs.Progress) (map[string]any, error) {
+	var p trainPayload
+	if err := json.Unmarshal(j.Payload, &p); err != nil {
+		return nil, fmt.Errorf("decode train payload: %w", err)
+	}
+	defer func() {
+		if err := s.Models.SetModelTraining(context.WithoutCancel(ctx), p.Model, nil); err != nil {
+			s.Log.Warn("clear training job", "model", p.Model, "err", err)
+		}
+	}()
+	td, err := s.loadTrainingData(ctx, j.ID, &p, prog)
+	if err != nil {
+		return nil, err
+	}
+	rows, _ := td.X.Dims()
+	res, err := ml.Train(ctx, td.X, td.y, ml.TrainSpec{
+		TestFraction: p.TestFraction, Seed: p.Seed, Stratify: p.Stratify, CVFolds: p.CVFolds, Grid: p.Grid,
+		Metric: p.Metric, Threshold: p.Threshold,
+		Fit: ml.FitOptions{
+			C: p.C, ClassWeight: p.ClassWeight, MaxIter: p.MaxIter, Tol: p.Tol, Features: td.pre.ColumnNames(),
+			Progress: func(iter int, loss float64) {
+				prog.Set(0.3+0.6*float64(iter)/float64(p.MaxIter), model.JobDetail{
+					Phase: "fitting", Rows: int64(rows), Message: fmt.Sprintf("iteration %d, loss %.6g", iter, loss),
+				})
+			},
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.modelVersion(ctx, j, &p, td, res)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Models.InsertModelVersion(ctx, v); err != nil {
+		return nil, err
+	}
+	prog.Set(1, model.JobDetail{Phase: "done", Rows: int64(rows), Message: fmt.Sprintf("version %d", v.Version)})
+	return map[string]any{"model": p.Model, "version": v.Version}, nil
+}
+
+// modelVersion assembles the stored version from a training result.
+func (s *Service) modelVersion(ctx context.Context, j *model.Job, p *trainPayload, td *trainingData, res *ml.TrainResult) (*model.ModelVersion, error) {
+	pre, err := json.Marshal(td.pre)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.Datasets.Dataset(ctx, p.Dataset)
+	if err != nil {
+		return nil, err
+	}
+	v := &model.ModelVersion{
+		Model: p.Model, Team: d.Team, Dataset: p.Dataset, DatasetVersion: td.datasetVersion, Label: p.Label,
+		PositiveClass: jsonShape(td.labels.Positive), Columns: td.pre.ColumnNames(), Intercept: res.Model.Intercept,
+		Threshold: res.Threshold, C: res.Model.C, Train: metrics(res.Train), Rows: res.TrainRows + res.TestRows,
+		Preprocessing: string(pre), Spec: jsonShape(p), CodeVersion: codeVersion(), CreatedBy: j.CreatedBy,
+		CreatedAt: s.now(), Job: j.ID, Dropped: []model.DroppedFeature{},
+		Fit: model.FitInfo{
+			Iterations: res.Model.Iterations, Converged: res.Model.Converged, Status: res.Model.Status,
+			Loss: res.Model.Loss, GradMax: res.Model.GradMax, Seconds: res.Seconds,
+		},
+	}
+	for _, f := range p.Features {
+		v.Features = append(v.Features, f.Name)
+	}
+	for i, c := range res.Model.Coef {
+		or := math.Exp(c)
+		coef := model.Coefficient{Feature: v.Columns[i], Value: c}
+		if !math.IsInf(or, 0) {
+			coef.OddsRatio = &or
+		}
+		v.Coefficients = append(v.Coefficients, coef)
+	}
+	for _, dr := range td.pre.Dropped {
+		v.Dropped = append(v.Dropped, model.DroppedFeature{Name: dr.Name, Reason: dr.Reason})
+	}
+	if res.Test != nil {
+		m := metrics(*res.Test)
+		v.Test = &m
+	}
+	if cv := res.CV; cv != nil {
+		v.CV = &model.CrossValidation{Folds: cv.Folds, Metric: cv.Metric, Mean: cv.Mean, Std: cv.Std, Scores: cv.Scores}
+		if cv.Grid != nil {
+			for _, g := range cv.Grid.Grid {
+				v.CV.Grid = append(v.CV.Grid, model.GridPoint{C: g.C, Mean: g.Mean, Std: g.Std})
+			}
+		}
+	}
+	v.Report = model.ModelReport{
+		RocSvg: string(res.ROCPlot), PrSvg: string(res.PRPlot), CalibrationSvg: string(res.CalPlot), CurvesOn: res.CurvesOn,
+		Roc: curve(res.ROC.FPR, res.ROC.TPR, res.ROC.Thresholds), Pr: curve(res.PR.Recall, res.PR.Precision, res.PR.Thresholds),
+	}
+	for _, b := range res.Calibration {
+		v.Report.Calibration = append(v.Report.Calibration, model.CalibrationBin{
+			Lo: b.Lo, Hi: b.Hi, MeanPredicted: b.MeanPredicted, FractionPositive: b.FractionPositive, Count: b.Count,
+		})
+	}
+	return v, nil
+}
+
+func metrics(m ml.Metrics) model.Metrics {
+	return model.Metrics{
+		Rows: m.Rows, Accuracy: m.Accuracy, Precision: m.Precision, Recall: m.Recall, F1: m.F1, LogLoss: m.LogLoss,
+		Brier: m.Brier, RocAuc: m.ROCAUC, AveragePrecision: m.AveragePrecision, Threshold: m.Threshold,
+		Confusion: model.Confusion{Tn: m.Confusion.TN, Fp: m.Confusion.FP, Fn: m.Confusion.FN, Tp: m.Confusion.TP},
+	}
+}
+
+// maxCurvePoints bounds the stored curves; plots use every point.
+const maxCurvePoints = 500
+
+func curve(x, y, thr []float64) []model.CurvePoint {
+	step := 1
+	if len(x) > maxCurvePoints {
+		step = (len(x) + maxCurvePoints - 1) / maxCurvePoints
+	}
+	out := []model.CurvePoint{}
+	for i := 0; i < len(x); i += step {
+		p := model.CurvePoint{X: x[i], Y: y[i]}
+		if i < len(thr) && !math.IsInf(thr[i], 0) && !math.IsNaN(thr[i]) {
+			t := thr[i]
+			p.Threshold = &t
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// codeVersion names the build that trained a model: the VCS revision when the
+// binary carries one, else the module version.
+func codeVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	rev, dirty := "", false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return bi.Main.Version
+	}
+	if dirty {
+		rev += "+dirty"
+	}
+	return rev
+}
+
+var aliasRE = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
