@@ -97,6 +97,10 @@ func TestTrainDiabetesModel(t *testing.T) {
 	if job["status"] != "SUCCEEDED" || num(job["result"].(map[string]any)["version"]) != 2 {
 		t.Fatalf("second training: %v", job)
 	}
+	jr := s.mustGQL(t, testAdminKey, `query($id: ID!) { job(id: $id) { detail { message } } }`, map[string]any{"id": job["id"]})
+	if !strings.Contains(jr.str("job", "detail", "message"), "features from cache") {
+		t.Errorf("re-training with another C rescanned the dataset: %v", jr.Data)
+	}
 	s.mustGQL(t, testAdminKey, `mutation { setModelAlias(model: "diabetes", alias: "production", version: 1) { version aliases } }`, nil)
 	a := s.mustGQL(t, testAdminKey, `{ modelVersion(model: "diabetes", alias: "production") { version aliases test { rows } }
 		latest: modelVersion(model: "diabetes") { version test { rows } }

@@ -369,12 +369,12 @@ func (c *featureCache) put(k string, d *trainingData) {
 
 // loadTrainingData reads the dataset (holding its write lock, so the rows are
 // one consistent version) and builds the matrix, or takes it from the cache.
-func (s *Service) loadTrainingData(ctx context.Context, owner string, p *trainPayload, prog *jobs.Progress) (*trainingData, error) {
+func (s *Service) loadTrainingData(ctx context.Context, owner string, p *trainPayload, prog *jobs.Progress) (td *trainingData, cached bool, err error) {
 	for {
 		now := time.Now()
 		ok, err := s.Ingestions.LockDataset(ctx, p.Dataset, owner, now, now.Add(datasetLockTTL))
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if ok {
 			break
@@ -382,14 +382,14 @@ func (s *Service) loadTrainingData(ctx context.Context, owner string, p *trainPa
 		prog.Set(0, model.JobDetail{Phase: "waiting for an ingestion into the dataset to finish"})
 		select {
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return nil, false, ctx.Err()
 		case <-time.After(time.Second):
 		}
 	}
 	defer func() { _ = s.Ingestions.UnlockDataset(context.WithoutCancel(ctx), p.Dataset, owner) }()
 	d, err := s.Datasets.Dataset(ctx, p.Dataset)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	spec, _ := json.Marshal(struct {
 		F   []ml.FeatureSpec
@@ -400,12 +400,12 @@ func (s *Service) loadTrainingData(ctx context.Context, owner string, p *trainPa
 	key := fmt.Sprintf("%s@%d/%s", d.ID, d.Version, hex.EncodeToString(sum[:8]))
 	if td := s.features.get(key); td != nil {
 		prog.Set(0.2, model.JobDetail{Phase: "features from cache", Rows: int64(len(td.y))})
-		return td, nil
+		return td, true, nil
 	}
 	prog.Set(0.05, model.JobDetail{Phase: "reading dataset"})
 	var rows []map[string]any
 	var raw []any
-	td := &trainingData{datasetVersion: d.Version}
+	td = &trainingData{datasetVersion: d.Version}
 	err = s.Docs.ScanDocuments(ctx, d.ID, func(doc *model.Document) error {
 		label := doc.Fields[p.Label]
 		if label == nil {
@@ -424,23 +424,23 @@ func (s *Service) loadTrainingData(ctx context.Context, owner string, p *trainPa
 		return ctx.Err()
 	})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if len(rows) == 0 {
-		return nil, model.Errorf(model.EINVALID, "no rows to train on: dataset %q has no document with a value for %q", d.ID, p.Label)
+		return nil, false, model.Errorf(model.EINVALID, "no rows to train on: dataset %q has no document with a value for %q", d.ID, p.Label)
 	}
 	if td.y, td.labels, err = ml.EncodeLabels(raw, p.PositiveClass); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	prog.Set(0.15, model.JobDetail{Phase: "preprocessing", Rows: int64(len(rows))})
 	if td.pre, err = ml.Fit(ml.Spec{Features: p.Features}, rows); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if td.X, err = td.pre.TransformRows(rows); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	s.features.put(key, td)
-	return td, nil
+	return td, false, nil
 }
 
 // runTrain is the training job.
@@ -454,7 +454,7 @@ func (s *Service) runTrain(ctx context.Context, j *model.Job, prog *jobs.Progres
 			s.Log.Warn("clear training job", "model", p.Model, "err", err)
 		}
 	}()
-	td, err := s.loadTrainingData(ctx, j.ID, &p, prog)
+	td, cached, err := s.loadTrainingData(ctx, j.ID, &p, prog)
 	if err != nil {
 		return nil, err
 	}
@@ -481,7 +481,11 @@ func (s *Service) runTrain(ctx context.Context, j *model.Job, prog *jobs.Progres
 	if err := s.Models.InsertModelVersion(ctx, v); err != nil {
 		return nil, err
 	}
-	prog.Set(1, model.JobDetail{Phase: "done", Rows: int64(rows), Message: fmt.Sprintf("version %d", v.Version)})
+	msg := fmt.Sprintf("version %d", v.Version)
+	if cached {
+		msg += "; features from cache (dataset not rescanned)"
+	}
+	prog.Set(1, model.JobDetail{Phase: "done", Rows: int64(rows), Message: msg})
 	return map[string]any{"model": p.Model, "version": v.Version}, nil
 }
 
