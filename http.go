@@ -46,6 +46,7 @@ func (a *app) routes() http.Handler {
 	mux.Handle("/graphql", a.limitBody(a.withTimeout(authed(gql))))
 	mux.Handle("GET /media", a.limitBody(a.withTimeout(authed(http.HandlerFunc(a.serveMedia)))))
 	mux.Handle("GET /artifacts/{model}/{version}/{name}", a.withTimeout(authed(http.HandlerFunc(a.serveArtifact))))
+	a.v2Routes(mux, func(h http.Handler) http.Handler { return a.limitBody(a.withTimeout(authed(h))) })
 	ui := web.Handler("/graphql")
 	mux.Handle("GET /{$}", ui)
 	mux.Handle("GET /static/", ui)
@@ -376,6 +377,8 @@ func (m *metrics) httpRequest(r *http.Request, status int, _ time.Duration) {
 	switch {
 	case strings.HasPrefix(route, "/static/"):
 		route = "/static/"
+	case strings.HasPrefix(route, "/v2/"):
+		route = "/v2/"
 	case route != "/graphql" && route != "/" && route != "/healthz" && route != "/readyz" && route != "/metrics":
 		route = "other"
 	}

@@ -85,6 +85,7 @@ type Config struct {
 	DatasetTTL     time.Duration
 	ShutdownGrace  time.Duration
 	Workers        int
+	MaxPredict     int
 	JobLease       time.Duration
 	AllowPrivate   bool
 }
@@ -157,6 +158,7 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	dur(&c.DatasetTTL, "dataset-cache-ttl", "MMS_DATASET_CACHE_TTL", time.Second, "how long a dataset description read by dataset(id) is cached; 0 disables")
 	dur(&c.ShutdownGrace, "shutdown-grace", "MMS_SHUTDOWN_GRACE", 10*time.Second, "how long in-flight requests may finish on SIGTERM")
 	num(&c.Workers, "workers", "MMS_WORKERS", 2, "background jobs this instance runs at once")
+	num(&c.MaxPredict, "max-predict-inputs", "MMS_MAX_PREDICT_INPUTS", 1000, "most inputs one predict request may score")
 	dur(&c.JobLease, "job-lease", "MMS_JOB_LEASE", 30*time.Second, "how long a job stays claimed without a heartbeat before it counts as interrupted")
 	allow := getenv("MMS_ALLOW_PRIVATE_URLS") == "true"
 	fs.BoolVar(&c.AllowPrivate, "allow-private-urls", allow, "let URL sources reach loopback and private networks ($MMS_ALLOW_PRIVATE_URLS=true)")
@@ -282,7 +284,7 @@ func (a *app) init(ctx context.Context) error {
 		Teams: a.store, Keys: a.store, Datasets: a.store, Audit: a.store,
 		Chain: a.audit, Authz: authz, Authn: a.authn, Log: a.log, DatasetCacheTTL: a.cfg.DatasetTTL,
 		Docs: a.store, Ingestions: a.store, Jobs: a.store, Blobs: a.store, Models: a.store, ExportMongo: mongodb.ExportCollection,
-		AllowPrivateURLs: a.cfg.AllowPrivate, MaxSourceBytes: a.cfg.MaxUpload,
+		AllowPrivateURLs: a.cfg.AllowPrivate, MaxSourceBytes: a.cfg.MaxUpload, MaxPredictInputs: a.cfg.MaxPredict,
 	}
 	a.runner = jobs.NewRunner(a.store, a.log)
 	a.runner.Workers = a.cfg.Workers

@@ -3903,6 +3903,25 @@ func (ec *executionContext) unmarshalNTrainInput2githubᚗcomᚋmmsᚑplatform�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOCoefficient2ᚕgithubᚗcomᚋmmsᚑplatformᚋmmsᚋmodelᚐCoefficientᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Coefficient) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoefficient2githubᚗcomᚋmmsᚑplatformᚋmmsᚋmodelᚐCoefficient(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOCrossValidation2ᚖgithubᚗcomᚋmmsᚑplatformᚋmmsᚋmodelᚐCrossValidation(ctx context.Context, sel ast.SelectionSet, v *model.CrossValidation) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null

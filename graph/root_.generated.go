@@ -359,6 +359,13 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	Prediction struct {
+		Contributions func(childComplexity int) int
+		Error         func(childComplexity int) int
+		Label         func(childComplexity int) int
+		Probability   func(childComplexity int) int
+	}
+
 	Principal struct {
 		Anonymous func(childComplexity int) int
 		ID        func(childComplexity int) int
@@ -379,6 +386,7 @@ type ComplexityRoot struct {
 		Model        func(childComplexity int, id string) int
 		ModelVersion func(childComplexity int, model string, version *int, alias *string) int
 		Models       func(childComplexity int, first *int, after *string) int
+		Predict      func(childComplexity int, model string, version *int, alias *string, inputs []any) int
 		Teams        func(childComplexity int) int
 		VerifyAudit  func(childComplexity int) int
 	}
@@ -1801,6 +1809,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "Prediction.contributions":
+		if e.ComplexityRoot.Prediction.Contributions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prediction.Contributions(childComplexity), true
+	case "Prediction.error":
+		if e.ComplexityRoot.Prediction.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prediction.Error(childComplexity), true
+	case "Prediction.label":
+		if e.ComplexityRoot.Prediction.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prediction.Label(childComplexity), true
+	case "Prediction.probability":
+		if e.ComplexityRoot.Prediction.Probability == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prediction.Probability(childComplexity), true
+
 	case "Principal.anonymous":
 		if e.ComplexityRoot.Principal.Anonymous == nil {
 			break
@@ -1954,6 +1987,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Models(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.predict":
+		if e.ComplexityRoot.Query.Predict == nil {
+			break
+		}
+
+		args, err := ec.field_Query_predict_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Predict(childComplexity, args["model"].(string), args["version"].(*int), args["alias"].(*string), args["inputs"].([]any)), true
 	case "Query.teams":
 		if e.ComplexityRoot.Query.Teams == nil {
 			break
@@ -2167,7 +2211,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "audit.graphqls" "dataset.graphqls" "identity.graphqls" "ingest.graphqls" "job.graphqls" "model.graphqls" "schema.graphqls"
+//go:embed "audit.graphqls" "dataset.graphqls" "identity.graphqls" "ingest.graphqls" "job.graphqls" "model.graphqls" "predict.graphqls" "schema.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2185,6 +2229,7 @@ var sources = []*ast.Source{
 	{Name: "ingest.graphqls", Input: sourceData("ingest.graphqls"), BuiltIn: false},
 	{Name: "job.graphqls", Input: sourceData("job.graphqls"), BuiltIn: false},
 	{Name: "model.graphqls", Input: sourceData("model.graphqls"), BuiltIn: false},
+	{Name: "predict.graphqls", Input: sourceData("predict.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -2815,6 +2860,20 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_Prediction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "probability":
+		return ec.fieldContext_Prediction_probability(ctx, field)
+	case "label":
+		return ec.fieldContext_Prediction_label(ctx, field)
+	case "contributions":
+		return ec.fieldContext_Prediction_contributions(ctx, field)
+	case "error":
+		return ec.fieldContext_Prediction_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Prediction", field.Name)
 }
 
 func (ec *executionContext) childFields_Principal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

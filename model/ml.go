@@ -23,25 +23,27 @@ type ModelAlias struct {
 // ModelVersion is one trained version: parameters, preprocessing, evaluation and
 // lineage. Everything is plain JSON so it stores as a document.
 type ModelVersion struct {
-	Model          string           `json:"model" bson:"model"`
-	Version        int              `json:"version" bson:"version"`
-	Aliases        []string         `json:"aliases" bson:"-"`
-	Team           string           `json:"team" bson:"team"`
-	Dataset        string           `json:"dataset" bson:"dataset"`
-	DatasetVersion int              `json:"datasetVersion" bson:"datasetVersion"`
-	Label          string           `json:"label" bson:"label"`
-	PositiveClass  any              `json:"positiveClass" bson:"positiveClass"`
-	Features       []string         `json:"features" bson:"features"`
-	Columns        []string         `json:"columns" bson:"columns"`
-	Intercept      float64          `json:"intercept" bson:"intercept"`
-	Coefficients   []Coefficient    `json:"coefficients" bson:"coefficients"`
-	Threshold      float64          `json:"threshold" bson:"threshold"`
-	C              float64          `json:"c" bson:"c"`
-	Train          Metrics          `json:"train" bson:"train"`
-	Test           *Metrics         `json:"test" bson:"test"`
-	CV             *CrossValidation `json:"cv" bson:"cv"`
-	Rows           int              `json:"rows" bson:"rows"`
-	Dropped        []DroppedFeature `json:"dropped" bson:"dropped"`
+	Model          string   `json:"model" bson:"model"`
+	Version        int      `json:"version" bson:"version"`
+	Aliases        []string `json:"aliases" bson:"-"`
+	Team           string   `json:"team" bson:"team"`
+	Dataset        string   `json:"dataset" bson:"dataset"`
+	DatasetVersion int      `json:"datasetVersion" bson:"datasetVersion"`
+	Label          string   `json:"label" bson:"label"`
+	PositiveClass  any      `json:"positiveClass" bson:"positiveClass"`
+	// NegativeClass is the other label value (nil for one-vs-rest).
+	NegativeClass any              `json:"negativeClass" bson:"negativeClass"`
+	Features      []string         `json:"features" bson:"features"`
+	Columns       []string         `json:"columns" bson:"columns"`
+	Intercept     float64          `json:"intercept" bson:"intercept"`
+	Coefficients  []Coefficient    `json:"coefficients" bson:"coefficients"`
+	Threshold     float64          `json:"threshold" bson:"threshold"`
+	C             float64          `json:"c" bson:"c"`
+	Train         Metrics          `json:"train" bson:"train"`
+	Test          *Metrics         `json:"test" bson:"test"`
+	CV            *CrossValidation `json:"cv" bson:"cv"`
+	Rows          int              `json:"rows" bson:"rows"`
+	Dropped       []DroppedFeature `json:"dropped" bson:"dropped"`
 	// Preprocessing is the fitted ml.Preprocessor, as JSON text.
 	Preprocessing string      `json:"-" bson:"preprocessing"`
 	Spec          any         `json:"spec" bson:"spec"`
@@ -146,4 +148,15 @@ type CalibrationBin struct {
 	MeanPredicted    float64 `json:"meanPredicted" bson:"meanPredicted"`
 	FractionPositive float64 `json:"fractionPositive" bson:"fractionPositive"`
 	Count            int     `json:"count" bson:"count"`
+}
+
+// Prediction is one input's result: the probability of the positive class, the
+// label at the model's threshold, and each input column's contribution to the
+// log-odds (coefficient x transformed value; "(intercept)" first). Error is set,
+// and the rest empty, when this input could not be scored.
+type Prediction struct {
+	Probability   *float64      `json:"probability,omitempty"`
+	Label         any           `json:"label,omitempty"`
+	Contributions []Coefficient `json:"contributions,omitempty"`
+	Error         *string       `json:"error,omitempty"`
 }

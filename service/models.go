@@ -186,6 +186,7 @@ func (s *Service) SetModelAlias(ctx context.Context, id, alias string, version i
 		if err := s.Models.SetModelAlias(ctx, id, alias, version); err != nil {
 			return err
 		}
+		s.predictors.forgetModel(id)
 		m.Aliases = append(m.Aliases, model.ModelAlias{Alias: alias, Version: version})
 		withAliases(mv, m)
 		return nil

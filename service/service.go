@@ -89,7 +89,11 @@ type Service struct {
 	// DatasetCacheTTL is how long Dataset keeps a description it read (0: not at all).
 	DatasetCacheTTL time.Duration
 
-	features featureCache // training matrices by dataset version and feature spec
+	// MaxPredictInputs bounds one predict request (DefaultMaxPredictInputs if 0).
+	MaxPredictInputs int
+
+	features   featureCache // training matrices by dataset version and feature spec
+	predictors predictors   // loaded model versions and models' aliases
 
 	dsMu    sync.Mutex
 	dsCache map[string]cachedDataset // by dataset id

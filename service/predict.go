@@ -1,0 +1,230 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sync"
+	"time"
+
+	"github.com/mms-platform/mms/auth"
+	"github.com/mms-platform/mms/ml"
+	"github.com/mms-platform/mms/model"
+)
+
+// DefaultMaxPredictInputs bounds the inputs of one predict request.
+const DefaultMaxPredictInputs = 1000
+
+// modelCacheTTL bounds how long an instance serves a model's aliases without
+// re-reading them, so setModelAlias reaches every instance within it.
+const modelCacheTTL = time.Second
+
+// Predictor is a loaded model version: the exact preprocessing saved with it and
+// its coefficients. It is immutable and safe for concurrent use.
+type Predictor struct {
+	Model     string
+	Version   int
+	Team      string
+	Features  []string
+	Columns   []string
+	Threshold float64
+	Positive  any
+	Negative  any
+	pre       *ml.Preprocessor
+	lr        *ml.Model
+}
+
+// predictors caches loaded versions (immutable) and model descriptions (aliases,
+// for modelCacheTTL).
+type predictors struct {
+	mu       sync.Mutex
+	versions map[string]*Predictor
+	models   map[string]cachedModel
+}
+
+type cachedModel struct {
+	m       *model.Model
+	expires time.Time
+}
+
+const maxLoadedVersions = 256
+
+func (c *predictors) model(id string, now time.Time) *model.Model {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cm, ok := c.models[id]; ok && now.Before(cm.expires) {
+		return cm.m
+	}
+	return nil
+}
+
+func (c *predictors) putModel(m *model.Model, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.models == nil || len(c.models) > 10000 {
+		c.models = map[string]cachedModel{}
+	}
+	c.models[m.ID] = cachedModel{m: m, expires: now.Add(modelCacheTTL)}
+}
+
+func (c *predictors) forgetModel(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.models, id)
+}
+
+func (c *predictors) version(key string) *Predictor {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.versions[key]
+}
+
+func (c *predictors) putVersion(key string, p *Predictor) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.versions == nil || len(c.versions) >= maxLoadedVersions {
+		c.versions = map[string]*Predictor{}
+	}
+	c.versions[key] = p
+}
+
+// LoadPredictor returns the predictor of a model version (by number, alias or the
+// latest), authorizing predict on the model. Loaded versions are cached; a
+// model's aliases are re-read at most modelCacheTTL later.
+func (s *Service) LoadPredictor(ctx context.Context, id string, version *int, alias *string) (*Predictor, error) {
+	now := time.Now()
+	m := s.predictors.model(id, now)
+	if m == nil {
+		var err error
+		if m, err = s.Models.Model(ctx, id); err != nil {
+			if model.ErrorCode(err) == model.ENOTFOUND {
+				return nil, s.authorizeOr(ctx, auth.ActPredict, auth.AllTeams, "model/"+id, err)
+			}
+			return nil, err
+		}
+		s.predictors.putModel(m, now)
+	}
+	if err := s.authorize(ctx, auth.ActPredict, m.Team, "model/"+id); err != nil {
+		return nil, err
+	}
+	v, err := resolveVersion(m, version, alias)
+	if err != nil {
+		return nil, err
+	}
+	key := fmt.Sprintf("%s#%d", id, v)
+	if p := s.predictors.version(key); p != nil {
+		return p, nil
+	}
+	mv, err := s.Models.ModelVersion(ctx, id, v)
+	if err != nil {
+		return nil, err
+	}
+	p, err := newPredictor(mv)
+	if err != nil {
+		return nil, err
+	}
+	s.predictors.putVersion(key, p)
+	return p, nil
+}
+
+func newPredictor(mv *model.ModelVersion) (*Predictor, error) {
+	var pre ml.Preprocessor
+	if err := json.Unmarshal([]byte(mv.Preprocessing), &pre); err != nil {
+		return nil, fmt.Errorf("load preprocessing of %s v%d: %w", mv.Model, mv.Version, err)
+	}
+	lr := &ml.Model{Intercept: mv.Intercept, Features: mv.Columns}
+	for _, c := range mv.Coefficients {
+		lr.Coef = append(lr.Coef, c.Value)
+	}
+	if err := lr.Validate(); err != nil {
+		return nil, fmt.Errorf("load %s v%d: %w", mv.Model, mv.Version, err)
+	}
+	return &Predictor{
+		Model: mv.Model, Version: mv.Version, Team: mv.Team, Features: mv.Features, Columns: mv.Columns,
+		Threshold: mv.Threshold, Positive: mv.PositiveClass, Negative: mv.NegativeClass, pre: &pre, lr: lr,
+	}, nil
+}
+
+// FeatureDatatype is the Open Inference Protocol datatype of a feature: FP64 for
+// numbers, BOOL for booleans, BYTES for categories and text.
+func (p *Predictor) FeatureDatatype(name string) string {
+	for _, f := range p.pre.Features {
+		if f.Name == name {
+			switch f.Type {
+			case ml.TypeBoolean:
+				return "BOOL"
+			case ml.TypeCategorical, ml.TypeText:
+				return "BYTES"
+			}
+		}
+	}
+	return "FP64"
+}
+
+// Score scores one input. explain adds the contributions. A problem with the input
+// (a value of the wrong type) is returned as the prediction's error, not as err.
+func (p *Predictor) Score(input map[string]any, explain bool) model.Prediction {
+	x, err := p.pre.Transform(input)
+	if err != nil {
+		msg := model.ErrorMessage(err)
+		return model.Prediction{Error: &msg}
+	}
+	prob, err := p.lr.Probability(x)
+	if err != nil || math.IsNaN(prob) {
+		msg := "could not score this input"
+		return model.Prediction{Error: &msg}
+	}
+	out := model.Prediction{Probability: &prob, Label: p.label(prob)}
+	if explain {
+		out.Contributions = make([]model.Coefficient, 0, len(x)+1)
+		out.Contributions = append(out.Contributions, model.Coefficient{Feature: "(intercept)", Value: p.lr.Intercept})
+		for j, v := range x {
+			out.Contributions = append(out.Contributions, model.Coefficient{Feature: p.Columns[j], Value: p.lr.Coef[j] * v})
+		}
+	}
+	return out
+}
+
+func (p *Predictor) label(prob float64) any {
+	pos := prob >= p.Threshold
+	switch {
+	case p.Negative == nil:
+		return pos // one-vs-rest: is it the positive class?
+	case pos:
+		return p.Positive
+	}
+	return p.Negative
+}
+
+// Predict scores inputs with a model version (predict on the model). Each input
+// gets its prediction or its own error; bad requests (no inputs, too many, an
+// input that is not an object) are BAD_USER_INPUT.
+func (s *Service) Predict(ctx context.Context, id string, version *int, alias *string, inputs []any) ([]*model.Prediction, error) {
+	max := s.MaxPredictInputs
+	if max <= 0 {
+		max = DefaultMaxPredictInputs
+	}
+	switch {
+	case len(inputs) == 0:
+		return nil, model.Errorf(model.EINVALID, "inputs is empty: give at least one object of feature values")
+	case len(inputs) > max:
+		return nil, model.Errorf(model.EINVALID, "%d inputs is over the limit of %d per request; split them or use batchPredict", len(inputs), max)
+	}
+	p, err := s.LoadPredictor(ctx, id, version, alias)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.Prediction, len(inputs))
+	for i, in := range inputs {
+		row, ok := in.(map[string]any)
+		if !ok {
+			msg := fmt.Sprintf("input %d is not an object of feature values", i)
+			out[i] = &model.Prediction{Error: &msg}
+			continue
+		}
+		pr := p.Score(normalizeFields(row), true)
+		out[i] = &pr
+	}
+	return out, nil
+}
