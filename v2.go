@@ -88,8 +88,9 @@ func (a *app) v2Metadata(w http.ResponseWriter, r *http.Request) {
 		a.v2Error(w, r, err)
 		return
 	}
-	inputs := make([]map[string]any, len(p.Features))
-	for i, f := range p.Features {
+	names := p.Inputs()
+	inputs := make([]map[string]any, len(names))
+	for i, f := range names {
 		inputs[i] = map[string]any{"name": f, "datatype": p.FeatureDatatype(f), "shape": []int{-1}}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{

@@ -146,6 +146,16 @@ func newPredictor(mv *model.ModelVersion) (*Predictor, error) {
 	}, nil
 }
 
+// Inputs names the features the model uses (features dropped at fit time, such as
+// constant ones, are accepted in inputs but ignored).
+func (p *Predictor) Inputs() []string {
+	out := make([]string, len(p.pre.Features))
+	for i, f := range p.pre.Features {
+		out[i] = f.Name
+	}
+	return out
+}
+
 // FeatureDatatype is the Open Inference Protocol datatype of a feature: FP64 for
 // numbers, BOOL for booleans, BYTES for categories and text.
 func (p *Predictor) FeatureDatatype(name string) string {
