@@ -101,6 +101,7 @@ func startTestServer(t *testing.T, cfg *Config, drop bool) *testServer {
 	runCtx, stopRunner := context.WithCancel(context.Background())
 	runnerDone := make(chan struct{})
 	go func() { defer close(runnerDone); a.runner.Run(runCtx) }()
+	go a.svc.RunWebhooks(runCtx)
 	t.Cleanup(func() {
 		s.Close()
 		stopRunner()

@@ -87,6 +87,7 @@ type Config struct {
 	Workers        int
 	MaxPredict     int
 	JobLease       time.Duration
+	WebhookBackoff time.Duration
 	AllowPrivate   bool
 }
 
@@ -158,6 +159,7 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	dur(&c.DatasetTTL, "dataset-cache-ttl", "MMS_DATASET_CACHE_TTL", time.Second, "how long a dataset description read by dataset(id) is cached; 0 disables")
 	dur(&c.ShutdownGrace, "shutdown-grace", "MMS_SHUTDOWN_GRACE", 10*time.Second, "how long in-flight requests may finish on SIGTERM")
 	num(&c.Workers, "workers", "MMS_WORKERS", 2, "background jobs this instance runs at once")
+	dur(&c.WebhookBackoff, "webhook-backoff", "MMS_WEBHOOK_BACKOFF", 2*time.Second, "wait before a failed webhook delivery's first retry (doubling after, at most 8 attempts)")
 	num(&c.MaxPredict, "max-predict-inputs", "MMS_MAX_PREDICT_INPUTS", 1000, "most inputs one predict request may score")
 	dur(&c.JobLease, "job-lease", "MMS_JOB_LEASE", 30*time.Second, "how long a job stays claimed without a heartbeat before it counts as interrupted")
 	allow := getenv("MMS_ALLOW_PRIVATE_URLS") == "true"
@@ -283,8 +285,9 @@ func (a *app) init(ctx context.Context) error {
 	a.svc = &service.Service{
 		Teams: a.store, Keys: a.store, Datasets: a.store, Audit: a.store,
 		Chain: a.audit, Authz: authz, Authn: a.authn, Log: a.log, DatasetCacheTTL: a.cfg.DatasetTTL,
-		Docs: a.store, Ingestions: a.store, Jobs: a.store, Blobs: a.store, Models: a.store, ExportMongo: mongodb.ExportCollection,
+		Docs: a.store, Ingestions: a.store, Jobs: a.store, Blobs: a.store, Models: a.store, PredStore: a.store, Webhooks: a.store, ExportMongo: mongodb.ExportCollection,
 		AllowPrivateURLs: a.cfg.AllowPrivate, MaxSourceBytes: a.cfg.MaxUpload, MaxPredictInputs: a.cfg.MaxPredict,
+		WebhookBackoff: a.cfg.WebhookBackoff,
 	}
 	a.runner = jobs.NewRunner(a.store, a.log)
 	a.runner.Workers = a.cfg.Workers
@@ -325,6 +328,7 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	go a.svc.Authz.Watch(bg, cfg.PolicyRefresh)
 	runnerDone := make(chan struct{})
 	go func() { defer close(runnerDone); a.runner.Run(bg) }()
+	go a.svc.RunWebhooks(bg)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -30,6 +30,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
+	Webhook() WebhookResolver
 }
 
 type DirectiveRoot struct {
@@ -103,6 +104,11 @@ type ComplexityRoot struct {
 	CreatedApiKey struct {
 		Key    func(childComplexity int) int
 		Secret func(childComplexity int) int
+	}
+
+	CreatedWebhook struct {
+		Secret  func(childComplexity int) int
+		Webhook func(childComplexity int) int
 	}
 
 	CrossValidation struct {
@@ -342,10 +348,13 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		BatchPredict  func(childComplexity int, model string, version *int, alias *string, dataset string, where []*model.FieldFilter, output model.PredictionOutputInput) int
 		CancelJob     func(childComplexity int, id string) int
 		CreateAPIKey  func(childComplexity int, input model.CreateAPIKeyInput) int
 		CreateDataset func(childComplexity int, input model.CreateDatasetInput) int
 		CreateTeam    func(childComplexity int, input model.CreateTeamInput) int
+		CreateWebhook func(childComplexity int, input model.CreateWebhookInput) int
+		DeleteWebhook func(childComplexity int, id string) int
 		Ingest        func(childComplexity int, input model.IngestInput) int
 		RevokeAPIKey  func(childComplexity int, id string) int
 		SetModelAlias func(childComplexity int, model string, alias string, version int) int
@@ -387,8 +396,10 @@ type ComplexityRoot struct {
 		ModelVersion func(childComplexity int, model string, version *int, alias *string) int
 		Models       func(childComplexity int, first *int, after *string) int
 		Predict      func(childComplexity int, model string, version *int, alias *string, inputs []any) int
+		Predictions  func(childComplexity int, dataset string, collection string, first *int, after *string) int
 		Teams        func(childComplexity int) int
 		VerifyAudit  func(childComplexity int) int
+		Webhooks     func(childComplexity int, team string) int
 	}
 
 	Reject struct {
@@ -408,6 +419,27 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	StoredPrediction struct {
+		At          func(childComplexity int) int
+		Error       func(childComplexity int) int
+		Key         func(childComplexity int) int
+		Label       func(childComplexity int) int
+		Model       func(childComplexity int) int
+		Probability func(childComplexity int) int
+		Version     func(childComplexity int) int
+	}
+
+	StoredPredictionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	StoredPredictionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Subscription struct {
 		JobUpdated func(childComplexity int, id string) int
 	}
@@ -416,6 +448,39 @@ type ComplexityRoot struct {
 		CreatedAt func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Name      func(childComplexity int) int
+	}
+
+	Webhook struct {
+		CreatedAt  func(childComplexity int) int
+		Deliveries func(childComplexity int, first *int, after *string) int
+		Events     func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Team       func(childComplexity int) int
+		URL        func(childComplexity int) int
+	}
+
+	WebhookDelivery struct {
+		Attempts       func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		DeliveredAt    func(childComplexity int) int
+		Event          func(childComplexity int) int
+		ID             func(childComplexity int) int
+		LastError      func(childComplexity int) int
+		LastStatusCode func(childComplexity int) int
+		NextAttemptAt  func(childComplexity int) int
+		Payload        func(childComplexity int) int
+		Status         func(childComplexity int) int
+	}
+
+	WebhookDeliveryConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	WebhookDeliveryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 }
 
@@ -693,6 +758,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreatedApiKey.Secret(childComplexity), true
+
+	case "CreatedWebhook.secret":
+		if e.ComplexityRoot.CreatedWebhook.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreatedWebhook.Secret(childComplexity), true
+	case "CreatedWebhook.webhook":
+		if e.ComplexityRoot.CreatedWebhook.Webhook == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreatedWebhook.Webhook(childComplexity), true
 
 	case "CrossValidation.folds":
 		if e.ComplexityRoot.CrossValidation.Folds == nil {
@@ -1695,6 +1773,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ModelVersionEdge.Node(childComplexity), true
 
+	case "Mutation.batchPredict":
+		if e.ComplexityRoot.Mutation.BatchPredict == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_batchPredict_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.BatchPredict(childComplexity, args["model"].(string), args["version"].(*int), args["alias"].(*string), args["dataset"].(string), args["where"].([]*model.FieldFilter), args["output"].(model.PredictionOutputInput)), true
 	case "Mutation.cancelJob":
 		if e.ComplexityRoot.Mutation.CancelJob == nil {
 			break
@@ -1739,6 +1828,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateTeam(childComplexity, args["input"].(model.CreateTeamInput)), true
+	case "Mutation.createWebhook":
+		if e.ComplexityRoot.Mutation.CreateWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateWebhook(childComplexity, args["input"].(model.CreateWebhookInput)), true
+	case "Mutation.deleteWebhook":
+		if e.ComplexityRoot.Mutation.DeleteWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteWebhook(childComplexity, args["id"].(string)), true
 	case "Mutation.ingest":
 		if e.ComplexityRoot.Mutation.Ingest == nil {
 			break
@@ -1998,6 +2109,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Predict(childComplexity, args["model"].(string), args["version"].(*int), args["alias"].(*string), args["inputs"].([]any)), true
+	case "Query.predictions":
+		if e.ComplexityRoot.Query.Predictions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_predictions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Predictions(childComplexity, args["dataset"].(string), args["collection"].(string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.teams":
 		if e.ComplexityRoot.Query.Teams == nil {
 			break
@@ -2010,6 +2132,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.VerifyAudit(childComplexity), true
+	case "Query.webhooks":
+		if e.ComplexityRoot.Query.Webhooks == nil {
+			break
+		}
+
+		args, err := ec.field_Query_webhooks_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Webhooks(childComplexity, args["team"].(string)), true
 
 	case "Reject.line":
 		if e.ComplexityRoot.Reject.Line == nil {
@@ -2062,6 +2195,81 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RejectEdge.Node(childComplexity), true
 
+	case "StoredPrediction.at":
+		if e.ComplexityRoot.StoredPrediction.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoredPrediction.At(childComplexity), true
+	case "StoredPrediction.error":
+		if e.ComplexityRoot.StoredPrediction.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoredPrediction.Error(childComplexity), true
+	case "StoredPrediction.key":
+		if e.ComplexityRoot.StoredPrediction.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoredPrediction.Key(childComplexity), true
+	case "StoredPrediction.label":
+		if e.ComplexityRoot.StoredPrediction.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoredPrediction.Label(childComplexity), true
+	case "StoredPrediction.model":
+		if e.ComplexityRoot.StoredPrediction.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoredPrediction.Model(childComplexity), true
+	case "StoredPrediction.probability":
+		if e.ComplexityRoot.StoredPrediction.Probability == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoredPrediction.Probability(childComplexity), true
+	case "StoredPrediction.version":
+		if e.ComplexityRoot.StoredPrediction.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoredPrediction.Version(childComplexity), true
+
+	case "StoredPredictionConnection.edges":
+		if e.ComplexityRoot.StoredPredictionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoredPredictionConnection.Edges(childComplexity), true
+	case "StoredPredictionConnection.pageInfo":
+		if e.ComplexityRoot.StoredPredictionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoredPredictionConnection.PageInfo(childComplexity), true
+	case "StoredPredictionConnection.totalCount":
+		if e.ComplexityRoot.StoredPredictionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoredPredictionConnection.TotalCount(childComplexity), true
+
+	case "StoredPredictionEdge.cursor":
+		if e.ComplexityRoot.StoredPredictionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoredPredictionEdge.Cursor(childComplexity), true
+	case "StoredPredictionEdge.node":
+		if e.ComplexityRoot.StoredPredictionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoredPredictionEdge.Node(childComplexity), true
+
 	case "Subscription.jobUpdated":
 		if e.ComplexityRoot.Subscription.JobUpdated == nil {
 			break
@@ -2093,6 +2301,141 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Team.Name(childComplexity), true
 
+	case "Webhook.createdAt":
+		if e.ComplexityRoot.Webhook.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.CreatedAt(childComplexity), true
+	case "Webhook.deliveries":
+		if e.ComplexityRoot.Webhook.Deliveries == nil {
+			break
+		}
+
+		args, err := ec.field_Webhook_deliveries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Webhook.Deliveries(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Webhook.events":
+		if e.ComplexityRoot.Webhook.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.Events(childComplexity), true
+	case "Webhook.id":
+		if e.ComplexityRoot.Webhook.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.ID(childComplexity), true
+	case "Webhook.team":
+		if e.ComplexityRoot.Webhook.Team == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.Team(childComplexity), true
+	case "Webhook.url":
+		if e.ComplexityRoot.Webhook.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.URL(childComplexity), true
+
+	case "WebhookDelivery.attempts":
+		if e.ComplexityRoot.WebhookDelivery.Attempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Attempts(childComplexity), true
+	case "WebhookDelivery.createdAt":
+		if e.ComplexityRoot.WebhookDelivery.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.CreatedAt(childComplexity), true
+	case "WebhookDelivery.deliveredAt":
+		if e.ComplexityRoot.WebhookDelivery.DeliveredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.DeliveredAt(childComplexity), true
+	case "WebhookDelivery.event":
+		if e.ComplexityRoot.WebhookDelivery.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Event(childComplexity), true
+	case "WebhookDelivery.id":
+		if e.ComplexityRoot.WebhookDelivery.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.ID(childComplexity), true
+	case "WebhookDelivery.lastError":
+		if e.ComplexityRoot.WebhookDelivery.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.LastError(childComplexity), true
+	case "WebhookDelivery.lastStatusCode":
+		if e.ComplexityRoot.WebhookDelivery.LastStatusCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.LastStatusCode(childComplexity), true
+	case "WebhookDelivery.nextAttemptAt":
+		if e.ComplexityRoot.WebhookDelivery.NextAttemptAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.NextAttemptAt(childComplexity), true
+	case "WebhookDelivery.payload":
+		if e.ComplexityRoot.WebhookDelivery.Payload == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Payload(childComplexity), true
+	case "WebhookDelivery.status":
+		if e.ComplexityRoot.WebhookDelivery.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Status(childComplexity), true
+
+	case "WebhookDeliveryConnection.edges":
+		if e.ComplexityRoot.WebhookDeliveryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryConnection.Edges(childComplexity), true
+	case "WebhookDeliveryConnection.pageInfo":
+		if e.ComplexityRoot.WebhookDeliveryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryConnection.PageInfo(childComplexity), true
+	case "WebhookDeliveryConnection.totalCount":
+		if e.ComplexityRoot.WebhookDeliveryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryConnection.TotalCount(childComplexity), true
+
+	case "WebhookDeliveryEdge.cursor":
+		if e.ComplexityRoot.WebhookDeliveryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryEdge.Cursor(childComplexity), true
+	case "WebhookDeliveryEdge.node":
+		if e.ComplexityRoot.WebhookDeliveryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryEdge.Node(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -2108,6 +2451,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateApiKeyInput", ec.unmarshalInputCreateApiKeyInput),
 			graphql.NewInputUnmarshaler("CreateDatasetInput", ec.unmarshalInputCreateDatasetInput),
 			graphql.NewInputUnmarshaler("CreateTeamInput", ec.unmarshalInputCreateTeamInput),
+			graphql.NewInputUnmarshaler("CreateWebhookInput", ec.unmarshalInputCreateWebhookInput),
 			graphql.NewInputUnmarshaler("FeatureInput", ec.unmarshalInputFeatureInput),
 			graphql.NewInputUnmarshaler("FieldFilter", ec.unmarshalInputFieldFilter),
 			graphql.NewInputUnmarshaler("FieldOrder", ec.unmarshalInputFieldOrder),
@@ -2117,6 +2461,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("KeySpecInput", ec.unmarshalInputKeySpecInput),
 			graphql.NewInputUnmarshaler("MappingInput", ec.unmarshalInputMappingInput),
 			graphql.NewInputUnmarshaler("MongoSourceInput", ec.unmarshalInputMongoSourceInput),
+			graphql.NewInputUnmarshaler("PredictionOutputInput", ec.unmarshalInputPredictionOutputInput),
 			graphql.NewInputUnmarshaler("SQLSourceInput", ec.unmarshalInputSQLSourceInput),
 			graphql.NewInputUnmarshaler("TrainInput", ec.unmarshalInputTrainInput),
 		)
@@ -2211,7 +2556,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "audit.graphqls" "dataset.graphqls" "identity.graphqls" "ingest.graphqls" "job.graphqls" "model.graphqls" "predict.graphqls" "schema.graphqls"
+//go:embed "audit.graphqls" "batch.graphqls" "dataset.graphqls" "identity.graphqls" "ingest.graphqls" "job.graphqls" "model.graphqls" "predict.graphqls" "schema.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2224,6 +2569,7 @@ func sourceData(filename string) string {
 
 var sources = []*ast.Source{
 	{Name: "audit.graphqls", Input: sourceData("audit.graphqls"), BuiltIn: false},
+	{Name: "batch.graphqls", Input: sourceData("batch.graphqls"), BuiltIn: false},
 	{Name: "dataset.graphqls", Input: sourceData("dataset.graphqls"), BuiltIn: false},
 	{Name: "identity.graphqls", Input: sourceData("identity.graphqls"), BuiltIn: false},
 	{Name: "ingest.graphqls", Input: sourceData("ingest.graphqls"), BuiltIn: false},
@@ -2374,6 +2720,16 @@ func (ec *executionContext) childFields_CreatedApiKey(ctx context.Context, field
 		return ec.fieldContext_CreatedApiKey_secret(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreatedApiKey", field.Name)
+}
+
+func (ec *executionContext) childFields_CreatedWebhook(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "webhook":
+		return ec.fieldContext_CreatedWebhook_webhook(ctx, field)
+	case "secret":
+		return ec.fieldContext_CreatedWebhook_secret(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreatedWebhook", field.Name)
 }
 
 func (ec *executionContext) childFields_CrossValidation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2924,6 +3280,48 @@ func (ec *executionContext) childFields_RejectEdge(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type RejectEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_StoredPrediction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_StoredPrediction_key(ctx, field)
+	case "probability":
+		return ec.fieldContext_StoredPrediction_probability(ctx, field)
+	case "label":
+		return ec.fieldContext_StoredPrediction_label(ctx, field)
+	case "model":
+		return ec.fieldContext_StoredPrediction_model(ctx, field)
+	case "version":
+		return ec.fieldContext_StoredPrediction_version(ctx, field)
+	case "error":
+		return ec.fieldContext_StoredPrediction_error(ctx, field)
+	case "at":
+		return ec.fieldContext_StoredPrediction_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StoredPrediction", field.Name)
+}
+
+func (ec *executionContext) childFields_StoredPredictionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_StoredPredictionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_StoredPredictionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_StoredPredictionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StoredPredictionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_StoredPredictionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_StoredPredictionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_StoredPredictionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StoredPredictionEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Team(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2934,6 +3332,72 @@ func (ec *executionContext) childFields_Team(ctx context.Context, field graphql.
 		return ec.fieldContext_Team_createdAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Team", field.Name)
+}
+
+func (ec *executionContext) childFields_Webhook(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Webhook_id(ctx, field)
+	case "team":
+		return ec.fieldContext_Webhook_team(ctx, field)
+	case "url":
+		return ec.fieldContext_Webhook_url(ctx, field)
+	case "events":
+		return ec.fieldContext_Webhook_events(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Webhook_createdAt(ctx, field)
+	case "deliveries":
+		return ec.fieldContext_Webhook_deliveries(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Webhook", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDelivery(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WebhookDelivery_id(ctx, field)
+	case "event":
+		return ec.fieldContext_WebhookDelivery_event(ctx, field)
+	case "status":
+		return ec.fieldContext_WebhookDelivery_status(ctx, field)
+	case "attempts":
+		return ec.fieldContext_WebhookDelivery_attempts(ctx, field)
+	case "lastStatusCode":
+		return ec.fieldContext_WebhookDelivery_lastStatusCode(ctx, field)
+	case "lastError":
+		return ec.fieldContext_WebhookDelivery_lastError(ctx, field)
+	case "payload":
+		return ec.fieldContext_WebhookDelivery_payload(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_WebhookDelivery_createdAt(ctx, field)
+	case "deliveredAt":
+		return ec.fieldContext_WebhookDelivery_deliveredAt(ctx, field)
+	case "nextAttemptAt":
+		return ec.fieldContext_WebhookDelivery_nextAttemptAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDelivery", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDeliveryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WebhookDeliveryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_WebhookDeliveryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_WebhookDeliveryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDeliveryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_WebhookDeliveryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_WebhookDeliveryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryEdge", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -59,6 +59,8 @@ type Runner struct {
 	Lease, Beat, Poll time.Duration
 	// Workers bounds the jobs this instance runs at once.
 	Workers int
+	// OnFinish, if set, is told each job's end after it is recorded.
+	OnFinish func(ctx context.Context, j *model.Job, status model.JobStatus, errMsg string, result map[string]any)
 
 	wake chan struct{}
 	wg   sync.WaitGroup
@@ -203,6 +205,10 @@ func (r *Runner) runOne(parent context.Context, j *model.Job) {
 	_, detail := p.snapshot()
 	if ferr := r.store.FinishJob(context.WithoutCancel(parent), j.ID, r.owner, status, code, msg, result, detail, time.Now()); ferr != nil {
 		r.log.Error("record job end", "job", j.ID, "err", ferr)
+		return
+	}
+	if r.OnFinish != nil {
+		r.OnFinish(context.WithoutCancel(parent), j, status, msg, result)
 	}
 }
 

@@ -75,6 +75,12 @@ type CreateTeamInput struct {
 	Name string `json:"name"`
 }
 
+type CreateWebhookInput struct {
+	Team   string   `json:"team"`
+	URL    string   `json:"url"`
+	Events []string `json:"events"`
+}
+
 type DatasetConnection struct {
 	Edges      []*DatasetEdge `json:"edges"`
 	PageInfo   *PageInfo      `json:"pageInfo"`
@@ -234,6 +240,14 @@ type PageInfo struct {
 	EndCursor       *string `json:"endCursor,omitempty"`
 }
 
+// Where batchPredict writes: a field of each scored document, or a collection of its own.
+type PredictionOutputInput struct {
+	// Write {probability, label, model, version} into this field of each document.
+	Field *string `json:"field,omitempty"`
+	// Write one record per document into collection pred_<name> (read it with predictions).
+	Collection *string `json:"collection,omitempty"`
+}
+
 type Query struct {
 }
 
@@ -259,6 +273,17 @@ type SQLSourceInput struct {
 	// A PostgreSQL connection string.
 	Dsn   string `json:"dsn"`
 	Query string `json:"query"`
+}
+
+type StoredPredictionConnection struct {
+	Edges      []*StoredPredictionEdge `json:"edges"`
+	PageInfo   *PageInfo               `json:"pageInfo"`
+	TotalCount int                     `json:"totalCount"`
+}
+
+type StoredPredictionEdge struct {
+	Cursor string            `json:"cursor"`
+	Node   *StoredPrediction `json:"node"`
 }
 
 type Subscription struct {
@@ -297,6 +322,17 @@ type TrainInput struct {
 	Metric *string `json:"metric,omitempty"`
 	// Decision threshold: fixed (0.5, default), f1 (max F1 on training rows) or youden (max TPR-FPR).
 	Threshold *string `json:"threshold,omitempty"`
+}
+
+type WebhookDeliveryConnection struct {
+	Edges      []*WebhookDeliveryEdge `json:"edges"`
+	PageInfo   *PageInfo              `json:"pageInfo"`
+	TotalCount int                    `json:"totalCount"`
+}
+
+type WebhookDeliveryEdge struct {
+	Cursor string           `json:"cursor"`
+	Node   *WebhookDelivery `json:"node"`
 }
 
 // MERGE: what to do when a field already holds a different value.

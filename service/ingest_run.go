@@ -28,6 +28,11 @@ func (s *Service) RegisterJobs(r *jobs.Runner) {
 	s.Runner = r
 	r.Register(JobKindIngest, s.runIngest)
 	r.Register(JobKindTrain, s.runTrain)
+	r.Register(JobKindBatchPredict, s.runBatchPredict)
+	r.OnFinish = s.jobFinished
+	if s.deliverNow == nil {
+		s.deliverNow = make(chan struct{}, 1)
+	}
 }
 
 // runIngest is the ingestion job: it runs the ingestion and records its outcome

@@ -74,6 +74,9 @@ type Service struct {
 	Jobs       jobs.Store
 	Blobs      BlobStore
 	Models     ModelStore
+	// PredStore keeps batch predictions written to collections.
+	PredStore PredictionStore
+	Webhooks  WebhookStore
 	// Runner runs jobs on this instance (nil in tools that only queue).
 	Runner *jobs.Runner
 	// ExportMongo reads outside MongoDB collections for ingestion.
@@ -88,6 +91,10 @@ type Service struct {
 	Now            func() time.Time
 	// DatasetCacheTTL is how long Dataset keeps a description it read (0: not at all).
 	DatasetCacheTTL time.Duration
+
+	// WebhookBackoff is the wait before a failed delivery's first retry (doubling after).
+	WebhookBackoff time.Duration
+	deliverNow     chan struct{}
 
 	// MaxPredictInputs bounds one predict request (DefaultMaxPredictInputs if 0).
 	MaxPredictInputs int

@@ -100,11 +100,11 @@ func spool(fill func(io.Writer) error) (*source, error) {
 	}}, nil
 }
 
-// fetchURL downloads u into w: bounded in size (the upload limit), time and
-// redirects, and unless private addresses are allowed, refusing to connect to
-// loopback, link-local (cloud metadata) and private networks, checked on the
-// resolved address so DNS cannot sneak one in.
-func (s *Service) fetchURL(ctx context.Context, u string, w io.Writer) error {
+// outboundClient is the HTTP client for requests to user-given URLs (sources,
+// webhooks): bounded in time and redirects, and unless private addresses are
+// allowed, refusing to connect to loopback, link-local (cloud metadata) and
+// private networks, checked on the resolved address so DNS cannot sneak one in.
+func (s *Service) outboundClient(timeout time.Duration) *http.Client {
 	dialer := &net.Dialer{Timeout: 10 * time.Second, Control: func(_, address string, _ syscall.RawConn) error {
 		if s.AllowPrivateURLs {
 			return nil
@@ -116,8 +116,8 @@ func (s *Service) fetchURL(ctx context.Context, u string, w io.Writer) error {
 		}
 		return nil
 	}}
-	client := &http.Client{
-		Timeout: urlFetchTimeout,
+	return &http.Client{
+		Timeout: timeout,
 		Transport: &http.Transport{
 			DialContext: dialer.DialContext, ResponseHeaderTimeout: urlHeaderTimeout,
 			TLSHandshakeTimeout: 10 * time.Second, Proxy: nil,
@@ -129,6 +129,14 @@ func (s *Service) fetchURL(ctx context.Context, u string, w io.Writer) error {
 			return checkSourceURL(req.URL.String(), s.AllowPrivateURLs)
 		},
 	}
+}
+
+// fetchURL downloads u into w: bounded in size (the upload limit), time and
+// redirects, and unless private addresses are allowed, refusing to connect to
+// loopback, link-local (cloud metadata) and private networks, checked on the
+// resolved address so DNS cannot sneak one in.
+func (s *Service) fetchURL(ctx context.Context, u string, w io.Writer) error {
+	client := s.outboundClient(urlFetchTimeout)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return model.Errorf(model.EINVALID, "url: %v", err)

@@ -1,0 +1,248 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+
+	"github.com/mms-platform/mms/auth"
+	"github.com/mms-platform/mms/jobs"
+	"github.com/mms-platform/mms/model"
+)
+
+// PredictionStore keeps batch predictions written to a collection.
+type PredictionStore interface {
+	EnsurePredictionCollection(ctx context.Context, name string) error
+	WritePredictions(ctx context.Context, name string, preds []model.StoredPrediction) error
+	PredictionsByKey(ctx context.Context, name string, keys []string) (map[string]model.StoredPrediction, error)
+	ListPredictions(ctx context.Context, name, after string, limit int) ([]*model.StoredPrediction, int, error)
+}
+
+// JobKindBatchPredict is the job kind of batch predictions.
+const JobKindBatchPredict = "batchPredict"
+
+type batchPayload struct {
+	Model      string              `json:"model"`
+	Version    int                 `json:"version"`
+	Dataset    string              `json:"dataset"`
+	Where      []model.FieldFilter `json:"where,omitempty"`
+	Field      string              `json:"field,omitempty"`
+	Collection string              `json:"collection,omitempty"`
+}
+
+var collectionNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
+
+// BatchPredict queues scoring of a dataset's selected documents (predict on the
+// model, write on the dataset). The version is fixed when the job is queued, so
+// an alias moving meanwhile does not change what the job writes.
+func (s *Service) BatchPredict(ctx context.Context, modelID string, version *int, alias *string, dataset string, where []*model.FieldFilter, out model.PredictionOutputInput) (*model.Job, error) {
+	p, err := s.LoadPredictor(ctx, modelID, version, alias)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.Dataset(ctx, dataset)
+	if err != nil {
+		return nil, err
+	}
+	var job *model.Job
+	err = s.mutate(ctx, auth.ActWrite, d.Team, "dataset/"+d.ID, fmt.Sprintf("batch predict with %s v%d", p.Model, p.Version), func() error {
+		pl := batchPayload{Model: p.Model, Version: p.Version, Dataset: d.ID}
+		switch {
+		case (out.Field == nil) == (out.Collection == nil):
+			return model.Errorf(model.EINVALID, "output: give exactly one of field or collection")
+		case out.Field != nil:
+			if err := checkFieldName(*out.Field); err != nil {
+				return err
+			}
+			if f := fieldSpec(d, *out.Field); f != nil && f.Type != model.FieldJSON {
+				return model.Errorf(model.EINVALID, "output field %q is a %s field of the schema; pick a new name", *out.Field, f.Type)
+			}
+			pl.Field = *out.Field
+		default:
+			if !collectionNameRE.MatchString(*out.Collection) {
+				return model.Errorf(model.EINVALID, "output collection %q: use 1-63 lower-case letters, digits, - or _", *out.Collection)
+			}
+			pl.Collection = *out.Collection
+		}
+		var err error
+		if pl.Where, err = typedFilters(d, where); err != nil {
+			return err
+		}
+		payload, _ := json.Marshal(pl)
+		now := s.now()
+		job = &model.Job{
+			ID: jobs.NewID(), Kind: JobKindBatchPredict, Status: model.JobQueued, Team: d.Team, Resource: "dataset/" + d.ID,
+			CreatedBy: model.PrincipalFromContext(ctx).ID, Payload: payload, CreatedAt: now, UpdatedAt: now,
+			Result: map[string]any{"model": p.Model, "version": p.Version},
+		}
+		if err := s.Jobs.CreateJob(ctx, job); err != nil {
+			return err
+		}
+		if s.Runner != nil {
+			s.Runner.Wake()
+		}
+		return nil
+	})
+	return job, err
+}
+
+// batchSize is how many documents a batch prediction scores per write.
+const batchSize = 500
+
+// runBatchPredict scores the selected documents page by page and writes the
+// results; values already written by the same version are left alone, so
+// re-running changes nothing.
+func (s *Service) runBatchPredict(ctx context.Context, j *model.Job, prog *jobs.Progress) (map[string]any, error) {
+	var pl batchPayload
+	if err := json.Unmarshal(j.Payload, &pl); err != nil {
+		return nil, fmt.Errorf("decode batch payload: %w", err)
+	}
+	mv, err := s.Models.ModelVersion(ctx, pl.Model, pl.Version)
+	if err != nil {
+		return nil, err
+	}
+	p, err := newPredictor(mv)
+	if err != nil {
+		return nil, err
+	}
+	if pl.Field != "" {
+		// Writing into documents: hold the dataset's write lock like an ingestion.
+		r := &ingestRun{s: s, p: &ingestPayload{Dataset: pl.Dataset}, prog: prog, owner: j.ID}
+		if err := r.lock(ctx); err != nil {
+			return nil, err
+		}
+		defer func() { _ = s.Ingestions.UnlockDataset(context.WithoutCancel(ctx), pl.Dataset, j.ID) }()
+	} else if err := s.PredStore.EnsurePredictionCollection(ctx, pl.Collection); err != nil {
+		return nil, err
+	}
+	var scored, written, unchanged, failed int
+	q := model.DocumentQuery{Where: pl.Where, Limit: batchSize}
+	total := -1
+	for {
+		docs, n, err := s.Docs.FindDocuments(ctx, pl.Dataset, q)
+		if err != nil {
+			return nil, err
+		}
+		if total < 0 {
+			total = n
+		}
+		if len(docs) == 0 {
+			break
+		}
+		q.AfterKey = docs[len(docs)-1].Key
+		now := s.now()
+		var writes []model.DocumentWrite
+		var preds []model.StoredPrediction
+		keys := make([]string, len(docs))
+		for i, d := range docs {
+			keys[i] = d.Key
+		}
+		stored := map[string]model.StoredPrediction{}
+		if pl.Collection != "" {
+			if stored, err = s.PredStore.PredictionsByKey(ctx, pl.Collection, keys); err != nil {
+				return nil, err
+			}
+		}
+		for _, d := range docs {
+			pr := p.Score(d.Fields, false)
+			scored++
+			if pr.Error != nil {
+				failed++
+			}
+			sp := model.StoredPrediction{Key: d.Key, Probability: pr.Probability, Label: pr.Label, Model: p.Model, Version: p.Version, Error: pr.Error, At: now}
+			if pl.Collection != "" {
+				if old, ok := stored[d.Key]; ok && samePrediction(old, sp) {
+					unchanged++
+					continue
+				}
+				preds = append(preds, sp)
+				continue
+			}
+			val := map[string]any{"probability": nil, "label": pr.Label, "model": p.Model, "version": int64(p.Version)}
+			if pr.Probability != nil {
+				val["probability"] = *pr.Probability
+			}
+			if pr.Error != nil {
+				val["error"] = *pr.Error
+			}
+			val = normalizeFields(jsonShape(val).(map[string]any))
+			if sameValue(d.Fields[pl.Field], val) {
+				unchanged++
+				continue
+			}
+			nd := *d
+			nd.Fields = make(map[string]any, len(d.Fields)+1)
+			for k, v := range d.Fields {
+				nd.Fields[k] = v
+			}
+			nd.Fields[pl.Field] = val
+			nd.Version, nd.UpdatedAt = d.Version+1, now
+			writes = append(writes, model.DocumentWrite{Doc: &nd, Expect: d.Version})
+		}
+		if len(writes) > 0 {
+			if _, err := s.Docs.WriteDocuments(ctx, pl.Dataset, writes); err != nil {
+				return nil, err
+			}
+		}
+		if len(preds) > 0 {
+			if err := s.PredStore.WritePredictions(ctx, pl.Collection, preds); err != nil {
+				return nil, err
+			}
+		}
+		written += len(writes) + len(preds)
+		frac := 1.0
+		if total > 0 {
+			frac = float64(scored) / float64(total)
+		}
+		prog.Set(frac, model.JobDetail{Phase: "scoring", Rows: int64(scored)})
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
+	if pl.Field != "" {
+		s.ForgetDataset(pl.Dataset)
+	}
+	return map[string]any{
+		"model": p.Model, "version": p.Version, "dataset": pl.Dataset, "scored": scored,
+		"written": written, "unchanged": unchanged, "failed": failed,
+	}, nil
+}
+
+func samePrediction(a, b model.StoredPrediction) bool {
+	same := func(x, y *float64) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+	sameErr := func(x, y *string) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+	return a.Model == b.Model && a.Version == b.Version && same(a.Probability, b.Probability) &&
+		sameValue(normalizeValue(a.Label), normalizeValue(b.Label)) && sameErr(a.Error, b.Error)
+}
+
+// Predictions pages through a prediction collection (read on the dataset).
+func (s *Service) Predictions(ctx context.Context, dataset, collection string, first *int, after *string) (*model.StoredPredictionConnection, error) {
+	if _, err := s.Dataset(ctx, dataset); err != nil {
+		return nil, err
+	}
+	if !collectionNameRE.MatchString(collection) {
+		return nil, model.Errorf(model.EINVALID, "collection %q: use 1-63 lower-case letters, digits, - or _", collection)
+	}
+	n, err := pageSize(first)
+	if err != nil {
+		return nil, err
+	}
+	pos, err := decodeCursor("pred", after)
+	if err != nil {
+		return nil, err
+	}
+	ps, total, err := s.PredStore.ListPredictions(ctx, collection, pos, n+1)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.StoredPredictionConnection{Edges: []*model.StoredPredictionEdge{}, PageInfo: &model.PageInfo{}, TotalCount: total}
+	if len(ps) > n {
+		ps, conn.PageInfo.HasNextPage = ps[:n], true
+	}
+	for _, p := range ps {
+		conn.Edges = append(conn.Edges, &model.StoredPredictionEdge{Cursor: encodeCursor("pred", p.Key), Node: p})
+	}
+	setPageInfo(conn.PageInfo, len(conn.Edges), func(i int) string { return conn.Edges[i].Cursor }, pos != "")
+	return conn, nil
+}
