@@ -150,6 +150,11 @@ func NewReader(r io.Reader, opts ReadOptions) (*Reader, error) {
 	}
 
 	raw := bufio.NewReaderSize(rd.count, bufSize)
+	// A UTF-8 byte order mark is dropped before any decoding: through a GBK
+	// decoder its bytes would become text ("锘") glued to the first field.
+	if p, err := raw.Peek(3); err == nil && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF {
+		_, _ = raw.Discard(3)
+	}
 	enc := strings.ToLower(strings.TrimSpace(opts.Encoding))
 	if enc == EncodingAuto {
 		enc = detectEncoding(raw)

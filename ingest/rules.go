@@ -341,6 +341,20 @@ func Compile(spec Spec, sourceFields []string) (*Pipeline, error) {
 	if err := spec.Checks.validate(); err != nil {
 		fail("%v", err)
 	}
+	// Checks on fields this source can never produce would pass or fail for
+	// nothing: refuse them like a rule on a missing field.
+	if fieldsKnown {
+		for i, f := range spec.Checks.Unique {
+			if f = strings.TrimSpace(f); f != "" && !known[f] {
+				fail("checks: unique[%d]: unknown field %q", i, f)
+			}
+		}
+		for _, f := range sortedKeys(spec.Checks.MaxNullRatio) {
+			if !known[f] {
+				fail("checks: maxNullRatio: unknown field %q", f)
+			}
+		}
+	}
 	if errs != nil {
 		return nil, model.Errorf(model.EINVALID, "rules: %s", strings.Join(errs, "; "))
 	}

@@ -6,6 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -34,6 +38,17 @@ func ExportSQL(ctx context.Context, dsn, query string, w io.Writer, limit int64)
 	if err != nil {
 		return 0, model.Errorf(model.EINVALID, "sql source: %v", err)
 	}
+	types, err := rows.ColumnTypes()
+	if err != nil {
+		return 0, model.Errorf(model.EINVALID, "sql source: %v", err)
+	}
+	isJSON := make([]bool, len(cols))
+	for i, ct := range types {
+		switch strings.ToUpper(ct.DatabaseTypeName()) {
+		case "JSON", "JSONB":
+			isJSON[i] = true
+		}
+	}
 	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
 	for i := range vals {
@@ -52,7 +67,15 @@ func ExportSQL(ctx context.Context, dsn, query string, w io.Writer, limit int64)
 		for i, c := range cols {
 			switch v := vals[i].(type) {
 			case []byte:
-				rec[c] = string(v)
+				if isJSON[i] && json.Valid(v) {
+					rec[c] = json.RawMessage(slices.Clone(v))
+				} else {
+					rec[c] = string(v)
+				}
+			case float64:
+				rec[c] = jsonFloat(v)
+			case float32:
+				rec[c] = jsonFloat(float64(v))
 			case time.Time:
 				rec[c] = v.UTC().Format(time.RFC3339Nano)
 			default:
@@ -68,4 +91,18 @@ func ExportSQL(ctx context.Context, dsn, query string, w io.Writer, limit int64)
 		return n, model.Errorf(model.EINVALID, "sql source: %v", err)
 	}
 	return n, nil
+}
+
+// jsonFloat writes a float so that it reads back as one: 2.0 as "2.0" (not "2",
+// which schema inference takes for an int), NaN and infinities as null (JSON
+// has neither; encoding/json refuses them).
+func jsonFloat(f float64) any {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return nil
+	}
+	s := strconv.FormatFloat(f, 'g', -1, 64)
+	if !strings.ContainsAny(s, ".eE") {
+		s += ".0"
+	}
+	return json.Number(s)
 }

@@ -104,6 +104,9 @@ func (d *DB) CreateJob(ctx context.Context, j *model.Job) error {
 		ID: j.ID, Kind: j.Kind, Status: string(j.Status), Team: j.Team, Resource: j.Resource,
 		CreatedBy: j.CreatedBy, Payload: string(j.Payload), CreatedAt: j.CreatedAt, UpdatedAt: j.CreatedAt,
 	}
+	if j.Result != nil {
+		doc.Result = bson.M(j.Result) // job(id).result names e.g. the ingestion before the job runs
+	}
 	_, err := d.db.Collection(colJobs).InsertOne(ctx, doc)
 	return translate(err)
 }
@@ -147,7 +150,7 @@ func (d *DB) ClaimJob(ctx context.Context, kinds []string, owner string, now, un
 		}
 		var doc jobDoc
 		err := d.db.Collection(colJobs).FindOneAndUpdate(ctx,
-			bson.D{{Key: "_id", Value: c.ID}},
+			bson.D{{Key: "_id", Value: c.ID}, {Key: "status", Value: string(model.JobQueued)}},
 			bson.D{{Key: "$set", Value: bson.D{
 				{Key: "status", Value: string(model.JobRunning)}, {Key: "leaseOwner", Value: owner},
 				{Key: "leaseUntil", Value: until}, {Key: "startedAt", Value: now}, {Key: "updatedAt", Value: now},
@@ -155,8 +158,11 @@ func (d *DB) ClaimJob(ctx context.Context, kinds []string, owner string, now, un
 			}}},
 			options.FindOneAndUpdate().SetReturnDocument(options.After),
 		).Decode(&doc)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			continue // cancelled between the read and the claim
+		}
 		if err != nil {
-			return nil, notFound(err, "job %q", c.ID)
+			return nil, translate(err)
 		}
 		if model.JobStatus(doc.Status) != model.JobRunning || doc.LeaseOwner != owner {
 			continue // cancelled between the read and the claim

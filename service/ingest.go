@@ -156,10 +156,11 @@ func (s *Service) ingestPayload(d *model.Dataset, in model.IngestInput) (*ingest
 	if err := applyIngestOverrides(p, in); err != nil {
 		return nil, err
 	}
-	if in.Records != nil {
-		if len(in.Records) > maxInlineRecords {
-			return nil, model.Errorf(model.EINVALID, "at most %d inline records; upload a file for more", maxInlineRecords)
-		}
+	if in.Records != nil && len(in.Records) > maxInlineRecords {
+		return nil, model.Errorf(model.EINVALID, "at most %d inline records; upload a file for more", maxInlineRecords)
+	}
+	if in.Records != nil || in.Mongo != nil || in.SQL != nil {
+		// These sources are spooled as NDJSON whatever format says.
 		p.Read = ingest.ReadOptions{Format: ingest.FormatNDJSON}
 	}
 	if len(p.Spec.Rules) > maxRules {

@@ -595,3 +595,27 @@ func (r *ingestRun) finish(ctx context.Context) error {
 	r.prog.Set(1, model.JobDetail{Phase: "done", Rows: int64(r.ing.Read)})
 	return nil
 }
+
+// cancelQueuedIngestion records on its Ingestion that an ingest job was
+// cancelled before it ran, and drops the source it stored.
+func (s *Service) cancelQueuedIngestion(ctx context.Context, j *model.Job) error {
+	var p ingestPayload
+	if err := json.Unmarshal(j.Payload, &p); err != nil {
+		return fmt.Errorf("decode ingest payload: %w", err)
+	}
+	for _, id := range append([]string{p.Stored}, storedIDs(p.StoredFiles)...) {
+		if id != "" {
+			if err := s.Ingestions.DeleteSource(ctx, id); err != nil {
+				s.Log.Warn("delete ingestion source", "ingestion", p.Ingestion, "err", err)
+			}
+		}
+	}
+	ing, err := s.Ingestions.Ingestion(ctx, p.Ingestion)
+	if err != nil || ing.Status != model.JobQueued {
+		return err
+	}
+	now := s.now()
+	msg := "cancelled before it ran; nothing was written"
+	ing.Status, ing.FinishedAt, ing.Error = model.JobCancelled, &now, &msg
+	return s.Ingestions.SaveIngestion(ctx, ing)
+}

@@ -43,7 +43,14 @@ func (s *Service) CancelJob(ctx context.Context, id string) (*model.Job, error) 
 			return model.Errorf(model.ECONFLICT, "job %s is already %s", id, j.Status)
 		}
 		out, err = s.Jobs.RequestCancel(ctx, id, s.now())
-		return err
+		if err != nil {
+			return err
+		}
+		if out.Kind == JobKindIngest && out.Status == model.JobCancelled {
+			// It never ran, so runIngest will not record the end on its Ingestion.
+			return s.cancelQueuedIngestion(ctx, out)
+		}
+		return nil
 	})
 	return out, err
 }
@@ -58,12 +65,14 @@ func (s *Service) JobUpdates(ctx context.Context, id string) (<-chan *model.Job,
 	ch := make(chan *model.Job, 1)
 	go func() {
 		defer close(ch)
-		last := time.Time{}
+		last, lastStatus := time.Time{}, model.JobStatus("")
 		t := time.NewTicker(jobPoll)
 		defer t.Stop()
 		for {
-			if !j.UpdatedAt.Equal(last) {
-				last = j.UpdatedAt
+			// Times are stored to the millisecond: a claim or an end in the same
+			// millisecond as the last update must still be sent.
+			if !j.UpdatedAt.Equal(last) || j.Status != lastStatus {
+				last, lastStatus = j.UpdatedAt, j.Status
 				select {
 				case ch <- j:
 				case <-ctx.Done():

@@ -96,6 +96,12 @@ type Service struct {
 	WebhookBackoff time.Duration
 	deliverNow     chan struct{}
 
+	// URL sources: the longest wait for the response headers, for each next
+	// bytes of the body, and for the whole download (0: 30 s, 60 s, 10 min).
+	URLHeaderTimeout time.Duration
+	URLStallTimeout  time.Duration
+	URLFetchTimeout  time.Duration
+
 	// MaxPredictInputs bounds one predict request (DefaultMaxPredictInputs if 0).
 	MaxPredictInputs int
 

@@ -25,7 +25,33 @@ const (
 	maxExternalRows  = 50_000_000
 	urlFetchTimeout  = 10 * time.Minute
 	urlHeaderTimeout = 30 * time.Second
+	urlStallTimeout  = 60 * time.Second
 )
+
+// orDefault returns d, or def when d is not positive.
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+// errStalled ends a URL fetch whose body stopped arriving.
+var errStalled = errors.New("url source stalled")
+
+// stallReader calls touch after every read that returned bytes.
+type stallReader struct {
+	r     io.Reader
+	touch func()
+}
+
+func (s stallReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if n > 0 {
+		s.touch()
+	}
+	return n, err
+}
 
 // source is an ingestion's bytes, readable twice (pass 1 and pass 2).
 type source struct {
@@ -119,7 +145,7 @@ func (s *Service) outboundClient(timeout time.Duration) *http.Client {
 	return &http.Client{
 		Timeout: timeout,
 		Transport: &http.Transport{
-			DialContext: dialer.DialContext, ResponseHeaderTimeout: urlHeaderTimeout,
+			DialContext: dialer.DialContext, ResponseHeaderTimeout: orDefault(s.URLHeaderTimeout, urlHeaderTimeout),
 			TLSHandshakeTimeout: 10 * time.Second, Proxy: nil,
 		},
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
@@ -136,7 +162,12 @@ func (s *Service) outboundClient(timeout time.Duration) *http.Client {
 // loopback, link-local (cloud metadata) and private networks, checked on the
 // resolved address so DNS cannot sneak one in.
 func (s *Service) fetchURL(ctx context.Context, u string, w io.Writer) error {
-	client := s.outboundClient(urlFetchTimeout)
+	headerTimeout := orDefault(s.URLHeaderTimeout, urlHeaderTimeout)
+	fetchTimeout := orDefault(s.URLFetchTimeout, urlFetchTimeout)
+	stall := orDefault(s.URLStallTimeout, urlStallTimeout)
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	client := s.outboundClient(fetchTimeout)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return model.Errorf(model.EINVALID, "url: %v", err)
@@ -146,6 +177,10 @@ func (s *Service) fetchURL(ctx context.Context, u string, w io.Writer) error {
 		var me *model.Error
 		if errors.As(err, &me) {
 			return me
+		}
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return model.Errorf(model.EINVALID, "url: no response within %v (headers) or %v (whole download)", headerTimeout, fetchTimeout)
 		}
 		return model.Errorf(model.EINVALID, "url: fetch failed: %v", errors.Unwrap(err))
 	}
@@ -157,8 +192,18 @@ func (s *Service) fetchURL(ctx context.Context, u string, w io.Writer) error {
 	if resp.ContentLength > limit {
 		return model.Errorf(model.EINVALID, "url: source is %d bytes, over the limit of %d", resp.ContentLength, limit)
 	}
-	n, err := io.Copy(w, io.LimitReader(resp.Body, limit+1))
+	timer := time.AfterFunc(stall, func() { cancel(errStalled) })
+	defer timer.Stop()
+	body := stallReader{r: resp.Body, touch: func() { timer.Reset(stall) }}
+	n, err := io.Copy(w, io.LimitReader(body, limit+1))
 	if err != nil {
+		if errors.Is(context.Cause(ctx), errStalled) {
+			return model.Errorf(model.EINVALID, "url: the server sent nothing for %v; giving up after %d bytes", stall, n)
+		}
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return model.Errorf(model.EINVALID, "url: download took longer than %v", fetchTimeout)
+		}
 		return model.Errorf(model.EINVALID, "url: read failed: %v", err)
 	}
 	if n > limit {
