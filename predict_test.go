@@ -207,3 +207,41 @@ func TestAliasSwitchAcrossInstances(t *testing.T) {
 	}
 	t.Logf("b switched after %v", time.Since(switched))
 }
+
+// predict is its own action: a partner team can be allowed to call a model
+// without seeing its data, versions or report.
+func TestPredictSharedWithPartner(t *testing.T) {
+	s := newTestServer(t, nil)
+	trainedClinic(t, s)
+	partner, _ := s.createKey(t, "insurer", "PARTNER")
+	q := `{ predict(model: "diabetes", inputs: [{glucose: 148, bmi: 33.6}]) { probability } }`
+	if r := s.gql(t, partner, q, nil); !r.hasCode("FORBIDDEN") {
+		t.Fatalf("partner before the share: %+v", r.Errors)
+	}
+	owner, _ := s.createKey(t, "clinic", "OWNER")
+	r := s.mustGQL(t, owner, `mutation { shareModel(model: "diabetes", team: "insurer") { sharedWith } }`, nil)
+	if r.str("shareModel", "sharedWith", 0) != "insurer" {
+		t.Errorf("sharedWith: %v", r.Data)
+	}
+	if r := s.gql(t, partner, q, nil); len(r.Errors) > 0 || r.get("predict", 0, "probability") == nil {
+		t.Errorf("partner after the share: %+v", r.Errors)
+	}
+	for _, denied := range []string{
+		`{ modelVersion(model: "diabetes") { version } }`,
+		`{ documents(dataset: "clinic", first: 1) { totalCount } }`,
+		`{ dataset(id: "clinic") { id } }`,
+		`mutation { batchPredict(model: "diabetes", dataset: "clinic", output: {field: "x"}) { id } }`,
+	} {
+		if r := s.gql(t, partner, denied, nil); !r.hasCode("FORBIDDEN") {
+			t.Errorf("partner %s: %+v", denied, r.Errors)
+		}
+	}
+	viewer, _ := s.createKey(t, "clinic", "VIEWER")
+	if r := s.gql(t, viewer, `mutation { shareModel(model: "diabetes", team: "insurer") { id } }`, nil); !r.hasCode("FORBIDDEN") {
+		t.Errorf("viewer shares: %+v", r.Errors)
+	}
+	s.mustGQL(t, owner, `mutation { unshareModel(model: "diabetes", team: "insurer") { id } }`, nil)
+	if r := s.gql(t, partner, q, nil); !r.hasCode("FORBIDDEN") {
+		t.Errorf("partner after unshare: %+v", r.Errors)
+	}
+}

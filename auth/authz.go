@@ -182,7 +182,7 @@ func (a *Authorizer) Teams(sub string) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, r := range rules {
-		if len(r) > 2 && !seen[r[2]] {
+		if len(r) > 2 && !seen[r[2]] && !strings.HasPrefix(r[1], "team:") {
 			seen[r[2]] = true
 			out = append(out, r[2])
 		}
@@ -213,12 +213,57 @@ func (a *Authorizer) Grant(sub string, role model.Role, team string) error {
 			return fmt.Errorf("remove stale roles: %w", err)
 		}
 	}
-	if ok, _ := a.e.HasGroupingPolicy(want); ok {
+	var add [][]string
+	if ok, _ := a.e.HasGroupingPolicy(want); !ok {
+		add = append(add, want)
+	}
+	// Membership: what a team is granted (see AllowTeam), its principals get.
+	if team != AllTeams {
+		link := []string{sub, TeamSubject(team), AllTeams}
+		if ok, _ := a.e.HasGroupingPolicy(link); !ok {
+			add = append(add, link)
+		}
+	}
+	if len(add) == 0 {
 		return nil
 	}
 	defer a.policyChanged()
-	_, err = a.e.AddGroupingPolicy(want)
+	_, err = a.e.AddGroupingPolicies(add)
 	return err
+}
+
+// TeamSubject is the Casbin subject standing for every principal of a team.
+func TeamSubject(team string) string { return "team:" + team }
+
+// AllowTeam lets every principal of team do act on obj in domain dom (another
+// team's resource, e.g. predict on a shared model).
+func (a *Authorizer) AllowTeam(team, dom, obj, act string) error {
+	rule := []string{TeamSubject(team), dom, obj, act}
+	if ok, _ := a.e.HasPolicy(rule); ok {
+		return nil
+	}
+	defer a.policyChanged()
+	_, err := a.e.AddPolicy(rule)
+	return err
+}
+
+// DisallowTeam removes what AllowTeam granted.
+func (a *Authorizer) DisallowTeam(team, dom, obj, act string) error {
+	defer a.policyChanged()
+	_, err := a.e.RemovePolicy(TeamSubject(team), dom, obj, act)
+	return err
+}
+
+// TeamsAllowed lists the teams granted act on obj in dom through AllowTeam.
+func (a *Authorizer) TeamsAllowed(dom, obj, act string) []string {
+	rules, _ := a.e.GetFilteredPolicy(1, dom, obj, act)
+	var out []string
+	for _, r := range rules {
+		if t, ok := strings.CutPrefix(r[0], "team:"); ok {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // RevokeAll removes every role sub holds.

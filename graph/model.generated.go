@@ -18,6 +18,7 @@ import (
 
 type ModelResolver interface {
 	Versions(ctx context.Context, obj *model.Model, first *int, after *string) (*model.ModelVersionConnection, error)
+	SharedWith(ctx context.Context, obj *model.Model) ([]string, error)
 }
 type ModelVersionResolver interface {
 	Preprocessing(ctx context.Context, obj *model.ModelVersion) (any, error)
@@ -1272,6 +1273,29 @@ func (ec *executionContext) fieldContext_Model_versions(ctx context.Context, fie
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Model_sharedWith(ctx context.Context, field graphql.CollectedField, obj *model.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Model_sharedWith(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Model().SharedWith(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Model_sharedWith(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Model", field, true, true, "ID")
 }
 
 func (ec *executionContext) _ModelAlias_alias(ctx context.Context, field graphql.CollectedField, obj *model.ModelAlias) (ret graphql.Marshaler) {
@@ -3249,6 +3273,12 @@ func (ec *executionContext) _Model(ctx context.Context, sel ast.SelectionSet, ob
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Model_versions(ctx, field, obj)
+				})
+		case "sharedWith":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Model_sharedWith(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

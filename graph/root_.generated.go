@@ -276,6 +276,7 @@ type ComplexityRoot struct {
 		Dataset       func(childComplexity int) int
 		ID            func(childComplexity int) int
 		LatestVersion func(childComplexity int) int
+		SharedWith    func(childComplexity int) int
 		Team          func(childComplexity int) int
 		TrainingJob   func(childComplexity int) int
 		Versions      func(childComplexity int, first *int, after *string) int
@@ -358,7 +359,9 @@ type ComplexityRoot struct {
 		Ingest        func(childComplexity int, input model.IngestInput) int
 		RevokeAPIKey  func(childComplexity int, id string) int
 		SetModelAlias func(childComplexity int, model string, alias string, version int) int
+		ShareModel    func(childComplexity int, model string, team string) int
 		Train         func(childComplexity int, input model.TrainInput) int
+		UnshareModel  func(childComplexity int, model string, team string) int
 	}
 
 	PageInfo struct {
@@ -1472,6 +1475,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Model.LatestVersion(childComplexity), true
+	case "Model.sharedWith":
+		if e.ComplexityRoot.Model.SharedWith == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Model.SharedWith(childComplexity), true
 	case "Model.team":
 		if e.ComplexityRoot.Model.Team == nil {
 			break
@@ -1883,6 +1892,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetModelAlias(childComplexity, args["model"].(string), args["alias"].(string), args["version"].(int)), true
+	case "Mutation.shareModel":
+		if e.ComplexityRoot.Mutation.ShareModel == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_shareModel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ShareModel(childComplexity, args["model"].(string), args["team"].(string)), true
 	case "Mutation.train":
 		if e.ComplexityRoot.Mutation.Train == nil {
 			break
@@ -1894,6 +1914,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Train(childComplexity, args["input"].(model.TrainInput)), true
+	case "Mutation.unshareModel":
+		if e.ComplexityRoot.Mutation.UnshareModel == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unshareModel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnshareModel(childComplexity, args["model"].(string), args["team"].(string)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -3068,6 +3099,8 @@ func (ec *executionContext) childFields_Model(ctx context.Context, field graphql
 		return ec.fieldContext_Model_createdAt(ctx, field)
 	case "versions":
 		return ec.fieldContext_Model_versions(ctx, field)
+	case "sharedWith":
+		return ec.fieldContext_Model_sharedWith(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Model", field.Name)
 }

@@ -17,6 +17,11 @@ func (r *modelResolver) Versions(ctx context.Context, obj *model.Model, first *i
 	return r.Svc.ModelVersions(ctx, obj, first, after)
 }
 
+// SharedWith is the resolver for the sharedWith field.
+func (r *modelResolver) SharedWith(ctx context.Context, obj *model.Model) ([]string, error) {
+	return r.Svc.ModelSharedWith(obj), nil
+}
+
 // Preprocessing is the resolver for the preprocessing field.
 func (r *modelVersionResolver) Preprocessing(ctx context.Context, obj *model.ModelVersion) (any, error) {
 	return preprocessingJSON(obj)
@@ -30,6 +35,16 @@ func (r *mutationResolver) Train(ctx context.Context, input model.TrainInput) (*
 // SetModelAlias is the resolver for the setModelAlias field.
 func (r *mutationResolver) SetModelAlias(ctx context.Context, model string, alias string, version int) (*model.ModelVersion, error) {
 	return r.Svc.SetModelAlias(ctx, model, alias, version)
+}
+
+// ShareModel is the resolver for the shareModel field.
+func (r *mutationResolver) ShareModel(ctx context.Context, model string, team string) (*model.Model, error) {
+	return r.Svc.ShareModel(ctx, model, team)
+}
+
+// UnshareModel is the resolver for the unshareModel field.
+func (r *mutationResolver) UnshareModel(ctx context.Context, model string, team string) (*model.Model, error) {
+	return r.Svc.UnshareModel(ctx, model, team)
 }
 
 // Models is the resolver for the models field.

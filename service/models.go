@@ -210,3 +210,50 @@ func (s *Service) Artifact(ctx context.Context, id string, version int, name str
 	}
 	return nil, model.Errorf(model.ENOTFOUND, "no artifact %q: use roc.svg, pr.svg or calibration.svg", name)
 }
+
+// ShareModel lets every principal of team call predict on a model, and nothing
+// else (share on the model: owners of its team).
+func (s *Service) ShareModel(ctx context.Context, id, team string) (*model.Model, error) {
+	return s.changeModelShare(ctx, id, team, true)
+}
+
+// UnshareModel takes back what ShareModel granted.
+func (s *Service) UnshareModel(ctx context.Context, id, team string) (*model.Model, error) {
+	return s.changeModelShare(ctx, id, team, false)
+}
+
+func (s *Service) changeModelShare(ctx context.Context, id, team string, share bool) (*model.Model, error) {
+	m, err := s.Models.Model(ctx, id)
+	if err != nil {
+		if model.ErrorCode(err) == model.ENOTFOUND {
+			return nil, s.authorizeOr(ctx, auth.ActShare, auth.AllTeams, "model/"+id, err)
+		}
+		return nil, err
+	}
+	verb := "share"
+	if !share {
+		verb = "unshare"
+	}
+	err = s.mutate(ctx, auth.ActShare, m.Team, "model/"+id, verb+" predict with team "+truncate(team, 63), func() error {
+		if _, err := s.Teams.Team(ctx, team); err != nil {
+			return err
+		}
+		if team == m.Team {
+			return model.Errorf(model.EINVALID, "team %q owns the model already", team)
+		}
+		if share {
+			return s.Authz.AllowTeam(team, m.Team, "model/"+id, auth.ActPredict)
+		}
+		return s.Authz.DisallowTeam(team, m.Team, "model/"+id, auth.ActPredict)
+	})
+	return m, err
+}
+
+// ModelSharedWith lists the teams a model is shared with for prediction.
+func (s *Service) ModelSharedWith(m *model.Model) []string {
+	teams := s.Authz.TeamsAllowed(m.Team, "model/"+m.ID, auth.ActPredict)
+	if teams == nil {
+		teams = []string{}
+	}
+	return teams
+}
