@@ -61,7 +61,12 @@ func startProc(t *testing.T, bin string, env []string) *procServer {
 		}
 	}
 	p.testServer = newRemote(url)
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
 	return p
 }
 

@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/golang-jwt/jwt/v5"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -426,5 +430,75 @@ func TestConfig(t *testing.T) {
 	}, io.Discard)
 	if cfg.Addr != ":9" || cfg.MaxBody != 10 {
 		t.Errorf("flag over env: %+v", cfg)
+	}
+}
+
+// Automatic persisted queries: a hash alone is answered once the query is known.
+func TestPersistedQueries(t *testing.T) {
+	s := newTestServer(t, nil)
+	q := `{ me { anonymous } }`
+	sum := sha256.Sum256([]byte(q))
+	ext := fmt.Sprintf(`{"persistedQuery": {"version": 1, "sha256Hash": "%s"}}`, hex.EncodeToString(sum[:]))
+	r := s.post(t, "", "application/json", []byte(`{"extensions": `+ext+`}`))
+	if !strings.Contains(fmt.Sprint(r.Errors), "PersistedQueryNotFound") {
+		t.Fatalf("unknown hash: %+v", r.Errors)
+	}
+	body, _ := json.Marshal(map[string]any{"query": q, "extensions": json.RawMessage(ext)})
+	if r := s.post(t, "", "application/json", body); r.get("me", "anonymous") != true {
+		t.Fatalf("register: %+v", r)
+	}
+	if r := s.post(t, "", "application/json", []byte(`{"extensions": `+ext+`}`)); r.get("me", "anonymous") != true {
+		t.Errorf("hash only: %+v", r)
+	}
+}
+
+// The legacy graphql-ws subprotocol (subscriptions-transport-ws) works too.
+func TestWebSocketLegacyProtocol(t *testing.T) {
+	s := newTestServer(t, nil)
+	s.mustGQL(t, testAdminKey, `mutation { createTeam(input: {id: "acme", name: "Acme"}) { id } createDataset(input: {id: "d", name: "D", team: "acme"}) { id } }`, nil)
+	job := s.mustGQL(t, testAdminKey, `mutation { ingest(input: {dataset: "d", source: "s", format: NDJSON, records: [{a: 1}]}) { id } }`, nil).str("ingest", "id")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(s.URL, "http")+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-ws"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	if c.Subprotocol() != "graphql-ws" {
+		t.Fatalf("subprotocol %q", c.Subprotocol())
+	}
+	send := func(v any) {
+		b, _ := json.Marshal(v)
+		if err := c.Write(ctx, websocket.MessageText, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + testAdminKey}})
+	send(map[string]any{"id": "1", "type": "start", "payload": map[string]any{"query": `subscription($id: ID!) { jobUpdated(id: $id) { status } }`, "variables": map[string]any{"id": job}}})
+	last := ""
+	for {
+		_, b, err := c.Read(ctx)
+		if err != nil {
+			t.Fatalf("read: %v (last status %q)", err, last)
+		}
+		var m struct {
+			Type    string `json:"type"`
+			Payload struct {
+				Data map[string]map[string]any `json:"data"`
+			} `json:"payload"`
+		}
+		_ = json.Unmarshal(b, &m)
+		switch m.Type {
+		case "data":
+			last, _ = m.Payload.Data["jobUpdated"]["status"].(string)
+		case "complete":
+			if last != "SUCCEEDED" {
+				t.Errorf("last status %q", last)
+			}
+			return
+		case "connection_ack", "ka":
+		default:
+			t.Fatalf("message %s", b)
+		}
 	}
 }

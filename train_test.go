@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // loadClinic creates and fills dataset clinic from examples/clinic.
@@ -186,5 +187,24 @@ func TestTrainBadInput(t *testing.T) {
 	r = s.mustGQL(t, testAdminKey, train, map[string]any{"in": map[string]any{"model": "m5", "dataset": "nolabel", "label": "y", "features": []string{"x"}}})
 	if job := s.waitJob(t, testAdminKey, r.str("train", "id")); job["status"] != "FAILED" || !strings.Contains(job["error"].(string), "no rows") {
 		t.Errorf("no rows: %v", job)
+	}
+}
+
+func TestTrainCancel(t *testing.T) {
+	s := newTestServer(t, nil)
+	loadClinic(t, s)
+	// A long grid search over many folds gives time to cancel mid-fit.
+	r := s.mustGQL(t, testAdminKey, `mutation { train(input: {model: "slow", dataset: "clinic", label: "outcome", cvFolds: 20, tol: 1e-12, maxIter: 100000,
+		grid: [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100, 300, 1000, 3000, 10000, 30000, 100000, 300000]}) { id } }`, nil)
+	id := r.str("train", "id")
+	time.Sleep(300 * time.Millisecond)
+	s.mustGQL(t, testAdminKey, `mutation($id: ID!) { cancelJob(id: $id) { id } }`, map[string]any{"id": id})
+	job := s.waitJob(t, testAdminKey, id)
+	if job["status"] != "CANCELLED" {
+		t.Fatalf("cancelled training: %v", job)
+	}
+	m := s.mustGQL(t, testAdminKey, `{ model(id: "slow") { latestVersion trainingJob } }`, nil)
+	if num(m.get("model", "latestVersion")) != 0 || m.get("model", "trainingJob") != nil {
+		t.Errorf("after cancel: %v", m.Data)
 	}
 }
