@@ -23,6 +23,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	AnnotationTask() AnnotationTaskResolver
 	Document() DocumentResolver
 	Ingestion() IngestionResolver
 	Model() ModelResolver
@@ -37,6 +38,77 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Agreement struct {
+		CohenKappa    func(childComplexity int) int
+		FleissKappa   func(childComplexity int) int
+		Items         func(childComplexity int) int
+		SpanF1        func(childComplexity int) int
+		SpanF1ByLabel func(childComplexity int) int
+	}
+
+	Annotation struct {
+		Annotator func(childComplexity int) int
+		Document  func(childComplexity int) int
+		Events    func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Labels    func(childComplexity int) int
+		Relations func(childComplexity int) int
+		Spans     func(childComplexity int) int
+		Status    func(childComplexity int) int
+		Task      func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
+	AnnotationItem struct {
+		Annotation  func(childComplexity int) int
+		Document    func(childComplexity int) int
+		LeaseUntil  func(childComplexity int) int
+		Suggestions func(childComplexity int) int
+		Task        func(childComplexity int) int
+		Text        func(childComplexity int) int
+	}
+
+	AnnotationStats struct {
+		Annotators    func(childComplexity int) int
+		CompleteItems func(childComplexity int) int
+		GoldItems     func(childComplexity int) int
+		Items         func(childComplexity int) int
+		Labels        func(childComplexity int) int
+	}
+
+	AnnotationTask struct {
+		Annotators func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		Dataset    func(childComplexity int) int
+		Guidelines func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Items      func(childComplexity int) int
+		Overlap    func(childComplexity int) int
+		Schema     func(childComplexity int) int
+		Stats      func(childComplexity int) int
+		Team       func(childComplexity int) int
+		TextField  func(childComplexity int) int
+	}
+
+	AnnotationTaskConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AnnotationTaskEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	AnnotatorStats struct {
+		Annotator     func(childComplexity int) int
+		Drafts        func(childComplexity int) int
+		MedianSeconds func(childComplexity int) int
+		Submitted     func(childComplexity int) int
+	}
+
 	ApiKey struct {
 		CreatedAt func(childComplexity int) int
 		ExpiresAt func(childComplexity int) int
@@ -175,6 +247,28 @@ type ComplexityRoot struct {
 		Reason func(childComplexity int) int
 	}
 
+	Event struct {
+		Arguments func(childComplexity int) int
+		Trigger   func(childComplexity int) int
+		Type      func(childComplexity int) int
+	}
+
+	EventArg struct {
+		Role func(childComplexity int) int
+		Span func(childComplexity int) int
+	}
+
+	EventRole struct {
+		Labels func(childComplexity int) int
+		Name   func(childComplexity int) int
+	}
+
+	EventType struct {
+		Name    func(childComplexity int) int
+		Roles   func(childComplexity int) int
+		Trigger func(childComplexity int) int
+	}
+
 	FieldSpec struct {
 		Enum      func(childComplexity int) int
 		Max       func(childComplexity int) int
@@ -254,6 +348,26 @@ type ComplexityRoot struct {
 		Rows          func(childComplexity int) int
 		RowsPerSecond func(childComplexity int) int
 		TotalBytes    func(childComplexity int) int
+	}
+
+	LabelCount struct {
+		Count func(childComplexity int) int
+		Label func(childComplexity int) int
+	}
+
+	LabelSchema struct {
+		Classes    func(childComplexity int) int
+		Entities   func(childComplexity int) int
+		Events     func(childComplexity int) int
+		ID         func(childComplexity int) int
+		MultiLabel func(childComplexity int) int
+		Relations  func(childComplexity int) int
+		Team       func(childComplexity int) int
+	}
+
+	LabelScore struct {
+		F1    func(childComplexity int) int
+		Label func(childComplexity int) int
 	}
 
 	Metrics struct {
@@ -349,19 +463,26 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		BatchPredict  func(childComplexity int, model string, version *int, alias *string, dataset string, where []*model.FieldFilter, output model.PredictionOutputInput) int
-		CancelJob     func(childComplexity int, id string) int
-		CreateAPIKey  func(childComplexity int, input model.CreateAPIKeyInput) int
-		CreateDataset func(childComplexity int, input model.CreateDatasetInput) int
-		CreateTeam    func(childComplexity int, input model.CreateTeamInput) int
-		CreateWebhook func(childComplexity int, input model.CreateWebhookInput) int
-		DeleteWebhook func(childComplexity int, id string) int
-		Ingest        func(childComplexity int, input model.IngestInput) int
-		RevokeAPIKey  func(childComplexity int, id string) int
-		SetModelAlias func(childComplexity int, model string, alias string, version int) int
-		ShareModel    func(childComplexity int, model string, team string) int
-		Train         func(childComplexity int, input model.TrainInput) int
-		UnshareModel  func(childComplexity int, model string, team string) int
+		BatchPredict         func(childComplexity int, model string, version *int, alias *string, dataset string, where []*model.FieldFilter, output model.PredictionOutputInput) int
+		CancelJob            func(childComplexity int, id string) int
+		CreateAPIKey         func(childComplexity int, input model.CreateAPIKeyInput) int
+		CreateAnnotationTask func(childComplexity int, input model.AnnotationTaskInput) int
+		CreateDataset        func(childComplexity int, input model.CreateDatasetInput) int
+		CreateLabelSchema    func(childComplexity int, input model.LabelSchemaInput) int
+		CreateTeam           func(childComplexity int, input model.CreateTeamInput) int
+		CreateWebhook        func(childComplexity int, input model.CreateWebhookInput) int
+		DecideSuggestion     func(childComplexity int, task string, document string, suggestion string, accept bool) int
+		DeleteWebhook        func(childComplexity int, id string) int
+		ImportAnnotations    func(childComplexity int, task string, format model.AnnotationFormat, file graphql.Upload) int
+		Ingest               func(childComplexity int, input model.IngestInput) int
+		RevokeAPIKey         func(childComplexity int, id string) int
+		SaveAnnotation       func(childComplexity int, input model.SaveAnnotationInput) int
+		SaveGold             func(childComplexity int, input model.SaveAnnotationInput) int
+		SetModelAlias        func(childComplexity int, model string, alias string, version int) int
+		ShareModel           func(childComplexity int, model string, team string) int
+		Train                func(childComplexity int, input model.TrainInput) int
+		UnshareModel         func(childComplexity int, model string, team string) int
+		WriteGoldLabels      func(childComplexity int, task string, field string) int
 	}
 
 	PageInfo struct {
@@ -386,23 +507,29 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AuditLog     func(childComplexity int, where *model.AuditFilter, first *int, after *string) int
-		Dataset      func(childComplexity int, id string) int
-		Datasets     func(childComplexity int, first *int, after *string) int
-		Document     func(childComplexity int, dataset string, key string) int
-		Documents    func(childComplexity int, dataset string, where []*model.FieldFilter, orderBy []*model.FieldOrder, first *int, after *string) int
-		InferSchema  func(childComplexity int, input model.InferSchemaInput) int
-		Ingestion    func(childComplexity int, id string) int
-		Job          func(childComplexity int, id string) int
-		Me           func(childComplexity int) int
-		Model        func(childComplexity int, id string) int
-		ModelVersion func(childComplexity int, model string, version *int, alias *string) int
-		Models       func(childComplexity int, first *int, after *string) int
-		Predict      func(childComplexity int, model string, version *int, alias *string, inputs []any) int
-		Predictions  func(childComplexity int, dataset string, collection string, first *int, after *string) int
-		Teams        func(childComplexity int) int
-		VerifyAudit  func(childComplexity int) int
-		Webhooks     func(childComplexity int, team string) int
+		Agreement          func(childComplexity int, task string) int
+		AnnotationTask     func(childComplexity int, id string) int
+		AnnotationTasks    func(childComplexity int, first *int, after *string) int
+		AuditLog           func(childComplexity int, where *model.AuditFilter, first *int, after *string) int
+		Dataset            func(childComplexity int, id string) int
+		Datasets           func(childComplexity int, first *int, after *string) int
+		Document           func(childComplexity int, dataset string, key string) int
+		Documents          func(childComplexity int, dataset string, where []*model.FieldFilter, orderBy []*model.FieldOrder, first *int, after *string) int
+		InferSchema        func(childComplexity int, input model.InferSchemaInput) int
+		Ingestion          func(childComplexity int, id string) int
+		Job                func(childComplexity int, id string) int
+		LabelSchema        func(childComplexity int, id string) int
+		Me                 func(childComplexity int) int
+		Model              func(childComplexity int, id string) int
+		ModelVersion       func(childComplexity int, model string, version *int, alias *string) int
+		Models             func(childComplexity int, first *int, after *string) int
+		NextAnnotationItem func(childComplexity int, task string) int
+		Predict            func(childComplexity int, model string, version *int, alias *string, inputs []any) int
+		Predictions        func(childComplexity int, dataset string, collection string, first *int, after *string) int
+		ReviewItem         func(childComplexity int, task string, document string) int
+		Teams              func(childComplexity int) int
+		VerifyAudit        func(childComplexity int) int
+		Webhooks           func(childComplexity int, team string) int
 	}
 
 	Reject struct {
@@ -420,6 +547,34 @@ type ComplexityRoot struct {
 	RejectEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Relation struct {
+		Head func(childComplexity int) int
+		Tail func(childComplexity int) int
+		Type func(childComplexity int) int
+	}
+
+	RelationType struct {
+		Head func(childComplexity int) int
+		Name func(childComplexity int) int
+		Tail func(childComplexity int) int
+	}
+
+	ReviewItem struct {
+		Annotations func(childComplexity int) int
+		Document    func(childComplexity int) int
+		Gold        func(childComplexity int) int
+		Task        func(childComplexity int) int
+		Text        func(childComplexity int) int
+	}
+
+	Span struct {
+		End   func(childComplexity int) int
+		ID    func(childComplexity int) int
+		Label func(childComplexity int) int
+		Start func(childComplexity int) int
+		Text  func(childComplexity int) int
 	}
 
 	StoredPrediction struct {
@@ -445,6 +600,14 @@ type ComplexityRoot struct {
 
 	Subscription struct {
 		JobUpdated func(childComplexity int, id string) int
+	}
+
+	Suggestion struct {
+		ID     func(childComplexity int) int
+		Rule   func(childComplexity int) int
+		Source func(childComplexity int) int
+		Span   func(childComplexity int) int
+		Status func(childComplexity int) int
 	}
 
 	Team struct {
@@ -500,6 +663,296 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Agreement.cohenKappa":
+		if e.ComplexityRoot.Agreement.CohenKappa == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.CohenKappa(childComplexity), true
+	case "Agreement.fleissKappa":
+		if e.ComplexityRoot.Agreement.FleissKappa == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.FleissKappa(childComplexity), true
+	case "Agreement.items":
+		if e.ComplexityRoot.Agreement.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.Items(childComplexity), true
+	case "Agreement.spanF1":
+		if e.ComplexityRoot.Agreement.SpanF1 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.SpanF1(childComplexity), true
+	case "Agreement.spanF1ByLabel":
+		if e.ComplexityRoot.Agreement.SpanF1ByLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.SpanF1ByLabel(childComplexity), true
+
+	case "Annotation.annotator":
+		if e.ComplexityRoot.Annotation.Annotator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Annotation.Annotator(childComplexity), true
+	case "Annotation.document":
+		if e.ComplexityRoot.Annotation.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Annotation.Document(childComplexity), true
+	case "Annotation.events":
+		if e.ComplexityRoot.Annotation.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Annotation.Events(childComplexity), true
+	case "Annotation.id":
+		if e.ComplexityRoot.Annotation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Annotation.ID(childComplexity), true
+	case "Annotation.labels":
+		if e.ComplexityRoot.Annotation.Labels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Annotation.Labels(childComplexity), true
+	case "Annotation.relations":
+		if e.ComplexityRoot.Annotation.Relations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Annotation.Relations(childComplexity), true
+	case "Annotation.spans":
+		if e.ComplexityRoot.Annotation.Spans == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Annotation.Spans(childComplexity), true
+	case "Annotation.status":
+		if e.ComplexityRoot.Annotation.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Annotation.Status(childComplexity), true
+	case "Annotation.task":
+		if e.ComplexityRoot.Annotation.Task == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Annotation.Task(childComplexity), true
+	case "Annotation.updatedAt":
+		if e.ComplexityRoot.Annotation.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Annotation.UpdatedAt(childComplexity), true
+	case "Annotation.version":
+		if e.ComplexityRoot.Annotation.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Annotation.Version(childComplexity), true
+
+	case "AnnotationItem.annotation":
+		if e.ComplexityRoot.AnnotationItem.Annotation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationItem.Annotation(childComplexity), true
+	case "AnnotationItem.document":
+		if e.ComplexityRoot.AnnotationItem.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationItem.Document(childComplexity), true
+	case "AnnotationItem.leaseUntil":
+		if e.ComplexityRoot.AnnotationItem.LeaseUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationItem.LeaseUntil(childComplexity), true
+	case "AnnotationItem.suggestions":
+		if e.ComplexityRoot.AnnotationItem.Suggestions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationItem.Suggestions(childComplexity), true
+	case "AnnotationItem.task":
+		if e.ComplexityRoot.AnnotationItem.Task == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationItem.Task(childComplexity), true
+	case "AnnotationItem.text":
+		if e.ComplexityRoot.AnnotationItem.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationItem.Text(childComplexity), true
+
+	case "AnnotationStats.annotators":
+		if e.ComplexityRoot.AnnotationStats.Annotators == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationStats.Annotators(childComplexity), true
+	case "AnnotationStats.completeItems":
+		if e.ComplexityRoot.AnnotationStats.CompleteItems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationStats.CompleteItems(childComplexity), true
+	case "AnnotationStats.goldItems":
+		if e.ComplexityRoot.AnnotationStats.GoldItems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationStats.GoldItems(childComplexity), true
+	case "AnnotationStats.items":
+		if e.ComplexityRoot.AnnotationStats.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationStats.Items(childComplexity), true
+	case "AnnotationStats.labels":
+		if e.ComplexityRoot.AnnotationStats.Labels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationStats.Labels(childComplexity), true
+
+	case "AnnotationTask.annotators":
+		if e.ComplexityRoot.AnnotationTask.Annotators == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationTask.Annotators(childComplexity), true
+	case "AnnotationTask.createdAt":
+		if e.ComplexityRoot.AnnotationTask.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationTask.CreatedAt(childComplexity), true
+	case "AnnotationTask.dataset":
+		if e.ComplexityRoot.AnnotationTask.Dataset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationTask.Dataset(childComplexity), true
+	case "AnnotationTask.guidelines":
+		if e.ComplexityRoot.AnnotationTask.Guidelines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationTask.Guidelines(childComplexity), true
+	case "AnnotationTask.id":
+		if e.ComplexityRoot.AnnotationTask.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationTask.ID(childComplexity), true
+	case "AnnotationTask.items":
+		if e.ComplexityRoot.AnnotationTask.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationTask.Items(childComplexity), true
+	case "AnnotationTask.overlap":
+		if e.ComplexityRoot.AnnotationTask.Overlap == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationTask.Overlap(childComplexity), true
+	case "AnnotationTask.schema":
+		if e.ComplexityRoot.AnnotationTask.Schema == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationTask.Schema(childComplexity), true
+	case "AnnotationTask.stats":
+		if e.ComplexityRoot.AnnotationTask.Stats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationTask.Stats(childComplexity), true
+	case "AnnotationTask.team":
+		if e.ComplexityRoot.AnnotationTask.Team == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationTask.Team(childComplexity), true
+	case "AnnotationTask.textField":
+		if e.ComplexityRoot.AnnotationTask.TextField == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationTask.TextField(childComplexity), true
+
+	case "AnnotationTaskConnection.edges":
+		if e.ComplexityRoot.AnnotationTaskConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationTaskConnection.Edges(childComplexity), true
+	case "AnnotationTaskConnection.pageInfo":
+		if e.ComplexityRoot.AnnotationTaskConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationTaskConnection.PageInfo(childComplexity), true
+	case "AnnotationTaskConnection.totalCount":
+		if e.ComplexityRoot.AnnotationTaskConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationTaskConnection.TotalCount(childComplexity), true
+
+	case "AnnotationTaskEdge.cursor":
+		if e.ComplexityRoot.AnnotationTaskEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationTaskEdge.Cursor(childComplexity), true
+	case "AnnotationTaskEdge.node":
+		if e.ComplexityRoot.AnnotationTaskEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationTaskEdge.Node(childComplexity), true
+
+	case "AnnotatorStats.annotator":
+		if e.ComplexityRoot.AnnotatorStats.Annotator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotatorStats.Annotator(childComplexity), true
+	case "AnnotatorStats.drafts":
+		if e.ComplexityRoot.AnnotatorStats.Drafts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotatorStats.Drafts(childComplexity), true
+	case "AnnotatorStats.medianSeconds":
+		if e.ComplexityRoot.AnnotatorStats.MedianSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotatorStats.MedianSeconds(childComplexity), true
+	case "AnnotatorStats.submitted":
+		if e.ComplexityRoot.AnnotatorStats.Submitted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotatorStats.Submitted(childComplexity), true
 
 	case "ApiKey.createdAt":
 		if e.ComplexityRoot.ApiKey.CreatedAt == nil {
@@ -1006,6 +1459,70 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DroppedFeature.Reason(childComplexity), true
 
+	case "Event.arguments":
+		if e.ComplexityRoot.Event.Arguments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Arguments(childComplexity), true
+	case "Event.trigger":
+		if e.ComplexityRoot.Event.Trigger == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Trigger(childComplexity), true
+	case "Event.type":
+		if e.ComplexityRoot.Event.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Type(childComplexity), true
+
+	case "EventArg.role":
+		if e.ComplexityRoot.EventArg.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventArg.Role(childComplexity), true
+	case "EventArg.span":
+		if e.ComplexityRoot.EventArg.Span == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventArg.Span(childComplexity), true
+
+	case "EventRole.labels":
+		if e.ComplexityRoot.EventRole.Labels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventRole.Labels(childComplexity), true
+	case "EventRole.name":
+		if e.ComplexityRoot.EventRole.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventRole.Name(childComplexity), true
+
+	case "EventType.name":
+		if e.ComplexityRoot.EventType.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventType.Name(childComplexity), true
+	case "EventType.roles":
+		if e.ComplexityRoot.EventType.Roles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventType.Roles(childComplexity), true
+	case "EventType.trigger":
+		if e.ComplexityRoot.EventType.Trigger == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventType.Trigger(childComplexity), true
+
 	case "FieldSpec.enum":
 		if e.ComplexityRoot.FieldSpec.Enum == nil {
 			break
@@ -1377,6 +1894,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.JobDetail.TotalBytes(childComplexity), true
+
+	case "LabelCount.count":
+		if e.ComplexityRoot.LabelCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelCount.Count(childComplexity), true
+	case "LabelCount.label":
+		if e.ComplexityRoot.LabelCount.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelCount.Label(childComplexity), true
+
+	case "LabelSchema.classes":
+		if e.ComplexityRoot.LabelSchema.Classes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelSchema.Classes(childComplexity), true
+	case "LabelSchema.entities":
+		if e.ComplexityRoot.LabelSchema.Entities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelSchema.Entities(childComplexity), true
+	case "LabelSchema.events":
+		if e.ComplexityRoot.LabelSchema.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelSchema.Events(childComplexity), true
+	case "LabelSchema.id":
+		if e.ComplexityRoot.LabelSchema.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelSchema.ID(childComplexity), true
+	case "LabelSchema.multiLabel":
+		if e.ComplexityRoot.LabelSchema.MultiLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelSchema.MultiLabel(childComplexity), true
+	case "LabelSchema.relations":
+		if e.ComplexityRoot.LabelSchema.Relations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelSchema.Relations(childComplexity), true
+	case "LabelSchema.team":
+		if e.ComplexityRoot.LabelSchema.Team == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelSchema.Team(childComplexity), true
+
+	case "LabelScore.f1":
+		if e.ComplexityRoot.LabelScore.F1 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelScore.F1(childComplexity), true
+	case "LabelScore.label":
+		if e.ComplexityRoot.LabelScore.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelScore.Label(childComplexity), true
 
 	case "Metrics.accuracy":
 		if e.ComplexityRoot.Metrics.Accuracy == nil {
@@ -1815,6 +2401,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAPIKey(childComplexity, args["input"].(model.CreateAPIKeyInput)), true
+	case "Mutation.createAnnotationTask":
+		if e.ComplexityRoot.Mutation.CreateAnnotationTask == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createAnnotationTask_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateAnnotationTask(childComplexity, args["input"].(model.AnnotationTaskInput)), true
 	case "Mutation.createDataset":
 		if e.ComplexityRoot.Mutation.CreateDataset == nil {
 			break
@@ -1826,6 +2423,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateDataset(childComplexity, args["input"].(model.CreateDatasetInput)), true
+	case "Mutation.createLabelSchema":
+		if e.ComplexityRoot.Mutation.CreateLabelSchema == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createLabelSchema_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateLabelSchema(childComplexity, args["input"].(model.LabelSchemaInput)), true
 	case "Mutation.createTeam":
 		if e.ComplexityRoot.Mutation.CreateTeam == nil {
 			break
@@ -1848,6 +2456,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateWebhook(childComplexity, args["input"].(model.CreateWebhookInput)), true
+	case "Mutation.decideSuggestion":
+		if e.ComplexityRoot.Mutation.DecideSuggestion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_decideSuggestion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DecideSuggestion(childComplexity, args["task"].(string), args["document"].(string), args["suggestion"].(string), args["accept"].(bool)), true
 	case "Mutation.deleteWebhook":
 		if e.ComplexityRoot.Mutation.DeleteWebhook == nil {
 			break
@@ -1859,6 +2478,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteWebhook(childComplexity, args["id"].(string)), true
+	case "Mutation.importAnnotations":
+		if e.ComplexityRoot.Mutation.ImportAnnotations == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importAnnotations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportAnnotations(childComplexity, args["task"].(string), args["format"].(model.AnnotationFormat), args["file"].(graphql.Upload)), true
 	case "Mutation.ingest":
 		if e.ComplexityRoot.Mutation.Ingest == nil {
 			break
@@ -1881,6 +2511,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["id"].(string)), true
+	case "Mutation.saveAnnotation":
+		if e.ComplexityRoot.Mutation.SaveAnnotation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_saveAnnotation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SaveAnnotation(childComplexity, args["input"].(model.SaveAnnotationInput)), true
+	case "Mutation.saveGold":
+		if e.ComplexityRoot.Mutation.SaveGold == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_saveGold_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SaveGold(childComplexity, args["input"].(model.SaveAnnotationInput)), true
 	case "Mutation.setModelAlias":
 		if e.ComplexityRoot.Mutation.SetModelAlias == nil {
 			break
@@ -1925,6 +2577,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UnshareModel(childComplexity, args["model"].(string), args["team"].(string)), true
+	case "Mutation.writeGoldLabels":
+		if e.ComplexityRoot.Mutation.WriteGoldLabels == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_writeGoldLabels_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WriteGoldLabels(childComplexity, args["task"].(string), args["field"].(string)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -2001,6 +2664,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Principal.Team(childComplexity), true
 
+	case "Query.agreement":
+		if e.ComplexityRoot.Query.Agreement == nil {
+			break
+		}
+
+		args, err := ec.field_Query_agreement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Agreement(childComplexity, args["task"].(string)), true
+	case "Query.annotationTask":
+		if e.ComplexityRoot.Query.AnnotationTask == nil {
+			break
+		}
+
+		args, err := ec.field_Query_annotationTask_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AnnotationTask(childComplexity, args["id"].(string)), true
+	case "Query.annotationTasks":
+		if e.ComplexityRoot.Query.AnnotationTasks == nil {
+			break
+		}
+
+		args, err := ec.field_Query_annotationTasks_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AnnotationTasks(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -2090,6 +2786,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Job(childComplexity, args["id"].(string)), true
+	case "Query.labelSchema":
+		if e.ComplexityRoot.Query.LabelSchema == nil {
+			break
+		}
+
+		args, err := ec.field_Query_labelSchema_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LabelSchema(childComplexity, args["id"].(string)), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -2129,6 +2836,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Models(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.nextAnnotationItem":
+		if e.ComplexityRoot.Query.NextAnnotationItem == nil {
+			break
+		}
+
+		args, err := ec.field_Query_nextAnnotationItem_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NextAnnotationItem(childComplexity, args["task"].(string)), true
 	case "Query.predict":
 		if e.ComplexityRoot.Query.Predict == nil {
 			break
@@ -2151,6 +2869,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Predictions(childComplexity, args["dataset"].(string), args["collection"].(string), args["first"].(*int), args["after"].(*string)), true
+	case "Query.reviewItem":
+		if e.ComplexityRoot.Query.ReviewItem == nil {
+			break
+		}
+
+		args, err := ec.field_Query_reviewItem_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ReviewItem(childComplexity, args["task"].(string), args["document"].(string)), true
 	case "Query.teams":
 		if e.ComplexityRoot.Query.Teams == nil {
 			break
@@ -2225,6 +2954,106 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RejectEdge.Node(childComplexity), true
+
+	case "Relation.head":
+		if e.ComplexityRoot.Relation.Head == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relation.Head(childComplexity), true
+	case "Relation.tail":
+		if e.ComplexityRoot.Relation.Tail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relation.Tail(childComplexity), true
+	case "Relation.type":
+		if e.ComplexityRoot.Relation.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relation.Type(childComplexity), true
+
+	case "RelationType.head":
+		if e.ComplexityRoot.RelationType.Head == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationType.Head(childComplexity), true
+	case "RelationType.name":
+		if e.ComplexityRoot.RelationType.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationType.Name(childComplexity), true
+	case "RelationType.tail":
+		if e.ComplexityRoot.RelationType.Tail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationType.Tail(childComplexity), true
+
+	case "ReviewItem.annotations":
+		if e.ComplexityRoot.ReviewItem.Annotations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.Annotations(childComplexity), true
+	case "ReviewItem.document":
+		if e.ComplexityRoot.ReviewItem.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.Document(childComplexity), true
+	case "ReviewItem.gold":
+		if e.ComplexityRoot.ReviewItem.Gold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.Gold(childComplexity), true
+	case "ReviewItem.task":
+		if e.ComplexityRoot.ReviewItem.Task == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.Task(childComplexity), true
+	case "ReviewItem.text":
+		if e.ComplexityRoot.ReviewItem.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.Text(childComplexity), true
+
+	case "Span.end":
+		if e.ComplexityRoot.Span.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Span.End(childComplexity), true
+	case "Span.id":
+		if e.ComplexityRoot.Span.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Span.ID(childComplexity), true
+	case "Span.label":
+		if e.ComplexityRoot.Span.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Span.Label(childComplexity), true
+	case "Span.start":
+		if e.ComplexityRoot.Span.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Span.Start(childComplexity), true
+	case "Span.text":
+		if e.ComplexityRoot.Span.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Span.Text(childComplexity), true
 
 	case "StoredPrediction.at":
 		if e.ComplexityRoot.StoredPrediction.At == nil {
@@ -2312,6 +3141,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.JobUpdated(childComplexity, args["id"].(string)), true
+
+	case "Suggestion.id":
+		if e.ComplexityRoot.Suggestion.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Suggestion.ID(childComplexity), true
+	case "Suggestion.rule":
+		if e.ComplexityRoot.Suggestion.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Suggestion.Rule(childComplexity), true
+	case "Suggestion.source":
+		if e.ComplexityRoot.Suggestion.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Suggestion.Source(childComplexity), true
+	case "Suggestion.span":
+		if e.ComplexityRoot.Suggestion.Span == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Suggestion.Span(childComplexity), true
+	case "Suggestion.status":
+		if e.ComplexityRoot.Suggestion.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Suggestion.Status(childComplexity), true
 
 	case "Team.createdAt":
 		if e.ComplexityRoot.Team.CreatedAt == nil {
@@ -2476,6 +3336,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AnnotationTaskInput", ec.unmarshalInputAnnotationTaskInput),
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
 			graphql.NewInputUnmarshaler("CSVOptionsInput", ec.unmarshalInputCSVOptionsInput),
 			graphql.NewInputUnmarshaler("ChecksInput", ec.unmarshalInputChecksInput),
@@ -2483,17 +3344,28 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateDatasetInput", ec.unmarshalInputCreateDatasetInput),
 			graphql.NewInputUnmarshaler("CreateTeamInput", ec.unmarshalInputCreateTeamInput),
 			graphql.NewInputUnmarshaler("CreateWebhookInput", ec.unmarshalInputCreateWebhookInput),
+			graphql.NewInputUnmarshaler("EventArgInput", ec.unmarshalInputEventArgInput),
+			graphql.NewInputUnmarshaler("EventInput", ec.unmarshalInputEventInput),
+			graphql.NewInputUnmarshaler("EventRoleInput", ec.unmarshalInputEventRoleInput),
+			graphql.NewInputUnmarshaler("EventTypeInput", ec.unmarshalInputEventTypeInput),
 			graphql.NewInputUnmarshaler("FeatureInput", ec.unmarshalInputFeatureInput),
 			graphql.NewInputUnmarshaler("FieldFilter", ec.unmarshalInputFieldFilter),
 			graphql.NewInputUnmarshaler("FieldOrder", ec.unmarshalInputFieldOrder),
 			graphql.NewInputUnmarshaler("FieldSpecInput", ec.unmarshalInputFieldSpecInput),
+			graphql.NewInputUnmarshaler("GazetteerInput", ec.unmarshalInputGazetteerInput),
 			graphql.NewInputUnmarshaler("InferSchemaInput", ec.unmarshalInputInferSchemaInput),
 			graphql.NewInputUnmarshaler("IngestInput", ec.unmarshalInputIngestInput),
 			graphql.NewInputUnmarshaler("KeySpecInput", ec.unmarshalInputKeySpecInput),
+			graphql.NewInputUnmarshaler("LabelSchemaInput", ec.unmarshalInputLabelSchemaInput),
 			graphql.NewInputUnmarshaler("MappingInput", ec.unmarshalInputMappingInput),
 			graphql.NewInputUnmarshaler("MongoSourceInput", ec.unmarshalInputMongoSourceInput),
+			graphql.NewInputUnmarshaler("PatternInput", ec.unmarshalInputPatternInput),
 			graphql.NewInputUnmarshaler("PredictionOutputInput", ec.unmarshalInputPredictionOutputInput),
+			graphql.NewInputUnmarshaler("RelationInput", ec.unmarshalInputRelationInput),
+			graphql.NewInputUnmarshaler("RelationTypeInput", ec.unmarshalInputRelationTypeInput),
 			graphql.NewInputUnmarshaler("SQLSourceInput", ec.unmarshalInputSQLSourceInput),
+			graphql.NewInputUnmarshaler("SaveAnnotationInput", ec.unmarshalInputSaveAnnotationInput),
+			graphql.NewInputUnmarshaler("SpanInput", ec.unmarshalInputSpanInput),
 			graphql.NewInputUnmarshaler("TrainInput", ec.unmarshalInputTrainInput),
 		)
 	}
@@ -2587,7 +3459,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "audit.graphqls" "batch.graphqls" "dataset.graphqls" "identity.graphqls" "ingest.graphqls" "job.graphqls" "model.graphqls" "predict.graphqls" "schema.graphqls"
+//go:embed "annotate.graphqls" "audit.graphqls" "batch.graphqls" "dataset.graphqls" "identity.graphqls" "ingest.graphqls" "job.graphqls" "model.graphqls" "predict.graphqls" "schema.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2599,6 +3471,7 @@ func sourceData(filename string) string {
 }
 
 var sources = []*ast.Source{
+	{Name: "annotate.graphqls", Input: sourceData("annotate.graphqls"), BuiltIn: false},
 	{Name: "audit.graphqls", Input: sourceData("audit.graphqls"), BuiltIn: false},
 	{Name: "batch.graphqls", Input: sourceData("batch.graphqls"), BuiltIn: false},
 	{Name: "dataset.graphqls", Input: sourceData("dataset.graphqls"), BuiltIn: false},
@@ -2614,6 +3487,148 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_Agreement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "items":
+		return ec.fieldContext_Agreement_items(ctx, field)
+	case "cohenKappa":
+		return ec.fieldContext_Agreement_cohenKappa(ctx, field)
+	case "fleissKappa":
+		return ec.fieldContext_Agreement_fleissKappa(ctx, field)
+	case "spanF1":
+		return ec.fieldContext_Agreement_spanF1(ctx, field)
+	case "spanF1ByLabel":
+		return ec.fieldContext_Agreement_spanF1ByLabel(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Agreement", field.Name)
+}
+
+func (ec *executionContext) childFields_Annotation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Annotation_id(ctx, field)
+	case "task":
+		return ec.fieldContext_Annotation_task(ctx, field)
+	case "document":
+		return ec.fieldContext_Annotation_document(ctx, field)
+	case "annotator":
+		return ec.fieldContext_Annotation_annotator(ctx, field)
+	case "version":
+		return ec.fieldContext_Annotation_version(ctx, field)
+	case "status":
+		return ec.fieldContext_Annotation_status(ctx, field)
+	case "spans":
+		return ec.fieldContext_Annotation_spans(ctx, field)
+	case "relations":
+		return ec.fieldContext_Annotation_relations(ctx, field)
+	case "events":
+		return ec.fieldContext_Annotation_events(ctx, field)
+	case "labels":
+		return ec.fieldContext_Annotation_labels(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Annotation_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Annotation", field.Name)
+}
+
+func (ec *executionContext) childFields_AnnotationItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "task":
+		return ec.fieldContext_AnnotationItem_task(ctx, field)
+	case "document":
+		return ec.fieldContext_AnnotationItem_document(ctx, field)
+	case "text":
+		return ec.fieldContext_AnnotationItem_text(ctx, field)
+	case "leaseUntil":
+		return ec.fieldContext_AnnotationItem_leaseUntil(ctx, field)
+	case "annotation":
+		return ec.fieldContext_AnnotationItem_annotation(ctx, field)
+	case "suggestions":
+		return ec.fieldContext_AnnotationItem_suggestions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnnotationItem", field.Name)
+}
+
+func (ec *executionContext) childFields_AnnotationStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "items":
+		return ec.fieldContext_AnnotationStats_items(ctx, field)
+	case "completeItems":
+		return ec.fieldContext_AnnotationStats_completeItems(ctx, field)
+	case "goldItems":
+		return ec.fieldContext_AnnotationStats_goldItems(ctx, field)
+	case "annotators":
+		return ec.fieldContext_AnnotationStats_annotators(ctx, field)
+	case "labels":
+		return ec.fieldContext_AnnotationStats_labels(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnnotationStats", field.Name)
+}
+
+func (ec *executionContext) childFields_AnnotationTask(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AnnotationTask_id(ctx, field)
+	case "dataset":
+		return ec.fieldContext_AnnotationTask_dataset(ctx, field)
+	case "schema":
+		return ec.fieldContext_AnnotationTask_schema(ctx, field)
+	case "team":
+		return ec.fieldContext_AnnotationTask_team(ctx, field)
+	case "textField":
+		return ec.fieldContext_AnnotationTask_textField(ctx, field)
+	case "annotators":
+		return ec.fieldContext_AnnotationTask_annotators(ctx, field)
+	case "overlap":
+		return ec.fieldContext_AnnotationTask_overlap(ctx, field)
+	case "guidelines":
+		return ec.fieldContext_AnnotationTask_guidelines(ctx, field)
+	case "items":
+		return ec.fieldContext_AnnotationTask_items(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_AnnotationTask_createdAt(ctx, field)
+	case "stats":
+		return ec.fieldContext_AnnotationTask_stats(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnnotationTask", field.Name)
+}
+
+func (ec *executionContext) childFields_AnnotationTaskConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AnnotationTaskConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AnnotationTaskConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AnnotationTaskConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnnotationTaskConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AnnotationTaskEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AnnotationTaskEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AnnotationTaskEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnnotationTaskEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AnnotatorStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "annotator":
+		return ec.fieldContext_AnnotatorStats_annotator(ctx, field)
+	case "drafts":
+		return ec.fieldContext_AnnotatorStats_drafts(ctx, field)
+	case "submitted":
+		return ec.fieldContext_AnnotatorStats_submitted(ctx, field)
+	case "medianSeconds":
+		return ec.fieldContext_AnnotatorStats_medianSeconds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnnotatorStats", field.Name)
+}
 
 func (ec *executionContext) childFields_ApiKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -2891,6 +3906,50 @@ func (ec *executionContext) childFields_DroppedFeature(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type DroppedFeature", field.Name)
 }
 
+func (ec *executionContext) childFields_Event(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_Event_type(ctx, field)
+	case "trigger":
+		return ec.fieldContext_Event_trigger(ctx, field)
+	case "arguments":
+		return ec.fieldContext_Event_arguments(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
+}
+
+func (ec *executionContext) childFields_EventArg(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "role":
+		return ec.fieldContext_EventArg_role(ctx, field)
+	case "span":
+		return ec.fieldContext_EventArg_span(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EventArg", field.Name)
+}
+
+func (ec *executionContext) childFields_EventRole(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_EventRole_name(ctx, field)
+	case "labels":
+		return ec.fieldContext_EventRole_labels(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EventRole", field.Name)
+}
+
+func (ec *executionContext) childFields_EventType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_EventType_name(ctx, field)
+	case "trigger":
+		return ec.fieldContext_EventType_trigger(ctx, field)
+	case "roles":
+		return ec.fieldContext_EventType_roles(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EventType", field.Name)
+}
+
 func (ec *executionContext) childFields_FieldSpec(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -3051,6 +4110,46 @@ func (ec *executionContext) childFields_JobDetail(ctx context.Context, field gra
 		return ec.fieldContext_JobDetail_message(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type JobDetail", field.Name)
+}
+
+func (ec *executionContext) childFields_LabelCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "label":
+		return ec.fieldContext_LabelCount_label(ctx, field)
+	case "count":
+		return ec.fieldContext_LabelCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LabelCount", field.Name)
+}
+
+func (ec *executionContext) childFields_LabelSchema(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LabelSchema_id(ctx, field)
+	case "team":
+		return ec.fieldContext_LabelSchema_team(ctx, field)
+	case "entities":
+		return ec.fieldContext_LabelSchema_entities(ctx, field)
+	case "relations":
+		return ec.fieldContext_LabelSchema_relations(ctx, field)
+	case "events":
+		return ec.fieldContext_LabelSchema_events(ctx, field)
+	case "classes":
+		return ec.fieldContext_LabelSchema_classes(ctx, field)
+	case "multiLabel":
+		return ec.fieldContext_LabelSchema_multiLabel(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LabelSchema", field.Name)
+}
+
+func (ec *executionContext) childFields_LabelScore(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "label":
+		return ec.fieldContext_LabelScore_label(ctx, field)
+	case "f1":
+		return ec.fieldContext_LabelScore_f1(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LabelScore", field.Name)
 }
 
 func (ec *executionContext) childFields_Metrics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3313,6 +4412,62 @@ func (ec *executionContext) childFields_RejectEdge(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type RejectEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Relation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_Relation_type(ctx, field)
+	case "head":
+		return ec.fieldContext_Relation_head(ctx, field)
+	case "tail":
+		return ec.fieldContext_Relation_tail(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Relation", field.Name)
+}
+
+func (ec *executionContext) childFields_RelationType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_RelationType_name(ctx, field)
+	case "head":
+		return ec.fieldContext_RelationType_head(ctx, field)
+	case "tail":
+		return ec.fieldContext_RelationType_tail(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelationType", field.Name)
+}
+
+func (ec *executionContext) childFields_ReviewItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "task":
+		return ec.fieldContext_ReviewItem_task(ctx, field)
+	case "document":
+		return ec.fieldContext_ReviewItem_document(ctx, field)
+	case "text":
+		return ec.fieldContext_ReviewItem_text(ctx, field)
+	case "annotations":
+		return ec.fieldContext_ReviewItem_annotations(ctx, field)
+	case "gold":
+		return ec.fieldContext_ReviewItem_gold(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReviewItem", field.Name)
+}
+
+func (ec *executionContext) childFields_Span(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Span_id(ctx, field)
+	case "start":
+		return ec.fieldContext_Span_start(ctx, field)
+	case "end":
+		return ec.fieldContext_Span_end(ctx, field)
+	case "label":
+		return ec.fieldContext_Span_label(ctx, field)
+	case "text":
+		return ec.fieldContext_Span_text(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Span", field.Name)
+}
+
 func (ec *executionContext) childFields_StoredPrediction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "key":
@@ -3353,6 +4508,22 @@ func (ec *executionContext) childFields_StoredPredictionEdge(ctx context.Context
 		return ec.fieldContext_StoredPredictionEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StoredPredictionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Suggestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Suggestion_id(ctx, field)
+	case "span":
+		return ec.fieldContext_Suggestion_span(ctx, field)
+	case "source":
+		return ec.fieldContext_Suggestion_source(ctx, field)
+	case "rule":
+		return ec.fieldContext_Suggestion_rule(ctx, field)
+	case "status":
+		return ec.fieldContext_Suggestion_status(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Suggestion", field.Name)
 }
 
 func (ec *executionContext) childFields_Team(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -12,6 +12,39 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+type AnnotationTaskConnection struct {
+	Edges      []*AnnotationTaskEdge `json:"edges"`
+	PageInfo   *PageInfo             `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+type AnnotationTaskEdge struct {
+	Cursor string          `json:"cursor"`
+	Node   *AnnotationTask `json:"node"`
+}
+
+type AnnotationTaskInput struct {
+	ID      string `json:"id"`
+	Dataset string `json:"dataset"`
+	// The field holding each document's text.
+	TextField string `json:"textField"`
+	Schema    string `json:"schema"`
+	// Principal ids (as me { id } returns them) who annotate; empty: every annotator of the team.
+	Annotators []string `json:"annotators,omitempty"`
+	// How many annotators label each item (default 1).
+	Overlap *int `json:"overlap,omitempty"`
+	// Select documents with a filter...
+	Where []*FieldFilter `json:"where,omitempty"`
+	// ...or a seeded random sample of this many.
+	Sample     *int    `json:"sample,omitempty"`
+	Seed       *int    `json:"seed,omitempty"`
+	Guidelines *string `json:"guidelines,omitempty"`
+	// Pre-annotation: dictionaries of terms per label, given or drawn from structured data.
+	Gazetteer []*GazetteerInput `json:"gazetteer,omitempty"`
+	// Pre-annotation: regular expressions per label.
+	Patterns []*PatternInput `json:"patterns,omitempty"`
+}
+
 type AuditConnection struct {
 	Edges      []*AuditEdge `json:"edges"`
 	PageInfo   *PageInfo    `json:"pageInfo"`
@@ -103,6 +136,29 @@ type DocumentEdge struct {
 	Node   *Document `json:"node"`
 }
 
+type EventArgInput struct {
+	Role string `json:"role"`
+	Span string `json:"span"`
+}
+
+type EventInput struct {
+	Type      string           `json:"type"`
+	Trigger   string           `json:"trigger"`
+	Arguments []*EventArgInput `json:"arguments"`
+}
+
+type EventRoleInput struct {
+	Name   string   `json:"name"`
+	Labels []string `json:"labels,omitempty"`
+}
+
+// An event type: the trigger span's label and the roles, each with the entity labels it allows.
+type EventTypeInput struct {
+	Name    string            `json:"name"`
+	Trigger string            `json:"trigger"`
+	Roles   []*EventRoleInput `json:"roles"`
+}
+
 // How one feature is turned into model inputs. Unlisted features get defaults from the dataset schema.
 type FeatureInput struct {
 	Name string `json:"name"`
@@ -145,6 +201,14 @@ type FieldSpecInput struct {
 	Pattern   *string   `json:"pattern,omitempty"`
 	Unit      *string   `json:"unit,omitempty"`
 	Sensitive *bool     `json:"sensitive,omitempty"`
+}
+
+// Terms that suggest a label: listed, or a dataset's keys (e.g. patients P0001...), or the distinct values of one of its fields (e.g. drug names).
+type GazetteerInput struct {
+	Label   string   `json:"label"`
+	Terms   []string `json:"terms,omitempty"`
+	Dataset *string  `json:"dataset,omitempty"`
+	Field   *string  `json:"field,omitempty"`
 }
 
 type InferSchemaInput struct {
@@ -195,6 +259,19 @@ type KeySpecInput struct {
 	Case *string `json:"case,omitempty"`
 }
 
+type LabelSchemaInput struct {
+	ID   string `json:"id"`
+	Team string `json:"team"`
+	// Entity labels spans may carry.
+	Entities  []string             `json:"entities"`
+	Relations []*RelationTypeInput `json:"relations,omitempty"`
+	Events    []*EventTypeInput    `json:"events,omitempty"`
+	// Document classes.
+	Classes []string `json:"classes,omitempty"`
+	// Documents may take several classes.
+	MultiLabel *bool `json:"multiLabel,omitempty"`
+}
+
 type MappingInput struct {
 	From string `json:"from"`
 	To   string `json:"to"`
@@ -240,6 +317,11 @@ type PageInfo struct {
 	EndCursor       *string `json:"endCursor,omitempty"`
 }
 
+type PatternInput struct {
+	Label   string `json:"label"`
+	Pattern string `json:"pattern"`
+}
+
 // Where batchPredict writes: a field of each scored document, or a collection of its own.
 type PredictionOutputInput struct {
 	// Write {probability, label, model, version} into this field of each document.
@@ -269,10 +351,45 @@ type RejectEdge struct {
 	Node   *Reject `json:"node"`
 }
 
+type RelationInput struct {
+	Type string `json:"type"`
+	Head string `json:"head"`
+	Tail string `json:"tail"`
+}
+
+// A relation type; head and tail list the entity labels allowed at each end (empty: any).
+type RelationTypeInput struct {
+	Name string   `json:"name"`
+	Head []string `json:"head,omitempty"`
+	Tail []string `json:"tail,omitempty"`
+}
+
 type SQLSourceInput struct {
 	// A PostgreSQL connection string.
 	Dsn   string `json:"dsn"`
 	Query string `json:"query"`
+}
+
+type SaveAnnotationInput struct {
+	Task      string           `json:"task"`
+	Document  string           `json:"document"`
+	Spans     []*SpanInput     `json:"spans,omitempty"`
+	Relations []*RelationInput `json:"relations,omitempty"`
+	Events    []*EventInput    `json:"events,omitempty"`
+	Labels    []string         `json:"labels,omitempty"`
+	// draft (default) or submitted
+	Status *string `json:"status,omitempty"`
+	// The version read; the save fails with CONFLICT if it changed since. Omit for a first save.
+	Version *int `json:"version,omitempty"`
+}
+
+// Offsets are Unicode code points, 0-based, end exclusive; text must equal that slice of the document.
+type SpanInput struct {
+	ID    string `json:"id"`
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+	Label string `json:"label"`
+	Text  string `json:"text"`
 }
 
 type StoredPredictionConnection struct {
@@ -333,6 +450,65 @@ type WebhookDeliveryConnection struct {
 type WebhookDeliveryEdge struct {
 	Cursor string           `json:"cursor"`
 	Node   *WebhookDelivery `json:"node"`
+}
+
+type AnnotationFormat string
+
+const (
+	AnnotationFormatDoccano     AnnotationFormat = "DOCCANO"
+	AnnotationFormatLabelStudio AnnotationFormat = "LABEL_STUDIO"
+	AnnotationFormatBrat        AnnotationFormat = "BRAT"
+	AnnotationFormatConll       AnnotationFormat = "CONLL"
+)
+
+var AllAnnotationFormat = []AnnotationFormat{
+	AnnotationFormatDoccano,
+	AnnotationFormatLabelStudio,
+	AnnotationFormatBrat,
+	AnnotationFormatConll,
+}
+
+func (e AnnotationFormat) IsValid() bool {
+	switch e {
+	case AnnotationFormatDoccano, AnnotationFormatLabelStudio, AnnotationFormatBrat, AnnotationFormatConll:
+		return true
+	}
+	return false
+}
+
+func (e AnnotationFormat) String() string {
+	return string(e)
+}
+
+func (e *AnnotationFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AnnotationFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AnnotationFormat", str)
+	}
+	return nil
+}
+
+func (e AnnotationFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AnnotationFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AnnotationFormat) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // MERGE: what to do when a field already holds a different value.

@@ -29,6 +29,7 @@ func (s *Service) RegisterJobs(r *jobs.Runner) {
 	r.Register(JobKindIngest, s.runIngest)
 	r.Register(JobKindTrain, s.runTrain)
 	r.Register(JobKindBatchPredict, s.runBatchPredict)
+	r.Register(JobKindGoldLabels, s.runGoldLabels)
 	r.OnFinish = s.jobFinished
 	if s.deliverNow == nil {
 		s.deliverNow = make(chan struct{}, 1)

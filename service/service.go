@@ -75,8 +75,9 @@ type Service struct {
 	Blobs      BlobStore
 	Models     ModelStore
 	// PredStore keeps batch predictions written to collections.
-	PredStore PredictionStore
-	Webhooks  WebhookStore
+	PredStore   PredictionStore
+	Webhooks    WebhookStore
+	Annotations AnnotationStore
 	// Runner runs jobs on this instance (nil in tools that only queue).
 	Runner *jobs.Runner
 	// ExportMongo reads outside MongoDB collections for ingestion.

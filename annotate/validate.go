@@ -1,0 +1,376 @@
+package annotate
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/mms-platform/mms/model"
+)
+
+// Validate reports every problem of s in one model.EINVALID error, or nil:
+//   - the id is not empty, and the schema has at least one entity label or class;
+//   - entity labels, relation type names, event type names and role names are not
+//     empty and contain no white space or control characters (they are written into
+//     brat and CoNLL lines, which white space separates);
+//   - entity labels are unique, relation type names are unique, event type names are
+//     unique, role names are unique within their event type, classes are unique and
+//     not empty (classes may contain spaces);
+//   - every label a relation type (head, tail) or an event type (trigger, role labels)
+//     refers to is an entity label; an event type's trigger label is required.
+func (s Schema) Validate() error {
+	if p := s.Problems(); len(p) > 0 {
+		return model.Errorf(model.EINVALID, "invalid label schema %q: %s", s.ID, strings.Join(p, "; "))
+	}
+	return nil
+}
+
+// Problems returns the problems Validate reports, one string each with its path
+// (for example `relations[0] (treats): head label "Drug" is not an entity`), in
+// schema order; nil for a valid schema.
+func (s Schema) Problems() []string {
+	var ps problems
+	if s.ID == "" {
+		ps.add("id", "is empty")
+	}
+	if len(s.Entities) == 0 && len(s.Classes) == 0 {
+		ps.add("schema", "has no entities and no classes: nothing to annotate")
+	}
+	entities := make(map[string]int, len(s.Entities))
+	for i, e := range s.Entities {
+		path := fmt.Sprintf("entities[%d]", i)
+		if msg := badName(e); msg != "" {
+			ps.add(path, "%s", msg)
+			continue
+		}
+		if j, dup := entities[e]; dup {
+			ps.add(path, "%q repeats entities[%d]", e, j)
+			continue
+		}
+		entities[e] = i
+	}
+	checkLabels := func(path, what string, labels []string) {
+		seen := make(map[string]bool, len(labels))
+		for _, l := range labels {
+			if _, ok := entities[l]; !ok {
+				ps.add(path, "%s label %q is not an entity", what, l)
+			} else if seen[l] {
+				ps.add(path, "%s label %q repeats", what, l)
+			}
+			seen[l] = true
+		}
+	}
+	relations := make(map[string]int, len(s.Relations))
+	for i, r := range s.Relations {
+		path := pathOf("relations", i, r.Name)
+		if msg := badName(r.Name); msg != "" {
+			ps.add(path, "%s", msg)
+		} else if j, dup := relations[r.Name]; dup {
+			ps.add(path, "name repeats relations[%d]", j)
+		} else {
+			relations[r.Name] = i
+		}
+		checkLabels(path, "head", r.Head)
+		checkLabels(path, "tail", r.Tail)
+	}
+	events := make(map[string]int, len(s.Events))
+	for i, e := range s.Events {
+		path := pathOf("events", i, e.Name)
+		if msg := badName(e.Name); msg != "" {
+			ps.add(path, "%s", msg)
+		} else if j, dup := events[e.Name]; dup {
+			ps.add(path, "name repeats events[%d]", j)
+		} else {
+			events[e.Name] = i
+		}
+		if e.Trigger == "" {
+			ps.add(path, "trigger label is empty")
+		} else {
+			checkLabels(path, "trigger", []string{e.Trigger})
+		}
+		roles := make(map[string]int, len(e.Roles))
+		for k, r := range e.Roles {
+			rpath := path + ": " + pathOf("roles", k, r.Name)
+			if msg := badName(r.Name); msg != "" {
+				ps.add(rpath, "%s", msg)
+			} else if j, dup := roles[r.Name]; dup {
+				ps.add(rpath, "name repeats roles[%d]", j)
+			} else {
+				roles[r.Name] = k
+			}
+			checkLabels(rpath, "role", r.Labels)
+		}
+	}
+	classes := make(map[string]int, len(s.Classes))
+	for i, c := range s.Classes {
+		path := fmt.Sprintf("classes[%d]", i)
+		if c == "" {
+			ps.add(path, "name is empty")
+		} else if j, dup := classes[c]; dup {
+			ps.add(path, "%q repeats classes[%d]", c, j)
+		} else {
+			classes[c] = i
+		}
+	}
+	return ps
+}
+
+// badName says what is wrong with an entity, relation, event or role name, or "".
+func badName(name string) string {
+	if name == "" {
+		return "name is empty"
+	}
+	for _, r := range name {
+		if unicode.IsSpace(r) || unicode.IsControl(r) || r == utf8.RuneError {
+			return fmt.Sprintf("name %q contains white space or a control character", name)
+		}
+	}
+	return ""
+}
+
+// ValidateAnnotation checks a against schema s and the document text, and reports
+// every problem in one model.EINVALID error (nil when there is none). Each problem
+// carries its path, for example `spans[2] (s3): end 40 is beyond the text's 35 code
+// points`. The checks:
+//   - spans: the id is not empty and unique; 0 <= start < end <= the number of code
+//     points of text (empty spans are refused); the label is an entity of s; Text
+//     equals text's code points [start, end) exactly (no normalization). Spans may
+//     overlap and nest.
+//   - relations: the type is a relation type of s; head and tail are span ids, of
+//     different spans, whose labels the type allows; no relation repeats another.
+//   - events: the type is an event type of s; the trigger is a span id whose label is
+//     the type's trigger label; every argument's role is a role of the type and its
+//     span is a span id whose label the role allows; no (role, span) pair repeats.
+//   - labels: each is a class of s, none repeats, and a single-label schema gets at
+//     most one.
+//
+// s is assumed valid (see Schema.Validate); an invalid schema gives no panic, only
+// possibly odd messages. The cost is linear in the sizes of text and a.
+func ValidateAnnotation(s Schema, text string, a Annotation) error {
+	if p := AnnotationProblems(s, text, a); len(p) > 0 {
+		return model.Errorf(model.EINVALID, "invalid annotation (%d %s): %s",
+			len(p), plural(len(p), "problem", "problems"), strings.Join(p, "; "))
+	}
+	return nil
+}
+
+// AnnotationProblems returns the problems ValidateAnnotation reports, one string each
+// with its path, in the order spans, relations, events, labels; nil when a is valid.
+func AnnotationProblems(s Schema, text string, a Annotation) []string {
+	var ps problems
+	idx := newRuneIndex(text)
+
+	entities := make(map[string]bool, len(s.Entities))
+	for _, e := range s.Entities {
+		entities[e] = true
+	}
+	spans := make(map[string]int, len(a.Spans)) // id -> first index
+	for i, sp := range a.Spans {
+		path := pathOf("spans", i, sp.ID)
+		if sp.ID == "" {
+			ps.add(path, "id is empty")
+		} else if j, dup := spans[sp.ID]; dup {
+			ps.add(path, "id %q repeats spans[%d]", sp.ID, j)
+		} else {
+			spans[sp.ID] = i
+		}
+		inRange := true
+		if sp.Start < 0 {
+			ps.add(path, "start %d is negative", sp.Start)
+			inRange = false
+		}
+		if sp.End <= sp.Start {
+			ps.add(path, "end %d is not after start %d", sp.End, sp.Start)
+			inRange = false
+		}
+		if sp.End > idx.n {
+			ps.add(path, "end %d is beyond the text's %d code points", sp.End, idx.n)
+			inRange = false
+		}
+		if sp.Label == "" {
+			ps.add(path, "label is empty")
+		} else if !entities[sp.Label] {
+			ps.add(path, "unknown label %q", sp.Label)
+		}
+		if inRange {
+			if got, _ := idx.slice(sp.Start, sp.End); got != sp.Text {
+				ps.add(path, "text %s does not match the document's %s at [%d,%d)",
+					quote(sp.Text), quote(got), sp.Start, sp.End)
+			}
+		}
+	}
+	// labelOf returns the label of span id and whether it exists.
+	labelOf := func(id string) (string, bool) {
+		i, ok := spans[id]
+		if !ok {
+			return "", false
+		}
+		return a.Spans[i].Label, true
+	}
+
+	relTypes := make(map[string]*RelationType, len(s.Relations))
+	for i := range s.Relations {
+		relTypes[s.Relations[i].Name] = &s.Relations[i]
+	}
+	type relKey struct{ t, h, tl string }
+	seenRel := make(map[relKey]int, len(a.Relations))
+	for i, r := range a.Relations {
+		path := pathOf("relations", i, r.Type)
+		rt := relTypes[r.Type]
+		if r.Type == "" {
+			ps.add(path, "type is empty")
+		} else if rt == nil {
+			ps.add(path, "unknown relation type %q", r.Type)
+		}
+		for _, end := range []struct {
+			name, id string
+			allowed  []string
+		}{{"head", r.Head, headOf(rt)}, {"tail", r.Tail, tailOf(rt)}} {
+			label, ok := labelOf(end.id)
+			switch {
+			case !ok:
+				ps.add(path, "%s %q is not a span", end.name, end.id)
+			case rt != nil && !allows(end.allowed, label):
+				ps.add(path, "%s label %q not allowed (want %s)", end.name, label, strings.Join(end.allowed, " or "))
+			}
+		}
+		if r.Head == r.Tail && r.Head != "" {
+			ps.add(path, "head and tail are the same span %s", r.Head)
+		}
+		k := relKey{r.Type, r.Head, r.Tail}
+		if j, dup := seenRel[k]; dup {
+			ps.add(path, "repeats relations[%d]", j)
+		} else {
+			seenRel[k] = i
+		}
+	}
+
+	evTypes := make(map[string]*EventType, len(s.Events))
+	for i := range s.Events {
+		evTypes[s.Events[i].Name] = &s.Events[i]
+	}
+	for i, e := range a.Events {
+		path := pathOf("events", i, e.Type)
+		et := evTypes[e.Type]
+		if e.Type == "" {
+			ps.add(path, "type is empty")
+		} else if et == nil {
+			ps.add(path, "unknown event type %q", e.Type)
+		}
+		if label, ok := labelOf(e.Trigger); !ok {
+			ps.add(path, "trigger %q is not a span", e.Trigger)
+		} else if et != nil && label != et.Trigger {
+			ps.add(path, "trigger span %s has label %s, want %s", e.Trigger, label, et.Trigger)
+		}
+		type argKey struct{ role, span string }
+		seenArg := make(map[argKey]bool, len(e.Arguments))
+		for _, arg := range e.Arguments {
+			var role *EventRole
+			if et != nil {
+				for k := range et.Roles {
+					if et.Roles[k].Name == arg.Role {
+						role = &et.Roles[k]
+						break
+					}
+				}
+			}
+			switch {
+			case arg.Role == "":
+				ps.add(path, "argument %q has an empty role", arg.Span)
+			case et != nil && role == nil:
+				ps.add(path, "role %q not in the event type", arg.Role)
+			}
+			label, ok := labelOf(arg.Span)
+			switch {
+			case !ok:
+				ps.add(path, "argument %q of role %s is not a span", arg.Span, arg.Role)
+			case role != nil && !allows(role.Labels, label):
+				ps.add(path, "argument span %s has label %s, role %s wants %s", arg.Span, label, arg.Role, strings.Join(role.Labels, " or "))
+			}
+			k := argKey{arg.Role, arg.Span}
+			if seenArg[k] {
+				ps.add(path, "argument span %s repeats role %s", arg.Span, arg.Role)
+			}
+			seenArg[k] = true
+		}
+	}
+
+	classes := make(map[string]bool, len(s.Classes))
+	for _, c := range s.Classes {
+		classes[c] = true
+	}
+	seenLabel := make(map[string]bool, len(a.Labels))
+	for _, l := range a.Labels {
+		if !classes[l] {
+			ps.add("labels", "%q is not a class", l)
+		} else if seenLabel[l] {
+			ps.add("labels", "%q repeats", l)
+		}
+		seenLabel[l] = true
+	}
+	if !s.MultiLabel && len(a.Labels) > 1 {
+		ps.add("labels", "single-label schema, got %d", len(a.Labels))
+	}
+	return ps
+}
+
+func headOf(rt *RelationType) []string {
+	if rt == nil {
+		return nil
+	}
+	return rt.Head
+}
+
+func tailOf(rt *RelationType) []string {
+	if rt == nil {
+		return nil
+	}
+	return rt.Tail
+}
+
+// allows reports whether label is in allowed; an empty list allows every label.
+func allows(allowed []string, label string) bool {
+	if len(allowed) == 0 {
+		return true
+	}
+	for _, a := range allowed {
+		if a == label {
+			return true
+		}
+	}
+	return false
+}
+
+// problems collects "path: message" strings.
+type problems []string
+
+func (p *problems) add(path, format string, args ...any) {
+	*p = append(*p, path+": "+fmt.Sprintf(format, args...))
+}
+
+// pathOf returns "list[i] (name)", or "list[i]" when name is empty.
+func pathOf(list string, i int, name string) string {
+	if name == "" {
+		return fmt.Sprintf("%s[%d]", list, i)
+	}
+	return fmt.Sprintf("%s[%d] (%s)", list, i, name)
+}
+
+// quote returns s quoted, cut to 40 code points so one long span cannot flood a
+// message.
+func quote(s string) string {
+	const max = 40
+	if utf8.RuneCountInString(s) <= max {
+		return fmt.Sprintf("%q", s)
+	}
+	cut, _ := Slice(s, 0, max)
+	return fmt.Sprintf("%q…", cut)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// annotationSetup loads the clinic example (keys for the gazetteer) and the
+// social-media posts, creates a schema and a task with overlap 2, and returns two
+// annotator keys and their principal ids.
+func annotationSetup(t *testing.T, s *testServer) (a1, a2, id1, id2 string) {
+	t.Helper()
+	loadClinic(t, s)
+	s.mustGQL(t, testAdminKey, `mutation { createDataset(input: {id: "posts", name: "Posts", team: "clinic", keyField: "id"}) { id } }`, nil)
+	_, ing := s.ingestFile(t, testAdminKey, "posts", "weibo", "NDJSON", "UPSERT", "examples/clinic/comments.ndjson", map[string]any{"key": map[string]any{"from": "id"}})
+	if num(ing["inserted"]) != 60 {
+		t.Fatalf("posts ingestion: %v", ing)
+	}
+	s.mustGQL(t, testAdminKey, `mutation { createLabelSchema(input: {id: "clinical", team: "clinic",
+		entities: ["Patient", "Vaccine", "Drug", "Symptom", "Hospital", "Time"],
+		relations: [{name: "takes", head: ["Patient"], tail: ["Drug"]}],
+		events: [{name: "Vaccination", trigger: "Vaccine", roles: [{name: "patient", labels: ["Patient"]}, {name: "place", labels: ["Hospital"]}, {name: "time", labels: ["Time"]}]}],
+		classes: ["positive", "negative", "neutral"]}) { id } }`, nil)
+	a1, id1 = s.createKey(t, "clinic", "ANNOTATOR")
+	a2, id2 = s.createKey(t, "clinic", "ANNOTATOR")
+	id1, id2 = "key:"+id1, "key:"+id2
+	s.mustGQL(t, testAdminKey, `mutation($ann: [ID!]) { createAnnotationTask(input: {id: "posts-ner", dataset: "posts", textField: "text", schema: "clinical",
+		annotators: $ann, overlap: 2, gazetteer: [{label: "Patient", dataset: "clinic"}, {label: "Drug", terms: ["阿卡波糖", "insulin", "二甲双胍"]}],
+		patterns: [{label: "Vaccine", pattern: "(新冠|乙肝|流感)疫苗"}]}) { id items } }`, map[string]any{"ann": []string{id1, id2}})
+	return
+}
+
+func spanOf(text, sub, label, id string) map[string]any {
+	i := strings.Index(text, sub)
+	start := utf8.RuneCountInString(text[:i])
+	return map[string]any{"id": id, "start": start, "end": start + utf8.RuneCountInString(sub), "label": label, "text": sub}
+}
+
+func TestAnnotationWorkflow(t *testing.T) {
+	s := newTestServer(t, nil)
+	a1, a2, id1, _ := annotationSetup(t, s)
+	next := `query { nextAnnotationItem(task: "posts-ner") { document text annotation { version } suggestions { id status source span { start end label text } } } }`
+	it1 := s.mustGQL(t, a1, next, nil)
+	doc, text := it1.str("nextAnnotationItem", "document"), it1.str("nextAnnotationItem", "text")
+	if doc != "c001" || !strings.Contains(text, "P0464") {
+		t.Fatalf("first item: %v", it1.Data)
+	}
+	sugs, _ := it1.get("nextAnnotationItem", "suggestions").([]any)
+	var patientSug string
+	for _, sg := range sugs {
+		sg := sg.(map[string]any)
+		if sg["span"].(map[string]any)["text"] == "P0464" && sg["span"].(map[string]any)["label"] == "Patient" {
+			patientSug = sg["id"].(string)
+		}
+	}
+	if patientSug == "" {
+		t.Fatalf("no Patient suggestion from the clinic keys: %v", sugs)
+	}
+	// Overlap 2: the second annotator gets the same first item; a third would not.
+	if d := s.mustGQL(t, a2, next, nil).str("nextAnnotationItem", "document"); d != "c001" {
+		t.Errorf("second annotator's first item = %q", d)
+	}
+	// Accept the suggestion, then add a span and submit.
+	acc := s.mustGQL(t, a1, `mutation($d: ID!, $s: ID!) { decideSuggestion(task: "posts-ner", document: $d, suggestion: $s, accept: true) { annotation { version spans { id label } } suggestions { id status } } }`,
+		map[string]any{"d": doc, "s": patientSug})
+	ver := num(acc.get("decideSuggestion", "annotation", "version"))
+	save := `mutation($in: SaveAnnotationInput!) { saveAnnotation(input: $in) { version status spans { id } } }`
+	spans := []any{spanOf(text, "P0464", "Patient", patientSug), spanOf(text, "新冠疫苗", "Vaccine", "v1"), spanOf(text, "口渴", "Symptom", "s1")}
+	r := s.mustGQL(t, a1, save, map[string]any{"in": map[string]any{"task": "posts-ner", "document": doc, "spans": spans,
+		"events": []any{map[string]any{"type": "Vaccination", "trigger": "v1", "arguments": []any{map[string]any{"role": "patient", "span": patientSug}}}},
+		"labels": []string{"neutral"}, "status": "submitted", "version": ver}})
+	if num(r.get("saveAnnotation", "version")) != ver+1 || r.str("saveAnnotation", "status") != "submitted" {
+		t.Errorf("save: %v", r.Data)
+	}
+	// Saving again from the old version is a conflict.
+	if r := s.gql(t, a1, save, map[string]any{"in": map[string]any{"task": "posts-ner", "document": doc, "spans": spans, "version": ver}}); !r.hasCode("CONFLICT") {
+		t.Errorf("stale version: %+v", r.Errors)
+	}
+	// After submitting, the first annotator moves on to the next item.
+	if d := s.mustGQL(t, a1, next, nil).str("nextAnnotationItem", "document"); d != "c002" {
+		t.Errorf("next item after submitting = %q", d)
+	}
+	// The second annotator labels the same item a bit differently.
+	s.mustGQL(t, a2, save, map[string]any{"in": map[string]any{"task": "posts-ner", "document": doc,
+		"spans": []any{spanOf(text, "P0464", "Patient", "p"), spanOf(text, "新冠疫苗", "Vaccine", "v")}, "labels": []string{"neutral"}, "status": "submitted"}})
+
+	agr := s.mustGQL(t, testAdminKey, `{ agreement(task: "posts-ner") { items cohenKappa fleissKappa spanF1 spanF1ByLabel { label f1 } }
+		annotationTask(id: "posts-ner") { items stats { items completeItems annotators { annotator submitted drafts } labels { label count } } } }`, nil)
+	if num(agr.get("agreement", "items")) != 1 || agr.get("agreement", "spanF1").(float64) < 0.79 || agr.get("agreement", "spanF1").(float64) > 0.81 {
+		t.Errorf("agreement: %v", agr.get("agreement"))
+	}
+	if num(agr.get("annotationTask", "items")) != 60 || num(agr.get("annotationTask", "stats", "completeItems")) != 1 {
+		t.Errorf("stats: %v", agr.get("annotationTask"))
+	}
+	// Review: every version, then the gold one.
+	rv := s.mustGQL(t, testAdminKey, `{ reviewItem(task: "posts-ner", document: "c001") { text annotations { annotator version } gold { version } } }`, nil)
+	if as, _ := rv.get("reviewItem", "annotations").([]any); len(as) != 2 || rv.get("reviewItem", "gold") != nil {
+		t.Errorf("review: %v", rv.Data)
+	}
+	s.mustGQL(t, testAdminKey, `mutation($in: SaveAnnotationInput!) { saveGold(input: $in) { annotator version } }`, map[string]any{"in": map[string]any{
+		"task": "posts-ner", "document": "c001", "spans": spans[:2], "labels": []string{"neutral"}, "status": "submitted"}})
+	if r := s.gql(t, a1, `{ reviewItem(task: "posts-ner", document: "c001") { text } }`, nil); !r.hasCode("FORBIDDEN") {
+		t.Errorf("annotator reviews: %+v", r.Errors)
+	}
+	// Annotators see only the text of their items, not the dataset.
+	for _, q := range []string{`{ documents(dataset: "posts", first: 1) { totalCount } }`, `{ document(dataset: "clinic", key: "P0001") { fields } }`} {
+		if r := s.gql(t, a1, q, nil); !r.hasCode("FORBIDDEN") {
+			t.Errorf("annotator %s: %+v", q, r.Errors)
+		}
+	}
+	// Every save and review is on the audit log.
+	audit := s.mustGQL(t, testAdminKey, `query($a: String) { auditLog(where: {actor: $a, resource: "task/posts-ner"}) { totalCount } }`, map[string]any{"a": id1})
+	if num(audit.get("auditLog", "totalCount")) < 2 {
+		t.Errorf("audit of annotator saves: %v", audit.Data)
+	}
+}
+
+func TestAnnotationBadInput(t *testing.T) {
+	s := newTestServer(t, nil)
+	a1, _, _, _ := annotationSetup(t, s)
+	other, _ := s.createKey(t, "clinic", "ANNOTATOR") // not on the task
+	it := s.mustGQL(t, a1, `query { nextAnnotationItem(task: "posts-ner") { document text } }`, nil)
+	doc, text := it.str("nextAnnotationItem", "document"), it.str("nextAnnotationItem", "text")
+	n := utf8.RuneCountInString(text)
+	save := `mutation($in: SaveAnnotationInput!) { saveAnnotation(input: $in) { version } }`
+	good := spanOf(text, "P0464", "Patient", "p")
+	with := func(spans []any, extra map[string]any) map[string]any {
+		in := map[string]any{"task": "posts-ner", "document": doc, "spans": spans}
+		for k, v := range extra {
+			in[k] = v
+		}
+		return map[string]any{"in": in}
+	}
+	cases := []struct {
+		name, token string
+		vars        map[string]any
+		code, words string
+	}{
+		{"offset beyond the text", a1, with([]any{map[string]any{"id": "x", "start": n - 1, "end": n + 5, "label": "Patient", "text": "x"}}, nil), "BAD_USER_INPUT", "beyond"},
+		{"end before start", a1, with([]any{map[string]any{"id": "x", "start": 4, "end": 2, "label": "Patient", "text": "x"}}, nil), "BAD_USER_INPUT", "spans[0]"},
+		{"span text does not match", a1, with([]any{map[string]any{"id": "x", "start": 0, "end": 5, "label": "Patient", "text": "P9999"}}, nil), "BAD_USER_INPUT", "match"},
+		{"unknown label", a1, with([]any{spanOf(text, "P0464", "Doctor", "x")}, nil), "BAD_USER_INPUT", "Doctor"},
+		{"relation to a missing span", a1, with([]any{good}, map[string]any{"relations": []any{map[string]any{"type": "takes", "head": "p", "tail": "nope"}}}), "BAD_USER_INPUT", "nope"},
+		{"wrong role", a1, with([]any{good, spanOf(text, "新冠疫苗", "Vaccine", "v")}, map[string]any{"events": []any{map[string]any{"type": "Vaccination", "trigger": "v", "arguments": []any{map[string]any{"role": "doctor", "span": "p"}}}}}), "BAD_USER_INPUT", "doctor"},
+		{"unknown class", a1, with([]any{good}, map[string]any{"labels": []string{"angry"}}), "BAD_USER_INPUT", "angry"},
+		{"caller not on the task", other, with([]any{good}, nil), "FORBIDDEN", "not an annotator"},
+		{"item not assigned to the caller", a1, map[string]any{"in": map[string]any{"task": "posts-ner", "document": "c005"}}, "FORBIDDEN", "not assigned"},
+		{"item not in the task", a1, map[string]any{"in": map[string]any{"task": "posts-ner", "document": "zzz"}}, "NOT_FOUND", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := s.gql(t, tc.token, save, tc.vars)
+			if !r.hasCode(tc.code) || (tc.words != "" && !strings.Contains(r.Errors[0].Message, tc.words)) {
+				t.Errorf("got %+v, want %s mentioning %q", r.Errors, tc.code, tc.words)
+			}
+		})
+	}
+	// Emoji and mixed scripts: offsets are code points.
+	ej := s.mustGQL(t, testAdminKey, `mutation { ingest(input: {dataset: "posts", source: "emoji", format: NDJSON, key: {from: "id"}, records: [{id: "e1", text: "😀😀 P0001 打了流感疫苗 in Beijing 👍"}]}) { id } }`, nil)
+	s.waitJob(t, testAdminKey, ej.str("ingest", "id"))
+	s.mustGQL(t, testAdminKey, `mutation { createAnnotationTask(input: {id: "emoji", dataset: "posts", textField: "text", schema: "clinical", where: [{field: "id", op: "eq", value: "e1"}]}) { id } }`, nil)
+	e := s.mustGQL(t, a1, `{ nextAnnotationItem(task: "emoji") { document text } }`, nil)
+	etext := e.str("nextAnnotationItem", "text")
+	sp := spanOf(etext, "流感疫苗", "Vaccine", "v")
+	if sp["start"] != 11 {
+		t.Fatalf("code point offset of 流感疫苗 = %v, want 11", sp["start"])
+	}
+	if r := s.gql(t, a1, save, map[string]any{"in": map[string]any{"task": "emoji", "document": "e1", "spans": []any{sp, spanOf(etext, "P0001", "Patient", "p")}}}); len(r.Errors) > 0 {
+		t.Errorf("emoji text: %+v", r.Errors)
+	}
+	// Byte offsets instead of code points are caught.
+	byteStart := strings.Index(etext, "流感疫苗")
+	bad := map[string]any{"id": "v", "start": byteStart, "end": byteStart + 4, "label": "Vaccine", "text": "流感疫苗"}
+	if r := s.gql(t, a1, save, map[string]any{"in": map[string]any{"task": "emoji", "document": "e1", "spans": []any{bad}, "version": 1}}); !r.hasCode("BAD_USER_INPUT") {
+		t.Errorf("byte offsets: %+v", r.Errors)
+	}
+}

@@ -1,0 +1,295 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mms-platform/mms/annotate"
+	"github.com/mms-platform/mms/auth"
+	"github.com/mms-platform/mms/model"
+)
+
+// AnnotationStore keeps label schemas, tasks, claims and annotations.
+type AnnotationStore interface {
+	CreateLabelSchema(ctx context.Context, s *model.LabelSchema) error
+	LabelSchema(ctx context.Context, id string) (*model.LabelSchema, error)
+	CreateAnnotationTask(ctx context.Context, t *model.AnnotationTask, docs []string, suggestions [][]model.Suggestion) error
+	AnnotationTask(ctx context.Context, id string) (*model.AnnotationTask, error)
+	ListAnnotationTasks(ctx context.Context, teams []string, after string, limit int) ([]*model.AnnotationTask, int, error)
+	TaskItems(ctx context.Context, task string, fn func(model.TaskItem) error) error
+	TaskItem(ctx context.Context, task, doc string) (*model.TaskItem, error)
+	Claims(ctx context.Context, task, doc string, overlap int) ([]model.Claim, error)
+	ClaimSlot(ctx context.Context, task, doc string, s int, annotator string, now, until time.Time, stale func(model.Claim) bool) (bool, error)
+	ExtendClaim(ctx context.Context, task, doc string, s int, annotator string, until time.Time) error
+	Annotation(ctx context.Context, task, doc, annotator string) (*model.Annotation, error)
+	// SaveAnnotation stores a.Version; model.ECONFLICT if that version exists.
+	SaveAnnotation(ctx context.Context, a *model.Annotation) error
+	TaskAnnotations(ctx context.Context, task string, fn func(*model.Annotation) error) error
+	ItemAnnotations(ctx context.Context, task, doc string) ([]*model.Annotation, error)
+}
+
+// Annotation limits.
+const (
+	annotationLease = 30 * time.Minute
+	maxTaskItems    = 1_000_000
+	maxOverlap      = 10
+	maxSpans        = 2000
+	maxTerms        = 200_000
+)
+
+// convert copies between the model and annotate types, which share JSON shapes.
+func convert[T any](from any) T {
+	var out T
+	b, _ := json.Marshal(from)
+	_ = json.Unmarshal(b, &out)
+	return out
+}
+
+// CreateLabelSchema stores a label schema (write on schema/<id> in the team).
+func (s *Service) CreateLabelSchema(ctx context.Context, in model.LabelSchemaInput) (*model.LabelSchema, error) {
+	if err := checkSlug("schema", in.ID); err != nil {
+		return nil, err
+	}
+	ls := &model.LabelSchema{
+		ID: in.ID, Team: in.Team, Entities: in.Entities, Classes: in.Classes, CreatedAt: s.now(),
+		Relations: []model.RelationType{}, Events: []model.EventType{},
+	}
+	if ls.Classes == nil {
+		ls.Classes = []string{}
+	}
+	if in.MultiLabel != nil {
+		ls.MultiLabel = *in.MultiLabel
+	}
+	for _, r := range in.Relations {
+		ls.Relations = append(ls.Relations, model.RelationType{Name: r.Name, Head: nonNil(r.Head), Tail: nonNil(r.Tail)})
+	}
+	for _, e := range in.Events {
+		et := model.EventType{Name: e.Name, Trigger: e.Trigger}
+		for _, r := range e.Roles {
+			et.Roles = append(et.Roles, model.EventRole{Name: r.Name, Labels: nonNil(r.Labels)})
+		}
+		ls.Events = append(ls.Events, et)
+	}
+	err := s.mutate(ctx, auth.ActWrite, in.Team, "schema/"+in.ID, "create label schema", func() error {
+		if err := convert[annotate.Schema](ls).Validate(); err != nil {
+			return err
+		}
+		if _, err := s.Teams.Team(ctx, in.Team); err != nil {
+			return err
+		}
+		if err := s.Annotations.CreateLabelSchema(ctx, ls); err != nil {
+			if model.ErrorCode(err) == model.ECONFLICT {
+				return model.Errorf(model.ECONFLICT, "label schema %q already exists", in.ID)
+			}
+			return err
+		}
+		return nil
+	})
+	return ls, err
+}
+
+func nonNil(l []string) []string {
+	if l == nil {
+		return []string{}
+	}
+	return l
+}
+
+// LabelSchema returns a schema (read on schema/<id>).
+func (s *Service) LabelSchema(ctx context.Context, id string) (*model.LabelSchema, error) {
+	ls, err := s.Annotations.LabelSchema(ctx, id)
+	if err != nil {
+		if model.ErrorCode(err) == model.ENOTFOUND {
+			return nil, s.authorizeOr(ctx, auth.ActRead, auth.AllTeams, "schema/"+id, err)
+		}
+		return nil, err
+	}
+	return ls, s.authorize(ctx, auth.ActRead, ls.Team, "schema/"+id)
+}
+
+// CreateAnnotationTask selects documents of a dataset and pre-annotates them
+// (read on the dataset, write on task/<id> in its team).
+func (s *Service) CreateAnnotationTask(ctx context.Context, in model.AnnotationTaskInput) (*model.AnnotationTask, error) {
+	if err := checkSlug("task", in.ID); err != nil {
+		return nil, err
+	}
+	d, err := s.Dataset(ctx, in.Dataset)
+	if err != nil {
+		return nil, err
+	}
+	t := &model.AnnotationTask{
+		ID: in.ID, Team: d.Team, Dataset: d.ID, Schema: in.Schema, TextField: in.TextField, Annotators: nonNil(in.Annotators),
+		Overlap: 1, Guidelines: in.Guidelines, CreatedBy: model.PrincipalFromContext(ctx).ID, CreatedAt: s.now(),
+		Gazetteer: []model.GazetteerEntry{}, Patterns: []model.PatternRule{},
+	}
+	if in.Overlap != nil {
+		t.Overlap = *in.Overlap
+	}
+	err = s.mutate(ctx, auth.ActWrite, d.Team, "task/"+in.ID, "create annotation task on dataset "+d.ID, func() error {
+		if t.Overlap < 1 || t.Overlap > maxOverlap {
+			return model.Errorf(model.EINVALID, "overlap must be between 1 and %d", maxOverlap)
+		}
+		if err := checkPath(d, in.TextField); err != nil {
+			return err
+		}
+		ls, err := s.Annotations.LabelSchema(ctx, in.Schema)
+		if err != nil {
+			return err
+		}
+		if ls.Team != d.Team {
+			return model.Errorf(model.EINVALID, "label schema %q belongs to team %q, the dataset to %q", ls.ID, ls.Team, d.Team)
+		}
+		docs, texts, err := s.selectItems(ctx, d, in)
+		if err != nil {
+			return err
+		}
+		pre, err := s.preannotator(ctx, ls, in, t)
+		if err != nil {
+			return err
+		}
+		sugs := make([][]model.Suggestion, len(docs))
+		for i, text := range texts {
+			sugs[i] = []model.Suggestion{}
+			for j, sg := range pre.Suggest(text) {
+				ms := model.Suggestion{ID: fmt.Sprintf("g%d", j+1), Span: convert[model.Span](sg.Span), Source: sg.Source, Rule: sg.Rule, Status: "pending"}
+				ms.Span.ID = ms.ID
+				sugs[i] = append(sugs[i], ms)
+			}
+		}
+		t.Items = len(docs)
+		return s.Annotations.CreateAnnotationTask(ctx, t, docs, sugs)
+	})
+	return t, err
+}
+
+// selectItems picks the task's documents: those matching where, then a seeded
+// random sample of them when sample is set. Documents without text are skipped.
+func (s *Service) selectItems(ctx context.Context, d *model.Dataset, in model.AnnotationTaskInput) ([]string, []string, error) {
+	where, err := typedFilters(d, in.Where)
+	if err != nil {
+		return nil, nil, err
+	}
+	var keys, texts []string
+	q := model.DocumentQuery{Where: where, Limit: 1000}
+	for {
+		docs, _, err := s.Docs.FindDocuments(ctx, d.ID, q)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(docs) == 0 {
+			break
+		}
+		for _, doc := range docs {
+			if text, ok := lookupText(doc.Fields, in.TextField); ok {
+				keys, texts = append(keys, doc.Key), append(texts, text)
+			}
+		}
+		if len(keys) > maxTaskItems {
+			return nil, nil, model.Errorf(model.EINVALID, "more than %d items: narrow the selection with where or sample", maxTaskItems)
+		}
+		q.AfterKey = docs[len(docs)-1].Key
+	}
+	if in.Sample != nil {
+		n := *in.Sample
+		if n < 1 {
+			return nil, nil, model.Errorf(model.EINVALID, "sample must be at least 1")
+		}
+		seed := uint64(0)
+		if in.Seed != nil {
+			seed = uint64(*in.Seed)
+		}
+		r := rand.New(rand.NewPCG(seed, 0x6d6d73))
+		idx := r.Perm(len(keys))
+		if n < len(idx) {
+			idx = idx[:n]
+		}
+		slices.Sort(idx)
+		k2, t2 := make([]string, len(idx)), make([]string, len(idx))
+		for i, j := range idx {
+			k2[i], t2[i] = keys[j], texts[j]
+		}
+		keys, texts = k2, t2
+	}
+	if len(keys) == 0 {
+		return nil, nil, model.Errorf(model.EINVALID, "the selection has no document with text in %q", in.TextField)
+	}
+	return keys, texts, nil
+}
+
+func lookupText(fields map[string]any, path string) (string, bool) {
+	var cur any = fields
+	for _, p := range strings.Split(path, ".") {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return "", false
+		}
+		cur = m[p]
+	}
+	s, ok := cur.(string)
+	return s, ok && s != ""
+}
+
+// preannotator builds the task's gazetteer and regex rules; terms may come from
+// structured data (a dataset's keys or a field's values), read with the caller's
+// permission.
+func (s *Service) preannotator(ctx context.Context, ls *model.LabelSchema, in model.AnnotationTaskInput, t *model.AnnotationTask) (*annotate.Preannotator, error) {
+	entries := map[string][]string{}
+	for _, g := range in.Gazetteer {
+		if !slices.Contains(ls.Entities, g.Label) {
+			return nil, model.Errorf(model.EINVALID, "gazetteer label %q is not an entity of schema %q", g.Label, ls.ID)
+		}
+		terms := append([]string{}, g.Terms...)
+		if g.Dataset != nil {
+			src, err := s.Dataset(ctx, *g.Dataset)
+			if err != nil {
+				return nil, err
+			}
+			err = s.Docs.ScanDocuments(ctx, src.ID, func(doc *model.Document) error {
+				if g.Field == nil {
+					terms = append(terms, doc.Key)
+				} else if v, ok := doc.Fields[*g.Field].(string); ok && v != "" {
+					terms = append(terms, v)
+				}
+				if len(terms) > maxTerms {
+					return model.Errorf(model.EINVALID, "gazetteer %q has more than %d terms", g.Label, maxTerms)
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+		entries[g.Label] = append(entries[g.Label], terms...)
+	}
+	for label, terms := range entries {
+		slices.Sort(terms)
+		t.Gazetteer = append(t.Gazetteer, model.GazetteerEntry{Label: label, Terms: slices.Compact(terms)})
+	}
+	slices.SortFunc(t.Gazetteer, func(a, b model.GazetteerEntry) int { return strings.Compare(a.Label, b.Label) })
+	for _, p := range in.Patterns {
+		if !slices.Contains(ls.Entities, p.Label) {
+			return nil, model.Errorf(model.EINVALID, "pattern label %q is not an entity of schema %q", p.Label, ls.ID)
+		}
+		t.Patterns = append(t.Patterns, model.PatternRule{Label: p.Label, Pattern: p.Pattern})
+	}
+	return newPreannotator(t)
+}
+
+// newPreannotator compiles a task's gazetteer and regex rules. Bad patterns are
+// BAD_USER_INPUT.
+func newPreannotator(t *model.AnnotationTask) (*annotate.Preannotator, error) {
+	lists := make([]annotate.TermList, len(t.Gazetteer))
+	for i, g := range t.Gazetteer {
+		lists[i] = annotate.TermList{Label: g.Label, Terms: g.Terms}
+	}
+	rules := make([]annotate.RegexRule, len(t.Patterns))
+	for i, p := range t.Patterns {
+		rules[i] = annotate.RegexRule{Label: p.Label, Pattern: p.Pattern}
+	}
+	return annotate.NewPreannotator(lists, rules)
+}

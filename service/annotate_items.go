@@ -1,0 +1,625 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/mms-platform/mms/annotate"
+	"github.com/mms-platform/mms/auth"
+	"github.com/mms-platform/mms/model"
+)
+
+// annotationTask returns a task after checking act on it.
+func (s *Service) annotationTask(ctx context.Context, id, act string) (*model.AnnotationTask, error) {
+	t, err := s.Annotations.AnnotationTask(ctx, id)
+	if err != nil {
+		if model.ErrorCode(err) == model.ENOTFOUND {
+			return nil, s.authorizeOr(ctx, act, auth.AllTeams, "task/"+id, err)
+		}
+		return nil, err
+	}
+	if err := s.authorize(ctx, act, t.Team, "task/"+id); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// AnnotationTask returns a task (read on it).
+func (s *Service) AnnotationTask(ctx context.Context, id string) (*model.AnnotationTask, error) {
+	return s.annotationTask(ctx, id, auth.ActRead)
+}
+
+// AnnotationTasks lists the tasks the caller may read.
+func (s *Service) AnnotationTasks(ctx context.Context, first *int, after *string) (*model.AnnotationTaskConnection, error) {
+	n, err := pageSize(first)
+	if err != nil {
+		return nil, err
+	}
+	pos, err := decodeCursor("task", after)
+	if err != nil {
+		return nil, err
+	}
+	teams, err := s.readableTeams(ctx, "task/*")
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.AnnotationTaskConnection{Edges: []*model.AnnotationTaskEdge{}, PageInfo: &model.PageInfo{}}
+	if teams != nil && len(teams) == 0 {
+		return conn, nil
+	}
+	ts, total, err := s.Annotations.ListAnnotationTasks(ctx, teams, pos, n+1)
+	if err != nil {
+		return nil, err
+	}
+	conn.TotalCount = total
+	if len(ts) > n {
+		ts, conn.PageInfo.HasNextPage = ts[:n], true
+	}
+	for _, t := range ts {
+		conn.Edges = append(conn.Edges, &model.AnnotationTaskEdge{Cursor: encodeCursor("task", t.ID), Node: t})
+	}
+	setPageInfo(conn.PageInfo, len(conn.Edges), func(i int) string { return conn.Edges[i].Cursor }, pos != "")
+	return conn, nil
+}
+
+// annotatorOf checks that the caller may annotate the task and returns its id.
+func (s *Service) annotatorOf(ctx context.Context, taskID string) (*model.AnnotationTask, string, error) {
+	t, err := s.annotationTask(ctx, taskID, auth.ActAnnotate)
+	if err != nil {
+		return nil, "", err
+	}
+	who := model.PrincipalFromContext(ctx).ID
+	if len(t.Annotators) > 0 && !slices.Contains(t.Annotators, who) {
+		return nil, "", s.deny(ctx, auth.ActAnnotate, t.Team, "task/"+t.ID, fmt.Sprintf("%s is not an annotator of task %s", who, t.ID))
+	}
+	return t, who, nil
+}
+
+// deny audits and returns a FORBIDDEN decision taken by the service itself
+// (beyond Casbin: assignment rules).
+func (s *Service) deny(ctx context.Context, act, team, obj, msg string) error {
+	if err := s.record(ctx, act, team, obj, model.DecisionDeny, msg); err != nil {
+		return err
+	}
+	return model.Errorf(model.EFORBIDDEN, "%s", msg)
+}
+
+// itemText reads an item's text from its dataset document.
+func (s *Service) itemText(ctx context.Context, t *model.AnnotationTask, doc string) (string, error) {
+	d, err := s.Docs.Document(ctx, t.Dataset, doc)
+	if err != nil {
+		return "", err
+	}
+	text, _ := lookupText(d.Fields, t.TextField)
+	return text, nil
+}
+
+// NextAnnotationItem hands the caller the next item it should annotate: one it
+// already holds and has not submitted, else the first item with a free slot
+// (overlap slots per item; a slot whose lease lapsed before submission is free
+// again). Slots are taken by unique insert, so two annotators never share one.
+// It returns nil when nothing is left for the caller.
+func (s *Service) NextAnnotationItem(ctx context.Context, taskID string) (*model.AnnotationItem, error) {
+	t, who, err := s.annotatorOf(ctx, taskID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	stale := func(c model.Claim) bool {
+		if !c.Until.Before(now) {
+			return false
+		}
+		a, err := s.Annotations.Annotation(ctx, t.ID, strings.Split(c.ID, "#")[1], c.Annotator)
+		return err != nil || a.Status != model.AnnotationSubmitted
+	}
+	var found *model.TaskItem
+	stop := errors.New("found")
+	err = s.Annotations.TaskItems(ctx, t.ID, func(it model.TaskItem) error {
+		mine, err := s.Annotations.Annotation(ctx, t.ID, it.Document, who)
+		if err == nil && mine.Status == model.AnnotationSubmitted {
+			return nil
+		}
+		claims, err := s.Annotations.Claims(ctx, t.ID, it.Document, t.Overlap)
+		if err != nil {
+			return err
+		}
+		for _, c := range claims {
+			if c.Annotator == who {
+				slot := slotOf(c.ID)
+				if err := s.Annotations.ExtendClaim(ctx, t.ID, it.Document, slot, who, now.Add(annotationLease)); err != nil {
+					return err
+				}
+				found = &it
+				return stop
+			}
+		}
+		for slot := 0; slot < t.Overlap; slot++ {
+			ok, err := s.Annotations.ClaimSlot(ctx, t.ID, it.Document, slot, who, now, now.Add(annotationLease), stale)
+			if err != nil {
+				return err
+			}
+			if ok {
+				found = &it
+				return stop
+			}
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, stop) {
+		return nil, err
+	}
+	if found == nil {
+		return nil, nil
+	}
+	return s.itemFor(ctx, t, found, who, now.Add(annotationLease))
+}
+
+func slotOf(claimID string) int {
+	var n int
+	_, _ = fmt.Sscan(claimID[strings.LastIndex(claimID, "#")+1:], &n)
+	return n
+}
+
+// itemFor assembles what an annotator sees of an item: its text only, the
+// caller's annotation, and the suggestions with the caller's decisions.
+func (s *Service) itemFor(ctx context.Context, t *model.AnnotationTask, it *model.TaskItem, who string, lease time.Time) (*model.AnnotationItem, error) {
+	text, err := s.itemText(ctx, t, it.Document)
+	if err != nil {
+		return nil, err
+	}
+	item := &model.AnnotationItem{Task: t.ID, Document: it.Document, Text: text, LeaseUntil: &lease, Suggestions: []model.Suggestion{}}
+	a, err := s.Annotations.Annotation(ctx, t.ID, it.Document, who)
+	if err == nil {
+		item.Annotation = a
+	} else if model.ErrorCode(err) != model.ENOTFOUND {
+		return nil, err
+	}
+	for _, sg := range it.Suggestions {
+		if a != nil && a.Decisions[sg.ID] != "" {
+			sg.Status = a.Decisions[sg.ID]
+		}
+		item.Suggestions = append(item.Suggestions, sg)
+	}
+	return item, nil
+}
+
+// holdsItem reports whether who holds a slot of the item or has annotated it.
+func (s *Service) holdsItem(ctx context.Context, t *model.AnnotationTask, doc, who string) (bool, error) {
+	if _, err := s.Annotations.Annotation(ctx, t.ID, doc, who); err == nil {
+		return true, nil
+	}
+	claims, err := s.Annotations.Claims(ctx, t.ID, doc, t.Overlap)
+	if err != nil {
+		return false, err
+	}
+	for _, c := range claims {
+		if c.Annotator == who {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// SaveAnnotation validates and stores the caller's annotation of an item it was
+// assigned (annotate on the task). Version is the one read (none for a first
+// save); a stale version is CONFLICT. Every save is audited.
+func (s *Service) SaveAnnotation(ctx context.Context, in model.SaveAnnotationInput) (*model.Annotation, error) {
+	t, who, err := s.annotatorOf(ctx, in.Task)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Annotations.TaskItem(ctx, t.ID, in.Document); err != nil {
+		return nil, err
+	}
+	ok, err := s.holdsItem(ctx, t, in.Document, who)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, s.deny(ctx, auth.ActAnnotate, t.Team, "task/"+t.ID, fmt.Sprintf("item %s of task %s is not assigned to %s: take items with nextAnnotationItem", in.Document, t.ID, who))
+	}
+	return s.saveAs(ctx, t, in, who, auth.ActAnnotate)
+}
+
+// SaveGold stores the reviewed version of an item (write on the task).
+func (s *Service) SaveGold(ctx context.Context, in model.SaveAnnotationInput) (*model.Annotation, error) {
+	t, err := s.annotationTask(ctx, in.Task, auth.ActWrite)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Annotations.TaskItem(ctx, t.ID, in.Document); err != nil {
+		return nil, err
+	}
+	return s.saveAs(ctx, t, in, model.GoldAnnotator, auth.ActWrite)
+}
+
+// saveAs validates an annotation against the schema and the text, and stores it
+// as annotator's next version.
+func (s *Service) saveAs(ctx context.Context, t *model.AnnotationTask, in model.SaveAnnotationInput, annotator, act string) (*model.Annotation, error) {
+	a := &model.Annotation{
+		Task: t.ID, Document: in.Document, Annotator: annotator, Status: model.AnnotationDraft,
+		Spans: []model.Span{}, Relations: []model.Relation{}, Events: []model.Event{}, Labels: nonNil(in.Labels),
+	}
+	if in.Status != nil {
+		a.Status = *in.Status
+	}
+	for _, sp := range in.Spans {
+		a.Spans = append(a.Spans, model.Span{ID: sp.ID, Start: sp.Start, End: sp.End, Label: sp.Label, Text: sp.Text})
+	}
+	for _, r := range in.Relations {
+		a.Relations = append(a.Relations, model.Relation{Type: r.Type, Head: r.Head, Tail: r.Tail})
+	}
+	for _, e := range in.Events {
+		ev := model.Event{Type: e.Type, Trigger: e.Trigger, Arguments: []model.EventArg{}}
+		for _, arg := range e.Arguments {
+			ev.Arguments = append(ev.Arguments, model.EventArg{Role: arg.Role, Span: arg.Span})
+		}
+		a.Events = append(a.Events, ev)
+	}
+	summary := fmt.Sprintf("save %s annotation of %s (%d spans)", a.Status, in.Document, len(a.Spans))
+	err := s.mutate(ctx, act, t.Team, "task/"+t.ID, summary, func() error {
+		if a.Status != model.AnnotationDraft && a.Status != model.AnnotationSubmitted {
+			return model.Errorf(model.EINVALID, "status must be draft or submitted, got %q", a.Status)
+		}
+		if len(a.Spans) > maxSpans {
+			return model.Errorf(model.EINVALID, "at most %d spans per document", maxSpans)
+		}
+		ls, err := s.Annotations.LabelSchema(ctx, t.Schema)
+		if err != nil {
+			return err
+		}
+		text, err := s.itemText(ctx, t, in.Document)
+		if err != nil {
+			return err
+		}
+		if err := annotate.ValidateAnnotation(convert[annotate.Schema](ls), text, convert[annotate.Annotation](a)); err != nil {
+			return err
+		}
+		prev, err := s.Annotations.Annotation(ctx, t.ID, in.Document, annotator)
+		switch {
+		case model.ErrorCode(err) == model.ENOTFOUND:
+			prev = nil
+		case err != nil:
+			return err
+		}
+		base := 0
+		if prev != nil {
+			base = prev.Version
+			a.Decisions, a.ClaimedAt = prev.Decisions, prev.ClaimedAt
+		}
+		if in.Version != nil && *in.Version != base || in.Version == nil && prev != nil {
+			return model.Errorf(model.ECONFLICT, "annotation of %s is at version %d, not %v: reload it and save again", in.Document, base, versionText(in.Version))
+		}
+		if a.ClaimedAt == nil {
+			if claims, err := s.Annotations.Claims(ctx, t.ID, in.Document, t.Overlap); err == nil {
+				for _, c := range claims {
+					if c.Annotator == annotator {
+						at := c.At
+						a.ClaimedAt = &at
+					}
+				}
+			}
+		}
+		a.Version, a.UpdatedAt = base+1, s.now()
+		if err := s.Annotations.SaveAnnotation(ctx, a); err != nil {
+			return err
+		}
+		if a.Status == model.AnnotationSubmitted && annotator != model.GoldAnnotator {
+			// A submitted item keeps its slot for good.
+			if claims, err := s.Annotations.Claims(ctx, t.ID, in.Document, t.Overlap); err == nil {
+				for _, c := range claims {
+					if c.Annotator == annotator {
+						_ = s.Annotations.ExtendClaim(ctx, t.ID, in.Document, slotOf(c.ID), annotator, a.UpdatedAt.AddDate(100, 0, 0))
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func versionText(v *int) string {
+	if v == nil {
+		return "none"
+	}
+	return fmt.Sprint(*v)
+}
+
+// DecideSuggestion accepts (the suggestion becomes a span of the caller's
+// annotation) or rejects a pre-annotation.
+func (s *Service) DecideSuggestion(ctx context.Context, taskID, doc, sugID string, accept bool) (*model.AnnotationItem, error) {
+	t, who, err := s.annotatorOf(ctx, taskID)
+	if err != nil {
+		return nil, err
+	}
+	it, err := s.Annotations.TaskItem(ctx, t.ID, doc)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := s.holdsItem(ctx, t, doc, who)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, s.deny(ctx, auth.ActAnnotate, t.Team, "task/"+t.ID, fmt.Sprintf("item %s of task %s is not assigned to %s", doc, t.ID, who))
+	}
+	i := slices.IndexFunc(it.Suggestions, func(sg model.Suggestion) bool { return sg.ID == sugID })
+	if i < 0 {
+		return nil, model.Errorf(model.ENOTFOUND, "no suggestion %q on %s", sugID, doc)
+	}
+	sg := it.Suggestions[i]
+	in := model.SaveAnnotationInput{Task: t.ID, Document: doc}
+	prev, err := s.Annotations.Annotation(ctx, t.ID, doc, who)
+	if err == nil {
+		in.Version, in.Labels, in.Status = &prev.Version, prev.Labels, &prev.Status
+		for _, sp := range prev.Spans {
+			in.Spans = append(in.Spans, &model.SpanInput{ID: sp.ID, Start: sp.Start, End: sp.End, Label: sp.Label, Text: sp.Text})
+		}
+		for _, r := range prev.Relations {
+			in.Relations = append(in.Relations, &model.RelationInput{Type: r.Type, Head: r.Head, Tail: r.Tail})
+		}
+		for _, e := range prev.Events {
+			ev := &model.EventInput{Type: e.Type, Trigger: e.Trigger, Arguments: []*model.EventArgInput{}}
+			for _, a := range e.Arguments {
+				ev.Arguments = append(ev.Arguments, &model.EventArgInput{Role: a.Role, Span: a.Span})
+			}
+			in.Events = append(in.Events, ev)
+		}
+	} else if model.ErrorCode(err) != model.ENOTFOUND {
+		return nil, err
+	}
+	decision := "rejected"
+	if accept {
+		decision = "accepted"
+		if !slices.ContainsFunc(in.Spans, func(sp *model.SpanInput) bool { return sp.ID == sg.ID }) {
+			in.Spans = append(in.Spans, &model.SpanInput{ID: sg.ID, Start: sg.Span.Start, End: sg.Span.End, Label: sg.Span.Label, Text: sg.Span.Text})
+		}
+	}
+	a, err := s.saveAsWithDecision(ctx, t, in, who, sg.ID, decision)
+	if err != nil {
+		return nil, err
+	}
+	return s.itemFor(ctx, t, it, who, a.UpdatedAt.Add(annotationLease))
+}
+
+func (s *Service) saveAsWithDecision(ctx context.Context, t *model.AnnotationTask, in model.SaveAnnotationInput, who, sugID, decision string) (*model.Annotation, error) {
+	a, err := s.saveAs(ctx, t, in, who, auth.ActAnnotate)
+	if err != nil {
+		return nil, err
+	}
+	if a.Decisions == nil {
+		a.Decisions = map[string]string{}
+	}
+	a.Decisions[sugID] = decision
+	a.Version++
+	if err := s.Annotations.SaveAnnotation(ctx, a); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// ReviewItem shows every annotator's version of an item and the gold one (write on the task).
+func (s *Service) ReviewItem(ctx context.Context, taskID, doc string) (*model.ReviewItem, error) {
+	t, err := s.annotationTask(ctx, taskID, auth.ActWrite)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Annotations.TaskItem(ctx, t.ID, doc); err != nil {
+		return nil, err
+	}
+	text, err := s.itemText(ctx, t, doc)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.Annotations.ItemAnnotations(ctx, t.ID, doc)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.ReviewItem{Task: t.ID, Document: doc, Text: text, Annotations: []*model.Annotation{}}
+	for _, a := range all {
+		if a.Annotator == model.GoldAnnotator {
+			out.Gold = a
+		} else {
+			out.Annotations = append(out.Annotations, a)
+		}
+	}
+	return out, nil
+}
+
+// submittedByItem groups a task's submitted annotations (gold apart) by item.
+func (s *Service) submittedByItem(ctx context.Context, t *model.AnnotationTask) (map[string][]*model.Annotation, []string, error) {
+	by := map[string][]*model.Annotation{}
+	var order []string
+	err := s.Annotations.TaskAnnotations(ctx, t.ID, func(a *model.Annotation) error {
+		if a.Annotator == model.GoldAnnotator || a.Status != model.AnnotationSubmitted {
+			return nil
+		}
+		if _, ok := by[a.Document]; !ok {
+			order = append(order, a.Document)
+		}
+		by[a.Document] = append(by[a.Document], a)
+		return nil
+	})
+	sort.Strings(order)
+	return by, order, err
+}
+
+// Agreement measures inter-annotator agreement on submitted annotations (read
+// on the task): Cohen's kappa for two annotators' document labels, Fleiss' kappa
+// for k, and pairwise exact-match span F1.
+func (s *Service) Agreement(ctx context.Context, taskID string) (*model.Agreement, error) {
+	t, err := s.annotationTask(ctx, taskID, auth.ActRead)
+	if err != nil {
+		return nil, err
+	}
+	ls, err := s.Annotations.LabelSchema(ctx, t.Schema)
+	if err != nil {
+		return nil, err
+	}
+	by, order, err := s.submittedByItem(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.Agreement{SpanF1ByLabel: []model.LabelScore{}}
+	var spanDocs []map[string][]annotate.Span
+	var ratings [][]string
+	pairCount := map[[2]string]int{}
+	for _, doc := range order {
+		as := by[doc]
+		if len(as) < 2 {
+			continue
+		}
+		out.Items++
+		spans := map[string][]annotate.Span{}
+		var labels []string
+		for _, a := range as {
+			spans[a.Annotator] = convert[[]annotate.Span](a.Spans)
+			if len(a.Labels) > 0 {
+				labels = append(labels, strings.Join(a.Labels, "+"))
+			}
+		}
+		spanDocs = append(spanDocs, spans)
+		if len(labels) == len(as) {
+			ratings = append(ratings, labels)
+			if len(as) == 2 {
+				pairCount[[2]string{as[0].Annotator, as[1].Annotator}]++
+			}
+		}
+	}
+	if len(spanDocs) > 0 {
+		if f1, err := annotate.CorpusPairwiseSpanF1(spanDocs); err == nil {
+			out.SpanF1 = &f1
+		}
+		perLabel := map[string][2]float64{}
+		for _, sd := range spanDocs {
+			names := make([]string, 0, len(sd))
+			for n := range sd {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			for i := range names {
+				for j := i + 1; j < len(names); j++ {
+					pl, _ := annotate.SpanF1(sd[names[i]], sd[names[j]])
+					for l, prf := range pl {
+						v := perLabel[l]
+						perLabel[l] = [2]float64{v[0] + float64(2*prf.TP), v[1] + float64(2*prf.TP+prf.FP+prf.FN)}
+					}
+				}
+			}
+		}
+		for _, l := range ls.Entities {
+			if v, ok := perLabel[l]; ok && v[1] > 0 {
+				out.SpanF1ByLabel = append(out.SpanF1ByLabel, model.LabelScore{Label: l, F1: v[0] / v[1]})
+			}
+		}
+	}
+	if len(ratings) > 0 {
+		cats := ls.Classes
+		if ls.MultiLabel {
+			cats = nil
+			for _, r := range ratings {
+				cats = append(cats, r...)
+			}
+			slices.Sort(cats)
+			cats = slices.Compact(cats)
+		}
+		if k, err := annotate.FleissKappa(ratings, cats); err == nil {
+			out.FleissKappa = &k
+		}
+		// Cohen's kappa for the pair of annotators who share the most items.
+		var best [2]string
+		for p, n := range pairCount {
+			if n > pairCount[best] || n == pairCount[best] && fmt.Sprint(p) < fmt.Sprint(best) {
+				best = p
+			}
+		}
+		var la, lb []string
+		for _, doc := range order {
+			as := by[doc]
+			if len(as) == 2 && as[0].Annotator == best[0] && as[1].Annotator == best[1] && len(as[0].Labels) > 0 && len(as[1].Labels) > 0 {
+				la, lb = append(la, strings.Join(as[0].Labels, "+")), append(lb, strings.Join(as[1].Labels, "+"))
+			}
+		}
+		if len(la) > 0 {
+			if k, err := annotate.CohenKappa(la, lb); err == nil {
+				out.CohenKappa = &k
+			}
+		}
+	}
+	return out, nil
+}
+
+// AnnotationStats is a task's progress per annotator and its label distribution.
+func (s *Service) AnnotationStats(ctx context.Context, t *model.AnnotationTask) (*model.AnnotationStats, error) {
+	if _, err := s.annotationTask(ctx, t.ID, auth.ActRead); err != nil {
+		return nil, err
+	}
+	st := &model.AnnotationStats{Items: t.Items, Annotators: []model.AnnotatorStats{}, Labels: []model.LabelCount{}}
+	per := map[string]*model.AnnotatorStats{}
+	secs := map[string][]float64{}
+	labels := map[string]int{}
+	submitted := map[string]int{}
+	err := s.Annotations.TaskAnnotations(ctx, t.ID, func(a *model.Annotation) error {
+		if a.Annotator == model.GoldAnnotator {
+			st.GoldItems++
+			return nil
+		}
+		p := per[a.Annotator]
+		if p == nil {
+			p = &model.AnnotatorStats{Annotator: a.Annotator}
+			per[a.Annotator] = p
+		}
+		if a.Status == model.AnnotationSubmitted {
+			p.Submitted++
+			submitted[a.Document]++
+			if a.ClaimedAt != nil {
+				secs[a.Annotator] = append(secs[a.Annotator], a.UpdatedAt.Sub(*a.ClaimedAt).Seconds())
+			}
+		} else {
+			p.Drafts++
+		}
+		for _, sp := range a.Spans {
+			labels[sp.Label]++
+		}
+		for _, l := range a.Labels {
+			labels[l]++
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range submitted {
+		if n >= t.Overlap {
+			st.CompleteItems++
+		}
+	}
+	for who, p := range per {
+		if v := secs[who]; len(v) > 0 {
+			sort.Float64s(v)
+			m := v[len(v)/2]
+			if len(v)%2 == 0 {
+				m = (v[len(v)/2-1] + v[len(v)/2]) / 2
+			}
+			p.MedianSeconds = &m
+		}
+		st.Annotators = append(st.Annotators, *p)
+	}
+	sort.Slice(st.Annotators, func(i, j int) bool { return st.Annotators[i].Annotator < st.Annotators[j].Annotator })
+	for l, n := range labels {
+		st.Labels = append(st.Labels, model.LabelCount{Label: l, Count: n})
+	}
+	sort.Slice(st.Labels, func(i, j int) bool {
+		return st.Labels[i].Count > st.Labels[j].Count || st.Labels[i].Count == st.Labels[j].Count && st.Labels[i].Label < st.Labels[j].Label
+	})
+	return st, nil
+}
