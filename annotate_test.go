@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -174,5 +175,55 @@ func TestAnnotationBadInput(t *testing.T) {
 	bad := map[string]any{"id": "v", "start": byteStart, "end": byteStart + 4, "label": "Vaccine", "text": "流感疫苗"}
 	if r := s.gql(t, a1, save, map[string]any{"in": map[string]any{"task": "emoji", "document": "e1", "spans": []any{bad}, "version": 1}}); !r.hasCode("BAD_USER_INPUT") {
 		t.Errorf("byte offsets: %+v", r.Errors)
+	}
+}
+
+// Gold document labels become a dataset field that train can learn from with
+// hashed word and character n-grams of the text.
+func TestGoldLabelsTrainTextClassifier(t *testing.T) {
+	s := newTestServer(t, nil)
+	annotationSetup(t, s)
+	docs := s.mustGQL(t, testAdminKey, `{ documents(dataset: "posts", first: 100) { edges { node { key fields } } } }`, nil)
+	edges, _ := docs.get("documents", "edges").([]any)
+	gold := `mutation($in: SaveAnnotationInput!) { saveGold(input: $in) { version } }`
+	counts := map[string]int{}
+	for _, e := range edges {
+		n := e.(map[string]any)["node"].(map[string]any)
+		text, _ := n["fields"].(map[string]any)["text"].(string)
+		label := "neutral"
+		switch {
+		case strings.ContainsAny(text, "良好正常") || strings.Contains(text, "normal") || strings.Contains(text, "fine"):
+			label = "positive"
+		case strings.Contains(text, "口渴") || strings.Contains(text, "多尿") || strings.Contains(text, "thirst"):
+			label = "negative"
+		}
+		if label == "neutral" {
+			continue
+		}
+		counts[label]++
+		s.mustGQL(t, testAdminKey, gold, map[string]any{"in": map[string]any{"task": "posts-ner", "document": n["key"], "labels": []string{label}, "status": "submitted"}})
+	}
+	if counts["positive"] < 3 || counts["negative"] < 3 {
+		t.Fatalf("too few gold labels to train: %v", counts)
+	}
+	r := s.mustGQL(t, testAdminKey, `mutation { writeGoldLabels(task: "posts-ner", field: "sentiment") { id } }`, nil)
+	job := s.waitJob(t, testAdminKey, r.str("writeGoldLabels", "id"))
+	if job["status"] != "SUCCEEDED" || num(job["result"].(map[string]any)["written"]) != counts["positive"]+counts["negative"] {
+		t.Fatalf("writeGoldLabels: %v (gold %v)", job, counts)
+	}
+	ds := s.mustGQL(t, testAdminKey, `{ dataset(id: "posts") { fields { name type enum } } documents(dataset: "posts", where: [{field: "sentiment", op: "eq", value: "negative"}]) { totalCount } }`, nil)
+	if num(ds.get("documents", "totalCount")) != counts["negative"] || !strings.Contains(fmt.Sprint(ds.get("dataset", "fields")), "name:sentiment type:CATEGORY") {
+		t.Errorf("dataset after gold labels: %v", ds.Data)
+	}
+	tr := s.mustGQL(t, testAdminKey, `mutation { train(input: {model: "sentiment", dataset: "posts", label: "sentiment", positiveClass: "negative", features: ["text"],
+		preprocessing: [{name: "text", type: "text", text: {wordNgrams: [1, 1], charNgrams: [1, 2], buckets: 4096}}], testFraction: 0}) { id } }`, nil)
+	tj := s.waitJob(t, testAdminKey, tr.str("train", "id"))
+	if tj["status"] != "SUCCEEDED" {
+		t.Fatalf("text classifier: %v", tj)
+	}
+	p := s.mustGQL(t, testAdminKey, `{ predict(model: "sentiment", inputs: [{text: "P0100打完疫苗后口渴多尿"}, {text: "P0200复查一切正常，控制良好"}]) { probability label } }`, nil)
+	neg, pos := p.get("predict", 0, "probability").(float64), p.get("predict", 1, "probability").(float64)
+	if !(neg > pos) {
+		t.Errorf("the text classifier should find the first post more negative: %v vs %v", neg, pos)
 	}
 }
