@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -225,5 +227,64 @@ func TestGoldLabelsTrainTextClassifier(t *testing.T) {
 	neg, pos := p.get("predict", 0, "probability").(float64), p.get("predict", 1, "probability").(float64)
 	if !(neg > pos) {
 		t.Errorf("the text classifier should find the first post more negative: %v vs %v", neg, pos)
+	}
+}
+
+// Export in every format and import back: what a format can hold survives.
+func TestAnnotationExportImport(t *testing.T) {
+	s := newTestServer(t, nil)
+	a1, _, _, _ := annotationSetup(t, s)
+	it := s.mustGQL(t, a1, `{ nextAnnotationItem(task: "posts-ner") { document text } }`, nil)
+	doc, text := it.str("nextAnnotationItem", "document"), it.str("nextAnnotationItem", "text")
+	gold := map[string]any{"task": "posts-ner", "document": doc, "status": "submitted", "labels": []string{"neutral"},
+		"spans": []any{spanOf(text, "P0464", "Patient", "1"), spanOf(text, "新冠疫苗", "Vaccine", "2"), spanOf(text, "口渴", "Symptom", "3")}}
+	s.mustGQL(t, testAdminKey, `mutation($in: SaveAnnotationInput!) { saveGold(input: $in) { version } }`, map[string]any{"in": gold})
+	get := func(format string) (int, string, string) {
+		req, _ := http.NewRequest("GET", s.URL+"/tasks/posts-ner/export?format="+format, nil)
+		req.Header.Set("Authorization", "Bearer "+testAdminKey)
+		resp, err := s.client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header.Get("Content-Type"), string(b)
+	}
+	st, _, body := get("doccano")
+	if st != 200 || !strings.Contains(body, `"label":"Vaccine"`) || !strings.Contains(body, `"cats":["neutral"]`) {
+		t.Errorf("doccano: %d %s", st, body)
+	}
+	if st, _, body := get("conll"); st != 200 || !strings.Contains(body, "P0464\tB-Patient") || !strings.Contains(body, "新\tB-Vaccine") || !strings.Contains(body, "苗\tI-Vaccine") {
+		t.Errorf("conll: %d %s", st, body)
+	}
+	if st, _, body := get("labelstudio"); st != 200 || !strings.Contains(body, `"predictions"`) {
+		t.Errorf("label studio: %d %.200s", st, body)
+	}
+	st, ctype, zipped := get("brat")
+	if st != 200 || ctype != "application/zip" {
+		t.Errorf("brat: %d %s", st, ctype)
+	}
+	if st, _, _ := get("excel"); st != 400 {
+		t.Errorf("unknown format: %d", st)
+	}
+	// Import the doccano export and the brat archive back, as the admin's annotations.
+	for _, tc := range []struct{ format, name, data string }{{"BRAT", "x.zip", zipped}, {"DOCCANO", "x.jsonl", body}} {
+		r := s.upload(t, testAdminKey, `mutation($f: Upload!, $fmt: AnnotationFormat!) { importAnnotations(task: "posts-ner", format: $fmt, file: $f) }`,
+			map[string]any{"f": nil, "fmt": tc.format}, "f", tc.name, []byte(tc.data))
+		if len(r.Errors) > 0 || num(r.get("importAnnotations")) != 1 {
+			t.Errorf("import %s: %v %+v", tc.format, r.Data, r.Errors)
+		}
+	}
+	back := s.mustGQL(t, testAdminKey, `{ reviewItem(task: "posts-ner", document: "c001") { annotations { annotator labels spans { start end label text } } } }`, nil)
+	if !strings.Contains(fmt.Sprint(back.Data), "label:Vaccine") || !strings.Contains(fmt.Sprint(back.Data), "neutral") {
+		t.Errorf("imported annotation: %v", back.Data)
+	}
+	bad := s.upload(t, testAdminKey, `mutation($f: Upload!) { importAnnotations(task: "posts-ner", format: DOCCANO, file: $f) }`,
+		map[string]any{"f": nil}, "f", "bad.jsonl", []byte(`{"id": "c001", "text": "other text", "entities": []}`+"\n"))
+	if !bad.hasCode("BAD_USER_INPUT") {
+		t.Errorf("import with a different text: %+v", bad.Errors)
+	}
+	if r := s.gql(t, a1, `mutation($f: Upload) { importAnnotations(task: "posts-ner", format: DOCCANO, file: $f) }`, nil); len(r.Errors) == 0 {
+		t.Errorf("annotator import: %+v", r)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -46,6 +47,7 @@ func (a *app) routes() http.Handler {
 	mux.Handle("/graphql", a.limitBody(a.withTimeout(authed(gql))))
 	mux.Handle("GET /media", a.limitBody(a.withTimeout(authed(http.HandlerFunc(a.serveMedia)))))
 	mux.Handle("GET /artifacts/{model}/{version}/{name}", a.withTimeout(authed(http.HandlerFunc(a.serveArtifact))))
+	mux.Handle("GET /tasks/{task}/export", a.withTimeout(authed(http.HandlerFunc(a.serveExport))))
 	a.v2Routes(mux, func(h http.Handler) http.Handler { return a.limitBody(a.withTimeout(authed(h))) })
 	ui := web.Handler("/graphql")
 	mux.Handle("GET /{$}", ui)
@@ -107,6 +109,60 @@ func (a *app) serveArtifact(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Security-Policy", "sandbox")
 	w.Header().Set("Cache-Control", "private, max-age=3600")
 	_, _ = w.Write(svg)
+}
+
+// serveExport streams a task's annotations:
+// GET /tasks/<task>/export?format=doccano|labelstudio|brat|conll&which=gold|submitted.
+func (a *app) serveExport(w http.ResponseWriter, r *http.Request) {
+	formats := map[string]struct {
+		f     model.AnnotationFormat
+		ctype string
+		ext   string
+	}{
+		"doccano":     {model.AnnotationFormatDoccano, "application/x-ndjson", "jsonl"},
+		"labelstudio": {model.AnnotationFormatLabelStudio, "application/json", "json"},
+		"brat":        {model.AnnotationFormatBrat, "application/zip", "zip"},
+		"conll":       {model.AnnotationFormatConll, "text/plain; charset=utf-8", "conll"},
+	}
+	q := r.URL.Query()
+	f, ok := formats[q.Get("format")]
+	if !ok {
+		a.httpError(w, r, model.Errorf(model.EINVALID, "format must be doccano, labelstudio, brat or conll"))
+		return
+	}
+	lw := &lazyWriter{w: w, start: func() {
+		w.Header().Set("Content-Type", f.ctype)
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.%s"`, r.PathValue("task"), f.ext))
+	}}
+	if err := a.svc.ExportAnnotations(r.Context(), r.PathValue("task"), f.f, q.Get("which"), lw); err != nil {
+		if !lw.started {
+			a.httpError(w, r, err)
+			return
+		}
+		a.log.ErrorContext(r.Context(), "export cut short", "task", r.PathValue("task"), "err", err)
+		return
+	}
+	lw.begin()
+}
+
+// lazyWriter sets a response's headers at its first write, so an error found
+// before any output can still get its own status.
+type lazyWriter struct {
+	w       http.ResponseWriter
+	start   func()
+	started bool
+}
+
+func (l *lazyWriter) begin() {
+	if !l.started {
+		l.started = true
+		l.start()
+	}
+}
+
+func (l *lazyWriter) Write(b []byte) (int, error) {
+	l.begin()
+	return l.w.Write(b)
 }
 
 // httpError answers a REST route's error with the status matching its code.

@@ -200,13 +200,15 @@ func AnnotationProblems(s Schema, text string, a Annotation) []string {
 			}
 		}
 	}
-	// labelOf returns the label of span id and whether it exists.
-	labelOf := func(id string) (string, bool) {
+	// labelOf returns the label of span id, whether the span exists, and whether its
+	// label is an entity (a span with an unknown label is reported once, above, and
+	// not again for each relation or event using it).
+	labelOf := func(id string) (label string, exists, known bool) {
 		i, ok := spans[id]
 		if !ok {
-			return "", false
+			return "", false, false
 		}
-		return a.Spans[i].Label, true
+		return a.Spans[i].Label, true, entities[a.Spans[i].Label]
 	}
 
 	relTypes := make(map[string]*RelationType, len(s.Relations))
@@ -227,11 +229,11 @@ func AnnotationProblems(s Schema, text string, a Annotation) []string {
 			name, id string
 			allowed  []string
 		}{{"head", r.Head, headOf(rt)}, {"tail", r.Tail, tailOf(rt)}} {
-			label, ok := labelOf(end.id)
+			label, ok, known := labelOf(end.id)
 			switch {
 			case !ok:
 				ps.add(path, "%s %q is not a span", end.name, end.id)
-			case rt != nil && !allows(end.allowed, label):
+			case rt != nil && known && !allows(end.allowed, label):
 				ps.add(path, "%s label %q not allowed (want %s)", end.name, label, strings.Join(end.allowed, " or "))
 			}
 		}
@@ -258,9 +260,9 @@ func AnnotationProblems(s Schema, text string, a Annotation) []string {
 		} else if et == nil {
 			ps.add(path, "unknown event type %q", e.Type)
 		}
-		if label, ok := labelOf(e.Trigger); !ok {
+		if label, ok, known := labelOf(e.Trigger); !ok {
 			ps.add(path, "trigger %q is not a span", e.Trigger)
-		} else if et != nil && label != et.Trigger {
+		} else if et != nil && known && label != et.Trigger {
 			ps.add(path, "trigger span %s has label %s, want %s", e.Trigger, label, et.Trigger)
 		}
 		type argKey struct{ role, span string }
@@ -281,11 +283,11 @@ func AnnotationProblems(s Schema, text string, a Annotation) []string {
 			case et != nil && role == nil:
 				ps.add(path, "role %q not in the event type", arg.Role)
 			}
-			label, ok := labelOf(arg.Span)
+			label, ok, known := labelOf(arg.Span)
 			switch {
 			case !ok:
 				ps.add(path, "argument %q of role %s is not a span", arg.Span, arg.Role)
-			case role != nil && !allows(role.Labels, label):
+			case role != nil && known && !allows(role.Labels, label):
 				ps.add(path, "argument span %s has label %s, role %s wants %s", arg.Span, label, arg.Role, strings.Join(role.Labels, " or "))
 			}
 			k := argKey{arg.Role, arg.Span}
