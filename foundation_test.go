@@ -502,3 +502,31 @@ func TestWebSocketLegacyProtocol(t *testing.T) {
 		}
 	}
 }
+
+func TestAPIKeyLifecycle(t *testing.T) {
+	s := newTestServer(t, nil)
+	viewer, id := s.createKey(t, "acme", "VIEWER")
+	s.mustGQL(t, viewer, `{ me { id } }`, nil)
+	time.Sleep(200 * time.Millisecond) // last use is recorded off the request path
+	r := s.mustGQL(t, testAdminKey, `{ apiKeys(team: "acme") { id name role prefix revoked lastUsedAt } }`, nil)
+	if r.str("apiKeys", 0, "id") != id || r.get("apiKeys", 0, "lastUsedAt") == nil || !strings.HasPrefix(viewer, r.str("apiKeys", 0, "prefix")) {
+		t.Errorf("apiKeys: %v", r.Data)
+	}
+	if strings.Contains(fmt.Sprint(r.Data), viewer) {
+		t.Error("a listing shows a secret")
+	}
+	rot := s.mustGQL(t, testAdminKey, `mutation($id: ID!) { rotateApiKey(id: $id) { secret key { id role name } } }`, map[string]any{"id": id})
+	fresh := rot.str("rotateApiKey", "secret")
+	if rot.str("rotateApiKey", "key", "role") != "VIEWER" || fresh == viewer {
+		t.Errorf("rotate: %v", rot.Data)
+	}
+	if r := s.gql(t, viewer, `{ me { id } }`, nil); !r.hasCode("UNAUTHENTICATED") {
+		t.Errorf("old key after rotation: %+v", r.Errors)
+	}
+	if r := s.mustGQL(t, fresh, `{ me { role team } }`, nil); r.str("me", "role") != "VIEWER" || r.str("me", "team") != "acme" {
+		t.Errorf("new key: %v", r.Data)
+	}
+	if r := s.gql(t, fresh, `{ apiKeys(team: "acme") { id } }`, nil); !r.hasCode("FORBIDDEN") {
+		t.Errorf("viewer lists keys: %+v", r.Errors)
+	}
+}

@@ -67,6 +67,11 @@ type KeyLookup interface {
 	KeyByHash(ctx context.Context, hash string) (*model.APIKey, error)
 }
 
+// keyToucher records when a key was last used (optional for a KeyLookup).
+type keyToucher interface {
+	TouchKey(ctx context.Context, hash string, at time.Time) error
+}
+
 // Authenticator turns a bearer token into a Principal. API key lookups are cached
 // for CacheTTL, so a key revoked on another instance stops working within that time
 // (at once on the instance that revoked it, through Forget).
@@ -140,6 +145,13 @@ func (a *Authenticator) apiKey(ctx context.Context, secret string) (*model.Princ
 	}
 	if k.ExpiresAt != nil && !now.Before(*k.ExpiresAt) {
 		return nil, model.Errorf(model.EUNAUTHENTICATED, "API key expired")
+	}
+	if t, ok := a.Keys.(keyToucher); ok && (k.LastUsedAt == nil || now.Sub(*k.LastUsedAt) > time.Minute) {
+		go func() { // best effort, off the request's path
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = t.TouchKey(ctx, hash, now)
+		}()
 	}
 	role := k.Role
 	p := &model.Principal{ID: "key:" + k.ID, Team: k.Team, Role: &role}

@@ -110,14 +110,15 @@ type ComplexityRoot struct {
 	}
 
 	ApiKey struct {
-		CreatedAt func(childComplexity int) int
-		ExpiresAt func(childComplexity int) int
-		ID        func(childComplexity int) int
-		Name      func(childComplexity int) int
-		Prefix    func(childComplexity int) int
-		Revoked   func(childComplexity int) int
-		Role      func(childComplexity int) int
-		Team      func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		ExpiresAt  func(childComplexity int) int
+		ID         func(childComplexity int) int
+		LastUsedAt func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Prefix     func(childComplexity int) int
+		Revoked    func(childComplexity int) int
+		Role       func(childComplexity int) int
+		Team       func(childComplexity int) int
 	}
 
 	AuditConnection struct {
@@ -476,6 +477,7 @@ type ComplexityRoot struct {
 		ImportAnnotations    func(childComplexity int, task string, format model.AnnotationFormat, file graphql.Upload) int
 		Ingest               func(childComplexity int, input model.IngestInput) int
 		RevokeAPIKey         func(childComplexity int, id string) int
+		RotateAPIKey         func(childComplexity int, id string) int
 		SaveAnnotation       func(childComplexity int, input model.SaveAnnotationInput) int
 		SaveGold             func(childComplexity int, input model.SaveAnnotationInput) int
 		SetModelAlias        func(childComplexity int, model string, alias string, version int) int
@@ -507,6 +509,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		APIKeys            func(childComplexity int, team string) int
 		Agreement          func(childComplexity int, task string) int
 		AnnotationTask     func(childComplexity int, id string) int
 		AnnotationTasks    func(childComplexity int, first *int, after *string) int
@@ -972,6 +975,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ApiKey.ID(childComplexity), true
+	case "ApiKey.lastUsedAt":
+		if e.ComplexityRoot.ApiKey.LastUsedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.LastUsedAt(childComplexity), true
 	case "ApiKey.name":
 		if e.ComplexityRoot.ApiKey.Name == nil {
 			break
@@ -2511,6 +2520,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["id"].(string)), true
+	case "Mutation.rotateApiKey":
+		if e.ComplexityRoot.Mutation.RotateAPIKey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rotateApiKey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RotateAPIKey(childComplexity, args["id"].(string)), true
 	case "Mutation.saveAnnotation":
 		if e.ComplexityRoot.Mutation.SaveAnnotation == nil {
 			break
@@ -2664,6 +2684,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Principal.Team(childComplexity), true
 
+	case "Query.apiKeys":
+		if e.ComplexityRoot.Query.APIKeys == nil {
+			break
+		}
+
+		args, err := ec.field_Query_apiKeys_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.APIKeys(childComplexity, args["team"].(string)), true
 	case "Query.agreement":
 		if e.ComplexityRoot.Query.Agreement == nil {
 			break
@@ -3648,6 +3679,8 @@ func (ec *executionContext) childFields_ApiKey(ctx context.Context, field graphq
 		return ec.fieldContext_ApiKey_expiresAt(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_ApiKey_createdAt(ctx, field)
+	case "lastUsedAt":
+		return ec.fieldContext_ApiKey_lastUsedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ApiKey", field.Name)
 }

@@ -28,15 +28,16 @@ type Team struct {
 
 // APIKey is a stored API key. The secret itself is never stored: only its SHA-256.
 type APIKey struct {
-	ID        string     `json:"id"`
-	Name      string     `json:"name"`
-	Team      string     `json:"team"`
-	Role      Role       `json:"role"`
-	Prefix    string     `json:"prefix"`
-	Revoked   bool       `json:"revoked"`
-	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
-	CreatedAt time.Time  `json:"createdAt"`
-	CreatedBy string     `json:"createdBy"`
+	ID         string     `json:"id"`
+	Name       string     `json:"name"`
+	Team       string     `json:"team"`
+	Role       Role       `json:"role"`
+	Prefix     string     `json:"prefix"`
+	Revoked    bool       `json:"revoked"`
+	ExpiresAt  *time.Time `json:"expiresAt,omitempty"`
+	CreatedAt  time.Time  `json:"createdAt"`
+	CreatedBy  string     `json:"createdBy"`
+	LastUsedAt *time.Time `json:"lastUsedAt,omitempty"`
 }
 
 // CreatedAPIKey is a new key with its secret, which is shown exactly once.

@@ -59,22 +59,23 @@ func (d *DB) Teams(ctx context.Context, ids []string) ([]*model.Team, error) {
 // authentication lookup is an _id lookup on every store (FerretDB pushes down
 // only _id equality); the public id has a unique index for revocation.
 type keyDoc struct {
-	Hash      string     `bson:"_id"`
-	ID        string     `bson:"id"`
-	Name      string     `bson:"name"`
-	Team      string     `bson:"team"`
-	Role      string     `bson:"role"`
-	Prefix    string     `bson:"prefix"`
-	Revoked   bool       `bson:"revoked"`
-	ExpiresAt *time.Time `bson:"expiresAt,omitempty"`
-	CreatedAt time.Time  `bson:"createdAt"`
-	CreatedBy string     `bson:"createdBy"`
+	Hash       string     `bson:"_id"`
+	ID         string     `bson:"id"`
+	Name       string     `bson:"name"`
+	Team       string     `bson:"team"`
+	Role       string     `bson:"role"`
+	Prefix     string     `bson:"prefix"`
+	Revoked    bool       `bson:"revoked"`
+	ExpiresAt  *time.Time `bson:"expiresAt,omitempty"`
+	CreatedAt  time.Time  `bson:"createdAt"`
+	CreatedBy  string     `bson:"createdBy"`
+	LastUsedAt *time.Time `bson:"lastUsedAt,omitempty"`
 }
 
 func (k *keyDoc) toModel() *model.APIKey {
 	return &model.APIKey{
 		ID: k.ID, Name: k.Name, Team: k.Team, Role: model.Role(k.Role), Prefix: k.Prefix,
-		Revoked: k.Revoked, ExpiresAt: k.ExpiresAt, CreatedAt: k.CreatedAt, CreatedBy: k.CreatedBy,
+		Revoked: k.Revoked, ExpiresAt: k.ExpiresAt, CreatedAt: k.CreatedAt, CreatedBy: k.CreatedBy, LastUsedAt: k.LastUsedAt,
 	}
 }
 
@@ -123,4 +124,28 @@ func (d *DB) RevokeKey(ctx context.Context, id string) (*model.APIKey, error) {
 func (d *DB) CountKeys(ctx context.Context) (int, error) {
 	n, err := d.db.Collection(colKeys).CountDocuments(ctx, bson.D{})
 	return int(n), translate(err)
+}
+
+// KeysOfTeam returns a team's keys, oldest first.
+func (d *DB) KeysOfTeam(ctx context.Context, team string) ([]*model.APIKey, error) {
+	cur, err := d.db.Collection(colKeys).Find(ctx, bson.D{{Key: "team", Value: team}}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}))
+	if err != nil {
+		return nil, translate(err)
+	}
+	var docs []keyDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err)
+	}
+	out := make([]*model.APIKey, len(docs))
+	for i := range docs {
+		out[i] = docs[i].toModel()
+	}
+	return out, nil
+}
+
+// TouchKey records that a key was used at.
+func (d *DB) TouchKey(ctx context.Context, hash string, at time.Time) error {
+	_, err := d.db.Collection(colKeys).UpdateOne(ctx, bson.D{{Key: "_id", Value: hash}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "lastUsedAt", Value: at}}}})
+	return translate(err)
 }

@@ -26,7 +26,17 @@ func (r *mutationResolver) RevokeAPIKey(ctx context.Context, id string) (*model.
 	return r.Svc.RevokeAPIKey(ctx, id)
 }
 
+// RotateAPIKey is the resolver for the rotateApiKey field.
+func (r *mutationResolver) RotateAPIKey(ctx context.Context, id string) (*model.CreatedAPIKey, error) {
+	return r.Svc.RotateAPIKey(ctx, id)
+}
+
 // Teams is the resolver for the teams field.
 func (r *queryResolver) Teams(ctx context.Context) ([]*model.Team, error) {
 	return r.Svc.ListTeams(ctx)
+}
+
+// APIKeys is the resolver for the apiKeys field.
+func (r *queryResolver) APIKeys(ctx context.Context, team string) ([]*model.APIKey, error) {
+	return r.Svc.ListAPIKeys(ctx, team)
 }

@@ -160,3 +160,35 @@ func (s *Service) EnsureAdminKey(ctx context.Context, secret string) (generated 
 	sys := model.NewContextWithPrincipal(ctx, &model.Principal{ID: "system"})
 	return generated, s.record(sys, auth.ActAdmin, auth.AllTeams, "apikey/"+k.ID, model.DecisionAllow, "bootstrap admin key")
 }
+
+// ListAPIKeys returns a team's keys without secrets (admin on the team: owners).
+func (s *Service) ListAPIKeys(ctx context.Context, team string) ([]*model.APIKey, error) {
+	if err := s.authorize(ctx, auth.ActAdmin, team, "team/"+team); err != nil {
+		return nil, err
+	}
+	return s.Keys.KeysOfTeam(ctx, team)
+}
+
+// RotateAPIKey replaces a key by a new one with the same team, role, name and
+// expiry, and revokes the old one (admin on the key's team). The new secret is
+// returned once.
+func (s *Service) RotateAPIKey(ctx context.Context, id string) (*model.CreatedAPIKey, error) {
+	old, err := s.Keys.Key(ctx, id)
+	if err != nil {
+		if model.ErrorCode(err) == model.ENOTFOUND {
+			return nil, s.authorizeOr(ctx, auth.ActAdmin, auth.AllTeams, "apikey/"+id, err)
+		}
+		return nil, err
+	}
+	if old.Revoked {
+		return nil, model.Errorf(model.ECONFLICT, "key %s is revoked; create a new one", id)
+	}
+	created, err := s.CreateAPIKey(ctx, model.CreateAPIKeyInput{Team: old.Team, Role: old.Role, Name: old.Name, ExpiresAt: old.ExpiresAt})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.RevokeAPIKey(ctx, id); err != nil {
+		return nil, err
+	}
+	return created, nil
+}

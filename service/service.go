@@ -41,6 +41,8 @@ type KeyStore interface {
 	Key(ctx context.Context, id string) (*model.APIKey, error)
 	// CountKeys returns how many keys exist (revoked ones included).
 	CountKeys(ctx context.Context) (int, error)
+	// KeysOfTeam returns a team's keys, oldest first.
+	KeysOfTeam(ctx context.Context, team string) ([]*model.APIKey, error)
 }
 
 // DatasetStore persists dataset descriptions.
