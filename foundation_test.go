@@ -530,3 +530,29 @@ func TestAPIKeyLifecycle(t *testing.T) {
 		t.Errorf("viewer lists keys: %+v", r.Errors)
 	}
 }
+
+func TestRateLimit(t *testing.T) {
+	s := newTestServer(t, map[string]string{"MMS_RATE_LIMIT": "5", "MMS_RATE_BURST": "3"})
+	viewer, _ := s.createKey(t, "acme", "VIEWER")
+	limited := 0
+	for range 6 {
+		r := s.gql(t, viewer, `{ me { id } }`, nil)
+		if r.hasCode("RATE_LIMITED") {
+			limited++
+			if r.Status != http.StatusTooManyRequests {
+				t.Errorf("status %d", r.Status)
+			}
+		}
+	}
+	if limited < 2 {
+		t.Errorf("%d of 6 quick requests limited, want at least 2 over a burst of 3", limited)
+	}
+	time.Sleep(700 * time.Millisecond) // 5/s refills 3 tokens
+	if r := s.gql(t, viewer, `{ me { id } }`, nil); len(r.Errors) > 0 {
+		t.Errorf("after waiting: %+v", r.Errors)
+	}
+	// Another key has its own bucket.
+	if r := s.gql(t, testAdminKey, `{ me { id } }`, nil); len(r.Errors) > 0 {
+		t.Errorf("other key: %+v", r.Errors)
+	}
+}

@@ -38,7 +38,8 @@ func (a *app) routes() http.Handler {
 	m := newMetrics(reg)
 
 	gql := a.graphqlHandler(m)
-	authed := auth.Middleware(a.authn, func(r *http.Request, err error) {
+	limiter := &auth.RateLimiter{Rate: a.cfg.RateLimit, Burst: a.cfg.RateBurst}
+	authed := auth.Middleware(a.authn, limiter, func(r *http.Request, err error) {
 		a.svc.RecordRejectedToken(r.Context(), err)
 	})
 

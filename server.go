@@ -88,6 +88,8 @@ type Config struct {
 	MaxPredict     int
 	JobLease       time.Duration
 	WebhookBackoff time.Duration
+	RateLimit      float64
+	RateBurst      float64
 	AllowPrivate   bool
 }
 
@@ -164,6 +166,19 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	dur(&c.JobLease, "job-lease", "MMS_JOB_LEASE", 30*time.Second, "how long a job stays claimed without a heartbeat before it counts as interrupted")
 	allow := getenv("MMS_ALLOW_PRIVATE_URLS") == "true"
 	fs.BoolVar(&c.AllowPrivate, "allow-private-urls", allow, "let URL sources reach loopback and private networks ($MMS_ALLOW_PRIVATE_URLS=true)")
+	fl := func(p *float64, flagName, env string, def float64, usage string) {
+		v := def
+		if s := getenv(env); s != "" {
+			f, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				bad = append(bad, env)
+			}
+			v = f
+		}
+		fs.Float64Var(p, flagName, v, usage+" ($"+env+")")
+	}
+	fl(&c.RateLimit, "rate-limit", "MMS_RATE_LIMIT", 0, "requests per second each API key or JWT subject may make on average (0: no limit)")
+	fl(&c.RateBurst, "rate-burst", "MMS_RATE_BURST", 100, "requests a caller may make at once above its rate")
 	fs.Usage = func() {
 		fmt.Fprintf(out, "Usage: %s [serve] [flags]\n       %s audit verify [flags]\n       mms ingest [flags] FILE (see mms ingest --help)\n\nFlags (defaults from the environment variables named):\n", name, name)
 		fs.PrintDefaults()

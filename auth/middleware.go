@@ -2,8 +2,11 @@ package auth
 
 import (
 	"encoding/json"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mms-platform/mms/model"
 )
@@ -21,7 +24,10 @@ func BearerToken(header string) string {
 // A request without a token goes on as anonymous; a request whose token does not
 // verify is answered 401 with a GraphQL-shaped error (code UNAUTHENTICATED), after
 // onReject (which audits it) has seen it.
-func Middleware(a *Authenticator, onReject func(r *http.Request, err error)) func(http.Handler) http.Handler {
+//
+// With a RateLimiter, each authenticated principal is limited to its rate:
+// beyond it the answer is 429 with Retry-After and code RATE_LIMITED.
+func Middleware(a *Authenticator, limiter *RateLimiter, onReject func(r *http.Request, err error)) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			p, err := a.Authenticate(r.Context(), BearerToken(r.Header.Get("Authorization")))
@@ -38,6 +44,12 @@ func Middleware(a *Authenticator, onReject func(r *http.Request, err error)) fun
 					status = http.StatusInternalServerError
 				}
 				WriteError(w, status, err)
+				return
+			}
+			if ok, wait := limiter.Allow(p.ID); !ok {
+				w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+				WriteError(w, http.StatusTooManyRequests, model.Errorf(model.ERATELIMITED,
+					"rate limit of %g requests/s for %s exceeded; retry in %s", limiter.Rate, p.ID, wait.Round(time.Millisecond)))
 				return
 			}
 			next.ServeHTTP(w, r.WithContext(model.NewContextWithPrincipal(r.Context(), p)))
