@@ -20,6 +20,20 @@
 // converts. Bytes that are not valid UTF-8 count one code point each, as Go's range
 // loop decodes them (Python would refuse such text).
 //
+// # Formats
+//
+// Encoders write one document per call, in one Write, to the io.Writer they wrap;
+// decoders read one document per call and return io.EOF after the last, so exports
+// and imports stream whatever their size:
+//
+//	doccano JSONL     NewDoccanoEncoder / NewDoccanoDecoder        spans, relations, classes
+//	Label Studio JSON NewLabelStudioEncoder / NewLabelStudioDecoder spans, relations, classes, suggestions
+//	brat standoff     EncodeBrat / DecodeBrat (.txt + .ann)        spans, relations, events
+//	CoNLL IOB2        NewCoNLLEncoder (export only)                 non-overlapping spans
+//
+// Encoders refuse a structurally broken document (model.EINVALID, nothing written);
+// decoders check structure only and leave schema checks to ValidateAnnotation.
+//
 // # Typical use
 //
 //	if err := schema.Validate(); err != nil { ... }               // on createLabelSchema

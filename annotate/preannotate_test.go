@@ -63,6 +63,8 @@ func TestSuggest(t *testing.T) {
 	}{
 		{"longest match wins", []annotate.TermList{{Label: "Hospital", Terms: []string{"协和医院", "北京协和医院"}}}, nil,
 			"在北京协和医院复查", []string{"1-7 Hospital 北京协和医院 gazetteer"}},
+		{"longest of terms sharing a prefix", []annotate.TermList{{Label: "Drug", Terms: []string{"二甲", "二甲双胍", "二甲双"}}}, nil,
+			"服用二甲双胍片", []string{"2-6 Drug 二甲双胍 gazetteer"}},
 		{"non-overlapping within a label", []annotate.TermList{{Label: "X", Terms: []string{"aa"}}}, nil,
 			"aaaaa", []string{"0-2 X aa gazetteer", "2-4 X aa gazetteer"}},
 		{"overlapping across labels", []annotate.TermList{

@@ -145,6 +145,10 @@ func badName(name string) string {
 //   - labels: each is a class of s, none repeats, and a single-label schema gets at
 //     most one.
 //
+// A span whose label is unknown is reported once: the relations and events using it
+// are not also reported for that label. Nothing stops at the first problem, so one
+// call lists everything an annotator has to fix.
+//
 // s is assumed valid (see Schema.Validate); an invalid schema gives no panic, only
 // possibly odd messages. The cost is linear in the sizes of text and a.
 func ValidateAnnotation(s Schema, text string, a Annotation) error {
@@ -167,35 +171,35 @@ func AnnotationProblems(s Schema, text string, a Annotation) []string {
 	}
 	spans := make(map[string]int, len(a.Spans)) // id -> first index
 	for i, sp := range a.Spans {
-		path := pathOf("spans", i, sp.ID)
+		path := at{"spans", i, sp.ID}
 		if sp.ID == "" {
-			ps.add(path, "id is empty")
+			ps.addAt(path, "id is empty")
 		} else if j, dup := spans[sp.ID]; dup {
-			ps.add(path, "id %q repeats spans[%d]", sp.ID, j)
+			ps.addAt(path, "id %q repeats spans[%d]", sp.ID, j)
 		} else {
 			spans[sp.ID] = i
 		}
 		inRange := true
 		if sp.Start < 0 {
-			ps.add(path, "start %d is negative", sp.Start)
+			ps.addAt(path, "start %d is negative", sp.Start)
 			inRange = false
 		}
 		if sp.End <= sp.Start {
-			ps.add(path, "end %d is not after start %d", sp.End, sp.Start)
+			ps.addAt(path, "end %d is not after start %d", sp.End, sp.Start)
 			inRange = false
 		}
 		if sp.End > idx.n {
-			ps.add(path, "end %d is beyond the text's %d code points", sp.End, idx.n)
+			ps.addAt(path, "end %d is beyond the text's %d code points", sp.End, idx.n)
 			inRange = false
 		}
 		if sp.Label == "" {
-			ps.add(path, "label is empty")
+			ps.addAt(path, "label is empty")
 		} else if !entities[sp.Label] {
-			ps.add(path, "unknown label %q", sp.Label)
+			ps.addAt(path, "unknown label %q", sp.Label)
 		}
 		if inRange {
 			if got, _ := idx.slice(sp.Start, sp.End); got != sp.Text {
-				ps.add(path, "text %s does not match the document's %s at [%d,%d)",
+				ps.addAt(path, "text %s does not match the document's %s at [%d,%d)",
 					quote(sp.Text), quote(got), sp.Start, sp.End)
 			}
 		}
@@ -218,12 +222,12 @@ func AnnotationProblems(s Schema, text string, a Annotation) []string {
 	type relKey struct{ t, h, tl string }
 	seenRel := make(map[relKey]int, len(a.Relations))
 	for i, r := range a.Relations {
-		path := pathOf("relations", i, r.Type)
+		path := at{"relations", i, r.Type}
 		rt := relTypes[r.Type]
 		if r.Type == "" {
-			ps.add(path, "type is empty")
+			ps.addAt(path, "type is empty")
 		} else if rt == nil {
-			ps.add(path, "unknown relation type %q", r.Type)
+			ps.addAt(path, "unknown relation type %q", r.Type)
 		}
 		for _, end := range []struct {
 			name, id string
@@ -232,17 +236,17 @@ func AnnotationProblems(s Schema, text string, a Annotation) []string {
 			label, ok, known := labelOf(end.id)
 			switch {
 			case !ok:
-				ps.add(path, "%s %q is not a span", end.name, end.id)
+				ps.addAt(path, "%s %q is not a span", end.name, end.id)
 			case rt != nil && known && !allows(end.allowed, label):
-				ps.add(path, "%s label %q not allowed (want %s)", end.name, label, strings.Join(end.allowed, " or "))
+				ps.addAt(path, "%s label %q not allowed (want %s)", end.name, label, strings.Join(end.allowed, " or "))
 			}
 		}
 		if r.Head == r.Tail && r.Head != "" {
-			ps.add(path, "head and tail are the same span %s", r.Head)
+			ps.addAt(path, "head and tail are the same span %s", r.Head)
 		}
 		k := relKey{r.Type, r.Head, r.Tail}
 		if j, dup := seenRel[k]; dup {
-			ps.add(path, "repeats relations[%d]", j)
+			ps.addAt(path, "repeats relations[%d]", j)
 		} else {
 			seenRel[k] = i
 		}
@@ -253,17 +257,17 @@ func AnnotationProblems(s Schema, text string, a Annotation) []string {
 		evTypes[s.Events[i].Name] = &s.Events[i]
 	}
 	for i, e := range a.Events {
-		path := pathOf("events", i, e.Type)
+		path := at{"events", i, e.Type}
 		et := evTypes[e.Type]
 		if e.Type == "" {
-			ps.add(path, "type is empty")
+			ps.addAt(path, "type is empty")
 		} else if et == nil {
-			ps.add(path, "unknown event type %q", e.Type)
+			ps.addAt(path, "unknown event type %q", e.Type)
 		}
 		if label, ok, known := labelOf(e.Trigger); !ok {
-			ps.add(path, "trigger %q is not a span", e.Trigger)
+			ps.addAt(path, "trigger %q is not a span", e.Trigger)
 		} else if et != nil && known && label != et.Trigger {
-			ps.add(path, "trigger span %s has label %s, want %s", e.Trigger, label, et.Trigger)
+			ps.addAt(path, "trigger span %s has label %s, want %s", e.Trigger, label, et.Trigger)
 		}
 		type argKey struct{ role, span string }
 		seenArg := make(map[argKey]bool, len(e.Arguments))
@@ -279,20 +283,20 @@ func AnnotationProblems(s Schema, text string, a Annotation) []string {
 			}
 			switch {
 			case arg.Role == "":
-				ps.add(path, "argument %q has an empty role", arg.Span)
+				ps.addAt(path, "argument %q has an empty role", arg.Span)
 			case et != nil && role == nil:
-				ps.add(path, "role %q not in the event type", arg.Role)
+				ps.addAt(path, "role %q not in the event type", arg.Role)
 			}
 			label, ok, known := labelOf(arg.Span)
 			switch {
 			case !ok:
-				ps.add(path, "argument %q of role %s is not a span", arg.Span, arg.Role)
+				ps.addAt(path, "argument %q of role %s is not a span", arg.Span, arg.Role)
 			case role != nil && known && !allows(role.Labels, label):
-				ps.add(path, "argument span %s has label %s, role %s wants %s", arg.Span, label, arg.Role, strings.Join(role.Labels, " or "))
+				ps.addAt(path, "argument span %s has label %s, role %s wants %s", arg.Span, label, arg.Role, strings.Join(role.Labels, " or "))
 			}
 			k := argKey{arg.Role, arg.Span}
 			if seenArg[k] {
-				ps.add(path, "argument span %s repeats role %s", arg.Span, arg.Role)
+				ps.addAt(path, "argument span %s repeats role %s", arg.Span, arg.Role)
 			}
 			seenArg[k] = true
 		}
@@ -305,14 +309,14 @@ func AnnotationProblems(s Schema, text string, a Annotation) []string {
 	seenLabel := make(map[string]bool, len(a.Labels))
 	for _, l := range a.Labels {
 		if !classes[l] {
-			ps.add("labels", "%q is not a class", l)
+			ps.addAt(at{list: "labels", i: -1}, "%q is not a class", l)
 		} else if seenLabel[l] {
-			ps.add("labels", "%q repeats", l)
+			ps.addAt(at{list: "labels", i: -1}, "%q repeats", l)
 		}
 		seenLabel[l] = true
 	}
 	if !s.MultiLabel && len(a.Labels) > 1 {
-		ps.add("labels", "single-label schema, got %d", len(a.Labels))
+		ps.addAt(at{list: "labels", i: -1}, "single-label schema, got %d", len(a.Labels))
 	}
 	return ps
 }
@@ -349,6 +353,22 @@ type problems []string
 
 func (p *problems) add(path, format string, args ...any) {
 	*p = append(*p, path+": "+fmt.Sprintf(format, args...))
+}
+
+// at is a problem's path, formatted only when a problem is reported (validation of a
+// valid annotation then formats nothing).
+type at struct {
+	list string
+	i    int // -1: the list itself
+	name string
+}
+
+func (p *problems) addAt(a at, format string, args ...any) {
+	path := a.list
+	if a.i >= 0 {
+		path = pathOf(a.list, a.i, a.name)
+	}
+	p.add(path, format, args...)
 }
 
 // pathOf returns "list[i] (name)", or "list[i]" when name is empty.

@@ -167,7 +167,9 @@ func TestValidateAnnotation(t *testing.T) {
 		}, []string{`relations[0] (takes): head label "Hospital" not allowed (want Patient)`,
 			`relations[0] (takes): tail label "Patient" not allowed (want Drug)`}},
 		{"relation with several allowed labels", func(s *annotate.Schema) { s.Relations[0].Tail = []string{"Drug", "Vaccine"} },
-			func(a *annotate.Annotation) { a.Relations = []annotate.Relation{{Type: "takes", Head: "s1", Tail: "s3"}} },
+			func(a *annotate.Annotation) {
+				a.Relations = []annotate.Relation{{Type: "takes", Head: "s1", Tail: "s3"}}
+			},
 			[]string{`tail label "Date" not allowed (want Drug or Vaccine)`}},
 		{"relation type with any label", nil, func(a *annotate.Annotation) {
 			a.Relations = append(a.Relations, annotate.Relation{Type: "mentions", Head: "s2", Tail: "s3"})
