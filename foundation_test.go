@@ -556,3 +556,27 @@ func TestRateLimit(t *testing.T) {
 		t.Errorf("other key: %+v", r.Errors)
 	}
 }
+
+func TestAuditExport(t *testing.T) {
+	s := newTestServer(t, nil)
+	viewer, _ := s.createKey(t, "acme", "VIEWER")
+	get := func(token string) (int, string) {
+		req, _ := http.NewRequest("GET", s.URL+"/audit/export", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := s.client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	st, body := get(testAdminKey)
+	lines := strings.Split(strings.TrimSpace(body), "\n")
+	if st != 200 || len(lines) < 3 || !strings.Contains(lines[0], `"seq":1`) || !strings.Contains(lines[0], `"hash"`) {
+		t.Errorf("export: %d %q", st, body)
+	}
+	if st, _ := get(viewer); st != http.StatusForbidden {
+		t.Errorf("viewer export: %d", st)
+	}
+}

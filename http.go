@@ -48,6 +48,12 @@ func (a *app) routes() http.Handler {
 	mux.Handle("/graphql", a.limitBody(a.withTimeout(authed(gql))))
 	mux.Handle("GET /media", a.limitBody(a.withTimeout(authed(http.HandlerFunc(a.serveMedia)))))
 	mux.Handle("GET /artifacts/{model}/{version}/{name}", a.withTimeout(authed(http.HandlerFunc(a.serveArtifact))))
+	mux.Handle("GET /audit/export", a.withTimeout(authed(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lw := &lazyWriter{w: w, start: func() { w.Header().Set("Content-Type", "application/x-ndjson") }}
+		if err := a.svc.ExportAudit(r.Context(), lw); err != nil && !lw.started {
+			a.httpError(w, r, err)
+		}
+	}))))
 	mux.Handle("GET /tasks/{task}/export", a.withTimeout(authed(http.HandlerFunc(a.serveExport))))
 	a.v2Routes(mux, func(h http.Handler) http.Handler { return a.limitBody(a.withTimeout(authed(h))) })
 	ui := web.Handler("/graphql")

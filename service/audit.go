@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"encoding/json"
+	"io"
 	"strconv"
 
 	"github.com/mms-platform/mms/auth"
@@ -56,4 +58,17 @@ func (s *Service) VerifyAudit(ctx context.Context) (*model.AuditVerification, er
 		return nil, err
 	}
 	return &v, nil
+}
+
+// ExportAudit streams the whole audit log as NDJSON, oldest first, each line a
+// record with its hashes, so it can be archived and verified elsewhere (read on
+// audit: admins).
+func (s *Service) ExportAudit(ctx context.Context, w io.Writer) error {
+	if err := s.authorize(ctx, auth.ActRead, auth.AllTeams, "audit"); err != nil {
+		return err
+	}
+	enc := json.NewEncoder(w)
+	return s.Audit.ScanAudit(ctx, func(r model.AuditRecord) error {
+		return enc.Encode(r)
+	})
 }
