@@ -46,6 +46,9 @@ func (d *DB) CreateAnnotationTask(ctx context.Context, t *model.AnnotationTask, 
 	if err := d.indexIDs(ctx); err != nil {
 		return err
 	}
+	if _, err := d.db.Collection(itemsCollection(t.ID)).Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "seq", Value: 1}}}); err != nil {
+		return translate(err)
+	}
 	items := make([]any, len(docs))
 	for i, doc := range docs {
 		items[i] = model.TaskItem{Document: doc, Seq: i, Suggestions: suggestions[i]}
@@ -76,7 +79,7 @@ func (d *DB) ListAnnotationTasks(ctx context.Context, teams []string, after stri
 		scope = bson.D{{Key: "team", Value: bson.D{{Key: "$in", Value: teams}}}}
 	}
 	col := d.db.Collection(colTasks)
-	total, err := col.CountDocuments(ctx, scope)
+	total, err := d.count(ctx, col, scope)
 	if err != nil {
 		return nil, 0, translate(err)
 	}
@@ -97,7 +100,13 @@ func (d *DB) ListAnnotationTasks(ctx context.Context, teams []string, after stri
 
 // TaskItems calls fn for a task's items in order.
 func (d *DB) TaskItems(ctx context.Context, task string, fn func(model.TaskItem) error) error {
-	cur, err := d.db.Collection(itemsCollection(task)).Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "seq", Value: 1}}))
+	// FerretDB sorts in memory (every item at once); its natural order is the
+	// insertion order, which is task order. MongoDB sorts by seq.
+	opts := options.Find().SetBatchSize(500)
+	if !d.ferret {
+		opts.SetSort(bson.D{{Key: "seq", Value: 1}})
+	}
+	cur, err := d.db.Collection(itemsCollection(task)).Find(ctx, bson.D{}, opts)
 	if err != nil {
 		return translate(err)
 	}

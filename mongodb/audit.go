@@ -146,7 +146,7 @@ func (d *DB) ListAudit(ctx context.Context, f model.AuditFilter, before int64, l
 	if len(filter) == 0 {
 		total, _, err = d.AuditHead(ctx)
 	} else {
-		total, err = col.CountDocuments(ctx, filter)
+		total, err = d.count(ctx, col, filter)
 	}
 	if err != nil {
 		return nil, 0, translate(err)

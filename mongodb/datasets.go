@@ -59,7 +59,7 @@ func (d *DB) ListDatasets(ctx context.Context, teams []string, after string, lim
 		scope = bson.D{{Key: "team", Value: bson.D{{Key: "$in", Value: teams}}}}
 	}
 	col := d.db.Collection(colDatasets)
-	total, err := col.CountDocuments(ctx, scope)
+	total, err := d.count(ctx, col, scope)
 	if err != nil {
 		return nil, 0, translate(err)
 	}

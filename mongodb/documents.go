@@ -187,8 +187,23 @@ func (d *DB) WriteDocuments(ctx context.Context, dataset string, writes []model.
 
 // CountDocuments counts a dataset's documents.
 func (d *DB) CountDocuments(ctx context.Context, dataset string) (int, error) {
-	n, err := d.db.Collection(dsCollection(dataset)).CountDocuments(ctx, bson.D{})
+	n, err := d.count(ctx, d.db.Collection(dsCollection(dataset)), bson.D{})
 	return int(n), translate(err)
+}
+
+// count counts col's documents matching filter. The driver's CountDocuments is
+// an aggregate ($match, then $group) and FerretDB v1's $group holds every
+// matching document in memory at once (about 6 KB per dataset document); its
+// count command streams them instead. Use it for every count on the store.
+func (d *DB) count(ctx context.Context, col *mongo.Collection, filter bson.D) (int64, error) {
+	if !d.ferret {
+		return col.CountDocuments(ctx, filter)
+	}
+	var res struct {
+		N int64 `bson:"n"`
+	}
+	err := col.Database().RunCommand(ctx, bson.D{{Key: "count", Value: col.Name()}, {Key: "query", Value: filter}}).Decode(&res)
+	return res.N, err
 }
 
 // FindDocuments returns a page of documents matching q and the count of all matches.
@@ -198,7 +213,7 @@ func (d *DB) FindDocuments(ctx context.Context, dataset string, q model.Document
 		return nil, 0, err
 	}
 	col := d.db.Collection(dsCollection(dataset))
-	total, err := col.CountDocuments(ctx, filter)
+	total, err := d.count(ctx, col, filter)
 	if err != nil {
 		return nil, 0, translate(err)
 	}

@@ -122,7 +122,7 @@ func (d *DB) RevokeKey(ctx context.Context, id string) (*model.APIKey, error) {
 
 // CountKeys returns the number of stored keys.
 func (d *DB) CountKeys(ctx context.Context) (int, error) {
-	n, err := d.db.Collection(colKeys).CountDocuments(ctx, bson.D{})
+	n, err := d.count(ctx, d.db.Collection(colKeys), bson.D{})
 	return int(n), translate(err)
 }
 

@@ -113,7 +113,7 @@ func (d *DB) InsertRejects(ctx context.Context, ingestion string, first int, rej
 // Rejects returns up to limit rejects of an ingestion with seq > after, and the total.
 func (d *DB) Rejects(ctx context.Context, ingestion string, after, limit int) ([]*model.Reject, []int, int, error) {
 	col := d.db.Collection(rejectsCollection(ingestion))
-	total, err := col.CountDocuments(ctx, bson.D{})
+	total, err := d.count(ctx, col, bson.D{})
 	if err != nil {
 		return nil, nil, 0, translate(err)
 	}

@@ -67,7 +67,7 @@ func (d *DB) ListModels(ctx context.Context, teams []string, after string, limit
 		scope = bson.D{{Key: "team", Value: bson.D{{Key: "$in", Value: teams}}}}
 	}
 	col := d.db.Collection(colModels)
-	total, err := col.CountDocuments(ctx, scope)
+	total, err := d.count(ctx, col, scope)
 	if err != nil {
 		return nil, 0, translate(err)
 	}

@@ -106,6 +106,10 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 		{colDatasets, bson.D{{Key: "team", Value: 1}, {Key: "_id", Value: 1}}, false},
 		{colRules, bson.D{{Key: "ptype", Value: 1}, {Key: "v0", Value: 1}}, false},
 		{colAudit, bson.D{{Key: "actor", Value: 1}, {Key: "_id", Value: -1}}, false},
+		{colJobs, bson.D{{Key: "status", Value: 1}, {Key: "createdAt", Value: 1}}, false},
+		{colAnnotations, bson.D{{Key: "task", Value: 1}, {Key: "document", Value: 1}}, false},
+		{colModels, bson.D{{Key: "team", Value: 1}, {Key: "_id", Value: 1}}, false},
+		{colTasks, bson.D{{Key: "team", Value: 1}, {Key: "_id", Value: 1}}, false},
 	}
 	for _, ix := range idx {
 		m := mongo.IndexModel{Keys: ix.keys, Options: options.Index().SetUnique(ix.unique)}

@@ -65,7 +65,7 @@ func (d *DB) EnsurePredictionCollection(ctx context.Context, name string) error 
 // ListPredictions pages through pred_<name> by key.
 func (d *DB) ListPredictions(ctx context.Context, name, after string, limit int) ([]*model.StoredPrediction, int, error) {
 	col := d.db.Collection(predCollection(name))
-	total, err := col.CountDocuments(ctx, bson.D{})
+	total, err := d.count(ctx, col, bson.D{})
 	if err != nil {
 		return nil, 0, translate(err)
 	}
@@ -174,7 +174,7 @@ func (d *DB) UpdateDelivery(ctx context.Context, x *model.WebhookDelivery) error
 func (d *DB) Deliveries(ctx context.Context, webhook string, skip, limit int) ([]*model.WebhookDelivery, int, error) {
 	col := d.db.Collection(colDeliveries)
 	filter := bson.D{{Key: "webhook", Value: webhook}}
-	total, err := col.CountDocuments(ctx, filter)
+	total, err := d.count(ctx, col, filter)
 	if err != nil {
 		return nil, 0, translate(err)
 	}

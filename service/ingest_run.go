@@ -108,6 +108,7 @@ type ingestRun struct {
 	rejects    []*model.Reject
 	rejectSeq  int
 	empty      bool
+	before     int // documents in the dataset when the write pass began
 	target     int
 	changedAny bool
 	// insertFirst: try inserting a batch before reading which keys exist.
@@ -378,7 +379,7 @@ func (r *ingestRun) write(ctx context.Context, imputes map[string]any) error {
 	if err != nil {
 		return err
 	}
-	r.empty = n == 0
+	r.empty, r.before = n == 0, n
 	r.insertFirst = r.empty
 	r.target = r.d.Version + 1
 	if err := r.s.Docs.EnsureDatasetCollection(ctx, r.d.ID); err != nil {
@@ -579,10 +580,12 @@ func mergeFields(cur *model.Document, in map[string]any, mode model.WriteMode, c
 // finish records the new dataset version (when anything changed), the inferred
 // schema and the document count.
 func (r *ingestRun) finish(ctx context.Context) error {
-	count, err := r.s.Docs.CountDocuments(ctx, r.d.ID)
-	if err != nil {
-		return err
-	}
+	// Only ingestions insert documents, under the dataset's lock, and nothing
+	// deletes them: the count is the count before plus this run's inserts.
+	// (Counting again would read the whole collection back: on the embedded
+	// store that costs as much as the write pass and holds every document in
+	// memory at once.)
+	count := r.before + r.ing.Inserted
 	version := r.d.Version
 	if r.changedAny || r.inferred != nil {
 		version = r.target
