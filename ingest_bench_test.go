@@ -1,0 +1,282 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
+
+	"github.com/mms-platform/mms/model"
+)
+
+// ibenchRows is the number of CSV rows each BenchmarkIngest iteration writes.
+const ibenchRows = 50_000
+
+// ibenchBatch is the bare InsertMany batch (the service's writeBatch).
+const ibenchBatch = 1000
+
+const ibenchAdminKey = "mms_ibenchadmin0123456789abcdef012345678"
+
+// ibenchCSV returns a deterministic Pima-like CSV of n rows (the header and the
+// generator of scripts/bench-1gb.sh: Pima's ranges, zeros for missing values).
+func ibenchCSV(n int) []byte {
+	var buf bytes.Buffer
+	buf.WriteString("pregnancies,glucose,blood_pressure,skin_thickness,insulin,bmi,pedigree,age,outcome\n")
+	s := int64(20240601)
+	next := func() int64 { s = s * 16807 % 2147483647; return s }
+	pick := func(zeroPct, lo, span int64) int64 {
+		v := next()
+		if v%100 < zeroPct {
+			return 0
+		}
+		return lo + v%span
+	}
+	for range n {
+		preg := next() % 18
+		glu := pick(1, 44, 156)
+		bp := pick(5, 24, 99)
+		skin := pick(30, 7, 93)
+		ins := pick(49, 14, 833)
+		bmi := "0"
+		if v := next(); v%100 >= 2 {
+			bmi = strconv.FormatFloat(18.2+float64(v%490)/10, 'f', 1, 64)
+		}
+		ped := strconv.FormatFloat(0.078+float64(next()%2343)/1000, 'f', 3, 64)
+		age := 21 + next()%61
+		out := 0
+		if next()%100 < 35 {
+			out = 1
+		}
+		fmt.Fprintf(&buf, "%d,%d,%d,%d,%d,%s,%s,%d,%d\n", preg, glu, bp, skin, ins, bmi, ped, age, out)
+	}
+	return buf.Bytes()
+}
+
+// ibenchFields is the Pima schema the benchmark datasets are created with: typed
+// and range-checked columns, so the ingestion parses, cleans and checks.
+func ibenchFields() []*model.FieldSpecInput {
+	f := func(name string, typ model.FieldType, required bool, lo, hi float64) *model.FieldSpecInput {
+		return &model.FieldSpecInput{Name: name, Type: typ, Required: &required, Min: &lo, Max: &hi}
+	}
+	return []*model.FieldSpecInput{
+		f("pregnancies", model.FieldInt, true, 0, 30),
+		f("glucose", model.FieldInt, false, 1, 600),
+		f("blood_pressure", model.FieldInt, false, 1, 250),
+		f("skin_thickness", model.FieldInt, false, 1, 100),
+		f("insulin", model.FieldInt, false, 1, 1000),
+		f("bmi", model.FieldFloat, false, 10, 80),
+		f("pedigree", model.FieldFloat, true, 0, 5),
+		f("age", model.FieldInt, true, 0, 120),
+		f("outcome", model.FieldInt, true, 0, 1),
+	}
+}
+
+// ibenchRules turns Pima's zeros into missing values in five columns.
+func ibenchRules() []any {
+	return []any{map[string]any{
+		"op": "missing", "fields": []any{"glucose", "blood_pressure", "skin_thickness", "insulin", "bmi"}, "values": []any{0},
+	}}
+}
+
+// ibenchEnv is the app under benchmark with an admin context.
+type ibenchEnv struct {
+	a    *app
+	actx context.Context
+	uri  string // the embedded store
+}
+
+// ibenchApp builds the app as serve does (embedded store in b.TempDir()), ensures
+// the admin key, creates the team "bench" and runs the job runner until b ends.
+func ibenchApp(b *testing.B) *ibenchEnv {
+	b.Helper()
+	vars := map[string]string{
+		"MMS_DATA_DIR":  b.TempDir(),
+		"MMS_ADMIN_KEY": ibenchAdminKey,
+		"MMS_DB":        "mms_ibench",
+	}
+	cfg, err := parseConfig("mms", nil, func(k string) string { return vars[k] }, io.Discard)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if cfg.MongoURI != "" {
+		b.Fatal("benchmark must use the embedded store")
+	}
+	log, err := newLogger(io.Discard, cfg.LogLevel)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	a, err := newApp(ctx, cfg, log)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(a.Close)
+	if a.store.embedded == nil {
+		b.Fatal("no embedded store")
+	}
+	if _, err := a.svc.EnsureAdminKey(ctx, cfg.AdminKey); err != nil {
+		b.Fatal(err)
+	}
+	admin, err := a.authn.Authenticate(ctx, cfg.AdminKey)
+	if err != nil {
+		b.Fatal(err)
+	}
+	actx := model.NewContextWithPrincipal(ctx, admin)
+	if _, err := a.svc.CreateTeam(actx, model.CreateTeamInput{ID: "bench", Name: "Bench"}); err != nil {
+		b.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); a.runner.Run(runCtx) }()
+	b.Cleanup(func() { stop(); <-done }) // before a.Close (last in, first out)
+	return &ibenchEnv{a: a, actx: actx, uri: a.store.embedded.URI}
+}
+
+// ibenchIngest creates dataset id and ingests csv into it through the service
+// and the job runner, waiting for the job to end. It returns the ingestion id.
+func ibenchIngest(b *testing.B, env *ibenchEnv, id string, csv []byte, timed bool) string {
+	b.Helper()
+	if timed {
+		b.StopTimer()
+	}
+	if _, err := env.a.svc.CreateDataset(env.actx, model.CreateDatasetInput{
+		ID: id, Name: "Pima " + id, Team: "bench", Fields: ibenchFields(),
+	}); err != nil {
+		b.Fatal(err)
+	}
+	if timed {
+		b.StartTimer()
+	}
+	job, err := env.a.svc.Ingest(env.actx, model.IngestInput{
+		Dataset: id, Source: "pima", Format: model.FormatCSV, Rules: ibenchRules(),
+		File: &graphql.Upload{File: bytes.NewReader(csv), Filename: "pima.csv", Size: int64(len(csv)), ContentType: "text/csv"},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Minute)
+	for {
+		j, err := env.a.svc.Job(env.actx, job.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if j.Status.Final() {
+			if j.Status != model.JobSucceeded {
+				msg := ""
+				if j.Error != nil {
+					msg = *j.Error
+				}
+				b.Fatalf("ingestion job %s: %s %s", j.ID, j.Status, msg)
+			}
+			ing, _ := j.Result["ingestion"].(string)
+			return ing
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("ingestion job %s still %s", j.ID, j.Status)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// ibenchClient connects a driver client of its own to the embedded store, with
+// the options the app's store uses (majority write concern, retryable writes).
+func ibenchClient(b *testing.B, uri string) *mongo.Client {
+	b.Helper()
+	c, err := mongo.Connect(options.Client().ApplyURI(uri).
+		SetWriteConcern(writeconcern.Majority()).SetRetryWrites(true).SetAppName("ibench"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = c.Disconnect(context.Background()) })
+	return c
+}
+
+// BenchmarkIngest compares end-to-end ingestion of ibenchRows Pima-like CSV rows
+// (Service.Ingest with an upload, spooled to the store, then the job: a sample
+// pass, the check pass, the write pass in batches of 1000, the dataset's new
+// version) with bare driver InsertMany, in batches of 1000, of the same
+// documents into a fresh collection of the same embedded store.
+// Target: service >= 80% of insertmany rows/s.
+func BenchmarkIngest(b *testing.B) {
+	csv := ibenchCSV(ibenchRows)
+	env := ibenchApp(b)
+	client := ibenchClient(b, env.uri)
+	db := client.Database("mms_ibench")
+	ctx := context.Background()
+
+	// Correctness, once and untimed: every row is inserted, the dataset has a new
+	// version and ibenchRows documents. Its documents are the bare corpus.
+	ingID := ibenchIngest(b, env, "check", csv, false)
+	ing, err := env.a.svc.IngestionByID(env.actx, ingID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if ing.Read != ibenchRows || ing.Inserted != ibenchRows || ing.Rejected != 0 || ing.DatasetVersion == nil || *ing.DatasetVersion != 1 {
+		b.Fatalf("ingestion: read %d, inserted %d, rejected %d, version %v", ing.Read, ing.Inserted, ing.Rejected, ing.DatasetVersion)
+	}
+	cur, err := db.Collection("ds_check").Find(ctx, bson.D{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var docs []bson.D
+	if err := cur.All(ctx, &docs); err != nil {
+		b.Fatal(err)
+	}
+	if len(docs) != ibenchRows {
+		b.Fatalf("stored %d documents, want %d", len(docs), ibenchRows)
+	}
+	corpus := make([][]any, 0, ibenchRows/ibenchBatch+1)
+	for start := 0; start < len(docs); start += ibenchBatch {
+		batch := make([]any, 0, ibenchBatch)
+		for _, d := range docs[start:min(start+ibenchBatch, len(docs))] {
+			batch = append(batch, d)
+		}
+		corpus = append(corpus, batch)
+	}
+
+	rate := map[string]float64{}
+	seq := 0
+	b.Run("service", func(b *testing.B) {
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			seq++
+			ibenchIngest(b, env, "ib"+strconv.Itoa(seq), csv, true)
+		}
+		rate["service"] = float64(ibenchRows*b.N) / b.Elapsed().Seconds()
+		b.ReportMetric(rate["service"], "rows/s")
+	})
+	b.Run("insertmany", func(b *testing.B) {
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			seq++
+			col := db.Collection("bare" + strconv.Itoa(seq))
+			for _, batch := range corpus {
+				res, err := col.InsertMany(ctx, batch)
+				if err != nil || len(res.InsertedIDs) != len(batch) {
+					b.Fatalf("InsertMany: %v", err)
+				}
+			}
+		}
+		b.StopTimer()
+		if n, err := db.Collection("bare"+strconv.Itoa(seq)).CountDocuments(ctx, bson.D{}); err != nil || n != ibenchRows {
+			b.Fatalf("bare collection holds %d documents (%v), want %d", n, err, ibenchRows)
+		}
+		rate["insertmany"] = float64(ibenchRows*b.N) / b.Elapsed().Seconds()
+		b.ReportMetric(rate["insertmany"], "rows/s")
+		if rate["service"] > 0 {
+			// the figure with a target: service throughput as a share of bare
+			b.ReportMetric(100*rate["service"]/rate["insertmany"], "service/insertmany-%")
+		}
+	})
+}
