@@ -172,25 +172,32 @@ func (l *lazyWriter) Write(b []byte) (int, error) {
 	return l.w.Write(b)
 }
 
-// httpError answers a REST route's error with the status matching its code.
-func (a *app) httpError(w http.ResponseWriter, r *http.Request, err error) {
-	status := http.StatusInternalServerError
-	switch model.ErrorCode(err) {
+// httpStatus is the HTTP status of an error code on the REST routes.
+func httpStatus(code string) int {
+	switch code {
 	case model.EUNAUTHENTICATED:
-		status = http.StatusUnauthorized
+		return http.StatusUnauthorized
 	case model.EFORBIDDEN:
-		status = http.StatusForbidden
+		return http.StatusForbidden
 	case model.ENOTFOUND:
-		status = http.StatusNotFound
+		return http.StatusNotFound
 	case model.EINVALID:
-		status = http.StatusBadRequest
+		return http.StatusBadRequest
 	case model.ECONFLICT:
-		status = http.StatusConflict
+		return http.StatusConflict
 	case model.ERATELIMITED:
-		status = http.StatusTooManyRequests
+		return http.StatusTooManyRequests
 	case model.EUNAVAILABLE:
-		status = http.StatusServiceUnavailable
-	default:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// httpError answers a REST route's error with the status matching its code,
+// logging internal ones.
+func (a *app) httpError(w http.ResponseWriter, r *http.Request, err error) {
+	status := httpStatus(model.ErrorCode(err))
+	if status == http.StatusInternalServerError {
 		a.log.ErrorContext(r.Context(), "internal error", "path", r.URL.Path, "err", err)
 	}
 	auth.WriteError(w, status, err)

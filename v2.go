@@ -49,21 +49,8 @@ func (a *app) v2Predictor(r *http.Request) (*service.Predictor, error) {
 // v2Error answers in the protocol's error shape, {"error": "..."}, with the
 // status matching the error's code.
 func (a *app) v2Error(w http.ResponseWriter, r *http.Request, err error) {
-	status := http.StatusInternalServerError
-	switch model.ErrorCode(err) {
-	case model.EUNAUTHENTICATED:
-		status = http.StatusUnauthorized
-	case model.EFORBIDDEN:
-		status = http.StatusForbidden
-	case model.ENOTFOUND:
-		status = http.StatusNotFound
-	case model.EINVALID:
-		status = http.StatusBadRequest
-	case model.ERATELIMITED:
-		status = http.StatusTooManyRequests
-	case model.EUNAVAILABLE:
-		status = http.StatusServiceUnavailable
-	default:
+	status := httpStatus(model.ErrorCode(err))
+	if status == http.StatusInternalServerError {
 		a.log.ErrorContext(r.Context(), "internal error", "path", r.URL.Path, "err", err)
 	}
 	writeJSON(w, status, map[string]any{"error": model.ErrorMessage(err), "code": model.ErrorCode(err)})
