@@ -33,6 +33,10 @@
 #                          take longer than the 60 s default; the summary says
 #                          whether the export would fit in 60 s)
 #   MMS_BENCH_KEEP_DATA=1  keep the work directory (data, NDJSON, logs)
+#   MMS_BENCH_REUSE=DIR    skip steps 1-4: copy DIR/data (the work directory of
+#                          an earlier run with the same N, kept with
+#                          MMS_BENCH_KEEP_DATA=1) and only restart and export;
+#                          DIR itself is not changed
 #   MMS_BENCH_RSS_LIMIT_MB safety cap (default 4096): the server is killed if its
 #                          RSS passes it
 #
@@ -107,94 +111,107 @@ gql() {
 	echo "$out"
 }
 
-# --- 1. the posts -------------------------------------------------------------
-# u0000001在北京协和医院打了流感疫苗，之后有点头痛。<English tail> #1
-# Code points: Person [0,8) Place [9,11) Org [11,15) Vaccine [17,21) Symptom [26,28);
-# every alternative of a slot has the same length, so the offsets are fixed.
-NDJSON=$WORK/posts.ndjson
-log "generating $N posts"
-awk -v n="$N" 'BEGIN {
-	np = split("北京 上海 广州 深圳 成都 武汉", place, " ")
-	no = split("协和医院 人民医院 中山医院 华山医院 同仁医院", org, " ")
-	nv = split("流感疫苗 新冠疫苗 乙肝疫苗", vac, " ")
-	ns = split("头痛 发烧 口渴 乏力 咳嗽", sym, " ")
-	nt = split("Feeling better after %d days, thanks to the nurses.|Still tired on day %d, will call the doctor.|Day %d: no side effects so far.|Queue took %d minutes, staff were kind.", tail, "|")
-	for (i = 1; i <= n; i++) {
-		printf "{\"id\":\"u%07d\",\"text\":\"u%07d在%s%s打了%s，之后有点%s。" tail[i % nt + 1] " #%d\"}\n",
-			i, i, place[i % np + 1], org[int(i / 7) % no + 1], vac[int(i / 3) % nv + 1], sym[int(i / 11) % ns + 1], i % 9 + 1, i
-	}
-}' >"$NDJSON"
-log "posts: $(wc -l <"$NDJSON") lines, $(stat -c %s "$NDJSON") bytes; first: $(head -n 1 "$NDJSON")"
-
-# --- 2. the server, the dataset -------------------------------------------------
 log "building mms"
 (cd "$ROOT" && go build -o "$BIN" .)
-mkdir -p "$WORK/data"
-log "starting the server on $URL (data in $WORK/data, MMS_REQUEST_TIMEOUT=$TIMEOUT)"
-start_server
-gql '{"query":"mutation { createTeam(input: {id: \"bench\", name: \"Bench\"}) { id } }"}' >/dev/null
-gql '{"query":"mutation { createDataset(input: {id: \"posts\", name: \"Posts\", team: \"bench\", keyField: \"id\"}) { id } }"}' >/dev/null
-echo '{"key": {"from": "id"}}' >"$WORK/spec.json"
-log "mms ingest --dataset posts --source posts --spec spec.json $NDJSON"
-t0=$(date +%s.%N)
-MMS_TOKEN=$ADMIN "$BIN" ingest --server "$URL" --dataset posts --source posts --format ndjson --spec "$WORK/spec.json" "$NDJSON" \
-	>"$WORK/ingest.out" 2>"$WORK/ingest.err" || { cat "$WORK/ingest.out" "$WORK/ingest.err"; exit 1; }
-t1=$(date +%s.%N)
-ingest_s=$(secs "$t0" "$t1")
-log "ingested in $ingest_s s: $(tr -s ' \n' ' ' <"$WORK/ingest.out" | cut -c1-200)"
 
-# --- 3. schema and task -----------------------------------------------------------
-gql '{"query":"mutation { createLabelSchema(input: {id: \"med\", team: \"bench\", entities: [\"Person\", \"Place\", \"Org\", \"Vaccine\", \"Symptom\"], classes: [\"positive\", \"negative\", \"neutral\"]}) { id } }"}' >/dev/null
-log "createAnnotationTask over every post"
-t0=$(date +%s.%N)
-items=$(gql '{"query":"mutation { createAnnotationTask(input: {id: \"'$TASK'\", dataset: \"posts\", textField: \"text\", schema: \"med\", overlap: 1, gazetteer: [{label: \"Vaccine\", terms: [\"流感疫苗\", \"新冠疫苗\", \"乙肝疫苗\"]}, {label: \"Symptom\", terms: [\"头痛\", \"发烧\", \"口渴\", \"乏力\", \"咳嗽\"]}]}) { items } }"}' |
-	sed -n 's/.*"items":\([0-9]*\).*/\1/p')
-t1=$(date +%s.%N)
-task_s=$(secs "$t0" "$t1")
-log "task $TASK: $items items in $task_s s"
-[ "$items" = "$N" ] || { echo "the task has $items items, want $N" >&2; exit 1; }
-
-# --- 4. gold annotations ------------------------------------------------------------
-mkdir -p "$WORK/gold"
-awk -v n="$N" -v batch="$BATCH" -v task="$TASK" -v dir="$WORK/gold" 'BEGIN {
-	np = split("北京 上海 广州 深圳 成都 武汉", place, " ")
-	no = split("协和医院 人民医院 中山医院 华山医院 同仁医院", org, " ")
-	nv = split("流感疫苗 新冠疫苗 乙肝疫苗", vac, " ")
-	ns = split("头痛 发烧 口渴 乏力 咳嗽", sym, " ")
-	split("positive negative neutral", cls, " ")
-	q = "\\\""   # a quote inside the JSON string
-	for (i = 1; i <= n; i++) {
-		if ((i - 1) % batch == 0) {
-			if (f != "") { print "}\"}" >f; close(f) }
-			f = sprintf("%s/%07d.json", dir, i)
-			printf "{\"query\":\"mutation {" >f
+# setup runs steps 1-4 on a fresh data directory.
+setup() {
+	# --- 1. the posts -------------------------------------------------------------
+	# u0000001在北京协和医院打了流感疫苗，之后有点头痛。<English tail> #1
+	# Code points: Person [0,8) Place [9,11) Org [11,15) Vaccine [17,21) Symptom [26,28);
+	# every alternative of a slot has the same length, so the offsets are fixed.
+	NDJSON=$WORK/posts.ndjson
+	log "generating $N posts"
+	awk -v n="$N" 'BEGIN {
+		np = split("北京 上海 广州 深圳 成都 武汉", place, " ")
+		no = split("协和医院 人民医院 中山医院 华山医院 同仁医院", org, " ")
+		nv = split("流感疫苗 新冠疫苗 乙肝疫苗", vac, " ")
+		ns = split("头痛 发烧 口渴 乏力 咳嗽", sym, " ")
+		nt = split("Feeling better after %d days, thanks to the nurses.|Still tired on day %d, will call the doctor.|Day %d: no side effects so far.|Queue took %d minutes, staff were kind.", tail, "|")
+		for (i = 1; i <= n; i++) {
+			printf "{\"id\":\"u%07d\",\"text\":\"u%07d在%s%s打了%s，之后有点%s。" tail[i % nt + 1] " #%d\"}\n",
+				i, i, place[i % np + 1], org[int(i / 7) % no + 1], vac[int(i / 3) % nv + 1], sym[int(i / 11) % ns + 1], i % 9 + 1, i
 		}
-		sp = sprintf("{id: %s1%s, start: 0, end: 8, label: %sPerson%s, text: %su%07d%s}", q, q, q, q, q, i, q)
-		sp = sp sprintf(", {id: %s2%s, start: 9, end: 11, label: %sPlace%s, text: %s%s%s}", q, q, q, q, q, place[i % np + 1], q)
-		sp = sp sprintf(", {id: %s3%s, start: 11, end: 15, label: %sOrg%s, text: %s%s%s}", q, q, q, q, q, org[int(i / 7) % no + 1], q)
-		sp = sp sprintf(", {id: %s4%s, start: 17, end: 21, label: %sVaccine%s, text: %s%s%s}", q, q, q, q, q, vac[int(i / 3) % nv + 1], q)
-		sp = sp sprintf(", {id: %s5%s, start: 26, end: 28, label: %sSymptom%s, text: %s%s%s}", q, q, q, q, q, sym[int(i / 11) % ns + 1], q)
-		printf " g%d: saveGold(input: {task: %s%s%s, document: %su%07d%s, status: %ssubmitted%s, labels: [%s%s%s], spans: [%s]}) { version }",
-			i, q, task, q, q, i, q, q, q, q, cls[i % 3 + 1], q, sp >f
-	}
-	if (f != "") { print "}\"}" >f; close(f) }
-}'
-nreq=$(find "$WORK/gold" -name '*.json' | wc -l)
-log "saveGold for $N items: $nreq requests of up to $BATCH mutations, $WORKERS concurrent clients"
-t0=$(date +%s.%N)
-find "$WORK/gold" -name '*.json' -print0 | sort -z |
-	xargs -0 -P "$WORKERS" -I{} curl -sS --max-time 600 -o {}.out "$URL/graphql" \
-		-H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' --data-binary @{}
-t1=$(date +%s.%N)
-gold_s=$(secs "$t0" "$t1")
-bad=$(grep -l '"errors"' "$WORK"/gold/*.out 2>/dev/null | wc -l || true)
-saved=$(cat "$WORK"/gold/*.out | { grep -o '"version":1' || true; } | wc -l)
-log "gold saved in $gold_s s ($(awk -v n="$N" -v s="$gold_s" 'BEGIN { printf "%.0f", n / s }') saves/s): $saved saved, $bad requests with errors"
-if [ "$bad" != 0 ] || [ "$saved" != "$N" ]; then
-	grep -h '"errors"' "$WORK"/gold/*.out | head -c 2000 >&2
-	exit 1
+	}' >"$NDJSON"
+	log "posts: $(wc -l <"$NDJSON") lines, $(stat -c %s "$NDJSON") bytes; first: $(head -n 1 "$NDJSON")"
+
+	# --- 2. the server, the dataset -------------------------------------------------
+	mkdir -p "$WORK/data"
+	log "starting the server on $URL (data in $WORK/data, MMS_REQUEST_TIMEOUT=$TIMEOUT)"
+	start_server
+	gql '{"query":"mutation { createTeam(input: {id: \"bench\", name: \"Bench\"}) { id } }"}' >/dev/null
+	gql '{"query":"mutation { createDataset(input: {id: \"posts\", name: \"Posts\", team: \"bench\", keyField: \"id\"}) { id } }"}' >/dev/null
+	echo '{"key": {"from": "id"}}' >"$WORK/spec.json"
+	log "mms ingest --dataset posts --source posts --spec spec.json $NDJSON"
+	t0=$(date +%s.%N)
+	MMS_TOKEN=$ADMIN "$BIN" ingest --server "$URL" --dataset posts --source posts --format ndjson --spec "$WORK/spec.json" "$NDJSON" \
+		>"$WORK/ingest.out" 2>"$WORK/ingest.err" || { cat "$WORK/ingest.out" "$WORK/ingest.err"; exit 1; }
+	t1=$(date +%s.%N)
+	ingest_s=$(secs "$t0" "$t1")
+	log "ingested in $ingest_s s: $(tr -s ' \n' ' ' <"$WORK/ingest.out" | cut -c1-200)"
+
+	# --- 3. schema and task -----------------------------------------------------------
+	gql '{"query":"mutation { createLabelSchema(input: {id: \"med\", team: \"bench\", entities: [\"Person\", \"Place\", \"Org\", \"Vaccine\", \"Symptom\"], classes: [\"positive\", \"negative\", \"neutral\"]}) { id } }"}' >/dev/null
+	log "createAnnotationTask over every post"
+	t0=$(date +%s.%N)
+	items=$(gql '{"query":"mutation { createAnnotationTask(input: {id: \"'$TASK'\", dataset: \"posts\", textField: \"text\", schema: \"med\", overlap: 1, gazetteer: [{label: \"Vaccine\", terms: [\"流感疫苗\", \"新冠疫苗\", \"乙肝疫苗\"]}, {label: \"Symptom\", terms: [\"头痛\", \"发烧\", \"口渴\", \"乏力\", \"咳嗽\"]}]}) { items } }"}' |
+		sed -n 's/.*"items":\([0-9]*\).*/\1/p')
+	t1=$(date +%s.%N)
+	task_s=$(secs "$t0" "$t1")
+	log "task $TASK: $items items in $task_s s"
+	[ "$items" = "$N" ] || { echo "the task has $items items, want $N" >&2; exit 1; }
+
+	# --- 4. gold annotations ------------------------------------------------------------
+	mkdir -p "$WORK/gold"
+	awk -v n="$N" -v batch="$BATCH" -v task="$TASK" -v dir="$WORK/gold" 'BEGIN {
+		np = split("北京 上海 广州 深圳 成都 武汉", place, " ")
+		no = split("协和医院 人民医院 中山医院 华山医院 同仁医院", org, " ")
+		nv = split("流感疫苗 新冠疫苗 乙肝疫苗", vac, " ")
+		ns = split("头痛 发烧 口渴 乏力 咳嗽", sym, " ")
+		split("positive negative neutral", cls, " ")
+		q = "\\\""   # a quote inside the JSON string
+		for (i = 1; i <= n; i++) {
+			if ((i - 1) % batch == 0) {
+				if (f != "") { print "}\"}" >f; close(f) }
+				f = sprintf("%s/%07d.json", dir, i)
+				printf "{\"query\":\"mutation {" >f
+			}
+			sp = sprintf("{id: %s1%s, start: 0, end: 8, label: %sPerson%s, text: %su%07d%s}", q, q, q, q, q, i, q)
+			sp = sp sprintf(", {id: %s2%s, start: 9, end: 11, label: %sPlace%s, text: %s%s%s}", q, q, q, q, q, place[i % np + 1], q)
+			sp = sp sprintf(", {id: %s3%s, start: 11, end: 15, label: %sOrg%s, text: %s%s%s}", q, q, q, q, q, org[int(i / 7) % no + 1], q)
+			sp = sp sprintf(", {id: %s4%s, start: 17, end: 21, label: %sVaccine%s, text: %s%s%s}", q, q, q, q, q, vac[int(i / 3) % nv + 1], q)
+			sp = sp sprintf(", {id: %s5%s, start: 26, end: 28, label: %sSymptom%s, text: %s%s%s}", q, q, q, q, q, sym[int(i / 11) % ns + 1], q)
+			printf " g%d: saveGold(input: {task: %s%s%s, document: %su%07d%s, status: %ssubmitted%s, labels: [%s%s%s], spans: [%s]}) { version }",
+				i, q, task, q, q, i, q, q, q, q, cls[i % 3 + 1], q, sp >f
+		}
+		if (f != "") { print "}\"}" >f; close(f) }
+	}'
+	nreq=$(find "$WORK/gold" -name '*.json' | wc -l)
+	log "saveGold for $N items: $nreq requests of up to $BATCH mutations, $WORKERS concurrent clients"
+	t0=$(date +%s.%N)
+	find "$WORK/gold" -name '*.json' -print0 | sort -z |
+		xargs -0 -P "$WORKERS" -I{} curl -sS --max-time 600 -o {}.out "$URL/graphql" \
+			-H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' --data-binary @{}
+	t1=$(date +%s.%N)
+	gold_s=$(secs "$t0" "$t1")
+	bad=$(grep -l '"errors"' "$WORK"/gold/*.out 2>/dev/null | wc -l || true)
+	saved=$(cat "$WORK"/gold/*.out | { grep -o '"version":1' || true; } | wc -l)
+	log "gold saved in $gold_s s ($(awk -v n="$N" -v s="$gold_s" 'BEGIN { printf "%.0f", n / s }') saves/s): $saved saved, $bad requests with errors"
+	if [ "$bad" != 0 ] || [ "$saved" != "$N" ]; then
+		grep -h '"errors"' "$WORK"/gold/*.out | head -c 2000 >&2
+		exit 1
+	fi
+	rm -rf "$WORK/gold"
+}
+
+if [ -n "${MMS_BENCH_REUSE:-}" ]; then
+	[ -d "$MMS_BENCH_REUSE/data" ] || { echo "$MMS_BENCH_REUSE/data: no such directory" >&2; exit 1; }
+	log "reusing the data of $MMS_BENCH_REUSE (steps 1-4 skipped)"
+	cp -a "$MMS_BENCH_REUSE/data" "$WORK/data"
+	ingest_s=reused task_s=reused gold_s=reused
+else
+	setup
 fi
-rm -rf "$WORK/gold"
 
 # --- 5. the export, on a freshly started server ---------------------------------------
 log "restarting the server"
