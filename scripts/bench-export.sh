@@ -234,6 +234,7 @@ limit_kb=$((${MMS_BENCH_RSS_LIMIT_MB:-4096} * 1024))
 ) >"$WORK/rss.txt" &
 SAMPLER_PID=$!
 sleep 1 # a few samples before the export
+start_hwm=$(rss_kb "$SERVER_PID" VmHWM)
 log "curl -o /dev/null $URL/tasks/$TASK/export?format=doccano"
 cpu0=$(awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat")
 read -r code size total ttfb < <(curl -sS --max-time 3600 -o /dev/null -H "Authorization: Bearer $ADMIN" \
@@ -273,8 +274,9 @@ printf 'export time     %s s, %s docs/s, %s MB/s; server CPU %s s\n' "$total" \
 	"$(awk -v n="$N" -v s="$total" 'BEGIN { printf "%.0f", n / s }')" \
 	"$(awk -v n="$size" -v s="$total" 'BEGIN { printf "%.2f", n / s / 1e6 }')" \
 	"$(awk -v a="$cpu0" -v b="$cpu1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (b - a) / hz }')"
-printf 'server RSS      peak (VmHWM since the restart) %s MB; %s MB before the export, %s MB after\n' \
-	"$(mb "$hwm")" "$(mb "$start_rss")" "$(mb "$end_rss")"
+printf 'server RSS      peak (VmHWM since the restart) %s MB (%s MB before the export began); %s MB before the export, %s MB after\n' \
+	"$(mb "$hwm")" "$(mb "$start_hwm")" "$(mb "$start_rss")" "$(mb "$end_rss")"
+awk '$2 > max { max = $2; at = $1 } END { printf "server VmRSS    highest sample %.1f MB, %.1f s after sampling began (every 0.2 s; the export began at about 1 s)\n", max / 1024, at }' "$WORK/rss.txt"
 printf 'server memory   after: Go heap in use %s MB, Go runtime total (sys) %s MB\n' "$go_heap" "$go_sys"
 printf 'store on disk   %s\n' "$(du -sh "$WORK/data" | cut -f1)"
 awk -v s="$total" 'BEGIN { if (s > 60) print "note            the export took longer than the default MMS_REQUEST_TIMEOUT (60s): with the default it would be cut short" }'
