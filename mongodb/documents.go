@@ -128,7 +128,11 @@ func (d *DB) WriteDocuments(ctx context.Context, dataset string, writes []model.
 	var replaces []model.DocumentWrite
 	for _, w := range writes {
 		if w.Expect == 0 {
-			inserts = append(inserts, fromModelDoc(w.Doc))
+			raw, err := encodeDoc(w.Doc)
+			if err != nil {
+				return nil, err
+			}
+			inserts = append(inserts, raw)
 			insertKeys = append(insertKeys, w.Doc.Key)
 		} else {
 			replaces = append(replaces, w)
@@ -153,12 +157,16 @@ func (d *DB) WriteDocuments(ctx context.Context, dataset string, writes []model.
 		chunk := replaces[start:min(start+maxUpdatesPerCommand, len(replaces))]
 		models := make([]mongo.WriteModel, len(chunk))
 		for i, w := range chunk {
+			raw, err := encodeDoc(w.Doc)
+			if err != nil {
+				return nil, err
+			}
 			// Only an _id-only filter is pushed down by FerretDB (anything more
 			// scans the collection per statement), so the version is not matched
 			// here: writers hold the dataset's write lock instead.
 			models[i] = mongo.NewReplaceOneModel().
 				SetFilter(bson.D{{Key: "_id", Value: w.Doc.Key}}).
-				SetReplacement(fromModelDoc(w.Doc))
+				SetReplacement(raw)
 		}
 		res, err := col.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
 		if err != nil {
