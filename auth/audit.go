@@ -39,6 +39,7 @@ type AuditLog struct {
 	store AuditStore
 	log   *slog.Logger
 	now   func() time.Time
+	cp    *Checkpoints
 
 	reqs      chan *appendReq
 	closeOnce sync.Once
@@ -59,8 +60,17 @@ type appendReq struct {
 // maxAuditBatch bounds one group commit.
 const maxAuditBatch = 512
 
+// AuditOption configures an AuditLog.
+type AuditOption func(*AuditLog)
+
+// WithCheckpoints makes the log write signed checkpoints (when c.Key is set) and
+// check them in Verify.
+func WithCheckpoints(c *Checkpoints) AuditOption {
+	return func(l *AuditLog) { l.cp = c }
+}
+
 // NewAuditLog starts the log's writer; Close stops it.
-func NewAuditLog(store AuditStore, log *slog.Logger) *AuditLog {
+func NewAuditLog(store AuditStore, log *slog.Logger, opts ...AuditOption) *AuditLog {
 	l := &AuditLog{
 		store:  store,
 		log:    log,
@@ -69,8 +79,20 @@ func NewAuditLog(store AuditStore, log *slog.Logger) *AuditLog {
 		closed: make(chan struct{}),
 		done:   make(chan struct{}),
 	}
+	for _, o := range opts {
+		o(l)
+	}
 	go l.writer()
 	return l
+}
+
+// Verify walks the chain and, when the log has checkpoint keys, checks the
+// signed checkpoints (see VerifyAuditSigned).
+func (l *AuditLog) Verify(ctx context.Context) (model.AuditVerification, error) {
+	if l.cp == nil {
+		return VerifyAudit(ctx, l.store)
+	}
+	return VerifyAuditSigned(ctx, l.store, l.cp)
 }
 
 // Append stores one record and returns when it is durable in the store, or with
@@ -138,6 +160,7 @@ func (l *AuditLog) write(batch []*appendReq) {
 				break
 			}
 			l.synced = true
+			l.cp.heal(ctx, l.seq, l.now(), l.log)
 		}
 		at := l.now().UTC().Truncate(time.Millisecond)
 		recs := make([]model.AuditRecord, len(batch))
@@ -156,6 +179,15 @@ func (l *AuditLog) write(batch []*appendReq) {
 		n, err = l.store.InsertAudit(ctx, recs)
 		if n > 0 {
 			l.seq, l.hash = recs[n-1].Seq, recs[n-1].Hash
+			// A record at a multiple of the interval gets its checkpoint before
+			// its append returns. The records are stored either way: a failure
+			// is logged, and the next sync of the head writes the missing one.
+			for _, rec := range recs[:n] {
+				if cerr := l.cp.write(ctx, rec, at); cerr != nil {
+					l.log.Error("audit checkpoint write failed", "seq", rec.Seq, "err", cerr)
+					l.synced = false
+				}
+			}
 			for _, r := range batch[:n] {
 				r.done <- nil
 			}
@@ -208,8 +240,15 @@ func HashAuditRecord(r model.AuditRecord) string {
 }
 
 // VerifyAudit walks the whole chain in seq order and reports the first record
-// whose seq, link to its predecessor or own hash does not match.
+// whose seq, link to its predecessor or own hash does not match. It checks no
+// checkpoints (Signed is false): see VerifyAuditSigned.
 func VerifyAudit(ctx context.Context, store AuditStore) (model.AuditVerification, error) {
+	return walkAudit(ctx, store, nil)
+}
+
+// walkAudit is VerifyAudit. With visit set it is called for every record and the
+// walk goes on past a broken link; without, the walk stops there.
+func walkAudit(ctx context.Context, store AuditStore, visit func(model.AuditRecord)) (model.AuditVerification, error) {
 	var (
 		v      = model.AuditVerification{OK: true}
 		want   int64
@@ -217,6 +256,12 @@ func VerifyAudit(ctx context.Context, store AuditStore) (model.AuditVerification
 		broken = errors.New("broken")
 	)
 	err := store.ScanAudit(ctx, func(r model.AuditRecord) error {
+		if visit != nil {
+			visit(r)
+		}
+		if !v.OK {
+			return nil
+		}
 		want++
 		switch {
 		case r.Seq != want:
@@ -229,6 +274,9 @@ func VerifyAudit(ctx context.Context, store AuditStore) (model.AuditVerification
 		}
 		s := want
 		v.OK, v.FirstBrokenSeq = false, &s
+		if visit != nil {
+			return nil
+		}
 		return broken
 	})
 	if err != nil && !errors.Is(err, broken) {
