@@ -91,6 +91,10 @@ type Config struct {
 	RateLimit      float64
 	RateBurst      float64
 	AllowPrivate   bool
+
+	AuditSigningKey      string
+	AuditVerifyKeys      string
+	AuditCheckpointEvery int
 }
 
 // parseConfig reads flags, taking defaults from the environment.
@@ -179,6 +183,14 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	}
 	fl(&c.RateLimit, "rate-limit", "MMS_RATE_LIMIT", 0, "requests per second each API key or JWT subject may make on average (0: no limit)")
 	fl(&c.RateBurst, "rate-burst", "MMS_RATE_BURST", 100, "requests a caller may make at once above its rate")
+	// A secret's flag shows no default, so that --help does not print it.
+	secret := func(p *string, flagName, env, usage string) {
+		fs.StringVar(p, flagName, "", usage+" ($"+env+"; prefer the env var: flags show in ps)")
+		*p = getenv(env) // after StringVar stored the empty default; a flag overrides it
+	}
+	secret(&c.AuditSigningKey, "audit-signing-key", "MMS_AUDIT_SIGNING_KEY", "base64 32-byte Ed25519 seed that signs audit checkpoints, e.g. from `openssl rand -base64 32`; empty writes none")
+	str(&c.AuditVerifyKeys, "audit-verify-keys", "MMS_AUDIT_VERIFY_KEYS", "", "comma-separated base64 Ed25519 public keys of earlier audit signing keys whose checkpoints still verify (see mms audit public-key)")
+	num(&c.AuditCheckpointEvery, "audit-checkpoint-every", "MMS_AUDIT_CHECKPOINT_EVERY", auth.DefaultCheckpointEvery, "records between signed audit checkpoints")
 	fs.Usage = func() {
 		fmt.Fprintf(out, "Usage: %s [serve] [flags]\n       %s audit verify [flags]\n       mms ingest [flags] FILE (see mms ingest --help)\n\nFlags (defaults from the environment variables named):\n", name, name)
 		fs.PrintDefaults()
@@ -296,7 +308,14 @@ func (a *app) init(ctx context.Context) error {
 		}
 		a.authn.JWT = v
 	}
-	a.audit = auth.NewAuditLog(a.store, a.log)
+	cps, err := auditCheckpoints(a.cfg, a.store)
+	if err != nil {
+		return err
+	}
+	if id := cps.KeyID(); id != "" {
+		a.log.Info("audit checkpoints signed", "keyId", id, "every", cps.Every)
+	}
+	a.audit = auth.NewAuditLog(a.store, a.log, auth.WithCheckpoints(cps))
 	a.svc = &service.Service{
 		Teams: a.store, Keys: a.store, Datasets: a.store, Audit: a.store,
 		Chain: a.audit, Authz: authz, Authn: a.authn, Log: a.log, DatasetCacheTTL: a.cfg.DatasetTTL,

@@ -148,9 +148,13 @@ type ComplexityRoot struct {
 	}
 
 	AuditVerification struct {
-		Checked        func(childComplexity int) int
-		FirstBrokenSeq func(childComplexity int) int
-		OK             func(childComplexity int) int
+		Checked            func(childComplexity int) int
+		CheckpointProblem  func(childComplexity int) int
+		Checkpoints        func(childComplexity int) int
+		FirstBadCheckpoint func(childComplexity int) int
+		FirstBrokenSeq     func(childComplexity int) int
+		OK                 func(childComplexity int) int
+		Signed             func(childComplexity int) int
 	}
 
 	CalibrationBin struct {
@@ -1123,6 +1127,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditVerification.Checked(childComplexity), true
+	case "AuditVerification.checkpointProblem":
+		if e.ComplexityRoot.AuditVerification.CheckpointProblem == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditVerification.CheckpointProblem(childComplexity), true
+	case "AuditVerification.checkpoints":
+		if e.ComplexityRoot.AuditVerification.Checkpoints == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditVerification.Checkpoints(childComplexity), true
+	case "AuditVerification.firstBadCheckpoint":
+		if e.ComplexityRoot.AuditVerification.FirstBadCheckpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditVerification.FirstBadCheckpoint(childComplexity), true
 	case "AuditVerification.firstBrokenSeq":
 		if e.ComplexityRoot.AuditVerification.FirstBrokenSeq == nil {
 			break
@@ -1135,6 +1157,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditVerification.OK(childComplexity), true
+	case "AuditVerification.signed":
+		if e.ComplexityRoot.AuditVerification.Signed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditVerification.Signed(childComplexity), true
 
 	case "CalibrationBin.count":
 		if e.ComplexityRoot.CalibrationBin.Count == nil {
@@ -3745,6 +3773,14 @@ func (ec *executionContext) childFields_AuditVerification(ctx context.Context, f
 		return ec.fieldContext_AuditVerification_checked(ctx, field)
 	case "firstBrokenSeq":
 		return ec.fieldContext_AuditVerification_firstBrokenSeq(ctx, field)
+	case "signed":
+		return ec.fieldContext_AuditVerification_signed(ctx, field)
+	case "checkpoints":
+		return ec.fieldContext_AuditVerification_checkpoints(ctx, field)
+	case "firstBadCheckpoint":
+		return ec.fieldContext_AuditVerification_firstBadCheckpoint(ctx, field)
+	case "checkpointProblem":
+		return ec.fieldContext_AuditVerification_checkpointProblem(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditVerification", field.Name)
 }
