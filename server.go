@@ -317,7 +317,7 @@ func (a *app) init(ctx context.Context) error {
 	}
 	a.audit = auth.NewAuditLog(a.store, a.log, auth.WithCheckpoints(cps))
 	a.svc = &service.Service{
-		Teams: a.store, Keys: a.store, Datasets: a.store, Audit: a.store,
+		Teams: a.store, Keys: a.store, Datasets: a.store, Sharing: a.store, Audit: a.store,
 		Chain: a.audit, Authz: authz, Authn: a.authn, Log: a.log, DatasetCacheTTL: a.cfg.DatasetTTL,
 		Docs: a.store, Ingestions: a.store, Jobs: a.store, Blobs: a.store, Models: a.store, PredStore: a.store, Webhooks: a.store, Annotations: a.store, ExportMongo: mongodb.ExportCollection,
 		AllowPrivateURLs: a.cfg.AllowPrivate, MaxSourceBytes: a.cfg.MaxUpload, MaxPredictInputs: a.cfg.MaxPredict,

@@ -29,6 +29,9 @@ const (
 	ActPredict  = "predict"
 	ActShare    = "share"
 	ActAdmin    = "admin"
+	// ActReadSensitive reads the values of a dataset's sensitive fields, which
+	// are masked for everyone else.
+	ActReadSensitive = "read-sensitive"
 )
 
 // AllTeams is the domain of global grants (admins) and global objects (the audit log).
@@ -47,13 +50,13 @@ var DefaultPolicies = func() [][]string {
 		}
 	}
 	grant(model.RoleAdmin, "*", "*")
-	grant(model.RoleOwner, "dataset/*", ActRead, ActWrite, ActShare, ActTrain, ActAnnotate, ActPredict)
+	grant(model.RoleOwner, "dataset/*", ActRead, ActReadSensitive, ActWrite, ActShare, ActTrain, ActAnnotate, ActPredict)
 	grant(model.RoleOwner, "model/*", ActRead, ActWrite, ActTrain, ActPredict, ActShare)
 	grant(model.RoleOwner, "task/*", ActRead, ActWrite, ActAnnotate)
 	grant(model.RoleOwner, "schema/*", ActRead, ActWrite)
 	grant(model.RoleOwner, "team/*", ActRead, ActAdmin)
 	grant(model.RoleOwner, "job/*", ActRead, ActWrite)
-	grant(model.RoleEditor, "dataset/*", ActRead, ActWrite, ActTrain, ActAnnotate)
+	grant(model.RoleEditor, "dataset/*", ActRead, ActReadSensitive, ActWrite, ActTrain, ActAnnotate)
 	grant(model.RoleEditor, "model/*", ActRead, ActWrite, ActTrain, ActPredict)
 	grant(model.RoleEditor, "task/*", ActRead, ActWrite, ActAnnotate)
 	grant(model.RoleEditor, "schema/*", ActRead, ActWrite)

@@ -30,6 +30,7 @@ type ResolverRoot interface {
 	ModelVersion() ModelVersionResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	Share() ShareResolver
 	Subscription() SubscriptionResolver
 	Webhook() WebhookResolver
 }
@@ -481,10 +482,12 @@ type ComplexityRoot struct {
 		ImportAnnotations    func(childComplexity int, task string, format model.AnnotationFormat, file graphql.Upload) int
 		Ingest               func(childComplexity int, input model.IngestInput) int
 		RevokeAPIKey         func(childComplexity int, id string) int
+		RevokeShare          func(childComplexity int, dataset string, team string) int
 		RotateAPIKey         func(childComplexity int, id string) int
 		SaveAnnotation       func(childComplexity int, input model.SaveAnnotationInput) int
 		SaveGold             func(childComplexity int, input model.SaveAnnotationInput) int
 		SetModelAlias        func(childComplexity int, model string, alias string, version int) int
+		ShareDataset         func(childComplexity int, input model.ShareDatasetInput) int
 		ShareModel           func(childComplexity int, model string, team string) int
 		Train                func(childComplexity int, input model.TrainInput) int
 		UnshareModel         func(childComplexity int, model string, team string) int
@@ -534,6 +537,7 @@ type ComplexityRoot struct {
 		Predict            func(childComplexity int, model string, version *int, alias *string, inputs []any) int
 		Predictions        func(childComplexity int, dataset string, collection string, first *int, after *string) int
 		ReviewItem         func(childComplexity int, task string, document string) int
+		Shares             func(childComplexity int, dataset string) int
 		Teams              func(childComplexity int) int
 		VerifyAudit        func(childComplexity int) int
 		Webhooks           func(childComplexity int, team string) int
@@ -574,6 +578,24 @@ type ComplexityRoot struct {
 		Gold        func(childComplexity int) int
 		Task        func(childComplexity int) int
 		Text        func(childComplexity int) int
+	}
+
+	RowCondition struct {
+		Field func(childComplexity int) int
+		Op    func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
+	Share struct {
+		CreatedAt func(childComplexity int) int
+		CreatedBy func(childComplexity int) int
+		Dataset   func(childComplexity int) int
+		Expired   func(childComplexity int) int
+		ExpiresAt func(childComplexity int) int
+		Fields    func(childComplexity int) int
+		Role      func(childComplexity int) int
+		RowFilter func(childComplexity int) int
+		Team      func(childComplexity int) int
 	}
 
 	Span struct {
@@ -2548,6 +2570,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["id"].(string)), true
+	case "Mutation.revokeShare":
+		if e.ComplexityRoot.Mutation.RevokeShare == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeShare_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeShare(childComplexity, args["dataset"].(string), args["team"].(string)), true
 	case "Mutation.rotateApiKey":
 		if e.ComplexityRoot.Mutation.RotateAPIKey == nil {
 			break
@@ -2592,6 +2625,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetModelAlias(childComplexity, args["model"].(string), args["alias"].(string), args["version"].(int)), true
+	case "Mutation.shareDataset":
+		if e.ComplexityRoot.Mutation.ShareDataset == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_shareDataset_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ShareDataset(childComplexity, args["input"].(model.ShareDatasetInput)), true
 	case "Mutation.shareModel":
 		if e.ComplexityRoot.Mutation.ShareModel == nil {
 			break
@@ -2939,6 +2983,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ReviewItem(childComplexity, args["task"].(string), args["document"].(string)), true
+	case "Query.shares":
+		if e.ComplexityRoot.Query.Shares == nil {
+			break
+		}
+
+		args, err := ec.field_Query_shares_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Shares(childComplexity, args["dataset"].(string)), true
 	case "Query.teams":
 		if e.ComplexityRoot.Query.Teams == nil {
 			break
@@ -3082,6 +3137,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReviewItem.Text(childComplexity), true
+
+	case "RowCondition.field":
+		if e.ComplexityRoot.RowCondition.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RowCondition.Field(childComplexity), true
+	case "RowCondition.op":
+		if e.ComplexityRoot.RowCondition.Op == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RowCondition.Op(childComplexity), true
+	case "RowCondition.value":
+		if e.ComplexityRoot.RowCondition.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RowCondition.Value(childComplexity), true
+
+	case "Share.createdAt":
+		if e.ComplexityRoot.Share.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Share.CreatedAt(childComplexity), true
+	case "Share.createdBy":
+		if e.ComplexityRoot.Share.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Share.CreatedBy(childComplexity), true
+	case "Share.dataset":
+		if e.ComplexityRoot.Share.Dataset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Share.Dataset(childComplexity), true
+	case "Share.expired":
+		if e.ComplexityRoot.Share.Expired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Share.Expired(childComplexity), true
+	case "Share.expiresAt":
+		if e.ComplexityRoot.Share.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Share.ExpiresAt(childComplexity), true
+	case "Share.fields":
+		if e.ComplexityRoot.Share.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Share.Fields(childComplexity), true
+	case "Share.role":
+		if e.ComplexityRoot.Share.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Share.Role(childComplexity), true
+	case "Share.rowFilter":
+		if e.ComplexityRoot.Share.RowFilter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Share.RowFilter(childComplexity), true
+	case "Share.team":
+		if e.ComplexityRoot.Share.Team == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Share.Team(childComplexity), true
 
 	case "Span.end":
 		if e.ComplexityRoot.Span.End == nil {
@@ -3424,6 +3553,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RelationTypeInput", ec.unmarshalInputRelationTypeInput),
 			graphql.NewInputUnmarshaler("SQLSourceInput", ec.unmarshalInputSQLSourceInput),
 			graphql.NewInputUnmarshaler("SaveAnnotationInput", ec.unmarshalInputSaveAnnotationInput),
+			graphql.NewInputUnmarshaler("ShareDatasetInput", ec.unmarshalInputShareDatasetInput),
 			graphql.NewInputUnmarshaler("SpanInput", ec.unmarshalInputSpanInput),
 			graphql.NewInputUnmarshaler("TrainInput", ec.unmarshalInputTrainInput),
 		)
@@ -3518,7 +3648,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "annotate.graphqls" "audit.graphqls" "batch.graphqls" "dataset.graphqls" "identity.graphqls" "ingest.graphqls" "job.graphqls" "model.graphqls" "predict.graphqls" "schema.graphqls"
+//go:embed "annotate.graphqls" "audit.graphqls" "batch.graphqls" "dataset.graphqls" "identity.graphqls" "ingest.graphqls" "job.graphqls" "model.graphqls" "predict.graphqls" "schema.graphqls" "share.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3540,6 +3670,7 @@ var sources = []*ast.Source{
 	{Name: "model.graphqls", Input: sourceData("model.graphqls"), BuiltIn: false},
 	{Name: "predict.graphqls", Input: sourceData("predict.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
+	{Name: "share.graphqls", Input: sourceData("share.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -4519,6 +4650,42 @@ func (ec *executionContext) childFields_ReviewItem(ctx context.Context, field gr
 		return ec.fieldContext_ReviewItem_gold(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReviewItem", field.Name)
+}
+
+func (ec *executionContext) childFields_RowCondition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_RowCondition_field(ctx, field)
+	case "op":
+		return ec.fieldContext_RowCondition_op(ctx, field)
+	case "value":
+		return ec.fieldContext_RowCondition_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RowCondition", field.Name)
+}
+
+func (ec *executionContext) childFields_Share(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dataset":
+		return ec.fieldContext_Share_dataset(ctx, field)
+	case "team":
+		return ec.fieldContext_Share_team(ctx, field)
+	case "role":
+		return ec.fieldContext_Share_role(ctx, field)
+	case "fields":
+		return ec.fieldContext_Share_fields(ctx, field)
+	case "rowFilter":
+		return ec.fieldContext_Share_rowFilter(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_Share_expiresAt(ctx, field)
+	case "expired":
+		return ec.fieldContext_Share_expired(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Share_createdBy(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Share_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Share", field.Name)
 }
 
 func (ec *executionContext) childFields_Span(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -383,6 +383,17 @@ type SaveAnnotationInput struct {
 	Version *int `json:"version,omitempty"`
 }
 
+type ShareDatasetInput struct {
+	Dataset string    `json:"dataset"`
+	Team    string    `json:"team"`
+	Role    ShareRole `json:"role"`
+	// Limit the team to these fields (the key is always visible).
+	Fields []string `json:"fields,omitempty"`
+	// Limit the team to rows meeting all of these conditions.
+	RowFilter []*FieldFilter `json:"rowFilter,omitempty"`
+	ExpiresAt *time.Time     `json:"expiresAt,omitempty"`
+}
+
 // Offsets are Unicode code points, 0-based, end exclusive; text must equal that slice of the document.
 type SpanInput struct {
 	ID    string `json:"id"`

@@ -51,11 +51,18 @@ func (d *DB) Dataset(ctx context.Context, id string) (*model.Dataset, error) {
 	return doc.toModel(), nil
 }
 
-// ListDatasets returns up to limit datasets with id > after in teams (all when
-// nil), by id, and the number of datasets in those teams.
-func (d *DB) ListDatasets(ctx context.Context, teams []string, after string, limit int) ([]*model.Dataset, int, error) {
+// ListDatasets returns up to limit datasets with id > after that belong to
+// teams or are among ids (every dataset when teams is nil), by id, and the
+// number of datasets in that selection.
+func (d *DB) ListDatasets(ctx context.Context, teams, ids []string, after string, limit int) ([]*model.Dataset, int, error) {
 	scope := bson.D{}
-	if teams != nil {
+	switch {
+	case teams != nil && len(ids) > 0:
+		scope = bson.D{{Key: "$or", Value: bson.A{
+			bson.D{{Key: "team", Value: bson.D{{Key: "$in", Value: teams}}}},
+			bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
+		}}}
+	case teams != nil:
 		scope = bson.D{{Key: "team", Value: bson.D{{Key: "$in", Value: teams}}}}
 	}
 	col := d.db.Collection(colDatasets)

@@ -23,5 +23,5 @@ func (r *queryResolver) Datasets(ctx context.Context, first *int, after *string)
 
 // Dataset is the resolver for the dataset field.
 func (r *queryResolver) Dataset(ctx context.Context, id string) (*model.Dataset, error) {
-	return nullIfNotFound(r.Svc.Dataset(ctx, id))
+	return nullIfNotFound(r.Svc.DatasetView(ctx, id))
 }

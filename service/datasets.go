@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -122,6 +123,40 @@ func (s *Service) Dataset(ctx context.Context, id string) (*model.Dataset, error
 	return d, nil
 }
 
+// DatasetView returns a dataset the caller may read as the caller sees it: a
+// caller reading through a share sees only the shared fields of its schema.
+func (s *Service) DatasetView(ctx context.Context, id string) (*model.Dataset, error) {
+	d, err := s.Dataset(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := s.readScope(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	return sc.dataset(d), nil
+}
+
+// sharedWith returns the ids of the datasets shared, unexpired, with any of
+// the teams of principal sub.
+func (s *Service) sharedWith(ctx context.Context, sub string) ([]string, error) {
+	teams := s.Authz.Teams(sub)
+	if len(teams) == 0 {
+		return nil, nil
+	}
+	shares, err := s.Sharing.Shares(ctx, "", teams)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, sh := range shares {
+		if !sh.Expired(s.now()) && !slices.Contains(ids, sh.Dataset) {
+			ids = append(ids, sh.Dataset)
+		}
+	}
+	return ids, nil
+}
+
 // ListDatasets returns the datasets the caller may read, ordered by id.
 func (s *Service) ListDatasets(ctx context.Context, first *int, after *string) (*model.DatasetConnection, error) {
 	n, err := pageSize(first)
@@ -136,7 +171,7 @@ func (s *Service) ListDatasets(ctx context.Context, first *int, after *string) (
 	if p.Anonymous {
 		return nil, s.authorize(ctx, auth.ActRead, auth.AllTeams, "dataset/*")
 	}
-	var teams []string // nil: every team
+	var teams, shared []string // teams nil: every team
 	if !s.Authz.IsAdmin(p.ID) {
 		teams = []string{}
 		for _, t := range s.Authz.Teams(p.ID) {
@@ -144,12 +179,15 @@ func (s *Service) ListDatasets(ctx context.Context, first *int, after *string) (
 				teams = append(teams, t)
 			}
 		}
+		if shared, err = s.sharedWith(ctx, p.ID); err != nil {
+			return nil, err
+		}
 	}
 	conn := &model.DatasetConnection{Edges: []*model.DatasetEdge{}, PageInfo: &model.PageInfo{}}
-	if teams != nil && len(teams) == 0 {
+	if teams != nil && len(teams) == 0 && len(shared) == 0 {
 		return conn, nil
 	}
-	ds, total, err := s.Datasets.ListDatasets(ctx, teams, pos, n+1)
+	ds, total, err := s.Datasets.ListDatasets(ctx, teams, shared, pos, n+1)
 	if err != nil {
 		return nil, err
 	}
@@ -158,6 +196,13 @@ func (s *Service) ListDatasets(ctx context.Context, first *int, after *string) (
 		ds, conn.PageInfo.HasNextPage = ds[:n], true
 	}
 	for _, d := range ds {
+		if !slices.Contains(teams, d.Team) && teams != nil {
+			sc, err := s.readScope(ctx, d)
+			if err != nil {
+				return nil, err
+			}
+			d = sc.dataset(d)
+		}
 		conn.Edges = append(conn.Edges, &model.DatasetEdge{Cursor: encodeCursor("ds", d.ID), Node: d})
 	}
 	setPageInfo(conn.PageInfo, len(conn.Edges), func(i int) string { return conn.Edges[i].Cursor }, pos != "")

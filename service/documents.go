@@ -32,6 +32,10 @@ func (s *Service) Documents(ctx context.Context, dataset string, where []*model.
 	if err != nil {
 		return nil, err
 	}
+	sc, err := s.readScope(ctx, d)
+	if err != nil {
+		return nil, err
+	}
 	q := model.DocumentQuery{Limit: n + 1}
 	if q.Where, err = typedFilters(d, where); err != nil {
 		return nil, err
@@ -39,12 +43,21 @@ func (s *Service) Documents(ctx context.Context, dataset string, where []*model.
 	if len(orderBy) > maxOrderBy {
 		return nil, model.Errorf(model.EINVALID, "at most %d orderBy fields", maxOrderBy)
 	}
+	paths := make([]string, 0, len(where)+len(orderBy))
+	for _, w := range where {
+		paths = append(paths, w.Field)
+	}
 	for _, o := range orderBy {
 		if err := checkPath(d, o.Field); err != nil {
 			return nil, err
 		}
 		q.OrderBy = append(q.OrderBy, *o)
+		paths = append(paths, o.Field)
 	}
+	if err := s.checkFields(ctx, d, sc, "filter or order", paths); err != nil {
+		return nil, err
+	}
+	q.Where = append(q.Where, sc.rows...)
 	pos, err := decodeCursor("doc", after)
 	if err != nil {
 		return nil, err
@@ -73,7 +86,7 @@ func (s *Service) Documents(ctx context.Context, dataset string, where []*model.
 		if len(q.OrderBy) > 0 {
 			c = strconv.Itoa(offset + i + 1)
 		}
-		conn.Edges = append(conn.Edges, &model.DocumentEdge{Cursor: encodeCursor("doc", c), Node: doc})
+		conn.Edges = append(conn.Edges, &model.DocumentEdge{Cursor: encodeCursor("doc", c), Node: sc.document(doc)})
 	}
 	setPageInfo(conn.PageInfo, len(conn.Edges), func(i int) string { return conn.Edges[i].Cursor }, pos != "")
 	return conn, nil
@@ -85,7 +98,18 @@ func (s *Service) Document(ctx context.Context, dataset, key string) (*model.Doc
 	if err != nil {
 		return nil, err
 	}
-	return s.Docs.Document(ctx, d.ID, key)
+	sc, err := s.readScope(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := s.Docs.Document(ctx, d.ID, key)
+	if err != nil {
+		return nil, err
+	}
+	if !matchRow(doc.Fields, sc.rows) {
+		return nil, model.Errorf(model.ENOTFOUND, "document %q not found in dataset %q", key, d.ID)
+	}
+	return sc.document(doc), nil
 }
 
 // checkPath validates a field path: a schema field (when the dataset has a

@@ -395,15 +395,34 @@ func (s *Service) IngestionByID(ctx context.Context, id string) (*model.Ingestio
 		}
 		return nil, err
 	}
-	if _, err := s.Dataset(ctx, ing.Dataset); err != nil {
+	d, err := s.Dataset(ctx, ing.Dataset)
+	if err != nil {
 		return nil, err
 	}
-	return ing, nil
+	sc, err := s.readScope(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	return sc.ingestion(ing), nil
 }
 
 // IngestionRejects pages through an ingestion's rejected rows (read on its dataset).
+// A caller whose view of the dataset is limited may not read them: a reject
+// holds the raw row, every field of it.
 func (s *Service) IngestionRejects(ctx context.Context, ing *model.Ingestion, first *int, after *string) (*model.RejectConnection, error) {
-	if _, err := s.Dataset(ctx, ing.Dataset); err != nil {
+	d, err := s.Dataset(ctx, ing.Dataset)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := s.readScope(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	if !sc.full() {
+		err := model.Errorf(model.EFORBIDDEN, "rejects hold whole raw rows; the caller's view of dataset %q is limited to some fields or rows", d.ID)
+		if aerr := s.record(ctx, auth.ActRead, d.Team, "dataset/"+d.ID+"/rejects", model.DecisionDeny, model.ErrorMessage(err)); aerr != nil {
+			return nil, aerr
+		}
 		return nil, err
 	}
 	n, err := pageSize(first)

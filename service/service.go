@@ -51,9 +51,22 @@ type DatasetStore interface {
 	CreateDataset(ctx context.Context, d *model.Dataset) error
 	// Dataset returns model.ENOTFOUND if there is no such dataset.
 	Dataset(ctx context.Context, id string) (*model.Dataset, error)
-	// ListDatasets returns up to limit datasets with id > after in the given teams
-	// (all teams when teams is nil), ordered by id, and the total count of the selection.
-	ListDatasets(ctx context.Context, teams []string, after string, limit int) ([]*model.Dataset, int, error)
+	// ListDatasets returns up to limit datasets with id > after that belong to
+	// teams or are among ids (every dataset when teams is nil), ordered by id, and
+	// the total count of the selection.
+	ListDatasets(ctx context.Context, teams, ids []string, after string, limit int) ([]*model.Dataset, int, error)
+}
+
+// ShareStore persists dataset shares.
+type ShareStore interface {
+	// PutShare stores a share, replacing the team's earlier share of the dataset.
+	PutShare(ctx context.Context, s *model.Share) error
+	// Share returns the team's share of the dataset; model.ENOTFOUND if none.
+	Share(ctx context.Context, dataset, team string) (*model.Share, error)
+	// DeleteShare removes and returns a share; model.ENOTFOUND if none.
+	DeleteShare(ctx context.Context, dataset, team string) (*model.Share, error)
+	// Shares returns a dataset's shares (dataset != "") or those made to teams.
+	Shares(ctx context.Context, dataset string, teams []string) ([]*model.Share, error)
 }
 
 // AuditReader reads the audit log for queries.
@@ -69,6 +82,7 @@ type Service struct {
 	Teams      TeamStore
 	Keys       KeyStore
 	Datasets   DatasetStore
+	Sharing    ShareStore
 	Audit      AuditReader
 	Chain      *auth.AuditLog
 	Docs       DocumentStore
@@ -113,6 +127,7 @@ type Service struct {
 
 	dsMu    sync.Mutex
 	dsCache map[string]cachedDataset // by dataset id
+	shares  shareCache               // share records by dataset/team
 }
 
 func (s *Service) now() time.Time {
@@ -135,15 +150,40 @@ func (s *Service) authorize(ctx context.Context, act, team, obj string) error {
 		if err != nil {
 			return fmt.Errorf("authorize %s %s: %w", act, obj, err)
 		}
+		reason := ""
 		if ok {
-			return nil
+			if reason, err = s.shareRefusal(ctx, p.ID, team, obj); err != nil {
+				return err
+			}
+			if reason == "" {
+				return nil
+			}
 		}
 		denied = model.Errorf(model.EFORBIDDEN, "%s may not %s %s", p.ID, act, obj)
+		if reason != "" {
+			denied = model.Errorf(model.EFORBIDDEN, "%s may not %s %s: %s", p.ID, act, obj, reason)
+		}
 	}
 	if err := s.record(ctx, act, team, obj, model.DecisionDeny, model.ErrorMessage(denied)); err != nil {
 		return err
 	}
 	return denied
+}
+
+// shareRefusal returns why an access Casbin allowed must still be refused: a
+// caller outside the team that owns a dataset reaches it only through an
+// unexpired share record, whatever policies say.
+func (s *Service) shareRefusal(ctx context.Context, sub, team, obj string) (string, error) {
+	rest, ok := strings.CutPrefix(obj, "dataset/")
+	if !ok || team == auth.AllTeams || s.memberOf(sub, team) {
+		return "", nil
+	}
+	dataset, _, _ := strings.Cut(rest, "/")
+	sh, reason, err := s.activeShare(ctx, sub, dataset)
+	if err != nil || sh != nil {
+		return "", err
+	}
+	return reason, nil
 }
 
 // mutate authorizes act on obj, runs fn, and audits the outcome: an allowed

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// shareFixture makes team "clinic" with dataset "patients" (six documents, a
+// sensitive field "phone") and returns the server.
+func shareFixture(t *testing.T) *testServer {
+	t.Helper()
+	s := newTestServer(t, nil)
+	s.createKey(t, "clinic", "OWNER")
+	s.mustGQL(t, testAdminKey, `mutation { createDataset(input: {id: "patients", name: "Patients", team: "clinic", keyField: "id", fields: [
+		{name: "id", type: STRING}, {name: "age", type: INT}, {name: "glucose", type: INT}, {name: "bmi", type: FLOAT},
+		{name: "outcome", type: INT}, {name: "phone", type: STRING, sensitive: true}]}) { id } }`, nil)
+	ing := s.mustGQL(t, testAdminKey, `mutation { ingest(input: {dataset: "patients", source: "s", format: NDJSON, key: {from: "id"}, records: [
+		{id: "P1", age: 50, glucose: 148, bmi: 33.6, outcome: 1, phone: "555-0101"},
+		{id: "P2", age: 31, glucose: 85, bmi: 26.6, outcome: 0, phone: "555-0102"},
+		{id: "P3", age: 32, glucose: 183, bmi: 23.3, outcome: 1, phone: "555-0103"},
+		{id: "P4", age: 21, glucose: 89, bmi: 28.1, outcome: 0, phone: "555-0104"},
+		{id: "P5", age: 33, glucose: 137, bmi: 43.1, outcome: 1, phone: "555-0105"},
+		{id: "P6", age: 30, glucose: 116, bmi: 25.6, outcome: 0, phone: "555-0106"}]}) { id } }`, nil)
+	s.waitJob(t, testAdminKey, ing.str("ingest", "id"))
+	return s
+}
+
+func TestShareDatasetFieldsAndRows(t *testing.T) {
+	s := shareFixture(t)
+	owner, _ := s.createKey(t, "clinic", "OWNER")
+	partner, partnerID := s.createKey(t, "lab", "PARTNER")
+	const docs = `query($w: [FieldFilter!], $o: [FieldOrder!]) { documents(dataset: "patients", where: $w, orderBy: $o, first: 50) { totalCount edges { node { key fields } } } }`
+
+	// Before a share the partner sees nothing.
+	if r := s.gql(t, partner, docs, nil); !r.hasCode("FORBIDDEN") {
+		t.Fatalf("before sharing: %+v", r.Errors)
+	}
+	// Bad shares are refused with a reason.
+	for _, bad := range []string{
+		`{dataset: "patients", team: "lab", role: EDITOR, fields: ["age"]}`,
+		`{dataset: "patients", team: "lab", role: VIEWER, fields: ["nope"]}`,
+		`{dataset: "patients", team: "lab", role: VIEWER, rowFilter: [{field: "bmi", op: "regex", value: "3"}]}`,
+		`{dataset: "patients", team: "clinic", role: VIEWER}`,
+		`{dataset: "patients", team: "lab", role: VIEWER, expiresAt: "2001-01-01T00:00:00Z"}`,
+	} {
+		if r := s.gql(t, owner, `mutation { shareDataset(input: `+bad+`) { team } }`, nil); !r.hasCode("BAD_USER_INPUT") {
+			t.Errorf("%s: want BAD_USER_INPUT, got %+v", bad, r.Errors)
+		}
+	}
+	// The partner itself may not share or list shares.
+	if r := s.gql(t, partner, `mutation { shareDataset(input: {dataset: "patients", team: "lab", role: VIEWER}) { team } }`, nil); !r.hasCode("FORBIDDEN") {
+		t.Fatalf("partner shares: %+v", r.Errors)
+	}
+
+	s.mustGQL(t, owner, `mutation { shareDataset(input: {dataset: "patients", team: "lab", role: PARTNER, fields: ["age", "glucose", "phone"],
+		rowFilter: [{field: "outcome", op: "eq", value: 1}]}) { team role fields rowFilter { field op value } expired } }`, nil)
+
+	r := s.mustGQL(t, partner, docs, nil)
+	if n := r.get("documents", "totalCount"); n != float64(3) {
+		t.Fatalf("partner totalCount %v, want 3 (outcome = 1)", n)
+	}
+	for _, e := range r.get("documents", "edges").([]any) {
+		f := e.(map[string]any)["node"].(map[string]any)["fields"].(map[string]any)
+		for k := range f {
+			if k != "id" && k != "age" && k != "glucose" && k != "phone" {
+				t.Errorf("partner sees hidden field %q: %v", k, f)
+			}
+		}
+		if f["phone"] != "***" {
+			t.Errorf("partner sees the sensitive phone unmasked: %v", f["phone"])
+		}
+		if f["age"] == nil || f["glucose"] == nil {
+			t.Errorf("shared fields missing: %v", f)
+		}
+	}
+	// Filtering or ordering on a hidden or masked field is FORBIDDEN and audited.
+	for _, v := range []map[string]any{
+		{"w": []any{map[string]any{"field": "bmi", "op": "gt", "value": 30}}},
+		{"w": []any{map[string]any{"field": "outcome", "op": "eq", "value": 0}}},
+		{"o": []any{map[string]any{"field": "bmi"}}},
+		{"w": []any{map[string]any{"field": "phone", "op": "eq", "value": "555-0101"}}},
+	} {
+		if r := s.gql(t, partner, docs, v); !r.hasCode("FORBIDDEN") {
+			t.Errorf("probe %v: want FORBIDDEN, got %+v", v, r.Errors)
+		}
+	}
+	audit := s.mustGQL(t, testAdminKey, `query($a: String) { auditLog(where: {actor: $a, decision: "deny"}, first: 50) { edges { node { resource summary } } } }`,
+		map[string]any{"a": "key:" + partnerID})
+	var probes []string
+	for _, e := range audit.get("auditLog", "edges").([]any) {
+		probes = append(probes, e.(map[string]any)["node"].(map[string]any)["resource"].(string))
+	}
+	for _, want := range []string{"dataset/patients/field/bmi", "dataset/patients/field/outcome", "dataset/patients/field/phone"} {
+		if !strings.Contains(strings.Join(probes, " "), want) {
+			t.Errorf("audit lacks the denied probe on %s: %v", want, probes)
+		}
+	}
+	// A shared field filters within the rows of the share.
+	if r := s.mustGQL(t, partner, docs, map[string]any{"w": []any{map[string]any{"field": "age", "op": "lt", "value": 40}}}); r.get("documents", "totalCount") != float64(2) {
+		t.Errorf("age < 40 within outcome = 1: %v", r.get("documents", "totalCount"))
+	}
+	// A row outside the filter does not exist for the partner; one inside shows shared fields.
+	if r := s.mustGQL(t, partner, `{ document(dataset: "patients", key: "P2") { key } }`, nil); r.get("document") != nil {
+		t.Errorf("partner reads P2 (outcome 0): %v", r.get("document"))
+	}
+	if r := s.mustGQL(t, partner, `{ document(dataset: "patients", key: "P1") { fields } }`, nil); r.get("document", "fields", "bmi") != nil || r.get("document", "fields", "age") != float64(50) {
+		t.Errorf("partner's P1: %v", r.get("document", "fields"))
+	}
+	// The schema shows only shared fields; the dataset is in the partner's list.
+	ds := s.mustGQL(t, partner, `{ dataset(id: "patients") { fields { name } } datasets { edges { node { id fields { name } } } } }`, nil)
+	if n := len(ds.get("dataset", "fields").([]any)); n != 4 {
+		t.Errorf("partner sees %d schema fields, want 4 (id age glucose phone)", n)
+	}
+	if ds.str("datasets", "edges", 0, "node", "id") != "patients" || len(ds.get("datasets", "edges", 0, "node", "fields").([]any)) != 4 {
+		t.Errorf("datasets for the partner: %v", ds.get("datasets"))
+	}
+	// Reports aggregate rows outside the share: hidden; rejects hold raw rows: refused.
+	ingID := s.mustGQL(t, owner, `{ ingestions: documents(dataset: "patients", first: 1) { edges { node { sources } } } }`, nil).
+		get("ingestions", "edges", 0, "node", "sources", "s", "ingestion").(string)
+	ing := s.gql(t, partner, `query($id: ID!) { ingestion(id: $id) { report spec rejects { totalCount } } }`, map[string]any{"id": ingID})
+	if ing.get("ingestion", "report") != nil || ing.get("ingestion", "spec") != nil || !ing.hasCode("FORBIDDEN") {
+		t.Errorf("partner's ingestion view: %v %+v", ing.Data, ing.Errors)
+	}
+	if r := s.mustGQL(t, owner, `query($id: ID!) { ingestion(id: $id) { report rejects { totalCount } } }`, map[string]any{"id": ingID}); r.get("ingestion", "report") == nil {
+		t.Errorf("owner's report missing")
+	}
+	// Owners list the share; revoking cuts access at once.
+	sh := s.mustGQL(t, owner, `{ shares(dataset: "patients") { team role fields expired } }`, nil)
+	if sh.str("shares", 0, "team") != "lab" || sh.str("shares", 0, "role") != "PARTNER" {
+		t.Errorf("shares: %v", sh.Data)
+	}
+	if r := s.gql(t, partner, `{ shares(dataset: "patients") { team } }`, nil); !r.hasCode("FORBIDDEN") {
+		t.Errorf("partner lists shares: %+v", r.Errors)
+	}
+	s.mustGQL(t, owner, `mutation { revokeShare(dataset: "patients", team: "lab") { team } }`, nil)
+	if r := s.gql(t, partner, docs, nil); !r.hasCode("FORBIDDEN") {
+		t.Fatalf("after revoke: %+v", r.Errors)
+	}
+	if r := s.mustGQL(t, partner, `{ datasets { totalCount } }`, nil); r.get("datasets", "totalCount") != float64(0) {
+		t.Errorf("revoked dataset still listed: %v", r.Data)
+	}
+}
+
+func TestShareExpires(t *testing.T) {
+	s := shareFixture(t)
+	viewer, _ := s.createKey(t, "partners", "VIEWER")
+	at := time.Now().Add(2 * time.Second).UTC().Format(time.RFC3339Nano)
+	s.mustGQL(t, testAdminKey, `mutation($at: Time) { shareDataset(input: {dataset: "patients", team: "partners", role: VIEWER, expiresAt: $at}) { expired } }`, map[string]any{"at": at})
+	const q = `{ documents(dataset: "patients") { totalCount edges { node { fields } } } }`
+	r := s.mustGQL(t, viewer, q, nil)
+	if r.get("documents", "totalCount") != float64(6) || r.get("documents", "edges", 0, "node", "fields", "bmi") == nil {
+		t.Fatalf("unscoped share: %v", r.Data)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r = s.gql(t, viewer, q, nil)
+		if r.hasCode("FORBIDDEN") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("share did not expire: %+v", r.Data)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if !strings.Contains(r.Errors[0].Message, "expired") {
+		t.Errorf("expired share message: %q", r.Errors[0].Message)
+	}
+	if r := s.mustGQL(t, testAdminKey, `{ shares(dataset: "patients") { expired } }`, nil); r.get("shares", 0, "expired") != true {
+		t.Errorf("shares: %v", r.Data)
+	}
+}
+
+func TestSensitiveFieldsMasked(t *testing.T) {
+	s := shareFixture(t)
+	viewer, _ := s.createKey(t, "clinic", "VIEWER")
+	editor, _ := s.createKey(t, "clinic", "EDITOR")
+	const q = `{ document(dataset: "patients", key: "P1") { fields } }`
+	if r := s.mustGQL(t, viewer, q, nil); r.get("document", "fields", "phone") != "***" || r.get("document", "fields", "glucose") != float64(148) {
+		t.Errorf("viewer: %v", r.get("document", "fields"))
+	}
+	for _, tok := range []string{editor, testAdminKey} {
+		if r := s.mustGQL(t, tok, q, nil); r.get("document", "fields", "phone") != "555-0101" {
+			t.Errorf("read-sensitive caller: %v", r.get("document", "fields"))
+		}
+	}
+	if r := s.gql(t, viewer, `{ documents(dataset: "patients", where: [{field: "phone", op: "eq", value: "555-0101"}]) { totalCount } }`, nil); !r.hasCode("FORBIDDEN") {
+		t.Errorf("viewer filters on a masked field: %+v", r.Errors)
+	}
+}
