@@ -108,4 +108,3 @@ func (d *DB) Shares(ctx context.Context, dataset string, teams []string) ([]*mod
 	}
 	return out, nil
 }
-
