@@ -96,6 +96,8 @@ type Authorizer struct {
 	// decisions memoizes Enforce for the current in-memory policy. Every change
 	// to that policy swaps in an empty cache (policyChanged) after the change.
 	decisions atomic.Pointer[decisionCache]
+	// index groups the p rules by subject for decide; rebuilt by policyChanged.
+	index atomic.Pointer[policyIndex]
 }
 
 // decisionCache holds the decisions taken under one policy generation. A decision
@@ -112,8 +114,15 @@ type decisionKey struct{ sub, dom, obj, act string }
 // maxCachedDecisions bounds the cache; when full it starts over empty.
 const maxCachedDecisions = 100_000
 
-// policyChanged drops every cached decision. Call it after each change to a.e.
-func (a *Authorizer) policyChanged() { a.decisions.Store(&decisionCache{}) }
+// policyChanged rebuilds the rule index and drops every cached decision. Call
+// it after each change to a.e.
+func (a *Authorizer) policyChanged() {
+	if a.e != nil {
+		rules, _ := a.e.GetPolicy()
+		a.index.Store(buildIndex(rules))
+	}
+	a.decisions.Store(&decisionCache{})
+}
 
 // NewAuthorizer loads every rule from store and ensures DefaultPolicies exist.
 func NewAuthorizer(ctx context.Context, store PolicyStore, log *slog.Logger) (*Authorizer, error) {
@@ -164,7 +173,7 @@ func (a *Authorizer) Allowed(sub, dom, obj, act string) (bool, error) {
 	if v, ok := c.m.Load(k); ok {
 		return v.(bool), nil
 	}
-	ok, err := a.e.Enforce(sub, dom, obj, act)
+	ok, err := a.decide(sub, dom, obj, act)
 	if err != nil {
 		return false, err
 	}

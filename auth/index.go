@@ -1,0 +1,65 @@
+package auth
+
+import (
+	"github.com/casbin/casbin/v2/util"
+)
+
+// policyIndex answers the model's matcher (rbac.conf) from the Casbin policy
+// without scanning it. Casbin's Enforce evaluates the matcher against every p
+// rule, so a decision costs O(rules): about 1.7 ms at 5,000 rules and far more
+// at 100,000. The matcher only ever matches rules whose subject is the request's
+// subject or one of its roles, so the index groups p rules by subject and a
+// decision looks at the few rules of those subjects.
+//
+// The index is rebuilt from the enforcer after every policy change
+// (policyChanged); Casbin stays the store of rules and role links.
+// TestIndexMatchesCasbin checks the two agree on random requests, so a change
+// to the matcher that the index does not follow fails there.
+type policyIndex struct {
+	bySub map[string][]indexedRule
+}
+
+type indexedRule struct{ dom, obj, act string }
+
+func buildIndex(rules [][]string) *policyIndex {
+	ix := &policyIndex{bySub: make(map[string][]indexedRule, 64)}
+	for _, r := range rules {
+		if len(r) < 4 {
+			continue
+		}
+		ix.bySub[r[0]] = append(ix.bySub[r[0]], indexedRule{dom: r[1], obj: r[2], act: r[3]})
+	}
+	return ix
+}
+
+// allows reports whether any rule of the given subjects matches (dom, obj, act):
+// (p.act == "*" || r.act == p.act) && (p.dom == "*" || r.dom == p.dom) &&
+// keyMatch(r.obj, p.obj).
+func (ix *policyIndex) allows(subjects []string, dom, obj, act string) bool {
+	for _, s := range subjects {
+		for _, p := range ix.bySub[s] {
+			if (p.act == "*" || p.act == act) && (p.dom == "*" || p.dom == dom) && util.KeyMatch(obj, p.obj) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// decide is Enforce through the index: the subjects are sub itself and every
+// role sub holds, directly or through other roles, in dom or in every team
+// (the matcher's g(r.sub, p.sub, r.dom) || g(r.sub, p.sub, "*")).
+func (a *Authorizer) decide(sub, dom, obj, act string) (bool, error) {
+	subjects := []string{sub}
+	for _, d := range []string{dom, AllTeams} {
+		roles, err := a.e.GetImplicitRolesForUser(sub, d)
+		if err != nil {
+			return false, err
+		}
+		subjects = append(subjects, roles...)
+		if dom == AllTeams {
+			break
+		}
+	}
+	return a.index.Load().allows(subjects, dom, obj, act), nil
+}
