@@ -49,6 +49,13 @@ func TestBatchPredict(t *testing.T) {
 	if num(p.get("predictions", "totalCount")) != older || p.str("predictions", "edges", 0, "node", "model") != "diabetes" {
 		t.Errorf("predictions: %v", p.Data)
 	}
+	// A collection name is bound to its dataset: a reader of another team's
+	// dataset cannot reach clinic's predictions by naming the collection.
+	other, _ := s.createKey(t, "other-team", "OWNER")
+	s.mustGQL(t, other, `mutation { createDataset(input: {id: "mine", name: "Mine", team: "other-team"}) { id } }`, nil)
+	if p := s.mustGQL(t, other, `{ predictions(dataset: "mine", collection: "risk-v1") { totalCount } }`, nil); num(p.get("predictions", "totalCount")) != 0 {
+		t.Errorf("another dataset's predictions leak through the collection name: %v", p.Data)
+	}
 	for name, q := range map[string]string{
 		"two outputs":  `mutation { batchPredict(model: "diabetes", dataset: "clinic", output: {field: "a", collection: "b"}) { id } }`,
 		"schema field": `mutation { batchPredict(model: "diabetes", dataset: "clinic", output: {field: "glucose"}) { id } }`,

@@ -113,7 +113,7 @@ func (s *Service) runBatchPredict(ctx context.Context, j *model.Job, prog *jobs.
 			return nil, err
 		}
 		defer func() { _ = s.Ingestions.UnlockDataset(context.WithoutCancel(ctx), pl.Dataset, j.ID) }()
-	} else if err := s.PredStore.EnsurePredictionCollection(ctx, pl.Collection); err != nil {
+	} else if err := s.PredStore.EnsurePredictionCollection(ctx, predictionCollection(pl.Dataset, pl.Collection)); err != nil {
 		return nil, err
 	}
 	var scored, written, unchanged, failed int
@@ -140,7 +140,7 @@ func (s *Service) runBatchPredict(ctx context.Context, j *model.Job, prog *jobs.
 		}
 		stored := map[string]model.StoredPrediction{}
 		if pl.Collection != "" {
-			if stored, err = s.PredStore.PredictionsByKey(ctx, pl.Collection, keys); err != nil {
+			if stored, err = s.PredStore.PredictionsByKey(ctx, predictionCollection(pl.Dataset, pl.Collection), keys); err != nil {
 				return nil, err
 			}
 		}
@@ -186,7 +186,7 @@ func (s *Service) runBatchPredict(ctx context.Context, j *model.Job, prog *jobs.
 			}
 		}
 		if len(preds) > 0 {
-			if err := s.PredStore.WritePredictions(ctx, pl.Collection, preds); err != nil {
+			if err := s.PredStore.WritePredictions(ctx, predictionCollection(pl.Dataset, pl.Collection), preds); err != nil {
 				return nil, err
 			}
 		}
@@ -217,8 +217,23 @@ func samePrediction(a, b model.StoredPrediction) bool {
 }
 
 // Predictions pages through a prediction collection (read on the dataset).
+//
+// A caller whose share limits it to some fields or rows may not read them: the
+// predictions cover every row and come from every field.
 func (s *Service) Predictions(ctx context.Context, dataset, collection string, first *int, after *string) (*model.StoredPredictionConnection, error) {
-	if _, err := s.Dataset(ctx, dataset); err != nil {
+	d, err := s.Dataset(ctx, dataset)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := s.readScope(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	if sc.visible != nil || len(sc.rows) > 0 {
+		err := model.Errorf(model.EFORBIDDEN, "stored predictions cover every row of dataset %q; the caller's share is limited to some fields or rows", d.ID)
+		if aerr := s.record(ctx, auth.ActRead, d.Team, "dataset/"+d.ID+"/predictions", model.DecisionDeny, model.ErrorMessage(err)); aerr != nil {
+			return nil, aerr
+		}
 		return nil, err
 	}
 	if !collectionNameRE.MatchString(collection) {
@@ -232,7 +247,7 @@ func (s *Service) Predictions(ctx context.Context, dataset, collection string, f
 	if err != nil {
 		return nil, err
 	}
-	ps, total, err := s.PredStore.ListPredictions(ctx, collection, pos, n+1)
+	ps, total, err := s.PredStore.ListPredictions(ctx, predictionCollection(d.ID, collection), pos, n+1)
 	if err != nil {
 		return nil, err
 	}
@@ -246,3 +261,9 @@ func (s *Service) Predictions(ctx context.Context, dataset, collection string, f
 	setPageInfo(conn.PageInfo, len(conn.Edges), func(i int) string { return conn.Edges[i].Cursor }, pos != "")
 	return conn, nil
 }
+
+// predictionCollection names the store collection of a dataset's stored
+// predictions: the name a caller gives is bound to the dataset, so reading a
+// dataset's predictions never reaches another dataset's. Neither part holds a
+// dot (both are slugs).
+func predictionCollection(dataset, name string) string { return dataset + "." + name }
