@@ -16,11 +16,20 @@ import (
 // reflection: ingestion writes millions of these and the struct and map codecs
 // were the largest share of the write pass's own CPU. Values of types other
 // than the common scalars go through bson.MarshalValue.
-func encodeDoc(m *model.Document) (bson.Raw, error) {
+//
+// With a sealer (the dataset has sensitive fields), the non-null values of
+// sensitive fields are sealed and their blind indexes written under bidx (see
+// fieldseal.go).
+func encodeDoc(m *model.Document, s *docSealer) (bson.Raw, error) {
 	idx, b := bsoncore.AppendDocumentStart(make([]byte, 0, 256))
 	b = bsoncore.AppendStringElement(b, "_id", m.Key)
 	var err error
-	if b, err = appendMap(b, "fields", m.Fields); err != nil {
+	if s == nil {
+		b, err = appendMap(b, "fields", m.Fields)
+	} else {
+		b, err = appendSealedFields(b, m, s)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b = appendInt(b, "version", int64(m.Version))
@@ -41,6 +50,45 @@ func encodeDoc(m *model.Document) (bson.Raw, error) {
 	b = appendTime(b, "updatedAt", m.UpdatedAt)
 	b, _ = bsoncore.AppendDocumentEnd(b, idx)
 	return bson.Raw(b), nil
+}
+
+// appendSealedFields appends m's fields with the sensitive ones sealed, then
+// the bidx subdocument of their blind indexes (none when all are null).
+func appendSealedFields(b []byte, m *model.Document, s *docSealer) ([]byte, error) {
+	if m.Fields == nil {
+		return bsoncore.AppendNullElement(b, "fields"), nil
+	}
+	var indexes [][2]string
+	var scratch []byte
+	idx, b := bsoncore.AppendDocumentElementStart(b, "fields")
+	for k, v := range m.Fields {
+		var err error
+		if v == nil || !s.fields[k] {
+			if b, err = appendValue(b, k, v); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		// The value as an element with an empty key: type, 0x00, bytes.
+		if scratch, err = appendValue(scratch[:0], "", v); err != nil {
+			return nil, err
+		}
+		sealed, index, err := s.sealValue(m.Key, k, bsoncore.Type(scratch[0]), scratch[2:], v)
+		if err != nil {
+			return nil, err
+		}
+		b = bsoncore.AppendBinaryElement(b, k, sealedSubtype, sealed)
+		indexes = append(indexes, [2]string{k, index})
+	}
+	b, _ = bsoncore.AppendDocumentEnd(b, idx)
+	if len(indexes) > 0 {
+		idx, b = bsoncore.AppendDocumentElementStart(b, bidxField)
+		for _, e := range indexes {
+			b = bsoncore.AppendStringElement(b, e[0], e[1])
+		}
+		b, _ = bsoncore.AppendDocumentEnd(b, idx)
+	}
+	return b, nil
 }
 
 // appendMap appends a map as an embedded document; a nil map is null, as the

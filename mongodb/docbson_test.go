@@ -32,7 +32,7 @@ func TestEncodeDocMatchesCodec(t *testing.T) {
 		{Key: "x", Fields: map[string]any{}, Sources: map[string]model.SourceRef{}},
 	}
 	for _, d := range docs {
-		got, err := encodeDoc(d)
+		got, err := encodeDoc(d, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,7 +71,7 @@ func BenchmarkEncodeDoc(b *testing.B) {
 	}
 	b.Run("direct", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := encodeDoc(d); err != nil {
+			if _, err := encodeDoc(d, nil); err != nil {
 				b.Fatal(err)
 			}
 		}

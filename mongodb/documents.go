@@ -5,14 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/mms-platform/mms/fieldcrypt"
 	"github.com/mms-platform/mms/model"
 )
 
@@ -31,7 +34,12 @@ type docDoc struct {
 	UpdatedAt      time.Time                  `bson:"updatedAt"`
 }
 
-func (d *docDoc) toModel() *model.Document {
+// toModel converts a stored document, opening its sealed values (see
+// fieldseal.go) whatever the dataset's schema says now.
+func (d *docDoc) toModel(db *DB, dataset string) (*model.Document, error) {
+	if err := db.openFields(dataset, d.Key, d.Fields); err != nil {
+		return nil, err
+	}
 	f, _ := plain(d.Fields).(map[string]any)
 	if f == nil {
 		f = map[string]any{}
@@ -43,7 +51,7 @@ func (d *docDoc) toModel() *model.Document {
 	return &model.Document{
 		Key: d.Key, Fields: f, Version: d.Version, DatasetVersion: d.DatasetVersion,
 		Sources: d.Sources, UpdatedAt: d.UpdatedAt.UTC(),
-	}
+	}, nil
 }
 
 func fromModelDoc(m *model.Document) docDoc {
@@ -77,8 +85,12 @@ func (d *DB) DocumentsByKey(ctx context.Context, dataset string, keys []string) 
 				if err != nil {
 					return translate(err)
 				}
+				m, err := doc.toModel(d, dataset)
+				if err != nil {
+					return err
+				}
 				mu.Lock()
-				out[doc.Key] = doc.toModel()
+				out[doc.Key] = m
 				mu.Unlock()
 				return nil
 			})
@@ -95,7 +107,11 @@ func (d *DB) DocumentsByKey(ctx context.Context, dataset string, keys []string) 
 		if err := cur.Decode(&doc); err != nil {
 			return nil, translate(err)
 		}
-		out[doc.Key] = doc.toModel()
+		m, err := doc.toModel(d, dataset)
+		if err != nil {
+			return nil, err
+		}
+		out[doc.Key] = m
 	}
 	return out, translate(cur.Err())
 }
@@ -106,7 +122,7 @@ func (d *DB) Document(ctx context.Context, dataset, key string) (*model.Document
 	if err := d.db.Collection(dsCollection(dataset)).FindOne(ctx, bson.D{{Key: "_id", Value: key}}).Decode(&doc); err != nil {
 		return nil, notFound(err, "document %q", key)
 	}
-	return doc.toModel(), nil
+	return doc.toModel(d, dataset)
 }
 
 // maxUpdatesPerCommand bounds the replacements sent in one update command.
@@ -121,14 +137,22 @@ const maxUpdatesPerCommand = 50
 // It returns the keys whose write did not apply because the document changed
 // since it was read (an existing key on insert, a replaced document gone or at
 // another version): the caller re-reads and retries those.
+//
+// Values of the dataset's sensitive fields are sealed here, for every writer
+// (fieldseal.go); without an encryption key such a dataset cannot be written
+// (EUNAVAILABLE).
 func (d *DB) WriteDocuments(ctx context.Context, dataset string, writes []model.DocumentWrite) (conflicts []string, err error) {
 	col := d.db.Collection(dsCollection(dataset))
+	sealer, err := d.sealerFor(ctx, dataset)
+	if err != nil {
+		return nil, err
+	}
 	var inserts []any
 	var insertKeys []string
 	var replaces []model.DocumentWrite
 	for _, w := range writes {
 		if w.Expect == 0 {
-			raw, err := encodeDoc(w.Doc)
+			raw, err := encodeDoc(w.Doc, sealer)
 			if err != nil {
 				return nil, err
 			}
@@ -157,7 +181,7 @@ func (d *DB) WriteDocuments(ctx context.Context, dataset string, writes []model.
 		chunk := replaces[start:min(start+maxUpdatesPerCommand, len(replaces))]
 		models := make([]mongo.WriteModel, len(chunk))
 		for i, w := range chunk {
-			raw, err := encodeDoc(w.Doc)
+			raw, err := encodeDoc(w.Doc, sealer)
 			if err != nil {
 				return nil, err
 			}
@@ -215,10 +239,23 @@ func (d *DB) count(ctx context.Context, col *mongo.Collection, filter bson.D) (i
 }
 
 // FindDocuments returns a page of documents matching q and the count of all matches.
+//
+// On the dataset's sensitive fields only equality works (eq, ne, in, nin, on
+// the blind index) and exists; other filters and orderBy are BAD_USER_INPUT.
 func (d *DB) FindDocuments(ctx context.Context, dataset string, q model.DocumentQuery) ([]*model.Document, int, error) {
-	filter, err := Filter(q.Where)
+	sensitive, err := d.SensitiveFields(ctx, dataset)
 	if err != nil {
 		return nil, 0, err
+	}
+	sf := &sensitiveFilter{keys: d.Keyring(), dataset: dataset, fields: sensitive}
+	filter, err := filterDocs(q.Where, sf)
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, o := range q.OrderBy {
+		if sensitive[topField(o.Field)] {
+			return nil, 0, model.Errorf(model.EINVALID, "cannot order by sensitive field %q: its values are stored encrypted (only equality filters work on sensitive fields)", o.Field)
+		}
 	}
 	col := d.db.Collection(dsCollection(dataset))
 	total, err := d.count(ctx, col, filter)
@@ -252,7 +289,9 @@ func (d *DB) FindDocuments(ctx context.Context, dataset string, q model.Document
 	}
 	out := make([]*model.Document, len(docs))
 	for i := range docs {
-		out[i] = docs[i].toModel()
+		if out[i], err = docs[i].toModel(d, dataset); err != nil {
+			return nil, 0, err
+		}
 	}
 	return out, int(total), nil
 }
@@ -269,7 +308,11 @@ func (d *DB) ScanDocuments(ctx context.Context, dataset string, fn func(*model.D
 		if err := cur.Decode(&doc); err != nil {
 			return translate(err)
 		}
-		if err := fn(doc.toModel()); err != nil {
+		m, err := doc.toModel(d, dataset)
+		if err != nil {
+			return err
+		}
+		if err := fn(m); err != nil {
 			return err
 		}
 	}
@@ -277,8 +320,16 @@ func (d *DB) ScanDocuments(ctx context.Context, dataset string, fn func(*model.D
 }
 
 // SetNullFields sets field to value in every document of dataset where it is null
-// or missing, bumping the documents' versions; it returns how many changed.
+// or missing, bumping the documents' versions; it returns how many changed. On
+// a sensitive field each document gets the value sealed for it.
 func (d *DB) SetNullFields(ctx context.Context, dataset, field string, value any, datasetVersion int) (int, error) {
+	sealer, err := d.sealerFor(ctx, dataset)
+	if err != nil {
+		return 0, err
+	}
+	if sealer != nil && sealer.fields[topField(field)] && value != nil {
+		return d.setNullSealed(ctx, sealer, field, value, datasetVersion)
+	}
 	res, err := d.db.Collection(dsCollection(dataset)).UpdateMany(ctx,
 		bson.D{{Key: "fields." + field, Value: nil}},
 		bson.D{
@@ -291,11 +342,87 @@ func (d *DB) SetNullFields(ctx context.Context, dataset, field string, value any
 	return int(res.ModifiedCount), nil
 }
 
-// Filter translates document filters into a MongoDB filter on fields.<path>.
-// Field paths and ops are validated by the service; values are already typed.
-func Filter(where []model.FieldFilter) (bson.D, error) {
+// setNullSealed is SetNullFields on a sensitive field: the value is sealed
+// for each document (the document key is part of what it is bound to), so the
+// documents are found first and updated one by one (by _id, which every store
+// looks up from its index), in small batches.
+func (d *DB) setNullSealed(ctx context.Context, s *docSealer, field string, value any, datasetVersion int) (int, error) {
+	if field != topField(field) {
+		return 0, model.Errorf(model.EINVALID, "field %q is sensitive: its values are stored encrypted, so no part of one can be set alone", topField(field))
+	}
+	col := d.db.Collection(dsCollection(s.dataset))
+	cur, err := col.Find(ctx, bson.D{{Key: "fields." + field, Value: nil}}, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return 0, translate(err)
+	}
+	var ids []struct {
+		Key string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &ids); err != nil {
+		return 0, translate(err)
+	}
+	elem, err := appendValue(nil, "", value)
+	if err != nil {
+		return 0, err
+	}
+	now := time.Now().UTC()
+	changed := 0
+	for start := 0; start < len(ids); start += maxUpdatesPerCommand {
+		chunk := ids[start:min(start+maxUpdatesPerCommand, len(ids))]
+		models := make([]mongo.WriteModel, len(chunk))
+		for i, id := range chunk {
+			sealed, index, err := s.sealValue(id.Key, field, bsoncore.Type(elem[0]), elem[2:], value)
+			if err != nil {
+				return changed, err
+			}
+			models[i] = mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: id.Key}}).SetUpdate(bson.D{
+				{Key: "$set", Value: bson.D{
+					{Key: "fields." + field, Value: bson.Binary{Subtype: sealedSubtype, Data: sealed}},
+					{Key: bidxField + "." + field, Value: index},
+					{Key: "datasetVersion", Value: datasetVersion}, {Key: "updatedAt", Value: now},
+				}},
+				{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}},
+			})
+		}
+		res, err := col.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+		if err != nil {
+			return changed, translate(err)
+		}
+		changed += int(res.ModifiedCount)
+	}
+	return changed, nil
+}
+
+// topField is the schema field a field path starts with.
+func topField(path string) string {
+	name, _, _ := strings.Cut(path, ".")
+	return name
+}
+
+// Filter translates document filters into a MongoDB filter on fields.<path>,
+// for a dataset without sensitive fields. Field paths and ops are validated by
+// the service; values are already typed.
+func Filter(where []model.FieldFilter) (bson.D, error) { return filterDocs(where, nil) }
+
+// sensitiveFilter is what filters on sensitive fields need.
+type sensitiveFilter struct {
+	keys    *fieldcrypt.Keyring
+	dataset string
+	fields  map[string]bool
+}
+
+// filterDocs translates filters; those on fields of sf go to the blind index.
+func filterDocs(where []model.FieldFilter, sf *sensitiveFilter) (bson.D, error) {
 	f := bson.D{}
 	for _, w := range where {
+		if sf != nil && sf.fields[topField(w.Field)] {
+			conds, err := sf.conds(w)
+			if err != nil {
+				return nil, err
+			}
+			f = append(f, conds...)
+			continue
+		}
 		path := "fields." + w.Field
 		var cond any
 		switch w.Op {
@@ -336,6 +463,74 @@ func Filter(where []model.FieldFilter) (bson.D, error) {
 		return bson.D{{Key: "$and", Value: and}}, nil
 	}
 	return f, nil
+}
+
+// conds translates a filter on a sensitive field: equality on the blind index
+// (indexes under every key, so that values not yet rotated still match), null
+// and exists on the stored value (nulls are not sealed).
+func (sf *sensitiveFilter) conds(w model.FieldFilter) (bson.D, error) {
+	name := topField(w.Field)
+	if w.Field != name {
+		return nil, model.Errorf(model.EINVALID, "field %q is sensitive: its values are stored encrypted, so filters cannot look inside them (only equality on the whole value works)", name)
+	}
+	path, bidx := "fields."+name, bidxField+"."+name
+	indexes := func(vals []any) (h bson.A, hasNull bool, err error) {
+		h = bson.A{}
+		for _, v := range vals {
+			if v == nil {
+				hasNull = true
+				continue
+			}
+			if sf.keys == nil {
+				return nil, false, errNoKeyring(sf.dataset)
+			}
+			idx, err := blindIndexes(sf.keys, sf.dataset, name, v)
+			if err != nil {
+				return nil, false, err
+			}
+			for _, s := range idx {
+				h = append(h, s)
+			}
+		}
+		return h, hasNull, nil
+	}
+	switch w.Op {
+	case "eq", "ne", "in", "nin":
+		vals := []any{w.Value}
+		if w.Op == "in" || w.Op == "nin" {
+			l, ok := w.Value.([]any)
+			if !ok {
+				return nil, model.Errorf(model.EINVALID, "%s on %q needs a list", w.Op, w.Field)
+			}
+			vals = l
+		}
+		h, hasNull, err := indexes(vals)
+		if err != nil {
+			return nil, err
+		}
+		if w.Op == "eq" || w.Op == "in" {
+			in := bson.D{{Key: bidx, Value: bson.D{{Key: "$in", Value: h}}}}
+			if !hasNull {
+				return in, nil
+			}
+			null := bson.D{{Key: path, Value: bson.D{{Key: "$eq", Value: nil}}}}
+			if len(h) == 0 {
+				return null, nil
+			}
+			return bson.D{{Key: "$or", Value: bson.A{in, null}}}, nil
+		}
+		var out bson.D
+		if len(h) > 0 || !hasNull {
+			out = append(out, bson.E{Key: bidx, Value: bson.D{{Key: "$nin", Value: h}}})
+		}
+		if hasNull {
+			out = append(out, bson.E{Key: path, Value: bson.D{{Key: "$ne", Value: nil}}})
+		}
+		return out, nil
+	case "exists":
+		return filterDocs([]model.FieldFilter{w}, nil)
+	}
+	return nil, model.Errorf(model.EINVALID, "filter %s on sensitive field %q: its values are stored encrypted, so only equality works on sensitive fields (eq, ne, in, nin) and exists", w.Op, w.Field)
 }
 
 // EnsureDatasetCollection creates a dataset's collection (idempotent).

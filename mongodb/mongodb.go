@@ -30,6 +30,8 @@ type DB struct {
 	ferret bool
 	// embedded, when set, is the in-process FerretDB behind this connection.
 	embedded *Embedded
+	// seal seals sensitive field values (fieldseal.go).
+	seal fieldSeal
 }
 
 // UseEmbedded tells the connection that it talks to e, so that it can add the
