@@ -1,12 +1,20 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 	"unicode/utf8"
+
+	"github.com/mms-platform/mms/model"
+	"github.com/mms-platform/mms/service"
 )
 
 // annotationSetup loads the clinic example (keys for the gazetteer) and the
@@ -286,5 +294,262 @@ func TestAnnotationExportImport(t *testing.T) {
 	}
 	if r := s.gql(t, a1, `mutation($f: Upload) { importAnnotations(task: "posts-ner", format: DOCCANO, file: $f) }`, nil); len(r.Errors) == 0 {
 		t.Errorf("annotator import: %+v", r)
+	}
+}
+
+// claimEnv is the posts of annotationSetup with three annotators, called
+// through the service (so that goroutines can call it), a movable clock and a
+// store that counts the calls nextAnnotationItem makes.
+type claimEnv struct {
+	s     *testServer
+	ctxs  []context.Context // one per annotator
+	ids   []string
+	clock atomic.Int64 // offset of the service's clock, ns
+	calls *countingStore
+}
+
+// countingStore counts the item and slot lookups of the annotation store.
+type countingStore struct {
+	service.AnnotationStore
+	n atomic.Int64
+}
+
+func (c *countingStore) TaskItemAt(ctx context.Context, task string, seq int) (string, error) {
+	c.n.Add(1)
+	return c.AnnotationStore.TaskItemAt(ctx, task, seq)
+}
+
+func (c *countingStore) ClaimSlot(ctx context.Context, task, doc string, s int, who string, now, until time.Time, stale func(model.Claim) bool) (bool, *model.Claim, error) {
+	c.n.Add(1)
+	return c.AnnotationStore.ClaimSlot(ctx, task, doc, s, who, now, until, stale)
+}
+
+func (c *countingStore) TaskItems(ctx context.Context, task string, fn func(model.TaskItem) error) error {
+	c.n.Add(1000) // a walk over the task: never on the claim path
+	return c.AnnotationStore.TaskItems(ctx, task, fn)
+}
+
+func newClaimEnv(t *testing.T, task string, overlap int, where string) *claimEnv {
+	t.Helper()
+	s := newTestServer(t, nil)
+	annotationSetup(t, s)
+	e := &claimEnv{s: s}
+	svc := s.app.svc
+	svc.Now = func() time.Time { return time.Now().UTC().Add(time.Duration(e.clock.Load())) }
+	e.calls = &countingStore{AnnotationStore: svc.Annotations}
+	svc.Annotations = e.calls
+	var secrets []string
+	for range 3 {
+		sec, id := s.createKey(t, "clinic", "ANNOTATOR")
+		secrets, e.ids = append(secrets, sec), append(e.ids, "key:"+id)
+	}
+	for _, sec := range secrets {
+		p, err := s.app.authn.Authenticate(context.Background(), sec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.ctxs = append(e.ctxs, model.NewContextWithPrincipal(context.Background(), p))
+	}
+	s.mustGQL(t, testAdminKey, `mutation($id: ID!, $ann: [ID!], $k: Int, $w: [FieldFilter!]) { createAnnotationTask(input: {id: $id, dataset: "posts",
+		textField: "text", schema: "clinical", annotators: $ann, overlap: $k, where: $w}) { id } }`,
+		map[string]any{"id": task, "ann": e.ids, "k": overlap, "w": whereOf(where)})
+	return e
+}
+
+func whereOf(ids string) any {
+	if ids == "" {
+		return nil
+	}
+	return []any{map[string]any{"field": "id", "op": "in", "value": strings.Split(ids, ",")}}
+}
+
+// next is annotator k's nextAnnotationItem ("" when nothing is left).
+func (e *claimEnv) next(k int, task string) (string, error) {
+	it, err := e.s.app.svc.NextAnnotationItem(e.ctxs[k], task)
+	if err != nil || it == nil {
+		return "", err
+	}
+	return it.Document, nil
+}
+
+// submit saves annotator k's annotation of doc as submitted.
+func (e *claimEnv) submit(k int, task, doc string) error {
+	st := model.AnnotationSubmitted
+	_, err := e.s.app.svc.SaveAnnotation(e.ctxs[k], model.SaveAnnotationInput{Task: task, Document: doc, Labels: []string{"neutral"}, Status: &st})
+	return err
+}
+
+// Three annotators take and submit items at once on a task with overlap 2:
+// every item gets exactly two annotators, two annotators never hold the same
+// slot, and no annotator gets an item twice. nextAnnotationItem's cost does
+// not grow with the items already done.
+func TestAnnotationClaimsConcurrent(t *testing.T) {
+	e := newClaimEnv(t, "claims", 2, "")
+	const items = 60
+	got := make([][]string, 3)
+	errs := make([]error, 3)
+	var wg sync.WaitGroup
+	for k := range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				doc, err := e.next(k, "claims")
+				if err != nil || doc == "" {
+					errs[k] = err
+					return
+				}
+				// Asking again before submitting gives the same item.
+				if again, err := e.next(k, "claims"); err != nil || again != doc {
+					errs[k] = fmt.Errorf("held %s, asked again: %q %v", doc, again, err)
+					return
+				}
+				got[k] = append(got[k], doc)
+				if errs[k] = e.submit(k, "claims", doc); errs[k] != nil {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for k, err := range errs {
+		if err != nil {
+			t.Fatalf("annotator %d: %v", k, err)
+		}
+	}
+	per := map[string][]int{}
+	for k, docs := range got {
+		sorted := slices.Clone(docs)
+		slices.Sort(sorted)
+		if len(slices.Compact(sorted)) != len(docs) {
+			t.Errorf("annotator %d got an item twice: %v", k, docs)
+		}
+		for _, d := range docs {
+			per[d] = append(per[d], k)
+		}
+	}
+	if len(per) != items {
+		t.Errorf("%d items handed out, want %d", len(per), items)
+	}
+	for d, ks := range per {
+		if len(ks) != 2 {
+			t.Errorf("item %s went to annotators %v, want exactly 2 (overlap)", d, ks)
+		}
+	}
+	if n := len(got[0]) + len(got[1]) + len(got[2]); n != 2*items {
+		t.Errorf("%d slots taken, want %d", n, 2*items)
+	}
+	// The slots themselves: two distinct holders per item.
+	for d := range per {
+		cs, err := e.calls.Claims(context.Background(), "claims", d, 2)
+		if err != nil || len(cs) != 2 || cs[0].Annotator == cs[1].Annotator {
+			t.Errorf("claims on %s: %+v %v", d, cs, err)
+		}
+	}
+	// Everything is taken: a call finds nothing, and looks at no item again
+	// until a lease could lapse (all are submitted here).
+	for k := range 3 {
+		if d, err := e.next(k, "claims"); d != "" || err != nil {
+			t.Errorf("annotator %d after the end: %q %v", k, d, err)
+		}
+		before := e.calls.n.Load()
+		if d, err := e.next(k, "claims"); d != "" || err != nil {
+			t.Errorf("annotator %d after the end: %q %v", k, d, err)
+		}
+		if n := e.calls.n.Load() - before; n != 0 {
+			t.Errorf("annotator %d: %d item lookups after the task was done, want 0", k, n)
+		}
+	}
+	st := e.s.mustGQL(t, testAdminKey, `{ annotationTask(id: "claims") { stats { completeItems } } }`, nil)
+	if n := num(st.get("annotationTask", "stats", "completeItems")); n != items {
+		t.Errorf("complete items = %d, want %d", n, items)
+	}
+}
+
+// One annotator alone walks a task: each call looks at a bounded number of
+// items and slots, however far into the task it is.
+func TestAnnotationNextCostFlat(t *testing.T) {
+	e := newClaimEnv(t, "flat", 1, "")
+	var costs []int64
+	for {
+		before := e.calls.n.Load()
+		doc, err := e.next(0, "flat")
+		if err != nil {
+			t.Fatal(err)
+		}
+		costs = append(costs, e.calls.n.Load()-before)
+		if doc == "" {
+			break
+		}
+		if err := e.submit(0, "flat", doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(costs) != 61 {
+		t.Fatalf("%d calls, want 60 items and a last nil", len(costs))
+	}
+	for i, c := range costs[:60] {
+		if c != 2 { // the item at the cursor, its one slot
+			t.Fatalf("call %d made %d item/slot lookups, want 2: %v", i, c, costs)
+		}
+	}
+}
+
+// Leases: an item held past its lease by an annotator who did not submit goes
+// to another; the one who lost it can no longer save it and never gets it
+// back; a submitted item is never handed out again, lease or not.
+func TestAnnotationLeases(t *testing.T) {
+	e := newClaimEnv(t, "lease", 1, "c001,c002,c003")
+	d0, err := e.next(0, "lease")
+	if err != nil || d0 != "c001" {
+		t.Fatalf("annotator 0 first item: %q %v", d0, err)
+	}
+	var done []string
+	for {
+		d, err := e.next(1, "lease")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d == "" {
+			break
+		}
+		if d == d0 {
+			t.Fatalf("annotator 1 got %s while annotator 0 holds it", d)
+		}
+		done = append(done, d)
+		if err := e.submit(1, "lease", d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(done) != 2 {
+		t.Fatalf("annotator 1 got %v, want the two free items", done)
+	}
+	// Annotator 0 keeps its item (asking again renews the lease).
+	if d, _ := e.next(0, "lease"); d != d0 {
+		t.Fatalf("annotator 0 asked again: %q", d)
+	}
+	e.clock.Store(int64(31 * time.Minute)) // the lease lapses
+	d, err := e.next(2, "lease")
+	if err != nil || d != d0 {
+		t.Fatalf("after the lease: annotator 2 got %q %v, want %s", d, err, d0)
+	}
+	if d, _ := e.next(1, "lease"); d != "" {
+		t.Errorf("annotator 1 got %q, want nothing (its items are submitted, the other is held)", d)
+	}
+	if err := e.submit(0, "lease", d0); model.ErrorCode(err) != model.EFORBIDDEN {
+		t.Errorf("annotator 0 saves the item it lost: %v, want FORBIDDEN", err)
+	}
+	if d, _ := e.next(0, "lease"); d != "" {
+		t.Errorf("annotator 0 got %q after losing its item, want nothing", d)
+	}
+	if err := e.submit(2, "lease", d0); err != nil {
+		t.Fatal(err)
+	}
+	// Long after: every slot is submitted, nothing is handed out again.
+	e.clock.Store(int64(48 * time.Hour))
+	for k := range 3 {
+		if d, err := e.next(k, "lease"); d != "" || err != nil {
+			t.Errorf("annotator %d, a day later: %q %v", k, d, err)
+		}
 	}
 }

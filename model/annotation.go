@@ -197,3 +197,28 @@ type Claim struct {
 	Until     time.Time `bson:"until"`
 	At        time.Time `bson:"at"`
 }
+
+// Take records that an annotator took one slot of an item: an annotator takes
+// an item at most once, whatever becomes of the slot.
+type Take struct {
+	ID   string    `bson:"_id"`
+	Slot int       `bson:"slot"`
+	At   time.Time `bson:"at"`
+}
+
+// AnnotatorCursor is where an annotator stands in a task: the next item of its
+// forward walk, the item it holds, and its sweep for slots whose lease lapsed.
+type AnnotatorCursor struct {
+	ID string `bson:"_id"`
+	// Pos is the seq of the next item the forward walk looks at.
+	Pos int `bson:"pos"`
+	// Doc and Slot are the item the annotator holds and has not submitted.
+	Doc  string `bson:"doc,omitempty"`
+	Slot int    `bson:"slot"`
+	// SweepFrom is where an unfinished sweep goes on; SweepMin the earliest
+	// lease it saw on a slot it could not take; SweepAfter when the next sweep
+	// may find a slot (no slot can lapse before).
+	SweepFrom  int        `bson:"sweepFrom"`
+	SweepMin   *time.Time `bson:"sweepMin,omitempty"`
+	SweepAfter time.Time  `bson:"sweepAfter"`
+}

@@ -19,9 +19,25 @@ const (
 	colAnnotations       = "annotations"
 	colAnnotationHistory = "annotation_versions"
 	colClaims2           = "annotation_claims"
+	// colAnnotationTakes holds one document per item an annotator took
+	// (_id task#doc#annotator); colAnnotationCursors each annotator's place in
+	// a task (_id task#annotator) and each task's frontier (_id task#).
+	colAnnotationTakes   = "annotation_takes"
+	colAnnotationCursors = "annotation_cursors"
 )
 
 func itemsCollection(task string) string { return "items_" + task }
+
+// orderCollection maps an item's seq (_id, zero-padded) to its document, so
+// that the item at a position is one lookup by _id.
+func orderCollection(task string) string { return "itemorder_" + task }
+
+func seqID(seq int) string { return fmt.Sprintf("%010d", seq) }
+
+type orderDoc struct {
+	Seq string `bson:"_id"`
+	Doc string `bson:"doc"`
+}
 
 // CreateLabelSchema stores a schema; model.ECONFLICT if the id exists.
 func (d *DB) CreateLabelSchema(ctx context.Context, s *model.LabelSchema) error {
@@ -57,6 +73,9 @@ func (d *DB) CreateAnnotationTask(ctx context.Context, t *model.AnnotationTask, 
 		if _, err := d.db.Collection(itemsCollection(t.ID)).InsertMany(ctx, items); err != nil {
 			return translate(err)
 		}
+	}
+	if err := d.writeItemOrder(ctx, t.ID, docs); err != nil {
+		return err
 	}
 	_, err := d.db.Collection(colTasks).InsertOne(ctx, t)
 	return translate(err)
@@ -132,6 +151,78 @@ func (d *DB) TaskItem(ctx context.Context, task, doc string) (*model.TaskItem, e
 	return &it, nil
 }
 
+// writeItemOrder stores the seq -> document map of a task's items.
+func (d *DB) writeItemOrder(ctx context.Context, task string, docs []string) error {
+	// The takes and cursors are created here (with their _id index on the
+	// embedded store) rather than by their first insert.
+	for _, col := range []string{orderCollection(task), colAnnotationTakes, colAnnotationCursors} {
+		if err := d.EnsureCollection(ctx, col); err != nil {
+			return err
+		}
+	}
+	if err := d.indexIDs(ctx); err != nil {
+		return err
+	}
+	const batch = 10_000
+	for i := 0; i < len(docs); i += batch {
+		part := make([]any, 0, batch)
+		for j := i; j < min(i+batch, len(docs)); j++ {
+			part = append(part, orderDoc{Seq: seqID(j), Doc: docs[j]})
+		}
+		_, err := d.db.Collection(orderCollection(task)).InsertMany(ctx, part, options.InsertMany().SetOrdered(false))
+		if err != nil && !allDuplicates(err) {
+			return translate(err)
+		}
+	}
+	return nil
+}
+
+// allDuplicates reports whether every write error of a bulk insert is a
+// duplicate key (what an interrupted earlier run left).
+func allDuplicates(err error) bool {
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || len(bwe.WriteErrors) == 0 || bwe.WriteConcernError != nil {
+		return false
+	}
+	for _, we := range bwe.WriteErrors {
+		if !mongo.IsDuplicateKeyError(we) {
+			return false
+		}
+	}
+	return true
+}
+
+// TaskItemAt returns the document of the item at seq (0-based, task order);
+// model.ENOTFOUND past the last. Tasks created before the order was stored get
+// it on first use.
+func (d *DB) TaskItemAt(ctx context.Context, task string, seq int) (string, error) {
+	for attempt := 0; ; attempt++ {
+		var o orderDoc
+		err := d.db.Collection(orderCollection(task)).FindOne(ctx, bson.D{{Key: "_id", Value: seqID(seq)}}).Decode(&o)
+		if err == nil {
+			return o.Doc, nil
+		}
+		if !errors.Is(err, mongo.ErrNoDocuments) || attempt > 0 {
+			return "", notFound(err, "item %d of task %q", seq, task)
+		}
+		// Written at task creation: none at all means an older task.
+		n, err := d.db.Collection(orderCollection(task)).EstimatedDocumentCount(ctx)
+		if err != nil || n > 0 {
+			return "", notFound(mongo.ErrNoDocuments, "item %d of task %q", seq, task)
+		}
+		var docs []string
+		if err := d.TaskItems(ctx, task, func(it model.TaskItem) error { docs = append(docs, it.Document); return nil }); err != nil {
+			return "", err
+		}
+		if len(docs) == 0 {
+			return "", notFound(mongo.ErrNoDocuments, "item %d of task %q", seq, task)
+		}
+		if err := d.writeItemOrder(ctx, task, docs); err != nil {
+			return "", err
+		}
+	}
+}
+
 func slotID(task, doc string, slot int) string { return fmt.Sprintf("%s#%s#%d", task, doc, slot) }
 
 // Claims returns the claims on an item's slots.
@@ -152,42 +243,152 @@ func (d *DB) Claims(ctx context.Context, task, doc string, overlap int) ([]model
 	return out, nil
 }
 
+// Claim returns the claim on one slot; model.ENOTFOUND if it is free.
+func (d *DB) Claim(ctx context.Context, task, doc string, s int) (*model.Claim, error) {
+	var c model.Claim
+	if err := d.db.Collection(colClaims2).FindOne(ctx, bson.D{{Key: "_id", Value: slotID(task, doc, s)}}).Decode(&c); err != nil {
+		return nil, notFound(err, "claim on slot %d of %q", s, doc)
+	}
+	c.Until, c.At = c.Until.UTC(), c.At.UTC()
+	return &c, nil
+}
+
 // ClaimSlot tries to take slot s of an item for annotator: by unique insert, so
 // two annotators never get the same slot; a slot whose lease lapsed without a
-// submitted annotation (stale) is freed first.
-func (d *DB) ClaimSlot(ctx context.Context, task, doc string, s int, annotator string, now, until time.Time, stale func(model.Claim) bool) (bool, error) {
+// submitted annotation (stale) is freed first. When the slot is not taken it
+// returns the claim that holds it (nil if it vanished meanwhile).
+func (d *DB) ClaimSlot(ctx context.Context, task, doc string, s int, annotator string, now, until time.Time, stale func(model.Claim) bool) (bool, *model.Claim, error) {
 	col := d.db.Collection(colClaims2)
 	id := slotID(task, doc, s)
+	var holder *model.Claim
 	for range 2 {
 		_, err := col.InsertOne(ctx, model.Claim{ID: id, Annotator: annotator, Until: until, At: now})
 		if err == nil {
-			return true, nil
+			return true, nil, nil
 		}
 		if !mongo.IsDuplicateKeyError(err) {
-			return false, translate(err)
+			return false, nil, translate(err)
 		}
 		var c model.Claim
 		if err := col.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&c); err != nil {
 			if errors.Is(err, mongo.ErrNoDocuments) {
 				continue
 			}
-			return false, translate(err)
+			return false, nil, translate(err)
 		}
-		if !stale(c) {
-			return false, nil
+		c.Until, c.At = c.Until.UTC(), c.At.UTC()
+		holder = &c
+		if c.Annotator == annotator || !stale(c) {
+			return false, holder, nil
 		}
+		// Rare (a lease lapsed): the filter on more than _id is a scan on FerretDB.
 		if _, err := col.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "annotator", Value: c.Annotator}, {Key: "until", Value: c.Until}}); err != nil {
-			return false, translate(err)
+			return false, nil, translate(err)
 		}
 	}
-	return false, nil
+	return false, holder, nil
 }
 
-// ExtendClaim moves an annotator's lease on a slot.
+// ownedClaimFilter is the filter of annotator's claim on a slot, or nil when
+// the slot is not annotator's. MongoDB checks the owner in the write itself;
+// FerretDB would evaluate a filter on more than _id over every claim, so the
+// owner is checked by a lookup by _id first.
+func (d *DB) ownedClaimFilter(ctx context.Context, id, annotator string) (bson.D, error) {
+	if !d.ferret {
+		return bson.D{{Key: "_id", Value: id}, {Key: "annotator", Value: annotator}}, nil
+	}
+	var c model.Claim
+	if err := d.db.Collection(colClaims2).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&c); err != nil {
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return nil, nil
+		}
+		return nil, translate(err)
+	}
+	if c.Annotator != annotator {
+		return nil, nil
+	}
+	return bson.D{{Key: "_id", Value: id}}, nil
+}
+
+// ExtendClaim moves an annotator's lease on a slot (nothing if the slot is not
+// the annotator's).
 func (d *DB) ExtendClaim(ctx context.Context, task, doc string, s int, annotator string, until time.Time) error {
-	_, err := d.db.Collection(colClaims2).UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: slotID(task, doc, s)}, {Key: "annotator", Value: annotator}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "until", Value: until}}}})
+	f, err := d.ownedClaimFilter(ctx, slotID(task, doc, s), annotator)
+	if err != nil || f == nil {
+		return err
+	}
+	_, err = d.db.Collection(colClaims2).UpdateOne(ctx, f, bson.D{{Key: "$set", Value: bson.D{{Key: "until", Value: until}}}})
+	return translate(err)
+}
+
+// ReleaseSlot gives up an annotator's claim on a slot.
+func (d *DB) ReleaseSlot(ctx context.Context, task, doc string, s int, annotator string) error {
+	f, err := d.ownedClaimFilter(ctx, slotID(task, doc, s), annotator)
+	if err != nil || f == nil {
+		return err
+	}
+	_, err = d.db.Collection(colClaims2).DeleteOne(ctx, f)
+	return translate(err)
+}
+
+func takeID(task, doc, annotator string) string { return task + "#" + doc + "#" + annotator }
+
+// AddTake records that annotator took slot s of an item; model.ECONFLICT if it
+// took the item before.
+func (d *DB) AddTake(ctx context.Context, task, doc, annotator string, s int, at time.Time) error {
+	_, err := d.db.Collection(colAnnotationTakes).InsertOne(ctx, model.Take{ID: takeID(task, doc, annotator), Slot: s, At: at})
+	return translate(err)
+}
+
+// Take returns the record of annotator taking an item; model.ENOTFOUND if it
+// did not.
+func (d *DB) Take(ctx context.Context, task, doc, annotator string) (*model.Take, error) {
+	var tk model.Take
+	if err := d.db.Collection(colAnnotationTakes).FindOne(ctx, bson.D{{Key: "_id", Value: takeID(task, doc, annotator)}}).Decode(&tk); err != nil {
+		return nil, notFound(err, "take of %q by %q", doc, annotator)
+	}
+	return &tk, nil
+}
+
+func cursorID(task, annotator string) string { return task + "#" + annotator }
+
+// AnnotatorCursor returns an annotator's place in a task (at the start if none).
+func (d *DB) AnnotatorCursor(ctx context.Context, task, annotator string) (*model.AnnotatorCursor, error) {
+	c := model.AnnotatorCursor{ID: cursorID(task, annotator)}
+	err := d.db.Collection(colAnnotationCursors).FindOne(ctx, bson.D{{Key: "_id", Value: c.ID}}).Decode(&c)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, translate(err)
+	}
+	c.SweepAfter = c.SweepAfter.UTC()
+	return &c, nil
+}
+
+// SaveAnnotatorCursor stores an annotator's place.
+func (d *DB) SaveAnnotatorCursor(ctx context.Context, c *model.AnnotatorCursor) error {
+	_, err := d.db.Collection(colAnnotationCursors).ReplaceOne(ctx, bson.D{{Key: "_id", Value: c.ID}}, c, options.Replace().SetUpsert(true))
+	return translate(err)
+}
+
+// TaskFrontier returns the seq below which every item was seen with all its
+// slots claimed (a hint: 0 if none).
+func (d *DB) TaskFrontier(ctx context.Context, task string) (int, error) {
+	var f struct {
+		Pos int `bson:"pos"`
+	}
+	err := d.db.Collection(colAnnotationCursors).FindOne(ctx, bson.D{{Key: "_id", Value: cursorID(task, "")}}).Decode(&f)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return 0, translate(err)
+	}
+	return f.Pos, nil
+}
+
+// AdvanceFrontier moves a task's frontier forward to pos (never back).
+func (d *DB) AdvanceFrontier(ctx context.Context, task string, pos int) error {
+	_, err := d.db.Collection(colAnnotationCursors).UpdateOne(ctx, bson.D{{Key: "_id", Value: cursorID(task, "")}},
+		bson.D{{Key: "$max", Value: bson.D{{Key: "pos", Value: pos}}}}, options.UpdateOne().SetUpsert(true))
+	if mongo.IsDuplicateKeyError(err) { // a concurrent upsert created it
+		return nil
+	}
 	return translate(err)
 }
 

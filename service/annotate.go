@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mms-platform/mms/annotate"
@@ -23,9 +24,25 @@ type AnnotationStore interface {
 	ListAnnotationTasks(ctx context.Context, teams []string, after string, limit int) ([]*model.AnnotationTask, int, error)
 	TaskItems(ctx context.Context, task string, fn func(model.TaskItem) error) error
 	TaskItem(ctx context.Context, task, doc string) (*model.TaskItem, error)
+	// TaskItemAt returns the document of the item at seq; model.ENOTFOUND past the last.
+	TaskItemAt(ctx context.Context, task string, seq int) (string, error)
 	Claims(ctx context.Context, task, doc string, overlap int) ([]model.Claim, error)
-	ClaimSlot(ctx context.Context, task, doc string, s int, annotator string, now, until time.Time, stale func(model.Claim) bool) (bool, error)
+	// Claim returns the claim on one slot; model.ENOTFOUND if it is free.
+	Claim(ctx context.Context, task, doc string, s int) (*model.Claim, error)
+	// ClaimSlot takes a slot by unique insert; when it does not, it returns the
+	// claim that holds the slot (nil if none could be read).
+	ClaimSlot(ctx context.Context, task, doc string, s int, annotator string, now, until time.Time, stale func(model.Claim) bool) (bool, *model.Claim, error)
 	ExtendClaim(ctx context.Context, task, doc string, s int, annotator string, until time.Time) error
+	ReleaseSlot(ctx context.Context, task, doc string, s int, annotator string) error
+	// AddTake records that annotator took an item; model.ECONFLICT if it did before.
+	AddTake(ctx context.Context, task, doc, annotator string, s int, at time.Time) error
+	// Take returns that record; model.ENOTFOUND if none.
+	Take(ctx context.Context, task, doc, annotator string) (*model.Take, error)
+	AnnotatorCursor(ctx context.Context, task, annotator string) (*model.AnnotatorCursor, error)
+	SaveAnnotatorCursor(ctx context.Context, c *model.AnnotatorCursor) error
+	// TaskFrontier is a hint: every item below it was seen with all slots claimed.
+	TaskFrontier(ctx context.Context, task string) (int, error)
+	AdvanceFrontier(ctx context.Context, task string, pos int) error
 	Annotation(ctx context.Context, task, doc, annotator string) (*model.Annotation, error)
 	// SaveAnnotation stores a.Version; model.ECONFLICT if that version exists.
 	SaveAnnotation(ctx context.Context, a *model.Annotation) error
@@ -48,6 +65,69 @@ func convert[T any](from any) T {
 	b, _ := json.Marshal(from)
 	_ = json.Unmarshal(b, &out)
 	return out
+}
+
+// annotationCache keeps label schemas and task definitions this instance read.
+// Both are immutable once created (there is no update or delete of either), so
+// a copy read from the store stays right on every instance; only found ones
+// are cached, so a new schema or task is seen at once everywhere.
+type annotationCache struct {
+	mu      sync.Mutex
+	tasks   map[string]*model.AnnotationTask
+	schemas map[string]*cachedSchema
+}
+
+type cachedSchema struct {
+	ls     *model.LabelSchema
+	schema annotate.Schema // ls converted once, for validation
+}
+
+// maxCachedAnnotation bounds each map; past it the map starts over.
+const maxCachedAnnotation = 4096
+
+// cachedTask returns a task definition, from the cache when it is there.
+func (s *Service) cachedTask(ctx context.Context, id string) (*model.AnnotationTask, error) {
+	c := &s.annotations
+	c.mu.Lock()
+	t, ok := c.tasks[id]
+	c.mu.Unlock()
+	if !ok {
+		var err error
+		if t, err = s.Annotations.AnnotationTask(ctx, id); err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		if c.tasks == nil || len(c.tasks) >= maxCachedAnnotation {
+			c.tasks = map[string]*model.AnnotationTask{}
+		}
+		c.tasks[id] = t
+		c.mu.Unlock()
+	}
+	cp := *t // callers get their own copy of the top level
+	return &cp, nil
+}
+
+// cachedSchema returns a label schema and its validation form.
+func (s *Service) cachedSchema(ctx context.Context, id string) (*cachedSchema, error) {
+	c := &s.annotations
+	c.mu.Lock()
+	cs, ok := c.schemas[id]
+	c.mu.Unlock()
+	if ok {
+		return cs, nil
+	}
+	ls, err := s.Annotations.LabelSchema(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	cs = &cachedSchema{ls: ls, schema: convert[annotate.Schema](ls)}
+	c.mu.Lock()
+	if c.schemas == nil || len(c.schemas) >= maxCachedAnnotation {
+		c.schemas = map[string]*cachedSchema{}
+	}
+	c.schemas[id] = cs
+	c.mu.Unlock()
+	return cs, nil
 }
 
 // CreateLabelSchema stores a label schema (write on schema/<id> in the team).

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mms-platform/mms/annotate"
@@ -16,7 +17,7 @@ import (
 
 // annotationTask returns a task after checking act on it.
 func (s *Service) annotationTask(ctx context.Context, id, act string) (*model.AnnotationTask, error) {
-	t, err := s.Annotations.AnnotationTask(ctx, id)
+	t, err := s.cachedTask(ctx, id)
 	if err != nil {
 		if model.ErrorCode(err) == model.ENOTFOUND {
 			return nil, s.authorizeOr(ctx, act, auth.AllTeams, "task/"+id, err)
@@ -99,64 +100,228 @@ func (s *Service) itemText(ctx context.Context, t *model.AnnotationTask, doc str
 	return text, nil
 }
 
-// NextAnnotationItem hands the caller the next item it should annotate: one it
-// already holds and has not submitted, else the first item with a free slot
-// (overlap slots per item; a slot whose lease lapsed before submission is free
-// again). Slots are taken by unique insert, so two annotators never share one.
-// It returns nil when nothing is left for the caller.
+// NextAnnotationItem hands the caller the next item it should annotate: the one
+// it holds and has not submitted, else the next item of its walk through the
+// task with a free slot (overlap slots per item; a slot whose lease lapsed
+// before submission is free again). Slots are taken by unique insert, so two
+// annotators never share one, and an annotator takes an item at most once (a
+// unique take record). It returns nil when nothing is left for the caller.
+//
+// The cost does not grow with the task: each annotator keeps its place (a
+// cursor, by _id), the task a frontier below which every item was seen full,
+// and the item at a position is one lookup by _id. Items skipped because their
+// slots were held are looked at again (a sweep from the first item) only once
+// the walk has reached the end, and not before the earliest lease seen on them
+// can have lapsed.
 func (s *Service) NextAnnotationItem(ctx context.Context, taskID string) (*model.AnnotationItem, error) {
 	t, who, err := s.annotatorOf(ctx, taskID)
 	if err != nil {
 		return nil, err
 	}
 	now := s.now()
-	stale := func(c model.Claim) bool {
-		if !c.Until.Before(now) {
-			return false
-		}
-		a, err := s.Annotations.Annotation(ctx, t.ID, strings.Split(c.ID, "#")[1], c.Annotator)
-		return err != nil || a.Status != model.AnnotationSubmitted
-	}
-	var found *model.TaskItem
-	stop := errors.New("found")
-	err = s.Annotations.TaskItems(ctx, t.ID, func(it model.TaskItem) error {
-		mine, err := s.Annotations.Annotation(ctx, t.ID, it.Document, who)
-		if err == nil && mine.Status == model.AnnotationSubmitted {
-			return nil
-		}
-		claims, err := s.Annotations.Claims(ctx, t.ID, it.Document, t.Overlap)
-		if err != nil {
-			return err
-		}
-		for _, c := range claims {
-			if c.Annotator == who {
-				slot := slotOf(c.ID)
-				if err := s.Annotations.ExtendClaim(ctx, t.ID, it.Document, slot, who, now.Add(annotationLease)); err != nil {
-					return err
-				}
-				found = &it
-				return stop
-			}
-		}
-		for slot := 0; slot < t.Overlap; slot++ {
-			ok, err := s.Annotations.ClaimSlot(ctx, t.ID, it.Document, slot, who, now, now.Add(annotationLease), stale)
-			if err != nil {
-				return err
-			}
-			if ok {
-				found = &it
-				return stop
-			}
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, stop) {
+	until := now.Add(annotationLease)
+	var cur *model.AnnotatorCursor
+	var front int
+	if err := parallel(
+		func() (err error) { cur, err = s.Annotations.AnnotatorCursor(ctx, t.ID, who); return },
+		func() (err error) { front, err = s.Annotations.TaskFrontier(ctx, t.ID); return },
+	); err != nil {
 		return nil, err
 	}
-	if found == nil {
+	saved := *cur
+	if cur.Doc != "" {
+		held, err := s.stillHeld(ctx, t, cur.Doc, cur.Slot, who)
+		if err != nil {
+			return nil, err
+		}
+		if held {
+			if err := s.Annotations.ExtendClaim(ctx, t.ID, cur.Doc, cur.Slot, who, until); err != nil {
+				return nil, err
+			}
+			return s.itemAt(ctx, t, cur.Doc, who, until)
+		}
+		cur.Doc, cur.Slot = "", 0
+	}
+	tk := &taker{ctx: ctx, s: s, t: t, who: who, now: now, until: until}
+	// The forward walk; it moves the frontier over the full items it finds
+	// right at it.
+	start := max(cur.Pos, front)
+	newFront := front
+	for p := start; p < t.Items && cur.Doc == ""; p++ {
+		doc, err := s.Annotations.TaskItemAt(ctx, t.ID, p)
+		if err != nil {
+			return nil, err
+		}
+		r, err := tk.take(ctx, doc, false)
+		if err != nil {
+			return nil, err
+		}
+		cur.Pos = p + 1
+		if r.taken {
+			cur.Doc, cur.Slot = doc, r.slot
+		} else if r.full && newFront == p {
+			newFront = p + 1
+		}
+	}
+	if newFront > front {
+		if err := s.Annotations.AdvanceFrontier(ctx, t.ID, newFront); err != nil {
+			return nil, err
+		}
+	}
+	// The sweep, once the walk is at the end: slots whose lease lapsed, in
+	// items the caller skipped or jumped over.
+	if cur.Doc == "" && cur.Pos >= t.Items && !now.Before(cur.SweepAfter) {
+		p := cur.SweepFrom
+		for ; p < t.Items && cur.Doc == ""; p++ {
+			doc, err := s.Annotations.TaskItemAt(ctx, t.ID, p)
+			if err != nil {
+				return nil, err
+			}
+			r, err := tk.take(ctx, doc, true)
+			if err != nil {
+				return nil, err
+			}
+			if r.taken {
+				cur.Doc, cur.Slot = doc, r.slot
+			}
+			if !r.lapse.IsZero() && (cur.SweepMin == nil || r.lapse.Before(*cur.SweepMin)) {
+				l := r.lapse
+				cur.SweepMin = &l
+			}
+		}
+		cur.SweepFrom = p
+		if cur.Doc == "" { // swept to the end: nothing can free up before SweepMin
+			cur.SweepAfter = now.AddDate(100, 0, 0)
+			if cur.SweepMin != nil {
+				cur.SweepAfter = *cur.SweepMin
+			}
+			cur.SweepFrom, cur.SweepMin = 0, nil
+		}
+	}
+	if !sameCursor(&saved, cur) {
+		if err := s.Annotations.SaveAnnotatorCursor(ctx, cur); err != nil {
+			return nil, err
+		}
+	}
+	if cur.Doc == "" {
 		return nil, nil
 	}
-	return s.itemFor(ctx, t, found, who, now.Add(annotationLease))
+	return s.itemAt(ctx, t, cur.Doc, who, until)
+}
+
+func sameCursor(a, b *model.AnnotatorCursor) bool {
+	return a.Pos == b.Pos && a.Doc == b.Doc && a.Slot == b.Slot && a.SweepFrom == b.SweepFrom &&
+		a.SweepAfter.Equal(b.SweepAfter) && (a.SweepMin == nil) == (b.SweepMin == nil) &&
+		(a.SweepMin == nil || a.SweepMin.Equal(*b.SweepMin))
+}
+
+// stillHeld reports whether who still holds slot of doc and has not submitted it.
+func (s *Service) stillHeld(ctx context.Context, t *model.AnnotationTask, doc string, slot int, who string) (bool, error) {
+	var c *model.Claim
+	var a *model.Annotation
+	err := parallel(
+		func() (err error) { c, err = orNotFound(s.Annotations.Claim(ctx, t.ID, doc, slot)); return },
+		func() (err error) { a, err = orNotFound(s.Annotations.Annotation(ctx, t.ID, doc, who)); return },
+	)
+	return err == nil && c != nil && c.Annotator == who && (a == nil || a.Status != model.AnnotationSubmitted), err
+}
+
+// taker takes slots of items for one annotator in one call.
+type taker struct {
+	ctx        context.Context
+	s          *Service
+	t          *model.AnnotationTask
+	who        string
+	now, until time.Time
+}
+
+type takeResult struct {
+	taken bool
+	slot  int
+	// full: every slot is held by others. lapse: the earliest time a lease
+	// that keeps the caller out of the item ends (zero if none can).
+	full  bool
+	lapse time.Time
+}
+
+// stale reports whether a claim's lease lapsed before its holder submitted.
+func (k *taker) stale(c model.Claim) bool {
+	if !c.Until.Before(k.now) {
+		return false
+	}
+	doc := strings.TrimPrefix(c.ID, k.t.ID+"#")
+	doc = doc[:max(0, strings.LastIndex(doc, "#"))]
+	a, err := k.s.Annotations.Annotation(k.ctx, k.t.ID, doc, c.Annotator)
+	return err != nil || a.Status != model.AnnotationSubmitted
+}
+
+// take tries the slots of one item. A sweep first skips items the caller took
+// before; the forward walk only meets them when a concurrent call of the same
+// annotator took the item, and then hands it the same slot.
+func (k *taker) take(ctx context.Context, doc string, sweep bool) (takeResult, error) {
+	s, t := k.s, k.t
+	if sweep {
+		if _, err := s.Annotations.Take(ctx, t.ID, doc, k.who); err == nil {
+			return takeResult{}, nil
+		} else if model.ErrorCode(err) != model.ENOTFOUND {
+			return takeResult{}, err
+		}
+	}
+	r := takeResult{full: true}
+	for slot := 0; slot < t.Overlap; slot++ {
+		ok, holder, err := s.Annotations.ClaimSlot(ctx, t.ID, doc, slot, k.who, k.now, k.until, k.stale)
+		if err != nil {
+			return r, err
+		}
+		if ok {
+			err := s.Annotations.AddTake(ctx, t.ID, doc, k.who, slot, k.now)
+			if model.ErrorCode(err) == model.ECONFLICT { // took this item before
+				return takeResult{}, s.Annotations.ReleaseSlot(ctx, t.ID, doc, slot, k.who)
+			}
+			return takeResult{taken: true, slot: slot}, err
+		}
+		if holder == nil {
+			r.full = false
+			continue
+		}
+		if holder.Annotator == k.who {
+			// Taken by the same annotator in a concurrent call, or before take
+			// records were kept: the caller's unless it submitted it.
+			a, err := orNotFound(s.Annotations.Annotation(ctx, t.ID, doc, k.who))
+			if err != nil || a != nil && a.Status == model.AnnotationSubmitted {
+				return takeResult{}, err
+			}
+			if err := s.Annotations.AddTake(ctx, t.ID, doc, k.who, slot, holder.At); err != nil && model.ErrorCode(err) != model.ECONFLICT {
+				return takeResult{}, err
+			}
+			return takeResult{taken: true, slot: slot}, nil
+		}
+		if holder.Until.After(k.now) && (r.lapse.IsZero() || holder.Until.Before(r.lapse)) {
+			r.lapse = holder.Until
+		}
+	}
+	return r, nil
+}
+
+// orNotFound turns a model.ENOTFOUND into a nil result.
+func orNotFound[T any](v *T, err error) (*T, error) {
+	if model.ErrorCode(err) == model.ENOTFOUND {
+		return nil, nil
+	}
+	return v, err
+}
+
+// parallel runs independent store calls at once and returns the first error.
+func parallel(fns ...func() error) error {
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns[1:] {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i+1] = fn() }()
+	}
+	errs[0] = fns[0]()
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 func slotOf(claimID string) int {
@@ -165,20 +330,27 @@ func slotOf(claimID string) int {
 	return n
 }
 
-// itemFor assembles what an annotator sees of an item: its text only, the
-// caller's annotation, and the suggestions with the caller's decisions.
-func (s *Service) itemFor(ctx context.Context, t *model.AnnotationTask, it *model.TaskItem, who string, lease time.Time) (*model.AnnotationItem, error) {
-	text, err := s.itemText(ctx, t, it.Document)
+// itemAt reads an item and assembles what who sees of it.
+func (s *Service) itemAt(ctx context.Context, t *model.AnnotationTask, doc, who string, lease time.Time) (*model.AnnotationItem, error) {
+	it, err := s.Annotations.TaskItem(ctx, t.ID, doc)
 	if err != nil {
 		return nil, err
 	}
-	item := &model.AnnotationItem{Task: t.ID, Document: it.Document, Text: text, LeaseUntil: &lease, Suggestions: []model.Suggestion{}}
-	a, err := s.Annotations.Annotation(ctx, t.ID, it.Document, who)
-	if err == nil {
-		item.Annotation = a
-	} else if model.ErrorCode(err) != model.ENOTFOUND {
+	return s.itemFor(ctx, t, it, who, lease)
+}
+
+// itemFor assembles what an annotator sees of an item: its text only, the
+// caller's annotation, and the suggestions with the caller's decisions.
+func (s *Service) itemFor(ctx context.Context, t *model.AnnotationTask, it *model.TaskItem, who string, lease time.Time) (*model.AnnotationItem, error) {
+	var text string
+	var a *model.Annotation
+	if err := parallel(
+		func() (err error) { text, err = s.itemText(ctx, t, it.Document); return },
+		func() (err error) { a, err = orNotFound(s.Annotations.Annotation(ctx, t.ID, it.Document, who)); return },
+	); err != nil {
 		return nil, err
 	}
+	item := &model.AnnotationItem{Task: t.ID, Document: it.Document, Text: text, LeaseUntil: &lease, Suggestions: []model.Suggestion{}, Annotation: a}
 	for _, sg := range it.Suggestions {
 		if a != nil && a.Decisions[sg.ID] != "" {
 			sg.Status = a.Decisions[sg.ID]
@@ -188,21 +360,60 @@ func (s *Service) itemFor(ctx context.Context, t *model.AnnotationTask, it *mode
 	return item, nil
 }
 
-// holdsItem reports whether who holds a slot of the item or has annotated it.
-func (s *Service) holdsItem(ctx context.Context, t *model.AnnotationTask, doc, who string) (bool, error) {
-	if _, err := s.Annotations.Annotation(ctx, t.ID, doc, who); err == nil {
-		return true, nil
+// myClaim returns who's claim on a slot of the item, or nil: found through the
+// take record (one lookup), else (items taken before take records were kept)
+// by looking at every slot.
+func (s *Service) myClaim(ctx context.Context, t *model.AnnotationTask, doc, who string, tk *model.Take) (*model.Claim, error) {
+	if tk != nil {
+		c, err := orNotFound(s.Annotations.Claim(ctx, t.ID, doc, tk.Slot))
+		if err != nil || c != nil && c.Annotator == who {
+			return c, err
+		}
 	}
 	claims, err := s.Annotations.Claims(ctx, t.ID, doc, t.Overlap)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	for _, c := range claims {
 		if c.Annotator == who {
-			return true, nil
+			return &c, nil
 		}
 	}
-	return false, nil
+	return nil, nil
+}
+
+// itemState is what a save of who's annotation of an item reads first, at once.
+type itemState struct {
+	prev  *model.Annotation // who's current version (nil: none)
+	text  string
+	take  *model.Take  // nil: who never took the item (or before take records)
+	claim *model.Claim // who's claim, when it was read
+}
+
+func (s *Service) readItemState(ctx context.Context, t *model.AnnotationTask, doc, who string, withTake bool) (*itemState, error) {
+	st := &itemState{}
+	fns := []func() error{
+		func() (err error) { st.prev, err = orNotFound(s.Annotations.Annotation(ctx, t.ID, doc, who)); return },
+		func() (err error) { st.text, err = s.itemText(ctx, t, doc); return },
+	}
+	if withTake {
+		fns = append(fns, func() (err error) { st.take, err = orNotFound(s.Annotations.Take(ctx, t.ID, doc, who)); return })
+	}
+	return st, parallel(fns...)
+}
+
+// holdsItem reports whether who holds a slot of the item or has annotated it.
+func (s *Service) holdsItem(ctx context.Context, t *model.AnnotationTask, doc, who string) (bool, error) {
+	var a *model.Annotation
+	var tk *model.Take
+	if err := parallel(
+		func() (err error) { a, err = orNotFound(s.Annotations.Annotation(ctx, t.ID, doc, who)); return },
+		func() (err error) { tk, err = orNotFound(s.Annotations.Take(ctx, t.ID, doc, who)); return },
+	); err != nil || a != nil {
+		return a != nil, err
+	}
+	c, err := s.myClaim(ctx, t, doc, who, tk)
+	return c != nil, err
 }
 
 // SaveAnnotation validates and stores the caller's annotation of an item it was
@@ -213,17 +424,28 @@ func (s *Service) SaveAnnotation(ctx context.Context, in model.SaveAnnotationInp
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.Annotations.TaskItem(ctx, t.ID, in.Document); err != nil {
-		return nil, err
+	// One round of lookups by _id: the caller's version, the text, its take.
+	st, readErr := s.readItemState(ctx, t, in.Document, who, true)
+	if readErr != nil && model.ErrorCode(readErr) != model.ENOTFOUND {
+		return nil, readErr
 	}
-	ok, err := s.holdsItem(ctx, t, in.Document, who)
-	if err != nil {
-		return nil, err
+	holds := st.prev != nil
+	if !holds {
+		if st.claim, err = s.myClaim(ctx, t, in.Document, who, st.take); err != nil {
+			return nil, err
+		}
+		holds = st.claim != nil
 	}
-	if !ok {
+	if !holds {
+		if _, err := s.Annotations.TaskItem(ctx, t.ID, in.Document); err != nil {
+			return nil, err
+		}
 		return nil, s.deny(ctx, auth.ActAnnotate, t.Team, "task/"+t.ID, fmt.Sprintf("item %s of task %s is not assigned to %s: take items with nextAnnotationItem", in.Document, t.ID, who))
 	}
-	return s.saveAs(ctx, t, in, who, auth.ActAnnotate)
+	if readErr != nil { // the text could not be read
+		return nil, readErr
+	}
+	return s.saveWith(ctx, t, in, who, auth.ActAnnotate, st)
 }
 
 // SaveGold stores the reviewed version of an item (write on the task).
@@ -241,6 +463,11 @@ func (s *Service) SaveGold(ctx context.Context, in model.SaveAnnotationInput) (*
 // saveAs validates an annotation against the schema and the text, and stores it
 // as annotator's next version.
 func (s *Service) saveAs(ctx context.Context, t *model.AnnotationTask, in model.SaveAnnotationInput, annotator, act string) (*model.Annotation, error) {
+	return s.saveWith(ctx, t, in, annotator, act, nil)
+}
+
+// saveWith is saveAs with the item's state already read (nil: read it here).
+func (s *Service) saveWith(ctx context.Context, t *model.AnnotationTask, in model.SaveAnnotationInput, annotator, act string, st *itemState) (*model.Annotation, error) {
 	a := &model.Annotation{
 		Task: t.ID, Document: in.Document, Annotator: annotator, Status: model.AnnotationDraft,
 		Spans: []model.Span{}, Relations: []model.Relation{}, Events: []model.Event{}, Labels: nonNil(in.Labels),
@@ -269,24 +496,23 @@ func (s *Service) saveAs(ctx context.Context, t *model.AnnotationTask, in model.
 		if len(a.Spans) > maxSpans {
 			return model.Errorf(model.EINVALID, "at most %d spans per document", maxSpans)
 		}
-		ls, err := s.Annotations.LabelSchema(ctx, t.Schema)
+		var cs *cachedSchema
+		var err error
+		if st == nil {
+			err = parallel(
+				func() (err error) { cs, err = s.cachedSchema(ctx, t.Schema); return },
+				func() (err error) { st, err = s.readItemState(ctx, t, in.Document, annotator, false); return },
+			)
+		} else {
+			cs, err = s.cachedSchema(ctx, t.Schema)
+		}
 		if err != nil {
 			return err
 		}
-		text, err := s.itemText(ctx, t, in.Document)
-		if err != nil {
+		if err := annotate.ValidateAnnotation(cs.schema, st.text, convert[annotate.Annotation](a)); err != nil {
 			return err
 		}
-		if err := annotate.ValidateAnnotation(convert[annotate.Schema](ls), text, convert[annotate.Annotation](a)); err != nil {
-			return err
-		}
-		prev, err := s.Annotations.Annotation(ctx, t.ID, in.Document, annotator)
-		switch {
-		case model.ErrorCode(err) == model.ENOTFOUND:
-			prev = nil
-		case err != nil:
-			return err
-		}
+		prev := st.prev
 		base := 0
 		if prev != nil {
 			base = prev.Version
@@ -295,27 +521,29 @@ func (s *Service) saveAs(ctx context.Context, t *model.AnnotationTask, in model.
 		if in.Version != nil && *in.Version != base || in.Version == nil && prev != nil {
 			return model.Errorf(model.ECONFLICT, "annotation of %s is at version %d, not %v: reload it and save again", in.Document, base, versionText(in.Version))
 		}
-		if a.ClaimedAt == nil {
-			if claims, err := s.Annotations.Claims(ctx, t.ID, in.Document, t.Overlap); err == nil {
-				for _, c := range claims {
-					if c.Annotator == annotator {
-						at := c.At
-						a.ClaimedAt = &at
-					}
-				}
-			}
+		mine := annotator != model.GoldAnnotator
+		if a.ClaimedAt == nil && mine && st.claim == nil {
+			st.claim, _ = s.myClaim(ctx, t, in.Document, annotator, st.take)
+		}
+		if a.ClaimedAt == nil && st.claim != nil {
+			at := st.claim.At
+			a.ClaimedAt = &at
 		}
 		a.Version, a.UpdatedAt = base+1, s.now()
 		if err := s.Annotations.SaveAnnotation(ctx, a); err != nil {
 			return err
 		}
-		if a.Status == model.AnnotationSubmitted && annotator != model.GoldAnnotator {
+		if a.Status == model.AnnotationSubmitted && mine {
 			// A submitted item keeps its slot for good.
-			if claims, err := s.Annotations.Claims(ctx, t.ID, in.Document, t.Overlap); err == nil {
-				for _, c := range claims {
-					if c.Annotator == annotator {
-						_ = s.Annotations.ExtendClaim(ctx, t.ID, in.Document, slotOf(c.ID), annotator, a.UpdatedAt.AddDate(100, 0, 0))
-					}
+			forGood := a.UpdatedAt.AddDate(100, 0, 0)
+			switch {
+			case st.claim != nil:
+				_ = s.Annotations.ExtendClaim(ctx, t.ID, in.Document, slotOf(st.claim.ID), annotator, forGood)
+			case st.take != nil:
+				_ = s.Annotations.ExtendClaim(ctx, t.ID, in.Document, st.take.Slot, annotator, forGood)
+			default:
+				if c, err := s.myClaim(ctx, t, in.Document, annotator, nil); err == nil && c != nil {
+					_ = s.Annotations.ExtendClaim(ctx, t.ID, in.Document, slotOf(c.ID), annotator, forGood)
 				}
 			}
 		}

@@ -125,6 +125,8 @@ type Service struct {
 	features   featureCache // training matrices by dataset version and feature spec
 	predictors predictors   // loaded model versions and models' aliases
 
+	annotations annotationCache // label schemas and task definitions (immutable)
+
 	dsMu    sync.Mutex
 	dsCache map[string]cachedDataset // by dataset id
 	shares  shareCache               // share records by dataset/team
