@@ -39,9 +39,10 @@ func (a *app) routes() http.Handler {
 
 	gql := a.graphqlHandler(m)
 	limiter := &auth.RateLimiter{Rate: a.cfg.RateLimit, Burst: a.cfg.RateBurst}
-	authed := auth.Middleware(a.authn, limiter, func(r *http.Request, err error) {
+	authn := auth.Middleware(a.authn, limiter, func(r *http.Request, err error) {
 		a.svc.RecordRejectedToken(r.Context(), err)
 	})
+	authed := func(h http.Handler) http.Handler { return a.storeGate(authn(h)) }
 
 	mux := http.NewServeMux()
 	// No method on /graphql: POST, GET (queries, SSE) and the WebSocket upgrade all land here.
@@ -67,7 +68,8 @@ func (a *app) routes() http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		if err := a.store.Ping(ctx); err != nil {
+		if a.store.Unreachable() || a.store.Ping(ctx) != nil {
+			w.Header().Set("Retry-After", "1")
 			w.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = io.WriteString(w, "store unreachable\n")
 			return
@@ -170,6 +172,21 @@ func (l *lazyWriter) begin() {
 func (l *lazyWriter) Write(b []byte) (int, error) {
 	l.begin()
 	return l.w.Write(b)
+}
+
+// storeGate answers 503 UNAVAILABLE at once while the store is known to be
+// unreachable, instead of letting each request wait for server selection. The
+// driver keeps checking the store; requests go through again as soon as it
+// answers.
+func (a *app) storeGate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a.store.Unreachable() {
+			w.Header().Set("Retry-After", "1")
+			auth.WriteError(w, http.StatusServiceUnavailable, model.Errorf(model.EUNAVAILABLE, "store unavailable, try again"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // httpStatus is the HTTP status of an error code on the REST routes.

@@ -43,6 +43,9 @@ func TestMain(m *testing.M) {
 
 const testAdminKey = "mms_testadmin0123456789abcdef0123456789ab"
 
+// testEncryptionKey seals sensitive fields in test servers (32 bytes of "k").
+const testEncryptionKey = "test1:a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s="
+
 var dbSeq atomic.Int64
 
 // testServer is the real HTTP stack on a fresh database.
@@ -69,6 +72,8 @@ func newTestServer(t *testing.T, env map[string]string) *testServer {
 		"MONGODB_URI":   testStoreURI,
 		"MMS_DB":        fmt.Sprintf("t%d_%d", time.Now().UnixNano()%1e6, dbSeq.Add(1)),
 		"MMS_ADMIN_KEY": testAdminKey,
+		// Sensitive fields need a key; a test can set it to "" to run without.
+		"MMS_ENCRYPTION_KEY": testEncryptionKey,
 	}
 	for k, v := range env {
 		vars[k] = v

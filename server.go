@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/mms-platform/mms/auth"
+	"github.com/mms-platform/mms/fieldcrypt"
 	"github.com/mms-platform/mms/jobs"
 	"github.com/mms-platform/mms/mongodb"
 	"github.com/mms-platform/mms/service"
@@ -49,8 +50,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return runAudit(ctx, args[1:], getenv, stdout, stderr)
 		case "ingest":
 			return runIngest(ctx, args[1:], getenv, stdout, stderr)
+		case "keys":
+			return runKeys(ctx, args[1:], getenv, stdout, stderr)
 		default:
-			return fmt.Errorf("unknown command %q (commands: serve, audit verify, ingest)", args[0])
+			return fmt.Errorf("unknown command %q (commands: serve, audit verify, ingest, keys rotate)", args[0])
 		}
 	}
 	cfg, err := parseConfig("mms", args, getenv, stderr)
@@ -67,6 +70,7 @@ type Config struct {
 	MongoURI       string
 	DBName         string
 	DataDir        string
+	EmbeddedAddr   string
 	AdminKey       string
 	JWTSecret      string
 	JWKSURL        string
@@ -95,6 +99,9 @@ type Config struct {
 	AuditSigningKey      string
 	AuditVerifyKeys      string
 	AuditCheckpointEvery int
+
+	EncryptionKey     string
+	EncryptionOldKeys string
 }
 
 // parseConfig reads flags, taking defaults from the environment.
@@ -147,6 +154,7 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	str(&c.MongoURI, "mongodb-uri", "MONGODB_URI", "", "MongoDB connection string; empty starts the embedded store")
 	str(&c.DBName, "db", "MMS_DB", "mms", "database name")
 	str(&c.DataDir, "data-dir", "MMS_DATA_DIR", "./data", "embedded store directory (used when no MongoDB URI is set)")
+	str(&c.EmbeddedAddr, "embedded-addr", "MMS_EMBEDDED_ADDR", mongodb.DefaultEmbeddedAddr, "listen address of the embedded store; other instances can share it with MONGODB_URI=mongodb://<addr>/ (no authentication: keep it on loopback or a private network)")
 	str(&c.AdminKey, "admin-key", "MMS_ADMIN_KEY", "", "API key ensured as a global admin key at start (prefer the env var: flags show in ps)")
 	str(&c.JWTSecret, "jwt-secret", "MMS_JWT_SECRET", "", "HS256 secret for JWT bearer tokens, at least 32 bytes (prefer the env var)")
 	str(&c.JWKSURL, "jwt-jwks-url", "MMS_JWT_JWKS_URL", "", "JWKS URL for RS256/ES256 JWT bearer tokens")
@@ -191,6 +199,8 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	secret(&c.AuditSigningKey, "audit-signing-key", "MMS_AUDIT_SIGNING_KEY", "base64 32-byte Ed25519 seed that signs audit checkpoints, e.g. from `openssl rand -base64 32`; empty writes none")
 	str(&c.AuditVerifyKeys, "audit-verify-keys", "MMS_AUDIT_VERIFY_KEYS", "", "comma-separated base64 Ed25519 public keys of earlier audit signing keys whose checkpoints still verify (see mms audit public-key)")
 	num(&c.AuditCheckpointEvery, "audit-checkpoint-every", "MMS_AUDIT_CHECKPOINT_EVERY", auth.DefaultCheckpointEvery, "records between signed audit checkpoints")
+	secret(&c.EncryptionKey, "encryption-key", "MMS_ENCRYPTION_KEY", "key that seals sensitive fields at rest, ID:BASE64 of 32 bytes, e.g. k1:$(openssl rand -base64 32); without one, datasets with sensitive fields cannot be written")
+	secret(&c.EncryptionOldKeys, "encryption-old-keys", "MMS_ENCRYPTION_OLD_KEYS", "comma-separated earlier encryption keys (ID:BASE64) that still open values not yet re-sealed by mms keys rotate")
 	fs.Usage = func() {
 		fmt.Fprintf(out, "Usage: %s [serve] [flags]\n       %s audit verify [flags]\n       mms ingest [flags] FILE (see mms ingest --help)\n\nFlags (defaults from the environment variables named):\n", name, name)
 		fs.PrintDefaults()
@@ -224,18 +234,23 @@ type store struct {
 
 // openStore connects to cfg's MongoDB, starting the embedded one if none is set.
 func openStore(ctx context.Context, cfg *Config, log *slog.Logger) (*store, error) {
+	keys, err := fieldcrypt.ParseKeyring(cfg.EncryptionKey, cfg.EncryptionOldKeys)
+	if err != nil {
+		return nil, err // names key ids, never secrets
+	}
 	s := &store{}
 	uri := cfg.MongoURI
 	if uri == "" {
-		e, err := mongodb.StartEmbedded(cfg.DataDir, log)
+		e, err := mongodb.StartEmbeddedAt(cfg.DataDir, cfg.EmbeddedAddr, log)
 		if err != nil {
 			return nil, err
 		}
 		s.embedded, uri = e, e.URI
-		log.Info("embedded store started", "dir", cfg.DataDir)
+		log.Info("embedded store started", "dir", cfg.DataDir, "addr", e.Addr)
 	}
 	db, err := mongodb.Open(uri, cfg.DBName)
 	if err == nil {
+		db.SetLogger(log)
 		pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		if err = db.Ping(pctx); err == nil {
 			err = db.Detect(pctx)
@@ -250,6 +265,10 @@ func openStore(ctx context.Context, cfg *Config, log *slog.Logger) (*store, erro
 		db.UseEmbedded(s.embedded)
 	}
 	s.DB = db
+	db.SetKeyring(keys)
+	if keys != nil {
+		log.Info("field encryption", "keyId", keys.CurrentID(), "keyIds", keys.IDs())
+	}
 	return s, nil
 }
 

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,16 +23,45 @@ import (
 // It speaks the MongoDB wire protocol on a loopback port, so the same driver code
 // talks to it and to a real MongoDB deployment.
 type Embedded struct {
-	URI    string
+	URI string
+	// Addr is the host:port the store listens on (the URI's host).
+	Addr string
+	// shared is set when the store listens on a fixed port, for other server
+	// instances to connect to: sources and media then go to GridFS in the
+	// store, which every instance reads, not to files in this process's dir.
+	shared bool
 	dir    string
 	cancel context.CancelFunc
 	done   chan struct{}
 }
 
-// StartEmbedded starts FerretDB with its SQLite files in dir (created if missing).
+// DefaultEmbeddedAddr is where the embedded store listens unless told otherwise:
+// loopback, on a port the system picks.
+const DefaultEmbeddedAddr = "127.0.0.1:0"
+
+// StartEmbedded starts FerretDB with its SQLite files in dir (created if missing),
+// listening on DefaultEmbeddedAddr.
+func StartEmbedded(dir string, log *slog.Logger) (*Embedded, error) {
+	return StartEmbeddedAt(dir, DefaultEmbeddedAddr, log)
+}
+
+// StartEmbeddedAt starts FerretDB with its SQLite files in dir, listening on addr
+// (host:port; port 0 picks a free one). The store has no authentication, so any
+// address other than loopback is logged as a warning: whoever reaches it can
+// read and write everything. Another server instance can share the store by
+// connecting to it (MONGODB_URI=mongodb://<addr>/); so with a fixed port,
+// sources and media are kept in GridFS like on MongoDB, not in files in dir.
+//
 // FerretDB's own logging is silenced below error level: at WARN it prints whole
 // wire messages for every failed command, which may carry user data.
-func StartEmbedded(dir string, log *slog.Logger) (*Embedded, error) {
+func StartEmbeddedAt(dir, addr string, log *slog.Logger) (*Embedded, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("embedded store address %q: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		log.Warn("the embedded store listens beyond loopback and has no authentication", "addr", addr)
+	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
@@ -41,7 +72,7 @@ func StartEmbedded(dir string, log *slog.Logger) (*Embedded, error) {
 	quiet := slog.New(log.Handler().WithGroup("ferretdb"))
 	quiet = slog.New(levelFilter{h: quiet.Handler(), min: slog.LevelError})
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener: ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Listener: ferretdb.ListenerConfig{TCP: addr},
 		Handler:  "sqlite",
 		// WAL with synchronous=NORMAL: a commit does not wait for fsync (only
 		// checkpoints do). The store stays consistent across crashes of the
@@ -54,16 +85,23 @@ func StartEmbedded(dir string, log *slog.Logger) (*Embedded, error) {
 		return nil, fmt.Errorf("start embedded store: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	e := &Embedded{dir: abs, cancel: cancel, done: make(chan struct{})}
+	e := &Embedded{dir: abs, cancel: cancel, done: make(chan struct{}), shared: port != "0" && port != ""}
+	var runErr error
 	go func() {
 		defer close(e.done)
-		_ = f.Run(ctx)
+		runErr = f.Run(ctx)
 	}()
 	// MongoDBURI blocks until the listener is up; it must be called after Run started.
 	uriCh := make(chan string, 1)
 	go func() { uriCh <- f.MongoDBURI() }()
 	select {
 	case e.URI = <-uriCh:
+		if u, err := url.Parse(e.URI); err == nil {
+			e.Addr = u.Host
+		}
+	case <-e.done: // e.g. the address is taken
+		cancel()
+		return nil, fmt.Errorf("start embedded store on %s: %v", addr, runErr)
 	case <-time.After(30 * time.Second):
 		cancel()
 		return nil, errors.New("embedded store did not start within 30s")

@@ -9,9 +9,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
@@ -28,49 +31,139 @@ type DB struct {
 	// ferret is true when the server is FerretDB, whose query planner pushes
 	// down only lone _id equalities; some lookups take another path there.
 	ferret bool
-	// embedded, when set, is the in-process FerretDB behind this connection.
+	// local, when set, is the in-process FerretDB behind this connection.
+	local *Embedded
+	// embedded is local when sources and media are kept in files beside it
+	// rather than in GridFS (not when other instances share the store).
 	embedded *Embedded
+	health   *health
 	// seal seals sensitive field values (fieldseal.go).
 	seal fieldSeal
 }
 
 // UseEmbedded tells the connection that it talks to e, so that it can add the
-// _id indexes FerretDB lacks (see Embedded.indexIDs) when it creates collections.
-func (d *DB) UseEmbedded(e *Embedded) { d.embedded = e }
+// _id indexes FerretDB lacks (see Embedded.indexIDs) when it creates collections,
+// and keep sources and media in files beside the store unless e is shared with
+// other instances (listens on a fixed port): they could not read those files.
+func (d *DB) UseEmbedded(e *Embedded) {
+	d.local = e
+	if !e.shared {
+		d.embedded = e
+	}
+}
 
 // indexIDs adds missing _id indexes on the embedded store (no-op elsewhere).
 func (d *DB) indexIDs(ctx context.Context) error {
-	if d.embedded == nil {
+	if d.local == nil {
 		return nil
 	}
-	return d.embedded.indexIDs(ctx, d.db.Name())
+	return d.local.indexIDs(ctx, d.db.Name())
 }
+
+// Client timings. Server selection is bounded well below a request's timeout, so
+// an unreachable store answers UNAVAILABLE in seconds, and the driver checks the
+// server every heartbeatInterval, so an outage is noticed (and its end) within
+// that time even with no traffic. A URI option (serverSelectionTimeoutMS,
+// connectTimeoutMS, heartbeatFrequencyMS) overrides them.
+const (
+	serverSelectionTimeout = 2 * time.Second
+	connectTimeout         = 3 * time.Second
+	heartbeatInterval      = 2 * time.Second
+)
 
 // Open connects to uri and uses database name. It does not wait for the server:
 // Ping (or the first operation) does.
 func Open(uri, name string) (*DB, error) {
-	opts := options.Client().ApplyURI(uri).
+	h := &health{}
+	opts := options.Client().
+		SetServerSelectionTimeout(serverSelectionTimeout).
+		SetConnectTimeout(connectTimeout).
+		SetHeartbeatInterval(heartbeatInterval).
+		ApplyURI(uri).
+		SetServerMonitor(&event.ServerMonitor{TopologyDescriptionChanged: h.topologyChanged}).
 		SetWriteConcern(writeconcern.Majority()).
 		SetRetryWrites(true).
-		SetServerSelectionTimeout(5 * time.Second).
-		SetConnectTimeout(5 * time.Second).
 		SetAppName("mms")
 	c, err := mongo.Connect(opts)
 	if err != nil {
 		return nil, fmt.Errorf("connect to MongoDB: %w", err)
 	}
-	return &DB{client: c, db: c.Database(name)}, nil
+	return &DB{client: c, db: c.Database(name), health: h}, nil
+}
+
+// SetLogger makes the connection log when the store becomes unreachable and
+// when it is back.
+func (d *DB) SetLogger(log *slog.Logger) { d.health.log.Store(log) }
+
+// Unreachable reports whether the store is known to be down: the driver has
+// seen a usable server before and now sees none (its checks or operations
+// failed). Callers can then fail at once with model.EUNAVAILABLE instead of
+// waiting for server selection; the driver keeps checking in the background and
+// the state clears by itself when the store answers again.
+func (d *DB) Unreachable() bool { return d.health.down.Load() }
+
+// health follows the driver's view of the deployment (SDAM topology events): it
+// costs nothing per operation.
+type health struct {
+	seen   atomic.Bool // a usable server was seen once
+	down   atomic.Bool
+	closed atomic.Bool // Close was called: the topology going away is no outage
+	log    atomic.Pointer[slog.Logger]
+}
+
+// topologyChanged runs with the driver's topology locked: it only flips flags.
+func (h *health) topologyChanged(e *event.TopologyDescriptionChangedEvent) {
+	if h.closed.Load() {
+		return
+	}
+	usable := false
+	for _, s := range e.NewDescription.Servers {
+		switch s.Kind { // servers that take primary reads and writes
+		case "Standalone", "RSPrimary", "Mongos", "LoadBalancer":
+			usable = true
+		}
+	}
+	switch {
+	case usable:
+		h.seen.Store(true)
+		if h.down.Swap(false) {
+			if log := h.log.Load(); log != nil {
+				log.Info("store reachable again")
+			}
+		}
+	case h.seen.Load():
+		if !h.down.Swap(true) {
+			if log := h.log.Load(); log != nil {
+				log.Warn("store unreachable; requests answer UNAVAILABLE until it is back")
+			}
+		}
+	}
 }
 
 // Close disconnects.
-func (d *DB) Close(ctx context.Context) error { return d.client.Disconnect(ctx) }
+func (d *DB) Close(ctx context.Context) error {
+	d.health.closed.Store(true)
+	return d.client.Disconnect(ctx)
+}
 
-// Ping checks that the server answers; its error is model.EUNAVAILABLE.
+// Ping checks that the server answers; its error is model.EUNAVAILABLE. While
+// the server selection fails it tries again until ctx ends, so a caller that
+// gives it a long deadline (the start-up) waits for a store that is starting.
 func (d *DB) Ping(ctx context.Context) error {
-	if err := d.client.Ping(ctx, readpref.Primary()); err != nil {
-		return model.Errorf(model.EUNAVAILABLE, "store unreachable")
+	for {
+		err := d.client.Ping(ctx, readpref.Primary())
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil || !errors.As(err, new(topology.ServerSelectionError)) {
+			return model.Errorf(model.EUNAVAILABLE, "store unreachable")
+		}
+		select {
+		case <-ctx.Done():
+			return model.Errorf(model.EUNAVAILABLE, "store unreachable")
+		case <-time.After(200 * time.Millisecond):
+		}
 	}
-	return nil
 }
 
 // Detect asks the server what it is (FerretDB answers buildInfo with a
@@ -136,10 +229,14 @@ func translate(err error) error {
 		return nil
 	case mongo.IsDuplicateKeyError(err):
 		return model.Errorf(model.ECONFLICT, "already exists")
+	case errors.As(err, new(topology.ServerSelectionError)):
+		// No server within the selection timeout. It wraps the context's
+		// error, so this case comes before the context cases below.
+		return errors.Join(model.Errorf(model.EUNAVAILABLE, "store unavailable, try again"), err)
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return err
-	case mongo.IsNetworkError(err), mongo.IsTimeout(err), errors.As(err, new(topology.ServerSelectionError)),
-		errors.Is(err, mongo.ErrClientDisconnected):
+	case mongo.IsNetworkError(err), mongo.IsTimeout(err), errors.Is(err, mongo.ErrClientDisconnected),
+		errors.Is(err, topology.ErrTopologyClosed), errors.Is(err, topology.ErrServerClosed):
 		return errors.Join(model.Errorf(model.EUNAVAILABLE, "store unavailable, try again"), err)
 	}
 	return err
