@@ -180,6 +180,11 @@ func (s *Service) RotateAPIKey(ctx context.Context, id string) (*model.CreatedAP
 		}
 		return nil, err
 	}
+	// Authorize before looking at the key's state: a caller who may not manage
+	// the key's team learns nothing about it (nor that it is revoked).
+	if err := s.authorize(ctx, auth.ActAdmin, old.Team, "team/"+old.Team); err != nil {
+		return nil, err
+	}
 	if old.Revoked {
 		return nil, model.Errorf(model.ECONFLICT, "key %s is revoked; create a new one", id)
 	}

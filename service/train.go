@@ -75,6 +75,13 @@ func (s *Service) Train(ctx context.Context, in model.TrainInput) (*model.Job, e
 	if err := s.authorize(ctx, auth.ActTrain, d.Team, "dataset/"+d.ID); err != nil {
 		return nil, err
 	}
+	// An existing model of another team: writing it is decided in its own team,
+	// so an outsider is refused and learns nothing about it (not its team).
+	if m, err := s.Models.Model(ctx, in.Model); err == nil && m.Team != d.Team {
+		if err := s.authorize(ctx, auth.ActWrite, m.Team, "model/"+m.ID); err != nil {
+			return nil, err
+		}
+	}
 	var job *model.Job
 	err = s.mutate(ctx, auth.ActWrite, d.Team, "model/"+in.Model, "train on dataset "+d.ID, func() error {
 		p, err := trainSpec(d, in)
