@@ -111,12 +111,18 @@ func (r *Runner) Run(ctx context.Context) {
 				r.log.Warn("marked interrupted jobs failed", "jobs", n)
 			}
 		}
+	claim:
 		for {
+			// Never block on a busy pool: the sweep above must keep running
+			// while every worker is busy, or jobs of a dead instance would stay
+			// RUNNING until one of ours ends. A finishing worker wakes the loop.
 			select {
 			case sem <- struct{}{}:
 			case <-ctx.Done():
 				r.wg.Wait()
 				return
+			default:
+				break claim
 			}
 			now := time.Now()
 			j, err := r.store.ClaimJob(ctx, r.kinds, r.owner, now, now.Add(r.Lease))
@@ -125,11 +131,11 @@ func (r *Runner) Run(ctx context.Context) {
 				if err != nil && ctx.Err() == nil {
 					r.log.Warn("claim job", "err", err)
 				}
-				break
+				break claim
 			}
 			r.wg.Add(1)
 			go func() {
-				defer func() { <-sem; r.wg.Done() }()
+				defer func() { <-sem; r.wg.Done(); r.Wake() }()
 				r.runOne(ctx, j)
 			}()
 		}

@@ -181,3 +181,45 @@ func TestPanicInHandlerFailsJob(t *testing.T) {
 		t.Errorf("panicking job: %+v", got)
 	}
 }
+
+// TestSweepRunsWhileWorkersAreBusy: a job a dead instance left RUNNING is
+// marked failed even while every worker of this runner is busy.
+func TestSweepRunsWhileWorkersAreBusy(t *testing.T) {
+	busy := submit(t, "busy")
+	release := make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	r := runner("busy", func(ctx context.Context, _ *model.Job, _ *jobs.Progress) (map[string]any, error) {
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
+		return nil, nil
+	})
+	r.Workers = 1
+	go r.Run(ctx)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		j, err := store.Job(context.Background(), busy.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j.Status == model.JobRunning {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("busy job not running: %s", j.Status)
+		}
+	}
+	// Another instance claims a job and dies.
+	orphan := submit(t, "elsewhere")
+	now := time.Now()
+	if c, err := store.ClaimJob(context.Background(), []string{"elsewhere"}, "dead-instance", now, now.Add(200*time.Millisecond)); err != nil || c == nil {
+		t.Fatalf("claim: %v %v", c, err)
+	}
+	got := wait(t, orphan.ID, model.JobFailed)
+	if got.Error == nil || *got.Error != jobs.InterruptedReason {
+		t.Errorf("orphan: %+v", got)
+	}
+	close(release)
+	wait(t, busy.ID, model.JobSucceeded)
+}
