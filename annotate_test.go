@@ -496,8 +496,9 @@ func TestAnnotationNextCostFlat(t *testing.T) {
 }
 
 // Leases: an item held past its lease by an annotator who did not submit goes
-// to another; the one who lost it can no longer save it and never gets it
-// back; a submitted item is never handed out again, lease or not.
+// to another (here one whose walk is at the end: it is found among the open
+// claims); the one who lost it can no longer save it and never gets it back; a
+// submitted item is never handed out again, lease or not.
 func TestAnnotationLeases(t *testing.T) {
 	e := newClaimEnv(t, "lease", 1, "c001,c002,c003")
 	d0, err := e.next(0, "lease")
@@ -524,17 +525,22 @@ func TestAnnotationLeases(t *testing.T) {
 	if len(done) != 2 {
 		t.Fatalf("annotator 1 got %v, want the two free items", done)
 	}
+	// While the lease runs, asking again costs no item lookup.
+	before := e.calls.n.Load()
+	if d, _ := e.next(1, "lease"); d != "" || e.calls.n.Load() != before {
+		t.Errorf("annotator 1 asked again: %q with %d lookups, want nothing and none", d, e.calls.n.Load()-before)
+	}
 	// Annotator 0 keeps its item (asking again renews the lease).
 	if d, _ := e.next(0, "lease"); d != d0 {
 		t.Fatalf("annotator 0 asked again: %q", d)
 	}
 	e.clock.Store(int64(31 * time.Minute)) // the lease lapses
-	d, err := e.next(2, "lease")
+	d, err := e.next(1, "lease")
 	if err != nil || d != d0 {
-		t.Fatalf("after the lease: annotator 2 got %q %v, want %s", d, err, d0)
+		t.Fatalf("after the lease: annotator 1 got %q %v, want %s", d, err, d0)
 	}
-	if d, _ := e.next(1, "lease"); d != "" {
-		t.Errorf("annotator 1 got %q, want nothing (its items are submitted, the other is held)", d)
+	if d, _ := e.next(2, "lease"); d != "" {
+		t.Errorf("annotator 2 got %q, want nothing (two items submitted, the other held)", d)
 	}
 	if err := e.submit(0, "lease", d0); model.ErrorCode(err) != model.EFORBIDDEN {
 		t.Errorf("annotator 0 saves the item it lost: %v, want FORBIDDEN", err)
@@ -542,14 +548,17 @@ func TestAnnotationLeases(t *testing.T) {
 	if d, _ := e.next(0, "lease"); d != "" {
 		t.Errorf("annotator 0 got %q after losing its item, want nothing", d)
 	}
-	if err := e.submit(2, "lease", d0); err != nil {
+	if err := e.submit(1, "lease", d0); err != nil {
 		t.Fatal(err)
 	}
 	// Long after: every slot is submitted, nothing is handed out again.
 	e.clock.Store(int64(48 * time.Hour))
 	for k := range 3 {
 		if d, err := e.next(k, "lease"); d != "" || err != nil {
-			t.Errorf("annotator %d, a day later: %q %v", k, d, err)
+			t.Errorf("annotator %d, two days later: %q %v", k, d, err)
 		}
+	}
+	if open, err := e.calls.OpenClaims(context.Background(), "lease"); err != nil || len(open) != 0 {
+		t.Errorf("open claims after every item was submitted: %+v %v", open, err)
 	}
 }

@@ -207,7 +207,7 @@ type Take struct {
 }
 
 // AnnotatorCursor is where an annotator stands in a task: the next item of its
-// forward walk, the item it holds, and its sweep for slots whose lease lapsed.
+// forward walk, the item it holds, and when its next look at lapsed leases is due.
 type AnnotatorCursor struct {
 	ID string `bson:"_id"`
 	// Pos is the seq of the next item the forward walk looks at.
@@ -215,10 +215,18 @@ type AnnotatorCursor struct {
 	// Doc and Slot are the item the annotator holds and has not submitted.
 	Doc  string `bson:"doc,omitempty"`
 	Slot int    `bson:"slot"`
-	// SweepFrom is where an unfinished sweep goes on; SweepMin the earliest
-	// lease it saw on a slot it could not take; SweepAfter when the next sweep
-	// may find a slot (no slot can lapse before).
-	SweepFrom  int        `bson:"sweepFrom"`
-	SweepMin   *time.Time `bson:"sweepMin,omitempty"`
-	SweepAfter time.Time  `bson:"sweepAfter"`
+	// SweepAfter is when a look at the open claims may next find a slot whose
+	// lease lapsed (none can lapse before).
+	SweepAfter time.Time `bson:"sweepAfter"`
+}
+
+// OpenClaim is a claim not yet submitted, kept apart (one small collection per
+// task) so that slots whose lease lapsed are found without walking the task.
+type OpenClaim struct {
+	ID        string    `bson:"_id"` // the claim's id
+	Doc       string    `bson:"doc"`
+	Seq       int       `bson:"seq"`
+	Slot      int       `bson:"slot"`
+	Annotator string    `bson:"annotator"`
+	Until     time.Time `bson:"until"` // the lease when taken (extensions not recorded)
 }

@@ -1,9 +1,11 @@
 package mongodb
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -31,6 +33,9 @@ func itemsCollection(task string) string { return "items_" + task }
 // orderCollection maps an item's seq (_id, zero-padded) to its document, so
 // that the item at a position is one lookup by _id.
 func orderCollection(task string) string { return "itemorder_" + task }
+
+// openCollection holds a task's claims not yet submitted (model.OpenClaim).
+func openCollection(task string) string { return "itemopen_" + task }
 
 func seqID(seq int) string { return fmt.Sprintf("%010d", seq) }
 
@@ -155,7 +160,7 @@ func (d *DB) TaskItem(ctx context.Context, task, doc string) (*model.TaskItem, e
 func (d *DB) writeItemOrder(ctx context.Context, task string, docs []string) error {
 	// The takes and cursors are created here (with their _id index on the
 	// embedded store) rather than by their first insert.
-	for _, col := range []string{orderCollection(task), colAnnotationTakes, colAnnotationCursors} {
+	for _, col := range []string{orderCollection(task), openCollection(task), colAnnotationTakes, colAnnotationCursors} {
 		if err := d.EnsureCollection(ctx, col); err != nil {
 			return err
 		}
@@ -348,6 +353,38 @@ func (d *DB) Take(ctx context.Context, task, doc, annotator string) (*model.Take
 		return nil, notFound(err, "take of %q by %q", doc, annotator)
 	}
 	return &tk, nil
+}
+
+// OpenClaim records annotator's claim on slot s of the item at seq as not
+// submitted (replacing the record of an earlier holder of the slot).
+func (d *DB) OpenClaim(ctx context.Context, task, doc string, seq, s int, annotator string, until time.Time) error {
+	o := model.OpenClaim{ID: slotID(task, doc, s), Doc: doc, Seq: seq, Slot: s, Annotator: annotator, Until: until}
+	_, err := d.db.Collection(openCollection(task)).ReplaceOne(ctx, bson.D{{Key: "_id", Value: o.ID}}, o, options.Replace().SetUpsert(true))
+	return translate(err)
+}
+
+// CloseClaim drops annotator's record of an open claim (it submitted). The
+// filter on the annotator is evaluated over the task's open claims only.
+func (d *DB) CloseClaim(ctx context.Context, task, doc string, s int, annotator string) error {
+	_, err := d.db.Collection(openCollection(task)).DeleteOne(ctx, bson.D{{Key: "_id", Value: slotID(task, doc, s)}, {Key: "annotator", Value: annotator}})
+	return translate(err)
+}
+
+// OpenClaims returns a task's claims not yet submitted, in task order.
+func (d *DB) OpenClaims(ctx context.Context, task string) ([]model.OpenClaim, error) {
+	cur, err := d.db.Collection(openCollection(task)).Find(ctx, bson.D{})
+	if err != nil {
+		return nil, translate(err)
+	}
+	var out []model.OpenClaim
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, translate(err)
+	}
+	for i := range out {
+		out[i].Until = out[i].Until.UTC()
+	}
+	slices.SortFunc(out, func(a, b model.OpenClaim) int { return cmp.Or(cmp.Compare(a.Seq, b.Seq), cmp.Compare(a.Slot, b.Slot)) })
+	return out, nil
 }
 
 func cursorID(task, annotator string) string { return task + "#" + annotator }

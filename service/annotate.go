@@ -38,6 +38,10 @@ type AnnotationStore interface {
 	AddTake(ctx context.Context, task, doc, annotator string, s int, at time.Time) error
 	// Take returns that record; model.ENOTFOUND if none.
 	Take(ctx context.Context, task, doc, annotator string) (*model.Take, error)
+	// OpenClaim, CloseClaim and OpenClaims keep the task's claims not yet submitted.
+	OpenClaim(ctx context.Context, task, doc string, seq, s int, annotator string, until time.Time) error
+	CloseClaim(ctx context.Context, task, doc string, s int, annotator string) error
+	OpenClaims(ctx context.Context, task string) ([]model.OpenClaim, error)
 	AnnotatorCursor(ctx context.Context, task, annotator string) (*model.AnnotatorCursor, error)
 	SaveAnnotatorCursor(ctx context.Context, c *model.AnnotatorCursor) error
 	// TaskFrontier is a hint: every item below it was seen with all slots claimed.

@@ -109,10 +109,11 @@ func (s *Service) itemText(ctx context.Context, t *model.AnnotationTask, doc str
 //
 // The cost does not grow with the task: each annotator keeps its place (a
 // cursor, by _id), the task a frontier below which every item was seen full,
-// and the item at a position is one lookup by _id. Items skipped because their
-// slots were held are looked at again (a sweep from the first item) only once
-// the walk has reached the end, and not before the earliest lease seen on them
-// can have lapsed.
+// and the item at a position is one lookup by _id. A slot whose lease lapsed in
+// an item the walk skipped (or jumped over) is found once the walk has reached
+// the end, among the task's open (not submitted) claims, which are few; and not
+// before the earliest lease seen there can have lapsed. Claims taken before
+// open claims were recorded are not found that way.
 func (s *Service) NextAnnotationItem(ctx context.Context, taskID string) (*model.AnnotationItem, error) {
 	t, who, err := s.annotatorOf(ctx, taskID)
 	if err != nil {
@@ -152,7 +153,7 @@ func (s *Service) NextAnnotationItem(ctx context.Context, taskID string) (*model
 		if err != nil {
 			return nil, err
 		}
-		r, err := tk.take(ctx, doc, false)
+		r, err := tk.take(ctx, doc, p, false)
 		if err != nil {
 			return nil, err
 		}
@@ -168,34 +169,43 @@ func (s *Service) NextAnnotationItem(ctx context.Context, taskID string) (*model
 			return nil, err
 		}
 	}
-	// The sweep, once the walk is at the end: slots whose lease lapsed, in
-	// items the caller skipped or jumped over.
+	// The sweep, once the walk is at the end: slots whose lease lapsed, found
+	// among the task's open (not submitted) claims, in items the caller skipped
+	// or jumped over. Not before the earliest lease it saw can have lapsed.
 	if cur.Doc == "" && cur.Pos >= t.Items && !now.Before(cur.SweepAfter) {
-		p := cur.SweepFrom
-		for ; p < t.Items && cur.Doc == ""; p++ {
-			doc, err := s.Annotations.TaskItemAt(ctx, t.ID, p)
-			if err != nil {
-				return nil, err
+		open, err := s.Annotations.OpenClaims(ctx, t.ID)
+		if err != nil {
+			return nil, err
+		}
+		var lapse time.Time
+		for _, o := range open {
+			if o.Annotator == who {
+				continue
 			}
-			r, err := tk.take(ctx, doc, true)
+			if o.Until.After(now) {
+				if lapse.IsZero() || o.Until.Before(lapse) {
+					lapse = o.Until
+				}
+				continue
+			}
+			r, err := tk.take(ctx, o.Doc, o.Seq, true)
 			if err != nil {
 				return nil, err
 			}
 			if r.taken {
-				cur.Doc, cur.Slot = doc, r.slot
+				cur.Doc, cur.Slot = o.Doc, r.slot
+				break
 			}
-			if !r.lapse.IsZero() && (cur.SweepMin == nil || r.lapse.Before(*cur.SweepMin)) {
-				l := r.lapse
-				cur.SweepMin = &l
+			if !r.lapse.IsZero() && (lapse.IsZero() || r.lapse.Before(lapse)) {
+				lapse = r.lapse
 			}
 		}
-		cur.SweepFrom = p
-		if cur.Doc == "" { // swept to the end: nothing can free up before SweepMin
-			cur.SweepAfter = now.AddDate(100, 0, 0)
-			if cur.SweepMin != nil {
-				cur.SweepAfter = *cur.SweepMin
-			}
-			cur.SweepFrom, cur.SweepMin = 0, nil
+		switch {
+		case cur.Doc != "": // look again at once next time
+		case lapse.IsZero(): // no lease the caller waits on: only new leases (which start after now) could lapse
+			cur.SweepAfter = now.Add(annotationLease)
+		default:
+			cur.SweepAfter = lapse
 		}
 	}
 	if !sameCursor(&saved, cur) {
@@ -210,9 +220,7 @@ func (s *Service) NextAnnotationItem(ctx context.Context, taskID string) (*model
 }
 
 func sameCursor(a, b *model.AnnotatorCursor) bool {
-	return a.Pos == b.Pos && a.Doc == b.Doc && a.Slot == b.Slot && a.SweepFrom == b.SweepFrom &&
-		a.SweepAfter.Equal(b.SweepAfter) && (a.SweepMin == nil) == (b.SweepMin == nil) &&
-		(a.SweepMin == nil || a.SweepMin.Equal(*b.SweepMin))
+	return a.Pos == b.Pos && a.Doc == b.Doc && a.Slot == b.Slot && a.SweepAfter.Equal(b.SweepAfter)
 }
 
 // stillHeld reports whether who still holds slot of doc and has not submitted it.
@@ -258,7 +266,7 @@ func (k *taker) stale(c model.Claim) bool {
 // take tries the slots of one item. A sweep first skips items the caller took
 // before; the forward walk only meets them when a concurrent call of the same
 // annotator took the item, and then hands it the same slot.
-func (k *taker) take(ctx context.Context, doc string, sweep bool) (takeResult, error) {
+func (k *taker) take(ctx context.Context, doc string, seq int, sweep bool) (takeResult, error) {
 	s, t := k.s, k.t
 	if sweep {
 		if _, err := s.Annotations.Take(ctx, t.ID, doc, k.who); err == nil {
@@ -277,6 +285,9 @@ func (k *taker) take(ctx context.Context, doc string, sweep bool) (takeResult, e
 			err := s.Annotations.AddTake(ctx, t.ID, doc, k.who, slot, k.now)
 			if model.ErrorCode(err) == model.ECONFLICT { // took this item before
 				return takeResult{}, s.Annotations.ReleaseSlot(ctx, t.ID, doc, slot, k.who)
+			}
+			if err == nil {
+				err = s.Annotations.OpenClaim(ctx, t.ID, doc, seq, slot, k.who, k.until)
 			}
 			return takeResult{taken: true, slot: slot}, err
 		}
@@ -535,16 +546,24 @@ func (s *Service) saveWith(ctx context.Context, t *model.AnnotationTask, in mode
 		}
 		if a.Status == model.AnnotationSubmitted && mine {
 			// A submitted item keeps its slot for good.
-			forGood := a.UpdatedAt.AddDate(100, 0, 0)
+			slot := -1
 			switch {
 			case st.claim != nil:
-				_ = s.Annotations.ExtendClaim(ctx, t.ID, in.Document, slotOf(st.claim.ID), annotator, forGood)
+				slot = slotOf(st.claim.ID)
 			case st.take != nil:
-				_ = s.Annotations.ExtendClaim(ctx, t.ID, in.Document, st.take.Slot, annotator, forGood)
+				slot = st.take.Slot
 			default:
 				if c, err := s.myClaim(ctx, t, in.Document, annotator, nil); err == nil && c != nil {
-					_ = s.Annotations.ExtendClaim(ctx, t.ID, in.Document, slotOf(c.ID), annotator, forGood)
+					slot = slotOf(c.ID)
 				}
+			}
+			if slot >= 0 {
+				_ = parallel(
+					func() error {
+						return s.Annotations.ExtendClaim(ctx, t.ID, in.Document, slot, annotator, a.UpdatedAt.AddDate(100, 0, 0))
+					},
+					func() error { return s.Annotations.CloseClaim(ctx, t.ID, in.Document, slot, annotator) },
+				)
 			}
 		}
 		return nil
