@@ -259,8 +259,24 @@ func (s *Service) selectItems(ctx context.Context, d *model.Dataset, in model.An
 		return nil, nil, err
 	}
 	var keys, texts []string
-	q := model.DocumentQuery{Where: where, Limit: 1000}
-	for {
+	if len(where) == 0 {
+		// Every document: one pass (pages after a key are each a scan of the
+		// whole collection on FerretDB).
+		err := s.Docs.ScanDocuments(ctx, d.ID, func(doc *model.Document) error {
+			if text, ok := lookupText(doc.Fields, in.TextField); ok {
+				keys, texts = append(keys, doc.Key), append(texts, text)
+			}
+			if len(keys) > maxTaskItems {
+				return model.Errorf(model.EINVALID, "more than %d items: narrow the selection with where or sample", maxTaskItems)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	q := model.DocumentQuery{Where: where, Limit: 10_000}
+	for len(where) > 0 {
 		docs, _, err := s.Docs.FindDocuments(ctx, d.ID, q)
 		if err != nil {
 			return nil, nil, err
@@ -333,7 +349,21 @@ func (s *Service) preannotator(ctx context.Context, ls *model.LabelSchema, in mo
 			if err != nil {
 				return nil, err
 			}
+			// The terms end up in the task: take them only from what the caller
+			// may see of the source (a share's fields and rows, unmasked values).
+			sc, err := s.readScope(ctx, src)
+			if err != nil {
+				return nil, err
+			}
+			if g.Field != nil {
+				if err := s.checkFields(ctx, src, sc, "gazetteer", []string{*g.Field}); err != nil {
+					return nil, err
+				}
+			}
 			err = s.Docs.ScanDocuments(ctx, src.ID, func(doc *model.Document) error {
+				if !matchRow(doc.Fields, sc.rows) {
+					return nil
+				}
 				if g.Field == nil {
 					terms = append(terms, doc.Key)
 				} else if v, ok := doc.Fields[*g.Field].(string); ok && v != "" {
