@@ -188,3 +188,53 @@ func TestSensitiveFieldsMasked(t *testing.T) {
 		t.Errorf("viewer filters on a masked field: %+v", r.Errors)
 	}
 }
+
+// TestShareEditorNeedsWritingRole: an EDITOR share lets the members of the team
+// whose own role writes datasets ingest into the shared dataset, not its viewers.
+func TestShareEditorNeedsWritingRole(t *testing.T) {
+	s := shareFixture(t)
+	editor, _ := s.createKey(t, "lab", "EDITOR")
+	viewer, _ := s.createKey(t, "lab", "VIEWER")
+	s.mustGQL(t, testAdminKey, `mutation { shareDataset(input: {dataset: "patients", team: "lab", role: EDITOR}) { role } }`, nil)
+	const ingest = `mutation { ingest(input: {dataset: "patients", source: "lab", format: NDJSON, key: {from: "id"}, records: [{id: "P7", age: 40, glucose: 100, bmi: 30.1, outcome: 0, phone: "555-0107"}]}) { id } }`
+	if r := s.gql(t, viewer, ingest, nil); !r.hasCode("FORBIDDEN") || !strings.Contains(r.Errors[0].Message, "role in team lab") {
+		t.Errorf("viewer ingests through an EDITOR share: %+v", r.Errors)
+	}
+	if r := s.mustGQL(t, viewer, `{ documents(dataset: "patients") { totalCount } }`, nil); r.get("documents", "totalCount") != float64(6) {
+		t.Errorf("viewer reads through the EDITOR share: %v", r.Data)
+	}
+	job := s.mustGQL(t, editor, ingest, nil).str("ingest", "id")
+	if j := s.waitJob(t, editor, job); j["status"] != "SUCCEEDED" {
+		t.Fatalf("editor's ingestion: %v", j)
+	}
+}
+
+// TestGazetteerRespectsShare: terms for pre-annotation come only from what the
+// caller may see of the source dataset.
+func TestGazetteerRespectsShare(t *testing.T) {
+	s := shareFixture(t)
+	owner, _ := s.createKey(t, "lab", "OWNER")
+	s.mustGQL(t, testAdminKey, `mutation { shareDataset(input: {dataset: "patients", team: "lab", role: VIEWER, fields: ["age"], rowFilter: [{field: "outcome", op: "eq", value: 1}]}) { role } }`, nil)
+	s.mustGQL(t, owner, `mutation { createDataset(input: {id: "posts", name: "Posts", team: "lab"}) { id } }`, nil)
+	j := s.mustGQL(t, owner, `mutation { ingest(input: {dataset: "posts", source: "s", format: NDJSON, key: {from: "id"}, records: [{id: "x1", text: "P1 and P2 called 555-0101"}]}) { id } }`, nil)
+	s.waitJob(t, owner, j.str("ingest", "id"))
+	s.mustGQL(t, owner, `mutation { createLabelSchema(input: {id: "ls", team: "lab", entities: ["PATIENT", "PHONE"]}) { id } }`, nil)
+	task := func(id, gaz string) gqlResponse {
+		return s.gql(t, owner, `mutation { createAnnotationTask(input: {id: "`+id+`", dataset: "posts", textField: "text", schema: "ls", gazetteer: [`+gaz+`]}) { id } }`, nil)
+	}
+	if r := task("t1", `{label: "PHONE", dataset: "patients", field: "phone"}`); !r.hasCode("FORBIDDEN") {
+		t.Errorf("gazetteer from a hidden field: %+v", r.Errors)
+	}
+	if r := task("t2", `{label: "PATIENT", dataset: "patients"}`); len(r.Errors) > 0 {
+		t.Fatalf("gazetteer from keys: %+v", r.Errors)
+	}
+	// The post names P1 (outcome 1, shared) and P2 (outcome 0, not shared).
+	item := s.mustGQL(t, owner, `{ nextAnnotationItem(task: "t2") { suggestions { span { text } } } }`, nil)
+	var found []string
+	for _, sg := range item.get("nextAnnotationItem", "suggestions").([]any) {
+		found = append(found, sg.(map[string]any)["span"].(map[string]any)["text"].(string))
+	}
+	if strings.Join(found, ",") != "P1" {
+		t.Errorf("suggestions %v, want only P1 (the shared row)", found)
+	}
+}

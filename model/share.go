@@ -7,16 +7,15 @@ type ShareRole string
 
 // Share roles.
 const (
-	ShareViewer    ShareRole = "VIEWER"
-	SharePartner   ShareRole = "PARTNER"
-	ShareAnnotator ShareRole = "ANNOTATOR"
-	ShareEditor    ShareRole = "EDITOR"
+	ShareViewer  ShareRole = "VIEWER"
+	SharePartner ShareRole = "PARTNER"
+	ShareEditor  ShareRole = "EDITOR"
 )
 
 // Valid reports whether r is a known share role.
 func (r ShareRole) Valid() bool {
 	switch r {
-	case ShareViewer, SharePartner, ShareAnnotator, ShareEditor:
+	case ShareViewer, SharePartner, ShareEditor:
 		return true
 	}
 	return false

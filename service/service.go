@@ -154,7 +154,7 @@ func (s *Service) authorize(ctx context.Context, act, team, obj string) error {
 		}
 		reason := ""
 		if ok {
-			if reason, err = s.shareRefusal(ctx, p.ID, team, obj); err != nil {
+			if reason, err = s.shareRefusal(ctx, p.ID, act, team, obj); err != nil {
 				return err
 			}
 			if reason == "" {
@@ -175,17 +175,31 @@ func (s *Service) authorize(ctx context.Context, act, team, obj string) error {
 // shareRefusal returns why an access Casbin allowed must still be refused: a
 // caller outside the team that owns a dataset reaches it only through an
 // unexpired share record, whatever policies say.
-func (s *Service) shareRefusal(ctx context.Context, sub, team, obj string) (string, error) {
+//
+// A share is made to a team, so every member reads through it; anything more
+// (an EDITOR share's write) also needs the member's own role in its team to
+// allow that act on its own datasets: a VIEWER key of the team does not write
+// into a dataset shared with its team for editing.
+func (s *Service) shareRefusal(ctx context.Context, sub, act, team, obj string) (string, error) {
 	rest, ok := strings.CutPrefix(obj, "dataset/")
 	if !ok || team == auth.AllTeams || s.memberOf(sub, team) {
 		return "", nil
 	}
 	dataset, _, _ := strings.Cut(rest, "/")
 	sh, reason, err := s.activeShare(ctx, sub, dataset)
-	if err != nil || sh != nil {
-		return "", err
+	if err != nil || sh == nil {
+		return reason, err
 	}
-	return reason, nil
+	if act != auth.ActRead {
+		ok, err := s.Authz.Allowed(sub, sh.Team, "dataset/*", act)
+		if err != nil {
+			return "", err
+		}
+		if !ok {
+			return fmt.Sprintf("the caller's role in team %s does not allow %s on datasets", sh.Team, act), nil
+		}
+	}
+	return "", nil
 }
 
 // mutate authorizes act on obj, runs fn, and audits the outcome: an allowed

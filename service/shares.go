@@ -24,13 +24,13 @@ import (
 
 // shareActs are the actions each share role grants on the dataset.
 var shareActs = map[model.ShareRole][]string{
-	model.ShareViewer:    {auth.ActRead},
-	model.SharePartner:   {auth.ActRead},
-	model.ShareAnnotator: {auth.ActRead, auth.ActAnnotate},
-	model.ShareEditor:    {auth.ActRead, auth.ActWrite, auth.ActTrain, auth.ActAnnotate},
+	model.ShareViewer:  {auth.ActRead},
+	model.SharePartner: {auth.ActRead},
+	model.ShareEditor:  {auth.ActRead, auth.ActWrite},
 }
 
-// sharedActs are all the actions a share may grant.
+// sharedActs are all the actions a share may grant (and earlier versions
+// granted: revoking removes them all).
 var sharedActs = []string{auth.ActRead, auth.ActWrite, auth.ActTrain, auth.ActAnnotate}
 
 // rowFilterOps are the operators a share's row filter may use: those the
@@ -55,7 +55,7 @@ func (s *Service) ShareDataset(ctx context.Context, in model.ShareDatasetInput) 
 	}
 	var verr error
 	if !sh.Role.Valid() {
-		verr = model.Errorf(model.EINVALID, "unknown share role %q (use VIEWER, PARTNER, ANNOTATOR or EDITOR)", sh.Role)
+		verr = model.Errorf(model.EINVALID, "unknown share role %q (use VIEWER, PARTNER or EDITOR)", sh.Role)
 	} else if verr = checkShareFields(d, sh.Fields); verr == nil {
 		sh.RowFilter, verr = shareRowFilter(d, in.RowFilter)
 	}
