@@ -33,11 +33,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"log/slog"
 	"math"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -72,6 +74,7 @@ type Key struct {
 	id   string
 	aead cipher.AEAD
 	bidx []byte
+	macs sync.Pool // of hash.Hash: HMAC-SHA256 under bidx, reset after use
 }
 
 // ID returns the key's id.
@@ -156,7 +159,9 @@ func newKey(id string, secret []byte) (*Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Key{id: id, aead: aead, bidx: bidxKey}, nil
+	k := &Key{id: id, aead: aead, bidx: bidxKey}
+	k.macs.New = func() any { return hmac.New(sha256.New, bidxKey) }
+	return k, nil
 }
 
 // Keyring is the current key, which seals, and older keys, which only open
@@ -366,14 +371,17 @@ func (r *Keyring) BlindIndexes(dataset, field string, v any) ([]string, error) {
 }
 
 func (k *Key) index(dataset, field string, canonical []byte) string {
-	m := hmac.New(sha256.New, k.bidx)
-	var b []byte
-	b = append(b, "mms blind index v1\x00"...)
+	m := k.macs.Get().(hash.Hash)
+	var buf [128]byte
+	b := append(buf[:0], "mms blind index v1\x00"...)
 	b = appendLP(b, []byte(dataset))
 	b = appendLP(b, []byte(field))
 	m.Write(b)
 	m.Write(canonical)
-	return hex.EncodeToString(m.Sum(nil)[:IndexLen/2])
+	sum := m.Sum(buf[:0])
+	m.Reset()
+	k.macs.Put(m)
+	return hex.EncodeToString(sum[:IndexLen/2])
 }
 
 // RawValue is a value of a type Canonical does not know, given as a type tag
