@@ -28,6 +28,10 @@ type RotateStats struct {
 // it at a quarter of that.
 const rotateLockTTL = 2 * time.Minute
 
+// rotateProgressEvery is how many documents a rotation scans between progress
+// reports.
+var rotateProgressEvery = 5000
+
 // DatasetIDs returns every dataset's id, in order.
 func (d *DB) DatasetIDs(ctx context.Context) ([]string, error) {
 	cur, err := d.db.Collection(colDatasets).Find(ctx, bson.D{},
@@ -124,7 +128,7 @@ func (d *DB) RotateDataset(ctx context.Context, dataset, owner string, wait func
 				}
 			}
 		}
-		if progress != nil && st.Scanned%5000 == 0 {
+		if progress != nil && st.Scanned%rotateProgressEvery == 0 {
 			progress(st)
 		}
 	}

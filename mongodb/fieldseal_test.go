@@ -544,3 +544,43 @@ func BenchmarkSealedValue(b *testing.B) {
 }
 
 func bsonType(elem []byte) bsoncore.Type { return bsoncore.Type(elem[0]) }
+
+// TestRotateDatasetLarge: a rotation over more documents than one cursor
+// batch, with updates sent while the cursor is open, reaches every document.
+func TestRotateDatasetLarge(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	db.SetKeyring(testRing(t, "k1"))
+	if err := db.CreateDataset(ctx, &model.Dataset{ID: "big", Name: "big", Team: "t", Fields: []model.FieldSpec{
+		{Name: "ssn", Type: model.FieldString, Sensitive: true}, {Name: "n", Type: model.FieldInt}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.EnsureDatasetCollection(ctx, "big"); err != nil {
+		t.Fatal(err)
+	}
+	const n = 2600
+	var writes []model.DocumentWrite
+	for i := range n {
+		writes = append(writes, model.DocumentWrite{Doc: &model.Document{Key: fmt.Sprintf("K%05d", i), Version: 1,
+			Fields: map[string]any{"ssn": fmt.Sprintf("SSN-%05d", i), "n": int64(i)}}})
+	}
+	if c, err := db.WriteDocuments(ctx, "big", writes); err != nil || len(c) > 0 {
+		t.Fatal(c, err)
+	}
+	db.SetKeyring(testRing(t, "k2", "k1"))
+	defer func(n int) { rotateProgressEvery = n }(rotateProgressEvery)
+	rotateProgressEvery = 1000
+	var progress []int
+	st, err := db.RotateDataset(ctx, "big", "test", nil, func(s RotateStats) { progress = append(progress, s.Scanned) })
+	if err != nil || st.Scanned != n || st.Rewritten != n || st.Resealed != n || !slices.Equal(progress, []int{1000, 2000}) {
+		t.Fatalf("%+v %v, progress %v", st, err, progress)
+	}
+	if ids := sealedKeyIDs(t, db, "big"); ids["k2"] != n || len(ids) != 1 {
+		t.Fatalf("after: %v", ids)
+	}
+	db.SetKeyring(testRing(t, "k2"))
+	got, total, err := db.FindDocuments(ctx, "big", model.DocumentQuery{Where: []model.FieldFilter{{Field: "ssn", Op: "in", Value: []any{"SSN-00007", "SSN-02599"}}}, Limit: 10})
+	if err != nil || total != 2 || !slices.Equal(keysOf(got), []string{"K00007", "K02599"}) {
+		t.Fatalf("after rotation: %v %d %v", keysOf(got), total, err)
+	}
+}
