@@ -3,7 +3,8 @@
 // Run it with `go run .` (or `mms serve`); with no MONGODB_URI it starts an
 // embedded MongoDB-compatible store (FerretDB on SQLite) in MMS_DATA_DIR. Every
 // setting is a flag whose default comes from an environment variable: `mms --help`
-// lists them. `mms audit verify` checks the audit chain from the command line.
+// lists them. `mms audit verify` checks the audit chain from the command line;
+// `mms keys rotate` re-seals sensitive fields with a new encryption key.
 package main
 
 import (
@@ -202,7 +203,7 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	secret(&c.EncryptionKey, "encryption-key", "MMS_ENCRYPTION_KEY", "key that seals sensitive fields at rest, ID:BASE64 of 32 bytes, e.g. k1:$(openssl rand -base64 32); without one, datasets with sensitive fields cannot be written")
 	secret(&c.EncryptionOldKeys, "encryption-old-keys", "MMS_ENCRYPTION_OLD_KEYS", "comma-separated earlier encryption keys (ID:BASE64) that still open values not yet re-sealed by mms keys rotate")
 	fs.Usage = func() {
-		fmt.Fprintf(out, "Usage: %s [serve] [flags]\n       %s audit verify [flags]\n       mms ingest [flags] FILE (see mms ingest --help)\n\nFlags (defaults from the environment variables named):\n", name, name)
+		fmt.Fprintf(out, "Usage: %s [serve] [flags]\n       %s audit verify [flags]\n       mms ingest [flags] FILE (see mms ingest --help)\n       mms keys rotate [--dataset ID]... [flags]\n\nFlags (defaults from the environment variables named):\n", name, name)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
