@@ -545,7 +545,9 @@ func (s *Service) saveWith(ctx context.Context, t *model.AnnotationTask, in mode
 			return err
 		}
 		if a.Status == model.AnnotationSubmitted && mine {
-			// A submitted item keeps its slot for good.
+			// A submitted item keeps its slot for good: a lapsed lease is only
+			// stale without a submitted annotation. The claim leaves the open
+			// claims (best effort: one left there costs a sweep a lookup).
 			slot := -1
 			switch {
 			case st.claim != nil:
@@ -558,12 +560,7 @@ func (s *Service) saveWith(ctx context.Context, t *model.AnnotationTask, in mode
 				}
 			}
 			if slot >= 0 {
-				_ = parallel(
-					func() error {
-						return s.Annotations.ExtendClaim(ctx, t.ID, in.Document, slot, annotator, a.UpdatedAt.AddDate(100, 0, 0))
-					},
-					func() error { return s.Annotations.CloseClaim(ctx, t.ID, in.Document, slot, annotator) },
-				)
+				_ = s.Annotations.CloseClaim(ctx, t.ID, in.Document, slot, annotator)
 			}
 		}
 		return nil
