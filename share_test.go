@@ -1,9 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"strings"
 	"testing"
 	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // shareFixture makes team "clinic" with dataset "patients" (six documents, a
@@ -236,5 +242,75 @@ func TestGazetteerRespectsShare(t *testing.T) {
 	}
 	if strings.Join(found, ",") != "P1" {
 		t.Errorf("suggestions %v, want only P1 (the shared row)", found)
+	}
+}
+
+// TestSensitiveValuesNotInReportsOrRejects: the quality report keeps only
+// counts for sensitive fields, and rejected rows (which hold every field) are
+// stored sealed; the owner still reads the rejects in plain text.
+func TestSensitiveValuesNotInReportsOrRejects(t *testing.T) {
+	s := shareFixture(t)
+	ing := s.mustGQL(t, testAdminKey, `mutation { ingest(input: {dataset: "patients", source: "late", format: NDJSON, key: {from: "id"}, records: [
+		{id: "P8", age: "old", glucose: 99, bmi: 22.0, outcome: 0, phone: "555-0999"}]}) { id } }`, nil)
+	s.waitJob(t, testAdminKey, ing.str("ingest", "id"))
+	ingID := s.mustGQL(t, testAdminKey, `{ documents(dataset: "patients", first: 1) { edges { node { sources } } } }`, nil).
+		get("documents", "edges", 0, "node", "sources", "s", "ingestion").(string)
+
+	c, err := mongo.Connect(options.Client().ApplyURI(testStoreURI))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Disconnect(context.Background())
+	db := c.Database(s.cfg.DBName)
+	names, err := db.ListCollectionNames(context.Background(), bson.D{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stored []byte
+	for _, n := range names {
+		cur, err := db.Collection(n).Find(context.Background(), bson.D{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var docs []bson.Raw
+		if err := cur.All(context.Background(), &docs); err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range docs {
+			stored = append(stored, d...)
+		}
+	}
+	for _, phone := range []string{"555-0101", "555-0104", "555-0999"} {
+		if bytes.Contains(stored, []byte(phone)) {
+			t.Errorf("%s is stored in plain text somewhere in the store", phone)
+		}
+	}
+	if !bytes.Contains(stored, []byte("glucose")) {
+		t.Fatal("the scan does not see the store")
+	}
+	// The report keeps counts for phone, and values for the others.
+	r := s.mustGQL(t, testAdminKey, `query($id: ID!) { ingestion(id: $id) { report } }`, map[string]any{"id": ingID})
+	for _, f := range r.get("ingestion", "report", "fields").([]any) {
+		m := f.(map[string]any)
+		switch m["name"] {
+		case "phone":
+			if m["top"] != nil || m["count"] != float64(6) {
+				t.Errorf("phone's report: %v", m)
+			}
+		case "age":
+			if m["top"] == nil || m["max"] == nil {
+				t.Errorf("age's report lost its statistics: %v", m)
+			}
+		}
+	}
+	// The owner reads the reject with its raw row.
+	jobs := s.mustGQL(t, testAdminKey, `query($id: ID!) { job(id: $id) { result } }`, map[string]any{"id": ing.str("ingest", "id")})
+	lateID, _ := jobs.get("job", "result", "ingestion").(string)
+	if lateID == "" {
+		t.Fatalf("job result has no ingestion id: %v", jobs.Data)
+	}
+	rej := s.mustGQL(t, testAdminKey, `query($id: ID!) { ingestion(id: $id) { rejects { totalCount edges { node { line reasons raw } } } } }`, map[string]any{"id": lateID})
+	if rej.get("ingestion", "rejects", "totalCount") != float64(1) || !strings.Contains(rej.str("ingestion", "rejects", "edges", 0, "node", "raw"), "555-0999") {
+		t.Errorf("owner's rejects: %v", rej.Data)
 	}
 }

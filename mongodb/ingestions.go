@@ -2,8 +2,11 @@ package mongodb
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -11,6 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/mms-platform/mms/fieldcrypt"
 	"github.com/mms-platform/mms/model"
 )
 
@@ -81,23 +85,56 @@ type rejectDoc struct {
 	Line    int      `bson:"line"`
 	Reasons []string `bson:"reasons"`
 	Raw     string   `bson:"raw,omitempty"`
+	// Sealed holds reasons and raw, encrypted, instead of the two fields above
+	// when the dataset has sensitive fields: a rejected row is every field of
+	// it in plain text, and a reason may quote a value.
+	Sealed []byte `bson:"sealed,omitempty"`
 }
 
-// InsertRejects stores rejected rows of an ingestion; seq numbers them in order.
-// Re-inserting the same seq is ignored, so a retried batch is harmless.
-func (d *DB) InsertRejects(ctx context.Context, ingestion string, first int, rejects []*model.Reject) error {
+// rejectPlace binds a sealed reject to its dataset, ingestion and seq.
+func rejectPlace(dataset, ingestion string, seq int) fieldcrypt.Place {
+	return fieldcrypt.Place{Dataset: dataset, Field: "_reject", Doc: ingestion + "/" + strconv.Itoa(seq)}
+}
+
+type sealedReject struct {
+	Reasons []string `json:"reasons"`
+	Raw     *string  `json:"raw"`
+}
+
+// InsertRejects stores rejected rows of an ingestion into dataset; seq numbers
+// them in order. Re-inserting the same seq is ignored, so a retried batch is
+// harmless. For a dataset with sensitive fields they are stored sealed with
+// the encryption key (model.EUNAVAILABLE without one).
+func (d *DB) InsertRejects(ctx context.Context, dataset, ingestion string, first int, rejects []*model.Reject) error {
 	if len(rejects) == 0 {
 		return nil
+	}
+	sensitive, err := d.SensitiveFields(ctx, dataset)
+	if err != nil {
+		return err
+	}
+	keys := d.Keyring()
+	if len(sensitive) > 0 && keys == nil {
+		return errNoKeyring(dataset)
 	}
 	docs := make([]any, len(rejects))
 	for i, r := range rejects {
 		doc := rejectDoc{Seq: first + i, Line: r.Line, Reasons: r.Reasons}
-		if r.Raw != nil {
+		if len(sensitive) > 0 {
+			pt, err := json.Marshal(sealedReject{Reasons: r.Reasons, Raw: r.Raw})
+			if err != nil {
+				return err
+			}
+			if doc.Sealed, err = keys.Seal(rejectPlace(dataset, ingestion, doc.Seq), pt); err != nil {
+				return err
+			}
+			doc.Reasons = nil
+		} else if r.Raw != nil {
 			doc.Raw = *r.Raw
 		}
 		docs[i] = doc
 	}
-	_, err := d.db.Collection(rejectsCollection(ingestion)).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	_, err = d.db.Collection(rejectsCollection(ingestion)).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	var bwe mongo.BulkWriteException
 	if errors.As(err, &bwe) {
 		for _, we := range bwe.WriteErrors {
@@ -110,8 +147,9 @@ func (d *DB) InsertRejects(ctx context.Context, ingestion string, first int, rej
 	return translate(err)
 }
 
-// Rejects returns up to limit rejects of an ingestion with seq > after, and the total.
-func (d *DB) Rejects(ctx context.Context, ingestion string, after, limit int) ([]*model.Reject, []int, int, error) {
+// Rejects returns up to limit rejects of an ingestion into dataset with seq >
+// after, and the total. Sealed rejects are opened.
+func (d *DB) Rejects(ctx context.Context, dataset, ingestion string, after, limit int) ([]*model.Reject, []int, int, error) {
 	col := d.db.Collection(rejectsCollection(ingestion))
 	total, err := d.count(ctx, col, bson.D{})
 	if err != nil {
@@ -132,6 +170,18 @@ func (d *DB) Rejects(ctx context.Context, ingestion string, after, limit int) ([
 		raw := r.Raw
 		out[i] = &model.Reject{Line: r.Line, Reasons: r.Reasons, Raw: &raw}
 		seqs[i] = r.Seq
+		if r.Sealed == nil {
+			continue
+		}
+		pt, err := openBytes(d.Keyring(), dataset, "_reject", ingestion+"/"+strconv.Itoa(r.Seq), r.Sealed)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		var sr sealedReject
+		if err := json.Unmarshal(pt, &sr); err != nil {
+			return nil, nil, 0, fmt.Errorf("ingestion %q: sealed reject %d: %w", ingestion, r.Seq, err)
+		}
+		out[i].Reasons, out[i].Raw = sr.Reasons, sr.Raw
 	}
 	return out, seqs, int(total), nil
 }

@@ -37,8 +37,8 @@ type DocumentStore interface {
 type IngestionStore interface {
 	SaveIngestion(ctx context.Context, in *model.Ingestion) error
 	Ingestion(ctx context.Context, id string) (*model.Ingestion, error)
-	InsertRejects(ctx context.Context, ingestion string, first int, rejects []*model.Reject) error
-	Rejects(ctx context.Context, ingestion string, after, limit int) ([]*model.Reject, []int, int, error)
+	InsertRejects(ctx context.Context, dataset, ingestion string, first int, rejects []*model.Reject) error
+	Rejects(ctx context.Context, dataset, ingestion string, after, limit int) ([]*model.Reject, []int, int, error)
 	DropRejects(ctx context.Context, ingestion string) error
 	LockDataset(ctx context.Context, id, owner string, now, until time.Time) (bool, error)
 	UnlockDataset(ctx context.Context, id, owner string) error
@@ -439,7 +439,7 @@ func (s *Service) IngestionRejects(ctx context.Context, ing *model.Ingestion, fi
 			return nil, model.Errorf(model.EINVALID, "invalid cursor")
 		}
 	}
-	rejects, seqs, total, err := s.Ingestions.Rejects(ctx, ing.ID, from, n+1)
+	rejects, seqs, total, err := s.Ingestions.Rejects(ctx, ing.Dataset, ing.ID, from, n+1)
 	if err != nil {
 		return nil, err
 	}

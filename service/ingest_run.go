@@ -321,6 +321,7 @@ func (r *ingestRun) check(ctx context.Context) (*ingest.Profile, error) {
 		return nil, err
 	}
 	rep := prof.Report()
+	redactSensitive(&rep, r.d)
 	r.ing.Report = jsonShape(rep)
 	if fails := r.pipe.Spec().Checks.Evaluate(prof); len(fails) > 0 {
 		r.ing.FailedChecks = fails
@@ -366,7 +367,7 @@ func (r *ingestRun) flushRejects(ctx context.Context) error {
 	if len(r.rejects) == 0 {
 		return nil
 	}
-	err := r.s.Ingestions.InsertRejects(ctx, r.ing.ID, r.rejectSeq+1, r.rejects)
+	err := r.s.Ingestions.InsertRejects(ctx, r.d.ID, r.ing.ID, r.rejectSeq+1, r.rejects)
 	r.rejectSeq += len(r.rejects)
 	r.rejects = r.rejects[:0]
 	return err
@@ -622,4 +623,17 @@ func (s *Service) cancelQueuedIngestion(ctx context.Context, j *model.Job) error
 	msg := "cancelled before it ran; nothing was written"
 	ing.Status, ing.FinishedAt, ing.Error = model.JobCancelled, &now, &msg
 	return s.Ingestions.SaveIngestion(ctx, ing)
+}
+
+// redactSensitive keeps only counts in the report of a dataset's sensitive
+// fields: their top values, extremes, mean and histogram would store the
+// values in plain text next to documents that hold them sealed.
+func redactSensitive(rep *ingest.ProfileReport, d *model.Dataset) {
+	for i := range rep.Fields {
+		f := &rep.Fields[i]
+		if spec := fieldSpec(d, f.Name); spec != nil && spec.Sensitive {
+			*f = ingest.FieldReport{Name: f.Name, Type: f.Type, Count: f.Count, Nulls: f.Nulls, NullRatio: f.NullRatio,
+				Distinct: f.Distinct, DistinctExact: f.DistinctExact, Duplicates: f.Duplicates}
+		}
+	}
 }
