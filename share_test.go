@@ -49,6 +49,7 @@ func TestShareDatasetFieldsAndRows(t *testing.T) {
 		`{dataset: "patients", team: "lab", role: VIEWER, rowFilter: [{field: "bmi", op: "regex", value: "3"}]}`,
 		`{dataset: "patients", team: "clinic", role: VIEWER}`,
 		`{dataset: "patients", team: "lab", role: VIEWER, expiresAt: "2001-01-01T00:00:00Z"}`,
+		`{dataset: "patients", team: "lab", role: VIEWER, rowFilter: [{field: "phone", op: "eq", value: "555-0101"}]}`,
 	} {
 		if r := s.gql(t, owner, `mutation { shareDataset(input: `+bad+`) { team } }`, nil); !r.hasCode("BAD_USER_INPUT") {
 			t.Errorf("%s: want BAD_USER_INPUT, got %+v", bad, r.Errors)

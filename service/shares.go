@@ -168,6 +168,9 @@ func shareRowFilter(d *model.Dataset, in []*model.FieldFilter) ([]model.FieldFil
 		if strings.Contains(f.Field, ".") {
 			return nil, model.Errorf(model.EINVALID, "row filter on %q: a share filters on top-level fields", f.Field)
 		}
+		if spec := fieldSpec(d, f.Field); spec != nil && spec.Sensitive {
+			return nil, model.Errorf(model.EINVALID, "row filter on %q: the field is sensitive, and a share keeps its conditions in plain text", f.Field)
+		}
 	}
 	out, err := typedFilters(d, in)
 	if err != nil {
