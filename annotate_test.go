@@ -13,6 +13,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
 	"github.com/mms-platform/mms/model"
 	"github.com/mms-platform/mms/service"
 )
@@ -560,5 +563,51 @@ func TestAnnotationLeases(t *testing.T) {
 	}
 	if open, err := e.calls.OpenClaims(context.Background(), "lease"); err != nil || len(open) != 0 {
 		t.Errorf("open claims after every item was submitted: %+v %v", open, err)
+	}
+}
+
+// A task stored before the item order was (no itemorder_ collection, claims
+// without take or open records) still hands out every item once: the order is
+// rebuilt on first use, and an annotator's own earlier claim is recognised.
+func TestAnnotationLegacyTask(t *testing.T) {
+	e := newClaimEnv(t, "legacy", 1, "c001,c002,c003")
+	d0, err := e.next(0, "legacy")
+	if err != nil || d0 != "c001" {
+		t.Fatalf("first item: %q %v", d0, err)
+	}
+	c, err := mongo.Connect(options.Client().ApplyURI(testStoreURI))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Disconnect(context.Background())
+	db := c.Database(e.s.cfg.DBName)
+	for _, col := range []string{"itemorder_legacy", "itemopen_legacy", "annotation_takes", "annotation_cursors"} {
+		if _, err := db.Collection(col).DeleteMany(context.Background(), map[string]any{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Collection("itemorder_legacy").Drop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// Annotator 0 still holds c001 (its claim), submits it and goes on.
+	if d, err := e.next(0, "legacy"); err != nil || d != d0 {
+		t.Fatalf("annotator 0 after the migration: %q %v, want %s", d, err, d0)
+	}
+	if err := e.submit(0, "legacy", d0); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{d0: true}
+	for k := range 2 {
+		d, err := e.next(k+1, "legacy")
+		if err != nil || d == "" || seen[d] {
+			t.Fatalf("annotator %d: %q %v (seen %v)", k+1, d, err, seen)
+		}
+		seen[d] = true
+	}
+	if d, err := e.next(0, "legacy"); d != "" || err != nil {
+		t.Errorf("annotator 0 at the end: %q %v, want nothing", d, err)
+	}
+	if n, err := db.Collection("itemorder_legacy").CountDocuments(context.Background(), map[string]any{}); err != nil || n != 3 {
+		t.Errorf("rebuilt item order: %d %v, want 3", n, err)
 	}
 }
