@@ -156,8 +156,6 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	str(&c.DBName, "db", "MMS_DB", "mms", "database name")
 	str(&c.DataDir, "data-dir", "MMS_DATA_DIR", "./data", "embedded store directory (used when no MongoDB URI is set)")
 	str(&c.EmbeddedAddr, "embedded-addr", "MMS_EMBEDDED_ADDR", mongodb.DefaultEmbeddedAddr, "listen address of the embedded store; other instances can share it with MONGODB_URI=mongodb://<addr>/ (no authentication: keep it on loopback or a private network)")
-	str(&c.AdminKey, "admin-key", "MMS_ADMIN_KEY", "", "API key ensured as a global admin key at start (prefer the env var: flags show in ps)")
-	str(&c.JWTSecret, "jwt-secret", "MMS_JWT_SECRET", "", "HS256 secret for JWT bearer tokens, at least 32 bytes (prefer the env var)")
 	str(&c.JWKSURL, "jwt-jwks-url", "MMS_JWT_JWKS_URL", "", "JWKS URL for RS256/ES256 JWT bearer tokens")
 	str(&c.JWTIssuer, "jwt-issuer", "MMS_JWT_ISSUER", "", "required JWT iss claim")
 	str(&c.JWTAudience, "jwt-audience", "MMS_JWT_AUDIENCE", "", "required JWT aud claim")
@@ -197,6 +195,8 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 		fs.StringVar(p, flagName, "", usage+" ($"+env+"; prefer the env var: flags show in ps)")
 		*p = getenv(env) // after StringVar stored the empty default; a flag overrides it
 	}
+	secret(&c.AdminKey, "admin-key", "MMS_ADMIN_KEY", "API key ensured as a global admin key at start")
+	secret(&c.JWTSecret, "jwt-secret", "MMS_JWT_SECRET", "HS256 secret for JWT bearer tokens, at least 32 bytes")
 	secret(&c.AuditSigningKey, "audit-signing-key", "MMS_AUDIT_SIGNING_KEY", "base64 32-byte Ed25519 seed that signs audit checkpoints, e.g. from `openssl rand -base64 32`; empty writes none")
 	str(&c.AuditVerifyKeys, "audit-verify-keys", "MMS_AUDIT_VERIFY_KEYS", "", "comma-separated base64 Ed25519 public keys of earlier audit signing keys whose checkpoints still verify (see mms audit public-key)")
 	num(&c.AuditCheckpointEvery, "audit-checkpoint-every", "MMS_AUDIT_CHECKPOINT_EVERY", auth.DefaultCheckpointEvery, "records between signed audit checkpoints")
