@@ -315,3 +315,17 @@ func TestSensitiveValuesNotInReportsOrRejects(t *testing.T) {
 		t.Errorf("owner's rejects: %v", rej.Data)
 	}
 }
+
+// TestDocumentsCountOnlyWhenAsked: totalCount is computed when selected,
+// also through a fragment, and pages work without it.
+func TestDocumentsCountOnlyWhenAsked(t *testing.T) {
+	s := shareFixture(t)
+	r := s.mustGQL(t, testAdminKey, `{ documents(dataset: "patients", first: 2) { edges { node { key } } pageInfo { hasNextPage } } }`, nil)
+	if len(r.get("documents", "edges").([]any)) != 2 || r.get("documents", "pageInfo", "hasNextPage") != true {
+		t.Errorf("page without totalCount: %v", r.Data)
+	}
+	r = s.mustGQL(t, testAdminKey, `{ documents(dataset: "patients", first: 2) { ...c } } fragment c on DocumentConnection { totalCount }`, nil)
+	if r.get("documents", "totalCount") != float64(6) {
+		t.Errorf("totalCount through a fragment: %v", r.Data)
+	}
+}

@@ -38,6 +38,9 @@ type DocumentQuery struct {
 	AfterKey    string
 	AfterOffset int
 	Limit       int
+	// SkipCount says the total is not wanted: FindDocuments returns -1 for it
+	// and saves a count (a scan of the dataset on the embedded store).
+	SkipCount bool
 }
 
 // DocumentWrite is one change to a dataset's documents: an insert (Expect 0) or a

@@ -258,9 +258,11 @@ func (d *DB) FindDocuments(ctx context.Context, dataset string, q model.Document
 		}
 	}
 	col := d.db.Collection(dsCollection(dataset))
-	total, err := d.count(ctx, col, filter)
-	if err != nil {
-		return nil, 0, translate(err)
+	total := int64(-1)
+	if !q.SkipCount {
+		if total, err = d.count(ctx, col, filter); err != nil {
+			return nil, 0, translate(err)
+		}
 	}
 	opts := options.Find().SetLimit(int64(q.Limit))
 	sort := bson.D{}

@@ -29,7 +29,7 @@ func (r *mutationResolver) Ingest(ctx context.Context, input model.IngestInput) 
 
 // Documents is the resolver for the documents field.
 func (r *queryResolver) Documents(ctx context.Context, dataset string, where []*model.FieldFilter, orderBy []*model.FieldOrder, first *int, after *string) (*model.DocumentConnection, error) {
-	return r.Svc.Documents(ctx, dataset, where, orderBy, first, after)
+	return r.Svc.Documents(ctx, dataset, where, orderBy, first, after, selects(ctx, "totalCount"))
 }
 
 // Document is the resolver for the document field.

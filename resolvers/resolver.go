@@ -5,8 +5,12 @@ package resolvers
 //go:generate go tool gqlgen generate
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+
+	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/mms-platform/mms/model"
 	"github.com/mms-platform/mms/service"
@@ -24,6 +28,13 @@ func nullIfNotFound[T any](v *T, err error) (*T, error) {
 		return nil, nil
 	}
 	return v, err
+}
+
+// selects reports whether the current field's selection asks for field (in
+// any fragment), so that a resolver can skip work nobody reads, such as a
+// connection's totalCount.
+func selects(ctx context.Context, field string) bool {
+	return slices.Contains(graphql.CollectAllFields(ctx), field)
 }
 
 // preprocessingJSON exposes a version's fitted preprocessing as JSON.

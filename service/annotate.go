@@ -275,7 +275,7 @@ func (s *Service) selectItems(ctx context.Context, d *model.Dataset, in model.An
 			return nil, nil, err
 		}
 	}
-	q := model.DocumentQuery{Where: where, Limit: 10_000}
+	q := model.DocumentQuery{Where: where, Limit: 10_000, SkipCount: true}
 	for len(where) > 0 {
 		docs, _, err := s.Docs.FindDocuments(ctx, d.ID, q)
 		if err != nil {

@@ -22,8 +22,9 @@ const (
 )
 
 // Documents queries a dataset's documents (read on the dataset): filters on
-// field paths, ordering, Relay cursors and the total count of matches.
-func (s *Service) Documents(ctx context.Context, dataset string, where []*model.FieldFilter, orderBy []*model.FieldOrder, first *int, after *string) (*model.DocumentConnection, error) {
+// field paths, ordering, Relay cursors and, when withTotal, the total count of
+// matches (0 otherwise: counting reads every match).
+func (s *Service) Documents(ctx context.Context, dataset string, where []*model.FieldFilter, orderBy []*model.FieldOrder, first *int, after *string, withTotal bool) (*model.DocumentConnection, error) {
 	d, err := s.Dataset(ctx, dataset)
 	if err != nil {
 		return nil, err
@@ -36,7 +37,7 @@ func (s *Service) Documents(ctx context.Context, dataset string, where []*model.
 	if err != nil {
 		return nil, err
 	}
-	q := model.DocumentQuery{Limit: n + 1}
+	q := model.DocumentQuery{Limit: n + 1, SkipCount: !withTotal}
 	if q.Where, err = typedFilters(d, where); err != nil {
 		return nil, err
 	}
@@ -77,7 +78,7 @@ func (s *Service) Documents(ctx context.Context, dataset string, where []*model.
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.DocumentConnection{Edges: []*model.DocumentEdge{}, PageInfo: &model.PageInfo{}, TotalCount: total}
+	conn := &model.DocumentConnection{Edges: []*model.DocumentEdge{}, PageInfo: &model.PageInfo{}, TotalCount: max(total, 0)}
 	if len(docs) > n {
 		docs, conn.PageInfo.HasNextPage = docs[:n], true
 	}
