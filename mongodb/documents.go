@@ -540,6 +540,20 @@ func (d *DB) EnsureDatasetCollection(ctx context.Context, dataset string) error 
 	if err := d.EnsureCollection(ctx, dsCollection(dataset)); err != nil {
 		return err
 	}
+	if !d.ferret {
+		// MongoDB answers equality filters on a sensitive field from an index on
+		// its blind index; FerretDB would not use one (it pushes down only _id).
+		sensitive, err := d.SensitiveFields(ctx, dataset)
+		if err != nil {
+			return err
+		}
+		for f := range sensitive {
+			m := mongo.IndexModel{Keys: bson.D{{Key: "bidx." + f, Value: 1}}}
+			if _, err := d.db.Collection(dsCollection(dataset)).Indexes().CreateOne(ctx, m); err != nil {
+				return fmt.Errorf("index the blind index of %s.%s: %w", dataset, f, translate(err))
+			}
+		}
+	}
 	return d.indexIDs(ctx)
 }
 

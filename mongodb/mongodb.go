@@ -205,6 +205,8 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 		{colAnnotations, bson.D{{Key: "task", Value: 1}, {Key: "document", Value: 1}}, false},
 		{colModels, bson.D{{Key: "team", Value: 1}, {Key: "_id", Value: 1}}, false},
 		{colTasks, bson.D{{Key: "team", Value: 1}, {Key: "_id", Value: 1}}, false},
+		{colShares, bson.D{{Key: "team", Value: 1}}, false},
+		{colShares, bson.D{{Key: "dataset", Value: 1}}, false},
 	}
 	for _, ix := range idx {
 		m := mongo.IndexModel{Keys: ix.keys, Options: options.Index().SetUnique(ix.unique)}
@@ -213,7 +215,7 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 		}
 	}
 	for _, col := range []string{colTeams, colMeta, colJobs, colIngestions, colClaims, colLocks, colModels, colModelVersions, colWebhooks, colDeliveries,
-		colLabelSchemas, colTasks, colAnnotations, colAnnotationHistory, colClaims2} {
+		colLabelSchemas, colTasks, colAnnotations, colAnnotationHistory, colClaims2, colShares} {
 		if err := d.EnsureCollection(ctx, col); err != nil {
 			return err
 		}
