@@ -126,9 +126,10 @@ type DatasetEdge struct {
 }
 
 type DocumentConnection struct {
-	Edges      []*DocumentEdge `json:"edges"`
-	PageInfo   *PageInfo       `json:"pageInfo"`
-	TotalCount int             `json:"totalCount"`
+	Edges    []*DocumentEdge `json:"edges"`
+	PageInfo *PageInfo       `json:"pageInfo"`
+	// All matches of the query (within the caller's share). Counted only when selected: on the embedded store a count reads the whole dataset.
+	TotalCount int `json:"totalCount"`
 }
 
 type DocumentEdge struct {
