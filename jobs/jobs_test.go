@@ -68,7 +68,11 @@ func wait(t *testing.T, id string, want model.JobStatus) *model.Job {
 		}
 		if j.Status.Final() {
 			if j.Status != want {
-				t.Fatalf("job %s is %s (%v), want %s", id, j.Status, j.Error, want)
+				msg := ""
+				if j.Error != nil {
+					msg = *j.Error
+				}
+				t.Fatalf("job %s is %s (%s), want %s", id, j.Status, msg, want)
 			}
 			return j
 		}

@@ -15,9 +15,10 @@ import (
 )
 
 const (
-	colJobs   = "jobs"
-	colClaims = "job_claims"
-	colLocks  = "locks"
+	colJobs    = "jobs"
+	colClaims  = "job_claims"
+	colLocks   = "locks"
+	colCancels = "job_cancels"
 )
 
 type jobDoc struct {
@@ -187,7 +188,17 @@ func (d *DB) Heartbeat(ctx context.Context, id, owner string, until time.Time, p
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return false, model.Errorf(model.ECONFLICT, "job %s is no longer leased by %s", id, owner)
 	}
-	return doc.Cancel, translate(err)
+	if err != nil || doc.Cancel {
+		return doc.Cancel, translate(err)
+	}
+	// FerretDB's findAndModify reads and then writes the whole document, so a
+	// cancelRequested set between the two is lost; the request's own record,
+	// which nothing rewrites, is the one to trust.
+	err = d.db.Collection(colCancels).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Err()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil
+	}
+	return err == nil, translate(err)
 }
 
 // FinishJob records a final status if owner still holds the lease.
@@ -229,10 +240,19 @@ func (d *DB) RequestCancel(ctx context.Context, id string, at time.Time) (*model
 	if err != nil {
 		return nil, translate(err)
 	}
+	// The flag on the job shows the request; a running job acts on it at its
+	// next heartbeat through a record of its own (see Heartbeat). The record
+	// comes last: on FerretDB an update writes back the whole document it
+	// read, so an update still in flight when the job finishes would bring
+	// the job back to RUNNING.
 	_, err = col.UpdateOne(ctx,
 		bson.D{{Key: "_id", Value: id}, {Key: "status", Value: string(model.JobRunning)}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "cancelRequested", Value: true}, {Key: "updatedAt", Value: at}}}})
 	if err != nil {
+		return nil, translate(err)
+	}
+	_, err = d.db.Collection(colCancels).InsertOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "at", Value: at}})
+	if err != nil && !mongo.IsDuplicateKeyError(err) {
 		return nil, translate(err)
 	}
 	return d.Job(ctx, id)

@@ -215,7 +215,7 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 		}
 	}
 	for _, col := range []string{colTeams, colMeta, colJobs, colIngestions, colClaims, colLocks, colModels, colModelVersions, colWebhooks, colDeliveries,
-		colLabelSchemas, colTasks, colAnnotations, colAnnotationHistory, colClaims2, colShares} {
+		colLabelSchemas, colTasks, colAnnotations, colAnnotationHistory, colClaims2, colShares, colCancels} {
 		if err := d.EnsureCollection(ctx, col); err != nil {
 			return err
 		}
