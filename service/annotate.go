@@ -345,13 +345,9 @@ func (s *Service) preannotator(ctx context.Context, ls *model.LabelSchema, in mo
 		}
 		terms := append([]string{}, g.Terms...)
 		if g.Dataset != nil {
-			src, err := s.Dataset(ctx, *g.Dataset)
-			if err != nil {
-				return nil, err
-			}
 			// The terms end up in the task: take them only from what the caller
 			// may see of the source (a share's fields and rows, unmasked values).
-			sc, err := s.readScope(ctx, src)
+			src, sc, err := s.readDataset(ctx, *g.Dataset)
 			if err != nil {
 				return nil, err
 			}

@@ -81,15 +81,6 @@ func (s *Service) annotatorOf(ctx context.Context, taskID string) (*model.Annota
 	return t, who, nil
 }
 
-// deny audits and returns a FORBIDDEN decision taken by the service itself
-// (beyond Casbin: assignment rules).
-func (s *Service) deny(ctx context.Context, act, team, obj, msg string) error {
-	if err := s.record(ctx, act, team, obj, model.DecisionDeny, msg); err != nil {
-		return err
-	}
-	return model.Errorf(model.EFORBIDDEN, "%s", msg)
-}
-
 // itemText reads an item's text from its dataset document.
 func (s *Service) itemText(ctx context.Context, t *model.AnnotationTask, doc string) (string, error) {
 	d, err := s.Docs.Document(ctx, t.Dataset, doc)

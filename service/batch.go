@@ -221,20 +221,13 @@ func samePrediction(a, b model.StoredPrediction) bool {
 // A caller whose share limits it to some fields or rows may not read them: the
 // predictions cover every row and come from every field.
 func (s *Service) Predictions(ctx context.Context, dataset, collection string, first *int, after *string) (*model.StoredPredictionConnection, error) {
-	d, err := s.Dataset(ctx, dataset)
-	if err != nil {
-		return nil, err
-	}
-	sc, err := s.readScope(ctx, d)
+	d, sc, err := s.readDataset(ctx, dataset)
 	if err != nil {
 		return nil, err
 	}
 	if sc.visible != nil || len(sc.rows) > 0 {
-		err := model.Errorf(model.EFORBIDDEN, "stored predictions cover every row of dataset %q; the caller's share is limited to some fields or rows", d.ID)
-		if aerr := s.record(ctx, auth.ActRead, d.Team, "dataset/"+d.ID+"/predictions", model.DecisionDeny, model.ErrorMessage(err)); aerr != nil {
-			return nil, aerr
-		}
-		return nil, err
+		return nil, s.deny(ctx, auth.ActRead, d.Team, "dataset/"+d.ID+"/predictions",
+			fmt.Sprintf("stored predictions cover every row of dataset %q; the caller's share is limited to some fields or rows", d.ID))
 	}
 	if !collectionNameRE.MatchString(collection) {
 		return nil, model.Errorf(model.EINVALID, "collection %q: use 1-63 lower-case letters, digits, - or _", collection)

@@ -126,11 +126,7 @@ func (s *Service) Dataset(ctx context.Context, id string) (*model.Dataset, error
 // DatasetView returns a dataset the caller may read as the caller sees it: a
 // caller reading through a share sees only the shared fields of its schema.
 func (s *Service) DatasetView(ctx context.Context, id string) (*model.Dataset, error) {
-	d, err := s.Dataset(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	sc, err := s.readScope(ctx, d)
+	d, sc, err := s.readDataset(ctx, id)
 	if err != nil {
 		return nil, err
 	}

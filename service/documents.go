@@ -25,15 +25,11 @@ const (
 // field paths, ordering, Relay cursors and, when withTotal, the total count of
 // matches (0 otherwise: counting reads every match).
 func (s *Service) Documents(ctx context.Context, dataset string, where []*model.FieldFilter, orderBy []*model.FieldOrder, first *int, after *string, withTotal bool) (*model.DocumentConnection, error) {
-	d, err := s.Dataset(ctx, dataset)
+	d, sc, err := s.readDataset(ctx, dataset)
 	if err != nil {
 		return nil, err
 	}
 	n, err := pageSize(first)
-	if err != nil {
-		return nil, err
-	}
-	sc, err := s.readScope(ctx, d)
 	if err != nil {
 		return nil, err
 	}
@@ -95,11 +91,7 @@ func (s *Service) Documents(ctx context.Context, dataset string, where []*model.
 
 // Document returns one document by key (read on the dataset).
 func (s *Service) Document(ctx context.Context, dataset, key string) (*model.Document, error) {
-	d, err := s.Dataset(ctx, dataset)
-	if err != nil {
-		return nil, err
-	}
-	sc, err := s.readScope(ctx, d)
+	d, sc, err := s.readDataset(ctx, dataset)
 	if err != nil {
 		return nil, err
 	}

@@ -395,11 +395,7 @@ func (s *Service) IngestionByID(ctx context.Context, id string) (*model.Ingestio
 		}
 		return nil, err
 	}
-	d, err := s.Dataset(ctx, ing.Dataset)
-	if err != nil {
-		return nil, err
-	}
-	sc, err := s.readScope(ctx, d)
+	_, sc, err := s.readDataset(ctx, ing.Dataset)
 	if err != nil {
 		return nil, err
 	}
@@ -410,20 +406,13 @@ func (s *Service) IngestionByID(ctx context.Context, id string) (*model.Ingestio
 // A caller whose view of the dataset is limited may not read them: a reject
 // holds the raw row, every field of it.
 func (s *Service) IngestionRejects(ctx context.Context, ing *model.Ingestion, first *int, after *string) (*model.RejectConnection, error) {
-	d, err := s.Dataset(ctx, ing.Dataset)
-	if err != nil {
-		return nil, err
-	}
-	sc, err := s.readScope(ctx, d)
+	d, sc, err := s.readDataset(ctx, ing.Dataset)
 	if err != nil {
 		return nil, err
 	}
 	if !sc.full() {
-		err := model.Errorf(model.EFORBIDDEN, "rejects hold whole raw rows; the caller's view of dataset %q is limited to some fields or rows", d.ID)
-		if aerr := s.record(ctx, auth.ActRead, d.Team, "dataset/"+d.ID+"/rejects", model.DecisionDeny, model.ErrorMessage(err)); aerr != nil {
-			return nil, aerr
-		}
-		return nil, err
+		return nil, s.deny(ctx, auth.ActRead, d.Team, "dataset/"+d.ID+"/rejects",
+			fmt.Sprintf("rejects hold whole raw rows; the caller's view of dataset %q is limited to some fields or rows", d.ID))
 	}
 	n, err := pageSize(first)
 	if err != nil {

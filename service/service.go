@@ -172,6 +172,15 @@ func (s *Service) authorize(ctx context.Context, act, team, obj string) error {
 	return denied
 }
 
+// deny audits and returns a FORBIDDEN decision taken by the service itself,
+// beyond Casbin (assignment rules, a share's limits).
+func (s *Service) deny(ctx context.Context, act, team, obj, msg string) error {
+	if err := s.record(ctx, act, team, obj, model.DecisionDeny, msg); err != nil {
+		return err
+	}
+	return model.Errorf(model.EFORBIDDEN, "%s", msg)
+}
+
 // shareRefusal returns why an access Casbin allowed must still be refused: a
 // caller outside the team that owns a dataset reaches it only through an
 // unexpired share record, whatever policies say.

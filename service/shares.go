@@ -42,11 +42,8 @@ const maxShareFields = maxFields
 // ShareDataset shares a dataset with another team (share on the dataset),
 // replacing the team's earlier share.
 func (s *Service) ShareDataset(ctx context.Context, in model.ShareDatasetInput) (*model.Share, error) {
-	d, err := s.cachedDataset(ctx, in.Dataset)
+	d, err := s.shareTarget(ctx, in.Dataset)
 	if err != nil {
-		if model.ErrorCode(err) == model.ENOTFOUND {
-			return nil, s.authorizeOr(ctx, auth.ActShare, auth.AllTeams, "dataset/"+in.Dataset, err)
-		}
 		return nil, err
 	}
 	sh := &model.Share{
@@ -101,11 +98,8 @@ func (s *Service) ShareDataset(ctx context.Context, in model.ShareDatasetInput) 
 
 // RevokeShare takes a dataset share back (share on the dataset).
 func (s *Service) RevokeShare(ctx context.Context, dataset, team string) (*model.Share, error) {
-	d, err := s.cachedDataset(ctx, dataset)
+	d, err := s.shareTarget(ctx, dataset)
 	if err != nil {
-		if model.ErrorCode(err) == model.ENOTFOUND {
-			return nil, s.authorizeOr(ctx, auth.ActShare, auth.AllTeams, "dataset/"+dataset, err)
-		}
 		return nil, err
 	}
 	var sh *model.Share
@@ -128,17 +122,25 @@ func (s *Service) RevokeShare(ctx context.Context, dataset, team string) (*model
 
 // Shares lists a dataset's shares (share on the dataset).
 func (s *Service) Shares(ctx context.Context, dataset string) ([]*model.Share, error) {
-	d, err := s.cachedDataset(ctx, dataset)
+	d, err := s.shareTarget(ctx, dataset)
 	if err != nil {
-		if model.ErrorCode(err) == model.ENOTFOUND {
-			return nil, s.authorizeOr(ctx, auth.ActShare, auth.AllTeams, "dataset/"+dataset, err)
-		}
 		return nil, err
 	}
 	if err := s.authorize(ctx, auth.ActShare, d.Team, "dataset/"+d.ID); err != nil {
 		return nil, err
 	}
 	return s.Sharing.Shares(ctx, d.ID, nil)
+}
+
+// shareTarget looks a dataset up for a share operation. An unknown dataset is
+// NOT_FOUND only to callers who may share datasets at all (admins); the others
+// are refused, and audited, as for an existing one.
+func (s *Service) shareTarget(ctx context.Context, id string) (*model.Dataset, error) {
+	d, err := s.cachedDataset(ctx, id)
+	if model.ErrorCode(err) == model.ENOTFOUND {
+		return nil, s.authorizeOr(ctx, auth.ActShare, auth.AllTeams, "dataset/"+id, err)
+	}
+	return d, err
 }
 
 func checkShareFields(d *model.Dataset, fields []string) error {
@@ -271,6 +273,20 @@ type scope struct {
 	masked map[string]bool
 }
 
+// readDataset returns a dataset the caller may read (Dataset) and the
+// caller's view of it: every read path applies that view.
+func (s *Service) readDataset(ctx context.Context, id string) (*model.Dataset, *scope, error) {
+	d, err := s.Dataset(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	sc, err := s.readScope(ctx, d)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, sc, nil
+}
+
 // readScope returns the caller's view of dataset d, which the caller was
 // already allowed to read (Dataset).
 func (s *Service) readScope(ctx context.Context, d *model.Dataset) (*scope, error) {
@@ -375,11 +391,8 @@ func (s *Service) checkFields(ctx context.Context, d *model.Dataset, sc *scope, 
 		default:
 			continue
 		}
-		err := model.Errorf(model.EFORBIDDEN, "%s on field %q: the field %s", what, top, why)
-		if aerr := s.record(ctx, auth.ActRead, d.Team, "dataset/"+d.ID+"/field/"+top, model.DecisionDeny, model.ErrorMessage(err)); aerr != nil {
-			return aerr
-		}
-		return err
+		return s.deny(ctx, auth.ActRead, d.Team, "dataset/"+d.ID+"/field/"+top,
+			fmt.Sprintf("%s on field %q: the field %s", what, top, why))
 	}
 	return nil
 }
