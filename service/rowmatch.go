@@ -1,6 +1,7 @@
 package service
 
 import (
+	"slices"
 	"time"
 
 	"github.com/mms-platform/mms/model"
@@ -8,26 +9,22 @@ import (
 
 // matchRow reports whether fields meet every condition, with the store's
 // semantics for the operators a share's row filter may use (rowFilterOps):
-// values compare within their kind (numbers with numbers, strings with
-// strings, times with times); a missing or null field equals only null, so it
-// meets ne and nin of a non-null value and fails gt/gte/lt/lte.
+// equality is sameValue's (also used to tell unchanged rows), order is within
+// a kind (numbers with numbers, strings with strings, times with times); a
+// missing or null field equals only null, so it meets ne and nin of a
+// non-null value and fails gt/gte/lt/lte.
 func matchRow(fields map[string]any, conds []model.FieldFilter) bool {
 	for _, c := range conds {
 		v := fields[c.Field]
 		ok := false
 		switch c.Op {
 		case "eq":
-			ok = equalValue(v, c.Value)
+			ok = sameValue(v, c.Value)
 		case "ne":
-			ok = !equalValue(v, c.Value)
+			ok = !sameValue(v, c.Value)
 		case "in", "nin":
 			list, _ := c.Value.([]any)
-			for _, x := range list {
-				if equalValue(v, x) {
-					ok = true
-					break
-				}
-			}
+			ok = slices.ContainsFunc(list, func(x any) bool { return sameValue(v, x) })
 			if c.Op == "nin" {
 				ok = !ok
 			}
@@ -53,14 +50,6 @@ func matchRow(fields map[string]any, conds []model.FieldFilter) bool {
 	return true
 }
 
-func equalValue(a, b any) bool {
-	if a == nil || b == nil {
-		return a == nil && b == nil
-	}
-	cmp, ok := compareValues(a, b)
-	return ok && cmp == 0
-}
-
 // compareValues orders two values of the same kind; ok is false across kinds.
 func compareValues(a, b any) (int, bool) {
 	if x, ok := number(a); ok {
@@ -77,8 +66,9 @@ func compareValues(a, b any) (int, bool) {
 	case bool:
 		y, ok := b.(bool)
 		return cmp3(!x && y, x && !y), ok
-	case time.Time:
+	case time.Time: // at the store's precision, as sameValue compares them
 		y, ok := b.(time.Time)
+		x, y = x.Truncate(time.Millisecond), y.Truncate(time.Millisecond)
 		return cmp3(x.Before(y), x.After(y)), ok
 	}
 	return 0, false
