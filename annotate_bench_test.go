@@ -104,35 +104,7 @@ type abenchEnv struct {
 // so that items carry suggestions, as real tasks do.
 func abenchStack(b *testing.B, nAnn int) *abenchEnv {
 	b.Helper()
-	vars := map[string]string{
-		"MMS_DATA_DIR":  b.TempDir(),
-		"MMS_ADMIN_KEY": abenchAdminKey,
-		"MMS_DB":        "mms_abench",
-	}
-	cfg, err := parseConfig("mms", nil, func(k string) string { return vars[k] }, io.Discard)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if cfg.MongoURI != "" {
-		b.Fatal("benchmark must use the embedded store")
-	}
-	log, err := newLogger(io.Discard, cfg.LogLevel)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	a, err := newApp(ctx, cfg, log)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(a.Close)
-	if _, err := a.svc.EnsureAdminKey(ctx, cfg.AdminKey); err != nil {
-		b.Fatal(err)
-	}
-	admin, err := a.authn.Authenticate(ctx, cfg.AdminKey)
-	if err != nil {
-		b.Fatal(err)
-	}
+	a, cfg, actx := benchApp(b, abenchAdminKey, map[string]string{"MMS_DB": "mms_abench"})
 	bg, stopBG := context.WithCancel(context.Background())
 	runnerDone := make(chan struct{})
 	go func() { defer close(runnerDone); a.runner.Run(bg) }()
@@ -144,7 +116,6 @@ func abenchStack(b *testing.B, nAnn int) *abenchEnv {
 		<-runnerDone
 	})
 
-	actx := model.NewContextWithPrincipal(ctx, admin)
 	if _, err := a.svc.CreateTeam(actx, model.CreateTeamInput{ID: "news", Name: "News"}); err != nil {
 		b.Fatal(err)
 	}

@@ -14,13 +14,14 @@ import (
 	"github.com/mms-platform/mms/model"
 )
 
-// benchHTTP starts the real app as serve does (embedded store in a temporary
-// directory, the production logger to a sink, the job runner) behind an HTTP
-// server, with vars on top of the admin key and data directory; everything
-// stops at the end of b. It returns a GraphQL caller for that server.
-func benchHTTP(b *testing.B, vars map[string]string) benchGQL {
+// benchApp builds the app as serve does: an embedded store in a temporary
+// directory, the production logger (JSON, info level) to a sink, adminKey
+// ensured as a global admin, vars on top. It returns the app, its
+// configuration and a context carrying the admin principal; the app is closed
+// at the end of b.
+func benchApp(b *testing.B, adminKey string, vars map[string]string) (*app, *Config, context.Context) {
 	b.Helper()
-	all := map[string]string{"MMS_DATA_DIR": b.TempDir(), "MMS_ADMIN_KEY": benchAdminKey}
+	all := map[string]string{"MMS_DATA_DIR": b.TempDir(), "MMS_ADMIN_KEY": adminKey}
 	for k, v := range vars {
 		all[k] = v
 	}
@@ -41,9 +42,25 @@ func benchHTTP(b *testing.B, vars map[string]string) benchGQL {
 		b.Fatal(err)
 	}
 	b.Cleanup(a.Close)
+	if a.store.embedded == nil {
+		b.Fatal("no embedded store")
+	}
 	if _, err := a.svc.EnsureAdminKey(ctx, cfg.AdminKey); err != nil {
 		b.Fatal(err)
 	}
+	admin, err := a.authn.Authenticate(ctx, cfg.AdminKey)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return a, cfg, model.NewContextWithPrincipal(ctx, admin)
+}
+
+// benchHTTP starts benchApp with the job runner behind an HTTP server;
+// everything stops at the end of b. It returns a GraphQL caller for that
+// server.
+func benchHTTP(b *testing.B, vars map[string]string) benchGQL {
+	b.Helper()
+	a, _, _ := benchApp(b, benchAdminKey, vars)
 	runCtx, stop := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); a.runner.Run(runCtx) }()

@@ -33,37 +33,7 @@ const benchAdminKey = "mms_benchadmin0123456789abcdef0123456789"
 // returns its URL and the viewer's secret. Everything is closed at the end of b.
 func benchFullStack(b *testing.B) (url, viewerKey string) {
 	b.Helper()
-	vars := map[string]string{
-		"MMS_DATA_DIR":  b.TempDir(),
-		"MMS_ADMIN_KEY": benchAdminKey,
-		"MMS_DB":        "mms_bench",
-	}
-	cfg, err := parseConfig("mms", nil, func(k string) string { return vars[k] }, io.Discard)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if cfg.MongoURI != "" {
-		b.Fatal("benchmark must use the embedded store")
-	}
-	// The production logger (JSON, info level: one line per request), to a sink.
-	log, err := newLogger(io.Discard, cfg.LogLevel)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	a, err := newApp(ctx, cfg, log)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(a.Close)
-	if _, err := a.svc.EnsureAdminKey(ctx, cfg.AdminKey); err != nil {
-		b.Fatal(err)
-	}
-	admin, err := a.authn.Authenticate(ctx, cfg.AdminKey)
-	if err != nil {
-		b.Fatal(err)
-	}
-	actx := model.NewContextWithPrincipal(ctx, admin)
+	a, cfg, actx := benchApp(b, benchAdminKey, map[string]string{"MMS_DB": "mms_bench"})
 	if _, err := a.svc.CreateTeam(actx, model.CreateTeamInput{ID: "clinic", Name: "Clinic"}); err != nil {
 		b.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"strconv"
 	"testing"
 	"time"
@@ -98,39 +97,7 @@ type ibenchEnv struct {
 // the admin key, creates the team "bench" and runs the job runner until b ends.
 func ibenchApp(b *testing.B) *ibenchEnv {
 	b.Helper()
-	vars := map[string]string{
-		"MMS_DATA_DIR":  b.TempDir(),
-		"MMS_ADMIN_KEY": ibenchAdminKey,
-		"MMS_DB":        "mms_ibench",
-	}
-	cfg, err := parseConfig("mms", nil, func(k string) string { return vars[k] }, io.Discard)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if cfg.MongoURI != "" {
-		b.Fatal("benchmark must use the embedded store")
-	}
-	log, err := newLogger(io.Discard, cfg.LogLevel)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	a, err := newApp(ctx, cfg, log)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(a.Close)
-	if a.store.embedded == nil {
-		b.Fatal("no embedded store")
-	}
-	if _, err := a.svc.EnsureAdminKey(ctx, cfg.AdminKey); err != nil {
-		b.Fatal(err)
-	}
-	admin, err := a.authn.Authenticate(ctx, cfg.AdminKey)
-	if err != nil {
-		b.Fatal(err)
-	}
-	actx := model.NewContextWithPrincipal(ctx, admin)
+	a, _, actx := benchApp(b, ibenchAdminKey, map[string]string{"MMS_DB": "mms_ibench"})
 	if _, err := a.svc.CreateTeam(actx, model.CreateTeamInput{ID: "bench", Name: "Bench"}); err != nil {
 		b.Fatal(err)
 	}

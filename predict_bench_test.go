@@ -52,36 +52,7 @@ type pbenchEnv struct {
 // httptest.NewServer. Everything is closed at the end of b.
 func pbenchStack(b *testing.B) *pbenchEnv {
 	b.Helper()
-	vars := map[string]string{
-		"MMS_DATA_DIR":  b.TempDir(),
-		"MMS_ADMIN_KEY": pbenchAdminKey,
-		"MMS_DB":        "mms_pbench",
-	}
-	cfg, err := parseConfig("mms", nil, func(k string) string { return vars[k] }, io.Discard)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if cfg.MongoURI != "" {
-		b.Fatal("benchmark must use the embedded store")
-	}
-	log, err := newLogger(io.Discard, cfg.LogLevel)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	a, err := newApp(ctx, cfg, log)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(a.Close)
-	if _, err := a.svc.EnsureAdminKey(ctx, cfg.AdminKey); err != nil {
-		b.Fatal(err)
-	}
-	admin, err := a.authn.Authenticate(ctx, cfg.AdminKey)
-	if err != nil {
-		b.Fatal(err)
-	}
-	actx := model.NewContextWithPrincipal(ctx, admin)
+	a, cfg, actx := benchApp(b, pbenchAdminKey, map[string]string{"MMS_DB": "mms_pbench"})
 
 	// As serve does: the policy watcher and the job runner in the background.
 	bg, stopBG := context.WithCancel(context.Background())
