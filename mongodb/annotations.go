@@ -134,17 +134,7 @@ func (d *DB) TaskItems(ctx context.Context, task string, fn func(model.TaskItem)
 	if err != nil {
 		return translate(err)
 	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var it model.TaskItem
-		if err := cur.Decode(&it); err != nil {
-			return translate(err)
-		}
-		if err := fn(it); err != nil {
-			return err
-		}
-	}
-	return translate(cur.Err())
+	return each(ctx, cur, func(it *model.TaskItem) error { return fn(*it) })
 }
 
 // TaskItem returns one item; model.ENOTFOUND if the document is not in the task.
@@ -467,17 +457,7 @@ func (d *DB) TaskAnnotations(ctx context.Context, task string, fn func(*model.An
 	if err != nil {
 		return translate(err)
 	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var a model.Annotation
-		if err := cur.Decode(&a); err != nil {
-			return translate(err)
-		}
-		if err := fn(&a); err != nil {
-			return err
-		}
-	}
-	return translate(cur.Err())
+	return each(ctx, cur, fn)
 }
 
 // ItemAnnotations returns every annotation of one item (gold included).

@@ -104,17 +104,7 @@ func (d *DB) ScanAudit(ctx context.Context, fn func(model.AuditRecord) error) er
 	if err != nil {
 		return translate(err)
 	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var doc auditDoc
-		if err := cur.Decode(&doc); err != nil {
-			return translate(err)
-		}
-		if err := fn(*doc.toModel()); err != nil {
-			return err
-		}
-	}
-	return translate(cur.Err())
+	return each(ctx, cur, func(doc *auditDoc) error { return fn(*doc.toModel()) })
 }
 
 // ListAudit returns up to limit records matching f with seq < before (0: none),

@@ -57,17 +57,7 @@ func (d *DB) ScanCheckpoints(ctx context.Context, fn func(model.AuditCheckpoint)
 	if err != nil {
 		return translate(err)
 	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var doc auditCheckpointDoc
-		if err := cur.Decode(&doc); err != nil {
-			return translate(err)
-		}
-		if err := fn(*doc.toModel()); err != nil {
-			return err
-		}
-	}
-	return translate(cur.Err())
+	return each(ctx, cur, func(doc *auditCheckpointDoc) error { return fn(*doc.toModel()) })
 }
 
 // AuditRecord returns the audit record at seq, nil when there is none.

@@ -101,19 +101,18 @@ func (d *DB) DocumentsByKey(ctx context.Context, dataset string, keys []string) 
 	if err != nil {
 		return nil, translate(err)
 	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var doc docDoc
-		if err := cur.Decode(&doc); err != nil {
-			return nil, translate(err)
-		}
+	err = each(ctx, cur, func(doc *docDoc) error {
 		m, err := doc.toModel(d, dataset)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		out[doc.Key] = m
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, translate(cur.Err())
+	return out, nil
 }
 
 // Document returns one document; model.ENOTFOUND if none.
@@ -304,21 +303,13 @@ func (d *DB) ScanDocuments(ctx context.Context, dataset string, fn func(*model.D
 	if err != nil {
 		return translate(err)
 	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var doc docDoc
-		if err := cur.Decode(&doc); err != nil {
-			return translate(err)
-		}
+	return each(ctx, cur, func(doc *docDoc) error {
 		m, err := doc.toModel(d, dataset)
 		if err != nil {
 			return err
 		}
-		if err := fn(m); err != nil {
-			return err
-		}
-	}
-	return translate(cur.Err())
+		return fn(m)
+	})
 }
 
 // SetNullFields sets field to value in every document of dataset where it is null

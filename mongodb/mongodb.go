@@ -244,6 +244,22 @@ func translate(err error) error {
 	return err
 }
 
+// each decodes every document of cur into a T and calls fn with it, stopping
+// at fn's first error, and closes cur.
+func each[T any](ctx context.Context, cur *mongo.Cursor, fn func(*T) error) error {
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var doc T
+		if err := cur.Decode(&doc); err != nil {
+			return translate(err)
+		}
+		if err := fn(&doc); err != nil {
+			return err
+		}
+	}
+	return translate(cur.Err())
+}
+
 // notFound maps mongo.ErrNoDocuments to a model.ENOTFOUND error about what.
 func notFound(err error, what string, args ...any) error {
 	if errors.Is(err, mongo.ErrNoDocuments) {
