@@ -65,11 +65,7 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintf(stdout, "%s keyId=%s\n", base64.StdEncoding.EncodeToString(c.Key.Public().(ed25519.PublicKey)), c.KeyID())
 		return nil
 	}
-	log, err := newLogger(stderr, "error")
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, cfg, log)
+	st, err := toolStore(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
@@ -102,4 +98,14 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("audit checkpoint bad at seq %d", *v.FirstBadCheckpoint)
 	}
 	return nil
+}
+
+// toolStore opens the store for a command-line tool (mms audit, mms keys),
+// logging only errors, to stderr.
+func toolStore(ctx context.Context, cfg *Config, stderr io.Writer) (*store, error) {
+	log, err := newLogger(stderr, "error")
+	if err != nil {
+		return nil, err
+	}
+	return openStore(ctx, cfg, log)
 }

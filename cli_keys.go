@@ -44,11 +44,7 @@ func runKeys(ctx context.Context, args []string, getenv func(string) string, std
 	if cfg.EncryptionKey == "" {
 		return errors.New("no encryption key: set MMS_ENCRYPTION_KEY to the new key (ID:BASE64) and MMS_ENCRYPTION_OLD_KEYS to the earlier ones")
 	}
-	log, err := newLogger(stderr, "error")
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, cfg, log)
+	st, err := toolStore(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
