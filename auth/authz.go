@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -119,7 +120,8 @@ const maxCachedDecisions = 100_000
 func (a *Authorizer) policyChanged() {
 	if a.e != nil {
 		rules, _ := a.e.GetPolicy()
-		a.index.Store(buildIndex(rules))
+		grouping, _ := a.e.GetGroupingPolicy()
+		a.index.Store(buildIndex(rules, grouping))
 	}
 	a.decisions.Store(&decisionCache{})
 }
@@ -193,16 +195,7 @@ func (a *Authorizer) IsAdmin(sub string) bool {
 
 // Teams returns the teams in which sub holds any role ("*" for admins).
 func (a *Authorizer) Teams(sub string) []string {
-	rules, _ := a.e.GetFilteredGroupingPolicy(0, sub)
-	seen := map[string]bool{}
-	var out []string
-	for _, r := range rules {
-		if len(r) > 2 && !seen[r[2]] && !strings.HasPrefix(r[1], "team:") {
-			seen[r[2]] = true
-			out = append(out, r[2])
-		}
-	}
-	return out
+	return slices.Clone(a.index.Load().teams[sub])
 }
 
 // Grant gives sub the role in team (AllTeams for admins), replacing any other role

@@ -1,5 +1,10 @@
 package auth
 
+import (
+	"slices"
+	"strings"
+)
+
 // CasbinEnforce is Casbin's own Enforce over the loaded policy, without the
 // index or the decision cache: the reference the index is tested against.
 func (a *Authorizer) CasbinEnforce(sub, dom, obj, act string) (bool, error) {
@@ -9,4 +14,17 @@ func (a *Authorizer) CasbinEnforce(sub, dom, obj, act string) (bool, error) {
 // Decide is Allowed without the decision cache: the rule index alone.
 func (a *Authorizer) Decide(sub, dom, obj, act string) (bool, error) {
 	return a.decide(sub, dom, obj, act)
+}
+
+// ScanTeams is Teams by a scan of the grouping rules, without the index: the
+// reference the index is tested against.
+func (a *Authorizer) ScanTeams(sub string) []string {
+	rules, _ := a.e.GetFilteredGroupingPolicy(0, sub)
+	var out []string
+	for _, r := range rules {
+		if len(r) > 2 && !strings.HasPrefix(r[1], "team:") && !slices.Contains(out, r[2]) {
+			out = append(out, r[2])
+		}
+	}
+	return out
 }

@@ -1,6 +1,9 @@
 package auth
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/casbin/casbin/v2/util"
 )
 
@@ -17,17 +20,30 @@ import (
 // to the matcher that the index does not follow fails there.
 type policyIndex struct {
 	bySub map[string][]indexedRule
+	// teams lists, per principal, the teams of its role grants ("*" for
+	// admins) in rule order: what Teams answers on every request that reaches
+	// another team's dataset, without scanning the grouping rules.
+	teams map[string][]string
 }
 
 type indexedRule struct{ dom, obj, act string }
 
-func buildIndex(rules [][]string) *policyIndex {
-	ix := &policyIndex{bySub: make(map[string][]indexedRule, 64)}
+// buildIndex indexes the p rules by subject and the g rules (sub, role, team)
+// by principal; the links to team subjects (sub, team:<id>, *) are not roles
+// and are left out of teams.
+func buildIndex(rules, grouping [][]string) *policyIndex {
+	ix := &policyIndex{bySub: make(map[string][]indexedRule, 64), teams: make(map[string][]string, 64)}
 	for _, r := range rules {
 		if len(r) < 4 {
 			continue
 		}
 		ix.bySub[r[0]] = append(ix.bySub[r[0]], indexedRule{dom: r[1], obj: r[2], act: r[3]})
+	}
+	for _, g := range grouping {
+		if len(g) < 3 || strings.HasPrefix(g[1], "team:") || slices.Contains(ix.teams[g[0]], g[2]) {
+			continue
+		}
+		ix.teams[g[0]] = append(ix.teams[g[0]], g[2])
 	}
 	return ix
 }

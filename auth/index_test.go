@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/mms-platform/mms/auth"
@@ -60,6 +61,9 @@ func TestIndexMatchesCasbin(t *testing.T) {
 		if got != want {
 			t.Fatalf("Allowed(%q, %q, %q, %q) = %v, Casbin says %v", sub, dom, obj, act, got, want)
 		}
+		if got, want := a.Teams(sub), a.ScanTeams(sub); !slices.Equal(got, want) {
+			t.Fatalf("Teams(%q) = %v, the grouping rules say %v", sub, got, want)
+		}
 		if want {
 			allowed++
 		}
@@ -82,6 +86,9 @@ func TestIndexMatchesCasbin(t *testing.T) {
 	}
 	if ok, _ := a.Allowed(sub, benchTeam(0), benchDataset(0, 0), auth.ActWrite); !ok {
 		t.Fatal("not allowed after the share and the grant")
+	}
+	if got := a.Teams(sub); !slices.Equal(got, []string{"late"}) || !slices.Equal(got, a.ScanTeams(sub)) {
+		t.Fatalf("Teams after the grant: %v (scan %v)", got, a.ScanTeams(sub))
 	}
 	if err := a.DisallowTeam("late", benchTeam(0), benchDataset(0, 0), auth.ActWrite); err != nil {
 		t.Fatal(err)
