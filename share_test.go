@@ -214,6 +214,14 @@ func TestShareEditorNeedsWritingRole(t *testing.T) {
 	if j := s.waitJob(t, editor, job); j["status"] != "SUCCEEDED" {
 		t.Fatalf("editor's ingestion: %v", j)
 	}
+	// Sharing again as VIEWER takes the write back.
+	s.mustGQL(t, testAdminKey, `mutation { shareDataset(input: {dataset: "patients", team: "lab", role: VIEWER}) { role } }`, nil)
+	if r := s.gql(t, editor, ingest, nil); !r.hasCode("FORBIDDEN") {
+		t.Errorf("editor ingests after the share became VIEWER: %+v", r.Errors)
+	}
+	if r := s.mustGQL(t, editor, `{ documents(dataset: "patients") { totalCount } }`, nil); r.get("documents", "totalCount") != float64(7) {
+		t.Errorf("editor reads through the VIEWER share: %v", r.Data)
+	}
 }
 
 // TestGazetteerRespectsShare: terms for pre-annotation come only from what the

@@ -243,23 +243,40 @@ func (a *Authorizer) Grant(sub string, role model.Role, team string) error {
 // TeamSubject is the Casbin subject standing for every principal of a team.
 func TeamSubject(team string) string { return "team:" + team }
 
-// AllowTeam lets every principal of team do act on obj in domain dom (another
-// team's resource, e.g. predict on a shared model).
-func (a *Authorizer) AllowTeam(team, dom, obj, act string) error {
-	rule := []string{TeamSubject(team), dom, obj, act}
-	if ok, _ := a.e.HasPolicy(rule); ok {
+// AllowTeam lets every principal of team do acts on obj in domain dom (another
+// team's resource, e.g. predict on a shared model), in one policy change.
+func (a *Authorizer) AllowTeam(team, dom, obj string, acts ...string) error {
+	rules := missing(a.e, teamRules(team, dom, obj, acts))
+	if len(rules) == 0 {
 		return nil
 	}
 	defer a.policyChanged()
-	_, err := a.e.AddPolicy(rule)
+	_, err := a.e.AddPolicies(rules)
 	return err
 }
 
-// DisallowTeam removes what AllowTeam granted.
-func (a *Authorizer) DisallowTeam(team, dom, obj, act string) error {
+// DisallowTeam removes what AllowTeam granted, in one policy change.
+func (a *Authorizer) DisallowTeam(team, dom, obj string, acts ...string) error {
+	var present [][]string
+	for _, r := range teamRules(team, dom, obj, acts) {
+		if ok, _ := a.e.HasPolicy(r); ok {
+			present = append(present, r)
+		}
+	}
+	if len(present) == 0 {
+		return nil
+	}
 	defer a.policyChanged()
-	_, err := a.e.RemovePolicy(TeamSubject(team), dom, obj, act)
+	_, err := a.e.RemovePolicies(present)
 	return err
+}
+
+func teamRules(team, dom, obj string, acts []string) [][]string {
+	rules := make([][]string, len(acts))
+	for i, act := range acts {
+		rules[i] = []string{TeamSubject(team), dom, obj, act}
+	}
+	return rules
 }
 
 // TeamsAllowed lists the teams granted act on obj in dom through AllowTeam.

@@ -79,16 +79,12 @@ func (s *Service) ShareDataset(ctx context.Context, in model.ShareDatasetInput) 
 			return err
 		}
 		s.forgetShare(d.ID, in.Team)
-		for _, act := range sharedActs {
-			allow := s.Authz.AllowTeam
-			if !slices.Contains(shareActs[sh.Role], act) {
-				allow = s.Authz.DisallowTeam
-			}
-			if err := allow(in.Team, d.Team, "dataset/"+d.ID, act); err != nil {
-				return err
-			}
+		granted := shareActs[sh.Role]
+		withdrawn := slices.DeleteFunc(slices.Clone(sharedActs), func(act string) bool { return slices.Contains(granted, act) })
+		if err := s.Authz.AllowTeam(in.Team, d.Team, "dataset/"+d.ID, granted...); err != nil {
+			return err
 		}
-		return nil
+		return s.Authz.DisallowTeam(in.Team, d.Team, "dataset/"+d.ID, withdrawn...)
 	})
 	if err != nil {
 		return nil, err
@@ -104,10 +100,8 @@ func (s *Service) RevokeShare(ctx context.Context, dataset, team string) (*model
 	}
 	var sh *model.Share
 	err = s.mutate(ctx, auth.ActShare, d.Team, "dataset/"+d.ID, "revoke share with team "+truncate(team, 63), func() error {
-		for _, act := range sharedActs {
-			if err := s.Authz.DisallowTeam(team, d.Team, "dataset/"+d.ID, act); err != nil {
-				return err
-			}
+		if err := s.Authz.DisallowTeam(team, d.Team, "dataset/"+d.ID, sharedActs...); err != nil {
+			return err
 		}
 		s.forgetShare(d.ID, team)
 		var err error
