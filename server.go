@@ -317,7 +317,7 @@ func (a *app) init(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a.authn = &auth.Authenticator{Keys: a.store, Grant: authz.Grant, CacheTTL: a.cfg.KeyCacheTTL}
+	a.authn = &auth.Authenticator{Keys: a.store, Teams: a.store, CacheTTL: a.cfg.KeyCacheTTL}
 	if a.cfg.JWTSecret != "" || a.cfg.JWKSURL != "" {
 		v, err := auth.NewJWTVerifier(auth.JWTConfig{
 			Secret: []byte(a.cfg.JWTSecret), JWKSURL: a.cfg.JWKSURL,

@@ -147,11 +147,57 @@ func NewAuthorizer(ctx context.Context, store PolicyStore, log *slog.Logger) (*A
 	if err := e.LoadPolicy(); err != nil {
 		return nil, fmt.Errorf("load policy: %w", err)
 	}
+	removed, err := removeJWTRules(e)
+	if err != nil {
+		return nil, fmt.Errorf("remove grants stored from JWTs: %w", err)
+	}
+	if removed > 0 && log != nil {
+		log.WarnContext(ctx, "removed grants that an earlier version stored from JWT claims; JWT principals now hold only their token's claims, per request",
+			"rules", removed)
+	}
 	if _, err := e.AddPolicies(missing(e, DefaultPolicies)); err != nil {
 		return nil, fmt.Errorf("ensure default policies: %w", err)
 	}
 	a.policyChanged()
 	return a, nil
+}
+
+// removeJWTRules deletes every rule whose subject is a JWT principal
+// ("user:<sub>"): earlier versions stored a token's team and role claims as
+// grouping rules (and a link to the team's subject), which then outlived the
+// token. Nothing grants a JWT principal a stored rule any more, so every such
+// rule is one of those. It returns how many rules it removed.
+func removeJWTRules(e *casbin.SyncedEnforcer) (int, error) {
+	var grouping, policies [][]string
+	g, err := e.GetGroupingPolicy()
+	if err != nil {
+		return 0, err
+	}
+	for _, r := range g {
+		if len(r) > 0 && IsJWTSubject(r[0]) {
+			grouping = append(grouping, r)
+		}
+	}
+	p, err := e.GetPolicy()
+	if err != nil {
+		return 0, err
+	}
+	for _, r := range p {
+		if len(r) > 0 && IsJWTSubject(r[0]) {
+			policies = append(policies, r)
+		}
+	}
+	if len(grouping) > 0 {
+		if _, err := e.RemoveGroupingPolicies(grouping); err != nil {
+			return 0, err
+		}
+	}
+	if len(policies) > 0 {
+		if _, err := e.RemovePolicies(policies); err != nil {
+			return len(grouping), err
+		}
+	}
+	return len(grouping) + len(policies), nil
 }
 
 func missing(e *casbin.SyncedEnforcer, rules [][]string) [][]string {
@@ -164,18 +210,49 @@ func missing(e *casbin.SyncedEnforcer, rules [][]string) [][]string {
 	return out
 }
 
-// Allowed reports whether principal sub may do act on obj in team dom. It never
-// returns true on an error.
-func (a *Authorizer) Allowed(sub, dom, obj, act string) (bool, error) {
-	if sub == "" {
+// JWTSubjectPrefix starts the id of every principal a JWT authenticates
+// ("user:<sub>"); API keys are "key:<id>". A JWT principal holds exactly the
+// team and role its token claims, for the request that presents it: no rule in
+// the store names it, and rules that earlier versions stored for JWT subjects
+// are removed at start (see NewAuthorizer).
+const JWTSubjectPrefix = "user:"
+
+// IsJWTSubject reports whether sub is the id of a JWT principal.
+func IsJWTSubject(sub string) bool { return strings.HasPrefix(sub, JWTSubjectPrefix) }
+
+// Allowed reports whether principal p may do act on obj in team dom. It never
+// returns true on an error. A principal authenticated by an API key holds the
+// roles stored for it; a JWT principal holds only the role its token claims, in
+// the team it claims (an ADMIN claim: in every team), decided in memory from the
+// roles' policies without any grouping rule.
+func (a *Authorizer) Allowed(p *model.Principal, dom, obj, act string) (bool, error) {
+	if p == nil || p.Anonymous || p.ID == "" {
 		return false, nil
 	}
+	return a.allowed(cacheSubject(p), p, dom, obj, act)
+}
+
+// cacheSubject is the principal's part of a decision's cache key. For a JWT
+// principal it carries the claimed team and role, so a decision taken under
+// one token's claims never answers for another's.
+func cacheSubject(p *model.Principal) string {
+	if !IsJWTSubject(p.ID) {
+		return p.ID
+	}
+	role := ""
+	if p.Role != nil {
+		role = string(*p.Role)
+	}
+	return p.ID + "\x00" + p.Team + "\x00" + role
+}
+
+func (a *Authorizer) allowed(key string, p *model.Principal, dom, obj, act string) (bool, error) {
 	c := a.decisions.Load() // before Enforce: see decisionCache
-	k := decisionKey{sub, dom, obj, act}
+	k := decisionKey{key, dom, obj, act}
 	if v, ok := c.m.Load(k); ok {
 		return v.(bool), nil
 	}
-	ok, err := a.decide(sub, dom, obj, act)
+	ok, err := a.decide(p, dom, obj, act)
 	if err != nil {
 		return false, err
 	}
@@ -187,20 +264,50 @@ func (a *Authorizer) Allowed(sub, dom, obj, act string) (bool, error) {
 	return ok, nil
 }
 
-// IsAdmin reports whether sub holds the global admin role.
-func (a *Authorizer) IsAdmin(sub string) bool {
-	ok, _ := a.e.HasGroupingPolicy(sub, RoleSubject(model.RoleAdmin), AllTeams)
+// claimedRole is the role a JWT principal's token claims, or "" if none.
+func claimedRole(p *model.Principal) model.Role {
+	if p.Role == nil {
+		return ""
+	}
+	return *p.Role
+}
+
+// IsAdmin reports whether p holds the global admin role.
+func (a *Authorizer) IsAdmin(p *model.Principal) bool {
+	if p == nil || p.Anonymous || p.ID == "" {
+		return false
+	}
+	if IsJWTSubject(p.ID) {
+		return claimedRole(p) == model.RoleAdmin
+	}
+	ok, _ := a.e.HasGroupingPolicy(p.ID, RoleSubject(model.RoleAdmin), AllTeams)
 	return ok
 }
 
-// Teams returns the teams in which sub holds any role ("*" for admins).
-func (a *Authorizer) Teams(sub string) []string {
-	return slices.Clone(a.index.Load().teams[sub])
+// Teams returns the teams in which p holds any role ("*" for admins).
+func (a *Authorizer) Teams(p *model.Principal) []string {
+	if p == nil || p.Anonymous || p.ID == "" {
+		return nil
+	}
+	if IsJWTSubject(p.ID) {
+		switch role := claimedRole(p); {
+		case role == model.RoleAdmin:
+			return []string{AllTeams}
+		case role != "" && p.Team != "":
+			return []string{p.Team}
+		}
+		return nil
+	}
+	return slices.Clone(a.index.Load().teams[p.ID])
 }
 
 // Grant gives sub the role in team (AllTeams for admins), replacing any other role
 // sub had in that team.
+// A JWT principal is never granted anything: its token's claims are its grant.
 func (a *Authorizer) Grant(sub string, role model.Role, team string) error {
+	if IsJWTSubject(sub) {
+		return fmt.Errorf("auth: roles of JWT principal %s come from its token, never from stored rules", sub)
+	}
 	if role == model.RoleAdmin {
 		team = AllTeams
 	}

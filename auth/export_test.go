@@ -3,6 +3,8 @@ package auth
 import (
 	"slices"
 	"strings"
+
+	"github.com/mms-platform/mms/model"
 )
 
 // CasbinEnforce is Casbin's own Enforce over the loaded policy, without the
@@ -13,7 +15,7 @@ func (a *Authorizer) CasbinEnforce(sub, dom, obj, act string) (bool, error) {
 
 // Decide is Allowed without the decision cache: the rule index alone.
 func (a *Authorizer) Decide(sub, dom, obj, act string) (bool, error) {
-	return a.decide(sub, dom, obj, act)
+	return a.decide(&model.Principal{ID: sub}, dom, obj, act)
 }
 
 // ScanTeams is Teams by a scan of the grouping rules, without the index: the
@@ -27,4 +29,14 @@ func (a *Authorizer) ScanTeams(sub string) []string {
 		}
 	}
 	return out
+}
+
+// AllowedSubject is Allowed for a principal with stored roles, named by id.
+func (a *Authorizer) AllowedSubject(sub, dom, obj, act string) (bool, error) {
+	return a.Allowed(&model.Principal{ID: sub}, dom, obj, act)
+}
+
+// SubjectTeams is Teams for a principal with stored roles, named by id.
+func (a *Authorizer) SubjectTeams(sub string) []string {
+	return a.Teams(&model.Principal{ID: sub})
 }

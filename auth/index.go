@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/casbin/casbin/v2/util"
+
+	"github.com/mms-platform/mms/model"
 )
 
 // policyIndex answers the model's matcher (rbac.conf) from the Casbin policy
@@ -62,20 +64,50 @@ func (ix *policyIndex) allows(subjects []string, dom, obj, act string) bool {
 	return false
 }
 
-// decide is Enforce through the index: the subjects are sub itself and every
-// role sub holds, directly or through other roles, in dom or in every team
-// (the matcher's g(r.sub, p.sub, r.dom) || g(r.sub, p.sub, "*")).
-func (a *Authorizer) decide(sub, dom, obj, act string) (bool, error) {
-	subjects := []string{sub}
-	for _, d := range []string{dom, AllTeams} {
-		roles, err := a.e.GetImplicitRolesForUser(sub, d)
-		if err != nil {
-			return false, err
-		}
-		subjects = append(subjects, roles...)
-		if dom == AllTeams {
-			break
+// decide is Enforce through the index. For a principal with stored roles the
+// subjects are its id and every role it holds, directly or through other
+// roles, in dom or in every team (the matcher's g(r.sub, p.sub, r.dom) ||
+// g(r.sub, p.sub, "*")). For a JWT principal they are what its claims would
+// give as grouping rules, (sub, role, team) and (sub, team:<team>, *), or
+// (sub, role:admin, *), without any stored rule being read or written.
+func (a *Authorizer) decide(p *model.Principal, dom, obj, act string) (bool, error) {
+	var direct []string
+	if IsJWTSubject(p.ID) {
+		direct = claimedSubjects(p, dom)
+	} else {
+		direct = []string{p.ID}
+	}
+	subjects := slices.Clone(direct)
+	for _, sub := range direct {
+		for _, d := range []string{dom, AllTeams} {
+			roles, err := a.e.GetImplicitRolesForUser(sub, d)
+			if err != nil {
+				return false, err
+			}
+			subjects = append(subjects, roles...)
+			if dom == AllTeams {
+				break
+			}
 		}
 	}
 	return a.index.Load().allows(subjects, dom, obj, act), nil
+}
+
+// claimedSubjects returns the roles a JWT principal's claims give it in dom:
+// the global admin role for an ADMIN claim; otherwise its role if dom is the
+// claimed team, and the team's subject (through which shares reach its
+// members) in every domain. A token without a role claim gives nothing.
+func claimedSubjects(p *model.Principal, dom string) []string {
+	role := claimedRole(p)
+	switch {
+	case role == model.RoleAdmin:
+		return []string{RoleSubject(model.RoleAdmin)}
+	case role == "" || p.Team == "":
+		return nil
+	}
+	out := []string{TeamSubject(p.Team)}
+	if dom == p.Team {
+		out = append(out, RoleSubject(role))
+	}
+	return out
 }

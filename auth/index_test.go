@@ -54,14 +54,14 @@ func TestIndexMatchesCasbin(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := a.Allowed(sub, dom, obj, act)
+		got, err := a.AllowedSubject(sub, dom, obj, act)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got != want {
 			t.Fatalf("Allowed(%q, %q, %q, %q) = %v, Casbin says %v", sub, dom, obj, act, got, want)
 		}
-		if got, want := a.Teams(sub), a.ScanTeams(sub); !slices.Equal(got, want) {
+		if got, want := a.SubjectTeams(sub), a.ScanTeams(sub); !slices.Equal(got, want) {
 			t.Fatalf("Teams(%q) = %v, the grouping rules say %v", sub, got, want)
 		}
 		if want {
@@ -75,7 +75,7 @@ func TestIndexMatchesCasbin(t *testing.T) {
 	t.Logf("%d of %d allowed", allowed, n)
 	// Changes reach the index: a grant, then its removal.
 	sub := fmt.Sprintf("key:late-%d", rng.IntN(1000))
-	if ok, _ := a.Allowed(sub, benchTeam(0), benchDataset(0, 0), auth.ActWrite); ok {
+	if ok, _ := a.AllowedSubject(sub, benchTeam(0), benchDataset(0, 0), auth.ActWrite); ok {
 		t.Fatal("allowed before the grant")
 	}
 	if err := a.AllowTeam("late", benchTeam(0), benchDataset(0, 0), auth.ActWrite); err != nil {
@@ -84,16 +84,16 @@ func TestIndexMatchesCasbin(t *testing.T) {
 	if err := a.Grant(sub, "VIEWER", "late"); err != nil {
 		t.Fatal(err)
 	}
-	if ok, _ := a.Allowed(sub, benchTeam(0), benchDataset(0, 0), auth.ActWrite); !ok {
+	if ok, _ := a.AllowedSubject(sub, benchTeam(0), benchDataset(0, 0), auth.ActWrite); !ok {
 		t.Fatal("not allowed after the share and the grant")
 	}
-	if got := a.Teams(sub); !slices.Equal(got, []string{"late"}) || !slices.Equal(got, a.ScanTeams(sub)) {
+	if got := a.SubjectTeams(sub); !slices.Equal(got, []string{"late"}) || !slices.Equal(got, a.ScanTeams(sub)) {
 		t.Fatalf("Teams after the grant: %v (scan %v)", got, a.ScanTeams(sub))
 	}
 	if err := a.DisallowTeam("late", benchTeam(0), benchDataset(0, 0), auth.ActWrite); err != nil {
 		t.Fatal(err)
 	}
-	if ok, _ := a.Allowed(sub, benchTeam(0), benchDataset(0, 0), auth.ActWrite); ok {
+	if ok, _ := a.AllowedSubject(sub, benchTeam(0), benchDataset(0, 0), auth.ActWrite); ok {
 		t.Fatal("still allowed after the share was taken back")
 	}
 }

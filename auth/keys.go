@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -72,18 +73,26 @@ type keyToucher interface {
 	TouchKey(ctx context.Context, hash string, at time.Time) error
 }
 
+// TeamLookup tells whether a team exists.
+type TeamLookup interface {
+	// Team returns the team with id, or a model.ENOTFOUND error.
+	Team(ctx context.Context, id string) (*model.Team, error)
+}
+
 // Authenticator turns a bearer token into a Principal. API key lookups are cached
 // for CacheTTL, so a key revoked on another instance stops working within that time
 // (at once on the instance that revoked it, through Forget).
 type Authenticator struct {
-	Keys     KeyLookup
+	Keys KeyLookup
+	// Teams checks a JWT's team claim; nil refuses every token with a team claim.
+	Teams    TeamLookup
 	JWT      *JWTVerifier // nil: JWTs are refused
-	Grant    func(sub string, role model.Role, team string) error
 	CacheTTL time.Duration
 	Now      func() time.Time
 
 	mu    sync.Mutex
 	cache map[string]cachedKey // by key hash
+	teams map[string]time.Time // team ids known to exist, until when
 }
 
 type cachedKey struct {
@@ -178,15 +187,22 @@ func (a *Authenticator) Forget(keyID string) {
 	}
 }
 
-// jwt verifies a bearer JWT. A token's team and role claims are its grant: the
-// first time a subject is seen with them (or with new ones) the grant is stored,
-// so Casbin decides for JWT users exactly as for API keys.
+// jwt verifies a bearer JWT. The token's team and role claims hold for the
+// request that presents it and nothing else: they are never stored, so a later
+// token of the same subject with other claims (or none) is decided on its own
+// claims alone. The team claim must name an existing team (an id, never a
+// pattern such as "*"); a role other than ADMIN needs one.
 func (a *Authenticator) jwt(ctx context.Context, token string) (*model.Principal, error) {
 	c, err := a.JWT.Verify(ctx, token)
 	if err != nil {
 		return nil, err
 	}
-	p := &model.Principal{ID: "user:" + c.Subject, Team: c.Team}
+	p := &model.Principal{ID: JWTSubjectPrefix + c.Subject, Team: c.Team}
+	if c.Team != "" {
+		if err := a.checkTeamClaim(ctx, c.Team); err != nil {
+			return nil, err
+		}
+	}
 	if c.Role != "" {
 		role := model.Role(strings.ToUpper(c.Role))
 		if !role.IsValid() {
@@ -196,11 +212,47 @@ func (a *Authenticator) jwt(ctx context.Context, token string) (*model.Principal
 		if role != model.RoleAdmin && c.Team == "" {
 			return nil, model.Errorf(model.EUNAUTHENTICATED, "invalid token: role claim without team claim")
 		}
-		if a.Grant != nil {
-			if err := a.Grant(p.ID, role, c.Team); err != nil {
-				return nil, err
-			}
-		}
 	}
 	return p, nil
+}
+
+// teamIDPattern is the syntax of team ids (service.checkSlug): no pattern
+// characters, so a claim names exactly one team.
+var teamIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
+
+// maxKnownTeams bounds the cache of team ids known to exist.
+const maxKnownTeams = 10000
+
+// checkTeamClaim returns an EUNAUTHENTICATED error unless team is the id of an
+// existing team. Teams are never deleted, so one that was found is remembered
+// for CacheTTL (at least a second) without another lookup.
+func (a *Authenticator) checkTeamClaim(ctx context.Context, team string) error {
+	if !teamIDPattern.MatchString(team) {
+		return model.Errorf(model.EUNAUTHENTICATED,
+			"invalid token: the team claim must be one team id (1-63 lower-case letters, digits, - or _), not a pattern or a list")
+	}
+	now := a.now()
+	a.mu.Lock()
+	until, ok := a.teams[team]
+	a.mu.Unlock()
+	if ok && now.Before(until) {
+		return nil
+	}
+	if a.Teams == nil {
+		return model.Errorf(model.EUNAUTHENTICATED, "invalid token: team claims are not accepted by this server")
+	}
+	_, err := a.Teams.Team(ctx, team)
+	if model.ErrorCode(err) == model.ENOTFOUND {
+		return model.Errorf(model.EUNAUTHENTICATED, "invalid token: team claim %q names no team; an admin creates teams with createTeam", team)
+	}
+	if err != nil {
+		return err
+	}
+	a.mu.Lock()
+	if a.teams == nil || len(a.teams) >= maxKnownTeams {
+		a.teams = map[string]time.Time{}
+	}
+	a.teams[team] = now.Add(max(a.CacheTTL, time.Second))
+	a.mu.Unlock()
+	return nil
 }

@@ -134,9 +134,9 @@ func (s *Service) DatasetView(ctx context.Context, id string) (*model.Dataset, e
 }
 
 // sharedWith returns the ids of the datasets shared, unexpired, with any of
-// the teams of principal sub.
-func (s *Service) sharedWith(ctx context.Context, sub string) ([]string, error) {
-	teams := s.Authz.Teams(sub)
+// the teams of principal p.
+func (s *Service) sharedWith(ctx context.Context, p *model.Principal) ([]string, error) {
+	teams := s.Authz.Teams(p)
 	if len(teams) == 0 {
 		return nil, nil
 	}
@@ -168,14 +168,14 @@ func (s *Service) ListDatasets(ctx context.Context, first *int, after *string) (
 		return nil, s.authorize(ctx, auth.ActRead, auth.AllTeams, "dataset/*")
 	}
 	var teams, shared []string // teams nil: every team
-	if !s.Authz.IsAdmin(p.ID) {
+	if !s.Authz.IsAdmin(p) {
 		teams = []string{}
-		for _, t := range s.Authz.Teams(p.ID) {
-			if ok, _ := s.Authz.Allowed(p.ID, t, "dataset/*", auth.ActRead); ok {
+		for _, t := range s.Authz.Teams(p) {
+			if ok, _ := s.Authz.Allowed(p, t, "dataset/*", auth.ActRead); ok {
 				teams = append(teams, t)
 			}
 		}
-		if shared, err = s.sharedWith(ctx, p.ID); err != nil {
+		if shared, err = s.sharedWith(ctx, p); err != nil {
 			return nil, err
 		}
 	}

@@ -39,10 +39,10 @@ func (s *Service) ListTeams(ctx context.Context) ([]*model.Team, error) {
 	if p.Anonymous {
 		return nil, s.authorize(ctx, auth.ActRead, auth.AllTeams, "team/*")
 	}
-	if s.Authz.IsAdmin(p.ID) {
+	if s.Authz.IsAdmin(p) {
 		return s.Teams.Teams(ctx, nil)
 	}
-	ids := s.Authz.Teams(p.ID)
+	ids := s.Authz.Teams(p)
 	if len(ids) == 0 {
 		return []*model.Team{}, nil
 	}
@@ -69,7 +69,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, in model.CreateAPIKeyInput) 
 	}
 	summary := fmt.Sprintf("create %s key %s", in.Role, k.ID)
 	err := s.mutate(ctx, auth.ActAdmin, in.Team, "team/"+in.Team, summary, func() error {
-		if in.Role == model.RoleAdmin && !s.Authz.IsAdmin(model.PrincipalFromContext(ctx).ID) {
+		if in.Role == model.RoleAdmin && !s.Authz.IsAdmin(model.PrincipalFromContext(ctx)) {
 			return model.Errorf(model.EFORBIDDEN, "only admins may create ADMIN keys")
 		}
 		if _, err := s.Teams.Team(ctx, in.Team); err != nil {

@@ -64,12 +64,12 @@ func (s *Service) readableTeams(ctx context.Context, obj string) ([]string, erro
 	if p.Anonymous {
 		return nil, s.authorize(ctx, auth.ActRead, auth.AllTeams, obj)
 	}
-	if s.Authz.IsAdmin(p.ID) {
+	if s.Authz.IsAdmin(p) {
 		return nil, nil
 	}
 	teams := []string{}
-	for _, t := range s.Authz.Teams(p.ID) {
-		if ok, _ := s.Authz.Allowed(p.ID, t, obj, auth.ActRead); ok {
+	for _, t := range s.Authz.Teams(p) {
+		if ok, _ := s.Authz.Allowed(p, t, obj, auth.ActRead); ok {
 			teams = append(teams, t)
 		}
 	}

@@ -148,13 +148,13 @@ func (s *Service) authorize(ctx context.Context, act, team, obj string) error {
 	if p.Anonymous {
 		denied = model.Errorf(model.EUNAUTHENTICATED, "%s on %s needs a token: send Authorization: Bearer <API key or JWT>", act, obj)
 	} else {
-		ok, err := s.Authz.Allowed(p.ID, team, obj, act)
+		ok, err := s.Authz.Allowed(p, team, obj, act)
 		if err != nil {
 			return fmt.Errorf("authorize %s %s: %w", act, obj, err)
 		}
 		reason := ""
 		if ok {
-			if reason, err = s.shareRefusal(ctx, p.ID, act, team, obj); err != nil {
+			if reason, err = s.shareRefusal(ctx, p, act, team, obj); err != nil {
 				return err
 			}
 			if reason == "" {
@@ -189,18 +189,18 @@ func (s *Service) deny(ctx context.Context, act, team, obj, msg string) error {
 // (an EDITOR share's write) also needs the member's own role in its team to
 // allow that act on its own datasets: a VIEWER key of the team does not write
 // into a dataset shared with its team for editing.
-func (s *Service) shareRefusal(ctx context.Context, sub, act, team, obj string) (string, error) {
+func (s *Service) shareRefusal(ctx context.Context, p *model.Principal, act, team, obj string) (string, error) {
 	rest, ok := strings.CutPrefix(obj, "dataset/")
-	if !ok || team == auth.AllTeams || s.memberOf(sub, team) {
+	if !ok || team == auth.AllTeams || s.memberOf(p, team) {
 		return "", nil
 	}
 	dataset, _, _ := strings.Cut(rest, "/")
-	sh, reason, err := s.activeShare(ctx, sub, dataset)
+	sh, reason, err := s.activeShare(ctx, p, dataset)
 	if err != nil || sh == nil {
 		return reason, err
 	}
 	if act != auth.ActRead {
-		ok, err := s.Authz.Allowed(sub, sh.Team, "dataset/*", act)
+		ok, err := s.Authz.Allowed(p, sh.Team, "dataset/*", act)
 		if err != nil {
 			return "", err
 		}

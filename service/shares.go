@@ -222,9 +222,9 @@ func (s *Service) forgetShare(dataset, team string) {
 	s.shares.mu.Unlock()
 }
 
-// memberOf reports whether principal sub holds a role in team (admins in every team).
-func (s *Service) memberOf(sub, team string) bool {
-	for _, t := range s.Authz.Teams(sub) {
+// memberOf reports whether principal p holds a role in team (admins in every team).
+func (s *Service) memberOf(p *model.Principal, team string) bool {
+	for _, t := range s.Authz.Teams(p) {
 		if t == team || t == auth.AllTeams {
 			return true
 		}
@@ -232,12 +232,12 @@ func (s *Service) memberOf(sub, team string) bool {
 	return false
 }
 
-// activeShare returns the share through which principal sub reaches a dataset
-// of another team: the first unexpired share made to one of sub's teams. It
+// activeShare returns the share through which principal p reaches a dataset
+// of another team: the first unexpired share made to one of p's teams. It
 // returns nil and a reason when there is none.
-func (s *Service) activeShare(ctx context.Context, sub, dataset string) (*model.Share, string, error) {
+func (s *Service) activeShare(ctx context.Context, p *model.Principal, dataset string) (*model.Share, string, error) {
 	reason := "no share of dataset " + dataset + " with the caller's teams"
-	for _, t := range s.Authz.Teams(sub) {
+	for _, t := range s.Authz.Teams(p) {
 		sh, err := s.share(ctx, dataset, t)
 		if err != nil {
 			return nil, "", err
@@ -286,8 +286,8 @@ func (s *Service) readDataset(ctx context.Context, id string) (*model.Dataset, *
 func (s *Service) readScope(ctx context.Context, d *model.Dataset) (*scope, error) {
 	p := model.PrincipalFromContext(ctx)
 	sc := &scope{}
-	if !s.memberOf(p.ID, d.Team) {
-		sh, reason, err := s.activeShare(ctx, p.ID, d.ID)
+	if !s.memberOf(p, d.Team) {
+		sh, reason, err := s.activeShare(ctx, p, d.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -305,7 +305,7 @@ func (s *Service) readScope(ctx context.Context, d *model.Dataset) (*scope, erro
 			}
 		}
 	}
-	ok, err := s.Authz.Allowed(p.ID, d.Team, "dataset/"+d.ID, auth.ActReadSensitive)
+	ok, err := s.Authz.Allowed(p, d.Team, "dataset/"+d.ID, auth.ActReadSensitive)
 	if err != nil {
 		return nil, err
 	}
