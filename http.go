@@ -38,10 +38,7 @@ func (a *app) routes() http.Handler {
 	m := newMetrics(reg)
 
 	gql := a.graphqlHandler(m)
-	limiter := &auth.RateLimiter{Rate: a.cfg.RateLimit, Burst: a.cfg.RateBurst}
-	authn := auth.Middleware(a.authn, limiter, func(r *http.Request, err error) {
-		a.svc.RecordRejectedToken(r.Context(), err)
-	})
+	authn := auth.Middleware(a.guard)
 	authed := func(h http.Handler) http.Handler { return a.storeGate(authn(h)) }
 
 	mux := http.NewServeMux()
@@ -247,7 +244,10 @@ func (a *app) graphqlHandler(m *metrics) http.Handler {
 
 // websocketInit authenticates a WebSocket from its connection_init payload
 // ({"Authorization": "Bearer ..."}), since browsers cannot set headers on sockets.
-// A token in the upgrade request's header was already checked by the middleware.
+// A token in the upgrade request's header was already checked by the middleware;
+// one in the payload goes through the same guard (per-address limits, audit).
+// The connection_ack carries no payload: echoing the init payload would send
+// the bearer secret back over the socket.
 func (a *app) websocketInit(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 	token := ""
 	for _, k := range []string{"Authorization", "authorization"} {
@@ -256,14 +256,13 @@ func (a *app) websocketInit(ctx context.Context, p transport.InitPayload) (conte
 		}
 	}
 	if token == "" {
-		return ctx, &p, nil
+		return ctx, nil, nil
 	}
-	pr, err := a.authn.Authenticate(ctx, token)
+	pr, err := a.guard.Authenticate(ctx, auth.ClientAddr(model.RequestFromContext(ctx).RemoteAddr), token)
 	if err != nil {
-		a.svc.RecordRejectedToken(ctx, err)
 		return ctx, nil, err
 	}
-	return model.NewContextWithPrincipal(ctx, pr), &p, nil
+	return model.NewContextWithPrincipal(ctx, pr), nil, nil
 }
 
 // limitBody answers 413 for bodies over the limit: cfg.MaxUpload for multipart

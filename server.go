@@ -95,7 +95,19 @@ type Config struct {
 	WebhookBackoff time.Duration
 	RateLimit      float64
 	RateBurst      float64
-	AllowPrivate   bool
+	// AuthFailLimit is the failed authentications per minute each client address
+	// may make on average, AuthFailBurst how many at once; beyond, its requests
+	// with a token are answered 429 unchecked. Always on.
+	AuthFailLimit float64
+	AuthFailBurst float64
+	// AuthAuditWindow is the window in which a client address's first failed
+	// authentication is audited and the others summed into one record.
+	AuthAuditWindow time.Duration
+	// AnonRateLimit is the requests per second without a token each client
+	// address may make on average (0: no limit), AnonRateBurst how many at once.
+	AnonRateLimit float64
+	AnonRateBurst float64
+	AllowPrivate  bool
 
 	AuditSigningKey      string
 	AuditVerifyKeys      string
@@ -190,6 +202,11 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	}
 	fl(&c.RateLimit, "rate-limit", "MMS_RATE_LIMIT", 0, "requests per second each API key or JWT subject may make on average (0: no limit)")
 	fl(&c.RateBurst, "rate-burst", "MMS_RATE_BURST", 100, "requests a caller may make at once above its rate")
+	fl(&c.AuthFailLimit, "auth-fail-limit", "MMS_AUTH_FAIL_LIMIT", 10, "failed authentications per minute each client address may make on average; beyond, its requests with a token get 429 without being checked (always on, whatever MMS_RATE_LIMIT says)")
+	fl(&c.AuthFailBurst, "auth-fail-burst", "MMS_AUTH_FAIL_BURST", 20, "failed authentications a client address may make at once above its rate")
+	dur(&c.AuthAuditWindow, "auth-audit-window", "MMS_AUTH_AUDIT_WINDOW", time.Minute, "window in which a client address's first failed authentication is audited one by one and the rest summed into one audit record")
+	fl(&c.AnonRateLimit, "anon-rate-limit", "MMS_ANON_RATE_LIMIT", 5, "requests per second without a token each client address may make on average (0: no limit)")
+	fl(&c.AnonRateBurst, "anon-rate-burst", "MMS_ANON_RATE_BURST", 200, "requests without a token a client address may make at once above its rate")
 	// A secret's flag shows no default, so that --help does not print it.
 	secret := func(p *string, flagName, env, usage string) {
 		fs.StringVar(p, flagName, "", usage+" ($"+env+"; prefer the env var: flags show in ps)")
@@ -214,6 +231,15 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if !(c.AuthFailLimit > 0) || !(c.AuthFailBurst >= 1) {
+		return nil, fmt.Errorf("MMS_AUTH_FAIL_LIMIT must be above 0 and MMS_AUTH_FAIL_BURST at least 1: failed authentications are always limited")
+	}
+	if !(c.AuthAuditWindow > 0) {
+		return nil, fmt.Errorf("MMS_AUTH_AUDIT_WINDOW must be above 0")
+	}
+	if c.AnonRateLimit < 0 || c.AnonRateLimit > 0 && c.AnonRateBurst < 1 {
+		return nil, fmt.Errorf("MMS_ANON_RATE_LIMIT must not be negative, and MMS_ANON_RATE_BURST at least 1 with a limit")
 	}
 	return c, nil
 }
@@ -293,6 +319,12 @@ type app struct {
 	authn  *auth.Authenticator
 	audit  *auth.AuditLog
 	runner *jobs.Runner
+	// guard authenticates requests within the per-address limits; its
+	// summaries of failed authentications are flushed by a goroutine that
+	// Close stops (writing the last ones) before the audit log closes.
+	guard     *auth.Guard
+	stopGuard context.CancelFunc
+	guardDone chan struct{}
 }
 
 // newApp connects the store and builds the services. Close releases them.
@@ -343,6 +375,18 @@ func (a *app) init(ctx context.Context) error {
 		AllowPrivateURLs: a.cfg.AllowPrivate, MaxSourceBytes: a.cfg.MaxUpload, MaxPredictInputs: a.cfg.MaxPredict,
 		WebhookBackoff: a.cfg.WebhookBackoff,
 	}
+	a.guard = &auth.Guard{
+		Authn:     a.authn,
+		Principal: &auth.RateLimiter{Rate: a.cfg.RateLimit, Burst: a.cfg.RateBurst},
+		Failures:  &auth.RateLimiter{Rate: a.cfg.AuthFailLimit / 60, Burst: a.cfg.AuthFailBurst},
+		Anonymous: &auth.RateLimiter{Rate: a.cfg.AnonRateLimit, Burst: a.cfg.AnonRateBurst},
+		Window:    a.cfg.AuthAuditWindow,
+		Reject:    a.svc.RecordRejectedToken,
+		Summary:   a.svc.RecordFailedAuthentications,
+	}
+	gctx, stop := context.WithCancel(context.Background())
+	a.stopGuard, a.guardDone = stop, make(chan struct{})
+	go func() { defer close(a.guardDone); a.guard.Run(gctx) }()
 	a.runner = jobs.NewRunner(a.store, a.log)
 	a.runner.Workers = a.cfg.Workers
 	a.runner.Lease, a.runner.Beat = a.cfg.JobLease, max(a.cfg.JobLease/10, 100*time.Millisecond)
@@ -350,8 +394,13 @@ func (a *app) init(ctx context.Context) error {
 	return nil
 }
 
-// Close stops the audit writer and closes the store.
+// Close writes the pending summaries of failed authentications, stops the
+// audit writer and closes the store.
 func (a *app) Close() {
+	if a.stopGuard != nil {
+		a.stopGuard()
+		<-a.guardDone
+	}
 	if a.audit != nil {
 		a.audit.Close()
 	}

@@ -2,11 +2,10 @@ package auth
 
 import (
 	"encoding/json"
-	"math"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/mms-platform/mms/model"
 )
@@ -20,36 +19,30 @@ func BearerToken(header string) string {
 	return strings.TrimSpace(header)
 }
 
-// Middleware authenticates every request and puts its principal in the context.
-// A request without a token goes on as anonymous; a request whose token does not
-// verify is answered 401 with a GraphQL-shaped error (code UNAUTHENTICATED), after
-// onReject (which audits it) has seen it.
-//
-// With a RateLimiter, each authenticated principal is limited to its rate:
-// beyond it the answer is 429 with Retry-After and code RATE_LIMITED.
-func Middleware(a *Authenticator, limiter *RateLimiter, onReject func(r *http.Request, err error)) func(http.Handler) http.Handler {
+// Middleware authenticates every request through g and puts its principal in
+// the context. A request without a token goes on as anonymous; a request whose
+// token does not verify is answered 401 with a GraphQL-shaped error (code
+// UNAUTHENTICATED); a request a limit refuses (see Guard) is answered 429 with
+// Retry-After and code RATE_LIMITED.
+func Middleware(g *Guard) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			p, err := a.Authenticate(r.Context(), BearerToken(r.Header.Get("Authorization")))
+			p, err := g.Authenticate(r.Context(), ClientAddr(r.RemoteAddr), BearerToken(r.Header.Get("Authorization")))
 			if err != nil {
-				if onReject != nil && model.ErrorCode(err) == model.EUNAUTHENTICATED {
-					onReject(r, err)
-				}
-				status := http.StatusUnauthorized
+				var rl *RateLimitedError
+				status := http.StatusInternalServerError
 				switch model.ErrorCode(err) {
 				case model.EUNAUTHENTICATED:
+					status = http.StatusUnauthorized
+				case model.ERATELIMITED:
+					status = http.StatusTooManyRequests
+					if errors.As(err, &rl) {
+						w.Header().Set("Retry-After", strconv.Itoa(rl.RetryAfterSeconds()))
+					}
 				case model.EUNAVAILABLE:
 					status = http.StatusServiceUnavailable
-				default:
-					status = http.StatusInternalServerError
 				}
 				WriteError(w, status, err)
-				return
-			}
-			if ok, wait := limiter.Allow(p.ID); !ok {
-				w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-				WriteError(w, http.StatusTooManyRequests, model.Errorf(model.ERATELIMITED,
-					"rate limit of %g requests/s for %s exceeded; retry in %s", limiter.Rate, p.ID, wait.Round(time.Millisecond)))
 				return
 			}
 			next.ServeHTTP(w, r.WithContext(model.NewContextWithPrincipal(r.Context(), p)))

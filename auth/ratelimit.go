@@ -7,8 +7,8 @@ import (
 )
 
 // RateLimiter is a token bucket per principal: Rate requests per second on
-// average, bursts of up to Burst. A zero Rate lets everything through. Buckets of
-// principals idle for a while are dropped, so memory follows the active callers.
+// average, bursts of up to Burst. A zero Rate lets everything through. Buckets
+// that have refilled are dropped, so memory follows the active callers.
 type RateLimiter struct {
 	Rate  float64
 	Burst float64
@@ -27,6 +27,16 @@ type bucket struct {
 // Allow takes a token for key. When none is left it returns false and how long
 // until one is.
 func (l *RateLimiter) Allow(key string) (bool, time.Duration) {
+	return l.take(key, true)
+}
+
+// Peek reports whether Allow would let key through now, without taking a
+// token, and if not how long until it would.
+func (l *RateLimiter) Peek(key string) (bool, time.Duration) {
+	return l.take(key, false)
+}
+
+func (l *RateLimiter) take(key string, take bool) (bool, time.Duration) {
 	if l == nil || l.Rate <= 0 || key == "" {
 		return true, 0
 	}
@@ -42,7 +52,7 @@ func (l *RateLimiter) Allow(key string) (bool, time.Duration) {
 	}
 	if now.Sub(l.swept) > time.Minute {
 		for k, b := range l.buckets {
-			if now.Sub(b.last) > time.Minute {
+			if l.full(b, now, burst) {
 				delete(l.buckets, k)
 			}
 		}
@@ -50,15 +60,26 @@ func (l *RateLimiter) Allow(key string) (bool, time.Duration) {
 	}
 	b, ok := l.buckets[key]
 	if !ok {
+		if !take {
+			return true, 0
+		}
 		b = &bucket{tokens: burst, last: now}
 		l.buckets[key] = b
 	}
 	b.tokens = math.Min(burst, b.tokens+now.Sub(b.last).Seconds()*l.Rate)
 	b.last = now
 	if b.tokens >= 1 {
-		b.tokens--
+		if take {
+			b.tokens--
+		}
 		return true, 0
 	}
 	wait := time.Duration((1 - b.tokens) / l.Rate * float64(time.Second))
 	return false, wait
+}
+
+// full reports whether b has refilled to the burst by now, so dropping it
+// changes nothing: a new bucket starts full.
+func (l *RateLimiter) full(b *bucket, now time.Time, burst float64) bool {
+	return b.tokens+now.Sub(b.last).Seconds()*l.Rate >= burst
 }

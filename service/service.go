@@ -248,6 +248,19 @@ func (s *Service) RecordRejectedToken(ctx context.Context, err error) {
 	}
 }
 
+// RecordFailedAuthentications audits, in one record, the failed
+// authentications of one client address and window that were not audited one
+// by one (auth.Guard keeps a flood from adding a record per request).
+func (s *Service) RecordFailedAuthentications(ctx context.Context, sum auth.FailureSummary) {
+	err := s.Chain.Append(ctx, auth.AuditEntry{
+		Actor: "anonymous", Action: "authenticate", Resource: "token", Decision: model.DecisionDeny,
+		ClientAddr: sum.Addr, Summary: sum.String(),
+	})
+	if err != nil {
+		s.Log.ErrorContext(ctx, "audit failed authentications", "addr", sum.Addr, "count", sum.Failed+sum.Limited, "err", err)
+	}
+}
+
 var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
 
 // checkSlug validates an id that becomes part of resource paths and collection names.
