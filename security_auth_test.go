@@ -362,6 +362,27 @@ func TestAnonymousRequestsLimitedPerAddress(t *testing.T) {
 	if counts[http.StatusOK] < 5 || counts[http.StatusOK] > 7 || counts[http.StatusTooManyRequests] < 13 {
 		t.Fatalf("statuses %v: want 5 then 429", counts)
 	}
+	// Refused requests without a token add a bounded number of audit records:
+	// the first of the window, then one summary (written at shutdown here).
+	before := auditCount(t, s)
+	for range 5 {
+		time.Sleep(1100 * time.Millisecond) // within the anonymous rate
+		if r := s.gql(t, "", `{ datasets { totalCount } }`, nil); !r.hasCode("UNAUTHENTICATED") {
+			t.Fatalf("anonymous datasets: %+v", r.Errors)
+		}
+	}
+	if added := auditCount(t, s) - before; added != 1 {
+		t.Errorf("%d audit records for 5 refused anonymous requests in one window, want 1", added)
+	}
+	s.app.svc.AnonymousDenials.Flush(true)
+	recs, total, err := s.app.store.ListAudit(context.Background(), model.AuditFilter{}, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total-before != 2 || !strings.HasPrefix(recs[0].Summary, "4 requests without a token from 127.0.0.1 refused") {
+		t.Errorf("after the flush: %d records added, newest %+v", total-before, recs[0])
+	}
+
 	// A caller with a key is not limited by the anonymous allowance.
 	if status, _ := secRequest(t, s, testAdminKey); status != http.StatusOK {
 		t.Errorf("admin key: %d", status)

@@ -204,7 +204,7 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	fl(&c.RateBurst, "rate-burst", "MMS_RATE_BURST", 100, "requests a caller may make at once above its rate")
 	fl(&c.AuthFailLimit, "auth-fail-limit", "MMS_AUTH_FAIL_LIMIT", 10, "failed authentications per minute each client address may make on average; beyond, its requests with a token get 429 without being checked (always on, whatever MMS_RATE_LIMIT says)")
 	fl(&c.AuthFailBurst, "auth-fail-burst", "MMS_AUTH_FAIL_BURST", 20, "failed authentications a client address may make at once above its rate")
-	dur(&c.AuthAuditWindow, "auth-audit-window", "MMS_AUTH_AUDIT_WINDOW", time.Minute, "window in which a client address's first failed authentication is audited one by one and the rest summed into one audit record")
+	dur(&c.AuthAuditWindow, "auth-audit-window", "MMS_AUTH_AUDIT_WINDOW", time.Minute, "window in which a client address's first failed authentication (and first refused request without a token) is audited one by one and the rest summed into one audit record")
 	fl(&c.AnonRateLimit, "anon-rate-limit", "MMS_ANON_RATE_LIMIT", 5, "requests per second without a token each client address may make on average (0: no limit)")
 	fl(&c.AnonRateBurst, "anon-rate-burst", "MMS_ANON_RATE_BURST", 200, "requests without a token a client address may make at once above its rate")
 	// A secret's flag shows no default, so that --help does not print it.
@@ -319,9 +319,10 @@ type app struct {
 	authn  *auth.Authenticator
 	audit  *auth.AuditLog
 	runner *jobs.Runner
-	// guard authenticates requests within the per-address limits; its
-	// summaries of failed authentications are flushed by a goroutine that
-	// Close stops (writing the last ones) before the audit log closes.
+	// guard authenticates requests within the per-address limits; the
+	// summaries of failed authentications and refused anonymous requests are
+	// flushed by goroutines that Close stops (writing the last ones) before
+	// the audit log closes.
 	guard     *auth.Guard
 	stopGuard context.CancelFunc
 	guardDone chan struct{}
@@ -375,18 +376,25 @@ func (a *app) init(ctx context.Context) error {
 		AllowPrivateURLs: a.cfg.AllowPrivate, MaxSourceBytes: a.cfg.MaxUpload, MaxPredictInputs: a.cfg.MaxPredict,
 		WebhookBackoff: a.cfg.WebhookBackoff,
 	}
+	failures := &auth.AuditThrottle{Window: a.cfg.AuthAuditWindow, Summary: a.svc.RecordFailedAuthentications}
+	a.svc.AnonymousDenials = &auth.AuditThrottle{Window: a.cfg.AuthAuditWindow, Summary: a.svc.RecordAnonymousDenials}
 	a.guard = &auth.Guard{
 		Authn:     a.authn,
 		Principal: &auth.RateLimiter{Rate: a.cfg.RateLimit, Burst: a.cfg.RateBurst},
 		Failures:  &auth.RateLimiter{Rate: a.cfg.AuthFailLimit / 60, Burst: a.cfg.AuthFailBurst},
 		Anonymous: &auth.RateLimiter{Rate: a.cfg.AnonRateLimit, Burst: a.cfg.AnonRateBurst},
-		Window:    a.cfg.AuthAuditWindow,
+		Audit:     failures,
 		Reject:    a.svc.RecordRejectedToken,
-		Summary:   a.svc.RecordFailedAuthentications,
 	}
 	gctx, stop := context.WithCancel(context.Background())
 	a.stopGuard, a.guardDone = stop, make(chan struct{})
-	go func() { defer close(a.guardDone); a.guard.Run(gctx) }()
+	go func() {
+		defer close(a.guardDone)
+		done := make(chan struct{})
+		go func() { defer close(done); a.svc.AnonymousDenials.Run(gctx) }()
+		failures.Run(gctx)
+		<-done
+	}()
 	a.runner = jobs.NewRunner(a.store, a.log)
 	a.runner.Workers = a.cfg.Workers
 	a.runner.Lease, a.runner.Beat = a.cfg.JobLease, max(a.cfg.JobLease/10, 100*time.Millisecond)

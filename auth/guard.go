@@ -24,9 +24,8 @@ import (
 //   - authenticated principals are limited per principal (Principal).
 //
 // Failed authentications are audited without letting a flood fill the audit
-// chain: the first of each address in each window through Reject, the others
-// counted and written as one summary per address and window through Summary,
-// when the window ends (Run) or at the latest on Flush.
+// chain: the first of each address in each window of Audit through Reject,
+// the others counted into Audit's one summary per address and window.
 //
 // A nil limiter lets everything through. Guard is safe for concurrent use.
 type Guard struct {
@@ -34,46 +33,56 @@ type Guard struct {
 	Principal *RateLimiter
 	Failures  *RateLimiter
 	Anonymous *RateLimiter
-	// Window is the audit window of failed authentications (a minute if zero).
-	Window time.Duration
+	// Audit counts the failed authentications not audited one by one; nil
+	// audits every one through Reject.
+	Audit *AuditThrottle
 	// Reject audits one failed authentication.
 	Reject func(ctx context.Context, err error)
-	// Summary audits the failed authentications of one address and window
-	// that were not audited one by one.
-	Summary func(ctx context.Context, s FailureSummary)
+}
+
+// AuditThrottle keeps a flood of one kind of event (failed authentications,
+// anonymous requests refused) from adding an audit record each: per client
+// address and window, the first event is audited one by one by its caller and
+// the others are counted, then written as one summary through Summary when the
+// window ends (Run) or at the latest on Flush. At most maxThrottled addresses
+// are tracked per window; beyond, events are counted under "other addresses".
+// It is safe for concurrent use.
+type AuditThrottle struct {
+	// Window is the audit window (a minute if zero).
+	Window time.Duration
+	// Summary audits the events of one address and window that were not
+	// audited one by one.
+	Summary func(ctx context.Context, s ThrottleSummary)
 	Now     func() time.Time
 
 	mu      sync.Mutex
-	windows map[string]*failWindow // by client address
+	windows map[string]*throttleWindow // by client address
 }
 
-// FailureSummary counts the failed authentications of one client address in
-// one window that Reject did not see.
-type FailureSummary struct {
+// ThrottleSummary counts the events of one client address in one window that
+// were not audited one by one.
+type ThrottleSummary struct {
 	Addr string
-	// Failed counts tokens that were checked and failed; Limited, requests
-	// refused RATE_LIMITED before their token was checked.
-	Failed, Limited int
-	From, To        time.Time
+	// Checked counts events that were fully processed (a token that failed
+	// verification); Limited, requests refused by a rate limit first.
+	Checked, Limited int
+	From, To         time.Time
 }
 
-// String is the summary's audit text.
-func (s FailureSummary) String() string {
-	return fmt.Sprintf("%d failed authentications from %s between %s and %s not audited one by one (%d failed verification, %d refused by the rate limit)",
-		s.Failed+s.Limited, s.Addr, s.From.UTC().Format(time.RFC3339), s.To.UTC().Format(time.RFC3339), s.Failed, s.Limited)
+// Total is Checked + Limited.
+func (s ThrottleSummary) Total() int { return s.Checked + s.Limited }
+
+type throttleWindow struct {
+	start            time.Time
+	checked, limited int
 }
 
-type failWindow struct {
-	start           time.Time
-	failed, limited int
-}
+// maxThrottled bounds the addresses tracked in one window; beyond it, the
+// events of new addresses are counted under OverflowAddr.
+const maxThrottled = 10000
 
-// maxFailWindows bounds the addresses tracked in one window; beyond it, the
-// failures of new addresses are counted under overflowAddr.
-const maxFailWindows = 10000
-
-// overflowAddr collects the failures of addresses beyond maxFailWindows.
-const overflowAddr = "other addresses"
+// OverflowAddr collects the events of addresses beyond the tracked ones.
+const OverflowAddr = "other addresses"
 
 // RateLimitedError is the error of a request refused by a limit, with how long
 // to wait before trying again.
@@ -100,20 +109,6 @@ func rateLimited(wait time.Duration, format string, args ...any) error {
 	}
 }
 
-func (g *Guard) now() time.Time {
-	if g.Now != nil {
-		return g.Now()
-	}
-	return time.Now()
-}
-
-func (g *Guard) window() time.Duration {
-	if g.Window > 0 {
-		return g.Window
-	}
-	return time.Minute
-}
-
 // Authenticate returns the principal of token, presented by a client at addr
 // (see ClientAddr). An empty token is anonymous. It returns a
 // *RateLimitedError (code RATE_LIMITED) when a limit refuses the request, and
@@ -127,14 +122,14 @@ func (g *Guard) Authenticate(ctx context.Context, addr, token string) (*model.Pr
 		return model.Anonymous, nil
 	}
 	if ok, wait := g.Failures.Peek(addr); !ok {
-		g.count(addr, false)
+		g.Audit.Note(addr, false)
 		return nil, rateLimited(wait, "too many failed authentications from %s (limit %g per minute); check the token", addr, g.Failures.Rate*60)
 	}
 	p, err := g.Authn.Authenticate(ctx, token)
 	if err != nil {
 		if model.ErrorCode(err) == model.EUNAUTHENTICATED {
 			g.Failures.Allow(addr)
-			if g.count(addr, true) && g.Reject != nil {
+			if (g.Audit == nil || g.Audit.Note(addr, true)) && g.Reject != nil {
 				g.Reject(ctx, err)
 			}
 		}
@@ -146,64 +141,78 @@ func (g *Guard) Authenticate(ctx context.Context, addr, token string) (*model.Pr
 	return p, nil
 }
 
-// count notes one failed authentication of addr (a checked token if checked,
-// otherwise a request refused by the limit) and reports whether it is the
-// first of its address in the current window, to be audited one by one.
-// Summaries of windows that ended are written first.
-func (g *Guard) count(addr string, checked bool) (first bool) {
-	now := g.now()
-	g.mu.Lock()
-	if g.windows == nil {
-		g.windows = map[string]*failWindow{}
+func (t *AuditThrottle) now() time.Time {
+	if t.Now != nil {
+		return t.Now()
 	}
-	w, ok := g.windows[addr]
-	if ok && now.Sub(w.start) >= g.window() {
-		ok = false // ended; Flush writes it, a fresh window starts below
-		due := []FailureSummary{g.take(addr, w, now)}
-		g.mu.Unlock()
-		g.write(due)
-		g.mu.Lock()
-		w, ok = g.windows[addr]
+	return time.Now()
+}
+
+func (t *AuditThrottle) window() time.Duration {
+	if t.Window > 0 {
+		return t.Window
+	}
+	return time.Minute
+}
+
+// Note records one event of addr (checked: fully processed; otherwise refused
+// by a limit first) and reports whether the caller should audit it one by one:
+// true for the first checked event of its address in the current window. The
+// summary of addr's window that ended is written first. A nil t counts nothing
+// and returns true.
+func (t *AuditThrottle) Note(addr string, checked bool) (first bool) {
+	if t == nil {
+		return true
+	}
+	now := t.now()
+	t.mu.Lock()
+	if t.windows == nil {
+		t.windows = map[string]*throttleWindow{}
+	}
+	w, ok := t.windows[addr]
+	if ok && now.Sub(w.start) >= t.window() {
+		ended := t.take(addr, w, now)
+		t.mu.Unlock()
+		t.write([]ThrottleSummary{ended})
+		t.mu.Lock()
+		w, ok = t.windows[addr]
+	}
+	if !ok && len(t.windows) >= maxThrottled {
+		addr = OverflowAddr
+		w, ok = t.windows[addr]
 	}
 	if !ok {
-		if len(g.windows) >= maxFailWindows {
-			addr = overflowAddr
-			w, ok = g.windows[addr]
-		}
-		if !ok {
-			w = &failWindow{start: now}
-			g.windows[addr] = w
-			first = checked
-		}
-		if first {
-			g.mu.Unlock()
+		w = &throttleWindow{start: now}
+		t.windows[addr] = w
+		if checked {
+			t.mu.Unlock()
 			return true
 		}
 	}
 	if checked {
-		w.failed++
+		w.checked++
 	} else {
 		w.limited++
 	}
-	g.mu.Unlock()
+	t.mu.Unlock()
 	return false
 }
 
-// take removes addr's window and returns its summary. g.mu is held.
-func (g *Guard) take(addr string, w *failWindow, now time.Time) FailureSummary {
-	delete(g.windows, addr)
-	return FailureSummary{Addr: addr, Failed: w.failed, Limited: w.limited, From: w.start, To: now}
+// take removes addr's window and returns its summary. t.mu is held.
+func (t *AuditThrottle) take(addr string, w *throttleWindow, now time.Time) ThrottleSummary {
+	delete(t.windows, addr)
+	return ThrottleSummary{Addr: addr, Checked: w.checked, Limited: w.limited, From: w.start, To: now}
 }
 
 // write audits the summaries that counted anything.
-func (g *Guard) write(due []FailureSummary) {
-	if g.Summary == nil {
+func (t *AuditThrottle) write(due []ThrottleSummary) {
+	if t.Summary == nil {
 		return
 	}
 	for _, s := range due {
-		if s.Failed+s.Limited > 0 {
+		if s.Total() > 0 {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			g.Summary(ctx, s)
+			t.Summary(ctx, s)
 			cancel()
 		}
 	}
@@ -211,31 +220,34 @@ func (g *Guard) write(due []FailureSummary) {
 
 // Flush writes the summaries of the windows that ended, or of every window if
 // all (at shutdown).
-func (g *Guard) Flush(all bool) {
-	now := g.now()
-	var due []FailureSummary
-	g.mu.Lock()
-	for addr, w := range g.windows {
-		if all || now.Sub(w.start) >= g.window() {
-			due = append(due, g.take(addr, w, now))
+func (t *AuditThrottle) Flush(all bool) {
+	if t == nil {
+		return
+	}
+	now := t.now()
+	var due []ThrottleSummary
+	t.mu.Lock()
+	for addr, w := range t.windows {
+		if all || now.Sub(w.start) >= t.window() {
+			due = append(due, t.take(addr, w, now))
 		}
 	}
-	g.mu.Unlock()
-	g.write(due)
+	t.mu.Unlock()
+	t.write(due)
 }
 
 // Run flushes the summaries of ended windows every tenth of a window until ctx
 // ends, then flushes every window.
-func (g *Guard) Run(ctx context.Context) {
-	t := time.NewTicker(max(g.window()/10, 100*time.Millisecond))
-	defer t.Stop()
+func (t *AuditThrottle) Run(ctx context.Context) {
+	tick := time.NewTicker(max(t.window()/10, 100*time.Millisecond))
+	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			g.Flush(true)
+			t.Flush(true)
 			return
-		case <-t.C:
-			g.Flush(false)
+		case <-tick.C:
+			t.Flush(false)
 		}
 	}
 }

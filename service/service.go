@@ -122,6 +122,11 @@ type Service struct {
 	// MaxPredictInputs bounds one predict request (DefaultMaxPredictInputs if 0).
 	MaxPredictInputs int
 
+	// AnonymousDenials, if set, keeps a flood of refused requests without a
+	// token from adding a record each: the first of each client address and
+	// window is audited, the others summed into one record (RecordAnonymousDenials).
+	AnonymousDenials *auth.AuditThrottle
+
 	features   featureCache // training matrices by dataset version and feature spec
 	predictors predictors   // loaded model versions and models' aliases
 
@@ -147,6 +152,9 @@ func (s *Service) authorize(ctx context.Context, act, team, obj string) error {
 	var denied error
 	if p.Anonymous {
 		denied = model.Errorf(model.EUNAUTHENTICATED, "%s on %s needs a token: send Authorization: Bearer <API key or JWT>", act, obj)
+		if !s.AnonymousDenials.Note(auth.ClientAddr(model.RequestFromContext(ctx).RemoteAddr), true) {
+			return denied // counted in the address's summary for this window
+		}
 	} else {
 		ok, err := s.Authz.Allowed(p, team, obj, act)
 		if err != nil {
@@ -251,13 +259,28 @@ func (s *Service) RecordRejectedToken(ctx context.Context, err error) {
 // RecordFailedAuthentications audits, in one record, the failed
 // authentications of one client address and window that were not audited one
 // by one (auth.Guard keeps a flood from adding a record per request).
-func (s *Service) RecordFailedAuthentications(ctx context.Context, sum auth.FailureSummary) {
+func (s *Service) RecordFailedAuthentications(ctx context.Context, sum auth.ThrottleSummary) {
+	s.recordSummary(ctx, "authenticate", "token", sum, fmt.Sprintf(
+		"%d failed authentications from %s between %s and %s not audited one by one (%d tokens failed verification, %d refused by the rate limit unchecked)",
+		sum.Total(), sum.Addr, sum.From.UTC().Format(time.RFC3339), sum.To.UTC().Format(time.RFC3339), sum.Checked, sum.Limited))
+}
+
+// RecordAnonymousDenials audits, in one record, the requests without a token
+// of one client address and window that were refused without being audited
+// one by one (AnonymousDenials).
+func (s *Service) RecordAnonymousDenials(ctx context.Context, sum auth.ThrottleSummary) {
+	s.recordSummary(ctx, "anonymous", "*", sum, fmt.Sprintf(
+		"%d requests without a token from %s refused between %s and %s not audited one by one",
+		sum.Total(), sum.Addr, sum.From.UTC().Format(time.RFC3339), sum.To.UTC().Format(time.RFC3339)))
+}
+
+func (s *Service) recordSummary(ctx context.Context, act, obj string, sum auth.ThrottleSummary, text string) {
 	err := s.Chain.Append(ctx, auth.AuditEntry{
-		Actor: "anonymous", Action: "authenticate", Resource: "token", Decision: model.DecisionDeny,
-		ClientAddr: sum.Addr, Summary: sum.String(),
+		Actor: "anonymous", Action: act, Resource: obj, Decision: model.DecisionDeny,
+		ClientAddr: sum.Addr, Summary: text,
 	})
 	if err != nil {
-		s.Log.ErrorContext(ctx, "audit failed authentications", "addr", sum.Addr, "count", sum.Failed+sum.Limited, "err", err)
+		s.Log.ErrorContext(ctx, "audit summary", "action", act, "addr", sum.Addr, "count", sum.Total(), "err", err)
 	}
 }
 
