@@ -11,8 +11,10 @@ type Principal struct {
 	ID        string `json:"id"`
 	Anonymous bool   `json:"anonymous"`
 	// Team is the team the credential belongs to (empty for admin keys without a team).
+	// For a JWT it is the token's team claim, which holds for this request only.
 	Team string `json:"team,omitempty"`
 	// Role is the credential's role within Team (ADMIN applies to every team).
+	// For a JWT it is the token's role claim, which holds for this request only.
 	Role *Role `json:"role,omitempty"`
 }
 
