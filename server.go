@@ -95,19 +95,21 @@ type Config struct {
 	WebhookBackoff time.Duration
 	RateLimit      float64
 	RateBurst      float64
+	AllowPrivate   bool
+
 	// AuthFailLimit is the failed authentications per minute each client address
 	// may make on average, AuthFailBurst how many at once; beyond, its requests
 	// with a token are answered 429 unchecked. Always on.
 	AuthFailLimit float64
 	AuthFailBurst float64
 	// AuthAuditWindow is the window in which a client address's first failed
-	// authentication is audited and the others summed into one record.
+	// authentication (and first refused request without a token) is audited
+	// and the others summed into one record.
 	AuthAuditWindow time.Duration
 	// AnonRateLimit is the requests per second without a token each client
 	// address may make on average (0: no limit), AnonRateBurst how many at once.
 	AnonRateLimit float64
 	AnonRateBurst float64
-	AllowPrivate  bool
 
 	AuditSigningKey      string
 	AuditVerifyKeys      string
@@ -402,8 +404,8 @@ func (a *app) init(ctx context.Context) error {
 	return nil
 }
 
-// Close writes the pending summaries of failed authentications, stops the
-// audit writer and closes the store.
+// Close writes the pending audit summaries (failed authentications, refused
+// anonymous requests), stops the audit writer and closes the store.
 func (a *app) Close() {
 	if a.stopGuard != nil {
 		a.stopGuard()
