@@ -40,3 +40,6 @@ func (a *Authorizer) AllowedSubject(sub, dom, obj, act string) (bool, error) {
 func (a *Authorizer) SubjectTeams(sub string) []string {
 	return a.Teams(&model.Principal{ID: sub})
 }
+
+// FlushDecisions drops every cached decision.
+func (a *Authorizer) FlushDecisions() { a.decisions.Store(&decisionCache{}) }

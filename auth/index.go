@@ -26,6 +26,9 @@ type policyIndex struct {
 	// admins) in rule order: what Teams answers on every request that reaches
 	// another team's dataset, without scanning the grouping rules.
 	teams map[string][]string
+	// grouped holds the subjects of grouping rules: only they can hold roles,
+	// so decide asks Casbin's role manager about no other subject.
+	grouped map[string]bool
 }
 
 type indexedRule struct{ dom, obj, act string }
@@ -34,7 +37,7 @@ type indexedRule struct{ dom, obj, act string }
 // by principal; the links to team subjects (sub, team:<id>, *) are not roles
 // and are left out of teams.
 func buildIndex(rules, grouping [][]string) *policyIndex {
-	ix := &policyIndex{bySub: make(map[string][]indexedRule, 64), teams: make(map[string][]string, 64)}
+	ix := &policyIndex{bySub: make(map[string][]indexedRule, 64), teams: make(map[string][]string, 64), grouped: make(map[string]bool, 64)}
 	for _, r := range rules {
 		if len(r) < 4 {
 			continue
@@ -42,6 +45,9 @@ func buildIndex(rules, grouping [][]string) *policyIndex {
 		ix.bySub[r[0]] = append(ix.bySub[r[0]], indexedRule{dom: r[1], obj: r[2], act: r[3]})
 	}
 	for _, g := range grouping {
+		if len(g) > 0 {
+			ix.grouped[g[0]] = true
+		}
 		if len(g) < 3 || strings.HasPrefix(g[1], "team:") || slices.Contains(ix.teams[g[0]], g[2]) {
 			continue
 		}
@@ -77,8 +83,12 @@ func (a *Authorizer) decide(p *model.Principal, dom, obj, act string) (bool, err
 	} else {
 		direct = []string{p.ID}
 	}
+	ix := a.index.Load()
 	subjects := slices.Clone(direct)
 	for _, sub := range direct {
+		if !ix.grouped[sub] {
+			continue // no grouping rule starts from sub: it holds no role
+		}
 		for _, d := range []string{dom, AllTeams} {
 			roles, err := a.e.GetImplicitRolesForUser(sub, d)
 			if err != nil {
@@ -90,7 +100,7 @@ func (a *Authorizer) decide(p *model.Principal, dom, obj, act string) (bool, err
 			}
 		}
 	}
-	return a.index.Load().allows(subjects, dom, obj, act), nil
+	return ix.allows(subjects, dom, obj, act), nil
 }
 
 // claimedSubjects returns the roles a JWT principal's claims give it in dom:
