@@ -109,13 +109,18 @@ func (d *DB) Connections(ctx context.Context) ([]*model.Connection, error) {
 
 // DeleteConnection removes and returns a connection; ENOTFOUND if none.
 func (d *DB) DeleteConnection(ctx context.Context, name string) (*model.Connection, error) {
-	var doc connDoc
-	err := d.db.Collection(colConnections).FindOneAndDelete(ctx, bson.D{{Key: "_id", Value: name}},
-		options.FindOneAndDelete().SetProjection(bson.D{{Key: "sealed", Value: 0}})).Decode(&doc)
+	c, err := d.Connection(ctx, name)
 	if err != nil {
-		return nil, notFound(err, "connection %q", name)
+		return nil, err
 	}
-	return &doc.Connection, nil
+	res, err := d.db.Collection(colConnections).DeleteOne(ctx, bson.D{{Key: "_id", Value: name}})
+	if err != nil {
+		return nil, translate(err)
+	}
+	if res.DeletedCount == 0 {
+		return nil, model.Errorf(model.ENOTFOUND, "connection %q not found", name)
+	}
+	return c, nil
 }
 
 // ensureIdentity writes, once per store, a random marker in meta and keeps it:
