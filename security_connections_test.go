@@ -213,6 +213,16 @@ func TestConnectionToStoreRefused(t *testing.T) {
 			t.Errorf("createConnection %s: %v %v, want FORBIDDEN", uri, r.codes(), errMessages(r))
 		}
 	}
+	for _, dsn := range []string{"postgres://u:p@127.0.0.1:" + storePort(t) + "/mms", "host=::1 port=" + storePort(t) + " user=u"} {
+		r := s.gql(t, testAdminKey, `mutation($u: String!) { createConnection(input: {name: "selfpg", kind: POSTGRESQL, uri: $u}) { name } }`, map[string]any{"u": dsn})
+		if !r.hasCode("FORBIDDEN") {
+			t.Errorf("createConnection POSTGRESQL %s: %v %v, want FORBIDDEN", dsn, r.codes(), errMessages(r))
+		}
+	}
+	audit := s.mustGQL(t, testAdminKey, `{ auditLog(where: {action: "admin", decision: "deny"}, first: 10) { totalCount } }`, nil)
+	if n := num(audit.get("auditLog", "totalCount")); n < 4 {
+		t.Errorf("%d refused connections audited, want 4", n)
+	}
 	proxy := connForward(t, strings.TrimSuffix(strings.TrimPrefix(testStoreURI, "mongodb://"), "/"))
 	s.mustGQL(t, testAdminKey, `mutation($u: String!) { createConnection(input: {name: "hidden", kind: MONGODB, uri: $u}) { name } }`,
 		map[string]any{"u": "mongodb://" + proxy + "/"})
