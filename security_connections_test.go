@@ -191,9 +191,24 @@ func TestConnectionStoreAliasesRefused(t *testing.T) {
 		t.Errorf("%d denied uses audited, want at least %d", n, len(aliases)+1)
 	}
 
+	// A raw source that is not the store works in this mode.
+	extURI, ext := extStore(t)
+	if _, err := ext.Database("lab").Collection("results").InsertOne(context.Background(), bson.D{{Key: "code", Value: "r1"}}); err != nil {
+		t.Fatal(err)
+	}
+	s.mustGQL(t, broker, `mutation { createDataset(input: {id: "lab", name: "lab", team: "broker"}) { id } }`, nil)
+	sub := srcSubmit(t, s, broker, map[string]any{"dataset": "lab", "source": "m", "format": "NDJSON", "key": map[string]any{"from": "code"},
+		"mapping": []any{map[string]any{"from": "code", "to": "code"}},
+		"mongo":   map[string]any{"uri": extURI, "database": "lab", "collection": "results"}}, nil)
+	if len(sub.Errors) > 0 {
+		t.Fatalf("raw external source: %+v", sub.Errors)
+	}
+	if job := s.waitJob(t, broker, sub.str("ingest", "id")); job["status"] != "SUCCEEDED" {
+		t.Errorf("raw external source: job %v, want SUCCEEDED", job)
+	}
+
 	// Raw sources still follow MMS_ALLOW_PRIVATE_URLS.
 	s2 := newTestServer(t, map[string]string{"MMS_ALLOW_RAW_SOURCES": "true"})
-	extURI, _ := extStore(t)
 	s2.createKey(t, "broker", "EDITOR")
 	s2.mustGQL(t, testAdminKey, `mutation { createDataset(input: {id: "loot", name: "loot", team: "broker"}) { id } }`, nil)
 	r := srcSubmit(t, s2, testAdminKey, connMongoIngest("loot", map[string]any{"uri": extURI, "database": "x", "collection": "y"}), nil)

@@ -166,6 +166,14 @@ type dbSource struct {
 	raw      *string
 }
 
+// sourceField is the ingest input that takes connections of kind.
+func sourceField(kind model.ConnectionKind) string {
+	if kind == model.ConnectionKindMongodb {
+		return "mongo"
+	}
+	return "sql"
+}
+
 func dbSourceOf(mongo *model.MongoSourceInput, sql *model.SQLSourceInput) *dbSource {
 	switch {
 	case mongo != nil:
@@ -203,7 +211,7 @@ func (s *Service) checkDBSource(ctx context.Context, d *model.Dataset, src *dbSo
 				fmt.Sprintf("connection %q does not exist or may not be used for datasets of team %s: ask an admin (connections)", name, d.Team))
 		}
 		if c.Kind != src.kind {
-			return model.Errorf(model.EINVALID, "connection %q is a %s connection; name it in %s", name, c.Kind, map[model.ConnectionKind]string{model.ConnectionKindMongodb: "mongo", model.ConnectionKindPostgresql: "sql"}[c.Kind])
+			return model.Errorf(model.EINVALID, "connection %q is a %s connection; name it in %s.connection", name, c.Kind, sourceField(c.Kind))
 		}
 		return s.record(ctx, auth.ActUse, d.Team, obj, model.DecisionAllow, "ingest into dataset/"+d.ID)
 	case src.raw != nil:
