@@ -214,3 +214,42 @@ func (d *DB) StoreAddrs() []string {
 	}
 	return out
 }
+
+// RotateConnections seals again, with the current key, every connection URI
+// sealed with an older one, and returns how many it re-sealed. Run by
+// `mms keys rotate` beside the datasets' values.
+func (d *DB) RotateConnections(ctx context.Context) (int, error) {
+	keys := d.Keyring()
+	if keys == nil {
+		return 0, errNoConnKey
+	}
+	col := d.db.Collection(colConnections)
+	cur, err := col.Find(ctx, bson.D{})
+	if err != nil {
+		return 0, translate(err)
+	}
+	var docs []connDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return 0, translate(err)
+	}
+	n := 0
+	for _, doc := range docs {
+		if id, err := fieldcrypt.KeyID(doc.Sealed); err == nil && id == keys.CurrentID() {
+			continue
+		}
+		plain, err := keys.Open(connPlace(doc.Name), doc.Sealed)
+		if err != nil {
+			return n, fmt.Errorf("connection %q: %w", doc.Name, err)
+		}
+		sealed, err := keys.Seal(connPlace(doc.Name), plain)
+		if err != nil {
+			return n, err
+		}
+		if _, err := col.UpdateOne(ctx, bson.D{{Key: "_id", Value: doc.Name}, {Key: "sealed", Value: doc.Sealed}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "sealed", Value: sealed}}}}); err != nil {
+			return n, translate(err)
+		}
+		n++
+	}
+	return n, nil
+}
