@@ -211,9 +211,16 @@ func TestConnectionStoreAliasesRefused(t *testing.T) {
 	s2 := newTestServer(t, map[string]string{"MMS_ALLOW_RAW_SOURCES": "true"})
 	s2.createKey(t, "broker", "EDITOR")
 	s2.mustGQL(t, testAdminKey, `mutation { createDataset(input: {id: "loot", name: "loot", team: "broker"}) { id } }`, nil)
-	r := srcSubmit(t, s2, testAdminKey, connMongoIngest("loot", map[string]any{"uri": extURI, "database": "x", "collection": "y"}), nil)
-	if !r.hasCode("BAD_USER_INPUT") || !strings.Contains(errMessages(r), "private address") || !strings.Contains(errMessages(r), "allow-private-urls") {
-		t.Errorf("raw loopback source without MMS_ALLOW_PRIVATE_URLS: %v %v, want BAD_USER_INPUT naming the private address", r.codes(), errMessages(r))
+	for _, uri := range []string{extURI, "mongodb://%2Ftmp%2Fmongodb-27017.sock/"} {
+		r := srcSubmit(t, s2, testAdminKey, connMongoIngest("loot", map[string]any{"uri": uri, "database": "x", "collection": "y"}), nil)
+		if !r.hasCode("BAD_USER_INPUT") || !strings.Contains(errMessages(r), "private address") || !strings.Contains(errMessages(r), "allow-private-urls") {
+			t.Errorf("raw local source %s without MMS_ALLOW_PRIVATE_URLS: %v %v, want BAD_USER_INPUT naming the private address", uri, r.codes(), errMessages(r))
+		}
+	}
+	r := srcSubmit(t, s2, testAdminKey, map[string]any{"dataset": "loot", "source": "q", "format": "NDJSON",
+		"sql": map[string]any{"dsn": "host=/var/run/postgresql user=postgres", "query": "SELECT 1"}}, nil)
+	if !r.hasCode("BAD_USER_INPUT") || !strings.Contains(errMessages(r), "private address") {
+		t.Errorf("raw sql over a local socket without MMS_ALLOW_PRIVATE_URLS: %v %v, want BAD_USER_INPUT", r.codes(), errMessages(r))
 	}
 }
 
