@@ -81,10 +81,13 @@ func TestBadInputs(t *testing.T) {
 	}))
 	t.Cleanup(web.Close)
 
-	// A MongoDB collection for the "declared as CSV" case.
-	extDB := fmt.Sprintf("badext_%d_%d", time.Now().UnixNano()%1e6, dbSeq.Add(1))
-	mc := srcMongo(t)
-	t.Cleanup(func() { _ = mc.Database(extDB).Drop(context.Background()) })
+	// A MongoDB collection for the "declared as CSV" case, in another MongoDB
+	// reached through a connection, and a connection to a PostgreSQL that is
+	// not there.
+	extDB := "badext"
+	mc := srcConnection(t, s, "ext")
+	s.mustGQL(t, testAdminKey, `mutation { createConnection(input: {name: "nopg", kind: POSTGRESQL,
+		uri: "postgres://u:p@127.0.0.1:1/db?sslmode=disable&connect_timeout=5"}) { name } }`, nil)
 	if _, err := mc.Database(extDB).Collection("people").InsertOne(context.Background(),
 		bson.D{{Key: "id", Value: 1}, {Key: "name", Value: "Mo"}, {Key: "age", Value: 30}}); err != nil {
 		t.Fatal(err)
@@ -330,19 +333,18 @@ func TestBadInputs(t *testing.T) {
 			code: "BAD_USER_INPUT", words: []string{"rulez"},
 		},
 		{
-			name: "a PostgreSQL that is not there",
-			in: map[string]any{"format": "NDJSON", "sql": map[string]any{
-				"dsn": "postgres://u:p@127.0.0.1:1/db?sslmode=disable&connect_timeout=5", "query": "SELECT 1"}},
-			status: "FAILED", words: []string{"sql source"},
+			name:   "a PostgreSQL that is not there",
+			in:     map[string]any{"format": "NDJSON", "sql": map[string]any{"connection": "nopg", "query": "SELECT 1"}},
+			status: "FAILED", words: []string{`could not read from connection "nopg"`},
 		},
 		{
-			name: "an empty SQL query", in: map[string]any{"format": "NDJSON", "sql": map[string]any{"dsn": "postgres://u:p@127.0.0.1:1/db", "query": "  "}},
+			name: "an empty SQL query", in: map[string]any{"format": "NDJSON", "sql": map[string]any{"connection": "nopg", "query": "  "}},
 			code: "BAD_USER_INPUT", words: []string{"sql.query is empty"},
 		},
 		{
 			name: "a MongoDB source declared as CSV",
 			in: map[string]any{"format": "CSV", "key": key, "mapping": []any{map[string]any{"from": "id", "to": "id"}},
-				"mongo": map[string]any{"uri": testStoreURI, "database": extDB, "collection": "people"}},
+				"mongo": map[string]any{"connection": "ext", "database": extDB, "collection": "people"}},
 			status: "SUCCEEDED", counts: [5]int{1, 1, 0, 0, 0}, code: "BAD_USER_INPUT",
 			bugStatus: "FAILED",
 			bug: "BUG: MongoDB and SQL sources are always exported as NDJSON, but the declared format is used to read them, " +

@@ -30,7 +30,7 @@ import (
 // the old keys only after a rotation that reports nothing left to rewrite.
 func runKeys(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "rotate" {
-		fmt.Fprintln(stderr, "usage: mms keys rotate [--dataset ID]... [flags]\n\nWith the new key in MMS_ENCRYPTION_KEY and the old ones in MMS_ENCRYPTION_OLD_KEYS,\nre-seals every sensitive value not sealed with the new key and recomputes blind indexes.")
+		fmt.Fprintln(stderr, "usage: mms keys rotate [--dataset ID]... [flags]\n\nWith the new key in MMS_ENCRYPTION_KEY and the old ones in MMS_ENCRYPTION_OLD_KEYS,\nre-seals every sensitive value (and, without --dataset, every connection URI) not sealed with the new key and recomputes blind indexes.")
 		return flag.ErrHelp
 	}
 	datasets, rest, err := datasetArgs(args[1:])
@@ -49,7 +49,8 @@ func runKeys(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer st.close()
-	if len(datasets) == 0 {
+	all := len(datasets) == 0 // then connections are re-sealed too
+	if all {
 		if datasets, err = st.DatasetIDs(ctx); err != nil {
 			return err
 		}
@@ -88,6 +89,13 @@ func runKeys(ctx context.Context, args []string, getenv func(string) string, std
 		}
 		fmt.Fprintf(stdout, "dataset %s (%d/%d): %d documents scanned, %d rewritten (%d values re-sealed, %d sealed, %d unsealed, %d index changes)\n",
 			id, i+1, len(datasets), s.Scanned, s.Rewritten, s.Resealed, s.Sealed, s.Unsealed, s.Indexed)
+	}
+	if all {
+		n, err := st.RotateConnections(ctx)
+		if err != nil {
+			return fmt.Errorf("connections: %w (run the rotation again to resume)", err)
+		}
+		fmt.Fprintf(stdout, "connections: %d re-sealed\n", n)
 	}
 	fmt.Fprintf(stdout, "done: %d datasets, %d documents scanned, %d rewritten (%d values re-sealed with key %s, %d sealed, %d unsealed, %d index changes)\n",
 		len(datasets), total.Scanned, total.Rewritten, total.Resealed, keys.CurrentID(), total.Sealed, total.Unsealed, total.Indexed)

@@ -140,6 +140,7 @@ var permTable = map[string]permRule{
 	"Query.reviewItem":         {op: `query($t: ID!) { reviewItem(task: $t, document: "d1") { document } }`, want: wantWrite, vars: taskVar},
 	"Query.agreement":          {op: `query($t: ID!) { agreement(task: $t) { items } }`, want: wantReadTask, vars: taskVar},
 	"Query.shares":             {op: `query($d: ID!) { shares(dataset: $d) { team } }`, want: wantOwner, vars: datasetVar},
+	"Query.connections":        {op: `{ connections { name } }`, want: wantAdminOnly}, // global objects connection/<name>
 
 	// Mutations. Anything a cell creates is named after the cell (c.uniq).
 	"Mutation.createTeam": {op: `mutation($id: ID!) { createTeam(input: {id: $id, name: "T"}) { id } }`, want: wantAdminOnly, // global: a new team
@@ -157,6 +158,16 @@ var permTable = map[string]permRule{
 		}},
 	"Mutation.createDataset": {op: `mutation($id: ID!, $t: ID!) { createDataset(input: {id: $id, name: "N", team: $t}) { id } }`,
 		want: wantWrite, vars: func(c *permCell) map[string]any { return map[string]any{"id": c.uniq, "t": c.res.team} }},
+	// Connections (external databases) are registered and removed by admins only;
+	// ingesting through one needs write on the dataset and use on the connection.
+	"Mutation.createConnection": {op: `mutation($n: ID!) { createConnection(input: {name: $n, kind: POSTGRESQL, uri: "postgres://u:p@127.0.0.1:1/db"}) { name } }`,
+		want: wantAdminOnly, vars: func(c *permCell) map[string]any { return map[string]any{"n": c.uniq} }},
+	"Mutation.deleteConnection": {op: `mutation($n: ID!) { deleteConnection(name: $n) { name } }`, want: wantAdminOnly, vars: permConnection},
+	"Mutation.ingest#connection": {op: `mutation($d: ID!, $n: String!) { ingest(input: {dataset: $d, source: "pm", format: NDJSON,
+		sql: {connection: $n, query: "SELECT 1"}}) { id } }`, want: wantWrite,
+		vars: func(c *permCell) map[string]any {
+			return map[string]any{"d": c.res.dataset, "n": permConnection(c)["n"]}
+		}},
 	"Mutation.ingest": {op: `mutation($d: ID!) { ingest(input: {dataset: $d, source: "pm", format: NDJSON, mode: UPSERT, key: {from: "id"},
 		records: [{id: "d1", text: "a widget, number 1", x: 1, y: 1}]}) { id } }`, want: wantWrite, vars: datasetVar},
 	// The column's finished ingestion job: an allowed caller gets CONFLICT (already
@@ -240,6 +251,13 @@ func datasetVar(c *permCell) map[string]any { return map[string]any{"d": c.res.d
 func modelVar(c *permCell) map[string]any   { return map[string]any{"m": c.res.model} }
 func taskVar(c *permCell) map[string]any    { return map[string]any{"t": c.res.task} }
 func jobVar(c *permCell) map[string]any     { return map[string]any{"id": c.res.job} }
+
+// permConnection registers a connection (to a closed port) for the cell.
+func permConnection(c *permCell) map[string]any {
+	c.admin(`mutation($n: ID!) { createConnection(input: {name: $n, kind: POSTGRESQL, uri: "postgres://u:p@127.0.0.1:1/db"}) { name } }`,
+		map[string]any{"n": c.uniq})
+	return map[string]any{"n": c.uniq}
+}
 
 // throwawayKey makes a key of the column's team for the cell to revoke or rotate.
 func throwawayKey(c *permCell) map[string]any {

@@ -96,6 +96,8 @@ type Config struct {
 	RateLimit      float64
 	RateBurst      float64
 	AllowPrivate   bool
+	// AllowRawSources lets ingest take raw database URIs (single-tenant installs).
+	AllowRawSources bool
 
 	// AuthFailLimit is the failed authentications per minute each client address
 	// may make on average, AuthFailBurst how many at once; beyond, its requests
@@ -191,6 +193,8 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	dur(&c.JobLease, "job-lease", "MMS_JOB_LEASE", 30*time.Second, "how long a job stays claimed without a heartbeat before it counts as interrupted")
 	allow := getenv("MMS_ALLOW_PRIVATE_URLS") == "true"
 	fs.BoolVar(&c.AllowPrivate, "allow-private-urls", allow, "let URL sources reach loopback and private networks ($MMS_ALLOW_PRIVATE_URLS=true)")
+	raw := getenv("MMS_ALLOW_RAW_SOURCES") == "true"
+	fs.BoolVar(&c.AllowRawSources, "allow-raw-sources", raw, "let ingest read a raw MongoDB URI or PostgreSQL DSN instead of a registered connection; for single-tenant installs only: any editor could then reach any database the server can ($MMS_ALLOW_RAW_SOURCES=true)")
 	fl := func(p *float64, flagName, env string, def float64, usage string) {
 		v := def
 		if s := getenv(env); s != "" {
@@ -374,8 +378,8 @@ func (a *app) init(ctx context.Context) error {
 	a.svc = &service.Service{
 		Teams: a.store, Keys: a.store, Datasets: a.store, Sharing: a.store, Audit: a.store,
 		Chain: a.audit, Authz: authz, Authn: a.authn, Log: a.log, DatasetCacheTTL: a.cfg.DatasetTTL,
-		Docs: a.store, Ingestions: a.store, Jobs: a.store, Blobs: a.store, Models: a.store, PredStore: a.store, Webhooks: a.store, Annotations: a.store, ExportMongo: mongodb.ExportCollection,
-		AllowPrivateURLs: a.cfg.AllowPrivate, MaxSourceBytes: a.cfg.MaxUpload, MaxPredictInputs: a.cfg.MaxPredict,
+		Docs: a.store, Ingestions: a.store, Jobs: a.store, Blobs: a.store, Models: a.store, PredStore: a.store, Webhooks: a.store, Annotations: a.store, MongoSources: a.store, ConnStore: a.store,
+		AllowPrivateURLs: a.cfg.AllowPrivate, AllowRawSources: a.cfg.AllowRawSources, MaxSourceBytes: a.cfg.MaxUpload, MaxPredictInputs: a.cfg.MaxPredict,
 		WebhookBackoff: a.cfg.WebhookBackoff,
 	}
 	failures := &auth.AuditThrottle{Window: a.cfg.AuthAuditWindow, Summary: a.svc.RecordFailedAuthentications}

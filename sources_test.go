@@ -212,6 +212,16 @@ func srcCheckDocs(t *testing.T, got map[string]map[string]any, want map[string]m
 	}
 }
 
+// srcConnection starts another MongoDB (see extStore), registers it as
+// connection name and returns a client of it.
+func srcConnection(t *testing.T, s *testServer, name string) *mongo.Client {
+	t.Helper()
+	uri, c := extStore(t)
+	s.mustGQL(t, testAdminKey, `mutation($n: ID!, $u: String!) { createConnection(input: {name: $n, kind: MONGODB, uri: $u}) { name } }`,
+		map[string]any{"n": name, "u": uri})
+	return c
+}
+
 // srcMongo connects to the shared test store directly.
 func srcMongo(t *testing.T) *mongo.Client {
 	t.Helper()
@@ -326,10 +336,10 @@ func TestSourceKinds(t *testing.T) {
 	}))
 	t.Cleanup(web.Close)
 
-	// Another database of the test store for the MongoDB source.
-	extDB := fmt.Sprintf("srcext_%d_%d", time.Now().UnixNano()%1e6, dbSeq.Add(1))
-	mc := srcMongo(t)
-	t.Cleanup(func() { _ = mc.Database(extDB).Drop(context.Background()) })
+	// Another MongoDB (a second embedded store) for the MongoDB source, reached
+	// through a connection: the server's own store is never a source.
+	extDB := "srcext"
+	mc := srcConnection(t, s, "ext")
 	born := time.Date(1990, 5, 17, 8, 30, 0, 0, time.UTC)
 	_, err := mc.Database(extDB).Collection("people").InsertMany(context.Background(), []any{
 		bson.D{{Key: "code", Value: "m1"}, {Key: "name", Value: "Mia"}, {Key: "age", Value: int32(41)}, {Key: "score", Value: 7.5},
@@ -397,7 +407,7 @@ func TestSourceKinds(t *testing.T) {
 		{
 			name: "mongo",
 			in: map[string]any{"format": "NDJSON", "key": map[string]any{"from": "code"},
-				"mongo": map[string]any{"uri": testStoreURI, "database": extDB, "collection": "people", "filter": map[string]any{"age": map[string]any{"$gte": 30}}},
+				"mongo": map[string]any{"connection": "ext", "database": extDB, "collection": "people", "filter": map[string]any{"age": map[string]any{"$gte": 30}}},
 				"mapping": []any{
 					map[string]any{"from": "code", "to": "code"}, map[string]any{"from": "name", "to": "name"},
 					map[string]any{"from": "age", "to": "age"}, map[string]any{"from": "score", "to": "score"},
@@ -508,9 +518,8 @@ func TestSourceKinds(t *testing.T) {
 // dates included.
 func TestSourceMongoWithoutMapping(t *testing.T) {
 	s := srcServer(t, nil)
-	extDB := fmt.Sprintf("srcext_%d_%d", time.Now().UnixNano()%1e6, dbSeq.Add(1))
-	mc := srcMongo(t)
-	t.Cleanup(func() { _ = mc.Database(extDB).Drop(context.Background()) })
+	extDB := "srcext"
+	mc := srcConnection(t, s, "ext")
 	born := time.Date(1990, 5, 17, 8, 30, 0, 0, time.UTC)
 	_, err := mc.Database(extDB).Collection("people").InsertMany(context.Background(), []any{
 		bson.D{{Key: "code", Value: "m1"}, {Key: "age", Value: int32(41)}, {Key: "born", Value: born}},
@@ -521,7 +530,7 @@ func TestSourceMongoWithoutMapping(t *testing.T) {
 	}
 	srcCreateDataset(t, s, "mongo-raw", nil)
 	job, ing := srcRun(t, s, map[string]any{"dataset": "mongo-raw", "source": "people", "format": "NDJSON", "key": map[string]any{"from": "code"},
-		"mongo": map[string]any{"uri": testStoreURI, "database": extDB, "collection": "people"}}, nil)
+		"mongo": map[string]any{"connection": "ext", "database": extDB, "collection": "people"}}, nil)
 	if job["status"] == "FAILED" && job["error"] == "internal error" {
 		t.Skip(`BUG: a MongoDB source without a mapping fails with "internal error": mongodb.ExportCollection writes relaxed ` +
 			`extended JSON, so _id arrives as {"$oid": ...} and dates as {"$date": ...}, and the store refuses "$" keys (see report)`)
@@ -616,9 +625,12 @@ func TestSourceSQL(t *testing.T) {
 	}
 
 	s := srcServer(t, nil)
+	// The DSN is registered as a connection; ingest names it.
+	s.mustGQL(t, testAdminKey, `mutation($u: String!) { createConnection(input: {name: "pg", kind: POSTGRESQL, uri: $u}) { name } }`,
+		map[string]any{"u": dsn})
 	srcCreateDataset(t, s, "pg", nil)
 	ing := srcMustRun(t, s, map[string]any{"dataset": "pg", "source": "pg", "format": "NDJSON", "key": map[string]any{"from": "id"},
-		"sql": map[string]any{"dsn": dsn, "query": `SELECT * FROM ` + table + ` WHERE id < 4 ORDER BY id`}}, nil)
+		"sql": map[string]any{"connection": "pg", "query": `SELECT * FROM ` + table + ` WHERE id < 4 ORDER BY id`}}, nil)
 	if got, want := srcCounts(ing), [5]int{3, 3, 0, 0, 0}; got != want {
 		t.Errorf("read/inserted/updated/unchanged/rejected = %v, want %v (rejects %s)", got, want, srcRejects(ing))
 	}
@@ -655,7 +667,7 @@ func TestSourceSQL(t *testing.T) {
 		// still a float column, and a jsonb column holds JSON, not text.
 		srcCreateDataset(t, s, "pg-types", nil)
 		srcMustRun(t, s, map[string]any{"dataset": "pg-types", "source": "pg", "format": "NDJSON", "key": map[string]any{"from": "id"},
-			"sql": map[string]any{"dsn": dsn, "query": `SELECT id, ratio::float8 AS whole, '{"k": [1, 2]}'::jsonb AS doc FROM ` +
+			"sql": map[string]any{"connection": "pg", "query": `SELECT id, ratio::float8 AS whole, '{"k": [1, 2]}'::jsonb AS doc FROM ` +
 				`(VALUES (1, 1.0), (2, 2.0)) AS v(id, ratio)`}}, nil)
 		schema := srcSchema(t, s, "pg-types")
 		if schema["whole"] == "INT" || schema["doc"] == "STRING" || schema["doc"] == "CATEGORY" {
@@ -675,7 +687,7 @@ func TestSourceSQL(t *testing.T) {
 		// JSON has no NaN: such values must not fail the ingestion with an internal error.
 		srcCreateDataset(t, s, "pg-nan", nil)
 		job, ing := srcRun(t, s, map[string]any{"dataset": "pg-nan", "source": "pg", "format": "NDJSON", "key": map[string]any{"from": "id"},
-			"sql": map[string]any{"dsn": dsn, "query": `SELECT id, x FROM (VALUES (1, 'NaN'::float8), (2, 'Infinity'::float8), (3, 1.5::float8)) AS v(id, x)`}}, nil)
+			"sql": map[string]any{"connection": "pg", "query": `SELECT id, x FROM (VALUES (1, 'NaN'::float8), (2, 'Infinity'::float8), (3, 1.5::float8)) AS v(id, x)`}}, nil)
 		if job["status"] == "FAILED" && job["error"] == "internal error" {
 			t.Skip("BUG: a NaN or Infinity float8 makes ingest.ExportSQL fail with an internal error (encoding/json refuses NaN); " +
 				"it should become null or a reject with a reason (see report)")
@@ -694,7 +706,7 @@ func TestSourceSQL(t *testing.T) {
 
 	// A bad query is the user's error, reported on the job.
 	job, _ := srcRun(t, s, map[string]any{"dataset": "pg", "source": "pg2", "format": "NDJSON",
-		"sql": map[string]any{"dsn": dsn, "query": `SELECT nope FROM ` + table}}, nil)
+		"sql": map[string]any{"connection": "pg", "query": `SELECT nope FROM ` + table}}, nil)
 	if msg, _ := job["error"].(string); job["status"] != "FAILED" || !strings.Contains(msg, "sql source") || !strings.Contains(msg, "nope") {
 		t.Errorf("bad query: job %v, want FAILED naming the column", job)
 	}

@@ -33,6 +33,9 @@ const (
 	// ActReadSensitive reads the values of a dataset's sensitive fields, which
 	// are masked for everyone else.
 	ActReadSensitive = "read-sensitive"
+	// ActUse reads from a registered external database (connection/<name>)
+	// into a dataset of the team; the connection's own team limits apply too.
+	ActUse = "use"
 )
 
 // AllTeams is the domain of global grants (admins) and global objects (the audit log).
@@ -57,12 +60,14 @@ var DefaultPolicies = func() [][]string {
 	grant(model.RoleOwner, "schema/*", ActRead, ActWrite)
 	grant(model.RoleOwner, "team/*", ActRead, ActAdmin)
 	grant(model.RoleOwner, "job/*", ActRead, ActWrite)
+	grant(model.RoleOwner, "connection/*", ActUse)
 	grant(model.RoleEditor, "dataset/*", ActRead, ActReadSensitive, ActWrite, ActTrain, ActAnnotate)
 	grant(model.RoleEditor, "model/*", ActRead, ActWrite, ActTrain, ActPredict)
 	grant(model.RoleEditor, "task/*", ActRead, ActWrite, ActAnnotate)
 	grant(model.RoleEditor, "schema/*", ActRead, ActWrite)
 	grant(model.RoleEditor, "team/*", ActRead)
 	grant(model.RoleEditor, "job/*", ActRead, ActWrite)
+	grant(model.RoleEditor, "connection/*", ActUse)
 	grant(model.RoleAnnotator, "task/*", ActRead, ActAnnotate)
 	grant(model.RoleAnnotator, "schema/*", ActRead)
 	grant(model.RoleAnnotator, "team/*", ActRead)

@@ -179,6 +179,15 @@ type ComplexityRoot struct {
 		Tp func(childComplexity int) int
 	}
 
+	Connection struct {
+		CreatedAt func(childComplexity int) int
+		CreatedBy func(childComplexity int) int
+		Host      func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Teams     func(childComplexity int) int
+	}
+
 	CreatedApiKey struct {
 		Key    func(childComplexity int) int
 		Secret func(childComplexity int) int
@@ -473,11 +482,13 @@ type ComplexityRoot struct {
 		CancelJob            func(childComplexity int, id string) int
 		CreateAPIKey         func(childComplexity int, input model.CreateAPIKeyInput) int
 		CreateAnnotationTask func(childComplexity int, input model.AnnotationTaskInput) int
+		CreateConnection     func(childComplexity int, input model.CreateConnectionInput) int
 		CreateDataset        func(childComplexity int, input model.CreateDatasetInput) int
 		CreateLabelSchema    func(childComplexity int, input model.LabelSchemaInput) int
 		CreateTeam           func(childComplexity int, input model.CreateTeamInput) int
 		CreateWebhook        func(childComplexity int, input model.CreateWebhookInput) int
 		DecideSuggestion     func(childComplexity int, task string, document string, suggestion string, accept bool) int
+		DeleteConnection     func(childComplexity int, name string) int
 		DeleteWebhook        func(childComplexity int, id string) int
 		ImportAnnotations    func(childComplexity int, task string, format model.AnnotationFormat, file graphql.Upload) int
 		Ingest               func(childComplexity int, input model.IngestInput) int
@@ -521,6 +532,7 @@ type ComplexityRoot struct {
 		AnnotationTask     func(childComplexity int, id string) int
 		AnnotationTasks    func(childComplexity int, first *int, after *string) int
 		AuditLog           func(childComplexity int, where *model.AuditFilter, first *int, after *string) int
+		Connections        func(childComplexity int) int
 		Dataset            func(childComplexity int, id string) int
 		Datasets           func(childComplexity int, first *int, after *string) int
 		Document           func(childComplexity int, dataset string, key string) int
@@ -1260,6 +1272,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Confusion.Tp(childComplexity), true
+
+	case "Connection.createdAt":
+		if e.ComplexityRoot.Connection.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Connection.CreatedAt(childComplexity), true
+	case "Connection.createdBy":
+		if e.ComplexityRoot.Connection.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Connection.CreatedBy(childComplexity), true
+	case "Connection.host":
+		if e.ComplexityRoot.Connection.Host == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Connection.Host(childComplexity), true
+	case "Connection.kind":
+		if e.ComplexityRoot.Connection.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Connection.Kind(childComplexity), true
+	case "Connection.name":
+		if e.ComplexityRoot.Connection.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Connection.Name(childComplexity), true
+	case "Connection.teams":
+		if e.ComplexityRoot.Connection.Teams == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Connection.Teams(childComplexity), true
 
 	case "CreatedApiKey.key":
 		if e.ComplexityRoot.CreatedApiKey.Key == nil {
@@ -2471,6 +2520,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAnnotationTask(childComplexity, args["input"].(model.AnnotationTaskInput)), true
+	case "Mutation.createConnection":
+		if e.ComplexityRoot.Mutation.CreateConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateConnection(childComplexity, args["input"].(model.CreateConnectionInput)), true
 	case "Mutation.createDataset":
 		if e.ComplexityRoot.Mutation.CreateDataset == nil {
 			break
@@ -2526,6 +2586,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DecideSuggestion(childComplexity, args["task"].(string), args["document"].(string), args["suggestion"].(string), args["accept"].(bool)), true
+	case "Mutation.deleteConnection":
+		if e.ComplexityRoot.Mutation.DeleteConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteConnection(childComplexity, args["name"].(string)), true
 	case "Mutation.deleteWebhook":
 		if e.ComplexityRoot.Mutation.DeleteWebhook == nil {
 			break
@@ -2811,6 +2882,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["where"].(*model.AuditFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.connections":
+		if e.ComplexityRoot.Query.Connections == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Connections(childComplexity), true
 	case "Query.dataset":
 		if e.ComplexityRoot.Query.Dataset == nil {
 			break
@@ -3529,6 +3606,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CSVOptionsInput", ec.unmarshalInputCSVOptionsInput),
 			graphql.NewInputUnmarshaler("ChecksInput", ec.unmarshalInputChecksInput),
 			graphql.NewInputUnmarshaler("CreateApiKeyInput", ec.unmarshalInputCreateApiKeyInput),
+			graphql.NewInputUnmarshaler("CreateConnectionInput", ec.unmarshalInputCreateConnectionInput),
 			graphql.NewInputUnmarshaler("CreateDatasetInput", ec.unmarshalInputCreateDatasetInput),
 			graphql.NewInputUnmarshaler("CreateTeamInput", ec.unmarshalInputCreateTeamInput),
 			graphql.NewInputUnmarshaler("CreateWebhookInput", ec.unmarshalInputCreateWebhookInput),
@@ -3648,7 +3726,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "annotate.graphqls" "audit.graphqls" "batch.graphqls" "dataset.graphqls" "identity.graphqls" "ingest.graphqls" "job.graphqls" "model.graphqls" "predict.graphqls" "schema.graphqls" "share.graphqls"
+//go:embed "annotate.graphqls" "audit.graphqls" "batch.graphqls" "connection.graphqls" "dataset.graphqls" "identity.graphqls" "ingest.graphqls" "job.graphqls" "model.graphqls" "predict.graphqls" "schema.graphqls" "share.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3663,6 +3741,7 @@ var sources = []*ast.Source{
 	{Name: "annotate.graphqls", Input: sourceData("annotate.graphqls"), BuiltIn: false},
 	{Name: "audit.graphqls", Input: sourceData("audit.graphqls"), BuiltIn: false},
 	{Name: "batch.graphqls", Input: sourceData("batch.graphqls"), BuiltIn: false},
+	{Name: "connection.graphqls", Input: sourceData("connection.graphqls"), BuiltIn: false},
 	{Name: "dataset.graphqls", Input: sourceData("dataset.graphqls"), BuiltIn: false},
 	{Name: "identity.graphqls", Input: sourceData("identity.graphqls"), BuiltIn: false},
 	{Name: "ingest.graphqls", Input: sourceData("ingest.graphqls"), BuiltIn: false},
@@ -3956,6 +4035,24 @@ func (ec *executionContext) childFields_Confusion(ctx context.Context, field gra
 		return ec.fieldContext_Confusion_tp(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Confusion", field.Name)
+}
+
+func (ec *executionContext) childFields_Connection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Connection_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_Connection_kind(ctx, field)
+	case "teams":
+		return ec.fieldContext_Connection_teams(ctx, field)
+	case "host":
+		return ec.fieldContext_Connection_host(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Connection_createdBy(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Connection_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Connection", field.Name)
 }
 
 func (ec *executionContext) childFields_CreatedApiKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -90,6 +90,16 @@ type CreateAPIKeyInput struct {
 	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 }
 
+type CreateConnectionInput struct {
+	// 1-63 lower-case letters, digits, - or _; what ingest's mongo.connection or sql.connection names.
+	Name string         `json:"name"`
+	Kind ConnectionKind `json:"kind"`
+	// A mongodb:// or mongodb+srv:// URI (MONGODB) or a PostgreSQL connection string (POSTGRESQL). Sealed at rest; never returned or logged.
+	URI string `json:"uri"`
+	// Limit the connection to datasets of these teams; omitted or empty: every team.
+	Teams []string `json:"teams,omitempty"`
+}
+
 type CreateDatasetInput struct {
 	// Slug: lower-case letters, digits, - and _, at most 63 characters.
 	ID          string  `json:"id"`
@@ -229,7 +239,7 @@ type IngestInput struct {
 	Source string     `json:"source"`
 	Format Format     `json:"format"`
 	Mode   *WriteMode `json:"mode,omitempty"`
-	// Exactly one source: an upload, an http(s) URL, inline records, a MongoDB collection or a SQL query.
+	// Exactly one source: an upload, an http(s) URL, inline records, a MongoDB collection or a SQL query (through a registered connection).
 	File *graphql.Upload `json:"file,omitempty"`
 	// MEDIA only: several files in one request.
 	Files   []*graphql.Upload `json:"files,omitempty"`
@@ -301,10 +311,13 @@ type ModelVersionEdge struct {
 }
 
 type MongoSourceInput struct {
-	URI        string `json:"uri"`
-	Database   string `json:"database"`
-	Collection string `json:"collection"`
-	Filter     any    `json:"filter,omitempty"`
+	// A registered connection of kind MONGODB (see createConnection).
+	Connection *string `json:"connection,omitempty"`
+	// A raw URI: refused unless the server allows raw sources (MMS_ALLOW_RAW_SOURCES, single-tenant installs).
+	URI        *string `json:"uri,omitempty"`
+	Database   string  `json:"database"`
+	Collection string  `json:"collection"`
+	Filter     any     `json:"filter,omitempty"`
 }
 
 type Mutation struct {
@@ -366,9 +379,11 @@ type RelationTypeInput struct {
 }
 
 type SQLSourceInput struct {
-	// A PostgreSQL connection string.
-	Dsn   string `json:"dsn"`
-	Query string `json:"query"`
+	// A registered connection of kind POSTGRESQL (see createConnection).
+	Connection *string `json:"connection,omitempty"`
+	// A raw PostgreSQL connection string: refused unless the server allows raw sources (MMS_ALLOW_RAW_SOURCES, single-tenant installs).
+	Dsn   *string `json:"dsn,omitempty"`
+	Query string  `json:"query"`
 }
 
 type SaveAnnotationInput struct {
@@ -576,6 +591,62 @@ func (e *ConflictPolicy) UnmarshalJSON(b []byte) error {
 }
 
 func (e ConflictPolicy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The kind of external database a connection reaches.
+type ConnectionKind string
+
+const (
+	ConnectionKindMongodb    ConnectionKind = "MONGODB"
+	ConnectionKindPostgresql ConnectionKind = "POSTGRESQL"
+)
+
+var AllConnectionKind = []ConnectionKind{
+	ConnectionKindMongodb,
+	ConnectionKindPostgresql,
+}
+
+func (e ConnectionKind) IsValid() bool {
+	switch e {
+	case ConnectionKindMongodb, ConnectionKindPostgresql:
+		return true
+	}
+	return false
+}
+
+func (e ConnectionKind) String() string {
+	return string(e)
+}
+
+func (e *ConnectionKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ConnectionKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ConnectionKind", str)
+	}
+	return nil
+}
+
+func (e ConnectionKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ConnectionKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ConnectionKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -18,23 +20,44 @@ import (
 	"github.com/mms-platform/mms/model"
 )
 
+// Dialer opens network connections to an external database; the service's
+// dialer refuses this server's own store and, for raw sources, private addresses.
+type Dialer func(ctx context.Context, network, address string) (net.Conn, error)
+
+func (f Dialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	return f(ctx, network, address)
+}
+
 // ExportCollection reads documents of another MongoDB deployment (a source for an
 // ingestion) matching filter and writes them to w as NDJSON of plain JSON values
 // (see exportValue), up to limit documents. It returns how many it wrote.
-// Connection problems are EINVALID: the URI is the user's input.
-func ExportCollection(ctx context.Context, uri, database, collection string, filter map[string]any, w io.Writer, limit int64) (int64, error) {
-	c, err := mongo.Connect(options.Client().ApplyURI(uri).SetServerSelectionTimeout(10 * time.Second).SetAppName("mms-ingest"))
+//
+// Every connection goes through dial. Before reading, it checks that the source
+// is not this store (ErrOwnStore): it reads the store's identity marker through
+// the source's own connection, so no alias of the store's address gets through.
+// Errors the source server answered (a bad filter, no such database) are
+// EINVALID with its message; failures to reach it are plain errors, which the
+// caller reports without detail.
+func (d *DB) ExportCollection(ctx context.Context, uri string, dial func(ctx context.Context, network, address string) (net.Conn, error), database, collection string, filter map[string]any, w io.Writer, limit int64) (int64, error) {
+	c, err := mongo.Connect(options.Client().ApplyURI(uri).SetServerSelectionTimeout(10 * time.Second).SetAppName("mms-ingest").SetDialer(Dialer(dial)))
 	if err != nil {
-		return 0, model.Errorf(model.EINVALID, "mongo source: %v", err)
+		return 0, fmt.Errorf("mongo source: %w", err)
 	}
 	defer func() { _ = c.Disconnect(context.WithoutCancel(ctx)) }()
+	own, err := d.isOwnStore(ctx, c)
+	if err != nil {
+		return 0, sourceErr(fmt.Sprintf("mongo source %s.%s", database, collection), err)
+	}
+	if own {
+		return 0, ErrOwnStore
+	}
 	f := bson.M{}
 	for k, v := range filter {
 		f[k] = v
 	}
 	cur, err := c.Database(database).Collection(collection).Find(ctx, f, options.Find().SetLimit(limit).SetBatchSize(1000))
 	if err != nil {
-		return 0, model.Errorf(model.EINVALID, "mongo source %s.%s: %v", database, collection, err)
+		return 0, sourceErr(fmt.Sprintf("mongo source %s.%s", database, collection), err)
 	}
 	defer cur.Close(ctx)
 	var n int64
@@ -53,9 +76,20 @@ func ExportCollection(ctx context.Context, uri, database, collection string, fil
 		n++
 	}
 	if err := cur.Err(); err != nil {
-		return n, model.Errorf(model.EINVALID, "mongo source %s.%s: %v", database, collection, err)
+		return n, sourceErr(fmt.Sprintf("mongo source %s.%s", database, collection), err)
 	}
 	return n, nil
+}
+
+// sourceErr makes an error the source server answered EINVALID (the caller's
+// input was wrong) and keeps any other failure a plain error: reaching the
+// source failed, which callers report without detail.
+func sourceErr(what string, err error) error {
+	var se mongo.ServerError
+	if errors.As(err, &se) && !mongo.IsNetworkError(err) && !mongo.IsTimeout(err) {
+		return model.Errorf(model.EINVALID, "%s: %v", what, se.Error())
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }
 
 // exportValue turns a decoded BSON value into plain JSON: ObjectIds become their

@@ -39,6 +39,10 @@ type DB struct {
 	health   *health
 	// seal seals sensitive field values (fieldseal.go).
 	seal fieldSeal
+	// uri is the store's connection string (StoreAddrs reads its hosts).
+	uri string
+	// identity is the store's marker (connections.go), set by EnsureIndexes.
+	identity string
 }
 
 // UseEmbedded tells the connection that it talks to e, so that it can add the
@@ -88,7 +92,7 @@ func Open(uri, name string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to MongoDB: %w", err)
 	}
-	return &DB{client: c, db: c.Database(name), health: h}, nil
+	return &DB{client: c, db: c.Database(name), health: h, uri: uri}, nil
 }
 
 // SetLogger makes the connection log when the store becomes unreachable and
@@ -215,12 +219,15 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 		}
 	}
 	for _, col := range []string{colTeams, colMeta, colJobs, colIngestions, colClaims, colLocks, colModels, colModelVersions, colWebhooks, colDeliveries,
-		colLabelSchemas, colTasks, colAnnotations, colAnnotationHistory, colClaims2, colShares, colCancels} {
+		colLabelSchemas, colTasks, colAnnotations, colAnnotationHistory, colClaims2, colShares, colCancels, colConnections} {
 		if err := d.EnsureCollection(ctx, col); err != nil {
 			return err
 		}
 	}
-	return d.indexIDs(ctx)
+	if err := d.indexIDs(ctx); err != nil {
+		return err
+	}
+	return d.ensureIdentity(ctx)
 }
 
 // translate maps driver errors to model errors: duplicates are ECONFLICT, an

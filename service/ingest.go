@@ -71,6 +71,8 @@ type ingestPayload struct {
 	URL         string                  `json:"url,omitempty"`
 	Mongo       *model.MongoSourceInput `json:"mongo,omitempty"`
 	SQL         *model.SQLSourceInput   `json:"sql,omitempty"`
+	// By is who submitted the ingestion (audited on each use of a connection).
+	By string `json:"by,omitempty"`
 }
 
 // Limits on ingestion inputs.
@@ -95,6 +97,9 @@ func (s *Service) Ingest(ctx context.Context, in model.IngestInput) (*model.Job,
 	err = s.mutate(ctx, auth.ActWrite, d.Team, "dataset/"+d.ID, "ingest source "+truncate(in.Source, 100), func() error {
 		p, err := s.ingestPayload(d, in)
 		if err != nil {
+			return err
+		}
+		if err := s.checkDBSource(ctx, d, dbSourceOf(in.Mongo, in.SQL)); err != nil {
 			return err
 		}
 		if err := s.spoolSource(ctx, p, in); err != nil {
@@ -342,7 +347,7 @@ func (s *Service) queueIngestion(ctx context.Context, d *model.Dataset, p *inges
 		Mode: p.Mode, Status: model.JobQueued, FailedChecks: []string{}, Spec: jsonShape(p.Spec),
 		CreatedBy: caller, CreatedAt: now,
 	}
-	p.Ingestion = ing.ID
+	p.Ingestion, p.By = ing.ID, caller
 	payload, err := json.Marshal(p)
 	if err != nil {
 		return nil, fmt.Errorf("encode ingest payload: %w", err)

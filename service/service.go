@@ -96,10 +96,16 @@ type Service struct {
 	Annotations AnnotationStore
 	// Runner runs jobs on this instance (nil in tools that only queue).
 	Runner *jobs.Runner
-	// ExportMongo reads outside MongoDB collections for ingestion.
-	ExportMongo MongoExporter
-	// AllowPrivateURLs lets URL sources reach loopback and private networks.
+	// MongoSources reads outside MongoDB collections for ingestion.
+	MongoSources MongoSources
+	// ConnStore keeps the external databases admins registered.
+	ConnStore ConnectionStore
+	// AllowPrivateURLs lets URL sources (and raw database sources) reach
+	// loopback and private networks.
 	AllowPrivateURLs bool
+	// AllowRawSources lets ingest name a raw MongoDB URI or PostgreSQL DSN
+	// instead of a registered connection (single-tenant installs).
+	AllowRawSources bool
 	// MaxSourceBytes bounds a URL source.
 	MaxSourceBytes int64
 	Authz          *auth.Authorizer

@@ -12,12 +12,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/mms-platform/mms/ingest"
 	"github.com/mms-platform/mms/model"
 )
-
-// MongoExporter copies documents of an outside MongoDB collection as NDJSON.
-type MongoExporter func(ctx context.Context, uri, database, collection string, filter map[string]any, w io.Writer, limit int64) (int64, error)
 
 // Source limits.
 const (
@@ -87,20 +83,8 @@ func (s *Service) openSource(ctx context.Context, p *ingestPayload) (*source, er
 		}}, nil
 	case p.URL != "":
 		return spool(func(w io.Writer) error { return s.fetchURL(ctx, p.URL, w) })
-	case p.Mongo != nil:
-		filter := map[string]any{}
-		if f, ok := p.Mongo.Filter.(map[string]any); ok {
-			filter = f
-		}
-		return spool(func(w io.Writer) error {
-			_, err := s.ExportMongo(ctx, p.Mongo.URI, p.Mongo.Database, p.Mongo.Collection, filter, w, maxExternalRows)
-			return err
-		})
-	case p.SQL != nil:
-		return spool(func(w io.Writer) error {
-			_, err := ingest.ExportSQL(ctx, p.SQL.Dsn, p.SQL.Query, w, maxExternalRows)
-			return err
-		})
+	case p.Mongo != nil, p.SQL != nil:
+		return spool(func(w io.Writer) error { return s.exportDB(ctx, p, w) })
 	}
 	return nil, model.Errorf(model.EINVALID, "ingestion has no source")
 }
@@ -126,6 +110,18 @@ func spool(fill func(io.Writer) error) (*source, error) {
 	}}, nil
 }
 
+// privateIP is the one rule for addresses that user-given URLs and raw database
+// sources may reach only with MMS_ALLOW_PRIVATE_URLS: loopback, private
+// networks, link-local (cloud metadata) and unspecified addresses.
+func privateIP(ip net.IP) bool {
+	return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsUnspecified()
+}
+
+// privateAddrError refuses what (a url, a source) for resolving to host.
+func privateAddrError(what, host string) error {
+	return model.Errorf(model.EINVALID, "%s resolves to a private address (%s); allowed only with --allow-private-urls", what, host)
+}
+
 // outboundClient is the HTTP client for requests to user-given URLs (sources,
 // webhooks): bounded in time and redirects, and unless private addresses are
 // allowed, refusing to connect to loopback, link-local (cloud metadata) and
@@ -136,9 +132,8 @@ func (s *Service) outboundClient(timeout time.Duration) *http.Client {
 			return nil
 		}
 		host, _, _ := net.SplitHostPort(address)
-		ip := net.ParseIP(host)
-		if ip == nil || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsUnspecified() {
-			return model.Errorf(model.EINVALID, "url resolves to a private address (%s); allowed only with --allow-private-urls", host)
+		if ip := net.ParseIP(host); ip == nil || privateIP(ip) {
+			return privateAddrError("url", host)
 		}
 		return nil
 	}}
