@@ -29,6 +29,9 @@ type batchPayload struct {
 	Where      []model.FieldFilter `json:"where,omitempty"`
 	Field      string              `json:"field,omitempty"`
 	Collection string              `json:"collection,omitempty"`
+	// MaskLabel: the caller who queued the job may not read the class names
+	// of the model's sensitive label; the job writes true/false instead.
+	MaskLabel bool `json:"maskLabel,omitempty"`
 }
 
 var collectionNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
@@ -47,7 +50,7 @@ func (s *Service) BatchPredict(ctx context.Context, modelID string, version *int
 	}
 	var job *model.Job
 	err = s.mutate(ctx, auth.ActWrite, d.Team, "dataset/"+d.ID, fmt.Sprintf("batch predict with %s v%d", p.Model, p.Version), func() error {
-		pl := batchPayload{Model: p.Model, Version: p.Version, Dataset: d.ID}
+		pl := batchPayload{Model: p.Model, Version: p.Version, Dataset: d.ID, MaskLabel: p.view.label}
 		switch {
 		case (out.Field == nil) == (out.Collection == nil):
 			return model.Errorf(model.EINVALID, "output: give exactly one of field or collection")
@@ -106,6 +109,7 @@ func (s *Service) runBatchPredict(ctx context.Context, j *model.Job, prog *jobs.
 	if err != nil {
 		return nil, err
 	}
+	p.view = modelView{label: pl.MaskLabel}
 	if pl.Field != "" {
 		// Writing into documents: hold the dataset's write lock like an ingestion.
 		r := &ingestRun{s: s, p: &ingestPayload{Dataset: pl.Dataset}, prog: prog, owner: j.ID}

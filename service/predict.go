@@ -33,6 +33,13 @@ type Predictor struct {
 	Negative  any
 	pre       *ml.Preprocessor
 	lr        *ml.Model
+	// columnFeature names the feature of each input column.
+	columnFeature []string
+	// desc is the version's lineage (dataset, features, label, sensitivity),
+	// for modelViewOf.
+	desc *model.ModelVersion
+	// view is what the caller that loaded this copy may see (LoadPredictor).
+	view modelView
 }
 
 // predictors caches loaded versions (immutable) and model descriptions (aliases,
@@ -114,7 +121,7 @@ func (s *Service) LoadPredictor(ctx context.Context, id string, version *int, al
 	}
 	key := fmt.Sprintf("%s#%d", id, v)
 	if p := s.predictors.version(key); p != nil {
-		return p, nil
+		return s.predictorFor(ctx, p)
 	}
 	mv, err := s.Models.ModelVersion(ctx, id, v)
 	if err != nil {
@@ -125,7 +132,22 @@ func (s *Service) LoadPredictor(ctx context.Context, id string, version *int, al
 		return nil, err
 	}
 	s.predictors.putVersion(key, p)
-	return p, nil
+	return s.predictorFor(ctx, p)
+}
+
+// predictorFor returns p as the caller may use it: a copy carrying the
+// caller's view when values of sensitive fields are withheld from it.
+func (s *Service) predictorFor(ctx context.Context, p *Predictor) (*Predictor, error) {
+	view, err := s.modelViewOf(ctx, p.desc)
+	if err != nil {
+		return nil, err
+	}
+	if !view.redacts() {
+		return p, nil
+	}
+	cp := *p
+	cp.view = view
+	return &cp, nil
 }
 
 func newPredictor(mv *model.ModelVersion) (*Predictor, error) {
@@ -143,6 +165,11 @@ func newPredictor(mv *model.ModelVersion) (*Predictor, error) {
 	return &Predictor{
 		Model: mv.Model, Version: mv.Version, Team: mv.Team, Features: mv.Features, Columns: mv.Columns,
 		Threshold: mv.Threshold, Positive: mv.PositiveClass, Negative: mv.NegativeClass, pre: &pre, lr: lr,
+		columnFeature: featureOfColumn(&pre),
+		desc: &model.ModelVersion{
+			Model: mv.Model, Version: mv.Version, Team: mv.Team, Dataset: mv.Dataset, Label: mv.Label,
+			Features: mv.Features, SensitiveFeatures: mv.SensitiveFeatures, SensitiveLabel: mv.SensitiveLabel,
+		},
 	}, nil
 }
 
@@ -172,9 +199,14 @@ func (p *Predictor) FeatureDatatype(name string) string {
 	return "FP64"
 }
 
-// Score scores one input. explain adds the contributions. A problem with the input
-// (a value of the wrong type) is returned as the prediction's error, not as err.
+// Score scores one input, as the caller that loaded p may see it (modelView).
+// explain adds the contributions. A problem with the input (a value of the
+// wrong type) is returned as the prediction's error, not as err.
 func (p *Predictor) Score(input map[string]any, explain bool) model.Prediction {
+	return p.view.prediction(p, p.score(input, explain))
+}
+
+func (p *Predictor) score(input map[string]any, explain bool) model.Prediction {
 	x, err := p.pre.Transform(input)
 	if err != nil {
 		msg := model.ErrorMessage(err)
