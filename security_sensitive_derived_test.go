@@ -199,3 +199,84 @@ func TestSensitiveValuesStayOutOfModels(t *testing.T) {
 		t.Errorf("failed training's error: %v", job)
 	}
 }
+
+func TestSensitiveTextNeedsOwnerDecision(t *testing.T) {
+	s := newTestServer(t, nil)
+	keys := derivedFixture(t, s, 12)
+	s.mustGQL(t, testAdminKey, `mutation { createLabelSchema(input: {id: "notes-ner", team: "clinic", entities: ["Condition"], classes: ["yes", "no"]}) { id } }`, nil)
+	me := s.mustGQL(t, keys["ANNOTATOR"], `{ me { id } }`, nil).str("me", "id")
+	other, _ := s.createKey(t, "clinic", "ANNOTATOR")
+	create := `mutation($in: AnnotationTaskInput!) { createAnnotationTask(input: $in) { id items sensitiveFields allowSensitiveText } }`
+	task := func(id, field string, extra map[string]any) map[string]any {
+		in := map[string]any{"id": id, "dataset": "patients", "textField": field, "schema": "notes-ner"}
+		for k, v := range extra {
+			in[k] = v
+		}
+		return map[string]any{"in": in}
+	}
+
+	// The attack: a task on the sensitive notes, without any decision.
+	if r := s.gql(t, keys["EDITOR"], create, task("notes", "notes", map[string]any{"annotators": []string{me}})); !r.hasCode("BAD_USER_INPUT") || !strings.Contains(fmt.Sprint(r.Errors), "allowSensitiveText") {
+		t.Fatalf("task on a sensitive field without a decision: %+v", r.Errors)
+	}
+	// Nor through a where filter or a gazetteer drawn from a sensitive field.
+	if r := s.gql(t, keys["EDITOR"], create, task("by-dx", "summary", map[string]any{"where": []any{map[string]any{"field": "diagnosis", "op": "eq", "value": "type2"}}})); !r.hasCode("BAD_USER_INPUT") {
+		t.Errorf("task selected by a sensitive field: %+v", r.Errors)
+	}
+	if r := s.gql(t, keys["EDITOR"], create, task("gaz", "summary", map[string]any{"gazetteer": []any{map[string]any{"label": "Condition", "dataset": "patients", "field": "diagnosis"}}})); !r.hasCode("BAD_USER_INPUT") {
+		t.Errorf("task with a gazetteer of a sensitive field: %+v", r.Errors)
+	}
+	// The decision is an owner's: an EDITOR is refused, audited.
+	allow := map[string]any{"annotators": []string{me}, "allowSensitiveText": true}
+	if r := s.gql(t, keys["EDITOR"], create, task("notes", "notes", allow)); !r.hasCode("FORBIDDEN") {
+		t.Fatalf("editor's decision: %+v", r.Errors)
+	}
+	if r := s.gql(t, keys["OWNER"], create, task("notes", "notes", map[string]any{"allowSensitiveText": true})); !r.hasCode("BAD_USER_INPUT") {
+		t.Errorf("decision without annotators: %+v", r.Errors)
+	}
+	r := s.mustGQL(t, keys["OWNER"], create, task("notes", "notes", allow))
+	if r.get("createAnnotationTask", "allowSensitiveText") != true || fmt.Sprint(r.get("createAnnotationTask", "sensitiveFields")) != "[notes]" {
+		t.Errorf("task: %v", r.Data)
+	}
+	audit := s.mustGQL(t, testAdminKey, `{ auditLog(where: {resource: "task/notes"}, first: 50) { edges { node { action decision summary } } } }`, nil)
+	if a := fmt.Sprint(audit.Data); !strings.Contains(a, "action:grant-sensitive-text decision:allow") || !strings.Contains(a, "action:grant-sensitive-text decision:deny") {
+		t.Errorf("audit of the decision: %s", a)
+	}
+
+	// The listed annotator reads the text; another annotator does not.
+	next := `{ nextAnnotationItem(task: "notes") { document text } }`
+	it := s.mustGQL(t, keys["ANNOTATOR"], next, nil)
+	doc, text := it.str("nextAnnotationItem", "document"), it.str("nextAnnotationItem", "text")
+	if !strings.Contains(text, "secret note") {
+		t.Fatalf("listed annotator's item: %v", it.Data)
+	}
+	if r := s.gql(t, other, next, nil); !r.hasCode("FORBIDDEN") || len(derivedLeaks(fmt.Sprint(r.Data))) > 0 {
+		t.Errorf("unlisted annotator: %v %+v", r.Data, r.Errors)
+	}
+	s.mustGQL(t, keys["ANNOTATOR"], `mutation($in: SaveAnnotationInput!) { saveAnnotation(input: $in) { version } }`, map[string]any{"in": map[string]any{
+		"task": "notes", "document": doc, "status": "submitted", "labels": []string{"yes"}, "spans": []any{spanOf(text, "HIV", "Condition", "1")}}})
+
+	// Exports: every format refused to a VIEWER, whole for callers with read-sensitive.
+	for _, f := range []string{"doccano", "conll", "labelstudio", "brat"} {
+		st, body := derivedGet(t, s, keys["VIEWER"], "GET", "/tasks/notes/export?which=submitted&format="+f, nil)
+		if st != http.StatusForbidden || len(derivedLeaks(body)) > 0 {
+			t.Errorf("viewer's %s export: %d %.200s", f, st, body)
+		}
+		if st, body := derivedGet(t, s, keys["EDITOR"], "GET", "/tasks/notes/export?which=submitted&format="+f, nil); st != 200 || (f != "brat" && !strings.Contains(body, "HIV")) {
+			t.Errorf("editor's %s export: %d %.200s", f, st, body)
+		}
+	}
+	// The review view follows the same rule; the task's description does not hold text.
+	if r := s.gql(t, keys["VIEWER"], `query($d: ID!) { reviewItem(task: "notes", document: $d) { text } }`, map[string]any{"d": doc}); len(r.Errors) == 0 {
+		t.Errorf("viewer's review: %v", r.Data)
+	}
+	if r := s.mustGQL(t, keys["VIEWER"], `{ annotationTask(id: "notes") { id sensitiveFields stats { labels { label count } } } }`, nil); len(derivedLeaks(fmt.Sprint(r.Data))) > 0 {
+		t.Errorf("viewer's task: %v", r.Data)
+	}
+
+	// A task on a field that is not sensitive needs no decision; a VIEWER exports it.
+	s.mustGQL(t, keys["EDITOR"], create, task("plain", "summary", nil))
+	if st, body := derivedGet(t, s, keys["VIEWER"], "GET", "/tasks/plain/export?format=doccano", nil); st != 200 || len(derivedLeaks(body)) > 0 {
+		t.Errorf("viewer's export of a plain task: %d %.200s", st, body)
+	}
+}
