@@ -191,6 +191,43 @@ func TestSensitiveValuesStayOutOfModels(t *testing.T) {
 		t.Errorf("editor's positiveClass: %v", ed.Data)
 	}
 
+	// Batch predictions of a sensitive label are written as true/false.
+	r = s.mustGQL(t, keys["EDITOR"], `mutation { batchPredict(model: "dx", dataset: "patients", output: {field: "dxPred"}) { id } }`, nil)
+	if job := s.waitJob(t, keys["EDITOR"], r.str("batchPredict", "id")); job["status"] != "SUCCEEDED" {
+		t.Fatalf("batch predict: %v", job)
+	}
+	doc := s.mustGQL(t, keys["VIEWER"], `{ document(dataset: "patients", key: "P0001") { fields } }`, nil)
+	if pred, _ := doc.get("document", "fields", "dxPred").(map[string]any); pred == nil || fmt.Sprintf("%T", pred["label"]) != "bool" {
+		t.Errorf("batch prediction of a sensitive label: %v", doc.get("document", "fields", "dxPred"))
+	}
+
+	// Training on a sensitive field needs read-sensitive, not only train: a
+	// VIEWER given train on the dataset (and write on one model) is refused,
+	// audited, and may still train on the other fields.
+	if err := s.app.svc.Authz.AllowTeam("clinic", "clinic", "dataset/patients", "train"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.app.svc.Authz.AllowTeam("clinic", "clinic", "model/vm", "write"); err != nil {
+		t.Fatal(err)
+	}
+	vt := `mutation($f: [String!], $l: String!) { train(input: {model: "vm", dataset: "patients", label: $l, features: $f, seed: 1}) { id } }`
+	for _, c := range []struct {
+		label    string
+		features []string
+	}{{"outcome", []string{"age", "ssn"}}, {"outcome", nil}, {"diagnosis", []string{"age"}}} {
+		r := s.gql(t, keys["VIEWER"], vt, map[string]any{"f": c.features, "l": c.label})
+		if !r.hasCode("FORBIDDEN") || !strings.Contains(fmt.Sprint(r.Errors), "read-sensitive") {
+			t.Errorf("viewer with train, %v: %+v", c, r.Errors)
+		}
+	}
+	if r := s.gql(t, keys["VIEWER"], vt, map[string]any{"f": []string{"age", "glucose"}, "l": "outcome"}); len(r.Errors) > 0 {
+		t.Errorf("viewer with train, plain fields: %+v", r.Errors)
+	}
+	denied := s.mustGQL(t, testAdminKey, `{ auditLog(where: {decision: "deny", resource: "dataset/patients/field/ssn"}) { totalCount } }`, nil)
+	if num(denied.get("auditLog", "totalCount")) < 1 {
+		t.Errorf("refused training not audited: %v", denied.Data)
+	}
+
 	// A training error about a sensitive field does not quote its values to
 	// the job's readers.
 	r = s.mustGQL(t, keys["EDITOR"], `mutation { train(input: {model: "bad", dataset: "patients", label: "outcome", features: ["age", "ssn"], preprocessing: [{name: "ssn", type: "numeric"}]}) { id } }`, nil)
@@ -266,6 +303,10 @@ func TestSensitiveTextNeedsOwnerDecision(t *testing.T) {
 			t.Errorf("editor's %s export: %d %.200s", f, st, body)
 		}
 	}
+	// The annotators' grant is for annotating: not for bulk exports.
+	if st, body := derivedGet(t, s, keys["ANNOTATOR"], "GET", "/tasks/notes/export?which=submitted&format=doccano", nil); st != http.StatusForbidden || len(derivedLeaks(body)) > 0 {
+		t.Errorf("listed annotator's export: %d %.200s", st, body)
+	}
 	// The review view follows the same rule; the task's description does not hold text.
 	if r := s.gql(t, keys["VIEWER"], `query($d: ID!) { reviewItem(task: "notes", document: $d) { text } }`, map[string]any{"d": doc}); len(r.Errors) == 0 {
 		t.Errorf("viewer's review: %v", r.Data)
@@ -278,5 +319,64 @@ func TestSensitiveTextNeedsOwnerDecision(t *testing.T) {
 	s.mustGQL(t, keys["EDITOR"], create, task("plain", "summary", nil))
 	if st, body := derivedGet(t, s, keys["VIEWER"], "GET", "/tasks/plain/export?format=doccano", nil); st != 200 || len(derivedLeaks(body)) > 0 {
 		t.Errorf("viewer's export of a plain task: %d %.200s", st, body)
+	}
+}
+
+// TestSensitiveDerivedRoleMatrix: who may train on sensitive fields, who sees a
+// model trained on them whole, who may allow sensitive text in a task and who
+// exports it, by role.
+func TestSensitiveDerivedRoleMatrix(t *testing.T) {
+	s := newTestServer(t, nil)
+	keys := derivedFixture(t, s, 30)
+	keys["ADMIN"] = testAdminKey
+	s.mustGQL(t, testAdminKey, `mutation { createLabelSchema(input: {id: "ls", team: "clinic", entities: ["Condition"]}) { id } }`, nil)
+	ann := s.mustGQL(t, keys["ANNOTATOR"], `{ me { id } }`, nil).str("me", "id")
+	s.mustGQL(t, testAdminKey, `mutation { train(input: {model: "m", dataset: "patients", label: "outcome", features: ["age", "ssn"], seed: 1}) { id } }`, nil)
+	s.mustGQL(t, testAdminKey, `mutation($a: [ID!]) { createAnnotationTask(input: {id: "t", dataset: "patients", textField: "notes", schema: "ls", annotators: $a, allowSensitiveText: true}) { id } }`,
+		map[string]any{"a": []string{ann}})
+	for role, want := range map[string]struct {
+		train, allowText string // "ok" or the error code
+		columns          string // "full", "redacted" or the error code
+		exportStatus     int
+	}{
+		"ADMIN":     {"ok", "ok", "full", 200},
+		"OWNER":     {"ok", "ok", "full", 200},
+		"EDITOR":    {"ok", "FORBIDDEN", "full", 200},
+		"VIEWER":    {"FORBIDDEN", "FORBIDDEN", "redacted", 403},
+		"ANNOTATOR": {"FORBIDDEN", "FORBIDDEN", "FORBIDDEN", 403},
+		"PARTNER":   {"FORBIDDEN", "FORBIDDEN", "FORBIDDEN", 403},
+	} {
+		code := func(r gqlResponse) string {
+			if len(r.Errors) == 0 {
+				return "ok"
+			}
+			return strings.Join(r.codes(), ",")
+		}
+		tr := s.gql(t, keys[role], `mutation($m: ID!) { train(input: {model: $m, dataset: "patients", label: "outcome", features: ["age", "diagnosis"]}) { id } }`, map[string]any{"m": "m-" + strings.ToLower(role)})
+		if got := code(tr); got != want.train {
+			t.Errorf("%s trains on a sensitive field: %s, want %s", role, got, want.train)
+		}
+		at := s.gql(t, keys[role], `mutation($id: ID!, $a: [ID!]) { createAnnotationTask(input: {id: $id, dataset: "patients", textField: "notes", schema: "ls", annotators: $a, allowSensitiveText: true}) { id } }`,
+			map[string]any{"id": "t-" + strings.ToLower(role), "a": []string{ann}})
+		if got := code(at); got != want.allowText {
+			t.Errorf("%s allows sensitive text: %s, want %s", role, got, want.allowText)
+		}
+		mv := s.gql(t, keys[role], `{ modelVersion(model: "m") { columns redacted } }`, nil)
+		got := code(mv)
+		if got == "ok" {
+			got = "full"
+			if mv.get("modelVersion", "redacted") == true {
+				got = "redacted"
+			}
+			if leaks := derivedLeaks(fmt.Sprint(mv.Data)); (got == "redacted") == (len(leaks) > 0) {
+				t.Errorf("%s columns %v", role, mv.get("modelVersion", "columns"))
+			}
+		}
+		if got != want.columns {
+			t.Errorf("%s reads the model: %s, want %s", role, got, want.columns)
+		}
+		if st, body := derivedGet(t, s, keys[role], "GET", "/tasks/t/export?format=doccano", nil); st != want.exportStatus || (st != 200 && len(derivedLeaks(body)) > 0) {
+			t.Errorf("%s exports the task: %d, want %d", role, st, want.exportStatus)
+		}
 	}
 }

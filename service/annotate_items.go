@@ -79,7 +79,7 @@ func (s *Service) annotatorOf(ctx context.Context, taskID string) (*model.Annota
 		return nil, "", s.deny(ctx, auth.ActAnnotate, t.Team, "task/"+t.ID, fmt.Sprintf("%s is not an annotator of task %s", who, t.ID))
 	}
 	// Annotating reads the text (and a save compares span texts with it).
-	if err := s.taskTextAccess(ctx, t); err != nil {
+	if err := s.taskTextAccess(ctx, t, true); err != nil {
 		return nil, "", err
 	}
 	return t, who, nil
@@ -92,7 +92,7 @@ func (s *Service) taskForText(ctx context.Context, id, act string) (*model.Annot
 	if err != nil {
 		return nil, err
 	}
-	if err := s.taskTextAccess(ctx, t); err != nil {
+	if err := s.taskTextAccess(ctx, t, false); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -101,7 +101,7 @@ func (s *Service) taskForText(ctx context.Context, id, act string) (*model.Annot
 // itemText reads an item's text from its dataset document, for a caller that
 // may read it (taskTextAccess: checked on entry by every path, again here).
 func (s *Service) itemText(ctx context.Context, t *model.AnnotationTask, doc string) (string, error) {
-	if err := s.taskTextAccess(ctx, t); err != nil {
+	if err := s.taskTextAccess(ctx, t, true); err != nil {
 		return "", err
 	}
 	d, err := s.Docs.Document(ctx, t.Dataset, doc)

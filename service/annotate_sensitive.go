@@ -20,7 +20,8 @@ import (
 // The text of such a task (items, suggestions, spans, review views, every
 // export format, imports, which compare texts) is read only by callers with
 // read-sensitive on the dataset and, when the owner allowed it, by the task's
-// listed annotators, for that task only. Everyone else is refused (FORBIDDEN,
+// listed annotators, for annotating that task only (not its exports or review
+// views). Everyone else is refused (FORBIDDEN,
 // audited): nothing is served masked, so an export is whole or refused.
 
 // ActGrantSensitiveText is the audit action of the decision.
@@ -137,11 +138,12 @@ func (s *Service) taskSensitive(ctx context.Context, t *model.AnnotationTask) ([
 
 // taskTextAccess decides whether the caller may read task t's text (and
 // whatever holds it: suggestions, spans, exports): always for a task drawing
-// from no sensitive field; else with read-sensitive on the dataset, or as a
-// listed annotator of a task an owner allowed. A refusal is FORBIDDEN and
-// audited. Every path that reads a task's text calls it (itemText as well, as
-// the last line).
-func (s *Service) taskTextAccess(ctx context.Context, t *model.AnnotationTask) error {
+// from no sensitive field; else with read-sensitive on the dataset, or, when
+// annotating (the items handed to it, its saves), as a listed annotator of a
+// task an owner allowed: the grant is for annotating that task, not for bulk
+// exports or review. A refusal is FORBIDDEN and audited. Every path that reads
+// a task's text calls it (itemText as well, as the last line).
+func (s *Service) taskTextAccess(ctx context.Context, t *model.AnnotationTask, annotating bool) error {
 	sens, d, err := s.taskSensitive(ctx, t)
 	if err != nil || len(sens) == 0 {
 		return err
@@ -155,10 +157,10 @@ func (s *Service) taskTextAccess(ctx context.Context, t *model.AnnotationTask) e
 		return err
 	}
 	p := model.PrincipalFromContext(ctx)
-	if t.AllowSensitiveText && !p.Anonymous && slices.Contains(t.Annotators, p.ID) {
+	if annotating && t.AllowSensitiveText && !p.Anonymous && slices.Contains(t.Annotators, p.ID) {
 		return nil
 	}
 	return s.deny(ctx, auth.ActRead, t.Team, "task/"+t.ID, fmt.Sprintf(
-		"task %s shows sensitive fields (%s) of dataset %s: its text is for callers with read-sensitive on the dataset and the annotators an owner allowed",
+		"task %s shows sensitive fields (%s) of dataset %s: its text is for callers with read-sensitive on the dataset, and for annotating by the annotators an owner allowed",
 		t.ID, strings.Join(sens, ", "), t.Dataset))
 }

@@ -76,12 +76,27 @@ func (s *Service) readsSensitive(ctx context.Context, team, dataset string) (boo
 	return s.Authz.Allowed(p.ID, team, "dataset/"+dataset, auth.ActReadSensitive)
 }
 
-// modelViewOf decides what the caller may see of model version mv: the
-// features recorded as sensitive at training, plus those the source dataset's
-// schema marks sensitive now (a field marked later, or a version trained before
-// the record existed), are withheld unless the caller has read-sensitive on
-// the source dataset.
+// modelViewOf decides what the caller may see of model version mv: its
+// sensitive inputs (modelSensitivity) are withheld unless the caller has
+// read-sensitive on the source dataset.
 func (s *Service) modelViewOf(ctx context.Context, mv *model.ModelVersion) (modelView, error) {
+	v, team, err := s.modelSensitivity(ctx, mv)
+	if err != nil || !v.redacts() {
+		return modelView{}, err
+	}
+	ok, err := s.readsSensitive(ctx, team, mv.Dataset)
+	if err != nil || ok {
+		return modelView{}, err
+	}
+	return v, nil
+}
+
+// modelSensitivity returns the view of a caller who may read no sensitive
+// value of mv's source dataset, and that dataset's team: the features recorded
+// as sensitive at training, plus those the source dataset's schema marks
+// sensitive now (a field marked later, or a version trained before the record
+// existed).
+func (s *Service) modelSensitivity(ctx context.Context, mv *model.ModelVersion) (modelView, string, error) {
 	hide := map[string]bool{}
 	for _, f := range mv.SensitiveFeatures {
 		hide[f] = true
@@ -98,16 +113,12 @@ func (s *Service) modelViewOf(ctx context.Context, mv *model.ModelVersion) (mode
 		label = label || l
 		team = d.Team
 	case model.ErrorCode(err) != model.ENOTFOUND:
-		return modelView{}, err
+		return modelView{}, "", err
 	}
-	if len(hide) == 0 && !label {
-		return modelView{}, nil
+	if len(hide) == 0 {
+		hide = nil
 	}
-	ok, err := s.readsSensitive(ctx, team, mv.Dataset)
-	if err != nil || ok {
-		return modelView{}, err
-	}
-	return modelView{hide: hide, label: label}, nil
+	return modelView{hide: hide, label: label}, team, nil
 }
 
 // featureOfColumn maps each input column to the feature it comes from.
