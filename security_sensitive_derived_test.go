@@ -28,7 +28,8 @@ func derivedFixture(t *testing.T, s *testServer, n int) map[string]string {
 	s.mustGQL(t, testAdminKey, `mutation { createDataset(input: {id: "patients", name: "Patients", team: "clinic", keyField: "id", fields: [
 		{name: "id", type: STRING}, {name: "age", type: INT}, {name: "glucose", type: FLOAT},
 		{name: "diagnosis", type: CATEGORY, sensitive: true}, {name: "ssn", type: STRING, sensitive: true},
-		{name: "notes", type: TEXT, sensitive: true}, {name: "summary", type: TEXT}, {name: "outcome", type: INT}]}) { id } }`, nil)
+		{name: "notes", type: TEXT, sensitive: true}, {name: "summary", type: TEXT}, {name: "outcome", type: INT},
+		{name: "notes_gold", type: CATEGORY, sensitive: true}]}) { id } }`, nil)
 	var recs []any
 	for i := range n {
 		dx := derivedDiagnoses[i%3]
@@ -303,6 +304,14 @@ func TestSensitiveTextNeedsOwnerDecision(t *testing.T) {
 			t.Errorf("editor's %s export: %d %.200s", f, st, body)
 		}
 	}
+	// Gold labels judged on sensitive text go only into a sensitive field.
+	if r := s.gql(t, keys["OWNER"], `mutation { writeGoldLabels(task: "notes", field: "notes_class") { id } }`, nil); !r.hasCode("BAD_USER_INPUT") {
+		t.Errorf("gold labels of a sensitive task into a plain field: %+v", r.Errors)
+	}
+	if r := s.gql(t, keys["OWNER"], `mutation { writeGoldLabels(task: "notes", field: "notes_gold") { id } }`, nil); len(r.Errors) > 0 {
+		t.Errorf("gold labels of a sensitive task into a sensitive field: %+v", r.Errors)
+	}
+
 	// The annotators' grant is for annotating: not for bulk exports.
 	if st, body := derivedGet(t, s, keys["ANNOTATOR"], "GET", "/tasks/notes/export?which=submitted&format=doccano", nil); st != http.StatusForbidden || len(derivedLeaks(body)) > 0 {
 		t.Errorf("listed annotator's export: %d %.200s", st, body)
