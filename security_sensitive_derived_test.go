@@ -326,6 +326,9 @@ func TestSensitiveTextNeedsOwnerDecision(t *testing.T) {
 
 	// A task on a field that is not sensitive needs no decision; a VIEWER exports it.
 	s.mustGQL(t, keys["EDITOR"], create, task("plain", "summary", nil))
+	if r := s.mustGQL(t, keys["VIEWER"], `{ annotationTask(id: "plain") { sensitiveFields allowSensitiveText } }`, nil); fmt.Sprint(r.Data) != "map[annotationTask:map[allowSensitiveText:false sensitiveFields:[]]]" {
+		t.Errorf("plain task: %v", r.Data)
+	}
 	if st, body := derivedGet(t, s, keys["VIEWER"], "GET", "/tasks/plain/export?format=doccano", nil); st != 200 || len(derivedLeaks(body)) > 0 {
 		t.Errorf("viewer's export of a plain task: %d %.200s", st, body)
 	}
