@@ -259,7 +259,7 @@ func (v modelView) prediction(p *Predictor, pr model.Prediction) model.Predictio
 	if !v.redacts() || pr.Error != nil {
 		return pr
 	}
-	if v.label && p.Negative != nil && pr.Probability != nil {
+	if v.label && p.negative != nil && pr.Probability != nil {
 		pr.Label = *pr.Probability >= p.Threshold
 	}
 	if len(v.hide) == 0 || pr.Contributions == nil {

@@ -27,12 +27,15 @@ type Predictor struct {
 	Version   int
 	Team      string
 	Features  []string
-	Columns   []string
 	Threshold float64
-	Positive  any
-	Negative  any
-	pre       *ml.Preprocessor
-	lr        *ml.Model
+	// columns, positive and negative hold values of the training data (one-hot
+	// column names, class names): they reach callers only through Score,
+	// which applies the caller's view.
+	columns  []string
+	positive any
+	negative any
+	pre      *ml.Preprocessor
+	lr       *ml.Model
 	// columnFeature names the feature of each input column.
 	columnFeature []string
 	// desc is the version's lineage (dataset, features, label, sensitivity),
@@ -163,8 +166,8 @@ func newPredictor(mv *model.ModelVersion) (*Predictor, error) {
 		return nil, fmt.Errorf("load %s v%d: %w", mv.Model, mv.Version, err)
 	}
 	return &Predictor{
-		Model: mv.Model, Version: mv.Version, Team: mv.Team, Features: mv.Features, Columns: mv.Columns,
-		Threshold: mv.Threshold, Positive: mv.PositiveClass, Negative: mv.NegativeClass, pre: &pre, lr: lr,
+		Model: mv.Model, Version: mv.Version, Team: mv.Team, Features: mv.Features, columns: mv.Columns,
+		Threshold: mv.Threshold, positive: mv.PositiveClass, negative: mv.NegativeClass, pre: &pre, lr: lr,
 		columnFeature: featureOfColumn(&pre),
 		desc: &model.ModelVersion{
 			Model: mv.Model, Version: mv.Version, Team: mv.Team, Dataset: mv.Dataset, Label: mv.Label,
@@ -222,7 +225,7 @@ func (p *Predictor) score(input map[string]any, explain bool) model.Prediction {
 		out.Contributions = make([]model.Coefficient, 0, len(x)+1)
 		out.Contributions = append(out.Contributions, model.Coefficient{Feature: "(intercept)", Value: p.lr.Intercept})
 		for j, v := range x {
-			out.Contributions = append(out.Contributions, model.Coefficient{Feature: p.Columns[j], Value: p.lr.Coef[j] * v})
+			out.Contributions = append(out.Contributions, model.Coefficient{Feature: p.columns[j], Value: p.lr.Coef[j] * v})
 		}
 	}
 	return out
@@ -231,12 +234,12 @@ func (p *Predictor) score(input map[string]any, explain bool) model.Prediction {
 func (p *Predictor) label(prob float64) any {
 	pos := prob >= p.Threshold
 	switch {
-	case p.Negative == nil:
+	case p.negative == nil:
 		return pos // one-vs-rest: is it the positive class?
 	case pos:
-		return p.Positive
+		return p.positive
 	}
-	return p.Negative
+	return p.negative
 }
 
 // Predict scores inputs with a model version (predict on the model). Each input
