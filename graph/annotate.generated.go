@@ -983,6 +983,52 @@ func (ec *executionContext) fieldContext_AnnotationTask_stats(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _AnnotationTask_sensitiveFields(ctx context.Context, field graphql.CollectedField, obj *model.AnnotationTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnnotationTask_sensitiveFields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SensitiveFields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnnotationTask_sensitiveFields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnnotationTask", field, false, false, "String")
+}
+
+func (ec *executionContext) _AnnotationTask_allowSensitiveText(ctx context.Context, field graphql.CollectedField, obj *model.AnnotationTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnnotationTask_allowSensitiveText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AllowSensitiveText, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnnotationTask_allowSensitiveText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnnotationTask", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _AnnotationTaskConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AnnotationTaskConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2261,7 +2307,7 @@ func (ec *executionContext) unmarshalInputAnnotationTaskInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "dataset", "textField", "schema", "annotators", "overlap", "where", "sample", "seed", "guidelines", "gazetteer", "patterns"}
+	fieldsInOrder := [...]string{"id", "dataset", "textField", "schema", "annotators", "overlap", "where", "sample", "seed", "guidelines", "gazetteer", "patterns", "allowSensitiveText"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -2352,6 +2398,13 @@ func (ec *executionContext) unmarshalInputAnnotationTaskInput(ctx context.Contex
 				return it, err
 			}
 			it.Patterns = data
+		case "allowSensitiveText":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowSensitiveText"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowSensitiveText = data
 		}
 	}
 	return it, nil
@@ -3370,6 +3423,16 @@ func (ec *executionContext) _AnnotationTask(ctx context.Context, sel ast.Selecti
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AnnotationTask_stats(ctx, field, obj)
 				})
+		case "sensitiveFields":
+			out.Values[i] = ec._AnnotationTask_sensitiveFields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "allowSensitiveText":
+			out.Values[i] = ec._AnnotationTask_allowSensitiveText(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

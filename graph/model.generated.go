@@ -238,6 +238,29 @@ func (ec *executionContext) fieldContext_Coefficient_oddsRatio(_ context.Context
 	return graphql.NewScalarFieldContext("Coefficient", field, false, false, "Float")
 }
 
+func (ec *executionContext) _Coefficient_redacted(ctx context.Context, field graphql.CollectedField, obj *model.Coefficient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coefficient_redacted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Redacted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coefficient_redacted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coefficient", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Confusion_tn(ctx context.Context, field graphql.CollectedField, obj *model.Confusion) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2335,6 +2358,75 @@ func (ec *executionContext) fieldContext_ModelVersion_report(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _ModelVersion_sensitiveFeatures(ctx context.Context, field graphql.CollectedField, obj *model.ModelVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelVersion_sensitiveFeatures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SensitiveFeatures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelVersion_sensitiveFeatures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModelVersion", field, false, false, "String")
+}
+
+func (ec *executionContext) _ModelVersion_sensitiveLabel(ctx context.Context, field graphql.CollectedField, obj *model.ModelVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelVersion_sensitiveLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SensitiveLabel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelVersion_sensitiveLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModelVersion", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ModelVersion_redacted(ctx context.Context, field graphql.CollectedField, obj *model.ModelVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelVersion_redacted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Redacted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelVersion_redacted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModelVersion", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _ModelVersionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ModelVersionConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2832,6 +2924,11 @@ func (ec *executionContext) _Coefficient(ctx context.Context, sel ast.SelectionS
 		case "oddsRatio":
 			out.Values[i] = ec._Coefficient_oddsRatio(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "redacted":
+			out.Values[i] = ec._Coefficient_redacted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -3618,6 +3715,21 @@ func (ec *executionContext) _ModelVersion(ctx context.Context, sel ast.Selection
 			}
 		case "report":
 			out.Values[i] = ec._ModelVersion_report(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sensitiveFeatures":
+			out.Values[i] = ec._ModelVersion_sensitiveFeatures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sensitiveLabel":
+			out.Values[i] = ec._ModelVersion_sensitiveLabel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "redacted":
+			out.Values[i] = ec._ModelVersion_redacted(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

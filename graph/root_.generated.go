@@ -79,17 +79,19 @@ type ComplexityRoot struct {
 	}
 
 	AnnotationTask struct {
-		Annotators func(childComplexity int) int
-		CreatedAt  func(childComplexity int) int
-		Dataset    func(childComplexity int) int
-		Guidelines func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Items      func(childComplexity int) int
-		Overlap    func(childComplexity int) int
-		Schema     func(childComplexity int) int
-		Stats      func(childComplexity int) int
-		Team       func(childComplexity int) int
-		TextField  func(childComplexity int) int
+		AllowSensitiveText func(childComplexity int) int
+		Annotators         func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		Dataset            func(childComplexity int) int
+		Guidelines         func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Items              func(childComplexity int) int
+		Overlap            func(childComplexity int) int
+		Schema             func(childComplexity int) int
+		SensitiveFields    func(childComplexity int) int
+		Stats              func(childComplexity int) int
+		Team               func(childComplexity int) int
+		TextField          func(childComplexity int) int
 	}
 
 	AnnotationTaskConnection struct {
@@ -169,6 +171,7 @@ type ComplexityRoot struct {
 	Coefficient struct {
 		Feature   func(childComplexity int) int
 		OddsRatio func(childComplexity int) int
+		Redacted  func(childComplexity int) int
 		Value     func(childComplexity int) int
 	}
 
@@ -438,32 +441,35 @@ type ComplexityRoot struct {
 	}
 
 	ModelVersion struct {
-		Aliases        func(childComplexity int) int
-		C              func(childComplexity int) int
-		CV             func(childComplexity int) int
-		CodeVersion    func(childComplexity int) int
-		Coefficients   func(childComplexity int) int
-		Columns        func(childComplexity int) int
-		CreatedAt      func(childComplexity int) int
-		CreatedBy      func(childComplexity int) int
-		Dataset        func(childComplexity int) int
-		DatasetVersion func(childComplexity int) int
-		Dropped        func(childComplexity int) int
-		Features       func(childComplexity int) int
-		Fit            func(childComplexity int) int
-		Intercept      func(childComplexity int) int
-		Job            func(childComplexity int) int
-		Label          func(childComplexity int) int
-		Model          func(childComplexity int) int
-		PositiveClass  func(childComplexity int) int
-		Preprocessing  func(childComplexity int) int
-		Report         func(childComplexity int) int
-		Rows           func(childComplexity int) int
-		Spec           func(childComplexity int) int
-		Test           func(childComplexity int) int
-		Threshold      func(childComplexity int) int
-		Train          func(childComplexity int) int
-		Version        func(childComplexity int) int
+		Aliases           func(childComplexity int) int
+		C                 func(childComplexity int) int
+		CV                func(childComplexity int) int
+		CodeVersion       func(childComplexity int) int
+		Coefficients      func(childComplexity int) int
+		Columns           func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		CreatedBy         func(childComplexity int) int
+		Dataset           func(childComplexity int) int
+		DatasetVersion    func(childComplexity int) int
+		Dropped           func(childComplexity int) int
+		Features          func(childComplexity int) int
+		Fit               func(childComplexity int) int
+		Intercept         func(childComplexity int) int
+		Job               func(childComplexity int) int
+		Label             func(childComplexity int) int
+		Model             func(childComplexity int) int
+		PositiveClass     func(childComplexity int) int
+		Preprocessing     func(childComplexity int) int
+		Redacted          func(childComplexity int) int
+		Report            func(childComplexity int) int
+		Rows              func(childComplexity int) int
+		SensitiveFeatures func(childComplexity int) int
+		SensitiveLabel    func(childComplexity int) int
+		Spec              func(childComplexity int) int
+		Test              func(childComplexity int) int
+		Threshold         func(childComplexity int) int
+		Train             func(childComplexity int) int
+		Version           func(childComplexity int) int
 	}
 
 	ModelVersionConnection struct {
@@ -871,6 +877,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AnnotationStats.Labels(childComplexity), true
 
+	case "AnnotationTask.allowSensitiveText":
+		if e.ComplexityRoot.AnnotationTask.AllowSensitiveText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationTask.AllowSensitiveText(childComplexity), true
 	case "AnnotationTask.annotators":
 		if e.ComplexityRoot.AnnotationTask.Annotators == nil {
 			break
@@ -919,6 +931,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AnnotationTask.Schema(childComplexity), true
+	case "AnnotationTask.sensitiveFields":
+		if e.ComplexityRoot.AnnotationTask.SensitiveFields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationTask.SensitiveFields(childComplexity), true
 	case "AnnotationTask.stats":
 		if e.ComplexityRoot.AnnotationTask.Stats == nil {
 			break
@@ -1241,6 +1259,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Coefficient.OddsRatio(childComplexity), true
+	case "Coefficient.redacted":
+		if e.ComplexityRoot.Coefficient.Redacted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coefficient.Redacted(childComplexity), true
 	case "Coefficient.value":
 		if e.ComplexityRoot.Coefficient.Value == nil {
 			break
@@ -2401,6 +2425,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ModelVersion.Preprocessing(childComplexity), true
+	case "ModelVersion.redacted":
+		if e.ComplexityRoot.ModelVersion.Redacted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Redacted(childComplexity), true
 	case "ModelVersion.report":
 		if e.ComplexityRoot.ModelVersion.Report == nil {
 			break
@@ -2413,6 +2443,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ModelVersion.Rows(childComplexity), true
+	case "ModelVersion.sensitiveFeatures":
+		if e.ComplexityRoot.ModelVersion.SensitiveFeatures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.SensitiveFeatures(childComplexity), true
+	case "ModelVersion.sensitiveLabel":
+		if e.ComplexityRoot.ModelVersion.SensitiveLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.SensitiveLabel(childComplexity), true
 	case "ModelVersion.spec":
 		if e.ComplexityRoot.ModelVersion.Spec == nil {
 			break
@@ -3859,6 +3901,10 @@ func (ec *executionContext) childFields_AnnotationTask(ctx context.Context, fiel
 		return ec.fieldContext_AnnotationTask_createdAt(ctx, field)
 	case "stats":
 		return ec.fieldContext_AnnotationTask_stats(ctx, field)
+	case "sensitiveFields":
+		return ec.fieldContext_AnnotationTask_sensitiveFields(ctx, field)
+	case "allowSensitiveText":
+		return ec.fieldContext_AnnotationTask_allowSensitiveText(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AnnotationTask", field.Name)
 }
@@ -4019,6 +4065,8 @@ func (ec *executionContext) childFields_Coefficient(ctx context.Context, field g
 		return ec.fieldContext_Coefficient_value(ctx, field)
 	case "oddsRatio":
 		return ec.fieldContext_Coefficient_oddsRatio(ctx, field)
+	case "redacted":
+		return ec.fieldContext_Coefficient_redacted(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Coefficient", field.Name)
 }
@@ -4607,6 +4655,12 @@ func (ec *executionContext) childFields_ModelVersion(ctx context.Context, field 
 		return ec.fieldContext_ModelVersion_job(ctx, field)
 	case "report":
 		return ec.fieldContext_ModelVersion_report(ctx, field)
+	case "sensitiveFeatures":
+		return ec.fieldContext_ModelVersion_sensitiveFeatures(ctx, field)
+	case "sensitiveLabel":
+		return ec.fieldContext_ModelVersion_sensitiveLabel(ctx, field)
+	case "redacted":
+		return ec.fieldContext_ModelVersion_redacted(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ModelVersion", field.Name)
 }

@@ -49,6 +49,12 @@ type AnnotationTask struct {
 	Patterns   []PatternRule    `json:"patterns" bson:"patterns"`
 	CreatedBy  string           `json:"createdBy" bson:"createdBy"`
 	CreatedAt  time.Time        `json:"createdAt" bson:"createdAt"`
+	// SensitiveFields are the sensitive fields of the dataset the task's items
+	// were drawn from (text field, where filters, gazetteer fields) when it was
+	// created. AllowSensitiveText records the owner's decision that the task's
+	// listed annotators may read the text (audited as grant-sensitive-text).
+	SensitiveFields    []string `json:"sensitiveFields" bson:"sensitiveFields,omitempty"`
+	AllowSensitiveText bool     `json:"allowSensitiveText" bson:"allowSensitiveText,omitempty"`
 }
 
 // GazetteerEntry is a dictionary of terms that suggest a label.

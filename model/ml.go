@@ -53,6 +53,16 @@ type ModelVersion struct {
 	CreatedAt     time.Time   `json:"createdAt" bson:"createdAt"`
 	Job           string      `json:"job" bson:"job"`
 	Report        ModelReport `json:"report" bson:"report"`
+	// SensitiveFeatures are the features that were sensitive fields of the
+	// source dataset when the version was trained; SensitiveLabel tells the
+	// same of the label. Values derived from them (category names, bin edges,
+	// text buckets, class names) are withheld from callers without
+	// read-sensitive on the source dataset.
+	SensitiveFeatures []string `json:"sensitiveFeatures" bson:"sensitiveFeatures"`
+	SensitiveLabel    bool     `json:"sensitiveLabel" bson:"sensitiveLabel"`
+	// Redacted is set in a caller's view when values of sensitive fields were
+	// withheld from it (never stored).
+	Redacted bool `json:"redacted" bson:"-"`
 }
 
 // Coefficient is one input column's weight.
@@ -60,6 +70,9 @@ type Coefficient struct {
 	Feature   string   `json:"feature" bson:"feature"`
 	Value     float64  `json:"value" bson:"value"`
 	OddsRatio *float64 `json:"oddsRatio" bson:"oddsRatio"`
+	// Redacted marks an entry that stands for every column of a sensitive
+	// feature, in the view of a caller without read-sensitive (never stored).
+	Redacted bool `json:"redacted" bson:"-"`
 }
 
 // Metrics evaluate a model on one set of rows.

@@ -43,6 +43,8 @@ type AnnotationTaskInput struct {
 	Gazetteer []*GazetteerInput `json:"gazetteer,omitempty"`
 	// Pre-annotation: regular expressions per label.
 	Patterns []*PatternInput `json:"patterns,omitempty"`
+	// The owner's decision that the listed annotators may read sensitive text: needed when the text field, a where filter or a gazetteer field is sensitive. Only callers with share rights (OWNER, ADMIN) and read-sensitive on the dataset may give it, with annotators listed; audited as grant-sensitive-text.
+	AllowSensitiveText *bool `json:"allowSensitiveText,omitempty"`
 }
 
 type AuditConnection struct {

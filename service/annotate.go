@@ -202,8 +202,26 @@ func (s *Service) CreateAnnotationTask(ctx context.Context, in model.AnnotationT
 	if err := checkSlug("task", in.ID); err != nil {
 		return nil, err
 	}
-	d, err := s.Dataset(ctx, in.Dataset)
+	d, sc, err := s.readDataset(ctx, in.Dataset)
 	if err != nil {
+		return nil, err
+	}
+	// The text and the selection are read with the caller's view: a field it
+	// may not see (hidden or masked) is refused, audited.
+	paths := []string{in.TextField}
+	for _, w := range in.Where {
+		if w != nil {
+			paths = append(paths, w.Field)
+		}
+	}
+	if err := s.checkFields(ctx, d, sc, "annotation task", paths); err != nil {
+		return nil, err
+	}
+	sens, err := s.taskSensitiveFields(ctx, d, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.allowSensitiveText(ctx, d, in, sens); err != nil {
 		return nil, err
 	}
 	t := &model.AnnotationTask{
@@ -214,9 +232,15 @@ func (s *Service) CreateAnnotationTask(ctx context.Context, in model.AnnotationT
 	if in.Overlap != nil {
 		t.Overlap = *in.Overlap
 	}
+	if len(sens) > 0 {
+		t.SensitiveFields, t.AllowSensitiveText = sens, true
+	}
 	err = s.mutate(ctx, auth.ActWrite, d.Team, "task/"+in.ID, "create annotation task on dataset "+d.ID, func() error {
 		if t.Overlap < 1 || t.Overlap > maxOverlap {
 			return model.Errorf(model.EINVALID, "overlap must be between 1 and %d", maxOverlap)
+		}
+		if err := needSensitiveDecision(d, in, sens); err != nil {
+			return err
 		}
 		if err := checkPath(d, in.TextField); err != nil {
 			return err
@@ -248,6 +272,15 @@ func (s *Service) CreateAnnotationTask(ctx context.Context, in model.AnnotationT
 		t.Items = len(docs)
 		return s.Annotations.CreateAnnotationTask(ctx, t, docs, sugs)
 	})
+	if err == nil && len(sens) > 0 {
+		// The owner's decision, as its own record.
+		err = s.record(ctx, ActGrantSensitiveText, d.Team, "task/"+t.ID, model.DecisionAllow, fmt.Sprintf(
+			"annotators %s may read sensitive fields (%s) of dataset %s in task %s",
+			truncate(strings.Join(t.Annotators, ", "), 200), strings.Join(sens, ", "), d.ID, t.ID))
+	}
+	if t.SensitiveFields == nil {
+		t.SensitiveFields = []string{}
+	}
 	return t, err
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/mms-platform/mms/auth"
 	"github.com/mms-platform/mms/jobs"
@@ -39,6 +40,17 @@ func (s *Service) WriteGoldLabels(ctx context.Context, taskID, field string) (*m
 		}
 		if f := fieldSpec(d, field); f != nil && f.Type != model.FieldCategory && f.Type != model.FieldJSON {
 			return model.Errorf(model.EINVALID, "field %q is a %s field; gold labels need a new, category or json field", field, f.Type)
+		}
+		// Labels judged on sensitive text are sensitive too: they go only into
+		// a field the dataset declares sensitive (sealed, masked for readers
+		// without read-sensitive).
+		sens, _, err := s.taskSensitive(ctx, t)
+		if err != nil {
+			return err
+		}
+		if f := fieldSpec(d, field); len(sens) > 0 && (f == nil || !f.Sensitive) {
+			return model.Errorf(model.EINVALID, "task %s draws from sensitive fields (%s): its gold labels go only into a category or json field that dataset %s declares sensitive; %q is not one",
+				t.ID, strings.Join(sens, ", "), d.ID, field)
 		}
 		payload, _ := json.Marshal(goldPayload{Task: t.ID, Field: field})
 		now := s.now()

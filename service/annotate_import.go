@@ -25,7 +25,7 @@ const (
 // contains). brat is a zip of .txt and .ann files. Memory does not grow with the
 // task. A record that a format cannot hold fails with its document id.
 func (s *Service) ExportAnnotations(ctx context.Context, taskID string, format model.AnnotationFormat, which string, w io.Writer) error {
-	t, err := s.annotationTask(ctx, taskID, auth.ActRead)
+	t, err := s.taskForText(ctx, taskID, auth.ActRead)
 	if err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ func (s *Service) ExportAnnotations(ctx context.Context, taskID string, format m
 // annotation of the task item with the same document id and text (write on the
 // task). It stops at the first bad record, naming it; records before it stay.
 func (s *Service) ImportAnnotations(ctx context.Context, taskID string, format model.AnnotationFormat, r io.Reader) (int, error) {
-	t, err := s.annotationTask(ctx, taskID, auth.ActWrite)
+	t, err := s.taskForText(ctx, taskID, auth.ActWrite)
 	if err != nil {
 		return 0, err
 	}

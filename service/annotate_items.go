@@ -78,11 +78,32 @@ func (s *Service) annotatorOf(ctx context.Context, taskID string) (*model.Annota
 	if len(t.Annotators) > 0 && !slices.Contains(t.Annotators, who) {
 		return nil, "", s.deny(ctx, auth.ActAnnotate, t.Team, "task/"+t.ID, fmt.Sprintf("%s is not an annotator of task %s", who, t.ID))
 	}
+	// Annotating reads the text (and a save compares span texts with it).
+	if err := s.taskTextAccess(ctx, t, true); err != nil {
+		return nil, "", err
+	}
 	return t, who, nil
 }
 
-// itemText reads an item's text from its dataset document.
+// taskForText returns a task after checking act on it and that the caller may
+// read its text (taskTextAccess).
+func (s *Service) taskForText(ctx context.Context, id, act string) (*model.AnnotationTask, error) {
+	t, err := s.annotationTask(ctx, id, act)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.taskTextAccess(ctx, t, false); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// itemText reads an item's text from its dataset document, for a caller that
+// may read it (taskTextAccess: checked on entry by every path, again here).
 func (s *Service) itemText(ctx context.Context, t *model.AnnotationTask, doc string) (string, error) {
+	if err := s.taskTextAccess(ctx, t, true); err != nil {
+		return "", err
+	}
 	d, err := s.Docs.Document(ctx, t.Dataset, doc)
 	if err != nil {
 		return "", err
@@ -452,7 +473,7 @@ func (s *Service) SaveAnnotation(ctx context.Context, in model.SaveAnnotationInp
 
 // SaveGold stores the reviewed version of an item (write on the task).
 func (s *Service) SaveGold(ctx context.Context, in model.SaveAnnotationInput) (*model.Annotation, error) {
-	t, err := s.annotationTask(ctx, in.Task, auth.ActWrite)
+	t, err := s.taskForText(ctx, in.Task, auth.ActWrite)
 	if err != nil {
 		return nil, err
 	}
@@ -644,7 +665,7 @@ func (s *Service) saveAsWithDecision(ctx context.Context, t *model.AnnotationTas
 
 // ReviewItem shows every annotator's version of an item and the gold one (write on the task).
 func (s *Service) ReviewItem(ctx context.Context, taskID, doc string) (*model.ReviewItem, error) {
-	t, err := s.annotationTask(ctx, taskID, auth.ActWrite)
+	t, err := s.taskForText(ctx, taskID, auth.ActWrite)
 	if err != nil {
 		return nil, err
 	}

@@ -29,6 +29,9 @@ type batchPayload struct {
 	Where      []model.FieldFilter `json:"where,omitempty"`
 	Field      string              `json:"field,omitempty"`
 	Collection string              `json:"collection,omitempty"`
+	// MaskLabel: the model's label is a sensitive field; the job writes
+	// true/false (the positive class predicted or not) instead of class names.
+	MaskLabel bool `json:"maskLabel,omitempty"`
 }
 
 var collectionNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
@@ -45,9 +48,16 @@ func (s *Service) BatchPredict(ctx context.Context, modelID string, version *int
 	if err != nil {
 		return nil, err
 	}
+	// Predicted class names of a sensitive label would land in documents that
+	// callers without read-sensitive on the model's source read: the job
+	// writes true/false (the positive class predicted or not) instead.
+	sens, _, err := s.modelSensitivity(ctx, p.desc)
+	if err != nil {
+		return nil, err
+	}
 	var job *model.Job
 	err = s.mutate(ctx, auth.ActWrite, d.Team, "dataset/"+d.ID, fmt.Sprintf("batch predict with %s v%d", p.Model, p.Version), func() error {
-		pl := batchPayload{Model: p.Model, Version: p.Version, Dataset: d.ID}
+		pl := batchPayload{Model: p.Model, Version: p.Version, Dataset: d.ID, MaskLabel: sens.label}
 		switch {
 		case (out.Field == nil) == (out.Collection == nil):
 			return model.Errorf(model.EINVALID, "output: give exactly one of field or collection")
@@ -106,6 +116,7 @@ func (s *Service) runBatchPredict(ctx context.Context, j *model.Job, prog *jobs.
 	if err != nil {
 		return nil, err
 	}
+	p.view = modelView{label: pl.MaskLabel}
 	if pl.Field != "" {
 		// Writing into documents: hold the dataset's write lock like an ingestion.
 		r := &ingestRun{s: s, p: &ingestPayload{Dataset: pl.Dataset}, prog: prog, owner: j.ID}

@@ -105,6 +105,9 @@ func (s *Service) ModelVersions(ctx context.Context, m *model.Model, first *int,
 	}
 	for _, v := range vs {
 		withAliases(v, m)
+		if v, err = s.viewVersion(ctx, v); err != nil {
+			return nil, err
+		}
 		conn.Edges = append(conn.Edges, &model.ModelVersionEdge{Cursor: encodeCursor("mv", strconv.Itoa(v.Version)), Node: v})
 	}
 	setPageInfo(conn.PageInfo, len(conn.Edges), func(i int) string { return conn.Edges[i].Cursor }, pos != "")
@@ -137,7 +140,17 @@ func (s *Service) ModelVersion(ctx context.Context, id string, version *int, ali
 		return nil, err
 	}
 	withAliases(mv, m)
-	return mv, nil
+	return s.viewVersion(ctx, mv)
+}
+
+// viewVersion returns what the caller may see of a model version (modelView):
+// every path that returns a version goes through it.
+func (s *Service) viewVersion(ctx context.Context, mv *model.ModelVersion) (*model.ModelVersion, error) {
+	view, err := s.modelViewOf(ctx, mv)
+	if err != nil {
+		return nil, err
+	}
+	return view.version(mv), nil
 }
 
 // resolveVersion picks the version number asked for.
@@ -189,7 +202,8 @@ func (s *Service) SetModelAlias(ctx context.Context, id, alias string, version i
 		s.predictors.forgetModel(id)
 		m.Aliases = append(m.Aliases, model.ModelAlias{Alias: alias, Version: version})
 		withAliases(mv, m)
-		return nil
+		mv, err = s.viewVersion(ctx, mv)
+		return err
 	})
 	return mv, err
 }

@@ -27,12 +27,22 @@ type Predictor struct {
 	Version   int
 	Team      string
 	Features  []string
-	Columns   []string
 	Threshold float64
-	Positive  any
-	Negative  any
-	pre       *ml.Preprocessor
-	lr        *ml.Model
+	// columns, positive and negative hold values of the training data (one-hot
+	// column names, class names): they reach callers only through Score,
+	// which applies the caller's view.
+	columns  []string
+	positive any
+	negative any
+	pre      *ml.Preprocessor
+	lr       *ml.Model
+	// columnFeature names the feature of each input column.
+	columnFeature []string
+	// desc is the version's lineage (dataset, features, label, sensitivity),
+	// for modelViewOf.
+	desc *model.ModelVersion
+	// view is what the caller that loaded this copy may see (LoadPredictor).
+	view modelView
 }
 
 // predictors caches loaded versions (immutable) and model descriptions (aliases,
@@ -114,7 +124,7 @@ func (s *Service) LoadPredictor(ctx context.Context, id string, version *int, al
 	}
 	key := fmt.Sprintf("%s#%d", id, v)
 	if p := s.predictors.version(key); p != nil {
-		return p, nil
+		return s.predictorFor(ctx, p)
 	}
 	mv, err := s.Models.ModelVersion(ctx, id, v)
 	if err != nil {
@@ -125,7 +135,22 @@ func (s *Service) LoadPredictor(ctx context.Context, id string, version *int, al
 		return nil, err
 	}
 	s.predictors.putVersion(key, p)
-	return p, nil
+	return s.predictorFor(ctx, p)
+}
+
+// predictorFor returns p as the caller may use it: a copy carrying the
+// caller's view when values of sensitive fields are withheld from it.
+func (s *Service) predictorFor(ctx context.Context, p *Predictor) (*Predictor, error) {
+	view, err := s.modelViewOf(ctx, p.desc)
+	if err != nil {
+		return nil, err
+	}
+	if !view.redacts() {
+		return p, nil
+	}
+	cp := *p
+	cp.view = view
+	return &cp, nil
 }
 
 func newPredictor(mv *model.ModelVersion) (*Predictor, error) {
@@ -141,8 +166,13 @@ func newPredictor(mv *model.ModelVersion) (*Predictor, error) {
 		return nil, fmt.Errorf("load %s v%d: %w", mv.Model, mv.Version, err)
 	}
 	return &Predictor{
-		Model: mv.Model, Version: mv.Version, Team: mv.Team, Features: mv.Features, Columns: mv.Columns,
-		Threshold: mv.Threshold, Positive: mv.PositiveClass, Negative: mv.NegativeClass, pre: &pre, lr: lr,
+		Model: mv.Model, Version: mv.Version, Team: mv.Team, Features: mv.Features, columns: mv.Columns,
+		Threshold: mv.Threshold, positive: mv.PositiveClass, negative: mv.NegativeClass, pre: &pre, lr: lr,
+		columnFeature: featureOfColumn(&pre),
+		desc: &model.ModelVersion{
+			Model: mv.Model, Version: mv.Version, Team: mv.Team, Dataset: mv.Dataset, Label: mv.Label,
+			Features: mv.Features, SensitiveFeatures: mv.SensitiveFeatures, SensitiveLabel: mv.SensitiveLabel,
+		},
 	}, nil
 }
 
@@ -172,9 +202,14 @@ func (p *Predictor) FeatureDatatype(name string) string {
 	return "FP64"
 }
 
-// Score scores one input. explain adds the contributions. A problem with the input
-// (a value of the wrong type) is returned as the prediction's error, not as err.
+// Score scores one input, as the caller that loaded p may see it (modelView).
+// explain adds the contributions. A problem with the input (a value of the
+// wrong type) is returned as the prediction's error, not as err.
 func (p *Predictor) Score(input map[string]any, explain bool) model.Prediction {
+	return p.view.prediction(p, p.score(input, explain))
+}
+
+func (p *Predictor) score(input map[string]any, explain bool) model.Prediction {
 	x, err := p.pre.Transform(input)
 	if err != nil {
 		msg := model.ErrorMessage(err)
@@ -190,7 +225,7 @@ func (p *Predictor) Score(input map[string]any, explain bool) model.Prediction {
 		out.Contributions = make([]model.Coefficient, 0, len(x)+1)
 		out.Contributions = append(out.Contributions, model.Coefficient{Feature: "(intercept)", Value: p.lr.Intercept})
 		for j, v := range x {
-			out.Contributions = append(out.Contributions, model.Coefficient{Feature: p.Columns[j], Value: p.lr.Coef[j] * v})
+			out.Contributions = append(out.Contributions, model.Coefficient{Feature: p.columns[j], Value: p.lr.Coef[j] * v})
 		}
 	}
 	return out
@@ -199,12 +234,12 @@ func (p *Predictor) Score(input map[string]any, explain bool) model.Prediction {
 func (p *Predictor) label(prob float64) any {
 	pos := prob >= p.Threshold
 	switch {
-	case p.Negative == nil:
+	case p.negative == nil:
 		return pos // one-vs-rest: is it the positive class?
 	case pos:
-		return p.Positive
+		return p.positive
 	}
-	return p.Negative
+	return p.negative
 }
 
 // Predict scores inputs with a model version (predict on the model). Each input

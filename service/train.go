@@ -60,6 +60,10 @@ type trainPayload struct {
 	Grid          []float64        `json:"grid,omitempty"`
 	Metric        string           `json:"metric"`
 	Threshold     string           `json:"threshold"`
+	// SensitiveFeatures and SensitiveLabel: which inputs were sensitive
+	// fields when the job was queued (checkTrainSensitive).
+	SensitiveFeatures []string `json:"sensitiveFeatures,omitempty"`
+	SensitiveLabel    bool     `json:"sensitiveLabel,omitempty"`
 }
 
 // Train validates a training request and queues it (train on the dataset and
@@ -82,10 +86,20 @@ func (s *Service) Train(ctx context.Context, in model.TrainInput) (*model.Job, e
 			return nil, err
 		}
 	}
+	// Sensitivity follows data into models: training on a sensitive field
+	// needs read-sensitive on the dataset.
+	if p, err := trainSpec(d, in); err == nil {
+		if err := s.checkTrainSensitive(ctx, d, p); err != nil {
+			return nil, err
+		}
+	}
 	var job *model.Job
 	err = s.mutate(ctx, auth.ActWrite, d.Team, "model/"+in.Model, "train on dataset "+d.ID, func() error {
 		p, err := trainSpec(d, in)
 		if err != nil {
+			return err
+		}
+		if err := s.checkTrainSensitive(ctx, d, p); err != nil {
 			return err
 		}
 		m, err := s.Models.Model(ctx, in.Model)
@@ -122,6 +136,57 @@ func (s *Service) Train(ctx context.Context, in model.TrainInput) (*model.Job, e
 		return nil
 	})
 	return job, err
+}
+
+// checkTrainSensitive refuses (FORBIDDEN, audited) training on sensitive
+// fields of d, as features or label, by a caller without read-sensitive on d,
+// and records the sensitive ones in the payload.
+func (s *Service) checkTrainSensitive(ctx context.Context, d *model.Dataset, p *trainPayload) error {
+	names := make([]string, len(p.Features))
+	for i, f := range p.Features {
+		names[i] = f.Name
+	}
+	p.SensitiveFeatures, p.SensitiveLabel = sensitiveOf(d, names, p.Label)
+	if len(p.SensitiveFeatures) == 0 && !p.SensitiveLabel {
+		return nil
+	}
+	ok, err := s.readsSensitive(ctx, d.Team, d.ID)
+	if err != nil || ok {
+		return err
+	}
+	fields := append([]string{}, p.SensitiveFeatures...)
+	if p.SensitiveLabel {
+		fields = append(fields, p.Label)
+	}
+	return s.deny(ctx, auth.ActReadSensitive, d.Team, "dataset/"+d.ID+"/field/"+fields[0], fmt.Sprintf(
+		"training on sensitive fields (%s) of dataset %s needs read-sensitive on it (an EDITOR or OWNER of its team); leave them out with exclude or features",
+		strings.Join(fields, ", "), d.ID))
+}
+
+// withheldTrainError replaces the message of a training error about a
+// sensitive field, which may quote one of its values (the job's error is read
+// by every reader of the model's team and sent to webhooks), by one that names
+// the field only.
+func withheldTrainError(err error, p *trainPayload) error {
+	if err == nil || model.ErrorCode(err) != model.EINVALID {
+		return err
+	}
+	msg := model.ErrorMessage(err)
+	for _, f := range p.SensitiveFeatures {
+		if strings.Contains(msg, fmt.Sprintf("feature %q", f)) {
+			return model.Errorf(model.EINVALID, "feature %q: a value of this sensitive field cannot be used as a %s feature (details withheld; look at the documents with read-sensitive)", f, featureType(p, f))
+		}
+	}
+	return err
+}
+
+func featureType(p *trainPayload, name string) string {
+	for _, f := range p.Features {
+		if f.Name == name {
+			return f.Type
+		}
+	}
+	return ""
 }
 
 var metricNames = []string{ml.MetricAccuracy, ml.MetricF1, ml.MetricROCAUC, ml.MetricAveragePrecision, ml.MetricNegLogLoss}
@@ -437,14 +502,17 @@ func (s *Service) loadTrainingData(ctx context.Context, owner string, p *trainPa
 		return nil, false, model.Errorf(model.EINVALID, "no rows to train on: dataset %q has no document with a value for %q", d.ID, p.Label)
 	}
 	if td.y, td.labels, err = ml.EncodeLabels(raw, p.PositiveClass); err != nil {
+		if p.SensitiveLabel && model.ErrorCode(err) == model.EINVALID {
+			return nil, false, model.Errorf(model.EINVALID, "label %q: its values cannot make a binary model (details withheld: the label is a sensitive field; look at its values with read-sensitive, or name positiveClass)", p.Label)
+		}
 		return nil, false, err
 	}
 	prog.Set(0.15, model.JobDetail{Phase: "preprocessing", Rows: int64(len(rows))})
 	if td.pre, err = ml.Fit(ml.Spec{Features: p.Features}, rows); err != nil {
-		return nil, false, err
+		return nil, false, withheldTrainError(err, p)
 	}
 	if td.X, err = td.pre.TransformRows(rows); err != nil {
-		return nil, false, err
+		return nil, false, withheldTrainError(err, p)
 	}
 	s.features.put(key, td)
 	return td, false, nil
@@ -521,6 +589,16 @@ func (s *Service) modelVersion(ctx context.Context, j *model.Job, p *trainPayloa
 	for _, f := range p.Features {
 		v.Features = append(v.Features, f.Name)
 	}
+	// The sensitive inputs: those recorded when the job was queued and those
+	// the schema marks now.
+	sens, label := sensitiveOf(d, v.Features, v.Label)
+	for _, f := range p.SensitiveFeatures {
+		if !slices.Contains(sens, f) {
+			sens = append(sens, f)
+		}
+	}
+	slices.Sort(sens)
+	v.SensitiveFeatures, v.SensitiveLabel = nonNil(sens), label || p.SensitiveLabel
 	for i, c := range res.Model.Coef {
 		or := math.Exp(c)
 		coef := model.Coefficient{Feature: v.Columns[i], Value: c}
