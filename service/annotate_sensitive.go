@@ -85,7 +85,7 @@ func (s *Service) allowSensitiveText(ctx context.Context, d *model.Dataset, in m
 		return nil
 	}
 	p := model.PrincipalFromContext(ctx)
-	owner, err := s.Authz.Allowed(p.ID, d.Team, "dataset/"+d.ID, auth.ActShare)
+	owner, err := s.Authz.Allowed(p, d.Team, "dataset/"+d.ID, auth.ActShare)
 	if err != nil {
 		return err
 	}

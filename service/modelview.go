@@ -73,7 +73,7 @@ func (s *Service) readsSensitive(ctx context.Context, team, dataset string) (boo
 	if p.Anonymous {
 		return false, nil
 	}
-	return s.Authz.Allowed(p.ID, team, "dataset/"+dataset, auth.ActReadSensitive)
+	return s.Authz.Allowed(p, team, "dataset/"+dataset, auth.ActReadSensitive)
 }
 
 // modelViewOf decides what the caller may see of model version mv: its
