@@ -172,6 +172,83 @@ func (s *Service) authorize(ctx context.Context, act, team, obj string) error {
 	return denied
 }
 
+// notFound is the answer about a resource the caller named by id (kind
+// "dataset", "job"...) that does not exist or that the caller may not see: the
+// two are told apart by nobody but the audit log.
+func notFound(kind, id string) error {
+	return model.Errorf(model.ENOTFOUND, "%s %q not found", kind, id)
+}
+
+// authorizeOr is authorize for a resource the caller named by id: obj in team
+// when it exists, or auth.AllTeams when it does not (then only admins are
+// allowed). A caller refused who may not even see obj (see canSee) gets
+// notFound, the very answer for an id that does not exist, so that existence
+// is no oracle and no message names a resource the caller cannot see; the
+// refusal is audited all the same, with its real reason. A caller who sees
+// obj but may not do act is FORBIDDEN. Allowed, it returns nil for an existing
+// resource (team != auth.AllTeams) and notFound for a missing one.
+func (s *Service) authorizeOr(ctx context.Context, act, team, obj string, notFound error) error {
+	err := s.authorize(ctx, act, team, obj)
+	if model.ErrorCode(err) == model.EFORBIDDEN {
+		ok, serr := s.canSee(ctx, team, obj)
+		if serr != nil {
+			return serr
+		}
+		if !ok {
+			return notFound
+		}
+	}
+	if err == nil && team == auth.AllTeams {
+		return notFound
+	}
+	return err
+}
+
+// conceal is the first half of authorizeOr for operations that authorize
+// themselves afterwards (mutate): when the caller may not see obj it audits
+// the refusal of act and returns notFound; otherwise nil.
+func (s *Service) conceal(ctx context.Context, act, team, obj string, notFound error) error {
+	p := model.PrincipalFromContext(ctx)
+	if p.Anonymous {
+		return nil // authorize answers UNAUTHENTICATED, found or not
+	}
+	ok, err := s.canSee(ctx, team, obj)
+	if err != nil || ok {
+		return err
+	}
+	if err := s.record(ctx, act, team, obj, model.DecisionDeny, fmt.Sprintf("%s may not %s %s", p.ID, act, obj)); err != nil {
+		return err
+	}
+	return notFound
+}
+
+// seeActs are the actions any of which makes a resource visible to a caller.
+var seeActs = []string{auth.ActRead, auth.ActPredict, auth.ActAnnotate}
+
+// canSee reports whether the caller holds any grant that shows it the
+// resource obj (its first two segments, kind/id) in team: read, or predict on
+// a model, or annotate on a task. Policies decide, not share records: a team
+// whose share expired still sees the dataset (and is told the share expired);
+// one whose share was revoked, or never made, does not.
+func (s *Service) canSee(ctx context.Context, team, obj string) (bool, error) {
+	p := model.PrincipalFromContext(ctx)
+	if p.Anonymous || team == auth.AllTeams && !s.Authz.IsAdmin(p.ID) {
+		return false, nil
+	}
+	parts := strings.SplitN(obj, "/", 3)
+	top := obj
+	if len(parts) == 3 {
+		top = parts[0] + "/" + parts[1]
+	}
+	for _, act := range seeActs {
+		ok, err := s.Authz.Allowed(p.ID, team, top, act)
+		if err != nil || ok {
+			return ok, err
+		}
+	}
+	return false, nil
+}
+
 // deny audits and returns a FORBIDDEN decision taken by the service itself,
 // beyond Casbin (assignment rules, a share's limits).
 func (s *Service) deny(ctx context.Context, act, team, obj, msg string) error {
