@@ -148,7 +148,7 @@ func (s *Service) authorize(ctx context.Context, act, team, obj string) error {
 	if p.Anonymous {
 		denied = model.Errorf(model.EUNAUTHENTICATED, "%s on %s needs a token: send Authorization: Bearer <API key or JWT>", act, obj)
 	} else {
-		ok, err := s.Authz.Allowed(p.ID, team, obj, act)
+		ok, err := s.allowed(ctx, team, obj, act)
 		if err != nil {
 			return fmt.Errorf("authorize %s %s: %w", act, obj, err)
 		}
@@ -241,12 +241,18 @@ func (s *Service) canSee(ctx context.Context, team, obj string) (bool, error) {
 		top = parts[0] + "/" + parts[1]
 	}
 	for _, act := range seeActs {
-		ok, err := s.Authz.Allowed(p.ID, team, top, act)
+		ok, err := s.allowed(ctx, team, top, act)
 		if err != nil || ok {
 			return ok, err
 		}
 	}
 	return false, nil
+}
+
+// allowed is the policy decision for the caller: authorize and canSee ask
+// the same question of the same rules.
+func (s *Service) allowed(ctx context.Context, team, obj, act string) (bool, error) {
+	return s.Authz.Allowed(model.PrincipalFromContext(ctx).ID, team, obj, act)
 }
 
 // deny audits and returns a FORBIDDEN decision taken by the service itself,
