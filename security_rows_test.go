@@ -355,3 +355,26 @@ func TestHiddenResourceAnswersAsMissing(t *testing.T) {
 		}
 	}
 }
+
+// TestShareGrantsOnlyItsActs: earlier versions granted train and annotate
+// through dataset shares; those acts read every row and field, not the
+// share's view. A policy left from then is refused at the dataset itself (the
+// share's role decides), not only because the model would be written in the
+// owner's team (defense in depth: a future path training into the caller's
+// own team must not read the rows the share leaves out).
+func TestShareGrantsOnlyItsActs(t *testing.T) {
+	s, _ := rowsFixture(t)
+	editor, _ := s.createKey(t, "lab", "EDITOR")
+	s.mustGQL(t, testAdminKey, `mutation { shareDataset(input: {dataset: "clinic", team: "lab", role: VIEWER, rowFilter: [{field: "tags", op: "ne", value: "vip"}]}) { team } }`, nil)
+	if err := s.app.svc.Authz.AllowTeam("lab", "clinic", "dataset/clinic", "train", "annotate"); err != nil {
+		t.Fatal(err)
+	}
+	r := s.gql(t, editor, `mutation { train(input: {model: "leak", dataset: "clinic", label: "age", features: ["code"]}) { id } }`, nil)
+	if !r.hasCode("FORBIDDEN") || !strings.Contains(r.Errors[0].Message, "does not grant train") {
+		t.Errorf("train through a VIEWER share: %v %+v", r.Data, r.Errors)
+	}
+	// Reading through the share still works, within its rows.
+	if n := len(visibleKeys(t, s, editor)); n == 0 || n == 40 {
+		t.Errorf("editor reads %d rows through the share", n)
+	}
+}

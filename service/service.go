@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -283,6 +284,12 @@ func (s *Service) shareRefusal(ctx context.Context, sub, act, team, obj string) 
 		return reason, err
 	}
 	if act != auth.ActRead {
+		// Only the acts of the share's role, whatever policies say: earlier
+		// versions granted train and annotate through shares, and those read
+		// every row and field, not the share's view.
+		if !slices.Contains(shareActs[sh.Role], act) {
+			return fmt.Sprintf("a %s share of dataset %s does not grant %s", sh.Role, dataset, act), nil
+		}
 		ok, err := s.Authz.Allowed(sub, sh.Team, "dataset/*", act)
 		if err != nil {
 			return "", err
