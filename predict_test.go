@@ -106,7 +106,7 @@ func TestPredict(t *testing.T) {
 	s.waitJob(t, testAdminKey, r.str("train", "id"))
 	// Another team's viewer cannot predict with the clinic's model.
 	other, _ := s.createKey(t, "globex", "VIEWER")
-	if r := s.gql(t, other, `{ predict(model: "diabetes", inputs: [{}]) { probability } }`, nil); !r.hasCode("FORBIDDEN") {
+	if r := s.gql(t, other, `{ predict(model: "diabetes", inputs: [{}]) { probability } }`, nil); !r.hasCode("NOT_FOUND") {
 		t.Errorf("other team predicts: %+v", r.Errors)
 	}
 }
@@ -215,7 +215,7 @@ func TestPredictSharedWithPartner(t *testing.T) {
 	trainedClinic(t, s)
 	partner, _ := s.createKey(t, "insurer", "PARTNER")
 	q := `{ predict(model: "diabetes", inputs: [{glucose: 148, bmi: 33.6}]) { probability } }`
-	if r := s.gql(t, partner, q, nil); !r.hasCode("FORBIDDEN") {
+	if r := s.gql(t, partner, q, nil); !r.hasCode("NOT_FOUND") {
 		t.Fatalf("partner before the share: %+v", r.Errors)
 	}
 	owner, _ := s.createKey(t, "clinic", "OWNER")
@@ -226,22 +226,28 @@ func TestPredictSharedWithPartner(t *testing.T) {
 	if r := s.gql(t, partner, q, nil); len(r.Errors) > 0 || r.get("predict", 0, "probability") == nil {
 		t.Errorf("partner after the share: %+v", r.Errors)
 	}
+	// The partner sees the model (it may predict) but may not read it; the
+	// clinic's dataset it does not see at all: it answers as a missing one.
+	if r := s.gql(t, partner, `{ modelVersion(model: "diabetes") { version } }`, nil); !r.hasCode("FORBIDDEN") {
+		t.Errorf("partner reads the model version: %+v", r.Errors)
+	}
 	for _, denied := range []string{
-		`{ modelVersion(model: "diabetes") { version } }`,
 		`{ documents(dataset: "clinic", first: 1) { totalCount } }`,
-		`{ dataset(id: "clinic") { id } }`,
 		`mutation { batchPredict(model: "diabetes", dataset: "clinic", output: {field: "x"}) { id } }`,
 	} {
-		if r := s.gql(t, partner, denied, nil); !r.hasCode("FORBIDDEN") {
+		if r := s.gql(t, partner, denied, nil); !r.hasCode("NOT_FOUND") {
 			t.Errorf("partner %s: %+v", denied, r.Errors)
 		}
+	}
+	if r := s.gql(t, partner, `{ dataset(id: "clinic") { id } }`, nil); len(r.Errors) > 0 || r.get("dataset") != nil {
+		t.Errorf("partner reads the dataset: %v %+v", r.Data, r.Errors)
 	}
 	viewer, _ := s.createKey(t, "clinic", "VIEWER")
 	if r := s.gql(t, viewer, `mutation { shareModel(model: "diabetes", team: "insurer") { id } }`, nil); !r.hasCode("FORBIDDEN") {
 		t.Errorf("viewer shares: %+v", r.Errors)
 	}
 	s.mustGQL(t, owner, `mutation { unshareModel(model: "diabetes", team: "insurer") { id } }`, nil)
-	if r := s.gql(t, partner, q, nil); !r.hasCode("FORBIDDEN") {
+	if r := s.gql(t, partner, q, nil); !r.hasCode("NOT_FOUND") {
 		t.Errorf("partner after unshare: %+v", r.Errors)
 	}
 }

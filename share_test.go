@@ -38,8 +38,8 @@ func TestShareDatasetFieldsAndRows(t *testing.T) {
 	partner, partnerID := s.createKey(t, "lab", "PARTNER")
 	const docs = `query($w: [FieldFilter!], $o: [FieldOrder!]) { documents(dataset: "patients", where: $w, orderBy: $o, first: 50) { totalCount edges { node { key fields } } } }`
 
-	// Before a share the partner sees nothing.
-	if r := s.gql(t, partner, docs, nil); !r.hasCode("FORBIDDEN") {
+	// Before a share the partner sees nothing: the dataset answers as a missing one.
+	if r := s.gql(t, partner, docs, nil); !r.hasCode("NOT_FOUND") {
 		t.Fatalf("before sharing: %+v", r.Errors)
 	}
 	// Bad shares are refused with a reason.
@@ -55,8 +55,8 @@ func TestShareDatasetFieldsAndRows(t *testing.T) {
 			t.Errorf("%s: want BAD_USER_INPUT, got %+v", bad, r.Errors)
 		}
 	}
-	// The partner itself may not share or list shares.
-	if r := s.gql(t, partner, `mutation { shareDataset(input: {dataset: "patients", team: "lab", role: VIEWER}) { team } }`, nil); !r.hasCode("FORBIDDEN") {
+	// The partner itself may not share (before the share it does not even see the dataset).
+	if r := s.gql(t, partner, `mutation { shareDataset(input: {dataset: "patients", team: "lab", role: VIEWER}) { team } }`, nil); !r.hasCode("NOT_FOUND") {
 		t.Fatalf("partner shares: %+v", r.Errors)
 	}
 
@@ -141,7 +141,7 @@ func TestShareDatasetFieldsAndRows(t *testing.T) {
 		t.Errorf("partner lists shares: %+v", r.Errors)
 	}
 	s.mustGQL(t, owner, `mutation { revokeShare(dataset: "patients", team: "lab") { team } }`, nil)
-	if r := s.gql(t, partner, docs, nil); !r.hasCode("FORBIDDEN") {
+	if r := s.gql(t, partner, docs, nil); !r.hasCode("NOT_FOUND") {
 		t.Fatalf("after revoke: %+v", r.Errors)
 	}
 	if r := s.mustGQL(t, partner, `{ datasets { totalCount } }`, nil); r.get("datasets", "totalCount") != float64(0) {

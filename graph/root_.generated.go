@@ -24,6 +24,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	AnnotationTask() AnnotationTaskResolver
+	Dataset() DatasetResolver
 	Document() DocumentResolver
 	Ingestion() IngestionResolver
 	Model() ModelResolver

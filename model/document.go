@@ -18,9 +18,12 @@ type Document struct {
 
 // SourceRef is where a document's data came from.
 type SourceRef struct {
-	Ingestion string    `json:"ingestion" bson:"ingestion"`
-	Line      int       `json:"line" bson:"line"`
-	At        time.Time `json:"at" bson:"at"`
+	Ingestion string `json:"ingestion" bson:"ingestion"`
+	// Line is the source line (row); 0 (left out of JSON) when the caller's
+	// view is limited to some rows (line numbers would tell how many rows lie
+	// between the ones it sees) or the data came from no line.
+	Line int       `json:"line,omitempty" bson:"line"`
+	At   time.Time `json:"at" bson:"at"`
 }
 
 // Filter ops understood by document queries.

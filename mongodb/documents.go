@@ -124,6 +124,59 @@ func (d *DB) Document(ctx context.Context, dataset, key string) (*model.Document
 	return doc.toModel(d, dataset)
 }
 
+// DocumentWhere returns the document with key if it also matches where (a
+// share's row filter), evaluated by the store exactly as FindDocuments does, so
+// that a row scope means the same on every path; model.ENOTFOUND otherwise.
+//
+// The lookup is an aggregation whose first stage matches the _id alone: FerretDB
+// pushes that stage down as an _id lookup (a find with more in its filter would
+// scan the collection) and filters the one document it finds with the second.
+func (d *DB) DocumentWhere(ctx context.Context, dataset, key string, where []model.FieldFilter) (*model.Document, error) {
+	if len(where) == 0 {
+		return d.Document(ctx, dataset, key)
+	}
+	filter, err := d.docFilter(ctx, dataset, where)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := d.db.Collection(dsCollection(dataset)).Aggregate(ctx, mongo.Pipeline{
+		{{Key: "$match", Value: bson.D{{Key: "_id", Value: key}}}},
+		{{Key: "$match", Value: filter}},
+		{{Key: "$limit", Value: 1}},
+	})
+	if err != nil {
+		return nil, translate(err)
+	}
+	var docs []docDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err)
+	}
+	if len(docs) == 0 {
+		return nil, model.Errorf(model.ENOTFOUND, "document %q not found", key)
+	}
+	return docs[0].toModel(d, dataset)
+}
+
+// docFilter translates filters on a dataset's documents, those on its
+// sensitive fields to the blind index.
+func (d *DB) docFilter(ctx context.Context, dataset string, where []model.FieldFilter) (bson.D, error) {
+	sensitive, err := d.SensitiveFields(ctx, dataset)
+	if err != nil {
+		return nil, err
+	}
+	return filterDocs(where, &sensitiveFilter{keys: d.Keyring(), dataset: dataset, fields: sensitive})
+}
+
+// CountDocumentsWhere counts a dataset's documents that match where.
+func (d *DB) CountDocumentsWhere(ctx context.Context, dataset string, where []model.FieldFilter) (int, error) {
+	filter, err := d.docFilter(ctx, dataset, where)
+	if err != nil {
+		return 0, err
+	}
+	n, err := d.count(ctx, d.db.Collection(dsCollection(dataset)), filter)
+	return int(n), translate(err)
+}
+
 // maxUpdatesPerCommand bounds the replacements sent in one update command.
 // FerretDB's SQLite backend keeps one pooled connection open per statement of an
 // update command until the command ends; with more statements than its pool
@@ -246,8 +299,7 @@ func (d *DB) FindDocuments(ctx context.Context, dataset string, q model.Document
 	if err != nil {
 		return nil, 0, err
 	}
-	sf := &sensitiveFilter{keys: d.Keyring(), dataset: dataset, fields: sensitive}
-	filter, err := filterDocs(q.Where, sf)
+	filter, err := filterDocs(q.Where, &sensitiveFilter{keys: d.Keyring(), dataset: dataset, fields: sensitive})
 	if err != nil {
 		return nil, 0, err
 	}
@@ -299,7 +351,20 @@ func (d *DB) FindDocuments(ctx context.Context, dataset string, q model.Document
 
 // ScanDocuments calls fn for every document of a dataset, in _id order.
 func (d *DB) ScanDocuments(ctx context.Context, dataset string, fn func(*model.Document) error) error {
-	cur, err := d.db.Collection(dsCollection(dataset)).Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetBatchSize(2000))
+	return d.ScanDocumentsWhere(ctx, dataset, nil, fn)
+}
+
+// ScanDocumentsWhere calls fn for every document of a dataset that matches
+// where (evaluated by the store, as in FindDocuments), in _id order.
+func (d *DB) ScanDocumentsWhere(ctx context.Context, dataset string, where []model.FieldFilter, fn func(*model.Document) error) error {
+	filter := bson.D{}
+	if len(where) > 0 {
+		var err error
+		if filter, err = d.docFilter(ctx, dataset, where); err != nil {
+			return err
+		}
+	}
+	cur, err := d.db.Collection(dsCollection(dataset)).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetBatchSize(2000))
 	if err != nil {
 		return translate(err)
 	}

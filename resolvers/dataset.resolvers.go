@@ -8,8 +8,14 @@ package resolvers
 import (
 	"context"
 
+	"github.com/mms-platform/mms/graph"
 	"github.com/mms-platform/mms/model"
 )
+
+// DocumentCount is the resolver for the documentCount field.
+func (r *datasetResolver) DocumentCount(ctx context.Context, obj *model.Dataset) (int, error) {
+	return r.Svc.DocumentCount(ctx, obj)
+}
 
 // CreateDataset is the resolver for the createDataset field.
 func (r *mutationResolver) CreateDataset(ctx context.Context, input model.CreateDatasetInput) (*model.Dataset, error) {
@@ -25,3 +31,8 @@ func (r *queryResolver) Datasets(ctx context.Context, first *int, after *string)
 func (r *queryResolver) Dataset(ctx context.Context, id string) (*model.Dataset, error) {
 	return nullIfNotFound(r.Svc.DatasetView(ctx, id))
 }
+
+// Dataset returns graph.DatasetResolver implementation.
+func (r *Resolver) Dataset() graph.DatasetResolver { return &datasetResolver{r} }
+
+type datasetResolver struct{ *Resolver }

@@ -186,14 +186,18 @@ func nonNil(l []string) []string {
 
 // LabelSchema returns a schema (read on schema/<id>).
 func (s *Service) LabelSchema(ctx context.Context, id string) (*model.LabelSchema, error) {
+	nf := notFound("label schema", id)
 	ls, err := s.Annotations.LabelSchema(ctx, id)
 	if err != nil {
 		if model.ErrorCode(err) == model.ENOTFOUND {
-			return nil, s.authorizeOr(ctx, auth.ActRead, auth.AllTeams, "schema/"+id, err)
+			return nil, s.authorizeOr(ctx, auth.ActRead, auth.AllTeams, "schema/"+id, nf)
 		}
 		return nil, err
 	}
-	return ls, s.authorize(ctx, auth.ActRead, ls.Team, "schema/"+id)
+	if err := s.authorizeOr(ctx, auth.ActRead, ls.Team, "schema/"+id, nf); err != nil {
+		return nil, err
+	}
+	return ls, nil
 }
 
 // CreateAnnotationTask selects documents of a dataset and pre-annotates them
@@ -252,7 +256,7 @@ func (s *Service) CreateAnnotationTask(ctx context.Context, in model.AnnotationT
 		if ls.Team != d.Team {
 			return model.Errorf(model.EINVALID, "label schema %q belongs to team %q, the dataset to %q", ls.ID, ls.Team, d.Team)
 		}
-		docs, texts, err := s.selectItems(ctx, d, in)
+		docs, texts, err := s.selectItems(ctx, d, sc.rows, in)
 		if err != nil {
 			return err
 		}
@@ -286,11 +290,14 @@ func (s *Service) CreateAnnotationTask(ctx context.Context, in model.AnnotationT
 
 // selectItems picks the task's documents: those matching where, then a seeded
 // random sample of them when sample is set. Documents without text are skipped.
-func (s *Service) selectItems(ctx context.Context, d *model.Dataset, in model.AnnotationTaskInput) ([]string, []string, error) {
+// Only rows within the creator's view (rows) are drawn: the store evaluates
+// them with the selection.
+func (s *Service) selectItems(ctx context.Context, d *model.Dataset, rows []model.FieldFilter, in model.AnnotationTaskInput) ([]string, []string, error) {
 	where, err := typedFilters(d, in.Where)
 	if err != nil {
 		return nil, nil, err
 	}
+	where = append(where, rows...)
 	var keys, texts []string
 	if len(where) == 0 {
 		// Every document: one pass (pages after a key are each a scan of the
@@ -389,10 +396,7 @@ func (s *Service) preannotator(ctx context.Context, ls *model.LabelSchema, in mo
 					return nil, err
 				}
 			}
-			err = s.Docs.ScanDocuments(ctx, src.ID, func(doc *model.Document) error {
-				if !matchRow(doc.Fields, sc.rows) {
-					return nil
-				}
+			err = s.Docs.ScanDocumentsWhere(ctx, src.ID, sc.rows, func(doc *model.Document) error {
 				if g.Field == nil {
 					terms = append(terms, doc.Key)
 				} else if v, ok := doc.Fields[*g.Field].(string); ok && v != "" {

@@ -17,14 +17,15 @@ import (
 
 // annotationTask returns a task after checking act on it.
 func (s *Service) annotationTask(ctx context.Context, id, act string) (*model.AnnotationTask, error) {
+	nf := notFound("task", id)
 	t, err := s.cachedTask(ctx, id)
 	if err != nil {
 		if model.ErrorCode(err) == model.ENOTFOUND {
-			return nil, s.authorizeOr(ctx, act, auth.AllTeams, "task/"+id, err)
+			return nil, s.authorizeOr(ctx, act, auth.AllTeams, "task/"+id, nf)
 		}
 		return nil, err
 	}
-	if err := s.authorize(ctx, act, t.Team, "task/"+id); err != nil {
+	if err := s.authorizeOr(ctx, act, t.Team, "task/"+id, nf); err != nil {
 		return nil, err
 	}
 	return t, nil

@@ -108,16 +108,18 @@ func checkFieldName(name string) error {
 	return nil
 }
 
-// Dataset returns a dataset the caller may read. An unknown id is NOT_FOUND.
+// Dataset returns a dataset the caller may read. An unknown id, and one the
+// caller may not see, is NOT_FOUND (authorizeOr).
 func (s *Service) Dataset(ctx context.Context, id string) (*model.Dataset, error) {
+	nf := notFound("dataset", id)
 	d, err := s.cachedDataset(ctx, id)
 	if err != nil {
-		if model.ErrorCode(err) == model.ENOTFOUND && model.PrincipalFromContext(ctx).Anonymous {
-			return nil, s.authorize(ctx, auth.ActRead, auth.AllTeams, "dataset/"+id)
+		if model.ErrorCode(err) == model.ENOTFOUND {
+			return nil, s.authorizeOr(ctx, auth.ActRead, auth.AllTeams, "dataset/"+id, nf)
 		}
 		return nil, err
 	}
-	if err := s.authorize(ctx, auth.ActRead, d.Team, "dataset/"+id); err != nil {
+	if err := s.authorizeOr(ctx, auth.ActRead, d.Team, "dataset/"+id, nf); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -131,6 +133,24 @@ func (s *Service) DatasetView(ctx context.Context, id string) (*model.Dataset, e
 		return nil, err
 	}
 	return sc.dataset(d), nil
+}
+
+// DocumentCount is how many documents of d, a dataset the caller was allowed
+// to read, the caller sees: the stored count when its view has every row, and
+// otherwise a count of the share's rows by the store (never the whole
+// dataset's count, which would tell how many rows are hidden).
+func (s *Service) DocumentCount(ctx context.Context, d *model.Dataset) (int, error) {
+	if s.memberOf(model.PrincipalFromContext(ctx), d.Team) {
+		return d.DocumentCount, nil
+	}
+	sc, err := s.readScope(ctx, d)
+	if err != nil {
+		return 0, err
+	}
+	if len(sc.rows) == 0 {
+		return d.DocumentCount, nil
+	}
+	return s.Docs.CountDocumentsWhere(ctx, d.ID, sc.rows)
 }
 
 // sharedWith returns the ids of the datasets shared, unexpired, with any of

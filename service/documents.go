@@ -89,18 +89,22 @@ func (s *Service) Documents(ctx context.Context, dataset string, where []*model.
 	return conn, nil
 }
 
-// Document returns one document by key (read on the dataset).
+// Document returns one document by key (read on the dataset). A share's row
+// filter is evaluated by the store with the lookup, as for Documents, so the
+// rows a caller sees are the same on every path (arrays included: ne means no
+// element equals).
 func (s *Service) Document(ctx context.Context, dataset, key string) (*model.Document, error) {
 	d, sc, err := s.readDataset(ctx, dataset)
 	if err != nil {
 		return nil, err
 	}
-	doc, err := s.Docs.Document(ctx, d.ID, key)
+	doc, err := s.Docs.DocumentWhere(ctx, d.ID, key, sc.rows)
 	if err != nil {
+		if model.ErrorCode(err) == model.ENOTFOUND {
+			// One answer for a key that does not exist and one outside the rows.
+			return nil, model.Errorf(model.ENOTFOUND, "document %q not found in dataset %q", key, d.ID)
+		}
 		return nil, err
-	}
-	if !matchRow(doc.Fields, sc.rows) {
-		return nil, model.Errorf(model.ENOTFOUND, "document %q not found in dataset %q", key, d.ID)
 	}
 	return sc.document(doc), nil
 }

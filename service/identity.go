@@ -89,11 +89,15 @@ func (s *Service) CreateAPIKey(ctx context.Context, in model.CreateAPIKeyInput) 
 // RevokeAPIKey revokes a key (admin on the key's team). It stops working at once
 // on this instance and within the authentication cache TTL on others.
 func (s *Service) RevokeAPIKey(ctx context.Context, id string) (*model.APIKey, error) {
+	nf := notFound("key", id)
 	k, err := s.Keys.Key(ctx, id)
 	if err != nil {
 		if model.ErrorCode(err) == model.ENOTFOUND {
-			return nil, s.authorizeOr(ctx, auth.ActAdmin, auth.AllTeams, "apikey/"+id, err)
+			return nil, s.authorizeOr(ctx, auth.ActAdmin, auth.AllTeams, "apikey/"+id, nf)
 		}
+		return nil, err
+	}
+	if err := s.conceal(ctx, auth.ActAdmin, k.Team, "team/"+k.Team, nf); err != nil {
 		return nil, err
 	}
 	var out *model.APIKey
@@ -109,15 +113,6 @@ func (s *Service) RevokeAPIKey(ctx context.Context, id string) (*model.APIKey, e
 		return nil, err
 	}
 	return out, nil
-}
-
-// authorizeOr returns the authorization error if the caller may not do act on obj,
-// and notFound otherwise, so an unknown id reveals nothing to an unauthorized caller.
-func (s *Service) authorizeOr(ctx context.Context, act, team, obj string, notFound error) error {
-	if err := s.authorize(ctx, act, team, obj); err != nil {
-		return err
-	}
-	return notFound
 }
 
 // EnsureAdminKey makes sure secret works as a global admin key. With secret empty
@@ -173,16 +168,17 @@ func (s *Service) ListAPIKeys(ctx context.Context, team string) ([]*model.APIKey
 // expiry, and revokes the old one (admin on the key's team). The new secret is
 // returned once.
 func (s *Service) RotateAPIKey(ctx context.Context, id string) (*model.CreatedAPIKey, error) {
+	nf := notFound("key", id)
 	old, err := s.Keys.Key(ctx, id)
 	if err != nil {
 		if model.ErrorCode(err) == model.ENOTFOUND {
-			return nil, s.authorizeOr(ctx, auth.ActAdmin, auth.AllTeams, "apikey/"+id, err)
+			return nil, s.authorizeOr(ctx, auth.ActAdmin, auth.AllTeams, "apikey/"+id, nf)
 		}
 		return nil, err
 	}
 	// Authorize before looking at the key's state: a caller who may not manage
 	// the key's team learns nothing about it (nor that it is revoked).
-	if err := s.authorize(ctx, auth.ActAdmin, old.Team, "team/"+old.Team); err != nil {
+	if err := s.authorizeOr(ctx, auth.ActAdmin, old.Team, "team/"+old.Team, nf); err != nil {
 		return nil, err
 	}
 	if old.Revoked {

@@ -23,6 +23,14 @@ type DocumentStore interface {
 	DocumentsByKey(ctx context.Context, dataset string, keys []string) (map[string]*model.Document, error)
 	// Document returns one document; model.ENOTFOUND if none.
 	Document(ctx context.Context, dataset, key string) (*model.Document, error)
+	// DocumentWhere returns the document with key if it matches where (a
+	// share's row filter, evaluated by the store as in FindDocuments);
+	// model.ENOTFOUND otherwise.
+	DocumentWhere(ctx context.Context, dataset, key string, where []model.FieldFilter) (*model.Document, error)
+	// CountDocumentsWhere counts the documents that match where.
+	CountDocumentsWhere(ctx context.Context, dataset string, where []model.FieldFilter) (int, error)
+	// ScanDocumentsWhere streams the documents that match where, by key.
+	ScanDocumentsWhere(ctx context.Context, dataset string, where []model.FieldFilter, fn func(*model.Document) error) error
 	// WriteDocuments applies writes and returns the keys another writer changed first.
 	WriteDocuments(ctx context.Context, dataset string, writes []model.DocumentWrite) ([]string, error)
 	CountDocuments(ctx context.Context, dataset string) (int, error)
@@ -86,11 +94,15 @@ const (
 // it, and queues the job (write on the dataset). The job's result names the
 // Ingestion; bad specs are refused here, before anything is queued.
 func (s *Service) Ingest(ctx context.Context, in model.IngestInput) (*model.Job, error) {
+	nf := notFound("dataset", in.Dataset)
 	d, err := s.Datasets.Dataset(ctx, in.Dataset)
 	if err != nil {
 		if model.ErrorCode(err) == model.ENOTFOUND {
-			return nil, s.authorizeOr(ctx, auth.ActWrite, auth.AllTeams, "dataset/"+in.Dataset, err)
+			return nil, s.authorizeOr(ctx, auth.ActWrite, auth.AllTeams, "dataset/"+in.Dataset, nf)
 		}
+		return nil, err
+	}
+	if err := s.conceal(ctx, auth.ActWrite, d.Team, "dataset/"+d.ID, nf); err != nil {
 		return nil, err
 	}
 	var job *model.Job
@@ -393,16 +405,28 @@ func truncate(s string, n int) string {
 
 // IngestionByID returns an ingestion (read on its dataset).
 func (s *Service) IngestionByID(ctx context.Context, id string) (*model.Ingestion, error) {
+	nf := notFound("ingestion", id)
 	ing, err := s.Ingestions.Ingestion(ctx, id)
+	var d *model.Dataset
+	if err == nil {
+		d, err = s.cachedDataset(ctx, ing.Dataset)
+	}
 	if err != nil {
 		if model.ErrorCode(err) == model.ENOTFOUND {
-			return nil, s.authorizeOr(ctx, auth.ActRead, auth.AllTeams, "ingestion/"+id, err)
+			return nil, s.authorizeOr(ctx, auth.ActRead, auth.AllTeams, "ingestion/"+id, nf)
 		}
 		return nil, err
 	}
-	_, sc, err := s.readDataset(ctx, ing.Dataset)
+	if err := s.authorizeOr(ctx, auth.ActRead, d.Team, "dataset/"+d.ID, nf); err != nil {
+		return nil, err
+	}
+	sc, err := s.readScope(ctx, d)
 	if err != nil {
 		return nil, err
+	}
+	if sc.share != nil && len(sc.rows) > 0 {
+		return nil, s.deny(ctx, auth.ActRead, d.Team, "dataset/"+d.ID+"/ingestions",
+			fmt.Sprintf("an ingestion's totals, checks and report cover every row of dataset %q; the caller's share is limited to some rows", d.ID))
 	}
 	return sc.ingestion(ing), nil
 }

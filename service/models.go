@@ -11,14 +11,15 @@ import (
 
 // Model returns a model (read on model/<id>).
 func (s *Service) Model(ctx context.Context, id string) (*model.Model, error) {
+	nf := notFound("model", id)
 	m, err := s.Models.Model(ctx, id)
 	if err != nil {
 		if model.ErrorCode(err) == model.ENOTFOUND {
-			return nil, s.authorizeOr(ctx, auth.ActRead, auth.AllTeams, "model/"+id, err)
+			return nil, s.authorizeOr(ctx, auth.ActRead, auth.AllTeams, "model/"+id, nf)
 		}
 		return nil, err
 	}
-	if err := s.authorize(ctx, auth.ActRead, m.Team, "model/"+id); err != nil {
+	if err := s.authorizeOr(ctx, auth.ActRead, m.Team, "model/"+id, nf); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -181,11 +182,15 @@ func resolveVersion(m *model.Model, version *int, alias *string) (int, error) {
 
 // SetModelAlias points an alias at a version (write on the model).
 func (s *Service) SetModelAlias(ctx context.Context, id, alias string, version int) (*model.ModelVersion, error) {
+	nf := notFound("model", id)
 	m, err := s.Models.Model(ctx, id)
 	if err != nil {
 		if model.ErrorCode(err) == model.ENOTFOUND {
-			return nil, s.authorizeOr(ctx, auth.ActWrite, auth.AllTeams, "model/"+id, err)
+			return nil, s.authorizeOr(ctx, auth.ActWrite, auth.AllTeams, "model/"+id, nf)
 		}
+		return nil, err
+	}
+	if err := s.conceal(ctx, auth.ActWrite, m.Team, "model/"+id, nf); err != nil {
 		return nil, err
 	}
 	var mv *model.ModelVersion
@@ -237,11 +242,15 @@ func (s *Service) UnshareModel(ctx context.Context, id, team string) (*model.Mod
 }
 
 func (s *Service) changeModelShare(ctx context.Context, id, team string, share bool) (*model.Model, error) {
+	nf := notFound("model", id)
 	m, err := s.Models.Model(ctx, id)
 	if err != nil {
 		if model.ErrorCode(err) == model.ENOTFOUND {
-			return nil, s.authorizeOr(ctx, auth.ActShare, auth.AllTeams, "model/"+id, err)
+			return nil, s.authorizeOr(ctx, auth.ActShare, auth.AllTeams, "model/"+id, nf)
 		}
+		return nil, err
+	}
+	if err := s.conceal(ctx, auth.ActShare, m.Team, "model/"+id, nf); err != nil {
 		return nil, err
 	}
 	verb := "share"

@@ -109,13 +109,13 @@ func (s *Service) LoadPredictor(ctx context.Context, id string, version *int, al
 		var err error
 		if m, err = s.Models.Model(ctx, id); err != nil {
 			if model.ErrorCode(err) == model.ENOTFOUND {
-				return nil, s.authorizeOr(ctx, auth.ActPredict, auth.AllTeams, "model/"+id, err)
+				return nil, s.authorizeOr(ctx, auth.ActPredict, auth.AllTeams, "model/"+id, notFound("model", id))
 			}
 			return nil, err
 		}
 		s.predictors.putModel(m, now)
 	}
-	if err := s.authorize(ctx, auth.ActPredict, m.Team, "model/"+id); err != nil {
+	if err := s.authorizeOr(ctx, auth.ActPredict, m.Team, "model/"+id, notFound("model", id)); err != nil {
 		return nil, err
 	}
 	v, err := resolveVersion(m, version, alias)

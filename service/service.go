@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -162,7 +163,7 @@ func (s *Service) authorize(ctx context.Context, act, team, obj string) error {
 			return denied // counted in the address's summary for this window
 		}
 	} else {
-		ok, err := s.Authz.Allowed(p, team, obj, act)
+		ok, err := s.allowed(ctx, team, obj, act)
 		if err != nil {
 			return fmt.Errorf("authorize %s %s: %w", act, obj, err)
 		}
@@ -184,6 +185,89 @@ func (s *Service) authorize(ctx context.Context, act, team, obj string) error {
 		return err
 	}
 	return denied
+}
+
+// notFound is the answer about a resource the caller named by id (kind
+// "dataset", "job"...) that does not exist or that the caller may not see: the
+// two are told apart by nobody but the audit log.
+func notFound(kind, id string) error {
+	return model.Errorf(model.ENOTFOUND, "%s %q not found", kind, id)
+}
+
+// authorizeOr is authorize for a resource the caller named by id: obj in team
+// when it exists, or auth.AllTeams when it does not (then only admins are
+// allowed). A caller refused who may not even see obj (see canSee) gets
+// notFound, the very answer for an id that does not exist, so that existence
+// is no oracle and no message names a resource the caller cannot see; the
+// refusal is audited all the same, with its real reason. A caller who sees
+// obj but may not do act is FORBIDDEN. Allowed, it returns nil for an existing
+// resource (team != auth.AllTeams) and notFound for a missing one.
+func (s *Service) authorizeOr(ctx context.Context, act, team, obj string, notFound error) error {
+	err := s.authorize(ctx, act, team, obj)
+	if model.ErrorCode(err) == model.EFORBIDDEN {
+		ok, serr := s.canSee(ctx, team, obj)
+		if serr != nil {
+			return serr
+		}
+		if !ok {
+			return notFound
+		}
+	}
+	if err == nil && team == auth.AllTeams {
+		return notFound
+	}
+	return err
+}
+
+// conceal is the first half of authorizeOr for operations that authorize
+// themselves afterwards (mutate): when the caller may not see obj it audits
+// the refusal of act and returns notFound; otherwise nil.
+func (s *Service) conceal(ctx context.Context, act, team, obj string, notFound error) error {
+	p := model.PrincipalFromContext(ctx)
+	if p.Anonymous {
+		return nil // authorize answers UNAUTHENTICATED, found or not
+	}
+	ok, err := s.canSee(ctx, team, obj)
+	if err != nil || ok {
+		return err
+	}
+	if err := s.record(ctx, act, team, obj, model.DecisionDeny, fmt.Sprintf("%s may not %s %s", p.ID, act, obj)); err != nil {
+		return err
+	}
+	return notFound
+}
+
+// seeActs are the actions any of which makes a resource visible to a caller.
+var seeActs = []string{auth.ActRead, auth.ActPredict, auth.ActAnnotate}
+
+// canSee reports whether the caller holds any grant that shows it the
+// resource obj (its first two segments, kind/id) in team: read, or predict on
+// a model, or annotate on a task. Policies decide, not share records: a team
+// whose share expired still sees the dataset (and is told the share expired);
+// one whose share was revoked, or never made, does not.
+func (s *Service) canSee(ctx context.Context, team, obj string) (bool, error) {
+	p := model.PrincipalFromContext(ctx)
+	if p.Anonymous || team == auth.AllTeams && !s.Authz.IsAdmin(p) {
+		return false, nil
+	}
+	parts := strings.SplitN(obj, "/", 3)
+	top := obj
+	if len(parts) == 3 {
+		top = parts[0] + "/" + parts[1]
+	}
+	for _, act := range seeActs {
+		ok, err := s.allowed(ctx, team, top, act)
+		if err != nil || ok {
+			return ok, err
+		}
+	}
+	return false, nil
+}
+
+// allowed is the policy decision for the caller: authorize and canSee ask
+// the same question of the same rules.
+func (s *Service) allowed(ctx context.Context, team, obj, act string) (bool, error) {
+	return s.Authz.Allowed(model.PrincipalFromContext(ctx), team, obj, act)
 }
 
 // deny audits and returns a FORBIDDEN decision taken by the service itself,
@@ -214,6 +298,12 @@ func (s *Service) shareRefusal(ctx context.Context, p *model.Principal, act, tea
 		return reason, err
 	}
 	if act != auth.ActRead {
+		// Only the acts of the share's role, whatever policies say: earlier
+		// versions granted train and annotate through shares, and those read
+		// every row and field, not the share's view.
+		if !slices.Contains(shareActs[sh.Role], act) {
+			return fmt.Sprintf("a %s share of dataset %s does not grant %s", sh.Role, dataset, act), nil
+		}
 		ok, err := s.Authz.Allowed(p, sh.Team, "dataset/*", act)
 		if err != nil {
 			return "", err

@@ -33,8 +33,10 @@ var shareActs = map[model.ShareRole][]string{
 // granted: revoking removes them all).
 var sharedActs = []string{auth.ActRead, auth.ActWrite, auth.ActTrain, auth.ActAnnotate}
 
-// rowFilterOps are the operators a share's row filter may use: those the
-// store and matchRow agree on exactly.
+// rowFilterOps are the operators a share's row filter may use. The store
+// evaluates a share's row filter on every read path (documents, by key,
+// media, gazetteers, counts), so a scope has the store's semantics everywhere:
+// on an array field eq/in mean "some element", ne/nin "no element".
 var rowFilterOps = map[string]bool{"eq": true, "ne": true, "in": true, "nin": true, "gt": true, "gte": true, "lt": true, "lte": true}
 
 const maxShareFields = maxFields
@@ -130,11 +132,18 @@ func (s *Service) Shares(ctx context.Context, dataset string) ([]*model.Share, e
 // NOT_FOUND only to callers who may share datasets at all (admins); the others
 // are refused, and audited, as for an existing one.
 func (s *Service) shareTarget(ctx context.Context, id string) (*model.Dataset, error) {
+	nf := notFound("dataset", id)
 	d, err := s.cachedDataset(ctx, id)
 	if model.ErrorCode(err) == model.ENOTFOUND {
-		return nil, s.authorizeOr(ctx, auth.ActShare, auth.AllTeams, "dataset/"+id, err)
+		return nil, s.authorizeOr(ctx, auth.ActShare, auth.AllTeams, "dataset/"+id, nf)
 	}
-	return d, err
+	if err != nil {
+		return nil, err
+	}
+	if err := s.conceal(ctx, auth.ActShare, d.Team, "dataset/"+d.ID, nf); err != nil {
+		return nil, err
+	}
+	return d, nil
 }
 
 func checkShareFields(d *model.Dataset, fields []string) error {
@@ -335,12 +344,24 @@ func (sc *scope) hidden(path string) bool {
 const Masked = "***"
 
 // document returns what the scope shows of doc: a copy without hidden fields
-// and with masked values, or doc itself when nothing is limited.
+// and with masked values, or doc itself when nothing is limited. A view
+// limited to some rows sees its sources without line numbers: the lines of
+// the rows it sees would tell how many rows it does not see.
 func (sc *scope) document(doc *model.Document) *model.Document {
-	if sc.visible == nil && len(sc.masked) == 0 {
+	if sc.visible == nil && len(sc.masked) == 0 && len(sc.rows) == 0 {
 		return doc
 	}
 	cp := *doc
+	if len(sc.rows) > 0 {
+		cp.Sources = make(map[string]model.SourceRef, len(doc.Sources))
+		for name, ref := range doc.Sources {
+			ref.Line = 0
+			cp.Sources[name] = ref
+		}
+	}
+	if sc.visible == nil && len(sc.masked) == 0 {
+		return &cp
+	}
 	cp.Fields = make(map[string]any, len(doc.Fields))
 	for k, v := range doc.Fields {
 		switch {

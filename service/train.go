@@ -72,11 +72,11 @@ func (s *Service) Train(ctx context.Context, in model.TrainInput) (*model.Job, e
 	d, err := s.Datasets.Dataset(ctx, in.Dataset)
 	if err != nil {
 		if model.ErrorCode(err) == model.ENOTFOUND {
-			return nil, s.authorizeOr(ctx, auth.ActTrain, auth.AllTeams, "dataset/"+in.Dataset, err)
+			return nil, s.authorizeOr(ctx, auth.ActTrain, auth.AllTeams, "dataset/"+in.Dataset, notFound("dataset", in.Dataset))
 		}
 		return nil, err
 	}
-	if err := s.authorize(ctx, auth.ActTrain, d.Team, "dataset/"+d.ID); err != nil {
+	if err := s.authorizeOr(ctx, auth.ActTrain, d.Team, "dataset/"+d.ID, notFound("dataset", in.Dataset)); err != nil {
 		return nil, err
 	}
 	// An existing model of another team: writing it is decided in its own team,

@@ -85,11 +85,15 @@ func (s *Service) CreateWebhook(ctx context.Context, in model.CreateWebhookInput
 
 // DeleteWebhook removes a webhook (admin on its team).
 func (s *Service) DeleteWebhook(ctx context.Context, id string) (*model.Webhook, error) {
+	nf := notFound("webhook", id)
 	w, err := s.Webhooks.Webhook(ctx, id)
 	if err != nil {
 		if model.ErrorCode(err) == model.ENOTFOUND {
-			return nil, s.authorizeOr(ctx, auth.ActAdmin, auth.AllTeams, "webhook/"+id, err)
+			return nil, s.authorizeOr(ctx, auth.ActAdmin, auth.AllTeams, "webhook/"+id, nf)
 		}
+		return nil, err
+	}
+	if err := s.conceal(ctx, auth.ActAdmin, w.Team, "team/"+w.Team, nf); err != nil {
 		return nil, err
 	}
 	err = s.mutate(ctx, auth.ActAdmin, w.Team, "team/"+w.Team, "delete webhook "+id, func() error {
