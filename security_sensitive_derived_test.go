@@ -351,10 +351,10 @@ func TestSensitiveDerivedRoleMatrix(t *testing.T) {
 		columns          string // "full", "redacted", "null" (not visible) or the error code
 		exportStatus     int
 	}{
-		"ADMIN":     {"ok", "ok", "full", 200},
-		"OWNER":     {"ok", "ok", "full", 200},
-		"EDITOR":    {"ok", "FORBIDDEN", "full", 200},
-		"VIEWER":    {"FORBIDDEN", "FORBIDDEN", "redacted", 403},
+		"ADMIN":  {"ok", "ok", "full", 200},
+		"OWNER":  {"ok", "ok", "full", 200},
+		"EDITOR": {"ok", "FORBIDDEN", "full", 200},
+		"VIEWER": {"FORBIDDEN", "FORBIDDEN", "redacted", 403},
 		// What a caller cannot see at all answers as missing (null, NOT_FOUND).
 		"ANNOTATOR": {"NOT_FOUND", "NOT_FOUND", "null", 403},
 		"PARTNER":   {"NOT_FOUND", "NOT_FOUND", "null", 404},
