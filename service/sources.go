@@ -136,9 +136,8 @@ func (s *Service) outboundClient(timeout time.Duration) *http.Client {
 			return nil
 		}
 		host, _, _ := net.SplitHostPort(address)
-		ip := net.ParseIP(host)
-		if ip == nil || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsUnspecified() {
-			return model.Errorf(model.EINVALID, "url resolves to a private address (%s); allowed only with --allow-private-urls", host)
+		if privateIP(net.ParseIP(host)) {
+			return errPrivateAddr(host)
 		}
 		return nil
 	}}
