@@ -128,7 +128,9 @@ func (s *testServer) readyz(t *testing.T) int {
 // goroutines reads go_goroutines from GET /metrics.
 func (s *testServer) goroutines(t *testing.T) int {
 	t.Helper()
-	resp, err := s.client().Get(s.URL + "/metrics")
+	req, _ := http.NewRequest("GET", s.URL+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+testAdminKey) // metrics are for admins
+	resp, err := s.client().Do(req)
 	if err != nil {
 		t.Fatalf("GET /metrics: %v", err)
 	}
