@@ -38,6 +38,7 @@ func (a *app) routes() http.Handler {
 	m := newMetrics(reg)
 
 	budget := newCallerBudget(a.cfg.CallerConcurrency, a.cfg.CallerWait)
+	a.budget = budget
 	gql := a.graphqlHandler(m, budget)
 	limiter := &auth.RateLimiter{Rate: a.cfg.RateLimit, Burst: a.cfg.RateBurst}
 	authn := auth.Middleware(a.authn, limiter, func(r *http.Request, err error) {

@@ -306,6 +306,8 @@ type app struct {
 	runner *jobs.Runner
 	// metricsHTTP serves the Prometheus registry that routes builds.
 	metricsHTTP http.Handler
+	// budget bounds each caller's concurrent store work (built by routes).
+	budget *callerBudget
 }
 
 // newApp connects the store and builds the services. Close releases them.

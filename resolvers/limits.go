@@ -106,7 +106,6 @@ var fieldCosts = map[string]int{
 	"Model.versions":          storeRoundTrip,
 	"Ingestion.rejects":       storeRoundTrip,
 	"Webhook.deliveries":      storeRoundTrip,
-	"Query.me":                0,
 	"Query.__typename":        0,
 	"Mutation.__typename":     0,
 	"Subscription.jobUpdated": storeRoundTrip,
@@ -198,31 +197,48 @@ func fieldCost(f *ast.Field, vars map[string]any, level int) int {
 	if len(f.SelectionSet) == 0 {
 		return own
 	}
-	// A field with first returns a page: its edges (or, for a plain list, all
-	// of its selections) are paid once per item; pageInfo and totalCount once.
+	// A field with first returns a page: a connection's edges are paid once
+	// per item, its pageInfo and totalCount once; a plain list's selections
+	// once per item.
 	n, paged := pageSize(f, vars)
-	if !paged {
+	switch {
+	case !paged:
 		return addCost(own, setCost(f.SelectionSet, vars, level+1))
-	}
-	hasEdges := false
-	for _, sel := range f.SelectionSet {
-		if sf, ok := sel.(*ast.Field); ok && (sf.Name == "edges" || sf.Name == "nodes") {
-			hasEdges = true
-		}
-	}
-	if !hasEdges {
+	case isConnection(f):
+		return addCost(own, connectionCost(f.SelectionSet, vars, level+1, n))
+	default:
 		return addCost(own, mulCost(n, setCost(f.SelectionSet, vars, level+1)))
 	}
-	total := own
-	for _, sel := range f.SelectionSet {
-		c := setCost(ast.SelectionSet{sel}, vars, level+1)
-		if sf, ok := sel.(*ast.Field); ok && (sf.Name == "edges" || sf.Name == "nodes") {
-			c = mulCost(n, c)
-		}
-		total = addCost(total, c)
+}
+
+// isConnection reports whether f returns a Relay connection (a type with edges).
+func isConnection(f *ast.Field) bool {
+	return f.Definition != nil && f.Definition.Type != nil && strings.HasSuffix(f.Definition.Type.Name(), "Connection")
+}
+
+// connectionCost is setCost for a connection's selections with n items: edges
+// (also inside fragments) cost n times.
+func connectionCost(set ast.SelectionSet, vars map[string]any, level, n int) int {
+	if level > 64 {
+		return maxCost
 	}
-	// Fragments on a connection may select edges too; they were counted once
-	// above, which only underestimates fragment-heavy connection queries.
+	total := 0
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			c := fieldCost(s, vars, level)
+			if s.Name == "edges" || s.Name == "nodes" {
+				c = mulCost(n, c)
+			}
+			total = addCost(total, c)
+		case *ast.InlineFragment:
+			total = addCost(total, connectionCost(s.SelectionSet, vars, level+1, n))
+		case *ast.FragmentSpread:
+			if s.Definition != nil {
+				total = addCost(total, connectionCost(s.Definition.SelectionSet, vars, level+1, n))
+			}
+		}
+	}
 	return total
 }
 
