@@ -548,16 +548,15 @@ func TestWebhookPrivateURLRefusedAtCreation(t *testing.T) {
 	if r := create(s, "https://93.184.215.14/hook"); len(r.Errors) > 0 {
 		t.Errorf("public address: %+v", r.Errors)
 	}
-	audit := s.mustGQL(t, testAdminKey, `{ auditLog(first: 100) { edges { node { action decision } } } }`, nil)
+	audit := s.mustGQL(t, testAdminKey, `{ auditLog(first: 100) { edges { node { summary } } } }`, nil)
 	denied := 0
 	for _, e := range audit.get("auditLog", "edges").([]any) {
-		n := e.(map[string]any)["node"].(map[string]any)
-		if strings.Contains(fmt.Sprint(n["action"]), "webhook") && n["decision"] != "allow" {
+		if n := e.(map[string]any)["node"].(map[string]any); n["summary"] == "create webhook failed: BAD_USER_INPUT" {
 			denied++
 		}
 	}
-	if denied == 0 {
-		t.Errorf("refused webhooks left no audit record")
+	if denied != 9 {
+		t.Errorf("%d audit records of refused webhooks, want 9", denied)
 	}
 	private := newTestServer(t, map[string]string{"MMS_ALLOW_PRIVATE_URLS": "true"})
 	private.createKey(t, "clinic", "OWNER")
@@ -573,7 +572,10 @@ func TestShutdownDuringMediaJobIsBounded(t *testing.T) {
 		t.Skip("builds and signals the server binary")
 	}
 	bin := buildBinary(t)
-	env := []string{"MMS_DATA_DIR=" + t.TempDir(), "MMS_ADMIN_KEY=" + testAdminKey, "MMS_SHUTDOWN_GRACE=2s"}
+	// On a MongoDB URI (here the test store), sources and blobs live in GridFS,
+	// where dropping 3000 sources one by one takes minutes on FerretDB.
+	env := []string{"MONGODB_URI=" + testStoreURI, fmt.Sprintf("MMS_DB=shut%d", time.Now().UnixNano()%1e9),
+		"MMS_ADMIN_KEY=" + testAdminKey, "MMS_SHUTDOWN_GRACE=2s"}
 	srv := startProc(t, bin, env)
 	srv.mustGQL(t, testAdminKey, `mutation { createTeam(input: {id: "acme", name: "Acme"}) { id } createDataset(input: {id: "pics", name: "Pics", team: "acme"}) { id } }`, nil)
 	const files = 3000
