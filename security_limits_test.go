@@ -16,6 +16,7 @@ import (
 	"mime/multipart"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"strconv"
 	"strings"
@@ -23,6 +24,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mms-platform/mms/model"
 )
 
 // limitsFixture is a team "clinic" with a dataset of n documents, and a VIEWER
@@ -627,5 +630,48 @@ func TestShutdownDuringMediaJobIsBounded(t *testing.T) {
 	again := startProc(t, bin, env)
 	if v := again.mustGQL(t, testAdminKey, `{ verifyAudit { ok } }`, nil); v.get("verifyAudit", "ok") != true {
 		t.Errorf("after restart: %v", v.Data)
+	}
+}
+
+// BenchmarkCallerBudget measures what the per-caller store budget costs on the
+// foundation query (BenchmarkQuery's full stack: 32 keep-alive clients, one
+// VIEWER key, so every request contends for the same caller's slots): with
+// the default bound of 8, and with the bound off (MMS_CALLER_CONCURRENCY=0).
+// Run: go test -run '^$' -bench BenchmarkCallerBudget -benchtime 5s .
+func BenchmarkCallerBudget(b *testing.B) {
+	body, _ := json.Marshal(map[string]string{"query": benchQuery})
+	for _, tc := range []struct{ name, bound string }{{"bound-8", "8"}, {"off", "0"}, {"bound-8-again", "8"}} {
+		b.Run(tc.name, func(b *testing.B) {
+			a, cfg, actx := benchApp(b, benchAdminKey, map[string]string{"MMS_DB": "mms_bench", "MMS_CALLER_CONCURRENCY": tc.bound})
+			if _, err := a.svc.CreateTeam(actx, model.CreateTeamInput{ID: "clinic", Name: "Clinic"}); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := a.svc.CreateDataset(actx, model.CreateDatasetInput{ID: "pima", Name: "Pima Indians Diabetes", Team: "clinic"}); err != nil {
+				b.Fatal(err)
+			}
+			key, err := a.svc.CreateAPIKey(actx, model.CreateAPIKeyInput{Team: "clinic", Role: model.RoleViewer, Name: "bench viewer"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			bg, stopBG := context.WithCancel(context.Background())
+			go a.svc.Authz.Watch(bg, cfg.PolicyRefresh)
+			srv := httptest.NewServer(a.routes())
+			b.Cleanup(func() { srv.Close(); stopBG() })
+			client := benchClient()
+			defer client.CloseIdleConnections()
+			benchCheckAnswer(b, client, srv.URL, key.Secret, body)
+			b.SetParallelism((benchClients + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if status, _, err := benchPost(client, srv.URL, key.Secret, body); err != nil || status != http.StatusOK {
+						b.Errorf("status %d, %v", status, err)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+		})
 	}
 }
