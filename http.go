@@ -234,6 +234,7 @@ func (a *app) graphqlHandler(m *metrics, budget *callerBudget) http.Handler {
 		KeepAlivePingInterval: 15 * time.Second,
 		InitTimeout:           10 * time.Second,
 		InitFunc:              a.websocketInit,
+		PayloadReadLimit:      &a.cfg.MaxBody, // a message obeys the body limit too
 	})
 	srv.AddTransport(transport.SSE{})
 	srv.AddTransport(transport.Options{})

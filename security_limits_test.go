@@ -25,6 +25,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
+
 	"github.com/mms-platform/mms/model"
 )
 
@@ -331,6 +333,27 @@ func TestMultipartOperationsPartLimited(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Errorf("3 MB multipart body on /v2: %d, want 413", resp.StatusCode)
+	}
+}
+
+// Finding 7, the WebSocket door: a message over MMS_MAX_BODY closes the socket.
+func TestWebSocketMessageLimited(t *testing.T) {
+	s := newTestServer(t, map[string]string{"MMS_MAX_BODY": strconv.Itoa(64 << 10)})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(s.URL, "http")+"/graphql",
+		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	c.SetReadLimit(4 << 20) // so that an accepted message's answer is read, not refused here
+	// 512 KB: under gqlgen's default of 1 MB, over this server's body limit.
+	big := `{"type": "connection_init", "payload": {"x": "` + strings.Repeat("a", 512<<10) + `"}}`
+	_ = c.Write(ctx, websocket.MessageText, []byte(big))
+	typ, msg, err := c.Read(ctx)
+	if st := websocket.CloseStatus(err); st != websocket.StatusMessageTooBig {
+		t.Errorf("512 KB message over a 64 KB limit: read %v %.60s, %v; want the server to close with StatusMessageTooBig", typ, msg, err)
 	}
 }
 
