@@ -513,6 +513,17 @@ func TestMetricsProtectedAndLabelsBounded(t *testing.T) {
 			t.Errorf("GET /metrics with %.12q: %d, want %d", token, st, want)
 		}
 	}
+	// Every role but ADMIN, in any team, is refused (the permission matrix's row for /metrics).
+	for _, role := range []string{"OWNER", "EDITOR", "ANNOTATOR", "VIEWER", "PARTNER"} {
+		key, _ := s.createKey(t, "clinic", role)
+		if st, _ := get(key); st != http.StatusForbidden {
+			t.Errorf("GET /metrics as %s: %d, want 403", role, st)
+		}
+	}
+	admin2, _ := s.createKey(t, "clinic", "ADMIN")
+	if st, _ := get(admin2); st != http.StatusOK {
+		t.Errorf("GET /metrics as another ADMIN key: %d, want 200", st)
+	}
 	audit := s.mustGQL(t, testAdminKey, `{ auditLog(first: 50) { edges { node { actor resource decision } } } }`, nil)
 	found := false
 	for _, e := range audit.get("auditLog", "edges").([]any) {
