@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -668,13 +669,17 @@ func TestShutdownDuringMediaJobIsBounded(t *testing.T) {
 }
 
 // BenchmarkCallerBudget measures what the per-caller store budget costs on the
-// foundation query (BenchmarkQuery's full stack: 32 keep-alive clients, one
-// VIEWER key, so every request contends for the same caller's slots): with
-// the default bound of 8, and with the bound off (MMS_CALLER_CONCURRENCY=0).
+// foundation query (BenchmarkQuery's full stack: 32 keep-alive clients): with
+// one VIEWER key for all clients (every request contends for the same
+// caller's slots) and with a key per client, each with the default bound of 8
+// and with the bound off (MMS_CALLER_CONCURRENCY=0).
 // Run: go test -run '^$' -bench BenchmarkCallerBudget -benchtime 5s .
 func BenchmarkCallerBudget(b *testing.B) {
 	body, _ := json.Marshal(map[string]string{"query": benchQuery})
-	for _, tc := range []struct{ name, bound string }{{"bound-8", "8"}, {"off", "0"}, {"bound-8-again", "8"}} {
+	for _, tc := range []struct {
+		name, bound string
+		keys        int
+	}{{"one-key/bound-8", "8", 1}, {"one-key/off", "0", 1}, {"32-keys/bound-8", "8", benchClients}, {"32-keys/off", "0", benchClients}} {
 		b.Run(tc.name, func(b *testing.B) {
 			a, cfg, actx := benchApp(b, benchAdminKey, map[string]string{"MMS_DB": "mms_bench", "MMS_CALLER_CONCURRENCY": tc.bound})
 			if _, err := a.svc.CreateTeam(actx, model.CreateTeamInput{ID: "clinic", Name: "Clinic"}); err != nil {
@@ -683,9 +688,13 @@ func BenchmarkCallerBudget(b *testing.B) {
 			if _, err := a.svc.CreateDataset(actx, model.CreateDatasetInput{ID: "pima", Name: "Pima Indians Diabetes", Team: "clinic"}); err != nil {
 				b.Fatal(err)
 			}
-			key, err := a.svc.CreateAPIKey(actx, model.CreateAPIKeyInput{Team: "clinic", Role: model.RoleViewer, Name: "bench viewer"})
-			if err != nil {
-				b.Fatal(err)
+			var keys []string
+			for range tc.keys {
+				key, err := a.svc.CreateAPIKey(actx, model.CreateAPIKeyInput{Team: "clinic", Role: model.RoleViewer, Name: "bench viewer"})
+				if err != nil {
+					b.Fatal(err)
+				}
+				keys = append(keys, key.Secret)
 			}
 			bg, stopBG := context.WithCancel(context.Background())
 			go a.svc.Authz.Watch(bg, cfg.PolicyRefresh)
@@ -693,13 +702,17 @@ func BenchmarkCallerBudget(b *testing.B) {
 			b.Cleanup(func() { srv.Close(); stopBG() })
 			client := benchClient()
 			defer client.CloseIdleConnections()
-			benchCheckAnswer(b, client, srv.URL, key.Secret, body)
+			for _, k := range keys {
+				benchCheckAnswer(b, client, srv.URL, k, body)
+			}
+			var next atomic.Int64
 			b.SetParallelism((benchClients + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
 			b.ReportAllocs()
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
+				key := keys[int(next.Add(1)-1)%len(keys)]
 				for pb.Next() {
-					if status, _, err := benchPost(client, srv.URL, key.Secret, body); err != nil || status != http.StatusOK {
+					if status, _, err := benchPost(client, srv.URL, key, body); err != nil || status != http.StatusOK {
 						b.Errorf("status %d, %v", status, err)
 						return
 					}
