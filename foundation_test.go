@@ -311,9 +311,13 @@ func TestLimits(t *testing.T) {
 
 func TestHTTPRoutes(t *testing.T) {
 	s := newTestServer(t, nil)
-	s.mustGQL(t, "", `query Probe { me { id } }`, nil)
+	s.mustGQL(t, testAdminKey, `query Probe { me { id } }`, nil)
 	get := func(path string) (int, string, http.Header) {
-		resp, err := s.Client().Get(s.URL + path)
+		req, _ := http.NewRequest("GET", s.URL+path, nil)
+		if path == "/metrics" {
+			req.Header.Set("Authorization", "Bearer "+testAdminKey) // metrics are for admins
+		}
+		resp, err := s.Client().Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -37,23 +37,27 @@ func (a *app) routes() http.Handler {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
 
-	gql := a.graphqlHandler(m)
+	budget := newCallerBudget(a.cfg.CallerConcurrency, a.cfg.CallerWait)
+	a.budget = budget
+	gql := a.graphqlHandler(m, budget)
 	authn := auth.Middleware(a.guard)
 	authed := func(h http.Handler) http.Handler { return a.storeGate(authn(h)) }
+	// REST routes: each request holds one of its caller's store slots.
+	rest := func(h http.Handler) http.Handler { return a.limitBody(a.withTimeout(authed(budget.middleware(h)))) }
 
 	mux := http.NewServeMux()
 	// No method on /graphql: POST, GET (queries, SSE) and the WebSocket upgrade all land here.
-	mux.Handle("/graphql", a.limitBody(a.withTimeout(authed(gql))))
-	mux.Handle("GET /media", a.limitBody(a.withTimeout(authed(http.HandlerFunc(a.serveMedia)))))
-	mux.Handle("GET /artifacts/{model}/{version}/{name}", a.withTimeout(authed(http.HandlerFunc(a.serveArtifact))))
-	mux.Handle("GET /audit/export", a.withTimeout(authed(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	mux.Handle("/graphql", a.limitUploads(a.withTimeout(authed(gql))))
+	mux.Handle("GET /media", rest(http.HandlerFunc(a.serveMedia)))
+	mux.Handle("GET /artifacts/{model}/{version}/{name}", rest(http.HandlerFunc(a.serveArtifact)))
+	mux.Handle("GET /audit/export", rest(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		lw := &lazyWriter{w: w, start: func() { w.Header().Set("Content-Type", "application/x-ndjson") }}
 		if err := a.svc.ExportAudit(r.Context(), lw); err != nil && !lw.started {
 			a.httpError(w, r, err)
 		}
-	}))))
-	mux.Handle("GET /tasks/{task}/export", a.withTimeout(authed(http.HandlerFunc(a.serveExport))))
-	a.v2Routes(mux, func(h http.Handler) http.Handler { return a.limitBody(a.withTimeout(authed(h))) })
+	})))
+	mux.Handle("GET /tasks/{task}/export", rest(http.HandlerFunc(a.serveExport)))
+	a.v2Routes(mux, rest)
 	ui := web.Handler("/graphql")
 	mux.Handle("GET /{$}", ui)
 	mux.Handle("GET /static/", ui)
@@ -73,8 +77,11 @@ func (a *app) routes() http.Handler {
 		}
 		_, _ = io.WriteString(w, "ready\n")
 	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	return a.withRequest(m, mux)
+	a.metricsHTTP = promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
+	if a.cfg.MetricsAddr == "" { // else serve puts it on its own listener
+		mux.Handle("GET /metrics", a.limitBody(a.metricsGuard(a.metricsHTTP, authed)))
+	}
+	return a.withRequest(m, a.readDeadlines(mux))
 }
 
 // serveMedia streams the bytes of a media document:
@@ -218,25 +225,27 @@ func (a *app) httpError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // graphqlHandler builds gqlgen's server with explicit transports and limits.
-func (a *app) graphqlHandler(m *metrics) http.Handler {
+func (a *app) graphqlHandler(m *metrics, budget *callerBudget) http.Handler {
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{Svc: a.svc}}))
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 15 * time.Second,
 		InitTimeout:           10 * time.Second,
 		InitFunc:              a.websocketInit,
+		PayloadReadLimit:      &a.cfg.MaxBody, // a message obeys the body limit too
 	})
 	srv.AddTransport(transport.SSE{})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.AddTransport(transport.MultipartForm{MaxUploadSize: a.cfg.MaxUpload, MaxMemory: 32 << 20})
+	srv.AddTransport(uploadForm{maxBody: a.cfg.MaxBody, memory: uploadMemory})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(a.cfg.MaxTokens)
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
-	srv.Use(extension.FixedComplexityLimit(a.cfg.MaxComplexity))
+	srv.Use(resolvers.CostLimit{Max: a.cfg.MaxComplexity})
 	srv.Use(resolvers.DepthLimit{Max: a.cfg.MaxDepth})
 	srv.AroundResponses(m.observe)
+	srv.AroundFields(budget.field)
 	srv.SetErrorPresenter(resolvers.PresentError(a.log))
 	srv.SetRecoverFunc(resolvers.Recover(a.log))
 	return srv
@@ -265,22 +274,38 @@ func (a *app) websocketInit(ctx context.Context, p transport.InitPayload) (conte
 	return model.NewContextWithPrincipal(ctx, pr), nil, nil
 }
 
-// limitBody answers 413 for bodies over the limit: cfg.MaxUpload for multipart
-// uploads, cfg.MaxBody for everything else. A body without a length is read up
-// to the limit first, so the client gets 413 rather than a decoding error.
-func (a *app) limitBody(next http.Handler) http.Handler {
+// limitBody answers 413 for bodies over cfg.MaxBody. It reads the body first
+// (the GraphQL and REST handlers decode it whole anyway), so a client gets 413
+// rather than a decoding error, and 408 when the body stops arriving (see
+// readDeadlines).
+func (a *app) limitBody(next http.Handler) http.Handler { return a.bodyLimit(next, false) }
+
+// limitUploads is limitBody for the route that takes uploads (/graphql): a
+// multipart body may be up to cfg.MaxUpload and is streamed, not read here;
+// its operations and map parts still obey cfg.MaxBody (see uploadForm).
+func (a *app) limitUploads(next http.Handler) http.Handler { return a.bodyLimit(next, true) }
+
+func (a *app) bodyLimit(next http.Handler, uploads bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limit := a.cfg.MaxBody
-		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		upload := uploads && isMultipart(r)
+		if upload {
 			limit = a.cfg.MaxUpload
 		}
 		if r.ContentLength > limit {
 			tooLarge(w, limit)
 			return
 		}
-		if r.Body != nil && r.Body != http.NoBody && r.ContentLength < 0 && limit == a.cfg.MaxBody {
+		if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 && !upload {
 			b, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
-			if err != nil || int64(len(b)) > limit {
+			switch {
+			case err != nil && isTimeout(err):
+				bodyTooSlow(w)
+				return
+			case err != nil:
+				auth.WriteError(w, http.StatusBadRequest, model.Errorf(model.EINVALID, "could not read the request body"))
+				return
+			case int64(len(b)) > limit:
 				tooLarge(w, limit)
 				return
 			}
@@ -290,6 +315,10 @@ func (a *app) limitBody(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// uploadMemory is how much of each uploaded file is kept in memory; the rest of
+// a larger file streams to a temporary file.
+const uploadMemory = 1 << 20
 
 func tooLarge(w http.ResponseWriter, limit int64) {
 	w.Header().Set("Connection", "close")
@@ -427,7 +456,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mms_http_requests_total", Help: "HTTP requests by route and status code.",
 		}, []string{"route", "code"}),
-		names: &boundedSet{max: 200, m: map[string]bool{}},
+		names: &boundedSet{max: 200, perCaller: 20, m: map[string]bool{}, by: map[string]int{}},
 	}
 	reg.MustRegister(m.ops, m.opTime, m.requests)
 	return m
@@ -448,7 +477,7 @@ func (m *metrics) observe(ctx context.Context, next graphql.ResponseHandler) *gr
 			name = "anonymous"
 		}
 	}
-	name = m.names.label(name)
+	name = m.names.label(name, metricsCaller(model.PrincipalFromContext(ctx)))
 	outcome := "ok"
 	if resp == nil || len(resp.Errors) > 0 {
 		outcome = "error"

@@ -1,16 +1,53 @@
 package main
 
-import "sync"
+import (
+	"crypto/subtle"
+	"net/http"
+	"sync"
 
-// boundedSet admits at most max distinct operation names as metric labels, so
-// clients cannot blow up the number of series by inventing names.
-type boundedSet struct {
-	mu  sync.Mutex
-	max int
-	m   map[string]bool
+	"github.com/mms-platform/mms/auth"
+	"github.com/mms-platform/mms/model"
+)
+
+// metricsGuard protects /metrics on the API address: it answers the bearer
+// token cfg.MetricsToken (for a scraper, no API key needed) or an admin API key
+// or JWT (authenticated by authed, authorized and, when denied, audited by the
+// service); anyone else gets 401/403. With cfg.MetricsAddr set, /metrics is on
+// that listener instead, without a token: keep it on a private address.
+func (a *app) metricsGuard(metrics http.Handler, authed func(http.Handler) http.Handler) http.Handler {
+	byKey := authed(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := a.svc.AuthorizeMetrics(r.Context()); err != nil {
+			a.httpError(w, r, err)
+			return
+		}
+		metrics.ServeHTTP(w, r)
+	}))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if tok := a.cfg.MetricsToken; tok != "" &&
+			subtle.ConstantTimeCompare([]byte(auth.BearerToken(r.Header.Get("Authorization"))), []byte(tok)) == 1 {
+			metrics.ServeHTTP(w, r)
+			return
+		}
+		byKey.ServeHTTP(w, r)
+	})
 }
 
-func (s *boundedSet) label(name string) string {
+// boundedSet admits at most max distinct operation names as metric labels, so
+// that clients cannot blow up the number of series by inventing names. A name
+// is admitted only for an authenticated caller, and each caller may admit at
+// most perCaller names, so that no single caller (and no anonymous client) can
+// fill the set and push everyone else's names into "other".
+type boundedSet struct {
+	mu        sync.Mutex
+	max       int
+	perCaller int
+	m         map[string]bool
+	by        map[string]int // names admitted per caller (at most max entries)
+}
+
+// label is the metric label of operation name sent by caller ("" when
+// anonymous): the name if it is known or admitted now, else "other".
+func (s *boundedSet) label(name, caller string) string {
 	if len(name) > 64 {
 		return "other"
 	}
@@ -19,9 +56,18 @@ func (s *boundedSet) label(name string) string {
 	if s.m[name] {
 		return name
 	}
-	if len(s.m) >= s.max {
+	if caller == "" || len(s.m) >= s.max || s.by[caller] >= s.perCaller {
 		return "other"
 	}
 	s.m[name] = true
+	s.by[caller]++
 	return name
+}
+
+// metricsCaller is who the operation label is charged to ("" when anonymous).
+func metricsCaller(p *model.Principal) string {
+	if p == nil || p.Anonymous {
+		return ""
+	}
+	return p.ID
 }

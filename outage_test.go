@@ -125,10 +125,17 @@ func (s *testServer) readyz(t *testing.T) int {
 	return resp.StatusCode
 }
 
-// goroutines reads go_goroutines from GET /metrics.
+// testMetricsToken is MMS_METRICS_TOKEN where a test sets it.
+const testMetricsToken = "mms-test-metrics-token-0123456789"
+
+// goroutines reads go_goroutines from GET /metrics (MMS_METRICS_TOKEN set to
+// testMetricsToken).
 func (s *testServer) goroutines(t *testing.T) int {
 	t.Helper()
-	resp, err := s.client().Get(s.URL + "/metrics")
+	req, _ := http.NewRequest("GET", s.URL+"/metrics", nil)
+	// The scrape token, not an admin key: an API key needs the store, which may be down.
+	req.Header.Set("Authorization", "Bearer "+testMetricsToken)
+	resp, err := s.client().Do(req)
 	if err != nil {
 		t.Fatalf("GET /metrics: %v", err)
 	}
@@ -159,7 +166,8 @@ func TestStoreOutage(t *testing.T) {
 	bin := buildBinary(t)
 	db := "outage_" + strconv.FormatInt(time.Now().UnixNano()%1e9, 10)
 	t.Cleanup(func() { dropTestDB(db) }) // runs after the server is killed
-	srv := startProc(t, bin, []string{"MONGODB_URI=mongodb://" + proxy.addr + "/", "MMS_DB=" + db, "MMS_ADMIN_KEY=" + testAdminKey})
+	srv := startProc(t, bin, []string{"MONGODB_URI=mongodb://" + proxy.addr + "/", "MMS_DB=" + db, "MMS_ADMIN_KEY=" + testAdminKey,
+		"MMS_METRICS_TOKEN=" + testMetricsToken})
 	srv.mustGQL(t, testAdminKey, `mutation { createTeam(input: {id: "acme", name: "Acme"}) { id } createDataset(input: {id: "d1", name: "D1", team: "acme"}) { id } }`, nil)
 	const query = `{ datasets { totalCount edges { node { id } } } }`
 	if r := srv.mustGQL(t, testAdminKey, query, nil); num(r.get("datasets", "totalCount")) != 1 {

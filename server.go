@@ -85,6 +85,7 @@ type Config struct {
 	MaxUpload      int64
 	RequestTimeout time.Duration
 	UploadTimeout  time.Duration
+	ReadTimeout    time.Duration
 	PolicyRefresh  time.Duration
 	KeyCacheTTL    time.Duration
 	DatasetTTL     time.Duration
@@ -112,6 +113,11 @@ type Config struct {
 	// address may make on average (0: no limit), AnonRateBurst how many at once.
 	AnonRateLimit float64
 	AnonRateBurst float64
+
+	CallerConcurrency int
+	CallerWait        time.Duration
+	MetricsToken      string
+	MetricsAddr       string
 
 	AuditSigningKey      string
 	AuditVerifyKeys      string
@@ -177,12 +183,16 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	str(&c.JWTAudience, "jwt-audience", "MMS_JWT_AUDIENCE", "", "required JWT aud claim")
 	str(&c.LogLevel, "log-level", "MMS_LOG_LEVEL", "info", "debug, info, warn or error")
 	num(&c.MaxDepth, "max-depth", "MMS_MAX_DEPTH", 15, "maximum GraphQL selection depth")
-	num(&c.MaxComplexity, "max-complexity", "MMS_MAX_COMPLEXITY", 2000, "maximum GraphQL query complexity")
+	num(&c.MaxComplexity, "max-complexity", "MMS_MAX_COMPLEXITY", 10000, "maximum estimated cost of a GraphQL operation (list sizes times their items, counts, scans, verifyAudit; about one unit per document read)")
 	num(&c.MaxTokens, "max-tokens", "MMS_MAX_TOKENS", 15000, "maximum GraphQL parser tokens per query")
 	size(&c.MaxBody, "max-body", "MMS_MAX_BODY", 1<<20, "maximum request body in bytes (413 beyond)")
 	size(&c.MaxUpload, "max-upload", "MMS_MAX_UPLOAD", 1<<30, "maximum multipart upload body in bytes")
 	dur(&c.RequestTimeout, "request-timeout", "MMS_REQUEST_TIMEOUT", 60*time.Second, "per-request timeout (not for subscriptions)")
 	dur(&c.UploadTimeout, "upload-timeout", "MMS_UPLOAD_TIMEOUT", time.Hour, "timeout of multipart upload requests (large files take long to send)")
+	dur(&c.ReadTimeout, "read-timeout", "MMS_READ_TIMEOUT", 30*time.Second, "time a request body may take to arrive; uploads have MMS_UPLOAD_TIMEOUT in all but may not pause longer than this (408 beyond; 0: no bound)")
+	num(&c.CallerConcurrency, "caller-concurrency", "MMS_CALLER_CONCURRENCY", 8, "store operations (GraphQL resolvers, REST requests) one caller may run at once; more wait (0: no bound)")
+	dur(&c.CallerWait, "caller-wait", "MMS_CALLER_WAIT", 5*time.Second, "how long work over a caller's concurrency bound waits for a slot before it fails with RATE_LIMITED")
+	str(&c.MetricsAddr, "metrics-addr", "MMS_METRICS_ADDR", "", "serve /metrics on this separate address (e.g. 127.0.0.1:9090) instead of the API address")
 	dur(&c.PolicyRefresh, "policy-refresh", "MMS_POLICY_REFRESH", time.Second, "how often to check the store for policy changes")
 	dur(&c.KeyCacheTTL, "key-cache-ttl", "MMS_KEY_CACHE_TTL", 2*time.Second, "how long an authenticated API key is cached")
 	dur(&c.DatasetTTL, "dataset-cache-ttl", "MMS_DATASET_CACHE_TTL", time.Second, "how long a dataset description read by dataset(id) is cached; 0 disables")
@@ -219,6 +229,7 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 		*p = getenv(env) // after StringVar stored the empty default; a flag overrides it
 	}
 	secret(&c.AdminKey, "admin-key", "MMS_ADMIN_KEY", "API key ensured as a global admin key at start")
+	secret(&c.MetricsToken, "metrics-token", "MMS_METRICS_TOKEN", "bearer token that may read /metrics on the API address (besides admin keys)")
 	secret(&c.JWTSecret, "jwt-secret", "MMS_JWT_SECRET", "HS256 secret for JWT bearer tokens, at least 32 bytes")
 	secret(&c.AuditSigningKey, "audit-signing-key", "MMS_AUDIT_SIGNING_KEY", "base64 32-byte Ed25519 seed that signs audit checkpoints, e.g. from `openssl rand -base64 32`; empty writes none")
 	str(&c.AuditVerifyKeys, "audit-verify-keys", "MMS_AUDIT_VERIFY_KEYS", "", "comma-separated base64 Ed25519 public keys of earlier audit signing keys whose checkpoints still verify (see mms audit public-key)")
@@ -332,6 +343,10 @@ type app struct {
 	guard     *auth.Guard
 	stopGuard context.CancelFunc
 	guardDone chan struct{}
+	// metricsHTTP serves the Prometheus registry that routes builds.
+	metricsHTTP http.Handler
+	// budget bounds each caller's concurrent store work (built by routes).
+	budget *callerBudget
 }
 
 // newApp connects the store and builds the services. Close releases them.
@@ -458,9 +473,22 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("listening", "addr", ln.Addr().String(), "graphiql", "http://"+ln.Addr().String()+"/")
+	var metricsSrv *http.Server
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			_ = srv.Close()
+			return fmt.Errorf("listen for metrics: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", a.metricsHTTP)
+		metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+		go func() { errc <- metricsSrv.Serve(mln) }()
+		log.Info("metrics listening", "addr", mln.Addr().String())
+	}
 
 	select {
 	case err := <-errc:
@@ -474,8 +502,23 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 		log.Warn("in-flight requests cut at the grace deadline", "err", err)
 		_ = srv.Close()
 	}
+	if metricsSrv != nil {
+		_ = metricsSrv.Close()
+	}
 	stopBG()
-	<-runnerDone // running jobs see their context end and record themselves interrupted
+	// Running jobs see their context end and record themselves interrupted.
+	// Their clean-up is bounded: a job still busy after jobCleanupGrace is left
+	// to its lease, which lapses, and the job is resumed later (its writes are
+	// idempotent), so that SIGTERM never waits on a long clean-up.
+	select {
+	case <-runnerDone:
+	case <-time.After(jobCleanupGrace):
+		log.Warn("jobs still cleaning up at shutdown; they will be resumed when their lease lapses", "waited", jobCleanupGrace.String())
+	}
 	log.Info("stopped")
 	return nil
 }
+
+// jobCleanupGrace bounds how long shutdown waits, after MMS_SHUTDOWN_GRACE, for
+// cancelled jobs to record their end and drop their temporary sources.
+const jobCleanupGrace = 5 * time.Second

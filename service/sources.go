@@ -110,18 +110,6 @@ func spool(fill func(io.Writer) error) (*source, error) {
 	}}, nil
 }
 
-// privateIP is the one rule for addresses that user-given URLs and raw database
-// sources may reach only with MMS_ALLOW_PRIVATE_URLS: loopback, private
-// networks, link-local (cloud metadata) and unspecified addresses.
-func privateIP(ip net.IP) bool {
-	return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsUnspecified()
-}
-
-// privateAddrError refuses what (a url, a source) for resolving to host.
-func privateAddrError(what, host string) error {
-	return model.Errorf(model.EINVALID, "%s resolves to a private address (%s); allowed only with --allow-private-urls", what, host)
-}
-
 // outboundClient is the HTTP client for requests to user-given URLs (sources,
 // webhooks): bounded in time and redirects, and unless private addresses are
 // allowed, refusing to connect to loopback, link-local (cloud metadata) and

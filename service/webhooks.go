@@ -50,7 +50,11 @@ var webhookEvents = []string{model.EventIngestionFinished, model.EventTrainingFi
 func (s *Service) CreateWebhook(ctx context.Context, in model.CreateWebhookInput) (*model.CreatedWebhook, error) {
 	var out *model.CreatedWebhook
 	err := s.mutate(ctx, auth.ActAdmin, in.Team, "team/"+in.Team, "create webhook", func() error {
-		if err := checkSourceURL(in.URL, true); err != nil {
+		if err := checkSourceURL(in.URL, s.AllowPrivateURLs); err != nil {
+			return err
+		}
+		// Delivery refuses private addresses (outboundClient): refuse them here too.
+		if err := checkURLHost(ctx, in.URL, s.AllowPrivateURLs); err != nil {
 			return err
 		}
 		if len(in.Events) == 0 {

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/mms-platform/mms/auth"
+	"github.com/mms-platform/mms/model"
+)
+
+// callerBudget bounds the store work each caller has in flight: at most max
+// resolvers (GraphQL) or REST requests of one caller run at once, so that one
+// caller cannot take the whole driver pool and starve the others. A caller is
+// its principal id, or its client address when anonymous. Work beyond the
+// bound waits up to wait for a slot, then fails with RATE_LIMITED.
+type callerBudget struct {
+	max  int
+	wait time.Duration
+
+	mu sync.Mutex
+	m  map[string]*callerSlots
+}
+
+type callerSlots struct {
+	sem   chan struct{}
+	users int // holders and waiters; the entry goes when it drops to 0
+}
+
+func newCallerBudget(max int, wait time.Duration) *callerBudget {
+	return &callerBudget{max: max, wait: wait, m: map[string]*callerSlots{}}
+}
+
+// callerKey names the caller of ctx for the budget.
+func callerKey(ctx context.Context) string {
+	if p := model.PrincipalFromContext(ctx); !p.Anonymous && p.ID != "" {
+		return p.ID
+	}
+	addr := model.RequestFromContext(ctx).RemoteAddr
+	if host, _, err := net.SplitHostPort(addr); err == nil {
+		addr = host
+	}
+	return "addr:" + addr
+}
+
+// acquire takes one of caller's slots, waiting up to b.wait (or until ctx
+// ends); release gives it back.
+func (b *callerBudget) acquire(ctx context.Context, caller string) (release func(), err error) {
+	if b == nil || b.max <= 0 {
+		return func() {}, nil
+	}
+	b.mu.Lock()
+	cs := b.m[caller]
+	if cs == nil {
+		cs = &callerSlots{sem: make(chan struct{}, b.max)}
+		b.m[caller] = cs
+	}
+	cs.users++
+	b.mu.Unlock()
+	leave := func() {
+		b.mu.Lock()
+		if cs.users--; cs.users == 0 {
+			delete(b.m, caller)
+		}
+		b.mu.Unlock()
+	}
+	select {
+	case cs.sem <- struct{}{}:
+	default:
+		t := time.NewTimer(b.wait)
+		defer t.Stop()
+		select {
+		case cs.sem <- struct{}{}:
+		case <-t.C:
+			leave()
+			return nil, model.Errorf(model.ERATELIMITED,
+				"too many concurrent requests: at most %d of one caller run at once, and this one waited %s for a slot; send fewer at a time (fewer aliases of expensive fields, fewer parallel requests)",
+				b.max, b.wait)
+		case <-ctx.Done():
+			leave()
+			return nil, ctx.Err()
+		}
+	}
+	return func() { <-cs.sem; leave() }, nil
+}
+
+// field is a gqlgen field interceptor: each resolver (the fields that reach
+// the store) runs within one of its caller's slots. Resolvers never call other
+// resolvers, and gqlgen resolves a field's children after its resolver
+// returns, so a caller never holds a slot while waiting for another.
+func (b *callerBudget) field(ctx context.Context, next graphql.Resolver) (any, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if b == nil || b.max <= 0 || fc == nil || !fc.IsResolver || (fc.Object == "Query" && fc.Field.Name == "me") {
+		return next(ctx)
+	}
+	release, err := b.acquire(ctx, callerKey(ctx))
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return next(ctx)
+}
+
+// middleware runs each REST request (media, artifacts, exports, /v2) within
+// one of its caller's slots; it goes after authentication.
+func (b *callerBudget) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		release, err := b.acquire(r.Context(), callerKey(r.Context()))
+		if err != nil {
+			if model.ErrorCode(err) == model.ERATELIMITED {
+				w.Header().Set("Retry-After", strconv.Itoa(1))
+				auth.WriteError(w, http.StatusTooManyRequests, err)
+			} else {
+				auth.WriteError(w, http.StatusServiceUnavailable, model.Errorf(model.EUNAVAILABLE, "request cancelled"))
+			}
+			return
+		}
+		defer release()
+		next.ServeHTTP(w, r)
+	})
+}
