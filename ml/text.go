@@ -255,3 +255,30 @@ func murmur3(data []byte, seed uint32) uint32 {
 	h ^= h >> 16
 	return h
 }
+
+// column returns the column of hash bucket b within text feature f, and
+// false for a bucket no fit row had (its coefficient would be zero).
+func (f *FittedFeature) column(b int32) (int, bool) {
+	if f.Hashes == nil { // every bucket is a column
+		return int(b), true
+	}
+	k, ok := slices.BinarySearch(f.Hashes, b)
+	return k, ok
+}
+
+// validHashes checks a text feature's column layout: every bucket (a version
+// without Hashes), or increasing buckets below Buckets, one per column.
+func (f *FittedFeature) validHashes() bool {
+	if f.Hashes == nil {
+		return f.Text.Buckets == f.Width
+	}
+	if len(f.Hashes) != f.Width {
+		return false
+	}
+	for i, h := range f.Hashes {
+		if h < 0 || int(h) >= f.Text.Buckets || (i > 0 && h <= f.Hashes[i-1]) {
+			return false
+		}
+	}
+	return true
+}
