@@ -741,6 +741,12 @@ func numericValue(name string, rowIdx int, v any) (float64, error) {
 			return 0, rowErr(name, rowIdx, "value %q is not a number", v.String())
 		}
 		x = f
+	case string: // as pandas reads "24" or " 24.5 " from text
+		f, ok := numericString(v)
+		if !ok {
+			return 0, rowErr(name, rowIdx, "string %s is not a number", short(v))
+		}
+		x = f
 	default:
 		return 0, rowErr(name, rowIdx, "%s value %s is not numeric", kindOf(v), short(v))
 	}

@@ -291,7 +291,7 @@ func TestFit_BadInput(t *testing.T) {
 		{"NaN", ml.Spec{Features: []ml.FeatureSpec{num("x")}}, []map[string]any{{"x": 1.0}, {"x": math.NaN()}}, `"x"`},
 		{"+Inf", ml.Spec{Features: []ml.FeatureSpec{num("x")}}, []map[string]any{{"x": math.Inf(1)}, {"x": 1.0}}, `"x"`},
 		{"-Inf", ml.Spec{Features: []ml.FeatureSpec{num("x")}}, []map[string]any{{"x": 1.0}, {"x": math.Inf(-1)}}, "not finite"},
-		{"string in numeric", ml.Spec{Features: []ml.FeatureSpec{num("x")}}, []map[string]any{{"x": 1.0}, {"x": "3.5"}}, `"x"`},
+		{"non-numeric string in numeric", ml.Spec{Features: []ml.FeatureSpec{num("x")}}, []map[string]any{{"x": 1.0}, {"x": "3.5 kg"}}, `"x"`},
 		{"bool in numeric", ml.Spec{Features: []ml.FeatureSpec{num("x")}}, []map[string]any{{"x": true}, {"x": 1.0}}, "not numeric"},
 		{"NaN category", ml.Spec{Features: []ml.FeatureSpec{{Name: "x", Type: ml.TypeCategorical}}}, []map[string]any{{"x": math.NaN()}}, `"x"`},
 		{"bad boolean", ml.Spec{Features: []ml.FeatureSpec{{Name: "x", Type: ml.TypeBoolean}}}, []map[string]any{{"x": 2.0}}, `"x"`},
