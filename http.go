@@ -53,7 +53,7 @@ func (a *app) routes() http.Handler {
 		}
 	}))))
 	mux.Handle("GET /tasks/{task}/export", a.withTimeout(authed(http.HandlerFunc(a.serveExport))))
-	a.v2Routes(mux, func(h http.Handler) http.Handler { return a.limitBody(a.withTimeout(authed(h))) })
+	a.v2Routes(mux)
 	ui := web.Handler("/graphql")
 	mux.Handle("GET /{$}", ui)
 	mux.Handle("GET /static/", ui)
@@ -463,7 +463,7 @@ func (m *metrics) httpRequest(r *http.Request, status int, _ time.Duration) {
 	switch {
 	case strings.HasPrefix(route, "/static/"):
 		route = "/static/"
-	case strings.HasPrefix(route, "/v2/"):
+	case route == "/v2" || strings.HasPrefix(route, "/v2/"):
 		route = "/v2/"
 	case route != "/graphql" && route != "/" && route != "/healthz" && route != "/readyz" && route != "/metrics":
 		route = "other"

@@ -2,6 +2,7 @@ package service
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/mms-platform/mms/ml"
@@ -140,4 +141,40 @@ func (c *warningCounts) result() map[string]any {
 		out["unknownCategory"] = c.unknown
 	}
 	return out
+}
+
+// LabelDatatype is the Open Inference Protocol datatype of the label output
+// as the caller sees it: BOOL for one-vs-rest models and for class names
+// withheld from the caller (the label is then whether the positive class was
+// predicted), INT64 or FP64 for numeric classes, BYTES for strings (and for
+// classes of mixed kinds, formatted).
+func (p *Predictor) LabelDatatype() string {
+	if p.negative == nil || p.view.label {
+		return "BOOL"
+	}
+	a, b := labelKind(p.positive), labelKind(p.negative)
+	switch {
+	case a == b:
+		return a
+	case (a == "INT64" && b == "FP64") || (a == "FP64" && b == "INT64"):
+		return "FP64"
+	}
+	return "BYTES"
+}
+
+func labelKind(v any) string {
+	switch x := v.(type) {
+	case bool:
+		return "BOOL"
+	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+		return "INT64"
+	case float32:
+		return labelKind(float64(x))
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+			return "INT64"
+		}
+		return "FP64"
+	}
+	return "BYTES"
 }
