@@ -707,7 +707,8 @@ func rowErr(name string, rowIdx int, format string, args ...any) error {
 	return invalidf("feature %q%s: %s", name, where, fmt.Sprintf(format, args...))
 }
 
-// numericValue converts v (not nil) to a finite float64.
+// numericValue converts v (not nil) to a finite float64: a number, or a string
+// holding a decimal number (numericString), as pandas reads "24" from text.
 func numericValue(name string, rowIdx int, v any) (float64, error) {
 	var x float64
 	switch v := v.(type) {
