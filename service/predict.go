@@ -205,9 +205,10 @@ func (p *Predictor) FeatureDatatype(name string) string {
 
 // Score scores one input, as the caller that loaded p may see it (modelView).
 // explain adds the contributions. A problem with the input (a value of the
-// wrong type) is returned as the prediction's error, not as err.
+// wrong type) is returned as the prediction's error, not as err. It lists no
+// warnings (batch scoring counts them instead); ScoreWith does.
 func (p *Predictor) Score(input map[string]any, explain bool) model.Prediction {
-	return p.ScoreWith(input, ScoreOptions{Explain: explain})
+	return p.view.prediction(p, p.score(input, explain))
 }
 
 // ScoreOptions say how to score an input.
