@@ -57,7 +57,7 @@ func (a *app) routes() http.Handler {
 		}
 	})))
 	mux.Handle("GET /tasks/{task}/export", rest(http.HandlerFunc(a.serveExport)))
-	a.v2Routes(mux, rest)
+	a.v2Routes(mux)
 	ui := web.Handler("/graphql")
 	mux.Handle("GET /{$}", ui)
 	mux.Handle("GET /static/", ui)
@@ -492,7 +492,7 @@ func (m *metrics) httpRequest(r *http.Request, status int, _ time.Duration) {
 	switch {
 	case strings.HasPrefix(route, "/static/"):
 		route = "/static/"
-	case strings.HasPrefix(route, "/v2/"):
+	case route == "/v2" || strings.HasPrefix(route, "/v2/"):
 		route = "/v2/"
 	case route != "/graphql" && route != "/" && route != "/healthz" && route != "/readyz" && route != "/metrics":
 		route = "other"

@@ -1,11 +1,19 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"net/http"
+	"runtime/debug"
 	"strconv"
+	"strings"
+	"time"
 
+	"github.com/mms-platform/mms/auth"
 	"github.com/mms-platform/mms/model"
 	"github.com/mms-platform/mms/service"
 )
@@ -14,22 +22,106 @@ import (
 // GraphQL. It calls the same service methods as the predict query, so
 // authentication, the predict permission and audit of denials are the same.
 //
-//	GET  /v2/models/{name}[/versions/{v}]         metadata
-//	GET  /v2/models/{name}[/versions/{v}]/ready   200 when the version can serve
+//	GET  /v2/health/live                          200 {"live": true} while the process serves (no token)
+//	GET  /v2/health/ready                         200 {"ready": true}, 503 while the store is unreachable (no token)
+//	GET  /v2                                      server metadata (any valid token)
+//	GET  /v2/models/{name}[/versions/{v}]         model metadata
+//	GET  /v2/models/{name}[/versions/{v}]/ready   200 {"name", "ready": true} when the version can serve
 //	POST /v2/models/{name}[/versions/{v}]/infer   predictions
 //
 // {v} is a version number or an alias (production, staging...); without it the
 // latest version serves. Each input tensor is one feature, named as in training,
-// with shape [n] (or [n, 1]) and datatype FP64, FP32, INT64, INT32, BOOL or BYTES
-// (strings); the outputs are "probability" (FP64), "label" (BYTES, JSON of the
-// class value) and, per row, "error" (BYTES, empty when scored).
+// with shape [n] or [n, 1] (data flat or nested, row-major) and datatype FP64,
+// FP32, INT64, INT32, BOOL or BYTES (strings; a numeric string is read as a
+// number for a numeric feature). The outputs are "probability" (FP64),
+// "label" (BOOL, INT64, FP64 or BYTES after the model's classes; the value
+// itself, not JSON of it), and per row "error" and "warnings" (BYTES, empty
+// when none; warnings joined by "; "). A request's "outputs" selects and
+// orders them. The request parameter "strict": true refuses inputs outside
+// what the model was trained on, as the predict query's strict argument.
+// Every error answers {"error": message, "code": code}.
 
-func (a *app) v2Routes(mux *http.ServeMux, wrap func(http.Handler) http.Handler) {
+// v2Outputs are the outputs of every model, in their default order.
+var v2Outputs = []string{"probability", "label", "error", "warnings"}
+
+func (a *app) v2Routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /v2/health/live", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"live": true})
+	})
+	mux.HandleFunc("GET /v2/health/ready", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if a.store.Unreachable() || a.store.Ping(ctx) != nil {
+			w.Header().Set("Retry-After", "1")
+			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"ready": false, "error": "store unreachable"})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"ready": true})
+	})
+	mux.Handle("GET /v2", a.v2Authed(a.v2Server))
 	for _, prefix := range []string{"/v2/models/{name}", "/v2/models/{name}/versions/{version}"} {
-		mux.Handle("GET "+prefix, wrap(http.HandlerFunc(a.v2Metadata)))
-		mux.Handle("GET "+prefix+"/ready", wrap(http.HandlerFunc(a.v2Ready)))
-		mux.Handle("POST "+prefix+"/infer", wrap(http.HandlerFunc(a.v2Infer)))
+		mux.Handle("GET "+prefix, a.v2Authed(a.v2Metadata))
+		mux.Handle("GET "+prefix+"/ready", a.v2Authed(a.v2Ready))
+		mux.Handle("POST "+prefix+"/infer", a.v2Authed(a.v2Infer))
 	}
+}
+
+// v2Authed authenticates a /v2 request like the GraphQL endpoint (same
+// guard: tokens, per-address limits, the store gate, the body limit, a slot
+// of the caller's store budget) but answers every refusal in the protocol's
+// error shape.
+func (a *app) v2Authed(h http.HandlerFunc) http.Handler {
+	next := a.budget.middleware(h)
+	return a.withTimeout(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a.store.Unreachable() {
+			w.Header().Set("Retry-After", "1")
+			a.v2Error(w, r, model.Errorf(model.EUNAVAILABLE, "store unavailable, try again"))
+			return
+		}
+		if r.ContentLength > a.cfg.MaxBody {
+			w.Header().Set("Connection", "close")
+			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"error": fmt.Sprintf("request body is larger than %d bytes", a.cfg.MaxBody), "code": model.EINVALID})
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, a.cfg.MaxBody)
+		p, err := a.guard.Authenticate(r.Context(), auth.ClientAddr(r.RemoteAddr), auth.BearerToken(r.Header.Get("Authorization")))
+		if err != nil {
+			var rl *auth.RateLimitedError
+			if errors.As(err, &rl) {
+				w.Header().Set("Retry-After", strconv.Itoa(rl.RetryAfterSeconds()))
+			}
+			a.v2Error(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(model.NewContextWithPrincipal(r.Context(), p)))
+	}))
+}
+
+// v2Server is the server metadata: any authenticated caller may read it.
+func (a *app) v2Server(w http.ResponseWriter, r *http.Request) {
+	if model.PrincipalFromContext(r.Context()).Anonymous {
+		a.v2Error(w, r, model.Errorf(model.EUNAUTHENTICATED, "send Authorization: Bearer <API key or token>"))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"name": "mms", "version": serverVersion(), "extensions": []string{}})
+}
+
+// serverVersion is the module version of the binary, or its VCS revision for a
+// development build.
+func serverVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			return "devel+" + s.Value[:12]
+		}
+	}
+	return "devel"
 }
 
 // v2Predictor loads the predictor a v2 route names.
@@ -46,14 +138,18 @@ func (a *app) v2Predictor(r *http.Request) (*service.Predictor, error) {
 	return a.svc.LoadPredictor(r.Context(), r.PathValue("name"), version, alias)
 }
 
-// v2Error answers in the protocol's error shape, {"error": "..."}, with the
-// status matching the error's code.
+// v2Error answers in the protocol's error shape, {"error": "..."} (plus the
+// error's code), with the status matching the code.
 func (a *app) v2Error(w http.ResponseWriter, r *http.Request, err error) {
-	status := httpStatus(model.ErrorCode(err))
+	code := model.ErrorCode(err)
+	status := httpStatus(code)
 	if status == http.StatusInternalServerError {
 		a.log.ErrorContext(r.Context(), "internal error", "path", r.URL.Path, "err", err)
 	}
-	writeJSON(w, status, map[string]any{"error": model.ErrorMessage(err), "code": model.ErrorCode(err)})
+	if code == model.EUNAUTHENTICATED {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="mms"`)
+	}
+	writeJSON(w, status, map[string]any{"error": model.ErrorMessage(err), "code": code})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -63,10 +159,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 type v2Tensor struct {
-	Name     string            `json:"name"`
-	Shape    []int             `json:"shape"`
-	Datatype string            `json:"datatype"`
-	Data     []json.RawMessage `json:"data"`
+	Name     string          `json:"name"`
+	Shape    []int           `json:"shape"`
+	Datatype string          `json:"datatype"`
+	Data     json.RawMessage `json:"data"`
 }
 
 func (a *app) v2Metadata(w http.ResponseWriter, r *http.Request) {
@@ -80,34 +176,79 @@ func (a *app) v2Metadata(w http.ResponseWriter, r *http.Request) {
 	for i, f := range names {
 		inputs[i] = map[string]any{"name": f, "datatype": p.FeatureDatatype(f), "shape": []int{-1}}
 	}
+	outputs := make([]map[string]any, len(v2Outputs))
+	for i, o := range v2Outputs {
+		outputs[i] = map[string]any{"name": o, "datatype": v2OutputDatatype(p, o), "shape": []int{-1}}
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"name": p.Model, "versions": []string{strconv.Itoa(p.Version)}, "platform": "mms_logistic_regression",
-		"inputs": inputs,
-		"outputs": []map[string]any{
-			{"name": "probability", "datatype": "FP64", "shape": []int{-1}},
-			{"name": "label", "datatype": "BYTES", "shape": []int{-1}},
-			{"name": "error", "datatype": "BYTES", "shape": []int{-1}},
-		},
+		"inputs": inputs, "outputs": outputs,
 	})
 }
 
+func v2OutputDatatype(p *service.Predictor, name string) string {
+	switch name {
+	case "probability":
+		return "FP64"
+	case "label":
+		return p.LabelDatatype()
+	}
+	return "BYTES"
+}
+
 func (a *app) v2Ready(w http.ResponseWriter, r *http.Request) {
-	if _, err := a.v2Predictor(r); err != nil {
+	p, err := a.v2Predictor(r)
+	if err != nil {
 		a.v2Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ready": true})
+	writeJSON(w, http.StatusOK, map[string]any{"name": p.Model, "ready": true})
+}
+
+// v2Request is an inference request. Parameters are the protocol's key/value
+// pairs; MMS reads "strict" (a boolean) and ignores the others.
+type v2Request struct {
+	ID         string         `json:"id"`
+	Parameters map[string]any `json:"parameters"`
+	Inputs     []v2Tensor     `json:"inputs"`
+	Outputs    []struct {
+		Name string `json:"name"`
+	} `json:"outputs"`
 }
 
 func (a *app) v2Infer(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		ID     string     `json:"id"`
-		Inputs []v2Tensor `json:"inputs"`
-	}
+	var req v2Request
 	dec := json.NewDecoder(r.Body)
+	dec.UseNumber()
 	if err := dec.Decode(&req); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			w.Header().Set("Connection", "close")
+			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"error": fmt.Sprintf("request body is larger than %d bytes", tooBig.Limit), "code": model.EINVALID})
+			return
+		}
 		a.v2Error(w, r, model.Errorf(model.EINVALID, "request body is not an inference request: %v", err))
 		return
+	}
+	strict := false
+	if v, ok := req.Parameters["strict"]; ok {
+		b, isBool := v.(bool)
+		if !isBool {
+			a.v2Error(w, r, model.Errorf(model.EINVALID, `parameter "strict" must be true or false, got %v`, v))
+			return
+		}
+		strict = b
+	}
+	outputs := v2Outputs
+	if len(req.Outputs) > 0 {
+		outputs = nil
+		for _, o := range req.Outputs {
+			if !contains(v2Outputs, o.Name) {
+				a.v2Error(w, r, model.Errorf(model.EINVALID, "unknown output %q: the outputs are %s", o.Name, strings.Join(v2Outputs, ", ")))
+				return
+			}
+			outputs = append(outputs, o.Name)
+		}
 	}
 	rows, err := v2Rows(req.Inputs, a.svc.MaxPredictInputs)
 	if err != nil {
@@ -119,31 +260,77 @@ func (a *app) v2Infer(w http.ResponseWriter, r *http.Request) {
 		a.v2Error(w, r, err)
 		return
 	}
-	probs := make([]any, len(rows))
-	labels := make([]string, len(rows))
-	errs := make([]string, len(rows))
+	labelType := p.LabelDatatype()
+	data := map[string][]any{}
+	for _, o := range v2Outputs {
+		data[o] = make([]any, len(rows))
+	}
 	for i, row := range rows {
-		pr := p.Score(row, false)
+		pr := p.ScoreWith(row, service.ScoreOptions{Strict: strict})
+		data["error"][i], data["warnings"][i] = "", strings.Join(pr.Warnings, "; ")
 		if pr.Error != nil {
-			errs[i] = *pr.Error
+			data["error"][i] = *pr.Error
 			continue
 		}
-		probs[i] = *pr.Probability
-		b, _ := json.Marshal(pr.Label)
-		labels[i] = string(b)
+		data["probability"][i] = *pr.Probability
+		data["label"][i] = v2Label(labelType, pr.Label)
 	}
-	resp := map[string]any{
-		"model_name": p.Model, "model_version": strconv.Itoa(p.Version),
-		"outputs": []map[string]any{
-			{"name": "probability", "datatype": "FP64", "shape": []int{len(rows)}, "data": probs},
-			{"name": "label", "datatype": "BYTES", "shape": []int{len(rows)}, "data": labels},
-			{"name": "error", "datatype": "BYTES", "shape": []int{len(rows)}, "data": errs},
-		},
+	out := make([]map[string]any, len(outputs))
+	for i, o := range outputs {
+		out[i] = map[string]any{"name": o, "datatype": v2OutputDatatype(p, o), "shape": []int{len(rows)}, "data": data[o]}
 	}
+	resp := map[string]any{"model_name": p.Model, "model_version": strconv.Itoa(p.Version), "outputs": out}
 	if req.ID != "" {
 		resp["id"] = req.ID
 	}
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// v2Label is a predicted label as an element of a tensor of datatype dt: the
+// value itself (a string label is the string, not its JSON).
+func v2Label(dt string, label any) any {
+	switch dt {
+	case "BOOL":
+		if b, ok := label.(bool); ok {
+			return b
+		}
+	case "INT64", "FP64":
+		if x, ok := toFloat(label); ok {
+			if dt == "INT64" {
+				return int64(x)
+			}
+			return x
+		}
+	}
+	if s, ok := label.(string); ok {
+		return s
+	}
+	return fmt.Sprint(label)
+}
+
+func toFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case float32:
+		return float64(x), true
+	case int:
+		return float64(x), true
+	case int32:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	}
+	return math.NaN(), false
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // v2Rows turns feature tensors into rows of feature values, checking shapes and
@@ -156,12 +343,20 @@ func v2Rows(inputs []v2Tensor, max int) ([]map[string]any, error) {
 		return nil, model.Errorf(model.EINVALID, "inputs is empty: give one tensor per feature")
 	}
 	n := -1
-	for _, t := range inputs {
+	flat := make([][]json.RawMessage, len(inputs))
+	for k, t := range inputs {
 		if len(t.Shape) == 0 || len(t.Shape) > 2 || (len(t.Shape) == 2 && t.Shape[1] != 1) {
-			return nil, model.Errorf(model.EINVALID, "input %q: shape must be [n] or [n, 1], got %v", t.Name, t.Shape)
+			return nil, model.Errorf(model.EINVALID, "input %q: shape must be [n] or [n, 1] (one feature per tensor), got %v", t.Name, t.Shape)
 		}
-		if t.Shape[0] != len(t.Data) {
-			return nil, model.Errorf(model.EINVALID, "input %q: shape says %d rows, data has %d", t.Name, t.Shape[0], len(t.Data))
+		if t.Shape[0] < 0 || t.Shape[0] > max {
+			return nil, model.Errorf(model.EINVALID, "input %q: %d rows is over the limit of %d per request", t.Name, t.Shape[0], max)
+		}
+		var err error
+		if flat[k], err = v2Flatten(t.Data, t.Shape[0]+1); err != nil {
+			return nil, model.Errorf(model.EINVALID, "input %q: data must be an array of values (flat or nested row-major): %v", t.Name, err)
+		}
+		if t.Shape[0] != len(flat[k]) {
+			return nil, model.Errorf(model.EINVALID, "input %q: shape says %d rows, data has %d values", t.Name, t.Shape[0], len(flat[k]))
 		}
 		if n >= 0 && t.Shape[0] != n {
 			return nil, model.Errorf(model.EINVALID, "input %q has %d rows, others %d", t.Name, t.Shape[0], n)
@@ -171,15 +366,12 @@ func v2Rows(inputs []v2Tensor, max int) ([]map[string]any, error) {
 	if n == 0 {
 		return nil, model.Errorf(model.EINVALID, "inputs have no rows")
 	}
-	if n > max {
-		return nil, model.Errorf(model.EINVALID, "%d rows is over the limit of %d per request", n, max)
-	}
 	rows := make([]map[string]any, n)
 	for i := range rows {
 		rows[i] = make(map[string]any, len(inputs))
 	}
-	for _, t := range inputs {
-		for i, raw := range t.Data {
+	for k, t := range inputs {
+		for i, raw := range flat[k] {
 			v, err := v2Value(t.Datatype, raw)
 			if err != nil {
 				return nil, model.Errorf(model.EINVALID, "input %q row %d: %v", t.Name, i, err)
@@ -188,6 +380,40 @@ func v2Rows(inputs []v2Tensor, max int) ([]map[string]any, error) {
 		}
 	}
 	return rows, nil
+}
+
+// v2Flatten returns the elements of tensor data in row-major order, stopping
+// with an error past limit elements.
+func v2Flatten(data json.RawMessage, limit int) ([]json.RawMessage, error) {
+	var out []json.RawMessage
+	var walk func(json.RawMessage, int) error
+	walk = func(d json.RawMessage, depth int) error {
+		d = bytes.TrimSpace(d)
+		if len(d) == 0 || d[0] != '[' {
+			if depth == 0 {
+				return errors.New("not an array")
+			}
+			if len(out) >= limit {
+				return errors.New("more values than the shape says")
+			}
+			out = append(out, d)
+			return nil
+		}
+		if depth >= 2 {
+			return errors.New("nested deeper than the shape")
+		}
+		var l []json.RawMessage
+		if err := json.Unmarshal(d, &l); err != nil {
+			return err
+		}
+		for _, e := range l {
+			if err := walk(e, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return out, walk(data, 0)
 }
 
 func v2Value(datatype string, raw json.RawMessage) (any, error) {
@@ -212,5 +438,5 @@ func v2Value(datatype string, raw json.RawMessage) (any, error) {
 		err := json.Unmarshal(raw, &s)
 		return s, err
 	}
-	return nil, fmt.Errorf("unknown datatype %q", datatype)
+	return nil, fmt.Errorf("unknown datatype %q (use FP64, FP32, INT64, INT32, BOOL or BYTES)", datatype)
 }

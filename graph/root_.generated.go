@@ -524,6 +524,7 @@ type ComplexityRoot struct {
 		Error         func(childComplexity int) int
 		Label         func(childComplexity int) int
 		Probability   func(childComplexity int) int
+		Warnings      func(childComplexity int) int
 	}
 
 	Principal struct {
@@ -553,7 +554,7 @@ type ComplexityRoot struct {
 		ModelVersion       func(childComplexity int, model string, version *int, alias *string) int
 		Models             func(childComplexity int, first *int, after *string) int
 		NextAnnotationItem func(childComplexity int, task string) int
-		Predict            func(childComplexity int, model string, version *int, alias *string, inputs []any) int
+		Predict            func(childComplexity int, model string, version *int, alias *string, inputs []any, strict *bool) int
 		Predictions        func(childComplexity int, dataset string, collection string, first *int, after *string) int
 		ReviewItem         func(childComplexity int, task string, document string) int
 		Shares             func(childComplexity int, dataset string) int
@@ -2844,6 +2845,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Prediction.Probability(childComplexity), true
+	case "Prediction.warnings":
+		if e.ComplexityRoot.Prediction.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prediction.Warnings(childComplexity), true
 
 	case "Principal.anonymous":
 		if e.ComplexityRoot.Principal.Anonymous == nil {
@@ -3080,7 +3087,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Predict(childComplexity, args["model"].(string), args["version"].(*int), args["alias"].(*string), args["inputs"].([]any)), true
+		return e.ComplexityRoot.Query.Predict(childComplexity, args["model"].(string), args["version"].(*int), args["alias"].(*string), args["inputs"].([]any), args["strict"].(*bool)), true
 	case "Query.predictions":
 		if e.ComplexityRoot.Query.Predictions == nil {
 			break
@@ -4712,6 +4719,8 @@ func (ec *executionContext) childFields_Prediction(ctx context.Context, field gr
 		return ec.fieldContext_Prediction_contributions(ctx, field)
 	case "error":
 		return ec.fieldContext_Prediction_error(ctx, field)
+	case "warnings":
+		return ec.fieldContext_Prediction_warnings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Prediction", field.Name)
 }

@@ -70,7 +70,7 @@ type QueryResolver interface {
 	Models(ctx context.Context, first *int, after *string) (*model.ModelConnection, error)
 	Model(ctx context.Context, id string) (*model.Model, error)
 	ModelVersion(ctx context.Context, model string, version *int, alias *string) (*model.ModelVersion, error)
-	Predict(ctx context.Context, model string, version *int, alias *string, inputs []any) ([]*model.Prediction, error)
+	Predict(ctx context.Context, model string, version *int, alias *string, inputs []any, strict *bool) ([]*model.Prediction, error)
 	Shares(ctx context.Context, dataset string) ([]*model.Share, error)
 }
 
@@ -939,6 +939,14 @@ func (ec *executionContext) field_Query_predict_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["inputs"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "strict",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["strict"] = arg4
 	return args, nil
 }
 
@@ -3244,7 +3252,7 @@ func (ec *executionContext) _Query_predict(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Predict(ctx, fc.Args["model"].(string), fc.Args["version"].(*int), fc.Args["alias"].(*string), fc.Args["inputs"].([]any))
+			return ec.Resolvers.Query().Predict(ctx, fc.Args["model"].(string), fc.Args["version"].(*int), fc.Args["alias"].(*string), fc.Args["inputs"].([]any), fc.Args["strict"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Prediction) graphql.Marshaler {

@@ -44,8 +44,10 @@ type Spec struct {
 // and the strings true/false/t/f/yes/no/1/0 (any case); a missing value is imputed with
 // the most frequent value at fit time.
 //
-// text: hashed word and character n-gram counts in Text.Buckets columns named
-// "feature#k" (see TextSpec); a missing value is the empty text.
+// text: hashed word and character n-gram counts (see TextSpec), one column
+// "feature#k" per hash bucket k that occurs in the fit rows (buckets no fit row
+// has are left out: their coefficients would be zero); a missing value is the
+// empty text.
 type FeatureSpec struct {
 	Name string `json:"name"`
 	Type string `json:"type"`
@@ -112,6 +114,11 @@ type FittedFeature struct {
 	Columns []string `json:"columns,omitempty"`
 	// Text is the resolved text configuration.
 	Text *TextSpec `json:"text,omitempty"`
+	// Hashes are the hash buckets of a text feature that occur in the fit rows,
+	// in increasing order: its columns, named "name#bucket". A bucket no fit row
+	// has would get a zero coefficient anyway, so the feature is only as wide as
+	// the training text (absent in versions before it: every bucket a column).
+	Hashes []int32 `json:"hashes,omitempty"`
 	// Spec is the feature spec as given to Fit.
 	Spec FeatureSpec `json:"spec"`
 
@@ -427,7 +434,7 @@ func (ff *FittedFeature) fitText(rows []map[string]any) (string, error) {
 	}
 	ff.Text = &t
 	var sc textScratch
-	nonEmpty := false
+	seen := map[int32]bool{}
 	for i, row := range rows {
 		v := row[ff.Name]
 		if v == nil {
@@ -438,17 +445,22 @@ func (ff *FittedFeature) fitText(rows []map[string]any) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if !nonEmpty && len(t.hashText(s, &sc)) > 0 {
-			nonEmpty = true
+		for _, h := range t.hashText(s, &sc) {
+			seen[h.idx] = true
 		}
 	}
 	if ff.Missing == len(rows) {
 		return "", missingEverywhere(ff.Name)
 	}
-	if !nonEmpty {
+	if len(seen) == 0 {
 		return "constant: no row has any n-gram", nil
 	}
-	ff.Width = t.Buckets
+	ff.Hashes = make([]int32, 0, len(seen))
+	for h := range seen {
+		ff.Hashes = append(ff.Hashes, h)
+	}
+	slices.Sort(ff.Hashes)
+	ff.Width = len(ff.Hashes)
 	return "", nil
 }
 
@@ -478,7 +490,7 @@ func (p *Preprocessor) UnmarshalJSON(b []byte) error {
 			return invalidf("preprocessor feature %q has offset %d width %d, want offset %d", f.Name, f.Offset, f.Width, off)
 		}
 		switch {
-		case f.Type == TypeText && (f.Text == nil || f.Text.Buckets != f.Width):
+		case f.Type == TypeText && (f.Text == nil || !f.validHashes()):
 			return invalidf("preprocessor text feature %q has no valid text configuration", f.Name)
 		case f.Type == TypeCategorical && len(f.Categories)+1 != f.Width,
 			f.Type == TypeNumeric && len(f.Edges) > 0 && len(f.Edges)-1 != f.Width,
@@ -502,7 +514,11 @@ func (p *Preprocessor) ColumnNames() []string {
 	for _, f := range p.Features {
 		if f.Type == TypeText {
 			for k := 0; k < f.Width; k++ {
-				names = append(names, f.Name+"#"+strconv.Itoa(k))
+				b := k
+				if f.Hashes != nil {
+					b = int(f.Hashes[k])
+				}
+				names = append(names, f.Name+"#"+strconv.Itoa(b))
 			}
 			continue
 		}
@@ -589,7 +605,9 @@ func (p *Preprocessor) transformRow(row map[string]any, rowIdx int, e *emitter, 
 				return err
 			}
 			for _, h := range f.Text.hashText(s, sc) {
-				e.set(f.Offset+int(h.idx), h.val)
+				if k, ok := f.column(h.idx); ok {
+					e.set(f.Offset+k, h.val)
+				}
 			}
 		}
 	}
@@ -689,7 +707,8 @@ func rowErr(name string, rowIdx int, format string, args ...any) error {
 	return invalidf("feature %q%s: %s", name, where, fmt.Sprintf(format, args...))
 }
 
-// numericValue converts v (not nil) to a finite float64.
+// numericValue converts v (not nil) to a finite float64: a number, or a string
+// holding a decimal number (numericString), as pandas reads "24" from text.
 func numericValue(name string, rowIdx int, v any) (float64, error) {
 	var x float64
 	switch v := v.(type) {
@@ -721,6 +740,12 @@ func numericValue(name string, rowIdx int, v any) (float64, error) {
 		f, err := v.Float64()
 		if err != nil {
 			return 0, rowErr(name, rowIdx, "value %q is not a number", v.String())
+		}
+		x = f
+	case string: // as pandas reads "24" or " 24.5 " from text
+		f, ok := numericString(v)
+		if !ok {
+			return 0, rowErr(name, rowIdx, "string %s is not a number", short(v))
 		}
 		x = f
 	default:

@@ -13,8 +13,11 @@ import (
 // character of a script written without spaces is a token of its own, so Chinese word
 // n-grams are character n-grams); character n-grams are taken over the code points of
 // the text with whitespace runs collapsed to one space. Every n-gram is hashed with
-// MurmurHash3 (32-bit; seed 0 for words, 1 for characters) into one of Buckets columns
-// named "feature#k"; a row's vector holds n-gram counts.
+// MurmurHash3 (32-bit; seed 0 for words, 1 for characters) into one of Buckets hash
+// buckets; a row's vector holds n-gram counts. The fitted feature has one column,
+// named "feature#k", per bucket k that occurs in the fit rows (FittedFeature.Hashes):
+// a bucket no fit row has would get a zero coefficient, so a model is as wide as its
+// training text, not as its hash space.
 type TextSpec struct {
 	// WordNgrams is the inclusive range [min, max] of word n-gram lengths; [0, 0] turns
 	// word n-grams off. When both ranges are [0, 0] the defaults [1, 2] (words) and
@@ -23,7 +26,8 @@ type TextSpec struct {
 	// CharNgrams is the inclusive range [min, max] of character n-gram lengths; [0, 0]
 	// turns character n-grams off.
 	CharNgrams [2]int `json:"charNgrams"`
-	// Buckets is the number of hash buckets (output columns), 1 to 1<<24; 0 means 1<<18.
+	// Buckets is the size of the hash space, 1 to 1<<24; 0 means 1<<18. It bounds the
+	// columns: there are at most as many as distinct buckets in the fit rows.
 	Buckets int `json:"buckets"`
 	// Signed gives each n-gram a sign taken from its hash (+1 or -1), as scikit-learn's
 	// HashingVectorizer(alternate_sign=True) does, so collisions cancel on average.
@@ -254,4 +258,31 @@ func murmur3(data []byte, seed uint32) uint32 {
 	h *= 0xc2b2ae35
 	h ^= h >> 16
 	return h
+}
+
+// column returns the column of hash bucket b within text feature f, and
+// false for a bucket no fit row had (its coefficient would be zero).
+func (f *FittedFeature) column(b int32) (int, bool) {
+	if f.Hashes == nil { // every bucket is a column
+		return int(b), true
+	}
+	k, ok := slices.BinarySearch(f.Hashes, b)
+	return k, ok
+}
+
+// validHashes checks a text feature's column layout: every bucket (a version
+// without Hashes), or increasing buckets below Buckets, one per column.
+func (f *FittedFeature) validHashes() bool {
+	if f.Hashes == nil {
+		return f.Text.Buckets == f.Width
+	}
+	if len(f.Hashes) != f.Width {
+		return false
+	}
+	for i, h := range f.Hashes {
+		if h < 0 || int(h) >= f.Text.Buckets || (i > 0 && h <= f.Hashes[i-1]) {
+			return false
+		}
+	}
+	return true
 }

@@ -172,4 +172,7 @@ type Prediction struct {
 	Label         any           `json:"label,omitempty"`
 	Contributions []Coefficient `json:"contributions,omitempty"`
 	Error         *string       `json:"error,omitempty"`
+	// Warnings say what was done with the input that the caller may not
+	// expect: fields imputed, unknown categories, fields ignored.
+	Warnings []string `json:"warnings,omitempty"`
 }

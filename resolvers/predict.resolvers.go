@@ -12,6 +12,6 @@ import (
 )
 
 // Predict is the resolver for the predict field.
-func (r *queryResolver) Predict(ctx context.Context, model string, version *int, alias *string, inputs []any) ([]*model.Prediction, error) {
-	return r.Svc.Predict(ctx, model, version, alias, inputs)
+func (r *queryResolver) Predict(ctx context.Context, model string, version *int, alias *string, inputs []any, strict *bool) ([]*model.Prediction, error) {
+	return r.Svc.Predict(ctx, model, version, alias, inputs, strict != nil && *strict)
 }

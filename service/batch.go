@@ -128,6 +128,7 @@ func (s *Service) runBatchPredict(ctx context.Context, j *model.Job, prog *jobs.
 		return nil, err
 	}
 	var scored, written, unchanged, failed int
+	var warned warningCounts
 	q := model.DocumentQuery{Where: pl.Where, Limit: batchSize}
 	total := -1
 	for {
@@ -157,6 +158,7 @@ func (s *Service) runBatchPredict(ctx context.Context, j *model.Job, prog *jobs.
 		}
 		for _, d := range docs {
 			pr := p.Score(d.Fields, false)
+			warned.add(p, d.Fields)
 			scored++
 			if pr.Error != nil {
 				failed++
@@ -216,7 +218,7 @@ func (s *Service) runBatchPredict(ctx context.Context, j *model.Job, prog *jobs.
 	}
 	return map[string]any{
 		"model": p.Model, "version": p.Version, "dataset": pl.Dataset, "scored": scored,
-		"written": written, "unchanged": unchanged, "failed": failed,
+		"written": written, "unchanged": unchanged, "failed": failed, "warnings": warned.result(),
 	}, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 	"sync"
 	"time"
 
@@ -204,9 +205,32 @@ func (p *Predictor) FeatureDatatype(name string) string {
 
 // Score scores one input, as the caller that loaded p may see it (modelView).
 // explain adds the contributions. A problem with the input (a value of the
-// wrong type) is returned as the prediction's error, not as err.
+// wrong type) is returned as the prediction's error, not as err. It lists no
+// warnings (batch scoring counts them instead); ScoreWith does.
 func (p *Predictor) Score(input map[string]any, explain bool) model.Prediction {
 	return p.view.prediction(p, p.score(input, explain))
+}
+
+// ScoreOptions say how to score an input.
+type ScoreOptions struct {
+	// Explain adds the contributions.
+	Explain bool
+	// Strict turns the warnings that mean the input is outside what the model
+	// was trained on (a required field missing, an unknown category) into the
+	// prediction's error (see inputWarnings).
+	Strict bool
+}
+
+// ScoreWith scores one input (see Score) with its warnings.
+func (p *Predictor) ScoreWith(input map[string]any, o ScoreOptions) model.Prediction {
+	warns, blocking := p.inputWarnings(input)
+	pr := p.view.prediction(p, p.score(input, o.Explain))
+	if pr.Error == nil && o.Strict && len(blocking) > 0 {
+		msg := "strict: " + strings.Join(blocking, "; ")
+		pr = model.Prediction{Error: &msg}
+	}
+	pr.Warnings = nonNil(warns)
+	return pr
 }
 
 func (p *Predictor) score(input map[string]any, explain bool) model.Prediction {
@@ -243,9 +267,11 @@ func (p *Predictor) label(prob float64) any {
 }
 
 // Predict scores inputs with a model version (predict on the model). Each input
-// gets its prediction or its own error; bad requests (no inputs, too many, an
-// input that is not an object) are BAD_USER_INPUT.
-func (s *Service) Predict(ctx context.Context, id string, version *int, alias *string, inputs []any) ([]*model.Prediction, error) {
+// gets its prediction or its own error, and its warnings; strict makes the
+// warnings that mean an input is outside what the model was trained on that
+// input's error (ScoreOptions). Bad requests (no inputs, too many) are
+// BAD_USER_INPUT.
+func (s *Service) Predict(ctx context.Context, id string, version *int, alias *string, inputs []any, strict bool) ([]*model.Prediction, error) {
 	max := s.MaxPredictInputs
 	if max <= 0 {
 		max = DefaultMaxPredictInputs
@@ -265,10 +291,10 @@ func (s *Service) Predict(ctx context.Context, id string, version *int, alias *s
 		row, ok := in.(map[string]any)
 		if !ok {
 			msg := fmt.Sprintf("input %d is not an object of feature values", i)
-			out[i] = &model.Prediction{Error: &msg}
+			out[i] = &model.Prediction{Error: &msg, Warnings: []string{}}
 			continue
 		}
-		pr := p.Score(normalizeFields(row), true)
+		pr := p.ScoreWith(normalizeFields(row), ScoreOptions{Explain: true, Strict: strict})
 		out[i] = &pr
 	}
 	return out, nil
