@@ -157,8 +157,13 @@ func TestCLIToolStore(t *testing.T) {
 			t.Errorf("%s through the running store: exit %d, stdout %q, stderr %q", name, code, out, errOut)
 		}
 	}
+	// A second server on the same directory is refused too, saying how to share.
+	code, out, errOut := cliRun(nil, "serve", "--data-dir", dir, "--addr", "127.0.0.1:0")
+	if code != 1 || !strings.Contains(errOut, "in use by process") || !strings.Contains(errOut, "another --data-dir") || !strings.Contains(errOut, "MONGODB_URI=mongodb://"+e.Addr+"/") {
+		t.Errorf("second server on %s: exit %d, stdout %q, stderr %q", dir, code, out, errOut)
+	}
 	// A database the store does not have.
-	code, out, errOut := cliRun(nil, "audit", "verify", "--mongodb-uri", "mongodb://"+e.Addr+"/", "--db", "typo")
+	code, out, errOut = cliRun(nil, "audit", "verify", "--mongodb-uri", "mongodb://"+e.Addr+"/", "--db", "typo")
 	if code != 1 || !strings.Contains(errOut, `no database "typo" (it has mms)`) || !strings.Contains(errOut, "--db") {
 		t.Errorf("misspelt database: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
