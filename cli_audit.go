@@ -4,11 +4,13 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/base64"
-	"flag"
+	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/mms-platform/mms/auth"
+	"github.com/mms-platform/mms/mongodb"
 )
 
 // auditCheckpoints is the signed-checkpoint configuration from cfg: the signing
@@ -40,17 +42,16 @@ func auditCheckpoints(cfg *Config, st auth.CheckpointStore) (*auth.Checkpoints, 
 // audit chain and checks the signed checkpoints against the public keys of
 // MMS_AUDIT_SIGNING_KEY and MMS_AUDIT_VERIFY_KEYS (either is enough: a verifier
 // can hold only public keys). It exits non-zero when the chain is broken or a
-// checkpoint is bad. With the embedded store, stop the server first (or point it
-// at the same MONGODB_URI).
+// checkpoint is bad. A store that does not exist is an error, and an embedded
+// store a running server holds is refused (see toolStore).
 //
 // public-key prints the public key and key id of MMS_AUDIT_SIGNING_KEY, to keep
 // for MMS_AUDIT_VERIFY_KEYS when the key is rotated.
 func runAudit(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || (args[0] != "verify" && args[0] != "public-key") {
-		fmt.Fprintln(stderr, "usage: mms audit verify [flags]\n       mms audit public-key")
-		return flag.ErrHelp
+	if err := cliGroup("audit", args, stdout, stderr); err != nil {
+		return err
 	}
-	cfg, err := parseConfig("mms audit "+args[0], args[1:], getenv, stderr)
+	cfg, err := parseCommandConfig("mms audit "+args[0], args[1:], getenv, stdout, stderr)
 	if err != nil {
 		return err
 	}
@@ -101,11 +102,47 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 }
 
 // toolStore opens the store for a command-line tool (mms audit, mms keys),
-// logging only errors, to stderr.
+// logging only errors, to stderr. Unlike the server it creates nothing: an
+// embedded store directory or a database that does not exist is an error
+// naming it and how to point at the right one. And it never opens behind a
+// running server's back the embedded store that server runs: the store's lock
+// is refused with the server's pid and the URI to go through it instead.
 func toolStore(ctx context.Context, cfg *Config, stderr io.Writer) (*store, error) {
 	log, err := newLogger(stderr, "error")
 	if err != nil {
 		return nil, err
 	}
-	return openStore(ctx, cfg, log)
+	if cfg.MongoURI == "" {
+		if err := mongodb.CheckEmbeddedStore(cfg.DataDir, cfg.DBName); err != nil {
+			return nil, fmt.Errorf("%w; point at the server's store with --data-dir DIR (MMS_DATA_DIR; default ./data, relative to the current directory) or --mongodb-uri URI (MONGODB_URI), and at its database with --db NAME (MMS_DB; default mms)", err)
+		}
+	}
+	st, err := openStore(ctx, cfg, log)
+	var inUse *mongodb.StoreInUseError
+	if errors.As(err, &inUse) {
+		how := "stop the server first"
+		if uri := inUse.URI(); uri != "" {
+			how += ", or go through it with --mongodb-uri " + uri + " (valid while it runs)"
+		}
+		return nil, fmt.Errorf("%w; a tool does not open a store behind its server's back: %s", err, how)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if cfg.MongoURI != "" {
+		ok, others, err := st.Exists(ctx)
+		if err != nil {
+			st.close()
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+		if !ok {
+			st.close()
+			have := ""
+			if len(others) > 0 {
+				have = " (it has " + strings.Join(others, ", ") + ")"
+			}
+			return nil, fmt.Errorf("the store at --mongodb-uri (MONGODB_URI) has no database %q%s; set --db NAME (MMS_DB) to the server's database", cfg.DBName, have)
+		}
+	}
+	return st, nil
 }

@@ -47,7 +47,7 @@ Flags:
 
 // runIngest implements `mms ingest`: a client of a running server.
 func runIngest(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	c, err := parseIngestArgs(args, getenv, stderr)
+	c, err := parseIngestArgs(args, getenv, stdout, stderr)
 	if err != nil {
 		return err
 	}
@@ -83,10 +83,13 @@ type ingestCmd struct {
 	client         *http.Client
 }
 
-// parseIngestArgs reads flags (before or after FILE) and checks them.
-func parseIngestArgs(args []string, getenv func(string) string, stderr io.Writer) (*ingestCmd, error) {
+// parseIngestArgs reads flags (before or after FILE) and checks them. --help
+// prints the usage on stdout (flag.ErrHelp); a wrong flag or FILE argument is a
+// *usageError, printed with the usage on stderr.
+func parseIngestArgs(args []string, getenv func(string) string, stdout, stderr io.Writer) (*ingestCmd, error) {
 	fs := flag.NewFlagSet("mms ingest", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	var flagOut bytes.Buffer
+	fs.SetOutput(&flagOut)
 	server := getenv("MMS_SERVER")
 	if server == "" {
 		server = "http://127.0.0.1:8080"
@@ -103,7 +106,7 @@ func parseIngestArgs(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&c.encoding, "encoding", "", "CSV encoding: utf-8 (default), gbk, gb18030 or auto")
 	fs.StringVar(&c.delimiter, "delimiter", "", `CSV delimiter: one character, e.g. ';' or '\t' (default ',')`)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, ingestUsage)
+		fmt.Fprint(fs.Output(), ingestUsage)
 		fs.PrintDefaults()
 	}
 
@@ -113,7 +116,11 @@ func parseIngestArgs(args []string, getenv func(string) string, stderr io.Writer
 	for {
 		before := rest
 		if err := fs.Parse(rest); err != nil {
-			return nil, err
+			routeFlagOutput(err, &flagOut, stdout, stderr)
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, &usageError{err: err, shown: true}
 		}
 		rest = fs.Args()
 		if used := len(before) - len(rest); used > 0 && before[used-1] == "--" {
@@ -127,16 +134,16 @@ func parseIngestArgs(args []string, getenv func(string) string, stderr io.Writer
 	}
 	switch {
 	case len(files) == 0:
-		return nil, errors.New("missing FILE: usage: mms ingest --dataset D --source NAME --format csv FILE (see mms ingest --help)")
+		return nil, usageErrorf("missing FILE: usage: mms ingest --dataset D --source NAME --format csv FILE (see mms ingest --help)")
 	case len(files) > 1:
-		return nil, fmt.Errorf("one FILE at a time (got %d: %s)", len(files), strings.Join(files, " "))
+		return nil, usageErrorf("one FILE at a time (got %d: %s)", len(files), strings.Join(files, " "))
 	}
 	c.file = files[0]
 	if strings.TrimSpace(c.dataset) == "" {
-		return nil, errors.New("--dataset is required")
+		return nil, usageErrorf("--dataset is required (see mms ingest --help)")
 	}
 	if strings.TrimSpace(c.source) == "" {
-		return nil, errors.New("--source is required (a name for where the rows come from, e.g. patients)")
+		return nil, usageErrorf("--source is required (a name for where the rows come from, e.g. patients)")
 	}
 
 	if format == "" {
@@ -148,25 +155,25 @@ func parseIngestArgs(args []string, getenv func(string) string, stderr io.Writer
 		case ".ndjson", ".jsonl":
 			format = "ndjson"
 		default:
-			return nil, fmt.Errorf("--format is required: cannot tell it from %q (use csv, json or ndjson)", filepath.Base(c.file))
+			return nil, usageErrorf("--format is required: cannot tell it from %q (use csv, json or ndjson)", filepath.Base(c.file))
 		}
 	}
 	switch f := strings.ToUpper(strings.TrimSpace(format)); f {
 	case "CSV", "JSON", "NDJSON":
 		c.format = f
 	default:
-		return nil, fmt.Errorf("unknown format %q: use csv, json or ndjson", format)
+		return nil, usageErrorf("unknown format %q: use csv, json or ndjson", format)
 	}
 	if mode != "" {
 		switch m := strings.ToUpper(strings.TrimSpace(mode)); m {
 		case "INSERT", "UPSERT", "MERGE":
 			c.mode = m
 		default:
-			return nil, fmt.Errorf("unknown mode %q: use upsert, insert or merge", mode)
+			return nil, usageErrorf("unknown mode %q: use upsert, insert or merge", mode)
 		}
 	}
 	if c.format != "CSV" && (c.encoding != "" || c.delimiter != "") {
-		return nil, fmt.Errorf("--encoding and --delimiter apply to CSV only (format is %s)", strings.ToLower(c.format))
+		return nil, usageErrorf("--encoding and --delimiter apply to CSV only (format is %s)", strings.ToLower(c.format))
 	}
 	if c.delimiter != "" {
 		switch c.delimiter {
@@ -174,7 +181,7 @@ func parseIngestArgs(args []string, getenv func(string) string, stderr io.Writer
 			c.delimiter = "\t"
 		}
 		if utf8.RuneCountInString(c.delimiter) != 1 {
-			return nil, fmt.Errorf("--delimiter %q: want one character", c.delimiter)
+			return nil, usageErrorf("--delimiter %q: want one character", c.delimiter)
 		}
 	}
 

@@ -258,3 +258,27 @@ func TestCLIIngestCancel(t *testing.T) {
 		t.Errorf("job = %v, want CANCELLED", job)
 	}
 }
+
+// --delimiter ';' on a comma file: the error names the delimiter the file
+// seems to use (it said `source field "patient_id" not found (have
+// patient_id,age,sex,pregnancies)`), and nothing is ingested.
+func TestCLIIngestWrongDelimiter(t *testing.T) {
+	s := newTestServer(t, nil)
+	cliIngestSetup(t, s, "patients")
+	file := cliIngestWrite(t, "patients.csv", []byte("patient_id,age,sex,pregnancies\nP1,30,F,2\nP2,41,M,0\n"))
+	spec := cliIngestWrite(t, "rules.json", []byte(`{"key": {"from": "patient_id"}}`))
+	out, errOut, err := cliIngestRun(context.Background(), testAdminKey, "--server", s.URL, "--dataset", "patients", "--source", "patients",
+		"--delimiter", ";", "--spec", spec, file)
+	t.Logf("stdout:\n%s\nstderr:\n%s", out, errOut)
+	want := `the file seems to use "," as its delimiter, not ";"`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err = %v, want it to say %q", err, want)
+	}
+	if strings.Contains(err.Error()+out, "not found") {
+		t.Errorf("still the misleading message: %v\n%s", err, out)
+	}
+	r := s.mustGQL(t, testAdminKey, `{ documents(dataset: "patients", first: 1) { totalCount } }`, nil)
+	if n := num(r.get("documents", "totalCount")); n != 0 {
+		t.Errorf("documents = %d, want 0", n)
+	}
+}

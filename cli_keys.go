@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -28,16 +27,18 @@ import (
 // Give every server the new key (with the old ones in MMS_ENCRYPTION_OLD_KEYS)
 // before rotating, so that no server seals with the old key any more; drop
 // the old keys only after a rotation that reports nothing left to rewrite.
+//
+// It opens the store like mms audit verify (toolStore): a store that does not
+// exist is an error, and an embedded store a running server holds is refused.
 func runKeys(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "rotate" {
-		fmt.Fprintln(stderr, "usage: mms keys rotate [--dataset ID]... [flags]\n\nWith the new key in MMS_ENCRYPTION_KEY and the old ones in MMS_ENCRYPTION_OLD_KEYS,\nre-seals every sensitive value (and, without --dataset, every connection URI) not sealed with the new key and recomputes blind indexes.")
-		return flag.ErrHelp
+	if err := cliGroup("keys", args, stdout, stderr); err != nil {
+		return err
 	}
 	datasets, rest, err := datasetArgs(args[1:])
 	if err != nil {
-		return err
+		return usageErrorf("%v (see mms keys rotate --help)", err)
 	}
-	cfg, err := parseConfig("mms keys rotate", rest, getenv, stderr)
+	cfg, err := parseCommandConfig("mms keys rotate", rest, getenv, stdout, stderr)
 	if err != nil {
 		return err
 	}

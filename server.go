@@ -3,8 +3,10 @@
 // Run it with `go run .` (or `mms serve`); with no MONGODB_URI it starts an
 // embedded MongoDB-compatible store (FerretDB on SQLite) in MMS_DATA_DIR. Every
 // setting is a flag whose default comes from an environment variable: `mms --help`
-// lists them. `mms audit verify` checks the audit chain from the command line;
-// `mms keys rotate` re-seals sensitive fields with a new encryption key.
+// lists them with the commands: `mms ingest` uploads a file into a dataset of a
+// running server, `mms audit verify` checks the audit chain, `mms audit
+// public-key` prints the audit signing key's public key, `mms keys rotate`
+// re-seals sensitive fields with a new encryption key (`mms help COMMAND`).
 package main
 
 import (
@@ -32,16 +34,14 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "mms:", err)
-		}
-		os.Exit(1)
-	}
+	code := cli(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
-// run dispatches subcommands; with none it serves.
+// run dispatches subcommands; with none it serves. --help prints the help on
+// stdout and returns flag.ErrHelp; a wrong command line returns a *usageError
+// (see cli for the exit statuses).
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		switch args[0] {
@@ -53,11 +53,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return runIngest(ctx, args[1:], getenv, stdout, stderr)
 		case "keys":
 			return runKeys(ctx, args[1:], getenv, stdout, stderr)
+		case "help":
+			return runHelp(ctx, args[1:], getenv, stdout, stderr)
 		default:
-			return fmt.Errorf("unknown command %q (commands: serve, audit verify, ingest, keys rotate)", args[0])
+			return usageErrorf("unknown command %q (commands: %s; see mms --help)", args[0], cliCommandNames())
 		}
 	}
-	cfg, err := parseConfig("mms", args, getenv, stderr)
+	cfg, err := parseCommandConfig("mms", args, getenv, stdout, stderr)
 	if err != nil {
 		return err
 	}
@@ -127,7 +129,10 @@ type Config struct {
 	EncryptionOldKeys string
 }
 
-// parseConfig reads flags, taking defaults from the environment.
+// parseConfig reads the flags of the command name ("mms", "mms audit verify":
+// its usage text is that command's), taking defaults from the environment. The
+// usage and flag errors go to out. --help answers flag.ErrHelp; a wrong flag or
+// argument a *usageError.
 func parseConfig(name string, args []string, getenv func(string) string, out io.Writer) (*Config, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(out)
@@ -231,23 +236,23 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	secret(&c.AdminKey, "admin-key", "MMS_ADMIN_KEY", "API key ensured as a global admin key at start")
 	secret(&c.MetricsToken, "metrics-token", "MMS_METRICS_TOKEN", "bearer token that may read /metrics on the API address (besides admin keys)")
 	secret(&c.JWTSecret, "jwt-secret", "MMS_JWT_SECRET", "HS256 secret for JWT bearer tokens, at least 32 bytes")
-	secret(&c.AuditSigningKey, "audit-signing-key", "MMS_AUDIT_SIGNING_KEY", "base64 32-byte Ed25519 seed that signs audit checkpoints, e.g. from `openssl rand -base64 32`; empty writes none")
+	secret(&c.AuditSigningKey, "audit-signing-key", "MMS_AUDIT_SIGNING_KEY", "base64 32-byte Ed25519 seed that signs audit checkpoints, e.g. from $(openssl rand -base64 32); empty writes none")
 	str(&c.AuditVerifyKeys, "audit-verify-keys", "MMS_AUDIT_VERIFY_KEYS", "", "comma-separated base64 Ed25519 public keys of earlier audit signing keys whose checkpoints still verify (see mms audit public-key)")
 	num(&c.AuditCheckpointEvery, "audit-checkpoint-every", "MMS_AUDIT_CHECKPOINT_EVERY", auth.DefaultCheckpointEvery, "records between signed audit checkpoints")
 	secret(&c.EncryptionKey, "encryption-key", "MMS_ENCRYPTION_KEY", "key that seals sensitive fields at rest, ID:BASE64 of 32 bytes, e.g. k1:$(openssl rand -base64 32); without one, datasets with sensitive fields cannot be written")
 	secret(&c.EncryptionOldKeys, "encryption-old-keys", "MMS_ENCRYPTION_OLD_KEYS", "comma-separated earlier encryption keys (ID:BASE64) that still open values not yet re-sealed by mms keys rotate")
-	fs.Usage = func() {
-		fmt.Fprintf(out, "Usage: %s [serve] [flags]\n       %s audit verify [flags]\n       mms ingest [flags] FILE (see mms ingest --help)\n       mms keys rotate [--dataset ID]... [flags]\n\nFlags (defaults from the environment variables named):\n", name, name)
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() { configUsage(fs, name) }
 	if err := fs.Parse(args); err != nil {
-		return nil, err
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, &usageError{err: err, shown: true}
 	}
 	if len(bad) > 0 {
 		return nil, fmt.Errorf("invalid value in %s", strings.Join(bad, ", "))
 	}
 	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected arguments: %v", fs.Args())
+		return nil, usageErrorf("unexpected arguments %q: %s takes flags only (see %s --help)", fs.Args(), name, name)
 	}
 	if !(c.AuthFailLimit > 0) || !(c.AuthFailBurst >= 1) {
 		return nil, fmt.Errorf("MMS_AUTH_FAIL_LIMIT must be above 0 and MMS_AUTH_FAIL_BURST at least 1: failed authentications are always limited")
@@ -443,6 +448,14 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 		return err
 	}
 	a, err := newApp(ctx, cfg, log)
+	var inUse *mongodb.StoreInUseError
+	if errors.As(err, &inUse) {
+		share := ""
+		if uri := inUse.URI(); uri != "" {
+			share = ", or share that store with MONGODB_URI=" + uri
+		}
+		return fmt.Errorf("%w; give this server another --data-dir (MMS_DATA_DIR)%s", err, share)
+	}
 	if err != nil {
 		return err
 	}

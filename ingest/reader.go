@@ -391,8 +391,106 @@ func (rd *Reader) openCSV() error {
 			names[i] = string(rd.fieldBuf[prev:rd.ends[i]])
 			prev = rd.ends[i]
 		}
+		if n == 1 {
+			if d := guessDelimiter(rd.oneCell(), rd.peekLine(), rd.delim, 0); d != 0 {
+				return model.Errorf(model.EINVALID, "read: the CSV header (line %d) is a single column %q: the file seems to use %q as its delimiter, not %q (set the CSV delimiter to %q)",
+					start, cut(string(rd.oneCell()), 120), string(d), string(rd.delim), string(d))
+			}
+		}
 		return rd.setHeader(names)
 	}
+}
+
+// csvDelimiters are the delimiters CSV files commonly use. When the header,
+// read with the delimiter asked for, is a single column that one of them
+// splits into named columns, the file most likely uses that one.
+var csvDelimiters = []byte{',', ';', '\t', '|'}
+
+// guessDelimiter returns a common delimiter other than chosen that splits
+// header into at least two columns, two of them named, and sample (the next
+// record's line, when known) into as many cells; with want > 0, into want
+// cells. 0 when there is none.
+func guessDelimiter(header, sample, chosen []byte, want int) byte {
+	var best byte
+	bestN := 1
+	for _, d := range csvDelimiters {
+		if len(chosen) == 1 && chosen[0] == d {
+			continue
+		}
+		cells := splitCSVLine(header, d)
+		named := 0
+		for _, c := range cells {
+			if strings.TrimSpace(c) != "" {
+				named++
+			}
+		}
+		switch {
+		case want > 0 && len(cells) != want,
+			want == 0 && named < 2,
+			len(sample) > 0 && len(splitCSVLine(sample, d)) != len(cells):
+			continue
+		}
+		if len(cells) > bestN {
+			best, bestN = d, len(cells)
+		}
+	}
+	return best
+}
+
+// splitCSVLine splits one line at d outside double quotes: the cells roughly,
+// enough to guess a delimiter.
+func splitCSVLine(line []byte, d byte) []string {
+	var cells []string
+	quoted, start := false, 0
+	for i, b := range line {
+		switch {
+		case b == '"':
+			quoted = !quoted
+		case b == d && !quoted:
+			cells = append(cells, string(line[start:i]))
+			start = i + 1
+		}
+	}
+	return append(cells, string(line[start:]))
+}
+
+// oneCell is the text of the record just parsed into a single cell: its
+// source text, with its quotes, unless that was cut at MaxRawBytes; then the
+// cell itself (the same bytes when it had no quotes).
+func (rd *Reader) oneCell() []byte {
+	if len(rd.raw) < MaxRawBytes || bytes.IndexByte(rd.raw, '"') >= 0 {
+		return rd.raw
+	}
+	return rd.fieldBuf
+}
+
+// peekLine returns the next non-blank line without consuming it (as much of
+// it as the buffer holds), or nil.
+func (rd *Reader) peekLine() []byte {
+	b, _ := rd.br.Peek(bufSize)
+	for len(b) > 0 {
+		line := b
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line, b = b[:i], b[i+1:]
+		} else {
+			b = nil
+		}
+		if line = bytes.TrimSuffix(line, []byte("\r")); len(line) > 0 {
+			return line
+		}
+	}
+	return nil
+}
+
+// cut shortens s to about n bytes for a message.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
 }
 
 func (rd *Reader) setHeader(names []string) error {
@@ -437,7 +535,13 @@ func (rd *Reader) nextCSV() (Row, error) {
 			return Row{Line: start, Raw: rawString(rd.raw), Err: perr}, nil
 		}
 		if n != len(rd.header) {
-			return Row{Line: start, Raw: rawString(rd.raw), Err: fmt.Errorf("has %d fields, the header has %d", n, len(rd.header))}, nil
+			err := fmt.Errorf("has %d fields, the header has %d", n, len(rd.header))
+			if n == 1 {
+				if d := guessDelimiter(rd.oneCell(), nil, rd.delim, len(rd.header)); d != 0 {
+					err = fmt.Errorf("%w (the file seems to use %q as its delimiter, not %q)", err, string(d), string(rd.delim))
+				}
+			}
+			return Row{Line: start, Raw: rawString(rd.raw), Err: err}, nil
 		}
 		if rd.validate && !utf8.Valid(rd.fieldBuf) {
 			return Row{Line: start, Raw: rawString(rd.raw), Err: errors.New("invalid UTF-8 (is the file GBK? set the encoding)")}, nil

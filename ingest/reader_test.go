@@ -607,3 +607,60 @@ func TestLookup(t *testing.T) {
 		})
 	}
 }
+
+// A CSV read with the wrong delimiter says which one the file seems to use:
+// the header is then a single column, which the error names, instead of a
+// "source field not found" later (or a dataset of one column).
+func TestNewReader_WrongDelimiter(t *testing.T) {
+	tests := []struct {
+		name  string
+		input string
+		delim string
+		want  string // "" means no error
+	}{
+		{name: "comma file read with ;", input: "patient_id,age,sex,pregnancies\nP1,30,F,2\n", delim: ";",
+			want: `the CSV header (line 1) is a single column "patient_id,age,sex,pregnancies": the file seems to use "," as its delimiter, not ";" (set the CSV delimiter to ",")`},
+		{name: "semicolon file read with the default", input: "id;age\n1;30\n", want: `the file seems to use ";" as its delimiter, not ","`},
+		{name: "tab file read with the default", input: "id\tage\tsex\n1\t30\tF\n", want: `the file seems to use "\t" as its delimiter, not ","`},
+		{name: "pipe file, blank lines and CRLF", input: "\r\nid|age\r\n\r\n1|30\r\n", delim: ";", want: `the file seems to use "|" as its delimiter, not ";"`},
+		{name: "header only", input: "id;age;sex\n", want: `the file seems to use ";"`},
+		{name: "GBK semicolon file", input: "\xd0\xd5\xc3\xfb;age\n\xd5\xc5;30\n", delim: ",", want: `the file seems to use ";"`},
+		// Not a wrong delimiter.
+		{name: "one column", input: "name\nAda\n"},
+		{name: "one quoted column with a comma", input: "\"last, first\"\n\"Lovelace, Ada\"\n"},
+		{name: "one column whose rows disagree", input: "note;remark\nfine\nok\n"},
+		{name: "one column with one name", input: "id;\n1;\n"},
+		{name: "the right delimiter", input: "a;b\n1,5;2\n", delim: ";"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := ingest.ReadOptions{Format: "csv", Delimiter: tt.delim}
+			if strings.Contains(tt.name, "GBK") {
+				opts.Encoding = "gbk"
+			}
+			_, err := ingest.NewReader(strings.NewReader(tt.input), opts)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("err = %v, want none", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Fatalf("err = %v, want it to contain %q", err, tt.want)
+			case tt.want != "" && model.ErrorCode(err) != model.EINVALID:
+				t.Errorf("code = %s, want %s", model.ErrorCode(err), model.EINVALID)
+			}
+		})
+	}
+
+	// With columns given, a row of one cell that another delimiter splits
+	// into as many cells as there are columns says so in its reject.
+	rd, err := ingest.NewReader(strings.NewReader("1,30\n2;40\n"), ingest.ReadOptions{Format: "csv", Delimiter: ";", Columns: []string{"id", "age"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	row, err := rd.Next()
+	if err != nil || row.Err == nil || row.Err.Error() != `has 1 fields, the header has 2 (the file seems to use "," as its delimiter, not ";")` {
+		t.Fatalf("row 1: %+v %v", row, err)
+	}
+	if row, err = rd.Next(); err != nil || row.Err != nil || row.Values["age"] != "40" {
+		t.Fatalf("row 2: %+v %v", row, err)
+	}
+}

@@ -31,6 +31,7 @@ type Embedded struct {
 	// store, which every instance reads, not to files in this process's dir.
 	shared bool
 	dir    string
+	lock   *dirLock // held while the store runs: one process per directory
 	cancel context.CancelFunc
 	done   chan struct{}
 }
@@ -52,6 +53,10 @@ func StartEmbedded(dir string, log *slog.Logger) (*Embedded, error) {
 // connecting to it (MONGODB_URI=mongodb://<addr>/); so with a fixed port,
 // sources and media are kept in GridFS like on MongoDB, not in files in dir.
 //
+// Only one store runs in a directory at a time: dir/mms.lock (LockFile) is held
+// while it runs, and a second start, in this process or another, answers a
+// *StoreInUseError naming the holder's pid and address.
+//
 // FerretDB's own logging is silenced below error level: at WARN it prints whole
 // wire messages for every failed command, which may carry user data.
 func StartEmbeddedAt(dir, addr string, log *slog.Logger) (*Embedded, error) {
@@ -69,6 +74,10 @@ func StartEmbeddedAt(dir, addr string, log *slog.Logger) (*Embedded, error) {
 	if err := os.MkdirAll(abs, 0o700); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
+	lock, err := lockDir(abs)
+	if err != nil {
+		return nil, err
+	}
 	quiet := slog.New(log.Handler().WithGroup("ferretdb"))
 	quiet = slog.New(levelFilter{h: quiet.Handler(), min: slog.LevelError})
 	f, err := ferretdb.New(&ferretdb.Config{
@@ -82,10 +91,11 @@ func StartEmbeddedAt(dir, addr string, log *slog.Logger) (*Embedded, error) {
 		Logger:    quiet,
 	})
 	if err != nil {
+		lock.release()
 		return nil, fmt.Errorf("start embedded store: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	e := &Embedded{dir: abs, cancel: cancel, done: make(chan struct{}), shared: port != "0" && port != ""}
+	e := &Embedded{dir: abs, lock: lock, cancel: cancel, done: make(chan struct{}), shared: port != "0" && port != ""}
 	var runErr error
 	go func() {
 		defer close(e.done)
@@ -101,21 +111,26 @@ func StartEmbeddedAt(dir, addr string, log *slog.Logger) (*Embedded, error) {
 		}
 	case <-e.done: // e.g. the address is taken
 		cancel()
+		lock.release()
 		return nil, fmt.Errorf("start embedded store on %s: %v", addr, runErr)
 	case <-time.After(30 * time.Second):
-		cancel()
+		e.Close()
 		return nil, errors.New("embedded store did not start within 30s")
 	}
+	lock.record(e.Addr)
 	return e, nil
 }
 
-// Close stops the embedded server and waits until its SQLite files are closed.
+// Close stops the embedded server, waits until its SQLite files are closed
+// and releases the directory.
 func (e *Embedded) Close() {
 	e.cancel()
 	select {
 	case <-e.done:
 	case <-time.After(10 * time.Second):
 	}
+	e.lock.release()
+	e.lock = nil
 }
 
 // levelFilter drops records below min. FerretDB derives a logger per connection

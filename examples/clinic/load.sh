@@ -18,35 +18,57 @@ GQL="${URL%/}/graphql"
 HERE=$(cd "$(dirname "$0")" && pwd)
 
 post() { # post JSON-BODY: a GraphQL request, printing the response
-  curl -sS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' --data-binary "$1" "$GQL"
+  curl -sS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' --data-binary "$1" "$GQL" \
+    || fail "cannot reach $GQL (is the server running?)"
 }
 field() { # field NAME < JSON: the first string value of "NAME" in a response
-  sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" | head -n 1
+  grep -o "\"$1\":\"[^\"]*\"" | head -n 1 | cut -d '"' -f 4 || true # none: empty, not a failure
+}
+error_code() { # error_code RESPONSE: nothing for a success, else the first error's extensions.code
+  # For responses whose data holds no JSON scalar: there "errors":[ can only be
+  # the top-level key that a GraphQL error answer has (a quote inside a string
+  # value is escaped, so "code":" cannot come from a message).
+  case "$1" in
+    *'"errors":['*) code=$(printf '%s' "$1" | grep -o '"code":"[A-Z_]*"' | head -n 1 | cut -d '"' -f 4 || true)
+                    echo "${code:-UNKNOWN}" ;;
+    *'"data":{'*) ;;
+    *) echo "NOT_GRAPHQL" ;;
+  esac
 }
 fail() { echo "load.sh: $*" >&2; exit 1; }
 
 echo "== team and dataset"
-post '{"query":"mutation { createTeam(input: {id: \"clinic\", name: \"Clinic\"}) { id } }"}' | grep -q '"createTeam"' \
-  && echo "created team clinic" || echo "team clinic exists"
+resp=$(post '{"query":"mutation { createTeam(input: {id: \"clinic\", name: \"Clinic\"}) { id } }"}')
+case $(error_code "$resp") in
+  "") echo "created team clinic" ;;
+  CONFLICT) echo "team clinic exists" ;;
+  *) fail "createTeam: $resp" ;;
+esac
 resp=$(post "{\"query\":\"mutation(\$in: CreateDatasetInput!) { createDataset(input: \$in) { id } }\",\"variables\":{\"in\":$(cat "$HERE/dataset.json")}}")
-case "$resp" in
-  *'"createDataset":{'*) echo "created dataset clinic" ;;
-  *CONFLICT*) echo "dataset clinic exists" ;;
+case $(error_code "$resp") in
+  "") echo "created dataset clinic" ;;
+  CONFLICT) echo "dataset clinic exists" ;;
   *) fail "createDataset: $resp" ;;
 esac
 
 ingest() { # ingest SOURCE FILE FORMAT
   local source=$1 file=$2 format=$3
   local ops="{\"query\":\"mutation(\$f: Upload!, \$spec: JSON) { ingest(input: {dataset: \\\"clinic\\\", source: \\\"$source\\\", format: $format, mode: MERGE, conflict: REJECT, file: \$f, spec: \$spec}) { id } }\",\"variables\":{\"f\":null,\"spec\":$(cat "$HERE/rules/$source.json")}}"
-  local resp job status
+  local resp job status code
   resp=$(curl -sS -H "Authorization: Bearer $TOKEN" --form-string "operations=$ops" \
-    --form-string 'map={"0":["variables.f"]}' -F "0=@$HERE/$file" "$GQL")
+    --form-string 'map={"0":["variables.f"]}' -F "0=@$HERE/$file" "$GQL") || fail "cannot reach $GQL (is the server running?)"
+  [ -z "$(error_code "$resp")" ] || fail "ingest $source: $resp"
   job=$(printf '%s' "$resp" | field id)
-  [ -n "$job" ] || fail "ingest $source: $resp"
+  [ -n "$job" ] || fail "ingest $source: no job id in $resp"
   printf '%-9s job %s ' "$source" "$job"
   for _ in $(seq 1 600); do
-    resp=$(post "{\"query\":\"{ job(id: \\\"$job\\\") { status progress error result } }\"}")
-    status=$(printf '%s' "$resp" | field status)
+    resp=$(post "{\"query\":\"{ job(id: \\\"$job\\\") { status error } }\"}")
+    code=$(error_code "$resp")
+    case "$code" in
+      "") status=$(printf '%s' "$resp" | field status) ;;
+      RATE_LIMITED|UNAVAILABLE) status= ;; # try again
+      *) echo; fail "job $job: $resp" ;;
+    esac
     case "$status" in
       SUCCEEDED) break ;;
       FAILED|CANCELLED) echo; fail "ingest $source $status: $resp" ;;
@@ -55,6 +77,7 @@ ingest() { # ingest SOURCE FILE FORMAT
     sleep 0.5
   done
   [ "$status" = SUCCEEDED ] || fail "ingest $source: no result in time"
+  resp=$(post "{\"query\":\"{ job(id: \\\"$job\\\") { result } }\"}")
   printf ' %s\n' "$(printf '%s' "$resp" | sed -n 's/.*"result":\({[^}]*}\).*/\1/p')"
 }
 
@@ -65,5 +88,8 @@ ingest exams exams.json JSON
 ingest outcomes outcomes.csv CSV
 
 echo "== P0001"
-post '{"query":"{ documents(dataset: \"clinic\", first: 1) { totalCount } document(dataset: \"clinic\", key: \"P0001\") { fields } }"}'
-echo
+resp=$(post '{"query":"{ documents(dataset: \"clinic\", first: 1) { totalCount } document(dataset: \"clinic\", key: \"P0001\") { fields } }"}')
+case "$resp" in
+  '{"data":{'*) printf '%s\n' "$resp" ;;
+  *) fail "read P0001: $resp" ;;
+esac
