@@ -199,7 +199,7 @@ func trainSpec(d *model.Dataset, in model.TrainInput) (*trainPayload, error) {
 	}
 	p := &trainPayload{
 		Model: in.Model, Dataset: d.ID, Label: in.Label, PositiveClass: normalizeValue(in.PositiveClass),
-		TestFraction: 0.25, Seed: 42, Stratify: true, C: 1, MaxIter: 100, Tol: 1e-4, ClassWeight: "none",
+		TestFraction: 0.25, Seed: 42, Stratify: true, C: 1, MaxIter: ml.DefaultMaxIter, Tol: ml.DefaultTol, ClassWeight: "none",
 		Metric: ml.MetricROCAUC, Threshold: ml.ThresholdFixed,
 	}
 	bad := func(format string, args ...any) error { return model.Errorf(model.EINVALID, format, args...) }
