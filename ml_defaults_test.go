@@ -13,13 +13,13 @@ import (
 // of 4 values (a category), a STRING field email unique per row (an
 // identifier), a DATE, a JSON field, a numeric field "sparse" missing in 80% of
 // rows, a field "ignored" to exclude, and the label y.
-func mlDefaultsDataset(t *testing.T, s *testServer) {
+func mlDefaultsDataset(t *testing.T, s *testServer, keySensitive bool) {
 	t.Helper()
-	s.mustGQL(t, testAdminKey, `mutation { createTeam(input: {id: "acme", name: "Acme"}) { id }
+	s.mustGQL(t, testAdminKey, `mutation($sens: Boolean) { createTeam(input: {id: "acme", name: "Acme"}) { id }
 		createDataset(input: {id: "people", name: "People", team: "acme", keyField: "id", fields: [
-			{name: "id", type: INT}, {name: "x", type: FLOAT}, {name: "city", type: STRING}, {name: "email", type: STRING},
+			{name: "id", type: INT, sensitive: $sens}, {name: "x", type: FLOAT}, {name: "city", type: STRING}, {name: "email", type: STRING},
 			{name: "born", type: DATE}, {name: "meta", type: JSON}, {name: "sparse", type: FLOAT}, {name: "ignored", type: INT},
-			{name: "y", type: INT}]}) { id } }`, nil)
+			{name: "y", type: INT}]}) { id } }`, map[string]any{"sens": keySensitive})
 	rng := rand.New(rand.NewPCG(1, 2))
 	cities := []string{"paris", "lyon", "nice", "lille"}
 	var recs []map[string]any
@@ -70,7 +70,7 @@ func trainPeople(t *testing.T, s *testServer, in map[string]any) (job map[string
 // identifier.
 func TestMLDefaults_Dropped(t *testing.T) {
 	s := newTestServer(t, nil)
-	mlDefaultsDataset(t, s)
+	mlDefaultsDataset(t, s, false)
 	_, v := trainPeople(t, s, nil)
 	feats := v.get("modelVersion", "features").([]any)
 	reasons := map[string]string{}
@@ -107,10 +107,10 @@ func TestMLDefaults_Dropped(t *testing.T) {
 // warning.
 func TestMLDefaults_Warnings(t *testing.T) {
 	s := newTestServer(t, nil)
-	mlDefaultsDataset(t, s)
-	job, v := trainPeople(t, s, map[string]any{"maxIter": 3})
+	mlDefaultsDataset(t, s, false)
+	job, v := trainPeople(t, s, map[string]any{"maxIter": 3, "cvFolds": 3})
 	ws := fmt.Sprint(v.get("modelVersion", "warnings"))
-	for _, want := range []string{"did not converge in 3 iterations", "raise maxIter or tol", `feature "sparse" was missing in`, "10 documents without a value for the label"} {
+	for _, want := range []string{"did not converge in 3 iterations", "raise maxIter or tol", "3 of the 3 cross-validation fits did not converge", `feature "sparse" was missing in`, "10 documents without a value for the label"} {
 		if !strings.Contains(ws, want) {
 			t.Errorf("warnings %s: want %q", ws, want)
 		}
@@ -119,7 +119,7 @@ func TestMLDefaults_Warnings(t *testing.T) {
 		t.Errorf("job result warnings = %s", rw)
 	}
 	jr := s.mustGQL(t, testAdminKey, `query($id: ID!) { job(id: $id) { detail { message } } }`, map[string]any{"id": job["id"]})
-	if msg := jr.str("job", "detail", "message"); !strings.Contains(msg, "succeeded with 3 warnings: did not converge in 3 iterations") {
+	if msg := jr.str("job", "detail", "message"); !strings.Contains(msg, "succeeded with 4 warnings: did not converge in 3 iterations") {
 		t.Errorf("job message %q: want the warnings named", msg)
 	}
 	_, v = trainPeople(t, s, nil)
@@ -135,7 +135,7 @@ func TestMLDefaults_Warnings(t *testing.T) {
 // and complete, and the grid search reports per-fold scores for every C.
 func TestMLDefaults_Split(t *testing.T) {
 	s := newTestServer(t, nil)
-	mlDefaultsDataset(t, s)
+	mlDefaultsDataset(t, s, false)
 	_, v := trainPeople(t, s, map[string]any{"grid": []float64{0.1, 1, 10}, "cvFolds": 4, "seed": 3})
 	sp := v.get("modelVersion", "split").(map[string]any)
 	if num(sp["trainRows"]) != 150 || num(sp["testRows"]) != 50 || num(sp["foldCount"]) != 4 || num(sp["seed"]) != 3 {
@@ -182,7 +182,7 @@ func TestMLDefaults_Split(t *testing.T) {
 // (1,1), PR ending at (recall 0, precision 1).
 func TestMLDefaults_Curves(t *testing.T) {
 	s := newTestServer(t, nil)
-	mlDefaultsDataset(t, s)
+	mlDefaultsDataset(t, s, false)
 	_, v := trainPeople(t, s, nil)
 	roc := v.get("modelVersion", "report", "roc").([]any)
 	first, last := roc[0].(map[string]any), roc[len(roc)-1].(map[string]any)
@@ -192,5 +192,25 @@ func TestMLDefaults_Curves(t *testing.T) {
 	pr := v.get("modelVersion", "report", "pr").([]any)
 	if l := pr[len(pr)-1].(map[string]any); l["x"] != 0.0 || l["y"] != 1.0 {
 		t.Errorf("PR ends at %v", l)
+	}
+}
+
+// TestMLDefaults_SplitKeysSensitive: when the key field is sensitive, the
+// split's keys are its values: a reader without read-sensitive (VIEWER) is
+// refused them, an owner reads them.
+func TestMLDefaults_SplitKeysSensitive(t *testing.T) {
+	s := newTestServer(t, nil)
+	mlDefaultsDataset(t, s, true)
+	trainPeople(t, s, nil)
+	viewer, _ := s.createKey(t, "acme", "VIEWER")
+	q := `{ modelVersion(model: "m") { version split { testRows testKeys } } }`
+	r := s.gql(t, viewer, q, nil)
+	if !r.hasCode("FORBIDDEN") || r.get("modelVersion", "split", "testKeys") != nil {
+		t.Errorf("viewer read the sensitive keys: %v %v", r.Data, r.codes())
+	}
+	owner, _ := s.createKey(t, "acme", "OWNER")
+	r = s.mustGQL(t, owner, q, nil)
+	if keys := r.get("modelVersion", "split", "testKeys").([]any); len(keys) != 50 {
+		t.Errorf("owner got %d test keys, want 50", len(keys))
 	}
 }

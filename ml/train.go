@@ -34,6 +34,10 @@ type CVResult struct {
 	Std    float64     `json:"std"`
 	Scores []float64   `json:"scores"`
 	Grid   *GridResult `json:"grid,omitempty"`
+	// Fits counts the cross-validation fits (every C of a grid), NotConverged
+	// those that reached MaxIter.
+	Fits         int `json:"fits"`
+	NotConverged int `json:"notConverged"`
 }
 
 // TrainResult is everything a run produces: the model, its threshold, metrics on
@@ -113,13 +117,13 @@ func Train(ctx context.Context, X Matrix, y []float64, spec TrainSpec) (*TrainRe
 				best = p
 			}
 		}
-		res.CV = &CVResult{Folds: k, Metric: spec.Metric, Mean: best.Mean, Std: best.Std, Scores: best.Scores, Grid: g}
+		res.CV = &CVResult{Folds: k, Metric: spec.Metric, Mean: best.Mean, Std: best.Std, Scores: best.Scores, Grid: g, Fits: g.Fits, NotConverged: g.NotConverged}
 	} else if k > 0 {
 		folds, err := StratifiedKFold(ytr, k, spec.Seed)
 		if err != nil {
 			return nil, err
 		}
-		scores, err := CrossValidate(ctx, Xtr, ytr, folds, spec.Metric, withoutProgress(opt))
+		scores, nc, err := crossValidate(ctx, Xtr, ytr, folds, spec.Metric, withoutProgress(opt))
 		if err != nil {
 			return nil, err
 		}
@@ -128,7 +132,7 @@ func Train(ctx context.Context, X Matrix, y []float64, spec TrainSpec) (*TrainRe
 		for _, s := range scores {
 			ss += (s - m) * (s - m)
 		}
-		res.CV = &CVResult{Folds: k, Metric: spec.Metric, Mean: m, Std: math.Sqrt(ss / float64(len(scores))), Scores: scores}
+		res.CV = &CVResult{Folds: k, Metric: spec.Metric, Mean: m, Std: math.Sqrt(ss / float64(len(scores))), Scores: scores, Fits: len(folds), NotConverged: nc}
 	}
 
 	if k > 0 {

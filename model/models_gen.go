@@ -442,7 +442,7 @@ type TrainInput struct {
 	Label   string `json:"label"`
 	// The positive class; needed when the label has more than two values (one-vs-rest).
 	PositiveClass any `json:"positiveClass,omitempty"`
-	// Features to use; default every field but the label, excluded ones, dates and json.
+	// Features to use. Default: every field but the label, the dataset's key field, excluded ones, dates and json; a STRING field is a category when it has at most 50 distinct values and fewer than one per two rows, and is dropped as an identifier otherwise. The version's dropped says why each other field is not used.
 	Features []string `json:"features,omitempty"`
 	Exclude  []string `json:"exclude,omitempty"`
 	// Fraction of rows held out for testing, 0 <= f < 1 (default 0.25; 0: train on every row, test is null).

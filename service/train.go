@@ -661,10 +661,26 @@ func (s *Service) modelVersion(ctx context.Context, j *model.Job, p *trainPayloa
 		v.Coefficients = append(v.Coefficients, coef)
 	}
 	// Every field of the dataset that is not a feature, in schema order: those
-	// decided from the schema, then those fitting dropped.
-	v.Dropped = append(v.Dropped, p.Dropped...)
+	// decided from the schema and those fitting dropped.
+	reasons := map[string]string{}
+	for _, dr := range p.Dropped {
+		reasons[dr.Name] = dr.Reason
+	}
 	for _, dr := range td.pre.Dropped {
-		v.Dropped = append(v.Dropped, model.DroppedFeature{Name: dr.Name, Reason: dr.Reason})
+		reasons[dr.Name] = dr.Reason
+	}
+	for _, f := range d.Fields {
+		if r, ok := reasons[f.Name]; ok {
+			v.Dropped = append(v.Dropped, model.DroppedFeature{Name: f.Name, Reason: r})
+			delete(reasons, f.Name)
+		}
+	}
+	// Fields gone from the schema since the job was queued keep their reason.
+	for _, dr := range slices.Concat(p.Dropped, dropped(td.pre)) {
+		if r, ok := reasons[dr.Name]; ok {
+			v.Dropped = append(v.Dropped, model.DroppedFeature{Name: dr.Name, Reason: r})
+			delete(reasons, dr.Name)
+		}
 	}
 	v.Warnings = trainWarnings(p, td, res)
 	split, err := s.storeSplit(ctx, p, td, res)
@@ -699,6 +715,14 @@ func (s *Service) modelVersion(ctx context.Context, j *model.Job, p *trainPayloa
 	return v, nil
 }
 
+func dropped(pre *ml.Preprocessor) []model.DroppedFeature {
+	out := make([]model.DroppedFeature, len(pre.Dropped))
+	for i, dr := range pre.Dropped {
+		out[i] = model.DroppedFeature{Name: dr.Name, Reason: dr.Reason}
+	}
+	return out
+}
+
 // trainWarnings names what a user of the version should know of its run.
 func trainWarnings(p *trainPayload, td *trainingData, res *ml.TrainResult) []string {
 	w := []string{}
@@ -706,6 +730,9 @@ func trainWarnings(p *trainPayload, td *trainingData, res *ml.TrainResult) []str
 	if !m.Converged {
 		w = append(w, fmt.Sprintf("did not converge in %d iterations (largest gradient component %.2g, tol %.2g; stopped by %s): the coefficients are not the optimum; raise maxIter or tol",
 			m.Iterations, m.GradMax, p.Tol, m.Status))
+	}
+	if cv := res.CV; cv != nil && cv.NotConverged > 0 {
+		w = append(w, fmt.Sprintf("%d of the %d cross-validation fits did not converge in %d iterations: their scores are of unfinished models; raise maxIter or tol", cv.NotConverged, cv.Fits, p.MaxIter))
 	}
 	if res.Train.ROCAUC == 1 {
 		w = append(w, fmt.Sprintf("the training rows are perfectly separable (train ROC AUC 1): the coefficients are bounded only by the regularization (c = %g) and grow with c; expect overconfident probabilities", m.C))
