@@ -16,6 +16,10 @@ import (
 
 // region    ************************** generated!.gotpl **************************
 
+type DataSplitResolver interface {
+	TestKeys(ctx context.Context, obj *model.DataSplit) ([]string, error)
+	Folds(ctx context.Context, obj *model.DataSplit) ([][]string, error)
+}
 type ModelResolver interface {
 	Versions(ctx context.Context, obj *model.Model, first *int, after *string) (*model.ModelVersionConnection, error)
 	SharedWith(ctx context.Context, obj *model.Model) ([]string, error)
@@ -569,6 +573,190 @@ func (ec *executionContext) fieldContext_CurvePoint_threshold(_ context.Context,
 	return graphql.NewScalarFieldContext("CurvePoint", field, false, false, "Float")
 }
 
+func (ec *executionContext) _DataSplit_seed(ctx context.Context, field graphql.CollectedField, obj *model.DataSplit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataSplit_seed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataSplit_seed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataSplit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DataSplit_stratify(ctx context.Context, field graphql.CollectedField, obj *model.DataSplit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataSplit_stratify(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stratify, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataSplit_stratify(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataSplit", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DataSplit_testFraction(ctx context.Context, field graphql.CollectedField, obj *model.DataSplit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataSplit_testFraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TestFraction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataSplit_testFraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataSplit", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DataSplit_trainRows(ctx context.Context, field graphql.CollectedField, obj *model.DataSplit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataSplit_trainRows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrainRows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataSplit_trainRows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataSplit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DataSplit_testRows(ctx context.Context, field graphql.CollectedField, obj *model.DataSplit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataSplit_testRows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TestRows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataSplit_testRows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataSplit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DataSplit_foldCount(ctx context.Context, field graphql.CollectedField, obj *model.DataSplit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataSplit_foldCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FoldCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataSplit_foldCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataSplit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DataSplit_testKeys(ctx context.Context, field graphql.CollectedField, obj *model.DataSplit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataSplit_testKeys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DataSplit().TestKeys(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataSplit_testKeys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataSplit", field, true, true, "ID")
+}
+
+func (ec *executionContext) _DataSplit_folds(ctx context.Context, field graphql.CollectedField, obj *model.DataSplit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataSplit_folds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DataSplit().Folds(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v [][]string) graphql.Marshaler {
+			return ec.marshalNID2ᚕᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataSplit_folds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataSplit", field, true, true, "ID")
+}
+
 func (ec *executionContext) _DroppedFeature_name(ctx context.Context, field graphql.CollectedField, obj *model.DroppedFeature) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -819,6 +1007,29 @@ func (ec *executionContext) _GridPoint_std(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_GridPoint_std(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GridPoint", field, false, false, "Float")
+}
+
+func (ec *executionContext) _GridPoint_scores(ctx context.Context, field graphql.CollectedField, obj *model.GridPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GridPoint_scores(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scores, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []float64) graphql.Marshaler {
+			return ec.marshalNFloat2ᚕfloat64ᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GridPoint_scores(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GridPoint", field, false, false, "Float")
 }
 
@@ -2427,6 +2638,61 @@ func (ec *executionContext) fieldContext_ModelVersion_redacted(_ context.Context
 	return graphql.NewScalarFieldContext("ModelVersion", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _ModelVersion_warnings(ctx context.Context, field graphql.CollectedField, obj *model.ModelVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelVersion_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelVersion_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModelVersion", field, false, false, "String")
+}
+
+func (ec *executionContext) _ModelVersion_split(ctx context.Context, field graphql.CollectedField, obj *model.ModelVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelVersion_split(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Split, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DataSplit) graphql.Marshaler {
+			return ec.marshalODataSplit2ᚖgithubᚗcomᚋmmsᚑplatformᚋmmsᚋmodelᚐDataSplit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ModelVersion_split(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ModelVersion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DataSplit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ModelVersionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ModelVersionConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3097,6 +3363,76 @@ func (ec *executionContext) _CurvePoint(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var dataSplitImplementors = []string{"DataSplit"}
+
+func (ec *executionContext) _DataSplit(ctx context.Context, sel ast.SelectionSet, obj *model.DataSplit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dataSplitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DataSplit")
+		case "seed":
+			out.Values[i] = ec._DataSplit_seed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "stratify":
+			out.Values[i] = ec._DataSplit_stratify(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "testFraction":
+			out.Values[i] = ec._DataSplit_testFraction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "trainRows":
+			out.Values[i] = ec._DataSplit_trainRows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "testRows":
+			out.Values[i] = ec._DataSplit_testRows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "foldCount":
+			out.Values[i] = ec._DataSplit_foldCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "testKeys":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DataSplit_testKeys(ctx, field, obj)
+				})
+		case "folds":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DataSplit_folds(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var droppedFeatureImplementors = []string{"DroppedFeature"}
 
 func (ec *executionContext) _DroppedFeature(ctx context.Context, sel ast.SelectionSet, obj *model.DroppedFeature) graphql.Marshaler {
@@ -3216,6 +3552,11 @@ func (ec *executionContext) _GridPoint(ctx context.Context, sel ast.SelectionSet
 			}
 		case "std":
 			out.Values[i] = ec._GridPoint_std(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scores":
+			out.Values[i] = ec._GridPoint_scores(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -3733,6 +4074,16 @@ func (ec *executionContext) _ModelVersion(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "warnings":
+			out.Values[i] = ec._ModelVersion_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "split":
+			out.Values[i] = ec._ModelVersion_split(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -4069,6 +4420,13 @@ func (ec *executionContext) marshalOCrossValidation2ᚖgithubᚗcomᚋmmsᚑplat
 		return graphql.Null
 	}
 	return ec._CrossValidation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODataSplit2ᚖgithubᚗcomᚋmmsᚑplatformᚋmmsᚋmodelᚐDataSplit(ctx context.Context, sel ast.SelectionSet, v *model.DataSplit) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DataSplit(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOFeatureInput2ᚕᚖgithubᚗcomᚋmmsᚑplatformᚋmmsᚋmodelᚐFeatureInputᚄ(ctx context.Context, v any) ([]*model.FeatureInput, error) {

@@ -24,6 +24,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	AnnotationTask() AnnotationTaskResolver
+	DataSplit() DataSplitResolver
 	Dataset() DatasetResolver
 	Document() DocumentResolver
 	Ingestion() IngestionResolver
@@ -217,6 +218,17 @@ type ComplexityRoot struct {
 		Y         func(childComplexity int) int
 	}
 
+	DataSplit struct {
+		FoldCount    func(childComplexity int) int
+		Folds        func(childComplexity int) int
+		Seed         func(childComplexity int) int
+		Stratify     func(childComplexity int) int
+		TestFraction func(childComplexity int) int
+		TestKeys     func(childComplexity int) int
+		TestRows     func(childComplexity int) int
+		TrainRows    func(childComplexity int) int
+	}
+
 	Dataset struct {
 		CreatedAt     func(childComplexity int) int
 		Description   func(childComplexity int) int
@@ -310,9 +322,10 @@ type ComplexityRoot struct {
 	}
 
 	GridPoint struct {
-		C    func(childComplexity int) int
-		Mean func(childComplexity int) int
-		Std  func(childComplexity int) int
+		C      func(childComplexity int) int
+		Mean   func(childComplexity int) int
+		Scores func(childComplexity int) int
+		Std    func(childComplexity int) int
 	}
 
 	InferredSchema struct {
@@ -467,10 +480,12 @@ type ComplexityRoot struct {
 		SensitiveFeatures func(childComplexity int) int
 		SensitiveLabel    func(childComplexity int) int
 		Spec              func(childComplexity int) int
+		Split             func(childComplexity int) int
 		Test              func(childComplexity int) int
 		Threshold         func(childComplexity int) int
 		Train             func(childComplexity int) int
 		Version           func(childComplexity int) int
+		Warnings          func(childComplexity int) int
 	}
 
 	ModelVersionConnection struct {
@@ -1418,6 +1433,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CurvePoint.Y(childComplexity), true
 
+	case "DataSplit.foldCount":
+		if e.ComplexityRoot.DataSplit.FoldCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataSplit.FoldCount(childComplexity), true
+	case "DataSplit.folds":
+		if e.ComplexityRoot.DataSplit.Folds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataSplit.Folds(childComplexity), true
+	case "DataSplit.seed":
+		if e.ComplexityRoot.DataSplit.Seed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataSplit.Seed(childComplexity), true
+	case "DataSplit.stratify":
+		if e.ComplexityRoot.DataSplit.Stratify == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataSplit.Stratify(childComplexity), true
+	case "DataSplit.testFraction":
+		if e.ComplexityRoot.DataSplit.TestFraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataSplit.TestFraction(childComplexity), true
+	case "DataSplit.testKeys":
+		if e.ComplexityRoot.DataSplit.TestKeys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataSplit.TestKeys(childComplexity), true
+	case "DataSplit.testRows":
+		if e.ComplexityRoot.DataSplit.TestRows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataSplit.TestRows(childComplexity), true
+	case "DataSplit.trainRows":
+		if e.ComplexityRoot.DataSplit.TrainRows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataSplit.TrainRows(childComplexity), true
+
 	case "Dataset.createdAt":
 		if e.ComplexityRoot.Dataset.CreatedAt == nil {
 			break
@@ -1761,6 +1825,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GridPoint.Mean(childComplexity), true
+	case "GridPoint.scores":
+		if e.ComplexityRoot.GridPoint.Scores == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GridPoint.Scores(childComplexity), true
 	case "GridPoint.std":
 		if e.ComplexityRoot.GridPoint.Std == nil {
 			break
@@ -2463,6 +2533,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ModelVersion.Spec(childComplexity), true
+	case "ModelVersion.split":
+		if e.ComplexityRoot.ModelVersion.Split == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Split(childComplexity), true
 	case "ModelVersion.test":
 		if e.ComplexityRoot.ModelVersion.Test == nil {
 			break
@@ -2487,6 +2563,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ModelVersion.Version(childComplexity), true
+	case "ModelVersion.warnings":
+		if e.ComplexityRoot.ModelVersion.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Warnings(childComplexity), true
 
 	case "ModelVersionConnection.edges":
 		if e.ComplexityRoot.ModelVersionConnection.Edges == nil {
@@ -4161,6 +4243,28 @@ func (ec *executionContext) childFields_CurvePoint(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type CurvePoint", field.Name)
 }
 
+func (ec *executionContext) childFields_DataSplit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seed":
+		return ec.fieldContext_DataSplit_seed(ctx, field)
+	case "stratify":
+		return ec.fieldContext_DataSplit_stratify(ctx, field)
+	case "testFraction":
+		return ec.fieldContext_DataSplit_testFraction(ctx, field)
+	case "trainRows":
+		return ec.fieldContext_DataSplit_trainRows(ctx, field)
+	case "testRows":
+		return ec.fieldContext_DataSplit_testRows(ctx, field)
+	case "foldCount":
+		return ec.fieldContext_DataSplit_foldCount(ctx, field)
+	case "testKeys":
+		return ec.fieldContext_DataSplit_testKeys(ctx, field)
+	case "folds":
+		return ec.fieldContext_DataSplit_folds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DataSplit", field.Name)
+}
+
 func (ec *executionContext) childFields_Dataset(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4353,6 +4457,8 @@ func (ec *executionContext) childFields_GridPoint(ctx context.Context, field gra
 		return ec.fieldContext_GridPoint_mean(ctx, field)
 	case "std":
 		return ec.fieldContext_GridPoint_std(ctx, field)
+	case "scores":
+		return ec.fieldContext_GridPoint_scores(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GridPoint", field.Name)
 }
@@ -4669,6 +4775,10 @@ func (ec *executionContext) childFields_ModelVersion(ctx context.Context, field 
 		return ec.fieldContext_ModelVersion_sensitiveLabel(ctx, field)
 	case "redacted":
 		return ec.fieldContext_ModelVersion_redacted(ctx, field)
+	case "warnings":
+		return ec.fieldContext_ModelVersion_warnings(ctx, field)
+	case "split":
+		return ec.fieldContext_ModelVersion_split(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ModelVersion", field.Name)
 }

@@ -71,6 +71,14 @@ type FeatureSpec struct {
 	MinFrequency int `json:"minFrequency,omitempty"`
 	// Text configures a text feature.
 	Text *TextSpec `json:"text,omitempty"`
+	// MaxCategories, when > 0, drops a categorical feature (rather than one-hot
+	// encoding it) whose distinct values exceed it or number at least half the rows:
+	// an identifier or free text, not a category. Training sets it for the string
+	// fields it picks by default.
+	MaxCategories int `json:"maxCategories,omitempty"`
+	// Optional drops a feature missing from every row (reason "all null") rather
+	// than failing the fit. Training sets it for the features it picks by default.
+	Optional bool `json:"optional,omitempty"`
 }
 
 // Preprocessor is a fitted feature pipeline. It is plain JSON (see FittedFeature) and
@@ -173,7 +181,7 @@ func Fit(spec Spec, rows []map[string]any) (*Preprocessor, error) {
 		p.Features = append(p.Features, ff)
 	}
 	if len(p.Features) == 0 {
-		return nil, invalidf("no usable feature: every feature is constant (%s)", dropList(p.Dropped))
+		return nil, invalidf("no usable feature: every feature is dropped (%s)", dropList(p.Dropped))
 	}
 	p.index()
 	return p, nil
@@ -222,6 +230,9 @@ func (fs FeatureSpec) validate() error {
 			return bad("binNames", fs.BinNames, "index, range")
 		}
 	case TypeCategorical:
+		if fs.MaxCategories < 0 {
+			return invalidf("feature %q: maxCategories must be >= 0, got %d", fs.Name, fs.MaxCategories)
+		}
 		if fs.MinFrequency < 0 {
 			return invalidf("feature %q: minFrequency must be >= 0, got %d", fs.Name, fs.MinFrequency)
 		}
@@ -252,6 +263,9 @@ func fitFeature(fs FeatureSpec, rows []map[string]any) (ff FittedFeature, drop s
 		drop, err = ff.fitBoolean(rows)
 	case TypeText:
 		drop, err = ff.fitText(rows)
+	}
+	if err != nil && fs.Optional && ff.Missing == len(rows) {
+		return ff, "all null: no row has a value", nil
 	}
 	return ff, drop, err
 }
@@ -367,6 +381,9 @@ func (ff *FittedFeature) fitCategorical(rows []map[string]any) (string, error) {
 	}
 	if ff.Missing == len(rows) {
 		return "", missingEverywhere(name)
+	}
+	if m := ff.Spec.MaxCategories; m > 0 && (len(counts) > m || 2*len(counts) >= len(rows)) {
+		return fmt.Sprintf("string with %d distinct values in %d rows (high cardinality: more than %d, or one for every two rows): an identifier or free text, not a category; list it in features to one-hot it anyway, or set its preprocessing type to text to hash its words", len(counts), len(rows), m), nil
 	}
 	minf := max(ff.Spec.MinFrequency, 1)
 	other := ff.Missing

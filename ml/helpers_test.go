@@ -115,6 +115,10 @@ type reference struct {
 			TPR        []float64  `json:"tpr"`
 			Thresholds []*float64 `json:"thresholds"`
 		} `json:"roc_curve"`
+		ROCDrop struct {
+			FPR []float64 `json:"fpr"`
+			TPR []float64 `json:"tpr"`
+		} `json:"roc_curve_drop_intermediate"`
 		PR struct {
 			Precision  []float64 `json:"precision"`
 			Recall     []float64 `json:"recall"`

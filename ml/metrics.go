@@ -213,6 +213,9 @@ type ROC struct {
 	FPR        []float64 `json:"fpr"`
 	TPR        []float64 `json:"tpr"`
 	Thresholds []float64 `json:"thresholds"`
+
+	// fps and tps are the counts behind FPR and TPR (set by ROCCurve).
+	fps, tps []float64
 }
 
 // ROCCurve returns the ROC curve of scores against y. It returns EINVALID for bad
@@ -226,13 +229,48 @@ func ROCCurve(y, score []float64) (ROC, error) {
 	if P == 0 || N == 0 {
 		return ROC{}, invalidf("ROC needs both classes in the labels")
 	}
-	r := ROC{FPR: []float64{0}, TPR: []float64{0}, Thresholds: []float64{thr[0] + 1}}
+	r := ROC{FPR: []float64{0}, TPR: []float64{0}, Thresholds: []float64{thr[0] + 1}, fps: []float64{0}, tps: []float64{0}}
+	r.fps, r.tps = append(r.fps, fps...), append(r.tps, tps...)
 	for k := range thr {
 		r.FPR = append(r.FPR, fps[k]/N)
 		r.TPR = append(r.TPR, tps[k]/P)
 		r.Thresholds = append(r.Thresholds, thr[k])
 	}
 	return r, nil
+}
+
+// DropIntermediate returns the curve without the points that lie on a straight
+// segment between their neighbours (collinear in both FPR and TPR counts), as
+// scikit-learn's roc_curve(drop_intermediate=True), its default and what
+// RocCurveDisplay draws: the first point (0, 0) and the last (1, 1) always stay, and
+// so does the area under the curve.
+func (r ROC) DropIntermediate() ROC {
+	n := len(r.FPR)
+	if n <= 3 {
+		return r
+	}
+	// scikit-learn tests the second differences of the counts (exact, unlike
+	// those of the rates) of the points after the (0, 0) it prepends.
+	F, T := r.fps, r.tps
+	if len(F) != n || len(T) != n {
+		F, T = r.FPR, r.TPR
+	}
+	out := ROC{FPR: []float64{r.FPR[0]}, TPR: []float64{r.TPR[0]}, Thresholds: []float64{r.Thresholds[0]}}
+	keep := func(k int) {
+		out.FPR = append(out.FPR, r.FPR[k])
+		out.TPR = append(out.TPR, r.TPR[k])
+		out.Thresholds = append(out.Thresholds, r.Thresholds[k])
+	}
+	keep(1)
+	for k := 2; k < n-1; k++ {
+		dF := F[k+1] - 2*F[k] + F[k-1]
+		dT := T[k+1] - 2*T[k] + T[k-1]
+		if dF != 0 || dT != 0 {
+			keep(k)
+		}
+	}
+	keep(n - 1)
+	return out
 }
 
 // AUC returns the area under the curve by the trapezoidal rule.

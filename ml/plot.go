@@ -49,7 +49,7 @@ func PlotROC(title string, series ...ROCSeries) ([]byte, error) {
 		if len(s.ROC.FPR) == 0 || len(s.ROC.FPR) != len(s.ROC.TPR) {
 			return nil, invalidf("ROC curve %q is empty or malformed", s.Name)
 		}
-		if err := addLine(p, k, xys(s.ROC.FPR, s.ROC.TPR), plotter.NoStep, fmt.Sprintf("%s (AUC = %.3f)", s.Name, s.ROC.AUC())); err != nil {
+		if err := addLine(p, k, ROCPlotPoints(s.ROC), plotter.NoStep, fmt.Sprintf("%s (AUC = %.3f)", s.Name, s.ROC.AUC())); err != nil {
 			return nil, err
 		}
 	}
@@ -70,12 +70,7 @@ func PlotPR(title string, series ...PRSeries) ([]byte, error) {
 		if n == 0 || n != len(s.PR.Precision) {
 			return nil, invalidf("precision-recall curve %q is empty or malformed", s.Name)
 		}
-		// Increasing recall; each horizontal step has the precision of its right end.
-		pts := make(plotter.XYs, n)
-		for i := range pts {
-			pts[i] = plotter.XY{X: s.PR.Recall[n-1-i], Y: s.PR.Precision[n-1-i]}
-		}
-		if err := addLine(p, k, pts, plotter.PreStep, fmt.Sprintf("%s (AP = %.3f)", s.Name, s.PR.AP())); err != nil {
+		if err := addLine(p, k, PRPlotPoints(s.PR), plotter.PreStep, fmt.Sprintf("%s (AP = %.3f)", s.Name, s.PR.AP())); err != nil {
 			return nil, err
 		}
 	}
@@ -117,6 +112,31 @@ func PlotCalibration(title string, series ...CalibrationSeries) ([]byte, error) 
 	}
 	placeLegend(p, true, true)
 	return renderSVG(p)
+}
+
+// ROCPlotPoints returns the points PlotROC joins with straight lines: the curve as
+// scikit-learn's RocCurveDisplay draws it, roc_curve(drop_intermediate=True), from
+// (0, 0) to (1, 1).
+func ROCPlotPoints(r ROC) plotter.XYs {
+	d := r.DropIntermediate()
+	return xys(d.FPR, d.TPR)
+}
+
+// PRPlotPoints returns the points PlotPR joins with steps (vertical, then
+// horizontal), in increasing recall: precision_recall_curve's points in reverse,
+// from (recall 0, precision 1) to recall 1. The steps are those of scikit-learn's
+// PrecisionRecallDisplay (drawstyle steps-post over decreasing recall): the
+// horizontal step between two recalls has the precision of the higher one, whose
+// area is the average precision. When the highest-scored row is a negative, the
+// curve has the point (recall 0, precision 0) and so a vertical segment at recall 0
+// from 0 to 1, in scikit-learn's plot as here.
+func PRPlotPoints(c PR) plotter.XYs {
+	n := len(c.Recall)
+	pts := make(plotter.XYs, n)
+	for i := range pts {
+		pts[i] = plotter.XY{X: c.Recall[n-1-i], Y: c.Precision[n-1-i]}
+	}
+	return pts
 }
 
 func newPlot(title, x, y string) *plot.Plot {

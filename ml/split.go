@@ -192,12 +192,19 @@ func Score(metric string, y, p []float64) (float64, error) {
 // Preprocessing is not refitted per fold: fit it on the training rows only to keep
 // validation rows out. Errors are FitLogistic's and Score's.
 func CrossValidate(ctx context.Context, X Matrix, y []float64, folds [][]int, metric string, opt FitOptions) ([]float64, error) {
+	scores, _, err := crossValidate(ctx, X, y, folds, metric, opt)
+	return scores, err
+}
+
+// crossValidate is CrossValidate, also counting the fits that did not converge.
+func crossValidate(ctx context.Context, X Matrix, y []float64, folds [][]int, metric string, opt FitOptions) ([]float64, int, error) {
+	notConverged := 0
 	if _, err := Score(metric, []float64{0, 1}, []float64{0.5, 0.5}); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	n, _ := X.Dims()
 	if len(y) != n {
-		return nil, invalidf("%d labels for %d rows", len(y), n)
+		return nil, 0, invalidf("%d labels for %d rows", len(y), n)
 	}
 	scores := make([]float64, len(folds))
 	for f, val := range folds {
@@ -209,17 +216,20 @@ func CrossValidate(ctx context.Context, X Matrix, y []float64, folds [][]int, me
 		}
 		m, err := FitLogistic(ctx, SelectRows(X, tr), Take(y, tr), o)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
+		}
+		if !m.Converged {
+			notConverged++
 		}
 		p, err := m.PredictProba(SelectRows(X, val))
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if scores[f], err = Score(metric, Take(y, val), p); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
-	return scores, nil
+	return scores, notConverged, nil
 }
 
 // GridScore is the cross-validated score of one C.
@@ -237,6 +247,9 @@ type GridResult struct {
 	Grid      []GridScore `json:"grid"`
 	BestC     float64     `json:"bestC"`
 	BestScore float64     `json:"bestScore"`
+	// Fits counts the fits of the search, NotConverged those that reached MaxIter.
+	Fits         int `json:"fits"`
+	NotConverged int `json:"notConverged"`
 }
 
 // GridSearchC cross-validates every C in cs on k stratified folds (seeded) and picks
@@ -263,10 +276,12 @@ func GridSearchC(ctx context.Context, X Matrix, y []float64, cs []float64, k int
 	for _, c := range cs {
 		o := opt
 		o.C = c
-		scores, err := CrossValidate(ctx, X, y, folds, metric, o)
+		scores, nc, err := crossValidate(ctx, X, y, folds, metric, o)
 		if err != nil {
 			return nil, err
 		}
+		res.Fits += len(folds)
+		res.NotConverged += nc
 		m := mean(scores)
 		var ss float64
 		for _, s := range scores {

@@ -34,6 +34,10 @@ type CVResult struct {
 	Std    float64     `json:"std"`
 	Scores []float64   `json:"scores"`
 	Grid   *GridResult `json:"grid,omitempty"`
+	// Fits counts the cross-validation fits (every C of a grid), NotConverged
+	// those that reached MaxIter.
+	Fits         int `json:"fits"`
+	NotConverged int `json:"notConverged"`
 }
 
 // TrainResult is everything a run produces: the model, its threshold, metrics on
@@ -54,6 +58,11 @@ type TrainResult struct {
 	TrainRows   int
 	TestRows    int
 	Seconds     float64
+	// TrainIdx and TestIdx are the rows (indices into X) of each set, increasing;
+	// Folds, with cross-validation, the validation rows of each fold (indices into
+	// X, increasing): what it takes to reproduce the split elsewhere.
+	TrainIdx, TestIdx []int
+	Folds             [][]int
 }
 
 // calibrationBins is the number of bins of the reliability diagram.
@@ -86,7 +95,7 @@ func Train(ctx context.Context, X Matrix, y []float64, spec TrainSpec) (*TrainRe
 		return nil, invalidf("testFraction must be in [0, 1), got %v", spec.TestFraction)
 	}
 	Xtr, ytr := SelectRows(X, trainIdx), Take(y, trainIdx)
-	res := &TrainResult{TrainRows: len(trainIdx), TestRows: len(testIdx)}
+	res := &TrainResult{TrainRows: len(trainIdx), TestRows: len(testIdx), TrainIdx: trainIdx, TestIdx: testIdx}
 	opt := spec.Fit
 	if opt.C == 0 {
 		opt.C = 1
@@ -108,13 +117,13 @@ func Train(ctx context.Context, X Matrix, y []float64, spec TrainSpec) (*TrainRe
 				best = p
 			}
 		}
-		res.CV = &CVResult{Folds: k, Metric: spec.Metric, Mean: best.Mean, Std: best.Std, Scores: best.Scores, Grid: g}
+		res.CV = &CVResult{Folds: k, Metric: spec.Metric, Mean: best.Mean, Std: best.Std, Scores: best.Scores, Grid: g, Fits: g.Fits, NotConverged: g.NotConverged}
 	} else if k > 0 {
 		folds, err := StratifiedKFold(ytr, k, spec.Seed)
 		if err != nil {
 			return nil, err
 		}
-		scores, err := CrossValidate(ctx, Xtr, ytr, folds, spec.Metric, withoutProgress(opt))
+		scores, nc, err := crossValidate(ctx, Xtr, ytr, folds, spec.Metric, withoutProgress(opt))
 		if err != nil {
 			return nil, err
 		}
@@ -123,7 +132,23 @@ func Train(ctx context.Context, X Matrix, y []float64, spec TrainSpec) (*TrainRe
 		for _, s := range scores {
 			ss += (s - m) * (s - m)
 		}
-		res.CV = &CVResult{Folds: k, Metric: spec.Metric, Mean: m, Std: math.Sqrt(ss / float64(len(scores))), Scores: scores}
+		res.CV = &CVResult{Folds: k, Metric: spec.Metric, Mean: m, Std: math.Sqrt(ss / float64(len(scores))), Scores: scores, Fits: len(folds), NotConverged: nc}
+	}
+
+	if k > 0 {
+		// The folds GridSearchC and CrossValidate used (StratifiedKFold is
+		// deterministic), as rows of X.
+		folds, err := StratifiedKFold(ytr, k, spec.Seed)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range folds {
+			rows := make([]int, len(f))
+			for i, r := range f {
+				rows[i] = trainIdx[r]
+			}
+			res.Folds = append(res.Folds, rows)
+		}
 	}
 
 	model, err := FitLogistic(ctx, Xtr, ytr, opt)

@@ -63,6 +63,36 @@ type ModelVersion struct {
 	// Redacted is set in a caller's view when values of sensitive fields were
 	// withheld from it (never stored).
 	Redacted bool `json:"redacted" bson:"-"`
+	// Warnings name the choices and problems of the run a user should know of
+	// (non-convergence, separable classes, imbalance, heavy imputation, rows
+	// without a label).
+	Warnings []string `json:"warnings" bson:"warnings"`
+	// Split says which rows were held out and in each fold (nil for versions
+	// trained before it was recorded).
+	Split *DataSplit `json:"split" bson:"split"`
+}
+
+// DataSplit is how a training run split its rows. The keys themselves are
+// stored apart from the version (KeysBlob), read on demand.
+type DataSplit struct {
+	Seed         int     `json:"seed" bson:"seed"`
+	Stratify     bool    `json:"stratify" bson:"stratify"`
+	TestFraction float64 `json:"testFraction" bson:"testFraction"`
+	TrainRows    int     `json:"trainRows" bson:"trainRows"`
+	TestRows     int     `json:"testRows" bson:"testRows"`
+	FoldCount    int     `json:"foldCount" bson:"foldCount"`
+	// KeysBlob is the blob (content-addressed) holding SplitKeys as JSON.
+	KeysBlob string `json:"-" bson:"keysBlob"`
+	// Dataset and Team are the source dataset (to authorize reading its keys).
+	Dataset string `json:"-" bson:"dataset"`
+	Team    string `json:"-" bson:"team"`
+}
+
+// SplitKeys are the record keys of a split: the test rows and each fold's
+// validation rows, in the order of the rows of the training matrix.
+type SplitKeys struct {
+	Test  []string   `json:"test"`
+	Folds [][]string `json:"folds"`
 }
 
 // Coefficient is one input column's weight.
@@ -119,6 +149,8 @@ type GridPoint struct {
 	C    float64 `json:"c" bson:"c"`
 	Mean float64 `json:"mean" bson:"mean"`
 	Std  float64 `json:"std" bson:"std"`
+	// Scores are the metric on each fold, in fold order.
+	Scores []float64 `json:"scores" bson:"scores"`
 }
 
 // FitInfo describes the optimizer's run.

@@ -442,16 +442,17 @@ type TrainInput struct {
 	Label   string `json:"label"`
 	// The positive class; needed when the label has more than two values (one-vs-rest).
 	PositiveClass any `json:"positiveClass,omitempty"`
-	// Features to use; default every field but the label, excluded ones, dates and json.
+	// Features to use. Default: every field but the label, the dataset's key field, excluded ones, dates and json; a STRING field is a category when it has at most 50 distinct values and fewer than one per two rows, and is dropped as an identifier otherwise. The version's dropped says why each other field is not used.
 	Features []string `json:"features,omitempty"`
 	Exclude  []string `json:"exclude,omitempty"`
 	// Fraction of rows held out for testing, 0 <= f < 1 (default 0.25; 0: train on every row, test is null).
 	TestFraction *float64 `json:"testFraction,omitempty"`
 	Seed         *int     `json:"seed,omitempty"`
 	// Inverse L2 strength, scikit-learn's meaning (default 1).
-	C       *float64 `json:"c,omitempty"`
-	MaxIter *int     `json:"maxIter,omitempty"`
-	// Largest gradient component at which the fit stops (default 1e-4).
+	C *float64 `json:"c,omitempty"`
+	// Most L-BFGS iterations (default 1000; scikit-learn's is 100). Reaching it leaves fit.converged false and a warning.
+	MaxIter *int `json:"maxIter,omitempty"`
+	// The fit stops when the largest component of the gradient of the objective (mean log-loss + L2 term / (2 c n)) is at most tol: scikit-learn's lbfgs rule (gtol), with a stricter default, 1e-8 instead of 1e-4, which lands within 1e-4 of the exact optimum relative to the largest coefficient on ill-conditioned data.
 	Tol *float64 `json:"tol,omitempty"`
 	// Standardize numeric features (default true); per-feature scale overrides it.
 	Standardize   *bool           `json:"standardize,omitempty"`

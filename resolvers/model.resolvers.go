@@ -12,6 +12,24 @@ import (
 	"github.com/mms-platform/mms/model"
 )
 
+// TestKeys is the resolver for the testKeys field.
+func (r *dataSplitResolver) TestKeys(ctx context.Context, obj *model.DataSplit) ([]string, error) {
+	k, err := r.Svc.SplitKeys(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return k.Test, nil
+}
+
+// Folds is the resolver for the folds field.
+func (r *dataSplitResolver) Folds(ctx context.Context, obj *model.DataSplit) ([][]string, error) {
+	k, err := r.Svc.SplitKeys(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return k.Folds, nil
+}
+
 // Versions is the resolver for the versions field.
 func (r *modelResolver) Versions(ctx context.Context, obj *model.Model, first *int, after *string) (*model.ModelVersionConnection, error) {
 	return r.Svc.ModelVersions(ctx, obj, first, after)
@@ -62,6 +80,9 @@ func (r *queryResolver) ModelVersion(ctx context.Context, model string, version 
 	return nullIfNotFound(r.Svc.ModelVersion(ctx, model, version, alias))
 }
 
+// DataSplit returns graph.DataSplitResolver implementation.
+func (r *Resolver) DataSplit() graph.DataSplitResolver { return &dataSplitResolver{r} }
+
 // Model returns graph.ModelResolver implementation.
 func (r *Resolver) Model() graph.ModelResolver { return &modelResolver{r} }
 
@@ -69,6 +90,7 @@ func (r *Resolver) Model() graph.ModelResolver { return &modelResolver{r} }
 func (r *Resolver) ModelVersion() graph.ModelVersionResolver { return &modelVersionResolver{r} }
 
 type (
+	dataSplitResolver    struct{ *Resolver }
 	modelResolver        struct{ *Resolver }
 	modelVersionResolver struct{ *Resolver }
 )

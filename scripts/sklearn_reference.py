@@ -16,7 +16,8 @@ Writes testdata/ml/sklearn_reference.json, which ml/sklearn_test.go reads:
       and 1, all scores tied, nothing predicted positive, a 200-row seeded one with
       many ties): accuracy, precision, recall, f1 (y_pred = y_score >= 0.5,
       zero_division=0), log_loss, brier_score_loss, roc_auc_score,
-      average_precision_score, roc_curve(drop_intermediate=False),
+      average_precision_score, roc_curve(drop_intermediate=False) and (True, the
+      default, which RocCurveDisplay draws),
       precision_recall_curve, confusion_matrix(labels=[0, 1]) and
       calibration_curve(n_bins=5, strategy="uniform").
 
@@ -186,6 +187,7 @@ def metrics_reference():
         s = np.asarray(s, dtype=float)
         pred = (s >= 0.5).astype(int)
         fpr, tpr, thr = roc_curve(y, s, drop_intermediate=False)
+        dfpr, dtpr, _ = roc_curve(y, s)  # drop_intermediate=True: what RocCurveDisplay draws
         prec, rec, pthr = precision_recall_curve(y, s)
         prob_true, prob_pred = calibration_curve(y, s, n_bins=5, strategy="uniform")
         out.append(
@@ -203,6 +205,7 @@ def metrics_reference():
                 "roc_auc": float(roc_auc_score(y, s)),
                 "average_precision": float(average_precision_score(y, s)),
                 "roc_curve": {"fpr": floats(fpr), "tpr": floats(tpr), "thresholds": floats(thr)},
+                "roc_curve_drop_intermediate": {"fpr": floats(dfpr), "tpr": floats(dtpr)},
                 "pr_curve": {"precision": floats(prec), "recall": floats(rec), "thresholds": floats(pthr)},
                 "confusion_matrix": confusion_matrix(y, pred, labels=[0, 1]).tolist(),
                 "calibration_5": {"prob_true": floats(prob_true), "prob_pred": floats(prob_pred)},

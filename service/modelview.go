@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/mms-platform/mms/auth"
 	"github.com/mms-platform/mms/ml"
@@ -180,7 +181,7 @@ func (v modelView) version(mv *model.ModelVersion) *model.ModelVersion {
 	cp.Dropped = nil
 	for _, dr := range mv.Dropped {
 		if v.hide[dr.Name] {
-			dr.Reason = "constant (details withheld: sensitive field)"
+			dr.Reason = withheldDropReason(dr.Reason)
 		}
 		cp.Dropped = append(cp.Dropped, dr)
 	}
@@ -192,6 +193,20 @@ func (v modelView) version(mv *model.ModelVersion) *model.ModelVersion {
 		cp.PositiveClass, cp.NegativeClass = Masked, Masked
 	}
 	return &cp
+}
+
+// withheldDropReason is why a sensitive feature was dropped, without the
+// values or counts the reason may quote.
+func withheldDropReason(r string) string {
+	switch {
+	case strings.HasPrefix(r, "constant"):
+		return "constant (details withheld: sensitive field)"
+	case strings.HasPrefix(r, "all null"):
+		return "all null"
+	case strings.HasPrefix(r, "string with"):
+		return "high-cardinality string (details withheld: sensitive field)"
+	}
+	return "dropped (details withheld: sensitive field)"
 }
 
 // preprocessing is the fitted pipeline as JSON with the sensitive features
@@ -216,7 +231,7 @@ func (v modelView) preprocessing(pre *ml.Preprocessor) string {
 	}
 	for _, dr := range pre.Dropped {
 		if v.hide[dr.Name] {
-			dr.Reason = "constant (details withheld: sensitive field)"
+			dr.Reason = withheldDropReason(dr.Reason)
 		}
 		out.Dropped = append(out.Dropped, dr)
 	}

@@ -1,11 +1,13 @@
 package service
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"regexp"
 	"runtime/debug"
@@ -64,6 +66,9 @@ type trainPayload struct {
 	// fields when the job was queued (checkTrainSensitive).
 	SensitiveFeatures []string `json:"sensitiveFeatures,omitempty"`
 	SensitiveLabel    bool     `json:"sensitiveLabel,omitempty"`
+	// Dropped are the dataset's fields that are not features, with the reason
+	// (decided from the schema; fitting may drop more).
+	Dropped []model.DroppedFeature `json:"dropped,omitempty"`
 }
 
 // Train validates a training request and queues it (train on the dataset and
@@ -199,7 +204,7 @@ func trainSpec(d *model.Dataset, in model.TrainInput) (*trainPayload, error) {
 	}
 	p := &trainPayload{
 		Model: in.Model, Dataset: d.ID, Label: in.Label, PositiveClass: normalizeValue(in.PositiveClass),
-		TestFraction: 0.25, Seed: 42, Stratify: true, C: 1, MaxIter: 100, Tol: 1e-4, ClassWeight: "none",
+		TestFraction: 0.25, Seed: 42, Stratify: true, C: 1, MaxIter: ml.DefaultMaxIter, Tol: ml.DefaultTol, ClassWeight: "none",
 		Metric: ml.MetricROCAUC, Threshold: ml.ThresholdFixed,
 	}
 	bad := func(format string, args ...any) error { return model.Errorf(model.EINVALID, format, args...) }
@@ -269,50 +274,77 @@ func trainSpec(d *model.Dataset, in model.TrainInput) (*trainPayload, error) {
 		}
 		p.Threshold = *in.Threshold
 	}
-	feats, err := trainFeatures(d, in)
+	feats, dropped, err := trainFeatures(d, in)
 	if err != nil {
 		return nil, err
 	}
-	p.Features = feats
+	p.Features, p.Dropped = feats, dropped
 	return p, nil
 }
 
-// trainFeatures resolves the features and their preprocessing from the schema.
-func trainFeatures(d *model.Dataset, in model.TrainInput) ([]ml.FeatureSpec, error) {
+// maxAutoCategories is the most distinct values a string field picked by
+// default may have to be one-hot encoded as a category (it must also have fewer
+// distinct values than half the rows); above, it is dropped as an identifier or
+// free text, and dropped says so.
+const maxAutoCategories = 50
+
+// trainFeatures resolves the features and their preprocessing from the schema,
+// and says why each other field of the dataset is not one.
+func trainFeatures(d *model.Dataset, in model.TrainInput) ([]ml.FeatureSpec, []model.DroppedFeature, error) {
 	bad := func(format string, args ...any) error { return model.Errorf(model.EINVALID, format, args...) }
 	types := map[string]model.FieldType{}
 	for _, f := range d.Fields {
 		types[f.Name] = f.Type
 	}
 	if len(d.Fields) == 0 {
-		return nil, bad("dataset %q has no schema yet: ingest data first", d.ID)
+		return nil, nil, bad("dataset %q has no schema yet: ingest data first", d.ID)
 	}
 	if _, ok := types[in.Label]; !ok {
-		return nil, bad("unknown label field %q in dataset %q", in.Label, d.ID)
+		return nil, nil, bad("unknown label field %q in dataset %q", in.Label, d.ID)
 	}
 	over := map[string]*model.FeatureInput{}
 	for _, f := range in.Preprocessing {
 		over[f.Name] = f
 	}
-	names := in.Features
-	explicit := names != nil
-	if !explicit {
-		for _, f := range d.Fields {
-			switch f.Type {
-			case model.FieldInt, model.FieldFloat, model.FieldBool, model.FieldCategory, model.FieldText:
-				if f.Name != in.Label && !slices.Contains(in.Exclude, f.Name) {
-					names = append(names, f.Name)
-				}
-			}
-		}
-	}
 	for _, e := range in.Exclude {
 		if _, ok := types[e]; !ok {
-			return nil, bad("exclude: unknown field %q", e)
+			return nil, nil, bad("exclude: unknown field %q", e)
+		}
+	}
+	names := in.Features
+	explicit := names != nil
+	dropped := []model.DroppedFeature{}
+	auto := map[string]bool{}
+	for _, f := range d.Fields {
+		reason := ""
+		switch {
+		case f.Name == in.Label:
+			reason = "the label"
+		case explicit:
+			if !slices.Contains(names, f.Name) {
+				reason = "not listed in features"
+			}
+		case slices.Contains(in.Exclude, f.Name):
+			reason = "excluded by request"
+		case f.Name == d.KeyField:
+			reason = "the key (keyField): an identifier, not a feature; list it in features to use it anyway"
+		default:
+			switch f.Type {
+			case model.FieldInt, model.FieldFloat, model.FieldBool, model.FieldCategory, model.FieldText, model.FieldString:
+				names = append(names, f.Name)
+				auto[f.Name] = true
+			case model.FieldDate:
+				reason = "date: not a feature as such; derive a number from it (e.g. days since an event) in a field of its own"
+			default:
+				reason = fmt.Sprintf("%s: nested values are not features; flatten the ones you need into fields of their own", strings.ToLower(string(f.Type)))
+			}
+		}
+		if reason != "" {
+			dropped = append(dropped, model.DroppedFeature{Name: f.Name, Reason: reason})
 		}
 	}
 	if len(names) == 0 {
-		return nil, bad("no features: list them in features, or add numeric, boolean, category or text fields")
+		return nil, nil, bad("no features: list them in features, or add numeric, boolean, category, string or text fields")
 	}
 	var out []ml.FeatureSpec
 	seen := map[string]bool{}
@@ -320,11 +352,11 @@ func trainFeatures(d *model.Dataset, in model.TrainInput) ([]ml.FeatureSpec, err
 		t, ok := types[n]
 		switch {
 		case !ok:
-			return nil, bad("unknown feature field %q in dataset %q", n, d.ID)
+			return nil, nil, bad("unknown feature field %q in dataset %q", n, d.ID)
 		case n == in.Label:
-			return nil, bad("the label %q cannot also be a feature", n)
+			return nil, nil, bad("the label %q cannot also be a feature", n)
 		case seen[n]:
-			return nil, bad("feature %q is listed twice", n)
+			return nil, nil, bad("feature %q is listed twice", n)
 		}
 		seen[n] = true
 		fs := ml.FeatureSpec{Name: n}
@@ -338,24 +370,35 @@ func trainFeatures(d *model.Dataset, in model.TrainInput) ([]ml.FeatureSpec, err
 		case model.FieldText:
 			fs.Type = ml.TypeText
 		default:
-			return nil, bad("feature %q is %s: only numbers, booleans, categories, strings and text can be features", n, t)
+			return nil, nil, bad("feature %q is %s: only numbers, booleans, categories, strings and text can be features", n, t)
+		}
+		if auto[n] {
+			// Picked by default: a field without any value is dropped, not an
+			// error, and a string field is a category only when it looks like one.
+			fs.Optional = true
+			if t == model.FieldString {
+				fs.MaxCategories = maxAutoCategories
+			}
 		}
 		if fs.Type == ml.TypeNumeric && in.Standardize != nil && !*in.Standardize {
 			fs.Scale = "none"
 		}
 		if o := over[n]; o != nil {
+			if o.Type != nil {
+				fs.MaxCategories = 0 // the caller chose the type
+			}
 			if err := applyFeatureInput(&fs, o); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		out = append(out, fs)
 	}
 	for name := range over {
 		if !seen[name] {
-			return nil, bad("preprocessing for %q, which is not a feature", name)
+			return nil, nil, bad("preprocessing for %q, which is not a feature", name)
 		}
 	}
-	return out, nil
+	return out, dropped, nil
 }
 
 func applyFeatureInput(fs *ml.FeatureSpec, o *model.FeatureInput) error {
@@ -399,6 +442,8 @@ type trainingData struct {
 	pre            *ml.Preprocessor
 	datasetVersion int
 	unlabeled      int
+	// keys are the record keys of the rows of X, in order.
+	keys []string
 }
 
 // featureCache keeps a few recent training matrices.
@@ -490,6 +535,7 @@ func (s *Service) loadTrainingData(ctx context.Context, owner string, p *trainPa
 		}
 		rows = append(rows, row)
 		raw = append(raw, label)
+		td.keys = append(td.keys, doc.Key)
 		if len(rows)%10000 == 0 {
 			prog.Set(0.1, model.JobDetail{Phase: "reading dataset", Rows: int64(len(rows))})
 		}
@@ -561,8 +607,15 @@ func (s *Service) runTrain(ctx context.Context, j *model.Job, prog *jobs.Progres
 	if cached {
 		msg += "; features from cache (dataset not rescanned)"
 	}
+	if n := len(v.Warnings); n > 0 {
+		plural := ""
+		if n > 1 {
+			plural = "s"
+		}
+		msg += fmt.Sprintf("; succeeded with %d warning%s: %s", n, plural, strings.Join(v.Warnings, "; "))
+	}
 	prog.Set(1, model.JobDetail{Phase: "done", Rows: int64(rows), Message: msg})
-	return map[string]any{"model": p.Model, "version": v.Version}, nil
+	return map[string]any{"model": p.Model, "version": v.Version, "warnings": v.Warnings}, nil
 }
 
 // modelVersion assembles the stored version from a training result.
@@ -607,9 +660,35 @@ func (s *Service) modelVersion(ctx context.Context, j *model.Job, p *trainPayloa
 		}
 		v.Coefficients = append(v.Coefficients, coef)
 	}
-	for _, dr := range td.pre.Dropped {
-		v.Dropped = append(v.Dropped, model.DroppedFeature{Name: dr.Name, Reason: dr.Reason})
+	// Every field of the dataset that is not a feature, in schema order: those
+	// decided from the schema and those fitting dropped.
+	reasons := map[string]string{}
+	for _, dr := range p.Dropped {
+		reasons[dr.Name] = dr.Reason
 	}
+	for _, dr := range td.pre.Dropped {
+		reasons[dr.Name] = dr.Reason
+	}
+	for _, f := range d.Fields {
+		if r, ok := reasons[f.Name]; ok {
+			v.Dropped = append(v.Dropped, model.DroppedFeature{Name: f.Name, Reason: r})
+			delete(reasons, f.Name)
+		}
+	}
+	// Fields gone from the schema since the job was queued keep their reason.
+	for _, dr := range slices.Concat(p.Dropped, dropped(td.pre)) {
+		if r, ok := reasons[dr.Name]; ok {
+			v.Dropped = append(v.Dropped, model.DroppedFeature{Name: dr.Name, Reason: r})
+			delete(reasons, dr.Name)
+		}
+	}
+	v.Warnings = trainWarnings(p, td, res)
+	split, err := s.storeSplit(ctx, p, td, res)
+	if err != nil {
+		return nil, err
+	}
+	split.Dataset, split.Team = d.ID, d.Team
+	v.Split = split
 	if res.Test != nil {
 		m := metrics(*res.Test)
 		v.Test = &m
@@ -618,13 +697,15 @@ func (s *Service) modelVersion(ctx context.Context, j *model.Job, p *trainPayloa
 		v.CV = &model.CrossValidation{Folds: cv.Folds, Metric: cv.Metric, Mean: cv.Mean, Std: cv.Std, Scores: cv.Scores}
 		if cv.Grid != nil {
 			for _, g := range cv.Grid.Grid {
-				v.CV.Grid = append(v.CV.Grid, model.GridPoint{C: g.C, Mean: g.Mean, Std: g.Std})
+				v.CV.Grid = append(v.CV.Grid, model.GridPoint{C: g.C, Mean: g.Mean, Std: g.Std, Scores: g.Scores})
 			}
 		}
 	}
+	roc := res.ROC.DropIntermediate() // as scikit-learn's roc_curve by default, and the plot
 	v.Report = model.ModelReport{
+		Roc:    curve(roc.FPR, roc.TPR, roc.Thresholds),
 		RocSvg: string(res.ROCPlot), PrSvg: string(res.PRPlot), CalibrationSvg: string(res.CalPlot), CurvesOn: res.CurvesOn,
-		Roc: curve(res.ROC.FPR, res.ROC.TPR, res.ROC.Thresholds), Pr: curve(res.PR.Recall, res.PR.Precision, res.PR.Thresholds),
+		Pr: curve(res.PR.Recall, res.PR.Precision, res.PR.Thresholds),
 	}
 	for _, b := range res.Calibration {
 		v.Report.Calibration = append(v.Report.Calibration, model.CalibrationBin{
@@ -632,6 +713,138 @@ func (s *Service) modelVersion(ctx context.Context, j *model.Job, p *trainPayloa
 		})
 	}
 	return v, nil
+}
+
+func dropped(pre *ml.Preprocessor) []model.DroppedFeature {
+	out := make([]model.DroppedFeature, len(pre.Dropped))
+	for i, dr := range pre.Dropped {
+		out[i] = model.DroppedFeature{Name: dr.Name, Reason: dr.Reason}
+	}
+	return out
+}
+
+// trainWarnings names what a user of the version should know of its run.
+func trainWarnings(p *trainPayload, td *trainingData, res *ml.TrainResult) []string {
+	w := []string{}
+	m := res.Model
+	if !m.Converged {
+		w = append(w, fmt.Sprintf("did not converge in %d iterations (largest gradient component %.2g, tol %.2g; stopped by %s): the coefficients are not the optimum; raise maxIter or tol",
+			m.Iterations, m.GradMax, p.Tol, m.Status))
+	}
+	if cv := res.CV; cv != nil && cv.NotConverged > 0 {
+		w = append(w, fmt.Sprintf("%d of the %d cross-validation fits did not converge in %d iterations: their scores are of unfinished models; raise maxIter or tol", cv.NotConverged, cv.Fits, p.MaxIter))
+	}
+	if res.Train.ROCAUC == 1 {
+		w = append(w, fmt.Sprintf("the training rows are perfectly separable (train ROC AUC 1): the coefficients are bounded only by the regularization (c = %g) and grow with c; expect overconfident probabilities", m.C))
+	}
+	if n := res.Train.Rows; n > 0 {
+		c := res.Train.Confusion
+		pos := c.TP + c.FN
+		minority, which := pos, "positive"
+		if n-pos < pos {
+			minority, which = n-pos, "negative"
+		}
+		if share := float64(minority) / float64(n); share < 0.1 && p.ClassWeight != ml.ClassWeightBalanced {
+			w = append(w, fmt.Sprintf("class imbalance: the %s class is %.1f%% of the training rows and classWeight is none, so the model leans to the other class at threshold %g; consider classWeight: balanced or threshold: f1", which, 100*share, res.Threshold))
+		}
+	}
+	rows := len(td.keys)
+	for _, f := range td.pre.Features {
+		if rows > 0 && f.Missing*2 > rows {
+			w = append(w, fmt.Sprintf("feature %q was missing in %d of %d rows (%.0f%%) and imputed (%s)", f.Name, f.Missing, rows, 100*float64(f.Missing)/float64(rows), imputeName(f)))
+		}
+	}
+	if td.unlabeled > 0 {
+		w = append(w, fmt.Sprintf("%d documents without a value for the label %q were left out", td.unlabeled, p.Label))
+	}
+	return w
+}
+
+func imputeName(f ml.FittedFeature) string {
+	switch f.Type {
+	case ml.TypeNumeric:
+		if f.Spec.Impute == "" {
+			return "mean"
+		}
+		return f.Spec.Impute
+	case ml.TypeCategorical:
+		return "unknown category"
+	case ml.TypeBoolean:
+		return "most frequent value"
+	}
+	return "empty text"
+}
+
+// storeSplit records which rows were held out and in each fold: the keys go to
+// the blob store (content-addressed JSON, one blob per distinct split, kept out
+// of the version document so that reading or listing versions stays small
+// whatever the dataset's size), the rest on the version.
+func (s *Service) storeSplit(ctx context.Context, p *trainPayload, td *trainingData, res *ml.TrainResult) (*model.DataSplit, error) {
+	sp := &model.DataSplit{
+		Seed: int(p.Seed), Stratify: p.Stratify, TestFraction: p.TestFraction,
+		TrainRows: res.TrainRows, TestRows: res.TestRows, FoldCount: len(res.Folds),
+	}
+	if s.Blobs == nil || len(td.keys) != res.TrainRows+res.TestRows {
+		return sp, nil
+	}
+	keys := model.SplitKeys{Test: make([]string, len(res.TestIdx)), Folds: make([][]string, len(res.Folds))}
+	for i, r := range res.TestIdx {
+		keys.Test[i] = td.keys[r]
+	}
+	for f, idx := range res.Folds {
+		keys.Folds[f] = make([]string, len(idx))
+		for i, r := range idx {
+			keys.Folds[f][i] = td.keys[r]
+		}
+	}
+	b, err := json.Marshal(keys)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(b)
+	id := "sha256:" + hex.EncodeToString(sum[:])
+	if err := s.Blobs.PutBlob(ctx, id, "split.json", bytes.NewReader(b)); err != nil {
+		return nil, err
+	}
+	sp.KeysBlob = id
+	return sp, nil
+}
+
+// maxSplitBlob bounds a split blob read back (keys of a large dataset).
+const maxSplitBlob = 1 << 30
+
+// SplitKeys returns the keys of a version's split: for a caller who may read
+// the source dataset, and read its sensitive fields when its key field is one.
+func (s *Service) SplitKeys(ctx context.Context, sp *model.DataSplit) (*model.SplitKeys, error) {
+	out := &model.SplitKeys{Test: []string{}, Folds: [][]string{}}
+	if sp == nil || sp.KeysBlob == "" {
+		return out, nil
+	}
+	d, err := s.Dataset(ctx, sp.Dataset)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range d.Fields {
+		if f.Name == d.KeyField && f.Sensitive {
+			ok, err := s.readsSensitive(ctx, d.Team, d.ID)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				return nil, s.deny(ctx, auth.ActReadSensitive, d.Team, "dataset/"+d.ID+"/field/"+f.Name,
+					fmt.Sprintf("the split's keys are values of the sensitive key field %q of dataset %s: reading them needs read-sensitive on it", f.Name, d.ID))
+			}
+		}
+	}
+	rc, _, err := s.Blobs.OpenBlob(ctx, sp.KeysBlob)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	if err := json.NewDecoder(io.LimitReader(rc, maxSplitBlob)).Decode(out); err != nil {
+		return nil, fmt.Errorf("read split keys: %w", err)
+	}
+	return out, nil
 }
 
 func metrics(m ml.Metrics) model.Metrics {
@@ -645,13 +858,19 @@ func metrics(m ml.Metrics) model.Metrics {
 // maxCurvePoints bounds the stored curves; plots use every point.
 const maxCurvePoints = 500
 
+// curve stores a curve's points, every step-th one when there are more than
+// maxCurvePoints, and always the first and the last (the ROC's (0,0) and
+// (1,1), the PR curve's (recall 0, precision 1)).
 func curve(x, y, thr []float64) []model.CurvePoint {
 	step := 1
 	if len(x) > maxCurvePoints {
-		step = (len(x) + maxCurvePoints - 1) / maxCurvePoints
+		step = (len(x) + maxCurvePoints - 2) / (maxCurvePoints - 1)
 	}
 	out := []model.CurvePoint{}
 	for i := 0; i < len(x); i += step {
+		if i+step >= len(x) {
+			i = len(x) - 1 // the last point, whatever the step
+		}
 		p := model.CurvePoint{X: x[i], Y: y[i]}
 		if i < len(thr) && !math.IsInf(thr[i], 0) && !math.IsNaN(thr[i]) {
 			t := thr[i]
