@@ -7,8 +7,10 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,6 +20,7 @@ import (
 
 	"github.com/mms-platform/mms/graph"
 	"github.com/mms-platform/mms/resolvers"
+	"github.com/mms-platform/mms/service"
 )
 
 // rawGraphQL sends one request to /graphql and returns its status, headers and
@@ -309,5 +312,134 @@ func TestSchemaSDL(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusNotModified {
 		t.Errorf("If-None-Match: %d, want 304", resp.StatusCode)
+	}
+}
+
+// A delivery that failed after its last retry can be sent again by the
+// webhook's owners: same payload and X-MMS-Delivery, fresh signature; others
+// cannot (FORBIDDEN for the team's viewers, NOT_FOUND across teams), a pending
+// delivery is CONFLICT, and each redelivery is audited.
+func TestRedeliverWebhook(t *testing.T) {
+	s := newTestServer(t, map[string]string{"MMS_WEBHOOK_BACKOFF": "1ms", "MMS_ALLOW_PRIVATE_URLS": "true"})
+	var failing atomic.Bool
+	failing.Store(true)
+	type got struct {
+		id, event string
+		body      map[string]any
+		signed    bool
+	}
+	received := make(chan got, 16)
+	var secret atomic.Value
+	secret.Store("")
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if failing.Load() {
+			http.Error(w, "down", http.StatusInternalServerError)
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		var m map[string]any
+		_ = json.Unmarshal(body, &m)
+		want := "sha256=" + service.SignWebhook(secret.Load().(string), r.Header.Get("X-MMS-Timestamp"), body)
+		received <- got{r.Header.Get("X-MMS-Delivery"), r.Header.Get("X-MMS-Event"), m, r.Header.Get("X-MMS-Signature") == want}
+	}))
+	defer hook.Close()
+	s.mustGQL(t, testAdminKey, `mutation { createTeam(input: {id: "acme", name: "Acme"}) { id } createDataset(input: {id: "d", name: "D", team: "acme"}) { id } }`, nil)
+	owner, _ := s.createKey(t, "acme", "OWNER")
+	viewer, _ := s.createKey(t, "acme", "VIEWER")
+	stranger, _ := s.createKey(t, "other", "OWNER")
+	r := s.mustGQL(t, owner, `mutation($u: String!) { createWebhook(input: {team: "acme", url: $u, events: ["ingestion.finished"]}) { secret webhook { id } } }`, map[string]any{"u": hook.URL})
+	secret.Store(r.str("createWebhook", "secret"))
+	hookID := r.str("createWebhook", "webhook", "id")
+	job := s.mustGQL(t, owner, `mutation { ingest(input: {dataset: "d", source: "s", format: NDJSON, records: [{a: 1}]}) { id } }`, nil).str("ingest", "id")
+	s.waitJob(t, owner, job)
+
+	delivery := func() gqlResponse {
+		return s.mustGQL(t, owner, `query($t: ID!) { webhooks(team: $t) { deliveries { edges { node { id status attempts lastError } } } } }`, map[string]any{"t": "acme"})
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	var id string
+	for {
+		d := delivery()
+		id = d.str("webhooks", 0, "deliveries", "edges", 0, "node", "id")
+		if d.str("webhooks", 0, "deliveries", "edges", 0, "node", "status") == "failed" {
+			if n := num(d.get("webhooks", 0, "deliveries", "edges", 0, "node", "attempts")); n != 8 {
+				t.Fatalf("failed after %d attempts", n)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("delivery did not fail: %v", d.Data)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	const redeliver = `mutation($w: ID!, $d: ID!) { redeliverWebhook(webhook: $w, delivery: $d) { id status attempts } }`
+	vars := map[string]any{"w": hookID, "d": id}
+	for name, c := range map[string]struct {
+		token, code string
+		vars        map[string]any
+	}{
+		"viewer":           {viewer, "FORBIDDEN", vars},
+		"other team":       {stranger, "NOT_FOUND", vars},
+		"anonymous":        {"", "UNAUTHENTICATED", vars},
+		"unknown delivery": {owner, "NOT_FOUND", map[string]any{"w": hookID, "d": "nope"}},
+		"unknown webhook":  {owner, "NOT_FOUND", map[string]any{"w": "nope", "d": id}},
+	} {
+		if r := s.gql(t, c.token, redeliver, c.vars); !r.hasCode(c.code) {
+			t.Errorf("%s: %+v, want %s", name, r.Errors, c.code)
+		}
+	}
+	select {
+	case g := <-received:
+		t.Fatalf("a refused redelivery was sent: %+v", g)
+	default:
+	}
+
+	failing.Store(false)
+	r = s.mustGQL(t, owner, redeliver, vars)
+	if r.str("redeliverWebhook", "status") != "pending" || num(r.get("redeliverWebhook", "attempts")) != 0 {
+		t.Errorf("redelivered: %v", r.Data)
+	}
+	select {
+	case g := <-received:
+		if g.id != id || g.event != "ingestion.finished" || !g.signed || g.body["job"] != job || g.body["status"] != "SUCCEEDED" {
+			t.Errorf("redelivery: %+v", g)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("redelivery did not arrive")
+	}
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		d := delivery()
+		if d.str("webhooks", 0, "deliveries", "edges", 0, "node", "status") == "delivered" {
+			if n := num(d.get("webhooks", 0, "deliveries", "edges", 0, "node", "attempts")); n != 1 {
+				t.Errorf("delivered after %d attempts of the new series", n)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not delivered: %v", d.Data)
+		}
+	}
+
+	// A delivered one can be sent again; while it is pending, it cannot.
+	failing.Store(true)
+	s.mustGQL(t, owner, redeliver, vars)
+	if r := s.gql(t, owner, redeliver, vars); !r.hasCode("CONFLICT") {
+		t.Errorf("pending redelivered: %+v", r.Errors)
+	}
+	audit := s.mustGQL(t, testAdminKey, `{ auditLog(where: {resource: "team/acme"}, first: 50) { edges { node { actor decision summary } } } }`, nil)
+	allowed, denied := 0, 0
+	for _, e := range audit.get("auditLog", "edges").([]any) {
+		n := e.(map[string]any)["node"].(map[string]any)
+		sum, _ := n["summary"].(string)
+		switch {
+		case strings.HasPrefix(sum, "redeliver webhook "+hookID) && n["decision"] == "allow":
+			allowed++
+		case n["decision"] == "deny" && strings.Contains(sum, "admin"):
+			denied++
+		}
+	}
+	if allowed < 3 || denied < 1 { // two redeliveries and the CONFLICT; the viewer's refusal
+		t.Errorf("audit: %d allowed, %d denied redeliveries: %v", allowed, denied, audit.Data)
 	}
 }
