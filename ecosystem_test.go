@@ -104,6 +104,12 @@ func TestGraphQLOverHTTPRequestErrors(t *testing.T) {
 			t.Errorf("GET mutation: %d Allow %q %v, want 405 Allow POST", status, h.Get("Allow"), m)
 		}
 	})
+	t.Run("multipart upload request error is 200", func(t *testing.T) {
+		r := s.upload(t, testAdminKey, `mutation($f: Upload!) { nope(file: $f) }`, map[string]any{"f": nil}, "f", "a.csv", []byte("a\n1\n"))
+		if r.Status != http.StatusOK || !r.hasCode("BAD_USER_INPUT") {
+			t.Errorf("got %d %+v", r.Status, r.Errors)
+		}
+	})
 	t.Run("an executed operation keeps its data entry", func(t *testing.T) {
 		status, _, m := rawGraphQL(t, s, "POST", gqlType, `{"query": "{ dataset(id: \"nope\") { id } }"}`, nil)
 		data, ok := m["data"].(map[string]any)
