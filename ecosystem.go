@@ -129,6 +129,10 @@ func sameHost(origin, host string) bool {
 func (a *app) cors(p *corsPolicy, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		origin := r.Header.Get("Origin")
+		if p.configured() && r.Header.Get("Upgrade") == "" {
+			// The answer depends on Origin, with or without one: caches must know.
+			w.Header().Add("Vary", "Origin")
+		}
 		if origin == "" {
 			next.ServeHTTP(w, r)
 			return
@@ -144,9 +148,6 @@ func (a *app) cors(p *corsPolicy, next http.Handler) http.Handler {
 			return
 		}
 		h := w.Header()
-		if p.configured() {
-			h.Add("Vary", "Origin")
-		}
 		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
 			h.Add("Vary", "Access-Control-Request-Method")
 			h.Add("Vary", "Access-Control-Request-Headers")
