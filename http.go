@@ -18,6 +18,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	coderws "github.com/coder/websocket"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -48,6 +49,9 @@ func (a *app) routes() http.Handler {
 	mux := http.NewServeMux()
 	// No method on /graphql: POST, GET (queries, SSE) and the WebSocket upgrade all land here.
 	mux.Handle("/graphql", a.limitUploads(a.withTimeout(authed(gql))))
+	// The SDL is what introspection shows, and introspection is open to
+	// anonymous callers: public, but through the per-address limits.
+	mux.Handle("GET /graphql/schema.graphql", a.limitBody(authn(schemaHandler(graph.NewExecutableSchema(graph.Config{}).Schema()))))
 	mux.Handle("GET /media", rest(http.HandlerFunc(a.serveMedia)))
 	mux.Handle("GET /artifacts/{model}/{version}/{name}", rest(http.HandlerFunc(a.serveArtifact)))
 	mux.Handle("GET /audit/export", rest(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -81,7 +85,8 @@ func (a *app) routes() http.Handler {
 	if a.cfg.MetricsAddr == "" { // else serve puts it on its own listener
 		mux.Handle("GET /metrics", a.limitBody(a.metricsGuard(a.metricsHTTP, authed)))
 	}
-	return a.withRequest(m, a.readDeadlines(mux))
+	cors, _ := parseCORSOrigins(a.cfg.CORSOrigins) // parseConfig checked it
+	return a.withRequest(m, a.cors(cors, a.readDeadlines(mux)))
 }
 
 // serveMedia streams the bytes of a media document:
@@ -232,11 +237,14 @@ func (a *app) graphqlHandler(m *metrics, budget *callerBudget) http.Handler {
 		InitTimeout:           10 * time.Second,
 		InitFunc:              a.websocketInit,
 		PayloadReadLimit:      &a.cfg.MaxBody, // a message obeys the body limit too
+		// The origin of an upgrade was checked by cors, with the same rule
+		// (own origin or MMS_CORS_ORIGINS) as every other cross-origin call.
+		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{InsecureSkipVerify: true}},
 	})
 	srv.AddTransport(transport.SSE{})
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(overHTTP{transport.GET{}})
+	srv.AddTransport(overHTTP{transport.POST{}})
 	srv.AddTransport(uploadForm{maxBody: a.cfg.MaxBody, memory: uploadMemory})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(a.cfg.MaxTokens)
@@ -494,7 +502,7 @@ func (m *metrics) httpRequest(r *http.Request, status int, _ time.Duration) {
 		route = "/static/"
 	case route == "/v2" || strings.HasPrefix(route, "/v2/"):
 		route = "/v2/"
-	case route != "/graphql" && route != "/" && route != "/healthz" && route != "/readyz" && route != "/metrics":
+	case route != "/graphql" && route != "/graphql/schema.graphql" && route != "/" && route != "/healthz" && route != "/readyz" && route != "/metrics":
 		route = "other"
 	}
 	m.requests.WithLabelValues(route, httpCode(status)).Inc()

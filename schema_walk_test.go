@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 
@@ -120,4 +121,60 @@ func dummyValue(schema *ast.Schema, t *ast.Type) (any, bool) {
 		return obj, true
 	}
 	return "x", true
+}
+
+// Every type, field, argument, enum value and input field of the schema has a
+// description, so introspection, GraphiQL and the served SDL document the API.
+// Elements are found by walking the schema: one added without a description
+// fails here, named.
+func TestSchemaDescriptions(t *testing.T) {
+	schema := graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{}}).Schema()
+	var missing []string
+	blank := func(s string) bool { return strings.TrimSpace(s) == "" }
+	for name, def := range schema.Types {
+		if def.BuiltIn || strings.HasPrefix(name, "__") {
+			continue
+		}
+		if blank(def.Description) {
+			missing = append(missing, fmt.Sprintf("%s %s", strings.ToLower(string(def.Kind)), name))
+		}
+		for _, f := range def.Fields {
+			if strings.HasPrefix(f.Name, "__") {
+				continue
+			}
+			if blank(f.Description) {
+				missing = append(missing, fmt.Sprintf("field %s.%s", name, f.Name))
+			}
+			for _, a := range f.Arguments {
+				if blank(a.Description) {
+					missing = append(missing, fmt.Sprintf("argument %s.%s(%s)", name, f.Name, a.Name))
+				}
+			}
+		}
+		for _, v := range def.EnumValues {
+			if blank(v.Description) {
+				missing = append(missing, fmt.Sprintf("enum value %s.%s", name, v.Name))
+			}
+		}
+	}
+	for _, d := range schema.Directives {
+		if d.Position != nil && d.Position.Src != nil && d.Position.Src.BuiltIn {
+			continue
+		}
+		if blank(d.Description) {
+			missing = append(missing, "directive @"+d.Name)
+		}
+		for _, a := range d.Arguments {
+			if blank(a.Description) {
+				missing = append(missing, fmt.Sprintf("argument @%s(%s)", d.Name, a.Name))
+			}
+		}
+	}
+	sort.Strings(missing)
+	for _, m := range missing {
+		t.Errorf("%s has no description", m)
+	}
+	if len(missing) > 0 {
+		t.Logf("%d schema elements without a description: describe them in graph/*.graphqls", len(missing))
+	}
 }

@@ -99,6 +99,9 @@ type Config struct {
 	RateLimit      float64
 	RateBurst      float64
 	AllowPrivate   bool
+	// CORSOrigins are the browser origins that may call the API from another
+	// origin (MMS_CORS_ORIGINS; see parseCORSOrigins).
+	CORSOrigins string
 	// AllowRawSources lets ingest take raw database URIs (single-tenant installs).
 	AllowRawSources bool
 
@@ -197,6 +200,7 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	dur(&c.ReadTimeout, "read-timeout", "MMS_READ_TIMEOUT", 30*time.Second, "time a request body may take to arrive; uploads have MMS_UPLOAD_TIMEOUT in all but may not pause longer than this (408 beyond; 0: no bound)")
 	num(&c.CallerConcurrency, "caller-concurrency", "MMS_CALLER_CONCURRENCY", 8, "store operations (GraphQL resolvers, REST requests) one caller may run at once; more wait (0: no bound)")
 	dur(&c.CallerWait, "caller-wait", "MMS_CALLER_WAIT", 5*time.Second, "how long work over a caller's concurrency bound waits for a slot before it fails with RATE_LIMITED")
+	str(&c.CORSOrigins, "cors-origins", "MMS_CORS_ORIGINS", "", "comma-separated browser origins (scheme://host[:port]) that may call the API from another origin, or * for any; never with credentials (MMS uses the Authorization header, not cookies); empty: same origin only")
 	str(&c.MetricsAddr, "metrics-addr", "MMS_METRICS_ADDR", "", "serve /metrics on this separate address (e.g. 127.0.0.1:9090) instead of the API address")
 	dur(&c.PolicyRefresh, "policy-refresh", "MMS_POLICY_REFRESH", time.Second, "how often to check the store for policy changes")
 	dur(&c.KeyCacheTTL, "key-cache-ttl", "MMS_KEY_CACHE_TTL", 2*time.Second, "how long an authenticated API key is cached")
@@ -256,6 +260,9 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	}
 	if !(c.AuthFailLimit > 0) || !(c.AuthFailBurst >= 1) {
 		return nil, fmt.Errorf("MMS_AUTH_FAIL_LIMIT must be above 0 and MMS_AUTH_FAIL_BURST at least 1: failed authentications are always limited")
+	}
+	if _, err := parseCORSOrigins(c.CORSOrigins); err != nil {
+		return nil, err
 	}
 	if !(c.AuthAuditWindow > 0) {
 		return nil, fmt.Errorf("MMS_AUTH_AUDIT_WINDOW must be above 0")

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/errcode"
 
 	"github.com/mms-platform/mms/auth"
 	"github.com/mms-platform/mms/model"
@@ -180,11 +179,15 @@ func (f uploadForm) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 	w.Header().Set("Content-Type", "application/json")
 	rc, gerr := exec.CreateOperationContext(r.Context(), &params)
 	if gerr != nil {
-		resp := exec.DispatchError(graphql.WithOperationContext(r.Context(), rc), gerr)
-		if errcode.GetErrorKind(gerr) == errcode.KindProtocol {
-			w.WriteHeader(http.StatusUnprocessableEntity)
+		// A request error (the document does not parse or validate, variables
+		// do not coerce): 200 with application/json and no data entry, as the
+		// GraphQL-over-HTTP spec says and as overHTTP answers JSON requests.
+		b, err := json.Marshal(exec.DispatchError(graphql.WithOperationContext(r.Context(), rc), gerr))
+		if err != nil {
+			fail(err)
+			return
 		}
-		_ = json.NewEncoder(w).Encode(resp)
+		_, _ = w.Write(append(withoutNullData(b), '\n'))
 		return
 	}
 	responses, ctx := exec.DispatchOperation(r.Context(), rc)

@@ -514,6 +514,7 @@ type ComplexityRoot struct {
 		DeleteWebhook        func(childComplexity int, id string) int
 		ImportAnnotations    func(childComplexity int, task string, format model.AnnotationFormat, file graphql.Upload) int
 		Ingest               func(childComplexity int, input model.IngestInput) int
+		RedeliverWebhook     func(childComplexity int, webhook string, delivery string) int
 		RevokeAPIKey         func(childComplexity int, id string) int
 		RevokeShare          func(childComplexity int, dataset string, team string) int
 		RotateAPIKey         func(childComplexity int, id string) int
@@ -2756,6 +2757,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Ingest(childComplexity, args["input"].(model.IngestInput)), true
+	case "Mutation.redeliverWebhook":
+		if e.ComplexityRoot.Mutation.RedeliverWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_redeliverWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RedeliverWebhook(childComplexity, args["webhook"].(string), args["delivery"].(string)), true
 	case "Mutation.revokeApiKey":
 		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
 			break

@@ -12,23 +12,34 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+// A page of annotation tasks (a Relay connection).
 type AnnotationTaskConnection struct {
-	Edges      []*AnnotationTaskEdge `json:"edges"`
-	PageInfo   *PageInfo             `json:"pageInfo"`
-	TotalCount int                   `json:"totalCount"`
+	// The page's annotation tasks, in order, each with its cursor.
+	Edges []*AnnotationTaskEdge `json:"edges"`
+	// Whether more pages follow or precede, and the cursors to get them.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many annotation tasks there are in all, across pages.
+	TotalCount int `json:"totalCount"`
 }
 
+// One annotation task in a page, with its cursor.
 type AnnotationTaskEdge struct {
-	Cursor string          `json:"cursor"`
-	Node   *AnnotationTask `json:"node"`
+	// Opaque position of this node: pass it as after to get what follows.
+	Cursor string `json:"cursor"`
+	// The annotation task.
+	Node *AnnotationTask `json:"node"`
 }
 
+// An annotation task to create over a dataset's documents.
 type AnnotationTaskInput struct {
-	ID      string `json:"id"`
+	// Slug of the task.
+	ID string `json:"id"`
+	// The dataset whose documents are annotated.
 	Dataset string `json:"dataset"`
 	// The field holding each document's text.
 	TextField string `json:"textField"`
-	Schema    string `json:"schema"`
+	// The label schema annotators use.
+	Schema string `json:"schema"`
 	// Principal ids (as me { id } returns them) who annotate; empty: every annotator of the team.
 	Annotators []string `json:"annotators,omitempty"`
 	// How many annotators label each item (default 1).
@@ -36,8 +47,10 @@ type AnnotationTaskInput struct {
 	// Select documents with a filter...
 	Where []*FieldFilter `json:"where,omitempty"`
 	// ...or a seeded random sample of this many.
-	Sample     *int    `json:"sample,omitempty"`
-	Seed       *int    `json:"seed,omitempty"`
+	Sample *int `json:"sample,omitempty"`
+	// Seed of the sample (default 0).
+	Seed *int `json:"seed,omitempty"`
+	// Instructions shown to annotators (Markdown).
 	Guidelines *string `json:"guidelines,omitempty"`
 	// Pre-annotation: dictionaries of terms per label, given or drawn from structured data.
 	Gazetteer []*GazetteerInput `json:"gazetteer,omitempty"`
@@ -47,54 +60,81 @@ type AnnotationTaskInput struct {
 	AllowSensitiveText *bool `json:"allowSensitiveText,omitempty"`
 }
 
+// A page of audit records, newest first (a Relay connection).
 type AuditConnection struct {
-	Edges      []*AuditEdge `json:"edges"`
-	PageInfo   *PageInfo    `json:"pageInfo"`
-	TotalCount int          `json:"totalCount"`
+	// The page's audit records, newest first, each with its cursor.
+	Edges []*AuditEdge `json:"edges"`
+	// Whether more pages follow or precede, and the cursors to get them.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many records match the filter in all.
+	TotalCount int `json:"totalCount"`
 }
 
+// One audit record in a page, with its cursor.
 type AuditEdge struct {
-	Cursor string       `json:"cursor"`
-	Node   *AuditRecord `json:"node"`
+	// Opaque position of this node: pass it as after to get what follows.
+	Cursor string `json:"cursor"`
+	// The audit record.
+	Node *AuditRecord `json:"node"`
 }
 
 // Audit filters; all given conditions must hold.
 type AuditFilter struct {
-	Actor    *string    `json:"actor,omitempty"`
-	Action   *string    `json:"action,omitempty"`
-	Resource *string    `json:"resource,omitempty"`
-	Decision *string    `json:"decision,omitempty"`
-	Since    *time.Time `json:"since,omitempty"`
-	Until    *time.Time `json:"until,omitempty"`
+	// Only records of this principal id (or anonymous).
+	Actor *string `json:"actor,omitempty"`
+	// Only records of this action.
+	Action *string `json:"action,omitempty"`
+	// Only records about this resource, e.g. dataset/<id>.
+	Resource *string `json:"resource,omitempty"`
+	// Only allow or only deny records.
+	Decision *string `json:"decision,omitempty"`
+	// Only records at or after this time.
+	Since *time.Time `json:"since,omitempty"`
+	// Only records before this time.
+	Until *time.Time `json:"until,omitempty"`
 }
 
+// How to read a CSV source.
 type CSVOptionsInput struct {
+	// One character separating values (default ,).
 	Delimiter *string `json:"delimiter,omitempty"`
 	// false: the first row is data; give columns.
 	Header *bool `json:"header,omitempty"`
 	// utf-8, gbk, gb18030 or auto
-	Encoding *string  `json:"encoding,omitempty"`
-	Columns  []string `json:"columns,omitempty"`
+	Encoding *string `json:"encoding,omitempty"`
+	// Column names when header is false, in order.
+	Columns []string `json:"columns,omitempty"`
 }
 
+// Dataset-level checks of an ingestion, run after its rows.
 type ChecksInput struct {
-	MinRows      *int     `json:"minRows,omitempty"`
-	Unique       []string `json:"unique,omitempty"`
-	MaxNullRatio any      `json:"maxNullRatio,omitempty"`
+	// Fail unless at least this many rows were written.
+	MinRows *int `json:"minRows,omitempty"`
+	// Fields whose values must not repeat among the rows.
+	Unique []string `json:"unique,omitempty"`
+	// Largest fraction of missing values allowed: a number for every field, or {field: ratio}.
+	MaxNullRatio any `json:"maxNullRatio,omitempty"`
 	// Abort when more than this fraction of rows is rejected (default 1: never).
 	MaxRejectRatio *float64 `json:"maxRejectRatio,omitempty"`
 }
 
+// An API key to create.
 type CreateAPIKeyInput struct {
-	Team      string     `json:"team"`
-	Role      Role       `json:"role"`
-	Name      string     `json:"name"`
+	// The team the key acts for.
+	Team string `json:"team"`
+	// Its role in the team; owners may give any role but ADMIN.
+	Role Role `json:"role"`
+	// A label to recognise the key by.
+	Name string `json:"name"`
+	// When it stops working; omitted: never.
 	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 }
 
+// An external database to register.
 type CreateConnectionInput struct {
 	// 1-63 lower-case letters, digits, - or _; what ingest's mongo.connection or sql.connection names.
-	Name string         `json:"name"`
+	Name string `json:"name"`
+	// Which kind of database the URI reaches.
 	Kind ConnectionKind `json:"kind"`
 	// A mongodb:// or mongodb+srv:// URI (MONGODB) or a PostgreSQL connection string (POSTGRESQL). Sealed at rest; never returned or logged.
 	URI string `json:"uri"`
@@ -102,11 +142,15 @@ type CreateConnectionInput struct {
 	Teams []string `json:"teams,omitempty"`
 }
 
+// A dataset to create.
 type CreateDatasetInput struct {
 	// Slug: lower-case letters, digits, - and _, at most 63 characters.
-	ID          string  `json:"id"`
-	Name        string  `json:"name"`
-	Team        string  `json:"team"`
+	ID string `json:"id"`
+	// Human-readable name.
+	Name string `json:"name"`
+	// The owning team.
+	Team string `json:"team"`
+	// What the data is, for people.
 	Description *string `json:"description,omitempty"`
 	// The field whose normalized value is each document's key.
 	KeyField *string `json:"keyField,omitempty"`
@@ -114,71 +158,105 @@ type CreateDatasetInput struct {
 	Fields []*FieldSpecInput `json:"fields,omitempty"`
 }
 
+// A team to create.
 type CreateTeamInput struct {
 	// Slug: lower-case letters, digits, - and _, at most 63 characters.
-	ID   string `json:"id"`
+	ID string `json:"id"`
+	// Human-readable name.
 	Name string `json:"name"`
 }
 
+// An endpoint to notify.
 type CreateWebhookInput struct {
-	Team   string   `json:"team"`
-	URL    string   `json:"url"`
+	// The team whose job events to send; you must own it.
+	Team string `json:"team"`
+	// An http(s) URL on a public address (private ones refused unless MMS_ALLOW_PRIVATE_URLS).
+	URL string `json:"url"`
+	// Events to send: ingestion.finished, training.finished, batchPredict.finished.
 	Events []string `json:"events"`
 }
 
+// A page of datasets (a Relay connection).
 type DatasetConnection struct {
-	Edges      []*DatasetEdge `json:"edges"`
-	PageInfo   *PageInfo      `json:"pageInfo"`
-	TotalCount int            `json:"totalCount"`
+	// The page's datasets, in order, each with its cursor.
+	Edges []*DatasetEdge `json:"edges"`
+	// Whether more pages follow or precede, and the cursors to get them.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many datasets there are in all, across pages.
+	TotalCount int `json:"totalCount"`
 }
 
+// One dataset in a page, with its cursor.
 type DatasetEdge struct {
-	Cursor string   `json:"cursor"`
-	Node   *Dataset `json:"node"`
+	// Opaque position of this node: pass it as after to get what follows.
+	Cursor string `json:"cursor"`
+	// The dataset.
+	Node *Dataset `json:"node"`
 }
 
+// A page of documents (a Relay connection).
 type DocumentConnection struct {
-	Edges    []*DocumentEdge `json:"edges"`
-	PageInfo *PageInfo       `json:"pageInfo"`
+	// The page's documents, in order, each with its cursor.
+	Edges []*DocumentEdge `json:"edges"`
+	// Whether more pages follow or precede, and the cursors to get them.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// All matches of the query (within the caller's share). Counted only when selected: on the embedded store a count reads the whole dataset.
 	TotalCount int `json:"totalCount"`
 }
 
+// One document in a page, with its cursor.
 type DocumentEdge struct {
-	Cursor string    `json:"cursor"`
-	Node   *Document `json:"node"`
+	// Opaque position of this node: pass it as after to get what follows.
+	Cursor string `json:"cursor"`
+	// The document.
+	Node *Document `json:"node"`
 }
 
+// One argument of an event.
 type EventArgInput struct {
+	// A role of the event type.
 	Role string `json:"role"`
+	// The span's id.
 	Span string `json:"span"`
 }
 
+// An event: its trigger span and arguments.
 type EventInput struct {
-	Type      string           `json:"type"`
-	Trigger   string           `json:"trigger"`
+	// An event type of the schema.
+	Type string `json:"type"`
+	// The trigger span's id.
+	Trigger string `json:"trigger"`
+	// The spans filling the event's roles.
 	Arguments []*EventArgInput `json:"arguments"`
 }
 
+// One role of an event type.
 type EventRoleInput struct {
-	Name   string   `json:"name"`
+	// The role's name, e.g. drug.
+	Name string `json:"name"`
+	// Entity labels a span filling the role may carry; omitted or empty: any.
 	Labels []string `json:"labels,omitempty"`
 }
 
 // An event type: the trigger span's label and the roles, each with the entity labels it allows.
 type EventTypeInput struct {
-	Name    string            `json:"name"`
-	Trigger string            `json:"trigger"`
-	Roles   []*EventRoleInput `json:"roles"`
+	// The event's name, e.g. prescription.
+	Name string `json:"name"`
+	// The entity label of the trigger span.
+	Trigger string `json:"trigger"`
+	// The roles its arguments fill.
+	Roles []*EventRoleInput `json:"roles"`
 }
 
 // How one feature is turned into model inputs. Unlisted features get defaults from the dataset schema.
 type FeatureInput struct {
+	// The dataset field this applies to.
 	Name string `json:"name"`
 	// numeric, categorical, boolean or text (default from the field type)
 	Type *string `json:"type,omitempty"`
 	// numeric: mean (default), median or constant (imputeValue)
-	Impute      *string  `json:"impute,omitempty"`
+	Impute *string `json:"impute,omitempty"`
+	// The value that replaces a missing number when impute is constant.
 	ImputeValue *float64 `json:"imputeValue,omitempty"`
 	// numeric: standardize (default), minmax or none
 	Scale *string `json:"scale,omitempty"`
@@ -194,147 +272,225 @@ type FeatureInput struct {
 
 // op: eq ne gt gte lt lte in nin exists regex contains. field: a field name, or a dotted path into a json field.
 type FieldFilter struct {
+	// A field name, or a dotted path into a json field.
 	Field string `json:"field"`
-	Op    string `json:"op"`
-	Value any    `json:"value,omitempty"`
+	// eq, ne, gt, gte, lt, lte, in, nin, exists, regex or contains.
+	Op string `json:"op"`
+	// The value to compare with: a list for in and nin, a boolean for exists, an RE2 pattern for regex.
+	Value any `json:"value,omitempty"`
 }
 
+// A sort key.
 type FieldOrder struct {
+	// A field name, or a dotted path into a json field.
 	Field string `json:"field"`
-	Desc  *bool  `json:"desc,omitempty"`
+	// Sort descending (default false: ascending).
+	Desc *bool `json:"desc,omitempty"`
 }
 
+// One field of a dataset's schema and its checks.
 type FieldSpecInput struct {
-	Name      string    `json:"name"`
-	Type      FieldType `json:"type"`
-	Required  *bool     `json:"required,omitempty"`
-	Min       *float64  `json:"min,omitempty"`
-	Max       *float64  `json:"max,omitempty"`
-	Enum      []string  `json:"enum,omitempty"`
-	Pattern   *string   `json:"pattern,omitempty"`
-	Unit      *string   `json:"unit,omitempty"`
-	Sensitive *bool     `json:"sensitive,omitempty"`
+	// The field's name in documents.
+	Name string `json:"name"`
+	// The type values are checked against.
+	Type FieldType `json:"type"`
+	// Reject documents without a value (default false).
+	Required *bool `json:"required,omitempty"`
+	// Smallest allowed numeric value, inclusive.
+	Min *float64 `json:"min,omitempty"`
+	// Largest allowed numeric value, inclusive.
+	Max *float64 `json:"max,omitempty"`
+	// The only allowed values.
+	Enum []string `json:"enum,omitempty"`
+	// A regular expression (RE2) every string value must match.
+	Pattern *string `json:"pattern,omitempty"`
+	// The unit of measure, for people (not checked).
+	Unit *string `json:"unit,omitempty"`
+	// Seal values at rest and hide them from callers without read-sensitive (default false; needs MMS_ENCRYPTION_KEY).
+	Sensitive *bool `json:"sensitive,omitempty"`
 }
 
 // Terms that suggest a label: listed, or a dataset's keys (e.g. patients P0001...), or the distinct values of one of its fields (e.g. drug names).
 type GazetteerInput struct {
-	Label   string   `json:"label"`
-	Terms   []string `json:"terms,omitempty"`
-	Dataset *string  `json:"dataset,omitempty"`
-	Field   *string  `json:"field,omitempty"`
+	// The entity label a match suggests.
+	Label string `json:"label"`
+	// Terms to match, as given.
+	Terms []string `json:"terms,omitempty"`
+	// Draw terms from this dataset: its keys, or the values of field.
+	Dataset *string `json:"dataset,omitempty"`
+	// With dataset: the field whose distinct values are the terms.
+	Field *string `json:"field,omitempty"`
 }
 
+// A source sample to propose a schema from (the same source options as ingest).
 type InferSchemaInput struct {
-	Format   Format           `json:"format"`
-	File     *graphql.Upload  `json:"file,omitempty"`
-	URL      *string          `json:"url,omitempty"`
-	Records  []any            `json:"records,omitempty"`
-	CSV      *CSVOptionsInput `json:"csv,omitempty"`
-	JSONPath *string          `json:"jsonPath,omitempty"`
+	// The source's format.
+	Format Format `json:"format"`
+	// An uploaded file.
+	File *graphql.Upload `json:"file,omitempty"`
+	// An http(s) URL to fetch.
+	URL *string `json:"url,omitempty"`
+	// Inline records.
+	Records []any `json:"records,omitempty"`
+	// CSV options.
+	CSV *CSVOptionsInput `json:"csv,omitempty"`
+	// JSON: dotted path to the array inside the top-level object.
+	JSONPath *string `json:"jsonPath,omitempty"`
 	// Rows to sample (default 1000, at most 100000).
 	Sample *int `json:"sample,omitempty"`
 }
 
+// What to ingest, from where, and how rows become documents.
 type IngestInput struct {
+	// The dataset to write into; you need write on it.
 	Dataset string `json:"dataset"`
 	// Names the source; with no key field, a document's key is source:row.
-	Source string     `json:"source"`
-	Format Format     `json:"format"`
-	Mode   *WriteMode `json:"mode,omitempty"`
+	Source string `json:"source"`
+	// The source's format.
+	Format Format `json:"format"`
+	// How rows meet existing documents (default UPSERT).
+	Mode *WriteMode `json:"mode,omitempty"`
 	// Exactly one source: an upload, an http(s) URL, inline records, a MongoDB collection or a SQL query (through a registered connection).
 	File *graphql.Upload `json:"file,omitempty"`
 	// MEDIA only: several files in one request.
-	Files   []*graphql.Upload `json:"files,omitempty"`
-	URL     *string           `json:"url,omitempty"`
-	Records []any             `json:"records,omitempty"`
-	Mongo   *MongoSourceInput `json:"mongo,omitempty"`
-	SQL     *SQLSourceInput   `json:"sql,omitempty"`
+	Files []*graphql.Upload `json:"files,omitempty"`
+	// An http(s) URL to fetch (private addresses refused unless MMS_ALLOW_PRIVATE_URLS).
+	URL *string `json:"url,omitempty"`
+	// Inline records (objects), for small loads.
+	Records []any `json:"records,omitempty"`
+	// A MongoDB collection to read.
+	Mongo *MongoSourceInput `json:"mongo,omitempty"`
+	// A SQL query to run.
+	SQL *SQLSourceInput `json:"sql,omitempty"`
 	// The whole ingestion spec (mapping, key, rules, fields, checks) as JSON, e.g. a rules file. The typed fields below override its parts.
-	Spec any              `json:"spec,omitempty"`
-	CSV  *CSVOptionsInput `json:"csv,omitempty"`
+	Spec any `json:"spec,omitempty"`
+	// CSV options: delimiter, header, encoding, columns.
+	CSV *CSVOptionsInput `json:"csv,omitempty"`
 	// JSON: dotted path to the array inside the top-level object.
-	JSONPath *string         `json:"jsonPath,omitempty"`
-	Mapping  []*MappingInput `json:"mapping,omitempty"`
-	Key      *KeySpecInput   `json:"key,omitempty"`
+	JSONPath *string `json:"jsonPath,omitempty"`
+	// Rename source fields (from) to dataset fields (to); unmapped fields keep their names.
+	Mapping []*MappingInput `json:"mapping,omitempty"`
+	// How to build each document's key; default: the dataset's keyField, else source:row.
+	Key *KeySpecInput `json:"key,omitempty"`
 	// Cleaning rules, in order. Each is an object with an op: trim, lower, upper, number, map, missing, date, derive, impute, dedupe.
-	Rules    []any           `json:"rules,omitempty"`
-	Checks   *ChecksInput    `json:"checks,omitempty"`
-	OnError  *OnError        `json:"onError,omitempty"`
+	Rules []any `json:"rules,omitempty"`
+	// Dataset-level checks run at the end (minimum rows, uniqueness, null ratios, reject ratio).
+	Checks *ChecksInput `json:"checks,omitempty"`
+	// What a bad row does (default SKIP).
+	OnError *OnError `json:"onError,omitempty"`
+	// MERGE only: what a differing value does (default REJECT).
 	Conflict *ConflictPolicy `json:"conflict,omitempty"`
 }
 
 // How a source value becomes a document key: P0001, 1 and p-1 all become P0001 with prefix P and digits 4.
 type KeySpecInput struct {
-	From   string  `json:"from"`
+	// The source field holding the key.
+	From string `json:"from"`
+	// Letters that begin every key (added when missing, upper-cased by default).
 	Prefix *string `json:"prefix,omitempty"`
-	Digits *int    `json:"digits,omitempty"`
+	// Left-pad the number part with zeros to this many digits.
+	Digits *int `json:"digits,omitempty"`
 	// upper or lower
 	Case *string `json:"case,omitempty"`
 }
 
+// A label schema to create: the entity, relation, event and document labels annotators may use.
 type LabelSchemaInput struct {
-	ID   string `json:"id"`
+	// Slug of the schema, unique in the team.
+	ID string `json:"id"`
+	// The owning team.
 	Team string `json:"team"`
 	// Entity labels spans may carry.
-	Entities  []string             `json:"entities"`
+	Entities []string `json:"entities"`
+	// Relation types between spans.
 	Relations []*RelationTypeInput `json:"relations,omitempty"`
-	Events    []*EventTypeInput    `json:"events,omitempty"`
+	// Event types: a trigger span and role arguments.
+	Events []*EventTypeInput `json:"events,omitempty"`
 	// Document classes.
 	Classes []string `json:"classes,omitempty"`
 	// Documents may take several classes.
 	MultiLabel *bool `json:"multiLabel,omitempty"`
 }
 
+// A rename of one source field.
 type MappingInput struct {
+	// The source's field name.
 	From string `json:"from"`
-	To   string `json:"to"`
+	// The dataset's field name.
+	To string `json:"to"`
 }
 
+// A page of models (a Relay connection).
 type ModelConnection struct {
-	Edges      []*ModelEdge `json:"edges"`
-	PageInfo   *PageInfo    `json:"pageInfo"`
-	TotalCount int          `json:"totalCount"`
+	// The page's models, in order, each with its cursor.
+	Edges []*ModelEdge `json:"edges"`
+	// Whether more pages follow or precede, and the cursors to get them.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many models there are in all, across pages.
+	TotalCount int `json:"totalCount"`
 }
 
+// One model in a page, with its cursor.
 type ModelEdge struct {
+	// Opaque position of this node: pass it as after to get what follows.
 	Cursor string `json:"cursor"`
-	Node   *Model `json:"node"`
+	// The model.
+	Node *Model `json:"node"`
 }
 
+// A page of model versions (a Relay connection).
 type ModelVersionConnection struct {
-	Edges      []*ModelVersionEdge `json:"edges"`
-	PageInfo   *PageInfo           `json:"pageInfo"`
-	TotalCount int                 `json:"totalCount"`
+	// The page's model versions, in order, each with its cursor.
+	Edges []*ModelVersionEdge `json:"edges"`
+	// Whether more pages follow or precede, and the cursors to get them.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many model versions there are in all, across pages.
+	TotalCount int `json:"totalCount"`
 }
 
+// One model version in a page, with its cursor.
 type ModelVersionEdge struct {
-	Cursor string        `json:"cursor"`
-	Node   *ModelVersion `json:"node"`
+	// Opaque position of this node: pass it as after to get what follows.
+	Cursor string `json:"cursor"`
+	// The model version.
+	Node *ModelVersion `json:"node"`
 }
 
+// A MongoDB collection to ingest.
 type MongoSourceInput struct {
 	// A registered connection of kind MONGODB (see createConnection).
 	Connection *string `json:"connection,omitempty"`
 	// A raw URI: refused unless the server allows raw sources (MMS_ALLOW_RAW_SOURCES, single-tenant installs).
-	URI        *string `json:"uri,omitempty"`
-	Database   string  `json:"database"`
-	Collection string  `json:"collection"`
-	Filter     any     `json:"filter,omitempty"`
+	URI *string `json:"uri,omitempty"`
+	// The database to read.
+	Database string `json:"database"`
+	// The collection to read.
+	Collection string `json:"collection"`
+	// A MongoDB query document selecting what to read; omitted: everything.
+	Filter any `json:"filter,omitempty"`
 }
 
+// Changes. Every mutation needs a token, is authorized in the service layer and audited.
 type Mutation struct {
 }
 
 // Relay page information.
 type PageInfo struct {
-	HasNextPage     bool    `json:"hasNextPage"`
-	HasPreviousPage bool    `json:"hasPreviousPage"`
-	StartCursor     *string `json:"startCursor,omitempty"`
-	EndCursor       *string `json:"endCursor,omitempty"`
+	// True when more items follow this page.
+	HasNextPage bool `json:"hasNextPage"`
+	// True when this page was reached with a cursor (items precede it).
+	HasPreviousPage bool `json:"hasPreviousPage"`
+	// Cursor of the page's first item; null for an empty page.
+	StartCursor *string `json:"startCursor,omitempty"`
+	// Cursor of the page's last item: pass it as after for the next page; null for an empty page.
+	EndCursor *string `json:"endCursor,omitempty"`
 }
 
+// A regular expression whose matches suggest a label.
 type PatternInput struct {
-	Label   string `json:"label"`
+	// The entity label a match suggests.
+	Label string `json:"label"`
+	// An RE2 regular expression.
 	Pattern string `json:"pattern"`
 }
 
@@ -346,108 +502,158 @@ type PredictionOutputInput struct {
 	Collection *string `json:"collection,omitempty"`
 }
 
+// Reads. Every field but me needs a token (Authorization: Bearer <API key or JWT>).
 type Query struct {
 }
 
 // A row that was not written, with every reason.
 type Reject struct {
-	Line    int      `json:"line"`
+	// The row's line (CSV, NDJSON) or index (JSON, records) in the source, from 1.
+	Line int `json:"line"`
+	// Every check the row failed, e.g. "age: 212 is above max 120".
 	Reasons []string `json:"reasons"`
-	Raw     *string  `json:"raw,omitempty"`
+	// The row as read (sensitive values left out); null when not kept.
+	Raw *string `json:"raw,omitempty"`
 }
 
+// A page of rejects (a Relay connection).
 type RejectConnection struct {
-	Edges      []*RejectEdge `json:"edges"`
-	PageInfo   *PageInfo     `json:"pageInfo"`
-	TotalCount int           `json:"totalCount"`
+	// The page's rejects, in order, each with its cursor.
+	Edges []*RejectEdge `json:"edges"`
+	// Whether more pages follow or precede, and the cursors to get them.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many rejects there are in all, across pages.
+	TotalCount int `json:"totalCount"`
 }
 
+// One reject in a page, with its cursor.
 type RejectEdge struct {
-	Cursor string  `json:"cursor"`
-	Node   *Reject `json:"node"`
+	// Opaque position of this node: pass it as after to get what follows.
+	Cursor string `json:"cursor"`
+	// The reject.
+	Node *Reject `json:"node"`
 }
 
+// A relation between two spans.
 type RelationInput struct {
+	// A relation type of the schema.
 	Type string `json:"type"`
+	// The head span's id.
 	Head string `json:"head"`
+	// The tail span's id.
 	Tail string `json:"tail"`
 }
 
 // A relation type; head and tail list the entity labels allowed at each end (empty: any).
 type RelationTypeInput struct {
-	Name string   `json:"name"`
+	// The relation's name, e.g. treats.
+	Name string `json:"name"`
+	// Entity labels allowed at the head; omitted or empty: any.
 	Head []string `json:"head,omitempty"`
+	// Entity labels allowed at the tail; omitted or empty: any.
 	Tail []string `json:"tail,omitempty"`
 }
 
+// A SQL query whose rows to ingest.
 type SQLSourceInput struct {
 	// A registered connection of kind POSTGRESQL (see createConnection).
 	Connection *string `json:"connection,omitempty"`
 	// A raw PostgreSQL connection string: refused unless the server allows raw sources (MMS_ALLOW_RAW_SOURCES, single-tenant installs).
-	Dsn   *string `json:"dsn,omitempty"`
-	Query string  `json:"query"`
+	Dsn *string `json:"dsn,omitempty"`
+	// A read-only SELECT; each row becomes a record.
+	Query string `json:"query"`
 }
 
+// An annotation of one item: spans, relations, events and document labels.
 type SaveAnnotationInput struct {
-	Task      string           `json:"task"`
-	Document  string           `json:"document"`
-	Spans     []*SpanInput     `json:"spans,omitempty"`
+	// The task.
+	Task string `json:"task"`
+	// The document's key.
+	Document string `json:"document"`
+	// Entity spans; offsets are code points, end exclusive.
+	Spans []*SpanInput `json:"spans,omitempty"`
+	// Relations between the spans, by span id.
 	Relations []*RelationInput `json:"relations,omitempty"`
-	Events    []*EventInput    `json:"events,omitempty"`
-	Labels    []string         `json:"labels,omitempty"`
+	// Events: a trigger span and role arguments, by span id.
+	Events []*EventInput `json:"events,omitempty"`
+	// Document classes from the schema.
+	Labels []string `json:"labels,omitempty"`
 	// draft (default) or submitted
 	Status *string `json:"status,omitempty"`
 	// The version read; the save fails with CONFLICT if it changed since. Omit for a first save.
 	Version *int `json:"version,omitempty"`
 }
 
+// A share to make (replacing any earlier share of the dataset with the team).
 type ShareDatasetInput struct {
-	Dataset string    `json:"dataset"`
-	Team    string    `json:"team"`
-	Role    ShareRole `json:"role"`
+	// The dataset to share; you need share on it (owners).
+	Dataset string `json:"dataset"`
+	// The team to share it with.
+	Team string `json:"team"`
+	// What the team may do with it.
+	Role ShareRole `json:"role"`
 	// Limit the team to these fields (the key is always visible).
 	Fields []string `json:"fields,omitempty"`
 	// Limit the team to rows meeting all of these conditions.
 	RowFilter []*FieldFilter `json:"rowFilter,omitempty"`
-	ExpiresAt *time.Time     `json:"expiresAt,omitempty"`
+	// When the share stops working; omitted: never.
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 }
 
 // Offsets are Unicode code points, 0-based, end exclusive; text must equal that slice of the document.
 type SpanInput struct {
-	ID    string `json:"id"`
-	Start int    `json:"start"`
-	End   int    `json:"end"`
+	// Your id for the span, unique in the annotation (e.g. T1); relations and events refer to it.
+	ID string `json:"id"`
+	// First code point of the span, 0-based.
+	Start int `json:"start"`
+	// Code point after the span's last one (end exclusive).
+	End int `json:"end"`
+	// An entity label of the schema.
 	Label string `json:"label"`
-	Text  string `json:"text"`
+	// The spanned text, exactly the document's slice [start, end).
+	Text string `json:"text"`
 }
 
+// A page of stored predictions (a Relay connection).
 type StoredPredictionConnection struct {
-	Edges      []*StoredPredictionEdge `json:"edges"`
-	PageInfo   *PageInfo               `json:"pageInfo"`
-	TotalCount int                     `json:"totalCount"`
+	// The page's stored predictions, in order, each with its cursor.
+	Edges []*StoredPredictionEdge `json:"edges"`
+	// Whether more pages follow or precede, and the cursors to get them.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many stored predictions there are in all, across pages.
+	TotalCount int `json:"totalCount"`
 }
 
+// One stored prediction in a page, with its cursor.
 type StoredPredictionEdge struct {
-	Cursor string            `json:"cursor"`
-	Node   *StoredPrediction `json:"node"`
+	// Opaque position of this node: pass it as after to get what follows.
+	Cursor string `json:"cursor"`
+	// The stored prediction.
+	Node *StoredPrediction `json:"node"`
 }
 
+// Live updates, over WebSocket (graphql-transport-ws or graphql-ws) or SSE.
 type Subscription struct {
 }
 
+// What to train: model id, dataset, label, features, split, regularisation and evaluation.
 type TrainInput struct {
 	// Model id (slug). A new id creates the model in the dataset's team; an existing one gets a new version.
-	Model   string `json:"model"`
+	Model string `json:"model"`
+	// The dataset to train on; you need train on it.
 	Dataset string `json:"dataset"`
-	Label   string `json:"label"`
+	// The field to predict (two classes, or more with positiveClass).
+	Label string `json:"label"`
 	// The positive class; needed when the label has more than two values (one-vs-rest).
 	PositiveClass any `json:"positiveClass,omitempty"`
 	// Features to use. Default: every field but the label, the dataset's key field, excluded ones, dates and json; a STRING field is a category when it has at most 50 distinct values and fewer than one per two rows, and is dropped as an identifier otherwise. The version's dropped says why each other field is not used.
 	Features []string `json:"features,omitempty"`
-	Exclude  []string `json:"exclude,omitempty"`
+	// Fields to leave out of the default features.
+	Exclude []string `json:"exclude,omitempty"`
 	// Fraction of rows held out for testing, 0 <= f < 1 (default 0.25; 0: train on every row, test is null).
 	TestFraction *float64 `json:"testFraction,omitempty"`
-	Seed         *int     `json:"seed,omitempty"`
+	// Seed of the split and folds: the same seed and data give the same model (default 42).
+	Seed *int `json:"seed,omitempty"`
 	// Inverse L2 strength, scikit-learn's meaning (default 1).
 	C *float64 `json:"c,omitempty"`
 	// Most L-BFGS iterations (default 1000; scikit-learn's is 100). Reaching it leaves fit.converged false and a warning.
@@ -455,7 +661,8 @@ type TrainInput struct {
 	// The fit stops when the largest component of the gradient of the objective (mean log-loss + L2 term / (2 c n)) is at most tol: scikit-learn's lbfgs rule (gtol), with a stricter default, 1e-8 instead of 1e-4, which lands within 1e-4 of the exact optimum relative to the largest coefficient on ill-conditioned data.
 	Tol *float64 `json:"tol,omitempty"`
 	// Standardize numeric features (default true); per-feature scale overrides it.
-	Standardize   *bool           `json:"standardize,omitempty"`
+	Standardize *bool `json:"standardize,omitempty"`
+	// Per-feature preprocessing overriding the defaults (imputation, scaling, binning, categories, text).
 	Preprocessing []*FeatureInput `json:"preprocessing,omitempty"`
 	// none (default) or balanced
 	ClassWeight *string `json:"classWeight,omitempty"`
@@ -471,24 +678,36 @@ type TrainInput struct {
 	Threshold *string `json:"threshold,omitempty"`
 }
 
+// A page of webhook deliveries (a Relay connection).
 type WebhookDeliveryConnection struct {
-	Edges      []*WebhookDeliveryEdge `json:"edges"`
-	PageInfo   *PageInfo              `json:"pageInfo"`
-	TotalCount int                    `json:"totalCount"`
+	// The page's webhook deliveries, in order, each with its cursor.
+	Edges []*WebhookDeliveryEdge `json:"edges"`
+	// Whether more pages follow or precede, and the cursors to get them.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many webhook deliveries there are in all, across pages.
+	TotalCount int `json:"totalCount"`
 }
 
+// One webhook deliverie in a page, with its cursor.
 type WebhookDeliveryEdge struct {
-	Cursor string           `json:"cursor"`
-	Node   *WebhookDelivery `json:"node"`
+	// Opaque position of this node: pass it as after to get what follows.
+	Cursor string `json:"cursor"`
+	// The webhook deliverie.
+	Node *WebhookDelivery `json:"node"`
 }
 
+// An annotation interchange format.
 type AnnotationFormat string
 
 const (
-	AnnotationFormatDoccano     AnnotationFormat = "DOCCANO"
+	// doccano JSONL: one document per line with its labels.
+	AnnotationFormatDoccano AnnotationFormat = "DOCCANO"
+	// Label Studio JSON tasks with results.
 	AnnotationFormatLabelStudio AnnotationFormat = "LABEL_STUDIO"
-	AnnotationFormatBrat        AnnotationFormat = "BRAT"
-	AnnotationFormatConll       AnnotationFormat = "CONLL"
+	// brat standoff: .txt and .ann per document (a zip for export).
+	AnnotationFormatBrat AnnotationFormat = "BRAT"
+	// CoNLL BIO tags, one token per line (export only).
+	AnnotationFormatConll AnnotationFormat = "CONLL"
 )
 
 var AllAnnotationFormat = []AnnotationFormat{
@@ -545,9 +764,12 @@ func (e AnnotationFormat) MarshalJSON() ([]byte, error) {
 type ConflictPolicy string
 
 const (
-	ConflictPolicyKeep      ConflictPolicy = "KEEP"
+	// Keep the value already stored.
+	ConflictPolicyKeep ConflictPolicy = "KEEP"
+	// Take the new value.
 	ConflictPolicyOverwrite ConflictPolicy = "OVERWRITE"
-	ConflictPolicyReject    ConflictPolicy = "REJECT"
+	// Reject the row (the default).
+	ConflictPolicyReject ConflictPolicy = "REJECT"
 )
 
 var AllConflictPolicy = []ConflictPolicy{
@@ -603,7 +825,9 @@ func (e ConflictPolicy) MarshalJSON() ([]byte, error) {
 type ConnectionKind string
 
 const (
-	ConnectionKindMongodb    ConnectionKind = "MONGODB"
+	// A MongoDB deployment (mongodb:// or mongodb+srv:// URI).
+	ConnectionKindMongodb ConnectionKind = "MONGODB"
+	// A PostgreSQL database (connection string).
 	ConnectionKindPostgresql ConnectionKind = "POSTGRESQL"
 )
 
@@ -659,10 +883,14 @@ func (e ConnectionKind) MarshalJSON() ([]byte, error) {
 type Format string
 
 const (
-	FormatCSV    Format = "CSV"
-	FormatJSON   Format = "JSON"
+	// Comma- (or delimiter-) separated values, with a header row unless csv.header is false.
+	FormatCSV Format = "CSV"
+	// A JSON array of objects (or one inside the object, see jsonPath).
+	FormatJSON Format = "JSON"
+	// One JSON object per line.
 	FormatNdjson Format = "NDJSON"
-	FormatMedia  Format = "MEDIA"
+	// Image, audio or video files; one document per file.
+	FormatMedia Format = "MEDIA"
 )
 
 var AllFormat = []Format{
@@ -719,7 +947,9 @@ func (e Format) MarshalJSON() ([]byte, error) {
 type OnError string
 
 const (
+	// Reject the bad row and go on (the default).
 	OnErrorSkip OnError = "SKIP"
+	// Fail the ingestion at the first bad row; nothing after it is written.
 	OnErrorStop OnError = "STOP"
 )
 
@@ -775,12 +1005,18 @@ func (e OnError) MarshalJSON() ([]byte, error) {
 type Role string
 
 const (
-	RoleAdmin     Role = "ADMIN"
-	RoleOwner     Role = "OWNER"
-	RoleEditor    Role = "EDITOR"
+	// Global administrator: every action on every team, and the admin-only operations (teams, connections, audit).
+	RoleAdmin Role = "ADMIN"
+	// Runs a team: everything on its resources, plus its API keys, webhooks and shares.
+	RoleOwner Role = "OWNER"
+	// Writes the team's datasets and models: ingest, train, batch predict, annotation tasks.
+	RoleEditor Role = "EDITOR"
+	// Annotates the tasks they are assigned to; reads only what those tasks show.
 	RoleAnnotator Role = "ANNOTATOR"
-	RoleViewer    Role = "VIEWER"
-	RolePartner   Role = "PARTNER"
+	// Reads the team's datasets, models and reports, and predicts; writes nothing.
+	RoleViewer Role = "VIEWER"
+	// Another organisation's team member: reads only what is shared with the team.
+	RolePartner Role = "PARTNER"
 )
 
 var AllRole = []Role{
@@ -839,9 +1075,12 @@ func (e Role) MarshalJSON() ([]byte, error) {
 type WriteMode string
 
 const (
+	// Write new keys only; a row whose key exists is rejected.
 	WriteModeInsert WriteMode = "INSERT"
+	// Replace the fields of an existing document, or insert it. The default.
 	WriteModeUpsert WriteMode = "UPSERT"
-	WriteModeMerge  WriteMode = "MERGE"
+	// Add the row's fields to an existing document (conflict decides on differing values), or insert it.
+	WriteModeMerge WriteMode = "MERGE"
 )
 
 var AllWriteMode = []WriteMode{

@@ -164,6 +164,16 @@ func (d *DB) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]*mo
 	return out, nil
 }
 
+// Delivery returns one delivery; model.ENOTFOUND if none.
+func (d *DB) Delivery(ctx context.Context, id string) (*model.WebhookDelivery, error) {
+	var x model.WebhookDelivery
+	if err := d.db.Collection(colDeliveries).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&x); err != nil {
+		return nil, notFound(err, "delivery %q", id)
+	}
+	x.Payload, _ = plain(x.Payload).(map[string]any)
+	return &x, nil
+}
+
 // UpdateDelivery records an attempt's outcome.
 func (d *DB) UpdateDelivery(ctx context.Context, x *model.WebhookDelivery) error {
 	_, err := d.db.Collection(colDeliveries).ReplaceOne(ctx, bson.D{{Key: "_id", Value: x.ID}}, x)

@@ -27,6 +27,11 @@ func (r *mutationResolver) DeleteWebhook(ctx context.Context, id string) (*model
 	return r.Svc.DeleteWebhook(ctx, id)
 }
 
+// RedeliverWebhook is the resolver for the redeliverWebhook field.
+func (r *mutationResolver) RedeliverWebhook(ctx context.Context, webhook string, delivery string) (*model.WebhookDelivery, error) {
+	return r.Svc.RedeliverWebhook(ctx, webhook, delivery)
+}
+
 // Predictions is the resolver for the predictions field.
 func (r *queryResolver) Predictions(ctx context.Context, dataset string, collection string, first *int, after *string) (*model.StoredPredictionConnection, error) {
 	return r.Svc.Predictions(ctx, dataset, collection, first, after)

@@ -31,6 +31,8 @@ type WebhookStore interface {
 	CreateDeliveries(ctx context.Context, ds []*model.WebhookDelivery) error
 	DueDeliveries(ctx context.Context, now time.Time, limit int) ([]*model.WebhookDelivery, error)
 	UpdateDelivery(ctx context.Context, d *model.WebhookDelivery) error
+	// Delivery returns one delivery; model.ENOTFOUND if none.
+	Delivery(ctx context.Context, id string) (*model.WebhookDelivery, error)
 	Deliveries(ctx context.Context, webhook string, skip, limit int) ([]*model.WebhookDelivery, int, error)
 	TryLock(ctx context.Context, name, owner string, now, until time.Time) (bool, error)
 	UnlockName(ctx context.Context, name, owner string) error
@@ -104,6 +106,55 @@ func (s *Service) DeleteWebhook(ctx context.Context, id string) (*model.Webhook,
 		return s.Webhooks.DeleteWebhook(ctx, id)
 	})
 	return w, err
+}
+
+// RedeliverWebhook queues a finished delivery of a webhook again (admin on the
+// webhook's team, like its other management): the same payload and delivery
+// id, so a receiver that deduplicates by X-MMS-Delivery sees one event, with a
+// fresh timestamp and signature at each attempt and a new series of up to
+// maxDeliveryAttempts. A pending delivery is CONFLICT: it is still being tried.
+func (s *Service) RedeliverWebhook(ctx context.Context, webhookID, deliveryID string) (*model.WebhookDelivery, error) {
+	nf := notFound("webhook", webhookID)
+	w, err := s.Webhooks.Webhook(ctx, webhookID)
+	if err != nil {
+		if model.ErrorCode(err) == model.ENOTFOUND {
+			return nil, s.authorizeOr(ctx, auth.ActAdmin, auth.AllTeams, "webhook/"+webhookID, nf)
+		}
+		return nil, err
+	}
+	if err := s.conceal(ctx, auth.ActAdmin, w.Team, "team/"+w.Team, nf); err != nil {
+		return nil, err
+	}
+	var out *model.WebhookDelivery
+	err = s.mutate(ctx, auth.ActAdmin, w.Team, "team/"+w.Team, "redeliver webhook "+w.ID+" delivery "+deliveryID, func() error {
+		d, err := s.Webhooks.Delivery(ctx, deliveryID)
+		if model.ErrorCode(err) == model.ENOTFOUND || err == nil && d.Webhook != w.ID {
+			return model.Errorf(model.ENOTFOUND, "webhook %q has no delivery %q: list them with webhooks { deliveries }", w.ID, deliveryID)
+		}
+		if err != nil {
+			return err
+		}
+		if d.Status == model.DeliveryPending {
+			return model.Errorf(model.ECONFLICT, "delivery %q is still pending (%d of %d attempts made): redeliver it once it has failed or been delivered",
+				d.ID, d.Attempts, maxDeliveryAttempts)
+		}
+		now := s.now()
+		d.Status, d.Attempts, d.NextAttemptAt = model.DeliveryPending, 0, &now
+		d.DeliveredAt, d.LastError, d.LastStatusCode = nil, nil, nil
+		if err := s.Webhooks.UpdateDelivery(ctx, d); err != nil {
+			return err
+		}
+		out = d
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	select {
+	case s.deliverNow <- struct{}{}:
+	default:
+	}
+	return out, nil
 }
 
 // ListWebhooks returns a team's webhooks (admin on the team).
