@@ -66,11 +66,16 @@ func fromModelDoc(m *model.Document) docDoc {
 // equality and would scan the whole collection for an $in, so there the keys are
 // looked up one by one, a few at a time.
 func (d *DB) DocumentsByKey(ctx context.Context, dataset string, keys []string) (map[string]*model.Document, error) {
+	return d.docsByKey(ctx, dataset, dsCollection(dataset), keys)
+}
+
+// docsByKey is DocumentsByKey on the collection colName of dataset's documents.
+func (d *DB) docsByKey(ctx context.Context, dataset, colName string, keys []string) (map[string]*model.Document, error) {
 	out := make(map[string]*model.Document, len(keys))
 	if len(keys) == 0 {
 		return out, nil
 	}
-	col := d.db.Collection(dsCollection(dataset))
+	col := d.db.Collection(colName)
 	if d.ferret {
 		var mu sync.Mutex
 		g, gctx := errgroup.WithContext(ctx)
@@ -141,7 +146,14 @@ const maxUpdatesPerCommand = 50
 // (fieldseal.go); without an encryption key such a dataset cannot be written
 // (EUNAVAILABLE).
 func (d *DB) WriteDocuments(ctx context.Context, dataset string, writes []model.DocumentWrite) (conflicts []string, err error) {
-	col := d.db.Collection(dsCollection(dataset))
+	return d.writeDocs(ctx, dataset, dsCollection(dataset), writes, false)
+}
+
+// writeDocs is WriteDocuments into the collection colName of dataset's
+// documents; with upsert, a replacement whose document is missing creates it
+// (the staging collection holds only what an ingestion changed).
+func (d *DB) writeDocs(ctx context.Context, dataset, colName string, writes []model.DocumentWrite, upsert bool) (conflicts []string, err error) {
+	col := d.db.Collection(colName)
 	sealer, err := d.sealerFor(ctx, dataset)
 	if err != nil {
 		return nil, err
@@ -189,13 +201,13 @@ func (d *DB) WriteDocuments(ctx context.Context, dataset string, writes []model.
 			// here: writers hold the dataset's write lock instead.
 			models[i] = mongo.NewReplaceOneModel().
 				SetFilter(bson.D{{Key: "_id", Value: w.Doc.Key}}).
-				SetReplacement(raw)
+				SetReplacement(raw).SetUpsert(upsert)
 		}
 		res, err := col.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
 		if err != nil {
 			return nil, translate(err)
 		}
-		if int(res.MatchedCount) == len(chunk) {
+		if upsert || int(res.MatchedCount) == len(chunk) {
 			continue
 		}
 		// Some replacements matched nothing: find which by re-reading versions.
