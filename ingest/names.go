@@ -148,13 +148,45 @@ func quoteName(name string) string {
 	return fmt.Sprintf("%+q", name)
 }
 
+// maxNameCache bounds the field names a Pipeline remembers as checked.
+const maxNameCache = 10000
+
+// fieldName is the package's fieldName for top-level names, remembering the
+// answers (a source has few distinct field names, and every row repeats them).
+func (p *Pipeline) fieldName(k string) (string, string) {
+	if n, ok := p.names[k]; ok {
+		return n, ""
+	}
+	n, why := fieldName(k, true)
+	if why == "" && len(p.names) < maxNameCache {
+		if p.names == nil {
+			p.names = map[string]string{}
+		}
+		p.names[k] = n
+	}
+	return n, why
+}
+
+// normalizeNames renames the record's top-level keys to their NFC form
+// before anything looks them up; invalid names are left to storable.
+func (p *Pipeline) normalizeNames(values map[string]any) {
+	for k, v := range values {
+		if n, why := p.fieldName(k); why == "" && n != k {
+			if _, dup := values[n]; !dup {
+				delete(values, k)
+				values[n] = v
+			}
+		}
+	}
+}
+
 // storable checks that a cleaned document can be stored: field names (top
 // level, normalized in place to NFC) and keys inside json values, nesting
 // depth and size. It returns the reasons it cannot, like Apply.
-func storable(fields map[string]any) []string {
+func (p *Pipeline) storable(fields map[string]any) []string {
 	var reasons []string
 	for k, v := range fields {
-		n, why := fieldName(k, true)
+		n, why := p.fieldName(k)
 		if why != "" {
 			reasons = append(reasons, "field name "+quoteName(k)+": "+why)
 			continue

@@ -226,6 +226,8 @@ type Pipeline struct {
 	seen     map[uint64]int32
 	imps     []Imputation
 	vm       vm.VM
+	// names caches top-level field names found valid, with their NFC form.
+	names map[string]string
 }
 
 type ruleKind uint8
@@ -868,6 +870,7 @@ func (p *Pipeline) Apply(row Row) (Doc, []string) {
 
 	var fields map[string]any
 	if len(p.mapping) == 0 {
+		p.normalizeNames(row.Values)
 		fields = row.Values
 		if fields == nil {
 			fields = map[string]any{}
@@ -951,7 +954,7 @@ func (p *Pipeline) Apply(row Row) (Doc, []string) {
 	// What the store would refuse is a reject here, in pass 1, with its
 	// reason: never a failure of the write pass.
 	if reasons == nil {
-		reasons = storable(fields)
+		reasons = p.storable(fields)
 	}
 	if p.dedupe && doc.Key != "" {
 		h := maphash.String(p.seed, doc.Key)
