@@ -146,14 +146,7 @@ const maxUpdatesPerCommand = 50
 // (fieldseal.go); without an encryption key such a dataset cannot be written
 // (EUNAVAILABLE).
 func (d *DB) WriteDocuments(ctx context.Context, dataset string, writes []model.DocumentWrite) (conflicts []string, err error) {
-	return d.writeDocs(ctx, dataset, dsCollection(dataset), writes, false)
-}
-
-// writeDocs is WriteDocuments into the collection colName of dataset's
-// documents; with upsert, a replacement whose document is missing creates it
-// (the staging collection holds only what an ingestion changed).
-func (d *DB) writeDocs(ctx context.Context, dataset, colName string, writes []model.DocumentWrite, upsert bool) (conflicts []string, err error) {
-	col := d.db.Collection(colName)
+	col := d.db.Collection(dsCollection(dataset))
 	sealer, err := d.sealerFor(ctx, dataset)
 	if err != nil {
 		return nil, err
@@ -201,13 +194,13 @@ func (d *DB) writeDocs(ctx context.Context, dataset, colName string, writes []mo
 			// here: writers hold the dataset's write lock instead.
 			models[i] = mongo.NewReplaceOneModel().
 				SetFilter(bson.D{{Key: "_id", Value: w.Doc.Key}}).
-				SetReplacement(raw).SetUpsert(upsert)
+				SetReplacement(raw)
 		}
 		res, err := col.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
 		if err != nil {
 			return nil, translate(err)
 		}
-		if upsert || int(res.MatchedCount) == len(chunk) {
+		if int(res.MatchedCount) == len(chunk) {
 			continue
 		}
 		// Some replacements matched nothing: find which by re-reading versions.

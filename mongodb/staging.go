@@ -3,6 +3,7 @@ package mongodb
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -50,7 +51,98 @@ type commitDoc struct {
 // conflict, to be re-read and merged), other writes replace or create the
 // staged document. Values of sensitive fields are sealed for the dataset.
 func (d *DB) StageDocuments(ctx context.Context, dataset string, writes []model.DocumentWrite) (conflicts []string, err error) {
-	return d.writeDocs(ctx, dataset, stageCollection(dataset), writes, true)
+	col := d.db.Collection(stageCollection(dataset))
+	sealer, err := d.sealerFor(ctx, dataset)
+	if err != nil {
+		return nil, err
+	}
+	var newRaws, putRaws []bson.Raw
+	var newKeys, putKeys []string
+	for _, w := range writes {
+		raw, err := encodeDoc(w.Doc, sealer)
+		if err != nil {
+			return nil, err
+		}
+		if w.Expect == 0 {
+			newRaws, newKeys = append(newRaws, raw), append(newKeys, w.Doc.Key)
+		} else {
+			putRaws, putKeys = append(putRaws, raw), append(putKeys, w.Doc.Key)
+		}
+	}
+	dups, err := insertRaw(ctx, col, newRaws)
+	if err != nil {
+		return nil, err
+	}
+	for _, i := range dups {
+		conflicts = append(conflicts, newKeys[i])
+	}
+	return conflicts, putRaw(ctx, col, putKeys, putRaws, true)
+}
+
+// insertRaw inserts documents unordered and returns the indexes of those
+// whose _id exists already.
+func insertRaw(ctx context.Context, col *mongo.Collection, raws []bson.Raw) ([]int, error) {
+	if len(raws) == 0 {
+		return nil, nil
+	}
+	docs := make([]any, len(raws))
+	for i, r := range raws {
+		docs[i] = r
+	}
+	_, err := col.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	var bwe mongo.BulkWriteException
+	if errors.As(err, &bwe) && bwe.WriteConcernError == nil {
+		var dups []int
+		for _, we := range bwe.WriteErrors {
+			if !mongo.IsDuplicateKeyError(we) {
+				return nil, translate(err)
+			}
+			dups = append(dups, we.Index)
+		}
+		return dups, nil
+	}
+	return nil, translate(err)
+}
+
+// putRaw stores documents by _id whether they exist or not. It uses no
+// upserts: FerretDB does not push an upsert's _id filter down, so each would
+// scan the collection. insertFirst inserts and replaces the duplicates (for
+// mostly new keys); otherwise it replaces and inserts what matched nothing.
+func putRaw(ctx context.Context, col *mongo.Collection, keys []string, raws []bson.Raw, insertFirst bool) error {
+	replace := func(idx []int) (int, error) {
+		matched := 0
+		for start := 0; start < len(idx); start += maxUpdatesPerCommand {
+			chunk := idx[start:min(start+maxUpdatesPerCommand, len(idx))]
+			models := make([]mongo.WriteModel, len(chunk))
+			for i, j := range chunk {
+				models[i] = mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: keys[j]}}).SetReplacement(raws[j])
+			}
+			res, err := col.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+			if err != nil {
+				return matched, translate(err)
+			}
+			matched += int(res.MatchedCount)
+		}
+		return matched, nil
+	}
+	all := make([]int, len(raws))
+	for i := range all {
+		all[i] = i
+	}
+	if insertFirst {
+		dups, err := insertRaw(ctx, col, raws)
+		if err != nil {
+			return err
+		}
+		_, err = replace(dups)
+		return err
+	}
+	matched, err := replace(all)
+	if err != nil || matched == len(raws) {
+		return err
+	}
+	_, err = insertRaw(ctx, col, raws) // the ones replaced come back as duplicates
+	return err
 }
 
 // StagedDocuments returns the staged documents among keys, by key.
@@ -135,33 +227,41 @@ func (d *DB) ApplyCommit(ctx context.Context, c *model.IngestCommit) error {
 
 // applyStaged copies every staged document into the dataset by _id, as
 // stored (sealed values stay sealed: both collections seal for the dataset).
+// Documents at version 1 were new to the dataset when staged and are
+// inserted first; the others replaced first.
 func (d *DB) applyStaged(ctx context.Context, dataset string) error {
 	cur, err := d.db.Collection(stageCollection(dataset)).Find(ctx, bson.D{},
-		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetBatchSize(maxUpdatesPerCommand))
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetBatchSize(applyBatch))
 	if err != nil {
 		return translate(err)
 	}
 	defer cur.Close(ctx)
 	col := d.db.Collection(dsCollection(dataset))
-	var models []mongo.WriteModel
+	var newKeys, oldKeys []string
+	var newRaws, oldRaws []bson.Raw
 	flush := func() error {
-		if len(models) == 0 {
-			return nil
+		if err := putRaw(ctx, col, newKeys, newRaws, true); err != nil {
+			return err
 		}
-		_, err := col.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
-		models = models[:0]
-		return translate(err)
+		if err := putRaw(ctx, col, oldKeys, oldRaws, false); err != nil {
+			return err
+		}
+		newKeys, oldKeys, newRaws, oldRaws = newKeys[:0], oldKeys[:0], newRaws[:0], oldRaws[:0]
+		return nil
 	}
 	for cur.Next(ctx) {
 		raw := make(bson.Raw, len(cur.Current))
 		copy(raw, cur.Current)
-		id, err := raw.LookupErr("_id")
-		if err != nil {
-			return err
+		id, ok := raw.Lookup("_id").StringValueOK()
+		if !ok {
+			return fmt.Errorf("staged document of %s without a string _id", dataset)
 		}
-		models = append(models, mongo.NewReplaceOneModel().
-			SetFilter(bson.D{{Key: "_id", Value: id}}).SetReplacement(raw).SetUpsert(true))
-		if len(models) == maxUpdatesPerCommand {
+		if v, ok := raw.Lookup("version").AsInt64OK(); ok && v == 1 {
+			newKeys, newRaws = append(newKeys, id), append(newRaws, raw)
+		} else {
+			oldKeys, oldRaws = append(oldKeys, id), append(oldRaws, raw)
+		}
+		if len(newKeys)+len(oldKeys) == applyBatch {
 			if err := flush(); err != nil {
 				return err
 			}
@@ -172,6 +272,9 @@ func (d *DB) applyStaged(ctx context.Context, dataset string) error {
 	}
 	return flush()
 }
+
+// applyBatch is how many staged documents are applied at once.
+const applyBatch = 1000
 
 // settle completes a committed ingestion into dataset, if one is pending.
 // LockDataset calls it whenever it takes a free lock, so every writer of a
