@@ -226,12 +226,12 @@ func (r *ingestRun) renewLock(ctx context.Context) error {
 func (r *ingestRun) reader(ctx context.Context) (*ingest.Reader, io.Closer, error) {
 	rc, err := r.src.open(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, r.sourceErr(err)
 	}
 	rd, err := ingest.NewReader(rc, r.p.Read)
 	if err != nil {
 		rc.Close()
-		return nil, nil, err
+		return nil, nil, r.sourceErr(err)
 	}
 	return rd, rc, nil
 }
@@ -260,7 +260,7 @@ func (r *ingestRun) compile(ctx context.Context) error {
 			break
 		}
 		if err != nil {
-			return err
+			return r.sourceErr(err)
 		}
 		doc, reasons := probe.Apply(row)
 		if len(reasons) > 0 {
@@ -316,7 +316,7 @@ func (r *ingestRun) check(ctx context.Context) (*ingest.Profile, error) {
 			break
 		}
 		if err != nil {
-			return nil, err
+			return nil, r.sourceErr(err)
 		}
 		r.ing.Read++
 		doc, reasons := r.pipe.Apply(row)
@@ -349,6 +349,18 @@ func (r *ingestRun) check(ctx context.Context) (*ingest.Profile, error) {
 		return nil, model.Errorf(model.EINVALID, "dataset checks failed, nothing was written: %s", strings.Join(fails, "; "))
 	}
 	return prof, nil
+}
+
+// sourceErr turns a failure to read the source (not bad data, which the
+// reader reports as BAD_USER_INPUT: a connection cut, a stored upload gone)
+// into UNAVAILABLE with one generic message; the detail goes to the log.
+// INTERNAL stays for bugs.
+func (r *ingestRun) sourceErr(err error) error {
+	if model.ErrorCode(err) != model.EINTERNAL || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	r.s.Log.Warn("read ingestion source", "ingestion", r.ing.ID, "err", err)
+	return model.Errorf(model.EUNAVAILABLE, "the source could not be read to the end; nothing was written, run the ingestion again")
 }
 
 // progress reports the job's progress; pass is 0 (checking) or 1 (writing).
@@ -420,7 +432,7 @@ func (r *ingestRun) write(ctx context.Context, imputes map[string]any) error {
 			break
 		}
 		if err != nil {
-			return err
+			return r.sourceErr(err)
 		}
 		doc, reasons := r.pipe.Apply(row)
 		if len(reasons) > 0 {
