@@ -216,6 +216,17 @@ func (p *Pipeline) storable(fields map[string]any) []string {
 	return nil
 }
 
+// DocumentSize is about how many bytes fields take once stored (it stops
+// counting a little past MaxDocumentBytes).
+func DocumentSize(fields map[string]any) int {
+	w := sizeWalk{}
+	for k, v := range fields {
+		w.size += len(k) + 2
+		w.value(k, v, 1)
+	}
+	return w.size
+}
+
 // sizeWalk measures a document's approximate BSON size while checking the
 // keys and depth of json values.
 type sizeWalk struct{ size int }

@@ -161,3 +161,11 @@ func TestReaderHugeLine(t *testing.T) {
 		t.Errorf("rows: %q", got)
 	}
 }
+
+func TestDocumentSize(t *testing.T) {
+	small := DocumentSize(map[string]any{"a": "xyz", "n": int64(1)})
+	big := DocumentSize(map[string]any{"a": strings.Repeat("x", 10<<20), "o": map[string]any{"b": []any{strings.Repeat("y", 6<<20)}}})
+	if small <= 0 || small > 100 || big <= MaxDocumentBytes {
+		t.Errorf("DocumentSize: small %d, big %d (limit %d)", small, big, MaxDocumentBytes)
+	}
+}

@@ -565,6 +565,13 @@ func (r *ingestRun) plan(ctx context.Context, incoming []ingest.Doc, existing ma
 			cur, expect = e, e.Version
 		}
 		fields, reason := mergeFields(cur, in.Fields, r.p.Mode, r.p.Conflict)
+		if reason == "" && cur != nil && r.p.Mode == model.WriteModeMerge {
+			// Pass 1 bounded the record; merged with what is stored it may
+			// still outgrow what the store holds.
+			if n := ingest.DocumentSize(fields); n > ingest.MaxDocumentBytes {
+				reason = fmt.Sprintf("record: merged with the stored document %s it would be about %d bytes, more than the limit of %d", cur.Key, n, ingest.MaxDocumentBytes)
+			}
+		}
 		if reason != "" {
 			if err := r.reject(ctx, in.Line, []string{reason}, ""); err != nil {
 				return nil, err
