@@ -150,6 +150,18 @@ func (d *DB) StagedDocuments(ctx context.Context, dataset string, keys []string)
 	return d.docsByKey(ctx, dataset, stageCollection(dataset), keys)
 }
 
+// ResetStaging drops what a dataset's staging holds and creates it empty
+// (with the _id index the embedded store needs for lookups by key).
+func (d *DB) ResetStaging(ctx context.Context, dataset string) error {
+	if err := d.DropStaged(ctx, dataset); err != nil {
+		return err
+	}
+	if err := d.EnsureCollection(ctx, stageCollection(dataset)); err != nil {
+		return err
+	}
+	return d.indexIDs(ctx)
+}
+
 // DropStaged drops a dataset's staging collection (missing is fine).
 func (d *DB) DropStaged(ctx context.Context, dataset string) error {
 	return translate(d.db.Collection(stageCollection(dataset)).Drop(ctx))
@@ -230,6 +242,9 @@ func (d *DB) ApplyCommit(ctx context.Context, c *model.IngestCommit) error {
 // Documents at version 1 were new to the dataset when staged and are
 // inserted first; the others replaced first.
 func (d *DB) applyStaged(ctx context.Context, dataset string) error {
+	if moved, err := d.moveStaged(ctx, dataset); err != nil || moved {
+		return err
+	}
 	cur, err := d.db.Collection(stageCollection(dataset)).Find(ctx, bson.D{},
 		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetBatchSize(applyBatch))
 	if err != nil {
@@ -271,6 +286,37 @@ func (d *DB) applyStaged(ctx context.Context, dataset string) error {
 		return translate(err)
 	}
 	return flush()
+}
+
+// moveStaged makes the staging the dataset's collection when the dataset has
+// no documents: a rename, where a copy would write every document again. The
+// empty collection is dropped first (FerretDB cannot rename over it); a crash
+// in between leaves no collection, which reads as the same empty dataset, and
+// the next apply renames again.
+func (d *DB) moveStaged(ctx context.Context, dataset string) (bool, error) {
+	n, err := d.count(ctx, d.db.Collection(dsCollection(dataset)), bson.D{})
+	if err != nil {
+		return false, translate(err)
+	}
+	if n > 0 {
+		return false, nil
+	}
+	if err := d.db.Collection(dsCollection(dataset)).Drop(ctx); err != nil {
+		return false, translate(err)
+	}
+	name := d.db.Name()
+	err = d.client.Database("admin").RunCommand(ctx, bson.D{
+		{Key: "renameCollection", Value: name + "." + stageCollection(dataset)},
+		{Key: "to", Value: name + "." + dsCollection(dataset)},
+	}).Err()
+	var ce mongo.CommandError
+	if errors.As(err, &ce) && (ce.Code == 26 || ce.Name == "NamespaceNotFound") {
+		err = nil // nothing was staged
+	}
+	if err != nil {
+		return false, fmt.Errorf("move the staging of %s: %w", dataset, translate(err))
+	}
+	return true, d.EnsureDatasetCollection(ctx, dataset)
 }
 
 // applyBatch is how many staged documents are applied at once.

@@ -135,3 +135,60 @@ func TestStagingCommitAndRollForward(t *testing.T) {
 		t.Error("a dropped staging changed the dataset")
 	}
 }
+
+// Into an empty dataset the staging is moved (renamed), not copied; a crash
+// after the empty collection was dropped and before the rename is completed
+// by the next LockDataset.
+func TestStagingMovedIntoEmptyDataset(t *testing.T) {
+	db := openTestDB(t)
+	db.SetKeyring(testRing(t, "k1"))
+	ctx := context.Background()
+	var writes []model.DocumentWrite
+	for _, d := range sealTestDocs() {
+		writes = append(writes, model.DocumentWrite{Doc: d})
+	}
+	for _, id := range []string{"e1", "e2"} {
+		createTestDataset(t, db, id, true)
+		if err := db.ResetStaging(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+		if c, err := db.StageDocuments(ctx, id, writes); err != nil || len(c) > 0 {
+			t.Fatal(c, err)
+		}
+		if n, _ := db.CountDocuments(ctx, id); n != 0 {
+			t.Fatalf("staged documents visible: %d", n)
+		}
+		if err := db.CommitStaged(ctx, model.IngestCommit{Dataset: id, Ingestion: "i", Version: 1, Count: 6}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c1, _ := db.PendingCommit(ctx, "e1")
+	if err := db.ApplyCommit(ctx, c1); err != nil {
+		t.Fatal(err)
+	}
+	want := readAll(t, db, "e1")
+	if len(want) != 6 || want["D0"].Fields["ssn"] != "SSN-000-SECRET" {
+		t.Fatalf("moved: %v", want)
+	}
+	// e2: the crash came after the drop of its empty collection.
+	if err := db.db.Collection(dsCollection("e2")).Drop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := db.LockDataset(ctx, "e2", "w", time.Now(), time.Now().Add(time.Minute)); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	got := readAll(t, db, "e2")
+	for _, d := range got {
+		d.Sources = want[d.Key].Sources
+	}
+	if len(got) != 6 || got["D3"].Fields["x"] != want["D3"].Fields["x"] {
+		t.Fatalf("rolled forward: %v", got)
+	}
+	// Writes by key work on the moved collection (its _id index came along).
+	if _, err := db.DocumentsByKey(ctx, "e2", []string{"D1"}); err != nil {
+		t.Fatal(err)
+	}
+	if ds, _ := db.Dataset(ctx, "e2"); ds.Version != 1 || ds.DocumentCount != 6 {
+		t.Errorf("dataset: %+v", ds)
+	}
+}

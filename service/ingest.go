@@ -56,6 +56,8 @@ type IngestionStore interface {
 	StageDocuments(ctx context.Context, dataset string, writes []model.DocumentWrite) ([]string, error)
 	// StagedDocuments returns the staged documents among keys.
 	StagedDocuments(ctx context.Context, dataset string, keys []string) (map[string]*model.Document, error)
+	// ResetStaging empties the dataset's staging before a write pass.
+	ResetStaging(ctx context.Context, dataset string) error
 	// DropStaged drops the dataset's staging (roll back).
 	DropStaged(ctx context.Context, dataset string) error
 	// CommitStaged records that the staging is final; ECONFLICT when the

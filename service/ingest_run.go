@@ -129,7 +129,7 @@ func (r *ingestRun) run(ctx context.Context) error {
 	// Taking the lock completed any committed ingestion (LockDataset); a
 	// staging left now is one that never committed: drop it (roll back), and
 	// drop ours unless it commits.
-	if err := r.s.Ingestions.DropStaged(ctx, r.p.Dataset); err != nil {
+	if err := r.s.Ingestions.ResetStaging(ctx, r.p.Dataset); err != nil {
 		return err
 	}
 	defer func() {
