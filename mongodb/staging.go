@@ -322,6 +322,37 @@ func (d *DB) moveStaged(ctx context.Context, dataset string) (bool, error) {
 // applyBatch is how many staged documents are applied at once.
 const applyBatch = 1000
 
+// SettlePending completes every committed ingestion whose server died while
+// applying it, each under its dataset's write lock (taking a free lock
+// settles it, see LockDataset). A dataset whose lock another writer holds is
+// left to that writer, which settled it when it took the lock. It returns how
+// many datasets it settled.
+func (d *DB) SettlePending(ctx context.Context, owner string, lease time.Duration) (int, error) {
+	cur, err := d.db.Collection(colCommits).Find(ctx, bson.D{})
+	if err != nil {
+		return 0, translate(err)
+	}
+	var pending []commitDoc
+	if err := cur.All(ctx, &pending); err != nil {
+		return 0, translate(err)
+	}
+	n := 0
+	for _, c := range pending {
+		now := time.Now().UTC()
+		ok, err := d.LockDataset(ctx, c.Dataset, owner, now, now.Add(lease))
+		if err != nil {
+			return n, err
+		}
+		if ok {
+			n++
+			if err := d.UnlockDataset(ctx, c.Dataset, owner); err != nil {
+				return n, err
+			}
+		}
+	}
+	return n, nil
+}
+
 // settle completes a committed ingestion into dataset, if one is pending.
 // LockDataset calls it whenever it takes a free lock, so every writer of a
 // dataset finds the dataset whole.
