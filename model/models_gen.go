@@ -778,6 +778,7 @@ const (
 	RoleOwner     Role = "OWNER"
 	RoleEditor    Role = "EDITOR"
 	RoleAnnotator Role = "ANNOTATOR"
+	RoleReviewer  Role = "REVIEWER"
 	RoleViewer    Role = "VIEWER"
 	RolePartner   Role = "PARTNER"
 )
@@ -787,13 +788,14 @@ var AllRole = []Role{
 	RoleOwner,
 	RoleEditor,
 	RoleAnnotator,
+	RoleReviewer,
 	RoleViewer,
 	RolePartner,
 }
 
 func (e Role) IsValid() bool {
 	switch e {
-	case RoleAdmin, RoleOwner, RoleEditor, RoleAnnotator, RoleViewer, RolePartner:
+	case RoleAdmin, RoleOwner, RoleEditor, RoleAnnotator, RoleReviewer, RoleViewer, RolePartner:
 		return true
 	}
 	return false
