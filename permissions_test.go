@@ -16,6 +16,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/mms-platform/mms/graph"
+	"github.com/mms-platform/mms/model"
 	"github.com/mms-platform/mms/resolvers"
 )
 
@@ -206,6 +207,20 @@ var permTable = map[string]permRule{
 			r := c.admin(`mutation($t: ID!, $u: String!) { createWebhook(input: {team: $t, url: $u, events: ["training.finished"]}) { webhook { id } } }`,
 				map[string]any{"t": c.res.team, "u": c.hook})
 			return map[string]any{"id": r.str("createWebhook", "webhook", "id")}
+		}},
+	// A delivery that failed for good, written straight to the store (a real
+	// one takes eight attempts; TestRedeliverWebhook makes one).
+	"Mutation.redeliverWebhook": {op: `mutation($id: ID!, $d: ID!) { redeliverWebhook(webhook: $id, delivery: $d) { id } }`, want: wantOwner,
+		vars: func(c *permCell) map[string]any {
+			r := c.admin(`mutation($t: ID!, $u: String!) { createWebhook(input: {team: $t, url: $u, events: ["training.finished"]}) { webhook { id } } }`,
+				map[string]any{"t": c.res.team, "u": c.hook})
+			id := r.str("createWebhook", "webhook", "id")
+			d := &model.WebhookDelivery{ID: c.uniq + "-" + id, Webhook: id, Event: "training.finished", Status: "failed", Attempts: 8,
+				Payload: map[string]any{"event": "training.finished"}, CreatedAt: time.Now().UTC()}
+			if err := c.s.app.store.CreateDeliveries(context.Background(), []*model.WebhookDelivery{d}); err != nil {
+				c.t.Fatal(err)
+			}
+			return map[string]any{"id": id, "d": d.ID}
 		}},
 	"Mutation.createLabelSchema": {op: `mutation($id: ID!, $t: ID!) { createLabelSchema(input: {id: $id, team: $t, entities: ["Thing"]}) { id } }`,
 		want: wantWrite, vars: func(c *permCell) map[string]any { return map[string]any{"id": c.uniq, "t": c.res.team} }},

@@ -30,6 +30,9 @@ const (
 	ActPredict  = "predict"
 	ActShare    = "share"
 	ActAdmin    = "admin"
+	// ActReview reviews a task's annotations: every annotator's version, the
+	// reviewed (gold) one, and decisions on suggestions, without annotating.
+	ActReview = "review"
 	// ActReadSensitive reads the values of a dataset's sensitive fields, which
 	// are masked for everyone else.
 	ActReadSensitive = "read-sensitive"
@@ -56,14 +59,14 @@ var DefaultPolicies = func() [][]string {
 	grant(model.RoleAdmin, "*", "*")
 	grant(model.RoleOwner, "dataset/*", ActRead, ActReadSensitive, ActWrite, ActShare, ActTrain, ActAnnotate, ActPredict)
 	grant(model.RoleOwner, "model/*", ActRead, ActWrite, ActTrain, ActPredict, ActShare)
-	grant(model.RoleOwner, "task/*", ActRead, ActWrite, ActAnnotate)
+	grant(model.RoleOwner, "task/*", ActRead, ActWrite, ActAnnotate, ActReview)
 	grant(model.RoleOwner, "schema/*", ActRead, ActWrite)
 	grant(model.RoleOwner, "team/*", ActRead, ActAdmin)
 	grant(model.RoleOwner, "job/*", ActRead, ActWrite)
 	grant(model.RoleOwner, "connection/*", ActUse)
 	grant(model.RoleEditor, "dataset/*", ActRead, ActReadSensitive, ActWrite, ActTrain, ActAnnotate)
 	grant(model.RoleEditor, "model/*", ActRead, ActWrite, ActTrain, ActPredict)
-	grant(model.RoleEditor, "task/*", ActRead, ActWrite, ActAnnotate)
+	grant(model.RoleEditor, "task/*", ActRead, ActWrite, ActAnnotate, ActReview)
 	grant(model.RoleEditor, "schema/*", ActRead, ActWrite)
 	grant(model.RoleEditor, "team/*", ActRead)
 	grant(model.RoleEditor, "job/*", ActRead, ActWrite)
@@ -71,6 +74,11 @@ var DefaultPolicies = func() [][]string {
 	grant(model.RoleAnnotator, "task/*", ActRead, ActAnnotate)
 	grant(model.RoleAnnotator, "schema/*", ActRead)
 	grant(model.RoleAnnotator, "team/*", ActRead)
+	// A reviewer reviews the team's tasks (reviewItem, saveGold, decisions on
+	// the gold version) without annotating, writing datasets or reading them.
+	grant(model.RoleReviewer, "task/*", ActRead, ActReview)
+	grant(model.RoleReviewer, "schema/*", ActRead)
+	grant(model.RoleReviewer, "team/*", ActRead)
 	grant(model.RoleViewer, "dataset/*", ActRead)
 	grant(model.RoleViewer, "model/*", ActRead, ActPredict)
 	grant(model.RoleViewer, "task/*", ActRead)

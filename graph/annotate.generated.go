@@ -2053,6 +2053,38 @@ func (ec *executionContext) fieldContext_ReviewItem_gold(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _ReviewItem_suggestions(ctx context.Context, field graphql.CollectedField, obj *model.ReviewItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewItem_suggestions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Suggestions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Suggestion) graphql.Marshaler {
+			return ec.marshalNSuggestion2ᚕgithubᚗcomᚋmmsᚑplatformᚋmmsᚋmodelᚐSuggestionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewItem_suggestions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReviewItem",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Suggestion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Span_id(ctx context.Context, field graphql.CollectedField, obj *model.Span) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4000,6 +4032,11 @@ func (ec *executionContext) _ReviewItem(ctx context.Context, sel ast.SelectionSe
 		case "gold":
 			out.Values[i] = ec._ReviewItem_gold(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "suggestions":
+			out.Values[i] = ec._ReviewItem_suggestions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:

@@ -509,7 +509,7 @@ type ComplexityRoot struct {
 		CreateLabelSchema    func(childComplexity int, input model.LabelSchemaInput) int
 		CreateTeam           func(childComplexity int, input model.CreateTeamInput) int
 		CreateWebhook        func(childComplexity int, input model.CreateWebhookInput) int
-		DecideSuggestion     func(childComplexity int, task string, document string, suggestion string, accept bool) int
+		DecideSuggestion     func(childComplexity int, task string, document string, suggestion string, accept bool, review *bool) int
 		DeleteConnection     func(childComplexity int, name string) int
 		DeleteWebhook        func(childComplexity int, id string) int
 		ImportAnnotations    func(childComplexity int, task string, format model.AnnotationFormat, file graphql.Upload) int
@@ -612,6 +612,7 @@ type ComplexityRoot struct {
 		Annotations func(childComplexity int) int
 		Document    func(childComplexity int) int
 		Gold        func(childComplexity int) int
+		Suggestions func(childComplexity int) int
 		Task        func(childComplexity int) int
 		Text        func(childComplexity int) int
 	}
@@ -2712,7 +2713,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DecideSuggestion(childComplexity, args["task"].(string), args["document"].(string), args["suggestion"].(string), args["accept"].(bool)), true
+		return e.ComplexityRoot.Mutation.DecideSuggestion(childComplexity, args["task"].(string), args["document"].(string), args["suggestion"].(string), args["accept"].(bool), args["review"].(*bool)), true
 	case "Mutation.deleteConnection":
 		if e.ComplexityRoot.Mutation.DeleteConnection == nil {
 			break
@@ -3346,6 +3347,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReviewItem.Gold(childComplexity), true
+	case "ReviewItem.suggestions":
+		if e.ComplexityRoot.ReviewItem.Suggestions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.Suggestions(childComplexity), true
 	case "ReviewItem.task":
 		if e.ComplexityRoot.ReviewItem.Task == nil {
 			break
@@ -4931,6 +4938,8 @@ func (ec *executionContext) childFields_ReviewItem(ctx context.Context, field gr
 		return ec.fieldContext_ReviewItem_annotations(ctx, field)
 	case "gold":
 		return ec.fieldContext_ReviewItem_gold(ctx, field)
+	case "suggestions":
+		return ec.fieldContext_ReviewItem_suggestions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReviewItem", field.Name)
 }

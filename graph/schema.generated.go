@@ -23,7 +23,7 @@ type MutationResolver interface {
 	CreateAnnotationTask(ctx context.Context, input model.AnnotationTaskInput) (*model.AnnotationTask, error)
 	SaveAnnotation(ctx context.Context, input model.SaveAnnotationInput) (*model.Annotation, error)
 	SaveGold(ctx context.Context, input model.SaveAnnotationInput) (*model.Annotation, error)
-	DecideSuggestion(ctx context.Context, task string, document string, suggestion string, accept bool) (*model.AnnotationItem, error)
+	DecideSuggestion(ctx context.Context, task string, document string, suggestion string, accept bool, review *bool) (*model.AnnotationItem, error)
 	WriteGoldLabels(ctx context.Context, task string, field string) (*model.Job, error)
 	ImportAnnotations(ctx context.Context, task string, format model.AnnotationFormat, file graphql.Upload) (int, error)
 	BatchPredict(ctx context.Context, model string, version *int, alias *string, dataset string, where []*model.FieldFilter, output model.PredictionOutputInput) (*model.Job, error)
@@ -280,6 +280,14 @@ func (ec *executionContext) field_Mutation_decideSuggestion_args(ctx context.Con
 		return nil, err
 	}
 	args["accept"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "review",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["review"] = arg4
 	return args, nil
 }
 
@@ -1251,7 +1259,7 @@ func (ec *executionContext) _Mutation_decideSuggestion(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DecideSuggestion(ctx, fc.Args["task"].(string), fc.Args["document"].(string), fc.Args["suggestion"].(string), fc.Args["accept"].(bool))
+			return ec.Resolvers.Mutation().DecideSuggestion(ctx, fc.Args["task"].(string), fc.Args["document"].(string), fc.Args["suggestion"].(string), fc.Args["accept"].(bool), fc.Args["review"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AnnotationItem) graphql.Marshaler {

@@ -25,6 +25,46 @@ type InferOptions struct {
 	TextLength int
 }
 
+// FieldOrder collects field names in first-seen order: feed it each sampled
+// record's Row.Order and pass Names as InferOptions.Order, so that the schema
+// keeps the source's column order (a later record's new keys come after).
+type FieldOrder struct {
+	names []string
+	seen  map[string]bool
+}
+
+// Add appends the names not seen yet, in the order given.
+func (o *FieldOrder) Add(names ...string) {
+	if o.seen == nil {
+		o.seen = map[string]bool{}
+	}
+	for _, n := range names {
+		if !o.seen[n] {
+			o.seen[n] = true
+			o.names = append(o.names, n)
+		}
+	}
+}
+
+// AddSorted appends the keys of m not seen yet, sorted by name (for fields a
+// map carries without an order, such as fields derived by rules).
+func (o *FieldOrder) AddSorted(m map[string]any) {
+	var rest []string
+	for k := range m {
+		if !o.seen[k] {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	o.Add(rest...)
+}
+
+// Has says whether name was added.
+func (o *FieldOrder) Has(name string) bool { return o.seen[name] }
+
+// Names returns the names in order.
+func (o *FieldOrder) Names() []string { return o.names }
+
 // InferSchema proposes a schema from sample records (as read, or as mapped).
 // Per field, over its non-null values (a blank string counts as null):
 //

@@ -25,6 +25,9 @@ type KeySpec struct {
 	Prefix string `json:"prefix,omitempty"`
 	Digits int    `json:"digits,omitempty"`
 	Case   string `json:"case,omitempty"`
+	// Default marks the key taken from the dataset's key field because the
+	// ingestion gave none; only error messages differ.
+	Default bool `json:"default,omitempty"`
 }
 
 // RowKey is the key of a record from a source that has no key field: the source

@@ -89,6 +89,10 @@ type Row struct {
 	Values map[string]any
 	Raw    string
 	Err    error
+	// Order is the record's field names in source order (the CSV header; a JSON
+	// object's keys as written), set only when the Reader was told KeepOrder:
+	// a map has no order, and Go's JSON decoder drops it. Do not modify it.
+	Order []string
 }
 
 // Reader streams the records of one source. It reads each byte once and holds at
@@ -113,6 +117,8 @@ type Reader struct {
 	ends     []int
 	raw      []byte
 	comb     []byte
+
+	keepOrder bool
 
 	// JSON
 	src  *jsonSource
@@ -197,6 +203,11 @@ func (rd *Reader) Fields() []string {
 	}
 	return append([]string(nil), rd.header...)
 }
+
+// KeepOrder makes every later Row carry Order, its field names in source order.
+// It costs a second scan of each JSON record, so callers ask for it only where the
+// order matters (sampling the source to infer a schema).
+func (rd *Reader) KeepOrder() { rd.keepOrder = true }
 
 // BytesRead returns how many bytes have been read from the underlying reader so far
 // (before decoding; it runs ahead of the rows returned by up to a buffer). Compare it
@@ -566,7 +577,11 @@ func (rd *Reader) nextCSV() (Row, error) {
 			}
 			prev = end
 		}
-		return Row{Line: start, Values: vals, Raw: s[:rawLen]}, nil
+		row := Row{Line: start, Values: vals, Raw: s[:rawLen]}
+		if rd.keepOrder {
+			row.Order = rd.header
+		}
+		return row, nil
 	}
 }
 
@@ -712,7 +727,38 @@ func (rd *Reader) jsonRow(n int, b []byte, single bool) Row {
 		return row
 	}
 	row.Values = obj
+	if rd.keepOrder {
+		row.Order = objectKeys(b, len(obj))
+	}
 	return row
+}
+
+// objectKeys returns the top-level keys of the JSON object b in the order they
+// are written, each once (a repeated key keeps its first place, as the decoder
+// keeps its last value). b has already decoded as an object.
+func objectKeys(b []byte, n int) []string {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if _, err := dec.Token(); err != nil { // '{'
+		return nil
+	}
+	keys := make([]string, 0, n)
+	seen := make(map[string]bool, n)
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return keys
+		}
+		k, _ := t.(string)
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return keys
+		}
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	return keys
 }
 
 func jsonError(err error) error {

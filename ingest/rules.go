@@ -268,7 +268,11 @@ func Compile(spec Spec, sourceFields []string) (*Pipeline, error) {
 		if err := k.validate(); err != nil {
 			fail("%v", err)
 		} else if sourceKnown && !source[k.From] && !source[topSegment(k.From)] {
-			fail("key: source field %q not found (have %s)", k.From, strings.Join(sourceFields, ", "))
+			if k.Default {
+				fail("key: documents are keyed by the dataset's keyField, read from source field %q, which the source lacks (have %s); add that column, map a column to the key field, or give key.from", k.From, strings.Join(sourceFields, ", "))
+			} else {
+				fail("key: source field %q not found (have %s)", k.From, strings.Join(sourceFields, ", "))
+			}
 		}
 		p.key = &k
 	}

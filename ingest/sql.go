@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -63,8 +64,19 @@ func ExportSQL(ctx context.Context, dsn string, dial func(ctx context.Context, n
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
-	enc := json.NewEncoder(w)
-	rec := make(map[string]any, len(cols))
+	// Rows are written with their keys in the query's column order (a map
+	// would sort them), so that a schema inferred from them keeps that order.
+	names := make([][]byte, len(cols))
+	for i, c := range cols {
+		b, err := json.Marshal(c)
+		if err != nil {
+			return 0, fmt.Errorf("sql source: column name: %w", err)
+		}
+		names[i] = b
+	}
+	rec := make([]any, len(cols))
+	var line bytes.Buffer
+	enc := json.NewEncoder(&line)
 	var n int64
 	for rows.Next() {
 		if n >= limit {
@@ -73,26 +85,40 @@ func ExportSQL(ctx context.Context, dsn string, dial func(ctx context.Context, n
 		if err := rows.Scan(ptrs...); err != nil {
 			return n, sqlErr(err)
 		}
-		for i, c := range cols {
+		for i := range cols {
 			switch v := vals[i].(type) {
 			case []byte:
 				if isJSON[i] && json.Valid(v) {
-					rec[c] = json.RawMessage(slices.Clone(v))
+					rec[i] = json.RawMessage(slices.Clone(v))
 				} else {
-					rec[c] = string(v)
+					rec[i] = string(v)
 				}
 			case float64:
-				rec[c] = jsonFloat(v)
+				rec[i] = jsonFloat(v)
 			case float32:
-				rec[c] = jsonFloat(float64(v))
+				rec[i] = jsonFloat(float64(v))
 			case time.Time:
-				rec[c] = v.UTC().Format(time.RFC3339Nano)
+				rec[i] = v.UTC().Format(time.RFC3339Nano)
 			default:
-				rec[c] = v
+				rec[i] = v
 			}
 		}
-		if err := enc.Encode(rec); err != nil {
-			return n, fmt.Errorf("sql source: encode row: %w", err)
+		line.Reset()
+		line.WriteByte('{')
+		for i, v := range rec {
+			if i > 0 {
+				line.WriteByte(',')
+			}
+			line.Write(names[i])
+			line.WriteByte(':')
+			if err := enc.Encode(v); err != nil {
+				return n, fmt.Errorf("sql source: encode row: %w", err)
+			}
+			line.Truncate(line.Len() - 1) // Encode's newline
+		}
+		line.WriteString("}\n")
+		if _, err := w.Write(line.Bytes()); err != nil {
+			return n, err
 		}
 		n++
 	}

@@ -209,6 +209,15 @@ func (r *Runner) runOne(parent context.Context, j *model.Job) {
 		result = mergeResult(result, p.result())
 	}
 	_, detail := p.snapshot()
+	// A finished job's phase says how it ended, whatever its handler last
+	// reported ("scoring", "writing gold labels"...); a failed one keeps the
+	// phase it failed in.
+	switch status {
+	case model.JobSucceeded:
+		detail.Phase = "done"
+	case model.JobCancelled:
+		detail.Phase = "cancelled"
+	}
 	if ferr := r.store.FinishJob(context.WithoutCancel(parent), j.ID, r.owner, status, code, msg, result, detail, time.Now()); ferr != nil {
 		r.log.Error("record job end", "job", j.ID, "err", ferr)
 		return

@@ -149,6 +149,8 @@ type ReviewItem struct {
 	Text        string        `json:"text"`
 	Annotations []*Annotation `json:"annotations"`
 	Gold        *Annotation   `json:"gold"`
+	// Suggestions are the item's pre-annotations, with the gold version's decisions.
+	Suggestions []Suggestion `json:"suggestions"`
 }
 
 // Agreement measures how much annotators agree.

@@ -1013,6 +1013,8 @@ const (
 	RoleEditor Role = "EDITOR"
 	// Annotates the tasks they are assigned to; reads only what those tasks show.
 	RoleAnnotator Role = "ANNOTATOR"
+	// Reviews the team's annotation tasks (reviewItem, saveGold, decideSuggestion on the gold version) without annotating; reads no datasets.
+	RoleReviewer Role = "REVIEWER"
 	// Reads the team's datasets, models and reports, and predicts; writes nothing.
 	RoleViewer Role = "VIEWER"
 	// Another organisation's team member: reads only what is shared with the team.
@@ -1024,13 +1026,14 @@ var AllRole = []Role{
 	RoleOwner,
 	RoleEditor,
 	RoleAnnotator,
+	RoleReviewer,
 	RoleViewer,
 	RolePartner,
 }
 
 func (e Role) IsValid() bool {
 	switch e {
-	case RoleAdmin, RoleOwner, RoleEditor, RoleAnnotator, RoleViewer, RolePartner:
+	case RoleAdmin, RoleOwner, RoleEditor, RoleAnnotator, RoleReviewer, RoleViewer, RolePartner:
 		return true
 	}
 	return false

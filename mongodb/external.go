@@ -66,7 +66,7 @@ func (d *DB) ExportCollection(ctx context.Context, uri string, dial func(ctx con
 		if err := cur.Decode(&doc); err != nil {
 			return n, model.Errorf(model.EINVALID, "mongo source %s.%s: document %d: %v", database, collection, n+1, err)
 		}
-		b, err := json.Marshal(exportValue(doc))
+		b, err := marshalOrdered(doc)
 		if err != nil {
 			return n, fmt.Errorf("mongo source: encode document: %w", err)
 		}
@@ -79,6 +79,28 @@ func (d *DB) ExportCollection(ctx context.Context, uri string, dial func(ctx con
 		return n, sourceErr(fmt.Sprintf("mongo source %s.%s", database, collection), err)
 	}
 	return n, nil
+}
+
+// marshalOrdered writes a document as a JSON object with its keys in the
+// document's order (a map would sort them), so that a schema inferred from it
+// keeps the collection's field order.
+func marshalOrdered(doc bson.D) ([]byte, error) {
+	buf := []byte{'{'}
+	for i, e := range doc {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		k, err := json.Marshal(e.Key)
+		if err != nil {
+			return nil, err
+		}
+		v, err := json.Marshal(exportValue(e.Value))
+		if err != nil {
+			return nil, err
+		}
+		buf = append(append(append(buf, k...), ':'), v...)
+	}
+	return append(buf, '}'), nil
 }
 
 // sourceErr makes an error the source server answered EINVALID (the caller's

@@ -39,8 +39,8 @@ func (r *mutationResolver) SaveGold(ctx context.Context, input model.SaveAnnotat
 }
 
 // DecideSuggestion is the resolver for the decideSuggestion field.
-func (r *mutationResolver) DecideSuggestion(ctx context.Context, task string, document string, suggestion string, accept bool) (*model.AnnotationItem, error) {
-	return r.Svc.DecideSuggestion(ctx, task, document, suggestion, accept)
+func (r *mutationResolver) DecideSuggestion(ctx context.Context, task string, document string, suggestion string, accept bool, review *bool) (*model.AnnotationItem, error) {
+	return r.Svc.DecideSuggestion(ctx, task, document, suggestion, accept, review)
 }
 
 // WriteGoldLabels is the resolver for the writeGoldLabels field.

@@ -51,23 +51,8 @@ func (s *Service) ExportAnnotations(ctx context.Context, taskID string, format m
 		e := annotate.NewCoNLLEncoder(w)
 		encode, finish = e.Encode, func() error { return nil }
 	case model.AnnotationFormatBrat:
-		zw := zip.NewWriter(w)
-		encode = func(d annotate.Document) error {
-			name := strings.NewReplacer("/", "_", "\\", "_", "#", "_").Replace(d.ID)
-			txt, err := zw.Create(name + ".txt")
-			if err != nil {
-				return err
-			}
-			if _, err := io.WriteString(txt, d.Text); err != nil {
-				return err
-			}
-			ann, err := zw.Create(name + ".ann")
-			if err != nil {
-				return err
-			}
-			return annotate.EncodeBrat(io.Discard, ann, d)
-		}
-		finish = zw.Close
+		e := annotate.NewBratZipEncoder(w, s.now())
+		encode, finish = e.Encode, e.Close
 	default:
 		return model.Errorf(model.EINVALID, "unknown format %q", format)
 	}

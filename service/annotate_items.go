@@ -472,16 +472,17 @@ func (s *Service) SaveAnnotation(ctx context.Context, in model.SaveAnnotationInp
 	return s.saveWith(ctx, t, in, who, auth.ActAnnotate, st)
 }
 
-// SaveGold stores the reviewed version of an item (write on the task).
+// SaveGold stores the reviewed version of an item (review on the task: owners,
+// editors and reviewers of its team; no annotator key needed).
 func (s *Service) SaveGold(ctx context.Context, in model.SaveAnnotationInput) (*model.Annotation, error) {
-	t, err := s.taskForText(ctx, in.Task, auth.ActWrite)
+	t, err := s.taskForText(ctx, in.Task, auth.ActReview)
 	if err != nil {
 		return nil, err
 	}
 	if _, err := s.Annotations.TaskItem(ctx, t.ID, in.Document); err != nil {
 		return nil, err
 	}
-	return s.saveAs(ctx, t, in, model.GoldAnnotator, auth.ActWrite)
+	return s.saveAs(ctx, t, in, model.GoldAnnotator, auth.ActReview)
 }
 
 // saveAs validates an annotation against the schema and the text, and stores it
@@ -591,9 +592,25 @@ func versionText(v *int) string {
 	return fmt.Sprint(*v)
 }
 
-// DecideSuggestion accepts (the suggestion becomes a span of the caller's
-// annotation) or rejects a pre-annotation.
-func (s *Service) DecideSuggestion(ctx context.Context, taskID, doc, sugID string, accept bool) (*model.AnnotationItem, error) {
+// DecideSuggestion accepts (the suggestion becomes a span of the annotation)
+// or rejects a pre-annotation. An annotator decides on its own annotation of
+// an item it holds. A reviewer (review on the task: owners, editors, reviewers)
+// decides on the item's reviewed (gold) version, without becoming an annotator:
+// with review true, or when it does not hold the item as an annotator.
+func (s *Service) DecideSuggestion(ctx context.Context, taskID, doc, sugID string, accept bool, review *bool) (*model.AnnotationItem, error) {
+	asReviewer := review != nil && *review
+	if review == nil {
+		// Without review: the caller's own annotation if it holds the item as
+		// an annotator, else the gold version if it may review.
+		holds, err := s.holdsAsAnnotator(ctx, taskID, doc)
+		if err != nil {
+			return nil, err
+		}
+		asReviewer = !holds && s.may(ctx, auth.ActReview, taskID)
+	}
+	if asReviewer {
+		return s.decideAsReviewer(ctx, taskID, doc, sugID, accept)
+	}
 	t, who, err := s.annotatorOf(ctx, taskID)
 	if err != nil {
 		return nil, err
@@ -607,8 +624,68 @@ func (s *Service) DecideSuggestion(ctx context.Context, taskID, doc, sugID strin
 		return nil, err
 	}
 	if !ok {
-		return nil, s.deny(ctx, auth.ActAnnotate, t.Team, "task/"+t.ID, fmt.Sprintf("item %s of task %s is not assigned to %s", doc, t.ID, who))
+		return nil, s.deny(ctx, auth.ActAnnotate, t.Team, "task/"+t.ID, fmt.Sprintf("item %s of task %s is not assigned to %s: take items with nextAnnotationItem, or decide on the reviewed version with review: true (owners, editors, reviewers)", doc, t.ID, who))
 	}
+	a, err := s.decide(ctx, t, it, doc, who, sugID, accept, auth.ActAnnotate)
+	if err != nil {
+		return nil, err
+	}
+	return s.itemFor(ctx, t, it, who, a.UpdatedAt.Add(annotationLease))
+}
+
+// holdsAsAnnotator says whether the caller may annotate the task and holds the
+// item (false, not an error, when it may not).
+func (s *Service) holdsAsAnnotator(ctx context.Context, taskID, doc string) (bool, error) {
+	t, err := s.cachedTask(ctx, taskID)
+	if err != nil {
+		return false, nil // the paths below answer NOT_FOUND, audited
+	}
+	p := model.PrincipalFromContext(ctx)
+	if p.Anonymous || !s.allowedQuiet(ctx, auth.ActAnnotate, t.Team, "task/"+t.ID) ||
+		len(t.Annotators) > 0 && !slices.Contains(t.Annotators, p.ID) {
+		return false, nil
+	}
+	return s.holdsItem(ctx, t, doc, p.ID)
+}
+
+// allowedQuiet is the policy decision, without auditing: it only routes a call
+// to a path that authorizes (and audits) again.
+func (s *Service) allowedQuiet(ctx context.Context, act, team, obj string) bool {
+	ok, err := s.allowed(ctx, team, obj, act)
+	return err == nil && ok
+}
+
+// may says, without auditing, whether the caller may act on a task.
+func (s *Service) may(ctx context.Context, act, taskID string) bool {
+	t, err := s.cachedTask(ctx, taskID)
+	return err == nil && s.allowedQuiet(ctx, act, t.Team, "task/"+t.ID)
+}
+
+// decideAsReviewer records a decision on the item's gold version (review on
+// the task, audited like saveGold).
+func (s *Service) decideAsReviewer(ctx context.Context, taskID, doc, sugID string, accept bool) (*model.AnnotationItem, error) {
+	t, err := s.taskForText(ctx, taskID, auth.ActReview)
+	if err != nil {
+		return nil, err
+	}
+	it, err := s.Annotations.TaskItem(ctx, t.ID, doc)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.decide(ctx, t, it, doc, model.GoldAnnotator, sugID, accept, auth.ActReview); err != nil {
+		return nil, err
+	}
+	item, err := s.itemFor(ctx, t, it, model.GoldAnnotator, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	item.LeaseUntil = nil // nothing is reserved for a reviewer
+	return item, nil
+}
+
+// decide applies a decision on suggestion sugID of item it to annotator who's
+// annotation (GoldAnnotator: the reviewed version), saved under act.
+func (s *Service) decide(ctx context.Context, t *model.AnnotationTask, it *model.TaskItem, doc, who, sugID string, accept bool, act string) (*model.Annotation, error) {
 	i := slices.IndexFunc(it.Suggestions, func(sg model.Suggestion) bool { return sg.ID == sugID })
 	if i < 0 {
 		return nil, model.Errorf(model.ENOTFOUND, "no suggestion %q on %s", sugID, doc)
@@ -641,15 +718,11 @@ func (s *Service) DecideSuggestion(ctx context.Context, taskID, doc, sugID strin
 			in.Spans = append(in.Spans, &model.SpanInput{ID: sg.ID, Start: sg.Span.Start, End: sg.Span.End, Label: sg.Span.Label, Text: sg.Span.Text})
 		}
 	}
-	a, err := s.saveAsWithDecision(ctx, t, in, who, sg.ID, decision)
-	if err != nil {
-		return nil, err
-	}
-	return s.itemFor(ctx, t, it, who, a.UpdatedAt.Add(annotationLease))
+	return s.saveAsWithDecision(ctx, t, in, who, sg.ID, decision, act)
 }
 
-func (s *Service) saveAsWithDecision(ctx context.Context, t *model.AnnotationTask, in model.SaveAnnotationInput, who, sugID, decision string) (*model.Annotation, error) {
-	a, err := s.saveAs(ctx, t, in, who, auth.ActAnnotate)
+func (s *Service) saveAsWithDecision(ctx context.Context, t *model.AnnotationTask, in model.SaveAnnotationInput, who, sugID, decision, act string) (*model.Annotation, error) {
+	a, err := s.saveAs(ctx, t, in, who, act)
 	if err != nil {
 		return nil, err
 	}
@@ -664,13 +737,16 @@ func (s *Service) saveAsWithDecision(ctx context.Context, t *model.AnnotationTas
 	return a, nil
 }
 
-// ReviewItem shows every annotator's version of an item and the gold one (write on the task).
+// ReviewItem shows every annotator's version of an item, the gold one and the
+// suggestions with the gold version's decisions (review on the task: owners,
+// editors and reviewers of its team; no annotator key needed).
 func (s *Service) ReviewItem(ctx context.Context, taskID, doc string) (*model.ReviewItem, error) {
-	t, err := s.taskForText(ctx, taskID, auth.ActWrite)
+	t, err := s.taskForText(ctx, taskID, auth.ActReview)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.Annotations.TaskItem(ctx, t.ID, doc); err != nil {
+	it, err := s.Annotations.TaskItem(ctx, t.ID, doc)
+	if err != nil {
 		return nil, err
 	}
 	text, err := s.itemText(ctx, t, doc)
@@ -681,13 +757,19 @@ func (s *Service) ReviewItem(ctx context.Context, taskID, doc string) (*model.Re
 	if err != nil {
 		return nil, err
 	}
-	out := &model.ReviewItem{Task: t.ID, Document: doc, Text: text, Annotations: []*model.Annotation{}}
+	out := &model.ReviewItem{Task: t.ID, Document: doc, Text: text, Annotations: []*model.Annotation{}, Suggestions: []model.Suggestion{}}
 	for _, a := range all {
 		if a.Annotator == model.GoldAnnotator {
 			out.Gold = a
 		} else {
 			out.Annotations = append(out.Annotations, a)
 		}
+	}
+	for _, sg := range it.Suggestions {
+		if out.Gold != nil && out.Gold.Decisions[sg.ID] != "" {
+			sg.Status = out.Gold.Decisions[sg.ID]
+		}
+		out.Suggestions = append(out.Suggestions, sg)
 	}
 	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 
 	"github.com/mms-platform/mms/auth"
 	"github.com/mms-platform/mms/jobs"
@@ -117,13 +118,24 @@ func (s *Service) runBatchPredict(ctx context.Context, j *model.Job, prog *jobs.
 		return nil, err
 	}
 	p.view = modelView{label: pl.MaskLabel}
+	// Writing into documents is a dataset version like an ingestion: under the
+	// dataset's write lock, each changed document stamped with the next version,
+	// committed at the end with the output field in the schema.
+	var ds *model.Dataset
+	target, changed := 0, false
 	if pl.Field != "" {
-		// Writing into documents: hold the dataset's write lock like an ingestion.
 		r := &ingestRun{s: s, p: &ingestPayload{Dataset: pl.Dataset}, prog: prog, owner: j.ID}
 		if err := r.lock(ctx); err != nil {
 			return nil, err
 		}
 		defer func() { _ = s.Ingestions.UnlockDataset(context.WithoutCancel(ctx), pl.Dataset, j.ID) }()
+		if ds, err = s.Datasets.Dataset(ctx, pl.Dataset); err != nil {
+			return nil, err
+		}
+		if f := fieldSpec(ds, pl.Field); f != nil && f.Type != model.FieldJSON {
+			return nil, model.Errorf(model.EINVALID, "output field %q became a %s field of the schema since the job was queued; pick a new name", pl.Field, f.Type)
+		}
+		target = ds.Version + 1
 	} else if err := s.PredStore.EnsurePredictionCollection(ctx, predictionCollection(pl.Dataset, pl.Collection)); err != nil {
 		return nil, err
 	}
@@ -182,6 +194,8 @@ func (s *Service) runBatchPredict(ctx context.Context, j *model.Job, prog *jobs.
 			val = normalizeFields(jsonShape(val).(map[string]any))
 			if sameValue(d.Fields[pl.Field], val) {
 				unchanged++
+				// Written by an earlier run of this job that ended before its commit.
+				changed = changed || d.DatasetVersion == target
 				continue
 			}
 			nd := *d
@@ -190,13 +204,14 @@ func (s *Service) runBatchPredict(ctx context.Context, j *model.Job, prog *jobs.
 				nd.Fields[k] = v
 			}
 			nd.Fields[pl.Field] = val
-			nd.Version, nd.UpdatedAt = d.Version+1, now
+			nd.Version, nd.DatasetVersion, nd.UpdatedAt = d.Version+1, target, now
 			writes = append(writes, model.DocumentWrite{Doc: &nd, Expect: d.Version})
 		}
 		if len(writes) > 0 {
 			if _, err := s.Docs.WriteDocuments(ctx, pl.Dataset, writes); err != nil {
 				return nil, err
 			}
+			changed = true
 		}
 		if len(preds) > 0 {
 			if err := s.PredStore.WritePredictions(ctx, predictionCollection(pl.Dataset, pl.Collection), preds); err != nil {
@@ -213,13 +228,39 @@ func (s *Service) runBatchPredict(ctx context.Context, j *model.Job, prog *jobs.
 			return nil, err
 		}
 	}
-	if pl.Field != "" {
-		s.ForgetDataset(pl.Dataset)
-	}
-	return map[string]any{
+	res := map[string]any{
 		"model": p.Model, "version": p.Version, "dataset": pl.Dataset, "scored": scored,
 		"written": written, "unchanged": unchanged, "failed": failed, "warnings": warned.result(),
-	}, nil
+	}
+	if pl.Field != "" {
+		version, err := s.commitPredictionField(ctx, ds, pl.Field, target, changed)
+		if err != nil {
+			return nil, err
+		}
+		res["datasetVersion"] = version
+	}
+	return res, nil
+}
+
+// commitPredictionField ends a batch prediction written into a field: when a
+// document changed, the dataset advances to target (the version its documents
+// carry) and the field joins the schema as JSON (the object
+// {probability, label, model, version[, error]}), through the same commit as an
+// ingestion's. It returns the dataset's version.
+func (s *Service) commitPredictionField(ctx context.Context, d *model.Dataset, field string, target int, changed bool) (int, error) {
+	fields := slices.Clone(d.Fields)
+	if len(fields) > 0 && fieldSpec(d, field) == nil {
+		fields = append(fields, model.FieldSpec{Name: field, Type: model.FieldJSON})
+	}
+	if !changed && len(fields) == len(d.Fields) {
+		return d.Version, nil
+	}
+	// Nothing inserts or deletes documents under the lock: the count stands.
+	if err := s.Ingestions.FinishDatasetIngest(ctx, d.ID, target, fields, d.DocumentCount, s.now()); err != nil {
+		return 0, err
+	}
+	s.ForgetDataset(d.ID)
+	return target, nil
 }
 
 func samePrediction(a, b model.StoredPrediction) bool {

@@ -267,7 +267,10 @@ func (s *Service) InferSchema(ctx context.Context, in model.InferSchemaInput) (*
 	if err != nil {
 		return nil, err
 	}
+	rd.KeepOrder()
 	var rows []map[string]any
+	var order ingest.FieldOrder
+	order.Add(rd.Fields()...)
 	read := 0
 	for read < n {
 		row, err := rd.Next()
@@ -277,9 +280,10 @@ func (s *Service) InferSchema(ctx context.Context, in model.InferSchemaInput) (*
 		read++
 		if row.Err == nil {
 			rows = append(rows, row.Values)
+			order.Add(row.Order...)
 		}
 	}
-	return &model.InferredSchema{Fields: ingest.InferSchema(rows, ingest.InferOptions{Order: rd.Fields()}), Rows: read}, nil
+	return &model.InferredSchema{Fields: ingest.InferSchema(rows, ingest.InferOptions{Order: order.Names()}), Rows: read}, nil
 }
 
 // signedIn refuses (and audits) anonymous callers of operations that need only

@@ -193,6 +193,9 @@ func (s *Service) ingestPayload(d *model.Dataset, in model.IngestInput) (*ingest
 	if err := applyIngestOverrides(p, in); err != nil {
 		return nil, err
 	}
+	if p.Spec.Key == nil && d.KeyField != "" && !media {
+		p.Spec.Key = defaultKey(d.KeyField, p.Spec.Mapping)
+	}
 	if in.Records != nil && len(in.Records) > maxInlineRecords {
 		return nil, model.Errorf(model.EINVALID, "at most %d inline records; upload a file for more", maxInlineRecords)
 	}
@@ -294,6 +297,21 @@ func applyIngestOverrides(p *ingestPayload, in model.IngestInput) error {
 		}
 	}
 	return nil
+}
+
+// defaultKey is the key of an ingestion that gives none into a dataset with a
+// key field: the value of that field, read from the source column mapped to it
+// (or of the same name). A record without it is rejected ("key: id is missing");
+// it is never keyed by its line.
+func defaultKey(keyField string, mapping []ingest.Mapping) *ingest.KeySpec {
+	from := keyField
+	for _, m := range mapping {
+		if m.To == keyField {
+			from = m.From
+			break
+		}
+	}
+	return &ingest.KeySpec{From: from, Default: true}
 }
 
 // checkMappingTargets refuses mappings into fields the dataset's schema lacks.

@@ -244,6 +244,7 @@ func (r *ingestRun) compile(ctx context.Context) error {
 		return err
 	}
 	defer c.Close()
+	rd.KeepOrder()
 	loose := r.p.Spec
 	loose.Fields = nil
 	loose.Checks = ingest.DataChecks{}
@@ -252,8 +253,14 @@ func (r *ingestRun) compile(ctx context.Context) error {
 		return err
 	}
 	var sample []map[string]any
-	seen := map[string]bool{}
-	var order []string
+	// The schema keeps the source's field order: the CSV header, a JSON record's
+	// keys as written (first seen across the sample), or the mapping's order;
+	// fields that rules derive follow, by name.
+	var order ingest.FieldOrder
+	var mapped []string
+	for _, m := range r.p.Spec.Mapping {
+		mapped = append(mapped, m.To)
+	}
 	for len(sample) < sampleRows {
 		row, err := rd.Next()
 		if errors.Is(err, io.EOF) {
@@ -266,25 +273,24 @@ func (r *ingestRun) compile(ctx context.Context) error {
 		if len(reasons) > 0 {
 			continue
 		}
-		for k := range doc.Fields {
-			if !seen[k] {
-				seen[k] = true
-				order = append(order, k)
+		names := row.Order
+		if len(mapped) > 0 {
+			names = mapped
+		}
+		for _, k := range names {
+			if _, ok := doc.Fields[k]; ok {
+				order.Add(k)
 			}
 		}
+		order.AddSorted(doc.Fields)
 		sample = append(sample, doc.Fields)
 	}
-	for _, m := range r.p.Spec.Mapping {
-		if !seen[m.To] {
-			seen[m.To] = true
-			order = append(order, m.To)
-		}
-	}
+	order.Add(mapped...)
 	schema := r.d.Fields
 	if len(schema) == 0 {
 		// The dataset takes the types of its first ingestion; required flags and
 		// enums are only proposals (see inferSchema), so they are not imposed.
-		for _, f := range ingest.InferSchema(sample, ingest.InferOptions{Order: order}) {
+		for _, f := range ingest.InferSchema(sample, ingest.InferOptions{Order: order.Names()}) {
 			r.inferred = append(r.inferred, model.FieldSpec{Name: f.Name, Type: f.Type})
 		}
 		schema = r.inferred
@@ -292,7 +298,7 @@ func (r *ingestRun) compile(ctx context.Context) error {
 	spec := r.p.Spec
 	spec.Fields = nil
 	for _, f := range schema {
-		if seen[f.Name] {
+		if order.Has(f.Name) {
 			spec.Fields = append(spec.Fields, f)
 		}
 	}
