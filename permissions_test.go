@@ -47,36 +47,39 @@ import (
 // on a root field without a rule.
 
 // permRoles are the roles in the order of a rule's want string.
-var permRoles = []string{"ADMIN", "OWNER", "EDITOR", "ANNOTATOR", "VIEWER", "PARTNER"}
+var permRoles = []string{"ADMIN", "OWNER", "EDITOR", "ANNOTATOR", "REVIEWER", "VIEWER", "PARTNER"}
 
 // permColumns are the resources of a cell, in the order of each role's triple.
 var permColumns = []string{"own", "shared", "unshared"}
 
-// Expected decisions: one triple per role (ADMIN OWNER EDITOR ANNOTATOR VIEWER
-// PARTNER), each own/shared/unshared. y: allowed, n: FORBIDDEN, -: the field
+// Expected decisions: one triple per role (ADMIN OWNER EDITOR ANNOTATOR REVIEWER
+// VIEWER PARTNER), each own/shared/unshared. y: allowed, n: FORBIDDEN, -: the field
 // touches no team resource, so only the first column is tried.
 const (
 	// read on dataset/*: owners, editors, viewers of team a; every principal of
 	// team a through b's VIEWER share.
-	wantReadDataset = "yyy yyn yyn nyn yyn nyn"
+	wantReadDataset = "yyy yyn yyn nyn nyn yyn nyn"
 	// write (or train, or share) on a team's dataset, models, tasks, schemas: a
 	// VIEWER share grants none of it.
-	wantWrite = "yyy ynn ynn nnn nnn nnn"
+	wantWrite = "yyy ynn ynn nnn nnn nnn nnn"
 	// admin on team/<id> (keys, webhooks) and share on a dataset or model: owners.
-	wantOwner = "yyy ynn nnn nnn nnn nnn"
+	wantOwner = "yyy ynn nnn nnn nnn nnn nnn"
 	// read on model/*; a model shared for predict is not readable.
-	wantReadModel = "yyy ynn ynn nnn ynn nnn"
+	wantReadModel = "yyy ynn ynn nnn nnn ynn nnn"
 	// predict on model/*, and on b's model through shareModel for every principal of a.
-	wantPredict = "yyy yyn yyn nyn yyn nyn"
+	wantPredict = "yyy yyn yyn nyn nyn yyn nyn"
 	// read on task/*.
-	wantReadTask = "yyy ynn ynn ynn ynn nnn"
+	wantReadTask = "yyy ynn ynn ynn ynn ynn nnn"
 	// annotate on task/*.
-	wantAnnotate = "yyy ynn ynn ynn nnn nnn"
+	wantAnnotate = "yyy ynn ynn ynn nnn nnn nnn"
+	// review on task/* (reviewItem, saveGold, decisions on the gold version):
+	// owners, editors and reviewers, none of them needing an annotator key.
+	wantReview = "yyy ynn ynn nnn ynn nnn nnn"
 	// read on schema/* (label schemas): viewers have no grant on schemas.
-	wantReadSchema = "yyy ynn ynn ynn nnn nnn"
+	wantReadSchema = "yyy ynn ynn ynn ynn nnn nnn"
 	// Fields without a team resource.
-	wantAnyone    = "y-- y-- y-- y-- y-- y--"
-	wantAdminOnly = "y-- n-- n-- n-- n-- n--"
+	wantAnyone    = "y-- y-- y-- y-- y-- y-- y--"
+	wantAdminOnly = "y-- n-- n-- n-- n-- n-- n--"
 )
 
 // permRule is how one root field is tried and what each cell must decide.
@@ -104,7 +107,7 @@ var permTable = map[string]permRule{
 	"Query.inferSchema": {op: `{ inferSchema(input: {format: JSON, records: [{x: 1}]}) { rows } }`, want: wantAnyone}, // reads only its input
 	"Query.auditLog":    {op: `{ auditLog(first: 1) { totalCount } }`, want: wantAdminOnly},                           // global object "audit"
 	"Query.verifyAudit": {op: `{ verifyAudit { ok } }`, want: wantAdminOnly},                                          // global object "audit"
-	"Query.teams": {op: `{ teams { id } }`, want: "yyy ynn ynn ynn ynn ynn",
+	"Query.teams": {op: `{ teams { id } }`, want: "yyy ynn ynn ynn ynn ynn ynn",
 		visible: listed("teams", "id", func(c *permCell) string { return c.res.team })},
 	"Query.apiKeys": {op: `query($t: ID!) { apiKeys(team: $t) { id } }`, want: wantOwner, vars: teamVar},
 	"Query.datasets": {op: `{ datasets(first: 100) { edges { node { id } } } }`, want: wantReadDataset,
@@ -132,7 +135,7 @@ var permTable = map[string]permRule{
 	// The column's collection named through the caller's own dataset: a
 	// collection is reached only through the dataset it was written from.
 	"Query.predictions#through-own-dataset": {op: `query($d: ID!, $c: String!) { predictions(dataset: $d, collection: $c) { totalCount } }`,
-		want: "ynn ynn ynn nnn ynn nnn", vars: func(c *permCell) map[string]any { return map[string]any{"d": c.own.dataset, "c": c.res.preds} },
+		want: "ynn ynn ynn nnn nnn ynn nnn", vars: func(c *permCell) map[string]any { return map[string]any{"d": c.own.dataset, "c": c.res.preds} },
 		visible: func(r gqlResponse, c *permCell) bool { return num(r.get("predictions", "totalCount")) > 0 }},
 	"Query.webhooks":    {op: `query($t: ID!) { webhooks(team: $t) { id } }`, want: wantOwner, vars: teamVar},
 	"Query.labelSchema": {op: `query($id: ID!) { labelSchema(id: $id) { id } }`, want: wantReadSchema, vars: func(c *permCell) map[string]any { return map[string]any{"id": c.res.schema} }},
@@ -140,7 +143,7 @@ var permTable = map[string]permRule{
 		visible: listed("annotationTasks", "edges.node.id", func(c *permCell) string { return c.res.task })},
 	"Query.annotationTask":     {op: `query($t: ID!) { annotationTask(id: $t) { id } }`, want: wantReadTask, vars: taskVar},
 	"Query.nextAnnotationItem": {op: `query($t: ID!) { nextAnnotationItem(task: $t) { document } }`, want: wantAnnotate, vars: taskVar},
-	"Query.reviewItem":         {op: `query($t: ID!) { reviewItem(task: $t, document: "d1") { document } }`, want: wantWrite, vars: taskVar},
+	"Query.reviewItem":         {op: `query($t: ID!) { reviewItem(task: $t, document: "d1") { document } }`, want: wantReview, vars: taskVar},
 	"Query.agreement":          {op: `query($t: ID!) { agreement(task: $t) { items } }`, want: wantReadTask, vars: taskVar},
 	"Query.shares":             {op: `query($d: ID!) { shares(dataset: $d) { team } }`, want: wantOwner, vars: datasetVar},
 	"Query.connections":        {op: `{ connections { name } }`, want: wantAdminOnly}, // global objects connection/<name>
@@ -196,7 +199,7 @@ var permTable = map[string]permRule{
 	// The column's model scoring the caller's own dataset: predict on the model
 	// (b's through shareModel) and write on the dataset.
 	"Mutation.batchPredict": {op: `mutation($m: ID!, $d: ID!, $c: String!) { batchPredict(model: $m, dataset: $d, output: {collection: $c}) { id } }`,
-		want: "yyy yyn yyn nnn nnn nnn",
+		want: "yyy yyn yyn nnn nnn nnn nnn",
 		vars: func(c *permCell) map[string]any {
 			return map[string]any{"m": c.res.model, "d": c.own.dataset, "c": c.uniq}
 		}},
@@ -235,19 +238,31 @@ var permTable = map[string]permRule{
 			doc, version := c.claim()
 			return map[string]any{"t": c.res.task, "d": doc, "v": version}
 		}},
+	// Without review: an annotator decides on its own annotation of the item it
+	// holds; a caller who holds none decides on the gold version if it may
+	// review (here the REVIEWER, on its docUnclaimed item), else is refused.
 	"Mutation.decideSuggestion": {op: `mutation($t: ID!, $d: ID!) { decideSuggestion(task: $t, document: $d, suggestion: "g1", accept: false) { document } }`,
+		want: "yyy ynn ynn ynn ynn nnn nnn", vars: func(c *permCell) map[string]any {
+			doc, _ := c.claim()
+			return map[string]any{"t": c.res.task, "d": doc}
+		}},
+	// review: false: the caller's own annotation only, so annotate decides.
+	"Mutation.decideSuggestion#annotation": {op: `mutation($t: ID!, $d: ID!) { decideSuggestion(task: $t, document: $d, suggestion: "g1", accept: false, review: false) { document } }`,
 		want: wantAnnotate, vars: func(c *permCell) map[string]any {
 			doc, _ := c.claim()
 			return map[string]any{"t": c.res.task, "d": doc}
 		}},
+	// review: true: the item's gold version, by a reviewer who holds nothing.
+	"Mutation.decideSuggestion#review": {op: `mutation($t: ID!, $d: ID!) { decideSuggestion(task: $t, document: $d, suggestion: "g1", accept: true, review: true) { document } }`,
+		want: wantReview, vars: func(c *permCell) map[string]any { return map[string]any{"t": c.res.task, "d": c.doc(docReview)} }},
 	"Mutation.saveGold": {op: `mutation($t: ID!, $d: ID!) { saveGold(input: {task: $t, document: $d, labels: ["pos"]}) { version } }`,
-		want: wantWrite, vars: func(c *permCell) map[string]any { return map[string]any{"t": c.res.task, "d": c.doc(c.role)} }},
+		want: wantReview, vars: func(c *permCell) map[string]any { return map[string]any{"t": c.res.task, "d": c.doc(docSaveGold)} }},
 	"Mutation.writeGoldLabels": {op: `mutation($t: ID!, $f: String!) { writeGoldLabels(task: $t, field: $f) { id } }`,
 		want: wantWrite, vars: func(c *permCell) map[string]any { return map[string]any{"t": c.res.task, "f": "gold_" + c.uniq} }},
 	"Mutation.importAnnotations": {op: `mutation($t: ID!, $f: Upload!) { importAnnotations(task: $t, format: DOCCANO, file: $f) }`,
 		want: wantWrite, vars: taskVar,
 		upload: func(c *permCell) []byte {
-			doc := c.doc(7 - slices.Index(permRoles, c.role)) // apart from the items callers hold
+			doc := c.doc(docImport)
 			b, _ := json.Marshal(map[string]any{"id": doc, "text": permText(doc), "label": []string{"neg"}})
 			return append(b, '\n')
 		}},
@@ -328,27 +343,43 @@ func (c *permCell) admin(q string, vars map[string]any) gqlResponse {
 	return c.s.mustGQL(c.t, testAdminKey, q, vars)
 }
 
-// doc returns document i (0-based) of a fixture dataset; for a role name, the
-// role's own document, so cells of different roles do not touch the same item.
-func (c *permCell) doc(i any) string {
-	if r, ok := i.(string); ok {
-		i = slices.Index(permRoles, r)
+// The fixture documents (and task items) come in blocks of one document per
+// role, one block per use (docSaveGold...), so that no two cells of different
+// rules or roles write the same version of an item: saveGold, for one, sends
+// no version, which is a CONFLICT once the gold version exists. The items
+// callers hold come from nextAnnotationItem and may be any of them; that is
+// harmless, since these cells write the gold version or the caller's own.
+const (
+	docSaveGold  = iota // saveGold: the gold version
+	docImport           // importAnnotations: the caller's annotation
+	docUnclaimed        // claim, for a caller who holds no item: decideSuggestion falls back to the gold version for reviewers
+	docReview           // decideSuggestion#review: the gold version
+	docBlocks
+)
+
+// permDocs is the number of documents of each fixture dataset.
+var permDocs = docBlocks * len(permRoles)
+
+// doc returns the cell's role's document of a block (docSaveGold...).
+func (c *permCell) doc(block int) string {
+	i := slices.Index(permRoles, c.role)
+	if i < 0 {
+		c.t.Fatalf("role %s is not in permRoles", c.role)
 	}
-	return fmt.Sprintf("d%d", i.(int)+1)
+	return fmt.Sprintf("d%d", block*len(permRoles)+i+1)
 }
 
 // claim takes (or finds) the item the caller holds in the column's task and
 // returns it with the version of the caller's annotation of it, if any. For a
-// caller who may not annotate the task it returns the role's own document.
+// caller who may not annotate the task it returns the role's docUnclaimed
+// document.
 func (c *permCell) claim() (string, any) {
 	r := c.s.gql(c.t, c.token, `query($t: ID!) { nextAnnotationItem(task: $t) { document annotation { version } } }`, taskVar(c))
 	if d := r.str("nextAnnotationItem", "document"); d != "" {
 		return d, r.get("nextAnnotationItem", "annotation", "version")
 	}
-	return c.doc(c.role), nil
+	return c.doc(docUnclaimed), nil
 }
-
-const permDocs = 8
 
 func permText(doc string) string { return "a widget, number " + strings.TrimPrefix(doc, "d") }
 
