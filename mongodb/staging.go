@@ -242,8 +242,19 @@ func (d *DB) ApplyCommit(ctx context.Context, c *model.IngestCommit) error {
 // Documents at version 1 were new to the dataset when staged and are
 // inserted first; the others replaced first.
 func (d *DB) applyStaged(ctx context.Context, dataset string) error {
-	if moved, err := d.moveStaged(ctx, dataset); err != nil || moved {
-		return err
+	// The move is a shortcut: when it fails (FerretDB's DDL can lose to
+	// concurrent writers under load) the staging is still there, and the
+	// copy below does the same work.
+	if moved, err := d.moveStaged(ctx, dataset); err == nil && moved {
+		return nil
+	} else if err != nil {
+		if ctx.Err() != nil {
+			return err
+		}
+		// The empty collection may be dropped already: give it back its indexes.
+		if err := d.EnsureDatasetCollection(ctx, dataset); err != nil {
+			return err
+		}
 	}
 	cur, err := d.db.Collection(stageCollection(dataset)).Find(ctx, bson.D{},
 		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetBatchSize(applyBatch))
