@@ -52,6 +52,7 @@ func spanOf(text, sub, label, id string) map[string]any {
 }
 
 func TestAnnotationWorkflow(t *testing.T) {
+	t.Parallel() // its own server and database
 	s := newTestServer(t, nil)
 	a1, a2, id1, _ := annotationSetup(t, s)
 	next := `query { nextAnnotationItem(task: "posts-ner") { document text annotation { version } suggestions { id status source span { start end label text } } } }`
@@ -133,6 +134,7 @@ func TestAnnotationWorkflow(t *testing.T) {
 }
 
 func TestAnnotationBadInput(t *testing.T) {
+	t.Parallel() // its own server and database
 	s := newTestServer(t, nil)
 	a1, _, _, _ := annotationSetup(t, s)
 	other, _ := s.createKey(t, "clinic", "ANNOTATOR") // not on the task
@@ -196,6 +198,7 @@ func TestAnnotationBadInput(t *testing.T) {
 // Gold document labels become a dataset field that train can learn from with
 // hashed word and character n-grams of the text.
 func TestGoldLabelsTrainTextClassifier(t *testing.T) {
+	t.Parallel() // its own server and database
 	s := newTestServer(t, nil)
 	annotationSetup(t, s)
 	docs := s.mustGQL(t, testAdminKey, `{ documents(dataset: "posts", first: 100) { edges { node { key fields } } } }`, nil)
@@ -245,6 +248,7 @@ func TestGoldLabelsTrainTextClassifier(t *testing.T) {
 
 // Export in every format and import back: what a format can hold survives.
 func TestAnnotationExportImport(t *testing.T) {
+	t.Parallel() // its own server and database
 	s := newTestServer(t, nil)
 	a1, _, _, _ := annotationSetup(t, s)
 	it := s.mustGQL(t, a1, `{ nextAnnotationItem(task: "posts-ner") { document text } }`, nil)
@@ -572,6 +576,7 @@ func TestAnnotationLeases(t *testing.T) {
 // without take or open records) still hands out every item once: the order is
 // rebuilt on first use, and an annotator's own earlier claim is recognised.
 func TestAnnotationLegacyTask(t *testing.T) {
+	t.Parallel() // its own server and database
 	e := newClaimEnv(t, "legacy", 1, "c001,c002,c003")
 	d0, err := e.next(0, "legacy")
 	if err != nil || d0 != "c001" {

@@ -74,6 +74,7 @@ func badCSV(lines ...string) *srcFile {
 }
 
 func TestBadInputs(t *testing.T) {
+	t.Parallel() // its own server and database
 	s := srcServer(t, map[string]string{"MMS_ALLOW_PRIVATE_URLS": "true"})
 	viewer, _ := s.createKey(t, srcTeam, "VIEWER")
 	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -14,6 +14,7 @@ import (
 )
 
 func TestBatchPredict(t *testing.T) {
+	t.Parallel() // its own server and database
 	s := newTestServer(t, nil)
 	trainedClinic(t, s)
 	run := func(output string) map[string]any {

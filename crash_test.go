@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -24,13 +25,32 @@ type procServer struct {
 
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "mms")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	binOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "mms-test-bin-")
+		if err != nil {
+			binErr = err
+			return
+		}
+		testBinDir = dir
+		binPath = filepath.Join(dir, "mms")
+		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+			binErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
 	}
-	return bin
+	return binPath
 }
+
+// The server binary is built once per test run (buildBinary) into testBinDir,
+// which TestMain removes.
+var (
+	binOnce    sync.Once
+	binPath    string
+	binErr     error
+	testBinDir string
+)
 
 func startProc(t *testing.T, bin string, env []string) *procServer {
 	t.Helper()
@@ -82,6 +102,7 @@ func (p *procServer) kill9(t *testing.T) {
 // RUNNING; after a restart the job is marked failed once its lease lapses, and
 // running the ingestion again completes it with no duplicate documents.
 func TestCrashDuringIngestion(t *testing.T) {
+	t.Parallel() // its own server and database
 	if testing.Short() {
 		t.Skip("builds and kills the server binary")
 	}

@@ -287,6 +287,7 @@ func TestSchemaKeepsSourceOrder(t *testing.T) {
 }
 
 func TestBatchPredictFieldIsADatasetVersion(t *testing.T) {
+	t.Parallel() // its own server and database
 	s := newTestServer(t, nil)
 	trainedClinic(t, s)
 	state := func() (int, map[string]string) {
@@ -350,6 +351,7 @@ func TestBatchPredictFieldIsADatasetVersion(t *testing.T) {
 }
 
 func TestReviewWithoutAnnotatorKey(t *testing.T) {
+	t.Parallel() // its own server and database
 	s := newTestServer(t, nil)
 	a1, _, _, _ := annotationSetup(t, s)
 	owner, _ := s.createKey(t, "clinic", "OWNER")
@@ -430,6 +432,7 @@ func TestReviewWithoutAnnotatorKey(t *testing.T) {
 }
 
 func TestBratExportIsDated(t *testing.T) {
+	t.Parallel() // its own server and database
 	s := newTestServer(t, nil)
 	annotationSetup(t, s)
 	s.mustGQL(t, testAdminKey, `mutation { saveGold(input: {task: "posts-ner", document: "c001", status: "submitted", labels: ["neutral"]}) { version } }`, nil)

@@ -74,6 +74,7 @@ func num(v any) int {
 }
 
 func TestClinicExample(t *testing.T) {
+	t.Parallel() // its own server and database
 	s := newTestServer(t, nil)
 	ds, err := os.ReadFile("examples/clinic/dataset.json")
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 // exists (CONFLICT) is reported as existing (its grep matched the error's
 // path and printed "created team clinic"), and any other error stops it.
 func TestClinicLoadScriptReadsAnswers(t *testing.T) {
+	t.Parallel() // its own server and database
 	s := newTestServer(t, nil)
 	s.mustGQL(t, testAdminKey, `mutation { createTeam(input: {id: "clinic", name: "Clinic"}) { id } }`, nil)
 	out, err := runLoadScript(s)

@@ -38,6 +38,9 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	e.Close()
 	_ = os.RemoveAll(dir)
+	if testBinDir != "" {
+		_ = os.RemoveAll(testBinDir)
+	}
 	os.Exit(code)
 }
 

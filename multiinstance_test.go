@@ -128,6 +128,7 @@ func (s *slowSource) count(m map[string]int, name string) int {
 // of an instance killed with -9 are failed by the other once their lease lapses,
 // never run a second time.
 func TestMultiInstance(t *testing.T) {
+	t.Parallel() // its own server and database
 	if testing.Short() {
 		t.Skip("builds and runs two server processes")
 	}

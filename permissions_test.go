@@ -581,6 +581,7 @@ func checkPermWant(want string) error {
 
 // The matrix itself: every rule × role × column, each a subtest.
 func TestPermissionMatrix(t *testing.T) {
+	t.Parallel() // its own server and database
 	// The webhook receiver below is on loopback, which createWebhook refuses otherwise.
 	s := newTestServer(t, map[string]string{"MMS_ALLOW_PRIVATE_URLS": "true"})
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))

@@ -33,6 +33,7 @@ func warningsOf(p map[string]any) string {
 }
 
 func TestPredictInputWarnings(t *testing.T) {
+	t.Parallel() // its own server and database
 	s := newTestServer(t, nil)
 	loadClinic(t, s)
 	r := s.mustGQL(t, testAdminKey, `mutation { train(input: {model: "diabetes", dataset: "clinic", label: "outcome", exclude: ["hepb_vaccinated"], seed: 1}) { id } }`, nil)

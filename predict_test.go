@@ -29,6 +29,7 @@ var newPatient = map[string]any{"age": 50, "sex": "F", "pregnancies": 6, "glucos
 	"blood_pressure": 72, "skin_thickness": 35, "bmi": 33.6}
 
 func TestPredict(t *testing.T) {
+	t.Parallel() // its own server and database
 	s := newTestServer(t, nil)
 	trainedClinic(t, s)
 	q := `query($in: [JSON!]!, $v: Int, $a: String) { predict(model: "diabetes", version: $v, alias: $a, inputs: $in) { probability label contributions { feature value } error } }`
@@ -112,6 +113,7 @@ func TestPredict(t *testing.T) {
 }
 
 func TestPredictV2REST(t *testing.T) {
+	t.Parallel() // its own server and database
 	s := newTestServer(t, nil)
 	trainedClinic(t, s)
 	s.mustGQL(t, testAdminKey, `mutation { setModelAlias(model: "diabetes", alias: "production", version: 1) { version } }`, nil)
@@ -211,6 +213,7 @@ func TestAliasSwitchAcrossInstances(t *testing.T) {
 // predict is its own action: a partner team can be allowed to call a model
 // without seeing its data, versions or report.
 func TestPredictSharedWithPartner(t *testing.T) {
+	t.Parallel() // its own server and database
 	s := newTestServer(t, nil)
 	trainedClinic(t, s)
 	partner, _ := s.createKey(t, "insurer", "PARTNER")

@@ -116,6 +116,7 @@ func deepObject(n int) map[string]any {
 // reject with its reason; every other record is written; with onError STOP
 // the job fails BAD_USER_INPUT and the dataset is unchanged.
 func TestSecIngestRejectsUnstorable(t *testing.T) {
+	t.Parallel() // its own server and database
 	s := srcServer(t, nil)
 	before := secSeed(t, s, "sec8a")
 
@@ -309,6 +310,7 @@ func (f *faultyIngestions) ApplyCommit(ctx context.Context, c *model.IngestCommi
 // next writer (exactly as after); cancelling during the write pass leaves it
 // as before.
 func TestSecIngestFailureInWritePass(t *testing.T) {
+	t.Parallel() // its own server and database
 	s := srcServer(t, nil)
 	before := secSeed(t, s, "sec8b")
 	real := s.app.svc.Ingestions
@@ -383,6 +385,7 @@ func TestSecIngestFailureInWritePass(t *testing.T) {
 // the dataset is exactly as before it (or, had it committed, as after it);
 // re-running the ingestion then gives exactly the after state.
 func TestSecIngestKilledInWritePass(t *testing.T) {
+	t.Parallel() // its own server and database
 	if testing.Short() {
 		t.Skip("builds and kills the server binary")
 	}
@@ -392,7 +395,7 @@ func TestSecIngestKilledInWritePass(t *testing.T) {
 	env := []string{"MMS_DATA_DIR=" + t.TempDir(), "MMS_ADMIN_KEY=" + testAdminKey, "MMS_JOB_LEASE=2s"}
 	srv := startProc(t, bin, env)
 	srv.mustGQL(t, testAdminKey, `mutation { createTeam(input: {id: "acme", name: "Acme"}) { id } createDataset(input: {id: "kill", name: "Kill", team: "acme"}) { id } }`, nil)
-	const rows = 20000
+	const rows = 6000
 	csvOf := func(v int) []byte {
 		var b strings.Builder
 		b.WriteString("id,v,w\n")
@@ -416,7 +419,7 @@ func TestSecIngestKilledInWritePass(t *testing.T) {
 			t.Fatal("the ingestion never reached its writing phase")
 		}
 		j := srv.mustGQL(t, testAdminKey, `query($id: ID!) { job(id: $id) { status detail { phase rows } } }`, map[string]any{"id": jobID})
-		if j.str("job", "detail", "phase") == "writing" && num(j.get("job", "detail", "rows")) >= 5000 {
+		if j.str("job", "detail", "phase") == "writing" && num(j.get("job", "detail", "rows")) >= 2000 {
 			break
 		}
 		if st := j.str("job", "status"); st != "RUNNING" && st != "QUEUED" {

@@ -86,6 +86,7 @@ func TestTutorialREADMEMatchesScript(t *testing.T) {
 }
 
 func TestTutorial(t *testing.T) {
+	t.Parallel() // its own server and database
 	for _, tool := range []string{"bash", "curl", "python3"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("the tutorial script needs bash, curl and python3: %s not found", tool)
