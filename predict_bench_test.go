@@ -252,8 +252,9 @@ func pbenchV2Prob(status int, out []byte, err error) (float64, error) {
 			Data []any
 		}
 	}
-	if err := json.Unmarshal(out, &r); err != nil || status != http.StatusOK || len(r.Outputs) != 3 ||
-		r.Outputs[0].Name != "probability" || len(r.Outputs[0].Data) != 1 || r.Outputs[2].Data[0] != "" {
+	if err := json.Unmarshal(out, &r); err != nil || status != http.StatusOK || len(r.Outputs) != 4 ||
+		r.Outputs[0].Name != "probability" || len(r.Outputs[0].Data) != 1 ||
+		r.Outputs[2].Name != "error" || len(r.Outputs[2].Data) != 1 || r.Outputs[2].Data[0] != "" {
 		return 0, fmt.Errorf("v2 answered %d %s (%v)", status, out, err)
 	}
 	p, ok := r.Outputs[0].Data[0].(float64)
