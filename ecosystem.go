@@ -202,7 +202,9 @@ type overHTTP struct{ graphql.Transport }
 
 func (t overHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	ew := &requestErrorWriter{ResponseWriter: w, r: r}
-	if r.Method != http.MethodGet && r.Body != nil {
+	if b, ok := r.Body.(*bufferedBody); ok {
+		ew.body = b.b // no need to copy: the transport reads its own reader
+	} else if r.Method != http.MethodGet && r.Body != nil {
 		// The body was read whole and bounded by limitUploads; it is kept for
 		// noQuery, which only an error answer needs, and put back for the
 		// transport.

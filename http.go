@@ -244,7 +244,7 @@ func (a *app) graphqlHandler(m *metrics, budget *callerBudget) http.Handler {
 	srv.AddTransport(transport.SSE{})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(overHTTP{transport.GET{}})
-	srv.AddTransport(overHTTP{transport.POST{}})
+	srv.AddTransport(fastPOST{overHTTP{transport.POST{}}})
 	srv.AddTransport(uploadForm{maxBody: a.cfg.MaxBody, memory: uploadMemory})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(a.cfg.MaxTokens)
@@ -317,7 +317,11 @@ func (a *app) bodyLimit(next http.Handler, uploads bool) http.Handler {
 				tooLarge(w, limit)
 				return
 			}
-			r.Body = io.NopCloser(bytes.NewReader(b))
+			// Read whole within the limit: the handlers may take the bytes
+			// as they are (fastPOST, overHTTP).
+			r.Body = &bufferedBody{Reader: bytes.NewReader(b), b: b}
+			next.ServeHTTP(w, r)
+			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)

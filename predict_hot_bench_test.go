@@ -3,15 +3,15 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"errors"
-	"io"
-	"net"
-	neturl "net/url"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	neturl "net/url"
 	"os"
 	"runtime/pprof"
 	"slices"
@@ -82,9 +82,9 @@ type hotSide struct {
 	url    string
 	token  string
 	bodies [][]byte
-	ok     []byte // every successful answer contains it
-	per    int    // predictions per request
-	reqs   [][]byte   // the bodies as whole requests, for hotRaw
+	ok     []byte    // every successful answer contains it
+	per    int       // predictions per request
+	reqs   [][]byte  // the bodies as whole requests, for hotRaw
 	conns  []*hotRaw // one per client
 	// accumulated over the rounds
 	done    int64

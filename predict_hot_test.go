@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 // Issue 13, "The prediction hot path": the /v2 infer route reads the common
@@ -208,5 +210,56 @@ func TestV2FastPathSameAnswers(t *testing.T) {
 	}
 	if fastOK < 8 {
 		t.Errorf("only %d answers came from the fast path", fastOK)
+	}
+}
+
+// TestGraphQLFastParamsMatchEncoding: whatever parseGraphQLParams reads, it
+// reads as gqlgen's decoder (encoding/json with UseNumber) does.
+func TestGraphQLFastParamsMatchEncoding(t *testing.T) {
+	corpus := []string{
+		`{"query":"query($in: [JSON!]!) { predict(model: \"m\", inputs: $in) { probability label } }","variables":{"in":[{"age":50,"bmi":33.6,"insulin":null,"sex":"F","ok":true,"no":false,"n":-1.5e3,"nested":{"a":[1,[2,{}],[]]}}]}}`,
+		` { "query" : "{ me { id } }" , "operationName" : null , "extensions" : { } } `,
+		`{"query":"query Q { me { id } }","operationName":"Q","variables":{},"extensions":{"persistedQuery":{"version":1,"sha256Hash":"abc"}}}`,
+		`{"query":"line\nbreak \t tab \"q\" \\ \/ \u00e9 \u20ac","variables":{"s":"\u003cb\u003e","dup":1,"dup":2}}`,
+		`{"query":"ünïcode € 𝄞"}`,
+		`{"variables":{"big":123456789012345678901234567890,"exp":1E+2,"neg":-0}}`,
+		// the general way
+		`{"query":"\ud834\udd1e"}`,
+		`{"query":"bad \ud834"}`,
+		"{\"query\":\"\xff\"}",
+		`{"Query":"{ me { id } }"}`,
+		`{"query":"{ me { id } }","headers":{"a":"b"}}`,
+		`{"query":null}`,
+		`{"query":"{ me { id } }","query":"{ me { role } }"}`,
+		`{"query":"{ me { id } }","variables":[]}`,
+		`{"query":"{ me { id } }","variables":{"a":01}}`,
+		`{"query":"{ me { id } }","variables":{"a":[1,]}}`,
+		`{"query":"{ me { id } }"} {"query":"x"}`,
+		`{"query":"{ me { id } }"`,
+		`[]`,
+		`{"query":"\x"}`,
+		`{"query":"\u12"}`,
+		`{"query":"\u+123"}`,
+	}
+	fast := 0
+	for _, body := range corpus {
+		var got graphql.RawParams
+		if !parseGraphQLParams([]byte(body), &got) {
+			continue
+		}
+		fast++
+		var want graphql.RawParams
+		dec := json.NewDecoder(strings.NewReader(body))
+		dec.UseNumber()
+		if err := dec.Decode(&want); err != nil {
+			t.Errorf("%s: fast path read it, encoding/json refuses it: %v", body, err)
+			continue
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s:\n fast    %#v\n general %#v", body, got, want)
+		}
+	}
+	if fast != 6 {
+		t.Errorf("the fast path read %d bodies of the corpus, want the first 6", fast)
 	}
 }

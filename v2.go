@@ -226,6 +226,11 @@ func (a *app) v2Infer(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"error": fmt.Sprintf("request body is larger than %d bytes", tooBig.Limit), "code": model.EINVALID})
 			return
 		}
+		if isTimeout(err) { // as bodyTooSlow, in the protocol's error shape
+			w.Header().Set("Connection", "close")
+			writeJSON(w, http.StatusRequestTimeout, map[string]any{"error": "the request body arrived too slowly (MMS_READ_TIMEOUT); send it at once", "code": model.EINVALID})
+			return
+		}
 		a.v2Error(w, r, model.Errorf(model.EINVALID, "request body is not an inference request: %v", err))
 		return
 	}
