@@ -140,7 +140,7 @@ func (s *Service) LoadPredictor(ctx context.Context, id string, version *int, al
 		}
 		s.predictors.putModel(m, now)
 	}
-	if err := s.authorizeOr(ctx, auth.ActPredict, m.Team, "model/"+id, notFound("model", id)); err != nil {
+	if err := s.authorizeOrElse(ctx, auth.ActPredict, m.Team, "model/"+id, func() error { return notFound("model", id) }); err != nil {
 		return nil, err
 	}
 	v, err := resolveVersion(m, version, alias)
