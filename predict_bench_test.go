@@ -52,7 +52,11 @@ type pbenchEnv struct {
 // httptest.NewServer. Everything is closed at the end of b.
 func pbenchStack(b *testing.B) *pbenchEnv {
 	b.Helper()
-	a, cfg, actx := benchApp(b, pbenchAdminKey, map[string]string{"MMS_DB": "mms_pbench"})
+	vars := map[string]string{"MMS_DB": "mms_pbench"}
+	if v := os.Getenv("MMS_CALLER_CONCURRENCY"); v != "" { // to measure the caller budget's cost
+		vars["MMS_CALLER_CONCURRENCY"] = v
+	}
+	a, cfg, actx := benchApp(b, pbenchAdminKey, vars)
 
 	// As serve does: the policy watcher and the job runner in the background.
 	bg, stopBG := context.WithCancel(context.Background())

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -150,7 +151,7 @@ func hotV2Batch(b *testing.B, rows []map[string]any, i, n int) []byte {
 //   - v2: MMS's POST /v2/models/m/infer with the same key;
 //   - graphql-batch100, v2-batch100: 100 inputs per request.
 //
-// Each round gives every side MMS_BENCH_SLICE (default 1s) of load, in an
+// Each round gives every side MMS_BENCH_SLICE (default 250ms) of load, in an
 // order that rotates from round to round, so the machine's load falls on all
 // sides alike; -benchtime Nx sets the rounds (default 1 round per b.N).
 // Metrics: requests/s of each side, predictions/s of the batched ones, and
@@ -161,7 +162,7 @@ func BenchmarkPredictSideBySide(b *testing.B) {
 	rows := pbenchInputs(b)
 	client := pbenchClient()
 	defer client.CloseIdleConnections()
-	slice := hotEnvDuration(b, "MMS_BENCH_SLICE", time.Second)
+	slice := hotEnvDuration(b, "MMS_BENCH_SLICE", 250*time.Millisecond)
 
 	pr, err := env.a.svc.LoadPredictor(env.actx, "m", nil, nil)
 	if err != nil {
@@ -325,10 +326,16 @@ func BenchmarkPredictSideBySide(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	// Each round's rates, for the median of the per-round ratios (robust to
+	// the machine's load changing between rounds).
+	perRound := map[string][]float64{}
 	b.ResetTimer()
 	for r := range b.N {
 		for k := range sides {
-			load(sides[(r+k)%len(sides)], slice)
+			s := sides[(r+k)%len(sides)]
+			n0, e0 := s.done, s.elapsed
+			load(s, slice)
+			perRound[s.name] = append(perRound[s.name], float64(s.done-n0)/(s.elapsed-e0).Seconds())
 		}
 	}
 	b.StopTimer()
@@ -348,7 +355,25 @@ func BenchmarkPredictSideBySide(b *testing.B) {
 	b.ReportMetric(rate["v2"]/rate["bare-qcache"], "v2/bare-qcache-x")
 	b.ReportMetric(rate["graphql-batch100"]*batch, "graphql-batch100-pred/s")
 	b.ReportMetric(rate["v2-batch100"]*batch, "v2-batch100-pred/s")
-	b.Logf("rounds %d, slice %s, raw client %v: %s", b.N, slice, raw, hotSummary(sides, rate))
+	median := func(num, den string) float64 {
+		var rs []float64
+		for i := range perRound[num] {
+			if i < len(perRound[den]) && perRound[den][i] > 0 {
+				rs = append(rs, perRound[num][i]/perRound[den][i])
+			}
+		}
+		if len(rs) == 0 {
+			return math.NaN()
+		}
+		slices.Sort(rs)
+		return rs[len(rs)/2]
+	}
+	b.ReportMetric(100*median("graphql", "bare-qcache"), "graphql/bare-qcache-median-%")
+	b.ReportMetric(100*median("graphql", "bare"), "graphql/bare-median-%")
+	b.ReportMetric(median("v2", "bare-qcache"), "v2/bare-qcache-median-x")
+	b.Logf("rounds %d, slice %s, raw client %v: %s; per-round medians: graphql/bare-qcache %.1f%%, graphql/bare %.1f%%, v2/bare-qcache %.2fx, v2/bare %.2fx, floor/bare-qcache %.2fx",
+		b.N, slice, raw, hotSummary(sides, rate), 100*median("graphql", "bare-qcache"), 100*median("graphql", "bare"),
+		median("v2", "bare-qcache"), median("v2", "bare"), median("floor", "bare-qcache"))
 }
 
 func hotSummary(sides []*hotSide, rate map[string]float64) string {
