@@ -53,8 +53,10 @@ type pbenchEnv struct {
 func pbenchStack(b *testing.B) *pbenchEnv {
 	b.Helper()
 	vars := map[string]string{"MMS_DB": "mms_pbench"}
-	if v := os.Getenv("MMS_CALLER_CONCURRENCY"); v != "" { // to measure the caller budget's cost
-		vars["MMS_CALLER_CONCURRENCY"] = v
+	for _, k := range []string{"MMS_CALLER_CONCURRENCY", "MMS_LOG_LEVEL"} { // to measure their costs
+		if v := os.Getenv(k); v != "" {
+			vars[k] = v
+		}
 	}
 	a, cfg, actx := benchApp(b, pbenchAdminKey, vars)
 
