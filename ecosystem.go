@@ -201,19 +201,29 @@ func schemaHandler(schema *ast.Schema) http.Handler {
 type overHTTP struct{ graphql.Transport }
 
 func (t overHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	t.Transport.Do(&requestErrorWriter{ResponseWriter: w, r: r, noQuery: noQuery(r)}, r, exec)
+	ew := &requestErrorWriter{ResponseWriter: w, r: r}
+	if b, ok := r.Body.(*bufferedBody); ok {
+		ew.body = b.b // no need to copy: the transport reads its own reader
+	} else if r.Method != http.MethodGet && r.Body != nil {
+		// The body was read whole and bounded by limitUploads; it is kept for
+		// noQuery, which only an error answer needs, and put back for the
+		// transport.
+		ew.body, ew.bodyErr = io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(ew.body))
+	}
+	t.Transport.Do(ew, r, exec)
 }
 
 // noQuery reports whether a GET or JSON POST request names no operation: no
-// query and no persisted-query hash. The body was read whole and bounded by
-// limitUploads; it is put back for the transport.
-func noQuery(r *http.Request) bool {
+// query and no persisted-query hash.
+func (w *requestErrorWriter) noQuery() bool {
 	var p struct {
 		Query      any `json:"query"`
 		Extensions struct {
 			PersistedQuery any `json:"persistedQuery"`
 		} `json:"extensions"`
 	}
+	r := w.r
 	if r.Method == http.MethodGet {
 		q := r.URL.Query()
 		return q.Get("query") == "" && !strings.Contains(q.Get("extensions"), "persistedQuery")
@@ -221,9 +231,7 @@ func noQuery(r *http.Request) bool {
 	if r.Body == nil {
 		return true
 	}
-	b, err := io.ReadAll(r.Body)
-	r.Body = io.NopCloser(bytes.NewReader(b))
-	if err != nil || json.Unmarshal(b, &p) != nil {
+	if w.bodyErr != nil || json.Unmarshal(w.body, &p) != nil {
 		return false // the transport answers a body it cannot decode
 	}
 	return (p.Query == nil || p.Query == "") && p.Extensions.PersistedQuery == nil
@@ -235,7 +243,8 @@ func noQuery(r *http.Request) bool {
 type requestErrorWriter struct {
 	http.ResponseWriter
 	r          *http.Request
-	noQuery    bool
+	body       []byte // of a POST, for noQuery
+	bodyErr    error
 	errorsOnly bool
 	wrote      bool
 }
@@ -247,7 +256,7 @@ func (w *requestErrorWriter) WriteHeader(code int) {
 	w.wrote, w.errorsOnly = true, true
 	ctype, _, _ := mime.ParseMediaType(w.Header().Get("Content-Type"))
 	switch {
-	case code == http.StatusUnprocessableEntity && w.noQuery:
+	case code == http.StatusUnprocessableEntity && w.noQuery():
 		code = http.StatusBadRequest
 	case code == http.StatusUnprocessableEntity && ctype == "application/json":
 		code = http.StatusOK

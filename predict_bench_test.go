@@ -52,7 +52,13 @@ type pbenchEnv struct {
 // httptest.NewServer. Everything is closed at the end of b.
 func pbenchStack(b *testing.B) *pbenchEnv {
 	b.Helper()
-	a, cfg, actx := benchApp(b, pbenchAdminKey, map[string]string{"MMS_DB": "mms_pbench"})
+	vars := map[string]string{"MMS_DB": "mms_pbench"}
+	for _, k := range []string{"MMS_CALLER_CONCURRENCY", "MMS_LOG_LEVEL"} { // to measure their costs
+		if v := os.Getenv(k); v != "" {
+			vars[k] = v
+		}
+	}
+	a, cfg, actx := benchApp(b, pbenchAdminKey, vars)
 
 	// As serve does: the policy watcher and the job runner in the background.
 	bg, stopBG := context.WithCancel(context.Background())
@@ -252,8 +258,9 @@ func pbenchV2Prob(status int, out []byte, err error) (float64, error) {
 			Data []any
 		}
 	}
-	if err := json.Unmarshal(out, &r); err != nil || status != http.StatusOK || len(r.Outputs) != 3 ||
-		r.Outputs[0].Name != "probability" || len(r.Outputs[0].Data) != 1 || r.Outputs[2].Data[0] != "" {
+	if err := json.Unmarshal(out, &r); err != nil || status != http.StatusOK || len(r.Outputs) != 4 ||
+		r.Outputs[0].Name != "probability" || len(r.Outputs[0].Data) != 1 ||
+		r.Outputs[2].Name != "error" || len(r.Outputs[2].Data) != 1 || r.Outputs[2].Data[0] != "" {
 		return 0, fmt.Errorf("v2 answered %d %s (%v)", status, out, err)
 	}
 	p, ok := r.Outputs[0].Data[0].(float64)

@@ -217,16 +217,104 @@ type v2Request struct {
 }
 
 func (a *app) v2Infer(w http.ResponseWriter, r *http.Request) {
-	var req v2Request
-	dec := json.NewDecoder(r.Body)
-	dec.UseNumber()
-	if err := dec.Decode(&req); err != nil {
+	fr := v2FastPool.Get().(*v2FastReq)
+	defer v2Release(fr)
+	if _, err := fr.body.ReadFrom(r.Body); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			w.Header().Set("Connection", "close")
 			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"error": fmt.Sprintf("request body is larger than %d bytes", tooBig.Limit), "code": model.EINVALID})
 			return
 		}
+		if isTimeout(err) { // as bodyTooSlow, in the protocol's error shape
+			w.Header().Set("Connection", "close")
+			writeJSON(w, http.StatusRequestTimeout, map[string]any{"error": "the request body arrived too slowly (MMS_READ_TIMEOUT); send it at once", "code": model.EINVALID})
+			return
+		}
+		a.v2Error(w, r, model.Errorf(model.EINVALID, "request body is not an inference request: %v", err))
+		return
+	}
+	max := a.svc.MaxPredictInputs
+	if max <= 0 {
+		max = service.DefaultMaxPredictInputs
+	}
+	if !parseV2Fast(fr.body.Bytes(), max, fr) {
+		a.v2InferGeneral(w, r, fr.body.Bytes())
+		return
+	}
+	p, err := a.v2Predictor(r)
+	if err != nil {
+		a.v2Error(w, r, err)
+		return
+	}
+	n := fr.inputs[0].n
+	names := make([]string, len(fr.inputs))
+	for k := range fr.inputs {
+		names[k] = v2Intern(p, fr.inputs[k].name)
+	}
+	row := make(map[string]any, len(fr.inputs))
+	preds := make([]v2Pred, n)
+	sc := p.Scorer()
+	for i := range preds {
+		for k := range fr.inputs {
+			row[names[k]] = fr.inputs[k].vals[i]
+		}
+		preds[i] = v2Scored(sc.Score(row, service.ScoreOptions{Strict: fr.strict}))
+	}
+	outputs := fr.outputs
+	if len(outputs) == 0 { // none asked, or "outputs": []
+		outputs = v2Outputs
+	}
+	id := string(fr.id)
+	out, ok := v2AppendResponse(fr.out[:0], p, id, outputs, preds)
+	fr.out = out
+	if !ok {
+		writeJSON(w, http.StatusOK, v2Response(p, id, outputs, preds))
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(out)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(out)
+}
+
+// v2Intern is name as a string, the model's own copy when it is one of its
+// features.
+func v2Intern(p *service.Predictor, name []byte) string {
+	for _, f := range p.Features {
+		if string(name) == f {
+			return f
+		}
+	}
+	return string(name)
+}
+
+// v2Pred is one row's outputs.
+type v2Pred struct {
+	failed      bool
+	probability float64
+	label       any
+	err, warn   string
+}
+
+func v2Scored(pr model.Prediction) v2Pred {
+	out := v2Pred{warn: strings.Join(pr.Warnings, "; ")}
+	if pr.Error != nil {
+		out.failed, out.err = true, *pr.Error
+		return out
+	}
+	out.probability, out.label = *pr.Probability, pr.Label
+	return out
+}
+
+// v2InferGeneral is the inference route for every request the fast path
+// does not read (see parseV2Fast): encoding/json, then v2Rows.
+func (a *app) v2InferGeneral(w http.ResponseWriter, r *http.Request, body []byte) {
+	var req v2Request
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&req); err != nil {
 		a.v2Error(w, r, model.Errorf(model.EINVALID, "request body is not an inference request: %v", err))
 		return
 	}
@@ -260,30 +348,92 @@ func (a *app) v2Infer(w http.ResponseWriter, r *http.Request) {
 		a.v2Error(w, r, err)
 		return
 	}
+	preds := make([]v2Pred, len(rows))
+	for i, row := range rows {
+		preds[i] = v2Scored(p.ScoreWith(row, service.ScoreOptions{Strict: strict}))
+	}
+	writeJSON(w, http.StatusOK, v2Response(p, req.ID, outputs, preds))
+}
+
+// v2Response is the answer to an inference request, for writeJSON.
+func v2Response(p *service.Predictor, id string, outputs []string, preds []v2Pred) map[string]any {
 	labelType := p.LabelDatatype()
 	data := map[string][]any{}
 	for _, o := range v2Outputs {
-		data[o] = make([]any, len(rows))
+		data[o] = make([]any, len(preds))
 	}
-	for i, row := range rows {
-		pr := p.ScoreWith(row, service.ScoreOptions{Strict: strict})
-		data["error"][i], data["warnings"][i] = "", strings.Join(pr.Warnings, "; ")
-		if pr.Error != nil {
-			data["error"][i] = *pr.Error
+	for i, pr := range preds {
+		data["error"][i], data["warnings"][i] = pr.err, pr.warn
+		if pr.failed {
 			continue
 		}
-		data["probability"][i] = *pr.Probability
-		data["label"][i] = v2Label(labelType, pr.Label)
+		data["probability"][i] = pr.probability
+		data["label"][i] = v2Label(labelType, pr.label)
 	}
 	out := make([]map[string]any, len(outputs))
 	for i, o := range outputs {
-		out[i] = map[string]any{"name": o, "datatype": v2OutputDatatype(p, o), "shape": []int{len(rows)}, "data": data[o]}
+		out[i] = map[string]any{"name": o, "datatype": v2OutputDatatype(p, o), "shape": []int{len(preds)}, "data": data[o]}
 	}
 	resp := map[string]any{"model_name": p.Model, "model_version": strconv.Itoa(p.Version), "outputs": out}
-	if req.ID != "" {
-		resp["id"] = req.ID
+	if id != "" {
+		resp["id"] = id
 	}
-	writeJSON(w, http.StatusOK, resp)
+	return resp
+}
+
+// v2AppendResponse appends the JSON writeJSON would write for v2Response
+// (the same bytes); false if a value is one it cannot write.
+func v2AppendResponse(b []byte, p *service.Predictor, id string, outputs []string, preds []v2Pred) ([]byte, bool) {
+	labelType := p.LabelDatatype()
+	ok := true
+	b = append(b, '{')
+	if id != "" {
+		b = append(b, `"id":`...)
+		b = appendJSONString(b, id)
+		b = append(b, ',')
+	}
+	b = append(b, `"model_name":`...)
+	b = appendJSONString(b, p.Model)
+	b = append(b, `,"model_version":"`...)
+	b = strconv.AppendInt(b, int64(p.Version), 10)
+	b = append(b, `","outputs":[`...)
+	for k, o := range outputs {
+		if k > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"data":[`...)
+		for i := range preds {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			pr := &preds[i]
+			switch {
+			case o == "error":
+				b = appendJSONString(b, pr.err)
+			case o == "warnings":
+				b = appendJSONString(b, pr.warn)
+			case pr.failed:
+				b = append(b, "null"...)
+			case o == "probability":
+				var good bool
+				b, good = appendJSONFloat(b, pr.probability)
+				ok = ok && good
+			default: // label
+				var good bool
+				b, good = appendJSONValue(b, v2Label(labelType, pr.label))
+				ok = ok && good
+			}
+		}
+		b = append(b, `],"datatype":`...)
+		b = appendJSONString(b, v2OutputDatatype(p, o))
+		b = append(b, `,"name":`...)
+		b = appendJSONString(b, o)
+		b = append(b, `,"shape":[`...)
+		b = strconv.AppendInt(b, int64(len(preds)), 10)
+		b = append(b, "]}"...)
+	}
+	b = append(b, "]}\n"...)
+	return b, ok
 }
 
 // v2Label is a predicted label as an element of a tensor of datatype dt: the

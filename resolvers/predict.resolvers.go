@@ -9,9 +9,10 @@ import (
 	"context"
 
 	"github.com/mms-platform/mms/model"
+	"github.com/mms-platform/mms/service"
 )
 
 // Predict is the resolver for the predict field.
 func (r *queryResolver) Predict(ctx context.Context, model string, version *int, alias *string, inputs []any, strict *bool) ([]*model.Prediction, error) {
-	return r.Svc.Predict(ctx, model, version, alias, inputs, strict != nil && *strict)
+	return r.Svc.PredictWith(ctx, model, version, alias, inputs, service.ScoreOptions{Explain: selects(ctx, "contributions"), Strict: strict != nil && *strict})
 }

@@ -98,28 +98,39 @@ func (s *Service) modelViewOf(ctx context.Context, mv *model.ModelVersion) (mode
 // sensitive now (a field marked later, or a version trained before the record
 // existed).
 func (s *Service) modelSensitivity(ctx context.Context, mv *model.ModelVersion) (modelView, string, error) {
+	d, err := s.cachedDataset(ctx, mv.Dataset)
+	switch {
+	case err == nil:
+	case model.ErrorCode(err) != model.ENOTFOUND:
+		return modelView{}, "", err
+	default:
+		d = nil
+	}
+	v, team := sensitivityWith(mv, d)
+	return v, team, nil
+}
+
+// sensitivityWith is modelSensitivity given the source dataset's description
+// (nil: the dataset is gone).
+func sensitivityWith(mv *model.ModelVersion, d *model.Dataset) (modelView, string) {
 	hide := map[string]bool{}
 	for _, f := range mv.SensitiveFeatures {
 		hide[f] = true
 	}
 	label := mv.SensitiveLabel
 	team := mv.Team
-	d, err := s.cachedDataset(ctx, mv.Dataset)
-	switch {
-	case err == nil:
+	if d != nil {
 		feats, l := sensitiveOf(d, mv.Features, mv.Label)
 		for _, f := range feats {
 			hide[f] = true
 		}
 		label = label || l
 		team = d.Team
-	case model.ErrorCode(err) != model.ENOTFOUND:
-		return modelView{}, "", err
 	}
 	if len(hide) == 0 {
 		hide = nil
 	}
-	return modelView{hide: hide, label: label}, team, nil
+	return modelView{hide: hide, label: label}, team
 }
 
 // featureOfColumn maps each input column to the feature it comes from.

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mms-platform/mms/auth"
@@ -44,14 +45,37 @@ type Predictor struct {
 	desc *model.ModelVersion
 	// view is what the caller that loaded this copy may see (LoadPredictor).
 	view modelView
+	// missing holds, by feature, the warning and strict error of a missing
+	// value (inputWarnings), formatted once at load.
+	missing map[string]missingNote
+	// sens caches modelSensitivity for the dataset description it was
+	// computed from (shared by the copies of one loaded version).
+	sens *atomic.Pointer[sensitivityMemo]
+}
+
+// missingNote is what inputWarnings says of a missing feature.
+type missingNote struct{ warn, block string }
+
+// sensitivityMemo is modelSensitivity's answer for one cached description
+// of the source dataset (see predictorSensitivity).
+type sensitivityMemo struct {
+	d    *model.Dataset
+	view modelView
+	team string
 }
 
 // predictors caches loaded versions (immutable) and model descriptions (aliases,
 // for modelCacheTTL).
 type predictors struct {
 	mu       sync.Mutex
-	versions map[string]*Predictor
+	versions map[versionKey]*Predictor
 	models   map[string]cachedModel
+}
+
+// versionKey names a loaded version in the cache.
+type versionKey struct {
+	model   string
+	version int
 }
 
 type cachedModel struct {
@@ -85,17 +109,17 @@ func (c *predictors) forgetModel(id string) {
 	delete(c.models, id)
 }
 
-func (c *predictors) version(key string) *Predictor {
+func (c *predictors) version(key versionKey) *Predictor {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.versions[key]
 }
 
-func (c *predictors) putVersion(key string, p *Predictor) {
+func (c *predictors) putVersion(key versionKey, p *Predictor) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.versions == nil || len(c.versions) >= maxLoadedVersions {
-		c.versions = map[string]*Predictor{}
+		c.versions = map[versionKey]*Predictor{}
 	}
 	c.versions[key] = p
 }
@@ -116,14 +140,14 @@ func (s *Service) LoadPredictor(ctx context.Context, id string, version *int, al
 		}
 		s.predictors.putModel(m, now)
 	}
-	if err := s.authorizeOr(ctx, auth.ActPredict, m.Team, "model/"+id, notFound("model", id)); err != nil {
+	if err := s.authorizeOrElse(ctx, auth.ActPredict, m.Team, "model/"+id, func() error { return notFound("model", id) }); err != nil {
 		return nil, err
 	}
 	v, err := resolveVersion(m, version, alias)
 	if err != nil {
 		return nil, err
 	}
-	key := fmt.Sprintf("%s#%d", id, v)
+	key := versionKey{id, v}
 	if p := s.predictors.version(key); p != nil {
 		return s.predictorFor(ctx, p)
 	}
@@ -142,7 +166,14 @@ func (s *Service) LoadPredictor(ctx context.Context, id string, version *int, al
 // predictorFor returns p as the caller may use it: a copy carrying the
 // caller's view when values of sensitive fields are withheld from it.
 func (s *Service) predictorFor(ctx context.Context, p *Predictor) (*Predictor, error) {
-	view, err := s.modelViewOf(ctx, p.desc)
+	view, team, err := s.predictorSensitivity(ctx, p)
+	if err == nil && view.redacts() {
+		// as modelViewOf: nothing withheld from a caller with read-sensitive
+		var ok bool
+		if ok, err = s.readsSensitive(ctx, team, p.desc.Dataset); ok {
+			view = modelView{}
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -152,6 +183,26 @@ func (s *Service) predictorFor(ctx context.Context, p *Predictor) (*Predictor, e
 	cp := *p
 	cp.view = view
 	return &cp, nil
+}
+
+// predictorSensitivity is modelSensitivity(p.desc), computed once per cached
+// description of the source dataset: the answer depends only on the version
+// (immutable) and that description, and the dataset read cache hands out the
+// same description until it reads the dataset again.
+func (s *Service) predictorSensitivity(ctx context.Context, p *Predictor) (modelView, string, error) {
+	if p.sens == nil {
+		return s.modelSensitivity(ctx, p.desc)
+	}
+	d, err := s.cachedDataset(ctx, p.desc.Dataset)
+	if err != nil {
+		return s.modelSensitivity(ctx, p.desc) // decides on the error as always
+	}
+	if m := p.sens.Load(); m != nil && m.d == d {
+		return m.view, m.team, nil
+	}
+	view, team := sensitivityWith(p.desc, d)
+	p.sens.Store(&sensitivityMemo{d: d, view: view, team: team})
+	return view, team, nil
 }
 
 func newPredictor(mv *model.ModelVersion) (*Predictor, error) {
@@ -166,7 +217,7 @@ func newPredictor(mv *model.ModelVersion) (*Predictor, error) {
 	if err := lr.Validate(); err != nil {
 		return nil, fmt.Errorf("load %s v%d: %w", mv.Model, mv.Version, err)
 	}
-	return &Predictor{
+	p := &Predictor{
 		Model: mv.Model, Version: mv.Version, Team: mv.Team, Features: mv.Features, columns: mv.Columns,
 		Threshold: mv.Threshold, positive: mv.PositiveClass, negative: mv.NegativeClass, pre: &pre, lr: lr,
 		columnFeature: featureOfColumn(&pre),
@@ -174,7 +225,19 @@ func newPredictor(mv *model.ModelVersion) (*Predictor, error) {
 			Model: mv.Model, Version: mv.Version, Team: mv.Team, Dataset: mv.Dataset, Label: mv.Label,
 			Features: mv.Features, SensitiveFeatures: mv.SensitiveFeatures, SensitiveLabel: mv.SensitiveLabel,
 		},
-	}, nil
+		sens: new(atomic.Pointer[sensitivityMemo]),
+	}
+	p.missing = make(map[string]missingNote, len(pre.Features))
+	for _, f := range pre.Features {
+		n := missingNote{warn: fmt.Sprintf("field %q is missing: %s", f.Name, p.missingAction(f.Name))}
+		if f.Missing == 0 { // as ml.InputNote.Required
+			n.block = fmt.Sprintf("field %q is required (every training row had it) but missing or null", f.Name)
+		} else {
+			n.warn += " (some training rows lacked it too)"
+		}
+		p.missing[f.Name] = n
+	}
+	return p, nil
 }
 
 // Inputs names the features the model uses (features dropped at fit time, such as
@@ -223,8 +286,14 @@ type ScoreOptions struct {
 
 // ScoreWith scores one input (see Score) with its warnings.
 func (p *Predictor) ScoreWith(input map[string]any, o ScoreOptions) model.Prediction {
+	return p.scoreWith(input, o, nil)
+}
+
+// scoreWith is ScoreWith transforming the input into x when it has the
+// model's width (a buffer reused between inputs), into a new slice otherwise.
+func (p *Predictor) scoreWith(input map[string]any, o ScoreOptions, x []float64) model.Prediction {
 	warns, blocking := p.inputWarnings(input)
-	pr := p.view.prediction(p, p.score(input, o.Explain))
+	pr := p.view.prediction(p, p.scoreInto(input, o.Explain, x))
 	if pr.Error == nil && o.Strict && len(blocking) > 0 {
 		msg := "strict: " + strings.Join(blocking, "; ")
 		pr = model.Prediction{Error: &msg}
@@ -233,8 +302,35 @@ func (p *Predictor) ScoreWith(input map[string]any, o ScoreOptions) model.Predic
 	return pr
 }
 
+// RowScorer scores inputs one after another with a buffer reused between
+// them (the /v2 route scores a request's rows with one). It is not safe for
+// concurrent use; the Predictor it comes from is.
+type RowScorer struct {
+	p *Predictor
+	x []float64
+}
+
+// Scorer returns a RowScorer of p.
+func (p *Predictor) Scorer() *RowScorer {
+	return &RowScorer{p: p, x: make([]float64, p.pre.NumColumns)}
+}
+
+// Score is p.ScoreWith(input, o).
+func (r *RowScorer) Score(input map[string]any, o ScoreOptions) model.Prediction {
+	return r.p.scoreWith(input, o, r.x)
+}
+
 func (p *Predictor) score(input map[string]any, explain bool) model.Prediction {
-	x, err := p.pre.Transform(input)
+	return p.scoreInto(input, explain, nil)
+}
+
+func (p *Predictor) scoreInto(input map[string]any, explain bool, x []float64) model.Prediction {
+	var err error
+	if len(x) == p.pre.NumColumns {
+		err = p.pre.TransformInto(x, input)
+	} else {
+		x, err = p.pre.Transform(input)
+	}
 	if err != nil {
 		msg := model.ErrorMessage(err)
 		return model.Prediction{Error: &msg}
@@ -272,6 +368,13 @@ func (p *Predictor) label(prob float64) any {
 // input's error (ScoreOptions). Bad requests (no inputs, too many) are
 // BAD_USER_INPUT.
 func (s *Service) Predict(ctx context.Context, id string, version *int, alias *string, inputs []any, strict bool) ([]*model.Prediction, error) {
+	return s.PredictWith(ctx, id, version, alias, inputs, ScoreOptions{Explain: true, Strict: strict})
+}
+
+// PredictWith is Predict with the scoring options: without Explain the
+// predictions have no contributions (the predict query asks for them only
+// when its selection has the field).
+func (s *Service) PredictWith(ctx context.Context, id string, version *int, alias *string, inputs []any, o ScoreOptions) ([]*model.Prediction, error) {
 	max := s.MaxPredictInputs
 	if max <= 0 {
 		max = DefaultMaxPredictInputs
@@ -287,6 +390,8 @@ func (s *Service) Predict(ctx context.Context, id string, version *int, alias *s
 		return nil, err
 	}
 	out := make([]*model.Prediction, len(inputs))
+	preds := make([]model.Prediction, len(inputs))
+	sc := p.Scorer()
 	for i, in := range inputs {
 		row, ok := in.(map[string]any)
 		if !ok {
@@ -294,8 +399,8 @@ func (s *Service) Predict(ctx context.Context, id string, version *int, alias *s
 			out[i] = &model.Prediction{Error: &msg, Warnings: []string{}}
 			continue
 		}
-		pr := p.ScoreWith(normalizeFields(row), ScoreOptions{Explain: true, Strict: strict})
-		out[i] = &pr
+		preds[i] = sc.Score(normalizeFields(row), o)
+		out[i] = &preds[i]
 	}
 	return out, nil
 }

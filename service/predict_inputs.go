@@ -37,6 +37,10 @@ func (p *Predictor) inputWarnings(input map[string]any) (warns, blocking []strin
 		var w, b string // the warning, and its strict error
 		switch n.Kind {
 		case ml.NoteMissing:
+			if m, ok := p.missing[n.Feature]; ok && (m.block != "") == n.Required {
+				w, b = m.warn, m.block
+				break
+			}
 			w = fmt.Sprintf("field %q is missing: %s", n.Feature, p.missingAction(n.Feature))
 			if n.Required {
 				b = fmt.Sprintf("field %q is required (every training row had it) but missing or null", n.Feature)

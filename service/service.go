@@ -203,6 +203,12 @@ func notFound(kind, id string) error {
 // obj but may not do act is FORBIDDEN. Allowed, it returns nil for an existing
 // resource (team != auth.AllTeams) and notFound for a missing one.
 func (s *Service) authorizeOr(ctx context.Context, act, team, obj string, notFound error) error {
+	return s.authorizeOrElse(ctx, act, team, obj, func() error { return notFound })
+}
+
+// authorizeOrElse is authorizeOr with the not-found answer made only when it
+// is given (the hot paths do not format an error on every call).
+func (s *Service) authorizeOrElse(ctx context.Context, act, team, obj string, notFound func() error) error {
 	err := s.authorize(ctx, act, team, obj)
 	if model.ErrorCode(err) == model.EFORBIDDEN {
 		ok, serr := s.canSee(ctx, team, obj)
@@ -210,11 +216,11 @@ func (s *Service) authorizeOr(ctx context.Context, act, team, obj string, notFou
 			return serr
 		}
 		if !ok {
-			return notFound
+			return notFound()
 		}
 	}
 	if err == nil && team == auth.AllTeams {
-		return notFound
+		return notFound()
 	}
 	return err
 }
