@@ -1,0 +1,74 @@
+/* eslint-disable */
+import * as types from './graphql';
+
+
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query StudioMe {\n    me { id anonymous team role }\n  }\n": typeof types.StudioMeDocument,
+    "\n  query StudioTasks {\n    annotationTasks(first: 200) {\n      totalCount\n      edges { node { id dataset schema items overlap guidelines createdAt } }\n    }\n  }\n": typeof types.StudioTasksDocument,
+    "\n  query StudioTask($task: ID!) {\n    annotationTask(id: $task) {\n      id dataset schema items overlap guidelines\n      stats { items completeItems annotators { annotator drafts submitted } }\n    }\n  }\n": typeof types.StudioTaskDocument,
+    "\n  query StudioSchema($id: ID!) {\n    labelSchema(id: $id) {\n      id entities classes multiLabel\n      relations { name head tail }\n      events { name trigger roles { name labels } }\n    }\n  }\n": typeof types.StudioSchemaDocument,
+    "\n  query StudioNextItem($task: ID!) {\n    nextAnnotationItem(task: $task) {\n      task document text leaseUntil\n      annotation {\n        id version status updatedAt labels\n        spans { id start end label text }\n        relations { type head tail }\n        events { type trigger arguments { role span } }\n      }\n      suggestions { id status source rule span { id start end label text } }\n    }\n  }\n": typeof types.StudioNextItemDocument,
+    "\n  mutation StudioSave($input: SaveAnnotationInput!) {\n    saveAnnotation(input: $input) { id version status updatedAt }\n  }\n": typeof types.StudioSaveDocument,
+    "\n  mutation StudioDecide($task: ID!, $document: ID!, $suggestion: ID!, $accept: Boolean!) {\n    decideSuggestion(task: $task, document: $document, suggestion: $suggestion, accept: $accept) {\n      task document text leaseUntil\n      annotation {\n        id version status updatedAt labels\n        spans { id start end label text }\n        relations { type head tail }\n        events { type trigger arguments { role span } }\n      }\n      suggestions { id status source rule span { id start end label text } }\n    }\n  }\n": typeof types.StudioDecideDocument,
+    "\n  mutation StudioSkip($task: ID!, $document: ID!) {\n    skipAnnotationItem(task: $task, document: $document)\n  }\n": typeof types.StudioSkipDocument,
+};
+const documents: Documents = {
+    "\n  query StudioMe {\n    me { id anonymous team role }\n  }\n": types.StudioMeDocument,
+    "\n  query StudioTasks {\n    annotationTasks(first: 200) {\n      totalCount\n      edges { node { id dataset schema items overlap guidelines createdAt } }\n    }\n  }\n": types.StudioTasksDocument,
+    "\n  query StudioTask($task: ID!) {\n    annotationTask(id: $task) {\n      id dataset schema items overlap guidelines\n      stats { items completeItems annotators { annotator drafts submitted } }\n    }\n  }\n": types.StudioTaskDocument,
+    "\n  query StudioSchema($id: ID!) {\n    labelSchema(id: $id) {\n      id entities classes multiLabel\n      relations { name head tail }\n      events { name trigger roles { name labels } }\n    }\n  }\n": types.StudioSchemaDocument,
+    "\n  query StudioNextItem($task: ID!) {\n    nextAnnotationItem(task: $task) {\n      task document text leaseUntil\n      annotation {\n        id version status updatedAt labels\n        spans { id start end label text }\n        relations { type head tail }\n        events { type trigger arguments { role span } }\n      }\n      suggestions { id status source rule span { id start end label text } }\n    }\n  }\n": types.StudioNextItemDocument,
+    "\n  mutation StudioSave($input: SaveAnnotationInput!) {\n    saveAnnotation(input: $input) { id version status updatedAt }\n  }\n": types.StudioSaveDocument,
+    "\n  mutation StudioDecide($task: ID!, $document: ID!, $suggestion: ID!, $accept: Boolean!) {\n    decideSuggestion(task: $task, document: $document, suggestion: $suggestion, accept: $accept) {\n      task document text leaseUntil\n      annotation {\n        id version status updatedAt labels\n        spans { id start end label text }\n        relations { type head tail }\n        events { type trigger arguments { role span } }\n      }\n      suggestions { id status source rule span { id start end label text } }\n    }\n  }\n": types.StudioDecideDocument,
+    "\n  mutation StudioSkip($task: ID!, $document: ID!) {\n    skipAnnotationItem(task: $task, document: $document)\n  }\n": types.StudioSkipDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StudioMe {\n    me { id anonymous team role }\n  }\n"): typeof import('./graphql').StudioMeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StudioTasks {\n    annotationTasks(first: 200) {\n      totalCount\n      edges { node { id dataset schema items overlap guidelines createdAt } }\n    }\n  }\n"): typeof import('./graphql').StudioTasksDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StudioTask($task: ID!) {\n    annotationTask(id: $task) {\n      id dataset schema items overlap guidelines\n      stats { items completeItems annotators { annotator drafts submitted } }\n    }\n  }\n"): typeof import('./graphql').StudioTaskDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StudioSchema($id: ID!) {\n    labelSchema(id: $id) {\n      id entities classes multiLabel\n      relations { name head tail }\n      events { name trigger roles { name labels } }\n    }\n  }\n"): typeof import('./graphql').StudioSchemaDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StudioNextItem($task: ID!) {\n    nextAnnotationItem(task: $task) {\n      task document text leaseUntil\n      annotation {\n        id version status updatedAt labels\n        spans { id start end label text }\n        relations { type head tail }\n        events { type trigger arguments { role span } }\n      }\n      suggestions { id status source rule span { id start end label text } }\n    }\n  }\n"): typeof import('./graphql').StudioNextItemDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StudioSave($input: SaveAnnotationInput!) {\n    saveAnnotation(input: $input) { id version status updatedAt }\n  }\n"): typeof import('./graphql').StudioSaveDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StudioDecide($task: ID!, $document: ID!, $suggestion: ID!, $accept: Boolean!) {\n    decideSuggestion(task: $task, document: $document, suggestion: $suggestion, accept: $accept) {\n      task document text leaseUntil\n      annotation {\n        id version status updatedAt labels\n        spans { id start end label text }\n        relations { type head tail }\n        events { type trigger arguments { role span } }\n      }\n      suggestions { id status source rule span { id start end label text } }\n    }\n  }\n"): typeof import('./graphql').StudioDecideDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StudioSkip($task: ID!, $document: ID!) {\n    skipAnnotationItem(task: $task, document: $document)\n  }\n"): typeof import('./graphql').StudioSkipDocument;
+
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}

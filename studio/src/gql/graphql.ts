@@ -1,0 +1,350 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** One argument of an event. */
+export type EventArgInput = {
+  /** A role of the event type. */
+  role: string;
+  /** The span's id. */
+  span: string;
+};
+
+/** An event: its trigger span and arguments. */
+export type EventInput = {
+  /** The spans filling the event's roles. */
+  arguments: Array<EventArgInput>;
+  /** The trigger span's id. */
+  trigger: string;
+  /** An event type of the schema. */
+  type: string;
+};
+
+/** A relation between two spans. */
+export type RelationInput = {
+  /** The head span's id. */
+  head: string;
+  /** The tail span's id. */
+  tail: string;
+  /** A relation type of the schema. */
+  type: string;
+};
+
+/** A role within a team. ADMIN is global. */
+export type Role =
+  /** Global administrator: every action on every team, and the admin-only operations (teams, connections, audit). */
+  | 'ADMIN'
+  /** Annotates the tasks they are assigned to; reads only what those tasks show. */
+  | 'ANNOTATOR'
+  /** Writes the team's datasets and models: ingest, train, batch predict, annotation tasks. */
+  | 'EDITOR'
+  /** Runs a team: everything on its resources, plus its API keys, webhooks and shares. */
+  | 'OWNER'
+  /** Another organisation's team member: reads only what is shared with the team. */
+  | 'PARTNER'
+  /** Reads the team's datasets, models and reports, and predicts; writes nothing. */
+  | 'VIEWER';
+
+/** An annotation of one item: spans, relations, events and document labels. */
+export type SaveAnnotationInput = {
+  /** The document's key. */
+  document: string;
+  /** Events: a trigger span and role arguments, by span id. */
+  events?: Array<EventInput> | null | undefined;
+  /** Document classes from the schema. */
+  labels?: Array<string> | null | undefined;
+  /** Relations between the spans, by span id. */
+  relations?: Array<RelationInput> | null | undefined;
+  /** Entity spans; offsets are code points, end exclusive. */
+  spans?: Array<SpanInput> | null | undefined;
+  /** draft (default) or submitted */
+  status?: string | null | undefined;
+  /** The task. */
+  task: string;
+  /** The version read; the save fails with CONFLICT if it changed since. Omit for a first save. */
+  version?: number | null | undefined;
+};
+
+/** Offsets are Unicode code points, 0-based, end exclusive; text must equal that slice of the document. */
+export type SpanInput = {
+  /** Code point after the span's last one (end exclusive). */
+  end: number;
+  /** Your id for the span, unique in the annotation (e.g. T1); relations and events refer to it. */
+  id: string;
+  /** An entity label of the schema. */
+  label: string;
+  /** First code point of the span, 0-based. */
+  start: number;
+  /** The spanned text, exactly the document's slice [start, end). */
+  text: string;
+};
+
+export type StudioMeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StudioMeQuery = { me: { id: string, anonymous: boolean, team: string | null, role: Role | null } };
+
+export type StudioTasksQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StudioTasksQuery = { annotationTasks: { totalCount: number, edges: Array<{ node: { id: string, dataset: string, schema: string, items: number, overlap: number, guidelines: string | null, createdAt: string } }> } };
+
+export type StudioTaskQueryVariables = Exact<{
+  task: string;
+}>;
+
+
+export type StudioTaskQuery = { annotationTask: { id: string, dataset: string, schema: string, items: number, overlap: number, guidelines: string | null, stats: { items: number, completeItems: number, annotators: Array<{ annotator: string, drafts: number, submitted: number }> } } | null };
+
+export type StudioSchemaQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type StudioSchemaQuery = { labelSchema: { id: string, entities: Array<string>, classes: Array<string>, multiLabel: boolean, relations: Array<{ name: string, head: Array<string>, tail: Array<string> }>, events: Array<{ name: string, trigger: string, roles: Array<{ name: string, labels: Array<string> }> }> } | null };
+
+export type StudioNextItemQueryVariables = Exact<{
+  task: string;
+}>;
+
+
+export type StudioNextItemQuery = { nextAnnotationItem: { task: string, document: string, text: string, leaseUntil: string | null, annotation: { id: string, version: number, status: string, updatedAt: string, labels: Array<string>, spans: Array<{ id: string, start: number, end: number, label: string, text: string }>, relations: Array<{ type: string, head: string, tail: string }>, events: Array<{ type: string, trigger: string, arguments: Array<{ role: string, span: string }> }> } | null, suggestions: Array<{ id: string, status: string, source: string, rule: string, span: { id: string, start: number, end: number, label: string, text: string } }> } | null };
+
+export type StudioSaveMutationVariables = Exact<{
+  input: SaveAnnotationInput;
+}>;
+
+
+export type StudioSaveMutation = { saveAnnotation: { id: string, version: number, status: string, updatedAt: string } };
+
+export type StudioDecideMutationVariables = Exact<{
+  task: string;
+  document: string;
+  suggestion: string;
+  accept: boolean;
+}>;
+
+
+export type StudioDecideMutation = { decideSuggestion: { task: string, document: string, text: string, leaseUntil: string | null, annotation: { id: string, version: number, status: string, updatedAt: string, labels: Array<string>, spans: Array<{ id: string, start: number, end: number, label: string, text: string }>, relations: Array<{ type: string, head: string, tail: string }>, events: Array<{ type: string, trigger: string, arguments: Array<{ role: string, span: string }> }> } | null, suggestions: Array<{ id: string, status: string, source: string, rule: string, span: { id: string, start: number, end: number, label: string, text: string } }> } };
+
+export type StudioSkipMutationVariables = Exact<{
+  task: string;
+  document: string;
+}>;
+
+
+export type StudioSkipMutation = { skipAnnotationItem: boolean };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+
+export const StudioMeDocument = new TypedDocumentString(`
+    query StudioMe {
+  me {
+    id
+    anonymous
+    team
+    role
+  }
+}
+    `) as unknown as TypedDocumentString<StudioMeQuery, StudioMeQueryVariables>;
+export const StudioTasksDocument = new TypedDocumentString(`
+    query StudioTasks {
+  annotationTasks(first: 200) {
+    totalCount
+    edges {
+      node {
+        id
+        dataset
+        schema
+        items
+        overlap
+        guidelines
+        createdAt
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioTasksQuery, StudioTasksQueryVariables>;
+export const StudioTaskDocument = new TypedDocumentString(`
+    query StudioTask($task: ID!) {
+  annotationTask(id: $task) {
+    id
+    dataset
+    schema
+    items
+    overlap
+    guidelines
+    stats {
+      items
+      completeItems
+      annotators {
+        annotator
+        drafts
+        submitted
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioTaskQuery, StudioTaskQueryVariables>;
+export const StudioSchemaDocument = new TypedDocumentString(`
+    query StudioSchema($id: ID!) {
+  labelSchema(id: $id) {
+    id
+    entities
+    classes
+    multiLabel
+    relations {
+      name
+      head
+      tail
+    }
+    events {
+      name
+      trigger
+      roles {
+        name
+        labels
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioSchemaQuery, StudioSchemaQueryVariables>;
+export const StudioNextItemDocument = new TypedDocumentString(`
+    query StudioNextItem($task: ID!) {
+  nextAnnotationItem(task: $task) {
+    task
+    document
+    text
+    leaseUntil
+    annotation {
+      id
+      version
+      status
+      updatedAt
+      labels
+      spans {
+        id
+        start
+        end
+        label
+        text
+      }
+      relations {
+        type
+        head
+        tail
+      }
+      events {
+        type
+        trigger
+        arguments {
+          role
+          span
+        }
+      }
+    }
+    suggestions {
+      id
+      status
+      source
+      rule
+      span {
+        id
+        start
+        end
+        label
+        text
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioNextItemQuery, StudioNextItemQueryVariables>;
+export const StudioSaveDocument = new TypedDocumentString(`
+    mutation StudioSave($input: SaveAnnotationInput!) {
+  saveAnnotation(input: $input) {
+    id
+    version
+    status
+    updatedAt
+  }
+}
+    `) as unknown as TypedDocumentString<StudioSaveMutation, StudioSaveMutationVariables>;
+export const StudioDecideDocument = new TypedDocumentString(`
+    mutation StudioDecide($task: ID!, $document: ID!, $suggestion: ID!, $accept: Boolean!) {
+  decideSuggestion(
+    task: $task
+    document: $document
+    suggestion: $suggestion
+    accept: $accept
+  ) {
+    task
+    document
+    text
+    leaseUntil
+    annotation {
+      id
+      version
+      status
+      updatedAt
+      labels
+      spans {
+        id
+        start
+        end
+        label
+        text
+      }
+      relations {
+        type
+        head
+        tail
+      }
+      events {
+        type
+        trigger
+        arguments {
+          role
+          span
+        }
+      }
+    }
+    suggestions {
+      id
+      status
+      source
+      rule
+      span {
+        id
+        start
+        end
+        label
+        text
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioDecideMutation, StudioDecideMutationVariables>;
+export const StudioSkipDocument = new TypedDocumentString(`
+    mutation StudioSkip($task: ID!, $document: ID!) {
+  skipAnnotationItem(task: $task, document: $document)
+}
+    `) as unknown as TypedDocumentString<StudioSkipMutation, StudioSkipMutationVariables>;

@@ -1,0 +1,72 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import './style.css';
+import { ApiError, getKey, gql, setKey } from './api';
+import { MeQuery } from './ops';
+import { SignIn } from './signin';
+import { Tasks } from './tasks';
+import { Workspace } from './workspace';
+
+export interface Me { id: string; team?: string | null; role?: string | null }
+
+/** Client-side navigation inside /studio/. */
+export function navigate(path: string): void {
+  history.pushState(null, '', path);
+  dispatchEvent(new PopStateEvent('popstate'));
+}
+
+export function Link(props: { href: string; children: preact.ComponentChildren; class?: string }) {
+  return (
+    <a href={props.href} class={props.class} onClick={(e) => {
+      if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+      e.preventDefault();
+      navigate(props.href);
+    }}>{props.children}</a>
+  );
+}
+
+function route(path: string): { page: 'tasks' } | { page: 'task'; task: string } | { page: 'notfound' } {
+  const p = path.replace(/^\/studio/, '').replace(/\/+$/, '');
+  if (p === '' || p === '/tasks') return { page: 'tasks' };
+  const m = /^\/tasks\/([^/]+)$/.exec(p);
+  if (m) return { page: 'task', task: decodeURIComponent(m[1]) };
+  return { page: 'notfound' };
+}
+
+function App() {
+  const [path, setPath] = useState(location.pathname);
+  const [me, setMe] = useState<Me | null>(null);
+  const [checking, setChecking] = useState(!!getKey());
+  useEffect(() => {
+    const on = () => setPath(location.pathname);
+    addEventListener('popstate', on);
+    return () => removeEventListener('popstate', on);
+  }, []);
+  useEffect(() => {
+    if (!getKey()) return;
+    gql(MeQuery).then((d) => {
+      if (d.me.anonymous) { setKey(null); setMe(null); } else setMe(d.me);
+    }).catch((e) => {
+      if (e instanceof ApiError && e.code === 'UNAUTHENTICATED') setKey(null);
+    }).finally(() => setChecking(false));
+  }, []);
+  const signOut = () => { setKey(null); setMe(null); };
+  if (checking) return <main class="center"><p>Signing in…</p></main>;
+  if (!me) return <SignIn onSignedIn={(m) => setMe(m)} />;
+  const r = route(path);
+  return (
+    <>
+      <header class="top">
+        <Link href="/studio/" class="brand">MMS Studio</Link>
+        <nav aria-label="Main"><Link href="/studio/">Tasks</Link></nav>
+        <span class="who" title={me.id}>{me.team ? `${me.team} · ` : ''}{me.role ?? ''}</span>
+        <button type="button" class="link" onClick={signOut}>Sign out</button>
+      </header>
+      {r.page === 'tasks' && <Tasks me={me} />}
+      {r.page === 'task' && <Workspace key={r.task} task={r.task} me={me} />}
+      {r.page === 'notfound' && <main class="page"><h1>Not found</h1><p>No Studio page at {path}. <Link href="/studio/">Go to your tasks</Link>.</p></main>}
+    </>
+  );
+}
+
+render(<App />, document.getElementById('app')!);

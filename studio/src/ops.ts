@@ -1,0 +1,79 @@
+// The Studio's GraphQL operations; typed by graphql-codegen from graph/*.graphqls.
+import { graphql } from './gql';
+
+export const MeQuery = graphql(`
+  query StudioMe {
+    me { id anonymous team role }
+  }
+`);
+
+export const TasksQuery = graphql(`
+  query StudioTasks {
+    annotationTasks(first: 200) {
+      totalCount
+      edges { node { id dataset schema items overlap guidelines createdAt } }
+    }
+  }
+`);
+
+export const TaskQuery = graphql(`
+  query StudioTask($task: ID!) {
+    annotationTask(id: $task) {
+      id dataset schema items overlap guidelines
+      stats { items completeItems annotators { annotator drafts submitted } }
+    }
+  }
+`);
+
+export const SchemaQuery = graphql(`
+  query StudioSchema($id: ID!) {
+    labelSchema(id: $id) {
+      id entities classes multiLabel
+      relations { name head tail }
+      events { name trigger roles { name labels } }
+    }
+  }
+`);
+
+
+export const NextItemQuery = graphql(`
+  query StudioNextItem($task: ID!) {
+    nextAnnotationItem(task: $task) {
+      task document text leaseUntil
+      annotation {
+        id version status updatedAt labels
+        spans { id start end label text }
+        relations { type head tail }
+        events { type trigger arguments { role span } }
+      }
+      suggestions { id status source rule span { id start end label text } }
+    }
+  }
+`);
+
+export const SaveMutation = graphql(`
+  mutation StudioSave($input: SaveAnnotationInput!) {
+    saveAnnotation(input: $input) { id version status updatedAt }
+  }
+`);
+
+export const DecideMutation = graphql(`
+  mutation StudioDecide($task: ID!, $document: ID!, $suggestion: ID!, $accept: Boolean!) {
+    decideSuggestion(task: $task, document: $document, suggestion: $suggestion, accept: $accept) {
+      task document text leaseUntil
+      annotation {
+        id version status updatedAt labels
+        spans { id start end label text }
+        relations { type head tail }
+        events { type trigger arguments { role span } }
+      }
+      suggestions { id status source rule span { id start end label text } }
+    }
+  }
+`);
+
+export const SkipMutation = graphql(`
+  mutation StudioSkip($task: ID!, $document: ID!) {
+    skipAnnotationItem(task: $task, document: $document)
+  }
+`);

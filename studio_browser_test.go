@@ -1,0 +1,166 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+// studioPrereqs finds node, the Studio's node_modules and Chromium, or skips.
+func studioPrereqs(t *testing.T) (node string) {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node not found: install Node.js (and run npm ci in studio/) to run the Studio's browser test; .ci/run does")
+	}
+	if _, err := os.Stat("studio/node_modules/playwright-core"); err != nil {
+		t.Skip("studio/node_modules missing: run `npm ci` in studio/ to run the Studio's browser test; .ci/run does")
+	}
+	exe := os.Getenv("CHROMIUM")
+	if exe == "" {
+		exe = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(exe); err != nil {
+		t.Skipf("%s not found: install Debian's chromium (apt-get install chromium) or set CHROMIUM to run the Studio's browser test; .ci/run does", exe)
+	}
+	return node
+}
+
+// longDoc is a 10,000-code-point text of CJK, emoji and Latin words.
+func longDoc() string {
+	unit := "患者P0001在华西医院接种了乙肝疫苗😀, patient P0002 received insulin at Mercy Hospital 👍 today. "
+	var b strings.Builder
+	for utf8.RuneCountInString(b.String()) < 10_000 {
+		b.WriteString(unit)
+	}
+	return string([]rune(b.String())[:10_000])
+}
+
+// TestStudioAnnotateInBrowser walks an annotator through MMS Studio in a real
+// browser (studio/e2e/annotate.mjs): sign-in, a span after an emoji made with
+// the keyboard, one made with the mouse, an accepted suggestion, a relation and
+// a document label, submitted; then actions timed on a 10,000-character
+// document with 300 spans and 100 relations, a version conflict and a skip.
+// The offsets saved are checked here, through the API.
+func TestStudioAnnotateInBrowser(t *testing.T) {
+	node := studioPrereqs(t)
+	s := newTestServer(t, nil)
+	admin := testAdminKey
+	key, keyID := s.createKey(t, "ward", "ANNOTATOR")
+	who := "key:" + keyID
+	s.mustGQL(t, admin, `mutation { createDataset(input: {id: "posts", name: "Posts", team: "ward", keyField: "id"}) { id } }`, nil)
+	long := longDoc()
+	ing := s.mustGQL(t, admin, `mutation($recs: [JSON!]) { ingest(input: {dataset: "posts", source: "weibo", format: NDJSON, key: {from: "id"}, records: $recs}) { id } }`,
+		map[string]any{"recs": []any{
+			map[string]any{"id": "p1", "text": "😀P0001在华西医院接种了乙肝疫苗"},
+			map[string]any{"id": "p2", "text": long},
+		}})
+	s.waitJob(t, admin, ing.str("ingest", "id"))
+	s.mustGQL(t, admin, `mutation { createLabelSchema(input: {id: "vax", team: "ward",
+		entities: ["Patient", "Hospital", "Vaccine", "Drug", "Time"],
+		relations: [{name: "vaccinated_at", head: ["Patient"], tail: ["Hospital"]}, {name: "received", head: ["Patient"], tail: ["Vaccine", "Drug"]}],
+		events: [{name: "Vaccination", trigger: "Vaccine", roles: [{name: "patient", labels: ["Patient"]}, {name: "place", labels: ["Hospital"]}]}],
+		classes: ["positive", "negative", "neutral"]}) { id } }`, nil)
+	s.mustGQL(t, admin, `mutation($a: [ID!]) { createAnnotationTask(input: {id: "ner", dataset: "posts", textField: "text", schema: "vax", annotators: $a,
+		where: [{field: "id", op: "eq", value: "p1"}], patterns: [{label: "Vaccine", pattern: "乙肝疫苗"}], guidelines: "Label patients, hospitals and vaccines."}) { id } }`,
+		map[string]any{"a": []string{who}})
+	s.mustGQL(t, admin, `mutation($a: [ID!]) { createAnnotationTask(input: {id: "long", dataset: "posts", textField: "text", schema: "vax", annotators: $a,
+		where: [{field: "id", op: "eq", value: "p2"}]}) { id } }`, map[string]any{"a": []string{who}})
+
+	// The long document's draft: 300 spans (every tenth one nests the next),
+	// 100 relations; the last span is a Hospital, for the timed relation.
+	s.mustGQL(t, key, `{ nextAnnotationItem(task: "long") { document } }`, nil)
+	runes := []rune(long)
+	labels := []string{"Vaccine", "Drug", "Time"}
+	var spans, rels []any
+	for i := range 300 {
+		start, n := i*33, 5
+		if i%10 == 0 {
+			n = 40
+		}
+		label := labels[i%3]
+		switch {
+		case i < 200 && i%2 == 0:
+			label = "Patient"
+		case i < 200:
+			label = "Hospital"
+		case i == 299:
+			label = "Hospital"
+		}
+		spans = append(spans, map[string]any{"id": fmt.Sprintf("S%d", i), "start": start, "end": start + n, "label": label, "text": string(runes[start : start+n])})
+		if i < 200 && i%2 == 1 {
+			rels = append(rels, map[string]any{"type": "vaccinated_at", "head": fmt.Sprintf("S%d", i-1), "tail": fmt.Sprintf("S%d", i)})
+		}
+	}
+	s.mustGQL(t, key, `mutation($in: SaveAnnotationInput!) { saveAnnotation(input: $in) { version } }`,
+		map[string]any{"in": map[string]any{"task": "long", "document": "p2", "spans": spans, "relations": rels}})
+
+	shots := os.Getenv("MMS_STUDIO_SCREENSHOTS") // e.g. docs/studio to refresh the README's pictures
+	if shots != "" {
+		shots, _ = filepath.Abs(shots)
+	}
+	cmd := exec.Command(node, "studio/e2e/annotate.mjs", s.URL, key, shots)
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("studio/e2e/annotate.mjs: %v\n%s", err, out)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if rest, ok := strings.CutPrefix(line, "RESULT "); ok {
+			var r map[string]any
+			if err := json.Unmarshal([]byte(rest), &r); err == nil {
+				pretty, _ := json.MarshalIndent(r, "", "  ")
+				t.Logf("browser walk in %s:\n%s", time.Since(start).Round(time.Millisecond), pretty)
+			}
+		}
+	}
+
+	// The submitted annotation, read back through the API: offsets are code points.
+	rv := s.mustGQL(t, admin, `{ reviewItem(task: "ner", document: "p1") { text annotations { annotator status labels spans { id start end label text } relations { type head tail } } } }`, nil)
+	anns, _ := rv.get("reviewItem", "annotations").([]any)
+	if len(anns) != 1 {
+		t.Fatalf("annotations of p1: %v", rv.Data)
+	}
+	a := anns[0].(map[string]any)
+	if a["status"] != "submitted" || a["annotator"] != who {
+		t.Fatalf("annotation: %v", a)
+	}
+	want := map[string][3]any{ // label -> start, end, text
+		"Patient":  {1, 6, "P0001"},
+		"Hospital": {7, 11, "华西医院"},
+		"Vaccine":  {14, 18, "乙肝疫苗"},
+	}
+	ids := map[string]string{}
+	got, _ := a["spans"].([]any)
+	if len(got) != len(want) {
+		t.Fatalf("spans: %v", got)
+	}
+	for _, g := range got {
+		sp := g.(map[string]any)
+		w, ok := want[sp["label"].(string)]
+		if !ok || num(sp["start"]) != w[0].(int) || num(sp["end"]) != w[1].(int) || sp["text"] != w[2] {
+			t.Errorf("span %v, want %v", sp, w)
+		}
+		ids[sp["label"].(string)] = sp["id"].(string)
+	}
+	relsGot, _ := a["relations"].([]any)
+	if len(relsGot) != 1 {
+		t.Fatalf("relations: %v", relsGot)
+	}
+	if r := relsGot[0].(map[string]any); r["type"] != "vaccinated_at" || r["head"] != ids["Patient"] || r["tail"] != ids["Hospital"] {
+		t.Errorf("relation %v, want vaccinated_at %s -> %s", r, ids["Patient"], ids["Hospital"])
+	}
+	if l, _ := a["labels"].([]any); len(l) != 1 || l[0] != "positive" {
+		t.Errorf("document labels %v, want [positive]", l)
+	}
+	// The long item was skipped, not submitted: nothing left for the annotator.
+	if r := s.mustGQL(t, key, `{ nextAnnotationItem(task: "long") { document } }`, nil); r.get("nextAnnotationItem") != nil {
+		t.Errorf("after skip, nextAnnotationItem(long) = %v, want null", r.Data)
+	}
+}
