@@ -24,7 +24,7 @@ const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const exe = process.env.CHROMIUM || '/usr/bin/chromium';
 const profile = mkdtempSync(join(tmpdir(), 'mms-studio-chromium-'));
 const origin = new URL(url).origin;
-const result = { axe: {}, timings: {}, offsiteRequests: [], consoleErrors: [] };
+const result = { axe: {}, timings: {}, scriptTimings: {}, offsiteRequests: [], consoleErrors: [] };
 
 function fail(msg) {
   throw new Error(msg);
@@ -171,9 +171,14 @@ try {
   await page.evaluate(() => {
     window.__t = [];
     addEventListener('keydown', (e) => {
+      if (['Shift', 'Control', 'Alt', 'Meta'].includes(e.key)) return; // the modifier's own keydown
       const t0 = performance.now();
       const ch = new MessageChannel();
-      ch.port1.onmessage = () => { document.body.getBoundingClientRect(); window.__t.push({ key: e.key, ms: performance.now() - t0 }); };
+      ch.port1.onmessage = () => {
+        const t1 = performance.now();
+        document.body.getBoundingClientRect(); // style and layout
+        window.__t.push({ key: e.key, ms: performance.now() - t0, script: t1 - t0 });
+      };
       ch.port2.postMessage(0);
     }, true);
   });
@@ -181,11 +186,19 @@ try {
     await page.evaluate(() => { window.__t.length = 0; });
     await page.keyboard.press(keyName);
     await page.waitForFunction(() => window.__t.length > 0);
-    const ms = await page.evaluate(() => window.__t[0].ms);
+    const [ms, script] = await page.evaluate(() => [window.__t[0].ms, window.__t[0].script]);
     (result.timings[action] ??= []).push(ms);
+    (result.scriptTimings[action] ??= []).push(script);
   };
   await doc.focus();
   await page.keyboard.press('End');
+  let cdp = null;
+  if (process.env.STUDIO_PROFILE) {
+    cdp = await browser.newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
   for (let round = 0; round < 10; round++) {
     // make: select 3 characters back from the end (Shift+Left), label 2 (Hospital)
     await timed('caret', 'ArrowLeft');
@@ -203,6 +216,18 @@ try {
     await timed('selectSpan', '[');
     await timed('deleteSpan', 'Delete');
     await doc.focus();
+  }
+  if (cdp) {
+    const { profile } = await cdp.send('Profiler.stop');
+    const self = new Map();
+    const dt = profile.timeDeltas;
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    profile.samples.forEach((id, k) => {
+      const n = byId.get(id);
+      const name = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
+      self.set(name, (self.get(name) ?? 0) + (dt[k] ?? 0) / 1000);
+    });
+    (await import('node:fs')).writeFileSync(process.env.STUDIO_PROFILE, [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([n, ms]) => `${ms.toFixed(1)}ms ${n}`).join('\n'));
   }
   const spansNow = await page.getByRole('heading', { name: /Spans \(\d+\)/ }).textContent();
   // every round: +1 span -1 span, +1 relation (deleted with the span)
@@ -240,6 +265,12 @@ try {
     summary[k] = { n: s.length, p50: +s[Math.floor((s.length - 1) / 2)].toFixed(1), max: +s[s.length - 1].toFixed(1) };
   }
   result.timings = summary;
+  const scripts = {};
+  for (const [k, v] of Object.entries(result.scriptTimings)) {
+    const s = [...v].sort((a, b) => a - b);
+    scripts[k] = { n: s.length, p50: +s[Math.floor((s.length - 1) / 2)].toFixed(1), max: +s[s.length - 1].toFixed(1) };
+  }
+  result.scriptTimings = scripts;
   console.log('RESULT ' + JSON.stringify(result));
 } finally {
   await browser.close();

@@ -59,3 +59,31 @@ export function segments(length: number, spans: Span[], suggestions: Range[], se
   }
   return out;
 }
+
+/**
+ * Where the text is drawn in separate blocks (code points, ascending, 0 and
+ * length included): at each line break, and inside a long paragraph at the
+ * first sentence end after min code points (as brat draws a sentence a line),
+ * else at a space or grapheme boundary by max. Blocks off screen are not laid
+ * out (content-visibility), which keeps a long document responsive. boundary
+ * maps a code point to a grapheme boundary at or before it.
+ */
+export function blocks(text: string, toPoints: (unit: number) => number, boundary: (cp: number) => number, min = 200, max = 600): number[] {
+  const out = [0];
+  const n = toPoints(text.length);
+  let last = 0;
+  const re = /\r\n|\n|\r|[。！？!?](?=\s*)|\.(?=\s)/gu;
+  let m: RegExpExecArray | null;
+  const cut = (cp: number) => {
+    if (cp > last && cp < n) { out.push(cp); last = cp; }
+  };
+  while ((m = re.exec(text)) !== null) {
+    const end = toPoints(m.index + m[0].length);
+    const isBreak = m[0].includes('\n') || m[0].includes('\r');
+    while (end - last > max) cut(boundary(last + max));
+    if (isBreak || end - last >= min) cut(end);
+  }
+  while (n - last > max) cut(boundary(last + max));
+  out.push(n);
+  return out;
+}

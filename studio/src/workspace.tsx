@@ -4,7 +4,7 @@ import { ApiError, gql } from './api';
 import type { StudioNextItemQuery } from './gql/graphql';
 import { Link, type Me } from './main';
 import { DecideMutation, NextItemQuery, SaveMutation, SchemaQuery, SkipMutation, TaskQuery } from './ops';
-import { segments } from './segments';
+import { blocks, segments } from './segments';
 import { commandOf, SHORTCUTS } from './shortcuts';
 import { init, reduce, relationTypesFor, selection, toInput, visibleRelations, type Action, type Schema, type Span, type State } from './state';
 
@@ -280,7 +280,6 @@ function Editor({ state, schema, dispatch, suggestions, decide, busy, onSave, on
   const relTypes = state.relHead && state.relTail ? relationTypesFor(state, state.relHead, state.relTail) : [];
   const spanById = useMemo(() => new Map(state.spans.map((x) => [x.id, x])), [state.spans]);
   const spanName = (id: string) => { const x = spanById.get(id); return x ? `${x.label} “${x.text}”` : id; };
-  const rels = visibleRelations(state);
   const eventTypes = selSpan ? schema.events.filter((e) => e.trigger === selSpan.label) : [];
   return (
     <div class="editor">
@@ -332,18 +331,8 @@ function Editor({ state, schema, dispatch, suggestions, decide, busy, onSave, on
             <section aria-labelledby="rels-h">
               <h2 id="rels-h">Relations <small>({state.relations.length})</small></h2>
               <label class="check"><input type="checkbox" checked={state.filterRelations} onChange={(e) => dispatch({ type: 'filterRelations', on: (e.target as HTMLInputElement).checked })} /> Only the selected span's</label>
-              {rels.length === 0 ? <p class="hint">None{state.filterRelations && state.selectedSpan ? ' for this span' : ''}. Select a span and press r.</p> : (
-                <ul class="rels">
-                  {rels.map(([r, i]) => (
-                    <li key={`${r.type}|${r.head}|${r.tail}`} class={state.selectedRelation === i ? 'on' : ''}>
-                      <button type="button" class="rel" aria-pressed={state.selectedRelation === i} onClick={() => dispatch({ type: 'selectRelation', index: i })}>
-                        {spanName(r.head)} <b>—{r.type}→</b> {spanName(r.tail)}
-                      </button>
-                      <button type="button" class="link" aria-label={`Delete relation ${r.type} from ${spanName(r.head)} to ${spanName(r.tail)}`} onClick={() => dispatch({ type: 'deleteRelation', index: i })}>×</button>
-                    </li>
-                  ))}
-                </ul>
-              )}
+              <RelationList state={state} dispatch={dispatch} relations={state.relations} spans={state.spans}
+                selectedSpan={state.selectedSpan} filter={state.filterRelations} selectedRelation={state.selectedRelation} />
             </section>
           )}
           {(state.events.length > 0 || schema.events.length > 0) && (
@@ -419,18 +408,68 @@ function Editor({ state, schema, dispatch, suggestions, decide, busy, onSave, on
   );
 }
 
+/**
+ * Relations beside the text, filtered to the selected span when asked. Every
+ * row stays in the DOM and the filter only hides rows, so selecting a span in a
+ * long document changes attributes, not the list.
+ */
+const RelationList = memo(function RelationList(p: {
+  state: State; dispatch: (a: Action) => void; relations: State['relations']; spans: Span[];
+  selectedSpan: string | null; filter: boolean; selectedRelation: number | null;
+}) {
+  const byId = useMemo(() => new Map(p.spans.map((x) => [x.id, x])), [p.spans]);
+  const name = (id: string) => { const x = byId.get(id); return x ? `${x.label} “${x.text}”` : id; };
+  const shown = new Set(visibleRelations(p.state).map(([, i]) => i));
+  return (
+    <>
+      {shown.size === 0 && <p class="hint">None{p.filter && p.selectedSpan ? ' for this span' : ''}. Select a span and press r.</p>}
+      <ul class="rels" hidden={shown.size === 0}>
+        {p.relations.map((r, i) => (
+          <RelRow key={`${r.type}|${r.head}|${r.tail}`} i={i} type={r.type} head={name(r.head)} tail={name(r.tail)}
+            on={p.selectedRelation === i} hidden={!shown.has(i)} dispatch={p.dispatch} />
+        ))}
+      </ul>
+    </>
+  );
+}, (a, b) => a.relations === b.relations && a.spans === b.spans && a.selectedSpan === b.selectedSpan && a.filter === b.filter && a.selectedRelation === b.selectedRelation);
+
+const RelRow = memo(function RelRow(p: { i: number; type: string; head: string; tail: string; on: boolean; hidden: boolean; dispatch: (a: Action) => void }) {
+  return (
+    <li class={p.on ? 'on' : ''} hidden={p.hidden}>
+      <button type="button" class="rel" aria-pressed={p.on} onClick={() => p.dispatch({ type: 'selectRelation', index: p.i })}>
+        {p.head} <b>—{p.type}→</b> {p.tail}
+      </button>
+      <button type="button" class="link" aria-label={`Delete relation ${p.type} from ${p.head} to ${p.tail}`} onClick={() => p.dispatch({ type: 'deleteRelation', index: p.i })}>×</button>
+    </li>
+  );
+});
+
 const SpanList = memo(function SpanList(props: { spans: Span[]; schema: Schema; selected: string | null; dispatch: (a: Action) => void }) {
   return (
     <ul class="spans">
       {props.spans.map((x) => (
-        <li key={x.id}>
-          <button type="button" class={props.selected === x.id ? 'span on' : 'span'} aria-pressed={props.selected === x.id}
-            onClick={() => props.dispatch({ type: 'selectSpan', id: x.id })}>
-            <span class="chip" style={{ '--c': colorOf(props.schema, x.label) }}>{x.label}</span> {x.text}
-          </button>
-        </li>
+        <SpanRow key={x.id} id={x.id} label={x.label} text={x.text} color={colorOf(props.schema, x.label)} on={props.selected === x.id} dispatch={props.dispatch} />
       ))}
     </ul>
+  );
+});
+
+const SpanRow = memo(function SpanRow(p: { id: string; label: string; text: string; color: string; on: boolean; dispatch: (a: Action) => void }) {
+  return (
+    <li>
+      <button type="button" class={p.on ? 'span on' : 'span'} aria-pressed={p.on} onClick={() => p.dispatch({ type: 'selectSpan', id: p.id })}>
+        <span class="chip" style={`--c:${p.color}`}>{p.label}</span> {p.text}
+      </button>
+    </li>
+  );
+});
+
+/** One run of the text; props are strings so that unchanged runs skip rendering. */
+const Seg = memo(function Seg(p: { i: number; u: number; cls: string; style?: string; tags: string; title?: string; caret: boolean; text: string }) {
+  return (
+    <span data-i={p.i} data-u={p.u} class={p.cls} style={p.style} data-tags={p.tags || undefined} title={p.title}>
+      {p.caret && <span class="caret" aria-hidden="true" />}{p.text}
+    </span>
   );
 });
 
@@ -440,9 +479,10 @@ function DocText(props: { state: State; schema: Schema; dispatch: (a: Action) =>
   const ref = useRef<HTMLDivElement>(null);
   const [sst, sen] = selection(state);
   const sugRanges = useMemo(() => props.suggestions.map((s) => ({ start: s.span.start, end: s.span.end })), [props.suggestions]);
+  const cuts = useMemo(() => blocks(state.idx.text, (u) => state.idx.toPoints(u), (c) => state.idx.floor(c)), [state.idx]);
   const segs = useMemo(
-    () => segments(state.idx.length, state.spans, sugRanges, { start: sst, end: sen }, [state.focus]),
-    [state.idx, state.spans, sugRanges, sst, sen, state.focus],
+    () => segments(state.idx.length, state.spans, sugRanges, { start: sst, end: sen }, [state.focus, ...cuts]),
+    [state.idx, state.spans, sugRanges, sst, sen, state.focus, cuts],
   );
   const related = useMemo(() => {
     const set = new Set<string>();
@@ -452,6 +492,18 @@ function DocText(props: { state: State; schema: Schema; dispatch: (a: Action) =>
     }
     return set;
   }, [state.relations, state.selectedRelation]);
+
+  // segments per block: [block start, first segment, end segment]
+  const groups = useMemo(() => {
+    const out: [number, number, number][] = [];
+    let k = 0;
+    for (let b = 0; b + 1 < cuts.length; b++) {
+      const lo = k;
+      while (k < segs.length && segs[k].end <= cuts[b + 1]) k++;
+      out.push([cuts[b], lo, k]);
+    }
+    return out;
+  }, [segs, cuts]);
 
   // DOM position (UTF-16, relative to the whole text) of a node + offset.
   const unitsOf = (node: Node, off: number): number | null => {
@@ -502,30 +554,35 @@ function DocText(props: { state: State; schema: Schema; dispatch: (a: Action) =>
     <>
     <div class="doctext" ref={ref} tabIndex={0} role="textbox" aria-readonly="true" aria-multiline="true" aria-label="Document text"
       aria-describedby="doctext-help" onMouseUp={onMouseUp}>
-      {segs.map((g, i) => {
-        const text = state.idx.slice(g.start, g.end);
-        const caret = g.start === state.focus ? <span class="caret" aria-hidden="true" /> : null;
+      {groups.map(([b, lo, hi]) => (
+        <div class="block" key={b} data-u={state.idx.toUnits(b)}>{segs.slice(lo, hi).map((g, j) => {
+        const i = lo + j;
         const cls = ['seg'];
-        let style: Record<string, string> | undefined;
+        let style: string | undefined;
+        let title: string | undefined;
         if (g.cover.length) {
           cls.push('hl');
           const inner = state.spans[g.cover[g.cover.length - 1]];
-          const shadows = g.cover.map((k, d) => `inset 0 -${(d + 1) * 3}px 0 ${colorOf(schema, state.spans[k].label)}`).reverse();
-          style = { background: colorOf(schema, inner.label) + '26', boxShadow: shadows.join(','), paddingBottom: `${g.cover.length * 3}px` };
-          if (g.cover.some((k) => state.spans[k].id === state.selectedSpan)) cls.push('selspan');
-          if (g.cover.some((k) => related.has(state.spans[k].id))) cls.push('related');
-          if (state.relHead && g.cover.some((k) => state.spans[k].id === state.relHead)) cls.push('head');
+          let shadows = '';
+          for (let d = g.cover.length - 1; d >= 0; d--) shadows += `${shadows ? ',' : ''}inset 0 -${(d + 1) * 3}px 0 ${colorOf(schema, state.spans[g.cover[d]].label)}`;
+          style = `background:${colorOf(schema, inner.label)}26;box-shadow:${shadows};padding-bottom:${g.cover.length * 3}px`;
+          title = '';
+          for (const k of g.cover) {
+            const sp = state.spans[k];
+            title += `${title ? ', ' : ''}${sp.label} (${sp.id})`;
+            if (sp.id === state.selectedSpan) cls.push('selspan');
+            if (related.has(sp.id)) cls.push('related');
+            if (sp.id === state.relHead) cls.push('head');
+          }
         }
         if (g.sug) cls.push('sug');
         if (g.sel) cls.push('sel');
-        const tags = g.ends.map((k) => state.spans[k].label).reverse().join(' · ');
-        return (
-          <span key={g.start} data-i={i} data-u={state.idx.toUnits(g.start)} class={cls.join(' ')} style={style}
-            data-tags={tags || undefined} title={g.cover.length ? g.cover.map((k) => `${state.spans[k].label} (${state.spans[k].id})`).join(', ') : undefined}>
-            {caret}{text}
-          </span>
-        );
-      })}
+        let tags = '';
+        for (let k = g.ends.length - 1; k >= 0; k--) tags += `${tags ? ' · ' : ''}${state.spans[g.ends[k]].label}`;
+        return <Seg key={g.start} i={i} u={state.idx.toUnits(g.start)} cls={cls.join(' ')} style={style} tags={tags} title={title}
+          caret={g.start === state.focus} text={state.idx.slice(g.start, g.end)} />;
+      })}</div>
+      ))}
       {state.focus === state.idx.length && <span class="caret" aria-hidden="true" />}
     </div>
     <p id="doctext-help" class="sr-only">Move with the arrow keys, select with Shift and the arrow keys, then press a label's number. Press question mark for all shortcuts.</p>
