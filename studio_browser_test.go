@@ -3,9 +3,12 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -162,5 +165,104 @@ func TestStudioAnnotateInBrowser(t *testing.T) {
 	// The long item was skipped, not submitted: nothing left for the annotator.
 	if r := s.mustGQL(t, key, `{ nextAnnotationItem(task: "long") { document } }`, nil); r.get("nextAnnotationItem") != nil {
 		t.Errorf("after skip, nextAnnotationItem(long) = %v, want null", r.Data)
+	}
+}
+
+// TestStudioServed checks the Studio's routes: the app's page for every path
+// below /studio/ (client routing), hashed assets, a same-origin CSP, and no
+// reference to another origin in the page or the scripts.
+func TestStudioServed(t *testing.T) {
+	s := newTestServer(t, nil)
+	c := s.Client()
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	get := func(path string) (*http.Response, string) {
+		t.Helper()
+		resp, err := c.Get(s.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+	resp, page := get("/studio/")
+	if resp.StatusCode != 200 || !strings.Contains(page, `<div id="app">`) {
+		t.Fatalf("/studio/: %d %.200s", resp.StatusCode, page)
+	}
+	csp := resp.Header.Get("Content-Security-Policy")
+	for _, want := range []string{"default-src 'self'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+	if r, p := get("/studio/tasks/some-task"); r.StatusCode != 200 || p != page {
+		t.Errorf("/studio/tasks/some-task: %d, want the app's page", r.StatusCode)
+	}
+	if r, _ := get("/studio"); r.StatusCode != http.StatusMovedPermanently || r.Header.Get("Location") != "/studio/" {
+		t.Errorf("/studio: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+	if r, _ := get("/studio/assets/nope.js"); r.StatusCode != 404 {
+		t.Errorf("missing asset: %d", r.StatusCode)
+	}
+	assets := regexp.MustCompile(`(?:src|href)="(/studio/assets/[^"]+)"`).FindAllStringSubmatch(page, -1)
+	if len(assets) < 2 {
+		t.Fatalf("assets in the page: %v", assets)
+	}
+	for _, m := range assets {
+		r, body := get(m[1])
+		if r.StatusCode != 200 || !strings.Contains(r.Header.Get("Cache-Control"), "immutable") {
+			t.Errorf("%s: %d %s", m[1], r.StatusCode, r.Header.Get("Cache-Control"))
+		}
+		if u := regexp.MustCompile(`https?://[a-zA-Z0-9.-]+`).FindAllString(body, -1); len(u) > 0 {
+			for _, x := range u {
+				if x != "http://www.w3.org" { // XML namespaces (SVG), not requests
+					t.Errorf("%s names another origin: %s", m[1], x)
+				}
+			}
+		}
+	}
+}
+
+// TestSkipAnnotationItem: skipping gives the item back (another annotator gets
+// it), moves the caller on, and only the holder may skip.
+func TestSkipAnnotationItem(t *testing.T) {
+	s := newTestServer(t, nil)
+	admin := testAdminKey
+	a1, id1 := s.createKey(t, "ward", "ANNOTATOR")
+	a2, id2 := s.createKey(t, "ward", "ANNOTATOR")
+	s.mustGQL(t, admin, `mutation { createDataset(input: {id: "posts", name: "Posts", team: "ward", keyField: "id"}) { id } }`, nil)
+	ing := s.mustGQL(t, admin, `mutation { ingest(input: {dataset: "posts", source: "s", format: NDJSON, key: {from: "id"}, records: [{id: "d1", text: "one"}, {id: "d2", text: "two"}]}) { id } }`, nil)
+	s.waitJob(t, admin, ing.str("ingest", "id"))
+	s.mustGQL(t, admin, `mutation { createLabelSchema(input: {id: "sc", team: "ward", entities: ["X"]}) { id } }`, nil)
+	s.mustGQL(t, admin, `mutation($a: [ID!]) { createAnnotationTask(input: {id: "t", dataset: "posts", textField: "text", schema: "sc", annotators: $a}) { id } }`,
+		map[string]any{"a": []string{"key:" + id1, "key:" + id2}})
+	next := `{ nextAnnotationItem(task: "t") { document } }`
+	skip := `mutation($d: ID!) { skipAnnotationItem(task: "t", document: $d) }`
+	first := s.mustGQL(t, a1, next, nil).str("nextAnnotationItem", "document")
+	if again := s.mustGQL(t, a1, next, nil).str("nextAnnotationItem", "document"); again != first {
+		t.Fatalf("a held item is handed again: %s then %s", first, again)
+	}
+	// a2 holds the other item; it may not skip a1's.
+	second := s.mustGQL(t, a2, next, nil).str("nextAnnotationItem", "document")
+	if second == first {
+		t.Fatalf("both annotators got %s", first)
+	}
+	if r := s.gql(t, a2, skip, map[string]any{"d": first}); !r.hasCode("FORBIDDEN") {
+		t.Errorf("skip of an item not held: %+v", r.Errors)
+	}
+	if r := s.mustGQL(t, a1, skip, map[string]any{"d": first}); r.get("skipAnnotationItem") != true {
+		t.Fatalf("skip: %v", r.Data)
+	}
+	// a1 moves on: nothing else is free for it (a2 holds the other item).
+	if r := s.mustGQL(t, a1, next, nil); r.get("nextAnnotationItem") != nil {
+		t.Errorf("after skip, a1 got %v", r.Data)
+	}
+	if r := s.gql(t, a1, skip, map[string]any{"d": first}); !r.hasCode("FORBIDDEN") {
+		t.Errorf("a second skip: %+v", r.Errors)
+	}
+	// a2 submits its item, then gets the skipped one.
+	s.mustGQL(t, a2, `mutation($d: ID!) { saveAnnotation(input: {task: "t", document: $d, status: "submitted"}) { version } }`, map[string]any{"d": second})
+	if got := s.mustGQL(t, a2, next, nil).str("nextAnnotationItem", "document"); got != first {
+		t.Errorf("a2 next = %q, want the skipped %s", got, first)
 	}
 }
