@@ -72,7 +72,7 @@ export function blocks(text: string, toPoints: (unit: number) => number, boundar
   const out = [0];
   const n = toPoints(text.length);
   let last = 0;
-  const re = /\r\n|\n|\r|[。！？!?](?=\s*)|\.(?=\s)/gu;
+  const re = /\r\n|\n|\r|[。！？!?][ \t]*|\.[ \t]+/gu;
   let m: RegExpExecArray | null;
   const cut = (cp: number) => {
     if (cp > last && cp < n) { out.push(cp); last = cp; }

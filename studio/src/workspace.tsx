@@ -222,16 +222,6 @@ export function Workspace(props: { task: string; me: Me }) {
         <button type="button" class="link" onClick={() => setHelp(true)} aria-keyshortcuts="?">Shortcuts (?)</button>
       </div>
       {guidelines && <details class="guidelines"><summary>Guidelines</summary><pre>{guidelines}</pre></details>}
-      {banner && (
-        <div class={`banner ${banner.kind}`} role={banner.kind === 'info' ? 'status' : 'alert'}>
-          <span>{banner.text}</span>
-          {(banner.kind === 'conflict' || banner.kind === 'lease') && <button type="button" onClick={reload}>Reload</button>}
-          <button type="button" class="link" onClick={() => setBanner(null)} aria-label="Dismiss message">×</button>
-        </div>
-      )}
-      {leaseLapsed && !banner && (
-        <div class="banner lease" role="alert">Your reservation of this item lapsed at {new Date(item!.leaseUntil!).toLocaleTimeString()}: another annotator may take it. Save now to keep it if it is still yours, or reload.</div>
-      )}
       {item === undefined && <p>Loading your next item…</p>}
       {item === null && banner?.kind !== 'error' && (
         <div class="card"><h2>All done</h2><p>Nothing is left for you in this task. <Link href="/studio/">Back to your tasks</Link>.</p></div>
@@ -240,6 +230,18 @@ export function Workspace(props: { task: string; me: Me }) {
         <Editor state={state} schema={schema} dispatch={dispatch} suggestions={pending} decide={decide} busy={busy}
           onSave={() => save('draft')} onSubmit={() => save('submitted')} onSkip={skip} />
       )}
+      <div class="banners">
+        {banner && (
+          <div class={`banner ${banner.kind}`} role={banner.kind === 'info' ? 'status' : 'alert'}>
+            <span>{banner.text}</span>
+            {(banner.kind === 'conflict' || banner.kind === 'lease') && <button type="button" onClick={reload}>Reload</button>}
+            <button type="button" class="link" onClick={() => setBanner(null)} aria-label="Dismiss message">×</button>
+          </div>
+        )}
+        {leaseLapsed && !banner && (
+          <div class="banner lease" role="alert">Your reservation of this item lapsed at {new Date(item!.leaseUntil!).toLocaleTimeString()}: another annotator may take it. Save now to keep it if it is still yours, or reload.</div>
+        )}
+      </div>
       {help && <Help onClose={() => setHelp(false)} />}
     </main>
   );
