@@ -266,3 +266,43 @@ func TestSkipAnnotationItem(t *testing.T) {
 		t.Errorf("a2 next = %q, want the skipped %s", got, first)
 	}
 }
+
+// TestStudioSubmitToNextInBrowser times, in the browser, "Submit" to the next
+// item shown, on a task of 1,000 items (MMS_STUDIO_SUBMITS rounds, default 30).
+func TestStudioSubmitToNextInBrowser(t *testing.T) {
+	node := studioPrereqs(t)
+	s := newTestServer(t, nil)
+	admin := testAdminKey
+	key, keyID := s.createKey(t, "ward", "ANNOTATOR")
+	s.mustGQL(t, admin, `mutation { createDataset(input: {id: "posts", name: "Posts", team: "ward", keyField: "id"}) { id } }`, nil)
+	recs := make([]any, 1000)
+	for i := range recs {
+		recs[i] = map[string]any{"id": fmt.Sprintf("p%04d", i), "text": fmt.Sprintf("患者P%04d在华西医院接种了乙肝疫苗😀 post %d", i, i)}
+	}
+	ing := s.mustGQL(t, admin, `mutation($recs: [JSON!]) { ingest(input: {dataset: "posts", source: "weibo", format: NDJSON, key: {from: "id"}, records: $recs}) { id } }`,
+		map[string]any{"recs": recs})
+	s.waitJob(t, admin, ing.str("ingest", "id"))
+	s.mustGQL(t, admin, `mutation { createLabelSchema(input: {id: "vax", team: "ward", entities: ["Patient", "Hospital"]}) { id } }`, nil)
+	r := s.mustGQL(t, admin, `mutation($a: [ID!]) { createAnnotationTask(input: {id: "big", dataset: "posts", textField: "text", schema: "vax", annotators: $a}) { items } }`,
+		map[string]any{"a": []string{"key:" + keyID}})
+	if n := num(r.get("createAnnotationTask", "items")); n != 1000 {
+		t.Fatalf("task items = %d, want 1000", n)
+	}
+	submits := os.Getenv("MMS_STUDIO_SUBMITS")
+	if submits == "" {
+		submits = "30"
+	}
+	out, err := exec.Command(node, "studio/e2e/submit-bench.mjs", s.URL, key, "big", submits).CombinedOutput()
+	if err != nil {
+		t.Fatalf("studio/e2e/submit-bench.mjs: %v\n%s", err, out)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if rest, ok := strings.CutPrefix(line, "RESULT "); ok {
+			t.Logf("Submit -> next item shown (ms), task of 1,000 items: %s", rest)
+		}
+	}
+	done := s.mustGQL(t, admin, `{ annotationTask(id: "big") { stats { completeItems } } }`, nil)
+	if got, want := num(done.get("annotationTask", "stats", "completeItems")), 0; got <= want {
+		t.Errorf("completeItems = %d after the submits", got)
+	}
+}
