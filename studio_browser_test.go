@@ -124,6 +124,12 @@ func TestStudioAnnotateInBrowser(t *testing.T) {
 		}
 	}
 
+	// An owner reads the task's progress and agreement, and exports.
+	owner, _ := s.createKey(t, "ward", "OWNER")
+	if out, err := exec.Command(node, "studio/e2e/owner.mjs", s.URL, owner, shots).CombinedOutput(); err != nil {
+		t.Fatalf("studio/e2e/owner.mjs: %v\n%s", err, out)
+	}
+
 	// The submitted annotation, read back through the API: offsets are code points.
 	rv := s.mustGQL(t, admin, `{ reviewItem(task: "ner", document: "p1") { text annotations { annotator status labels spans { id start end label text } relations { type head tail } } } }`, nil)
 	anns, _ := rv.get("reviewItem", "annotations").([]any)

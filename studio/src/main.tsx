@@ -6,6 +6,7 @@ import { MeQuery } from './ops';
 import { SignIn } from './signin';
 import { Tasks } from './tasks';
 import { Workspace } from './workspace';
+import { Review } from './review';
 
 export interface Me { id: string; team?: string | null; role?: string | null }
 
@@ -25,11 +26,13 @@ export function Link(props: { href: string; children: preact.ComponentChildren; 
   );
 }
 
-function route(path: string): { page: 'tasks' } | { page: 'task'; task: string } | { page: 'notfound' } {
+function route(path: string): { page: 'tasks' } | { page: 'task'; task: string } | { page: 'review'; task: string } | { page: 'notfound' } {
   const p = path.replace(/^\/studio/, '').replace(/\/+$/, '');
   if (p === '' || p === '/tasks') return { page: 'tasks' };
   const m = /^\/tasks\/([^/]+)$/.exec(p);
   if (m) return { page: 'task', task: decodeURIComponent(m[1]) };
+  const rv = /^\/tasks\/([^/]+)\/review$/.exec(p);
+  if (rv) return { page: 'review', task: decodeURIComponent(rv[1]) };
   return { page: 'notfound' };
 }
 
@@ -64,6 +67,7 @@ function App() {
       </header>
       {r.page === 'tasks' && <Tasks me={me} />}
       {r.page === 'task' && <Workspace key={r.task} task={r.task} me={me} />}
+      {r.page === 'review' && <Review key={r.task} task={r.task} />}
       {r.page === 'notfound' && <main class="page"><h1>Not found</h1><p>No Studio page at {path}. <Link href="/studio/">Go to your tasks</Link>.</p></main>}
     </>
   );

@@ -77,3 +77,22 @@ export const SkipMutation = graphql(`
     skipAnnotationItem(task: $task, document: $document)
   }
 `);
+
+export const ReviewQuery = graphql(`
+  query StudioReview($task: ID!) {
+    annotationTask(id: $task) {
+      id dataset schema items overlap annotators guidelines createdAt
+      stats {
+        items completeItems goldItems
+        annotators { annotator drafts submitted medianSeconds }
+        labels { label count }
+      }
+    }
+  }
+`);
+
+export const AgreementQuery = graphql(`
+  query StudioAgreement($task: ID!) {
+    agreement(task: $task) { items cohenKappa fleissKappa spanF1 spanF1ByLabel { label f1 } }
+  }
+`);

@@ -6,7 +6,9 @@ import type { StudioTasksQuery } from './gql/graphql';
 
 type Task = StudioTasksQuery['annotationTasks']['edges'][number]['node'];
 
-export function Tasks(_props: { me: Me }) {
+export function Tasks(props: { me: Me }) {
+  // review (agreement, exports) is for editors, owners and admins
+  const canReview = props.me.role !== 'ANNOTATOR' && props.me.role !== 'VIEWER';
   const [tasks, setTasks] = useState<Task[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -20,12 +22,13 @@ export function Tasks(_props: { me: Me }) {
       {tasks && tasks.length === 0 && <p>No annotation tasks for you yet. A team owner creates them with createAnnotationTask.</p>}
       {tasks && tasks.length > 0 && (
         <table class="grid">
-          <thead><tr><th scope="col">Task</th><th scope="col">Dataset</th><th scope="col">Label schema</th><th scope="col">Items</th><th scope="col">Overlap</th></tr></thead>
+          <thead><tr><th scope="col">Task</th><th scope="col">Dataset</th><th scope="col">Label schema</th><th scope="col">Items</th><th scope="col">Overlap</th><th scope="col">Review</th></tr></thead>
           <tbody>
             {tasks.map((t) => (
               <tr key={t.id}>
                 <td><Link href={`/studio/tasks/${encodeURIComponent(t.id)}`}>{t.id}</Link></td>
                 <td>{t.dataset}</td><td>{t.schema}</td><td>{t.items}</td><td>{t.overlap}</td>
+                <td>{canReview ? <Link href={`/studio/tasks/${encodeURIComponent(t.id)}/review`}>Progress and agreement<span class="sr-only"> of {t.id}</span></Link> : '—'}</td>
               </tr>
             ))}
           </tbody>

@@ -23,6 +23,8 @@ type Documents = {
     "\n  mutation StudioSave($input: SaveAnnotationInput!) {\n    saveAnnotation(input: $input) { id version status updatedAt }\n  }\n": typeof types.StudioSaveDocument,
     "\n  mutation StudioDecide($task: ID!, $document: ID!, $suggestion: ID!, $accept: Boolean!) {\n    decideSuggestion(task: $task, document: $document, suggestion: $suggestion, accept: $accept) {\n      task document text leaseUntil\n      annotation {\n        id version status updatedAt labels\n        spans { id start end label text }\n        relations { type head tail }\n        events { type trigger arguments { role span } }\n      }\n      suggestions { id status source rule span { id start end label text } }\n    }\n  }\n": typeof types.StudioDecideDocument,
     "\n  mutation StudioSkip($task: ID!, $document: ID!) {\n    skipAnnotationItem(task: $task, document: $document)\n  }\n": typeof types.StudioSkipDocument,
+    "\n  query StudioReview($task: ID!) {\n    annotationTask(id: $task) {\n      id dataset schema items overlap annotators guidelines createdAt\n      stats {\n        items completeItems goldItems\n        annotators { annotator drafts submitted medianSeconds }\n        labels { label count }\n      }\n    }\n  }\n": typeof types.StudioReviewDocument,
+    "\n  query StudioAgreement($task: ID!) {\n    agreement(task: $task) { items cohenKappa fleissKappa spanF1 spanF1ByLabel { label f1 } }\n  }\n": typeof types.StudioAgreementDocument,
 };
 const documents: Documents = {
     "\n  query StudioMe {\n    me { id anonymous team role }\n  }\n": types.StudioMeDocument,
@@ -33,6 +35,8 @@ const documents: Documents = {
     "\n  mutation StudioSave($input: SaveAnnotationInput!) {\n    saveAnnotation(input: $input) { id version status updatedAt }\n  }\n": types.StudioSaveDocument,
     "\n  mutation StudioDecide($task: ID!, $document: ID!, $suggestion: ID!, $accept: Boolean!) {\n    decideSuggestion(task: $task, document: $document, suggestion: $suggestion, accept: $accept) {\n      task document text leaseUntil\n      annotation {\n        id version status updatedAt labels\n        spans { id start end label text }\n        relations { type head tail }\n        events { type trigger arguments { role span } }\n      }\n      suggestions { id status source rule span { id start end label text } }\n    }\n  }\n": types.StudioDecideDocument,
     "\n  mutation StudioSkip($task: ID!, $document: ID!) {\n    skipAnnotationItem(task: $task, document: $document)\n  }\n": types.StudioSkipDocument,
+    "\n  query StudioReview($task: ID!) {\n    annotationTask(id: $task) {\n      id dataset schema items overlap annotators guidelines createdAt\n      stats {\n        items completeItems goldItems\n        annotators { annotator drafts submitted medianSeconds }\n        labels { label count }\n      }\n    }\n  }\n": types.StudioReviewDocument,
+    "\n  query StudioAgreement($task: ID!) {\n    agreement(task: $task) { items cohenKappa fleissKappa spanF1 spanF1ByLabel { label f1 } }\n  }\n": types.StudioAgreementDocument,
 };
 
 /**
@@ -67,6 +71,14 @@ export function graphql(source: "\n  mutation StudioDecide($task: ID!, $document
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation StudioSkip($task: ID!, $document: ID!) {\n    skipAnnotationItem(task: $task, document: $document)\n  }\n"): typeof import('./graphql').StudioSkipDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StudioReview($task: ID!) {\n    annotationTask(id: $task) {\n      id dataset schema items overlap annotators guidelines createdAt\n      stats {\n        items completeItems goldItems\n        annotators { annotator drafts submitted medianSeconds }\n        labels { label count }\n      }\n    }\n  }\n"): typeof import('./graphql').StudioReviewDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StudioAgreement($task: ID!) {\n    agreement(task: $task) { items cohenKappa fleissKappa spanF1 spanF1ByLabel { label f1 } }\n  }\n"): typeof import('./graphql').StudioAgreementDocument;
 
 
 export function graphql(source: string) {

@@ -137,6 +137,20 @@ export type StudioSkipMutationVariables = Exact<{
 
 export type StudioSkipMutation = { skipAnnotationItem: boolean };
 
+export type StudioReviewQueryVariables = Exact<{
+  task: string;
+}>;
+
+
+export type StudioReviewQuery = { annotationTask: { id: string, dataset: string, schema: string, items: number, overlap: number, annotators: Array<string>, guidelines: string | null, createdAt: string, stats: { items: number, completeItems: number, goldItems: number, annotators: Array<{ annotator: string, drafts: number, submitted: number, medianSeconds: number | null }>, labels: Array<{ label: string, count: number }> } } | null };
+
+export type StudioAgreementQueryVariables = Exact<{
+  task: string;
+}>;
+
+
+export type StudioAgreementQuery = { agreement: { items: number, cohenKappa: number | null, fleissKappa: number | null, spanF1: number | null, spanF1ByLabel: Array<{ label: string, f1: number }> } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -348,3 +362,46 @@ export const StudioSkipDocument = new TypedDocumentString(`
   skipAnnotationItem(task: $task, document: $document)
 }
     `) as unknown as TypedDocumentString<StudioSkipMutation, StudioSkipMutationVariables>;
+export const StudioReviewDocument = new TypedDocumentString(`
+    query StudioReview($task: ID!) {
+  annotationTask(id: $task) {
+    id
+    dataset
+    schema
+    items
+    overlap
+    annotators
+    guidelines
+    createdAt
+    stats {
+      items
+      completeItems
+      goldItems
+      annotators {
+        annotator
+        drafts
+        submitted
+        medianSeconds
+      }
+      labels {
+        label
+        count
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioReviewQuery, StudioReviewQueryVariables>;
+export const StudioAgreementDocument = new TypedDocumentString(`
+    query StudioAgreement($task: ID!) {
+  agreement(task: $task) {
+    items
+    cohenKappa
+    fleissKappa
+    spanF1
+    spanF1ByLabel {
+      label
+      f1
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioAgreementQuery, StudioAgreementQueryVariables>;

@@ -1,0 +1,53 @@
+// An owner's walk through MMS Studio in Debian's Chromium: the tasks list, a
+// task's review page (progress, labels, agreement) and an export download.
+// Checked with axe-core. Run by TestStudioAnnotateInBrowser after the
+// annotator's walk:  node studio/e2e/owner.mjs <url> <owner key> [screenshot dir]
+import { chromium } from 'playwright-core';
+import { readFileSync, mkdirSync, rmSync, mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const [url, key, shots = ''] = process.argv.slice(2);
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const profile = mkdtempSync(join(tmpdir(), 'mms-studio-chromium-'));
+const browser = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  acceptDownloads: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+  viewport: { width: 1280, height: 860 },
+});
+const origin = new URL(url).origin;
+const offsite = [];
+try {
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  page.setDefaultTimeout(15000);
+  page.on('request', (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) offsite.push(r.url()); });
+  const axe = async (name) => {
+    await page.evaluate(axeSource);
+    const v = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+      .map((x) => ({ id: x.id, impact: x.impact, nodes: x.nodes.slice(0, 3).map((n) => n.target.join(' ')) })));
+    const bad = v.filter((x) => x.impact === 'serious' || x.impact === 'critical');
+    if (bad.length) throw new Error(`axe on ${name}: ${JSON.stringify(bad)}`);
+  };
+  await page.goto(`${url}/studio/`);
+  await page.getByRole('textbox', { name: 'API key' }).fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: /Progress and agreement of ner/ }).click();
+  await page.getByRole('heading', { name: /ner · review/ }).waitFor();
+  await page.getByText('1 / 1').waitFor();
+  await page.getByRole('cell', { name: 'Hospital' }).first().waitFor();
+  await axe('review');
+  if (shots) { mkdirSync(shots, { recursive: true }); await page.screenshot({ path: join(shots, 'review.png'), fullPage: true }); }
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'doccano JSONL', exact: true }).click()]);
+  const body = readFileSync(await dl.path(), 'utf8');
+  if (!body.includes('华西医院')) throw new Error(`the doccano export lacks the span text: ${body.slice(0, 300)}`);
+  if (offsite.length) throw new Error(`requests left the origin: ${offsite.join(', ')}`);
+  console.log('RESULT ' + JSON.stringify({ export: dl.suggestedFilename(), bytes: body.length }));
+} finally {
+  await browser.close();
+  rmSync(profile, { recursive: true, force: true });
+}
