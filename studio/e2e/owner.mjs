@@ -45,6 +45,21 @@ try {
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'doccano JSONL', exact: true }).click()]);
   const body = readFileSync(await dl.path(), 'utf8');
   if (!body.includes('华西医院')) throw new Error(`the doccano export lacks the span text: ${body.slice(0, 300)}`);
+  // datasets: the list, a dataset's schema and its documents, filtered
+  await page.getByRole('link', { name: 'Datasets' }).click();
+  await page.getByRole('heading', { name: 'Datasets' }).waitFor();
+  await axe('datasets');
+  if (shots) await page.screenshot({ path: join(shots, 'datasets.png') });
+  await page.getByRole('link', { name: 'posts' }).click();
+  await page.getByRole('heading', { name: 'Schema' }).waitFor();
+  await page.getByText(/^2 documents/).waitFor();
+  await page.getByLabel('Field').selectOption('id');
+  await page.getByLabel('Value').fill('"p1"');
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  await page.getByText(/^1 document matches/).waitFor();
+  await page.getByRole('cell', { name: /华西医院/ }).waitFor();
+  await axe('dataset');
+  if (shots) await page.screenshot({ path: join(shots, 'dataset.png') });
   if (offsite.length) throw new Error(`requests left the origin: ${offsite.join(', ')}`);
   console.log('RESULT ' + JSON.stringify({ export: dl.suggestedFilename(), bytes: body.length }));
 } finally {

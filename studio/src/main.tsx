@@ -7,6 +7,7 @@ import { SignIn } from './signin';
 import { Tasks } from './tasks';
 import { Workspace } from './workspace';
 import { Review } from './review';
+import { DatasetPage, Datasets } from './datasets';
 
 export interface Me { id: string; team?: string | null; role?: string | null }
 
@@ -26,13 +27,16 @@ export function Link(props: { href: string; children: preact.ComponentChildren; 
   );
 }
 
-function route(path: string): { page: 'tasks' } | { page: 'task'; task: string } | { page: 'review'; task: string } | { page: 'notfound' } {
+function route(path: string): { page: 'tasks' } | { page: 'task'; task: string } | { page: 'review'; task: string } | { page: 'datasets' } | { page: 'dataset'; id: string } | { page: 'notfound' } {
   const p = path.replace(/^\/studio/, '').replace(/\/+$/, '');
   if (p === '' || p === '/tasks') return { page: 'tasks' };
   const m = /^\/tasks\/([^/]+)$/.exec(p);
   if (m) return { page: 'task', task: decodeURIComponent(m[1]) };
   const rv = /^\/tasks\/([^/]+)\/review$/.exec(p);
   if (rv) return { page: 'review', task: decodeURIComponent(rv[1]) };
+  if (p === '/datasets') return { page: 'datasets' };
+  const ds = /^\/datasets\/([^/]+)$/.exec(p);
+  if (ds) return { page: 'dataset', id: decodeURIComponent(ds[1]) };
   return { page: 'notfound' };
 }
 
@@ -61,13 +65,15 @@ function App() {
     <>
       <header class="top">
         <Link href="/studio/" class="brand">MMS Studio</Link>
-        <nav aria-label="Main"><Link href="/studio/">Tasks</Link></nav>
+        <nav aria-label="Main"><Link href="/studio/">Tasks</Link>{me.role !== 'ANNOTATOR' && <Link href="/studio/datasets">Datasets</Link>}</nav>
         <span class="who" title={me.id}>{me.team ? `${me.team} · ` : ''}{me.role ?? ''}</span>
         <button type="button" class="link" onClick={signOut}>Sign out</button>
       </header>
       {r.page === 'tasks' && <Tasks me={me} />}
       {r.page === 'task' && <Workspace key={r.task} task={r.task} me={me} />}
       {r.page === 'review' && <Review key={r.task} task={r.task} />}
+      {r.page === 'datasets' && <Datasets />}
+      {r.page === 'dataset' && <DatasetPage key={r.id} id={r.id} />}
       {r.page === 'notfound' && <main class="page"><h1>Not found</h1><p>No Studio page at {path}. <Link href="/studio/">Go to your tasks</Link>.</p></main>}
     </>
   );

@@ -96,3 +96,31 @@ export const AgreementQuery = graphql(`
     agreement(task: $task) { items cohenKappa fleissKappa spanF1 spanF1ByLabel { label f1 } }
   }
 `);
+
+export const DatasetsQuery = graphql(`
+  query StudioDatasets {
+    datasets(first: 200) {
+      totalCount
+      edges { node { id name team version documentCount updatedAt } }
+    }
+  }
+`);
+
+export const DatasetQuery = graphql(`
+  query StudioDataset($id: ID!) {
+    dataset(id: $id) {
+      id name description team keyField version documentCount createdAt updatedAt
+      fields { name type required min max enum pattern unit sensitive }
+    }
+  }
+`);
+
+export const DocumentsQuery = graphql(`
+  query StudioDocuments($dataset: ID!, $where: [FieldFilter!], $orderBy: [FieldOrder!], $first: Int, $after: String) {
+    documents(dataset: $dataset, where: $where, orderBy: $orderBy, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { key fields version } }
+    }
+  }
+`);

@@ -25,6 +25,9 @@ type Documents = {
     "\n  mutation StudioSkip($task: ID!, $document: ID!) {\n    skipAnnotationItem(task: $task, document: $document)\n  }\n": typeof types.StudioSkipDocument,
     "\n  query StudioReview($task: ID!) {\n    annotationTask(id: $task) {\n      id dataset schema items overlap annotators guidelines createdAt\n      stats {\n        items completeItems goldItems\n        annotators { annotator drafts submitted medianSeconds }\n        labels { label count }\n      }\n    }\n  }\n": typeof types.StudioReviewDocument,
     "\n  query StudioAgreement($task: ID!) {\n    agreement(task: $task) { items cohenKappa fleissKappa spanF1 spanF1ByLabel { label f1 } }\n  }\n": typeof types.StudioAgreementDocument,
+    "\n  query StudioDatasets {\n    datasets(first: 200) {\n      totalCount\n      edges { node { id name team version documentCount updatedAt } }\n    }\n  }\n": typeof types.StudioDatasetsDocument,
+    "\n  query StudioDataset($id: ID!) {\n    dataset(id: $id) {\n      id name description team keyField version documentCount createdAt updatedAt\n      fields { name type required min max enum pattern unit sensitive }\n    }\n  }\n": typeof types.StudioDatasetDocument,
+    "\n  query StudioDocuments($dataset: ID!, $where: [FieldFilter!], $orderBy: [FieldOrder!], $first: Int, $after: String) {\n    documents(dataset: $dataset, where: $where, orderBy: $orderBy, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { key fields version } }\n    }\n  }\n": typeof types.StudioDocumentsDocument,
 };
 const documents: Documents = {
     "\n  query StudioMe {\n    me { id anonymous team role }\n  }\n": types.StudioMeDocument,
@@ -37,6 +40,9 @@ const documents: Documents = {
     "\n  mutation StudioSkip($task: ID!, $document: ID!) {\n    skipAnnotationItem(task: $task, document: $document)\n  }\n": types.StudioSkipDocument,
     "\n  query StudioReview($task: ID!) {\n    annotationTask(id: $task) {\n      id dataset schema items overlap annotators guidelines createdAt\n      stats {\n        items completeItems goldItems\n        annotators { annotator drafts submitted medianSeconds }\n        labels { label count }\n      }\n    }\n  }\n": types.StudioReviewDocument,
     "\n  query StudioAgreement($task: ID!) {\n    agreement(task: $task) { items cohenKappa fleissKappa spanF1 spanF1ByLabel { label f1 } }\n  }\n": types.StudioAgreementDocument,
+    "\n  query StudioDatasets {\n    datasets(first: 200) {\n      totalCount\n      edges { node { id name team version documentCount updatedAt } }\n    }\n  }\n": types.StudioDatasetsDocument,
+    "\n  query StudioDataset($id: ID!) {\n    dataset(id: $id) {\n      id name description team keyField version documentCount createdAt updatedAt\n      fields { name type required min max enum pattern unit sensitive }\n    }\n  }\n": types.StudioDatasetDocument,
+    "\n  query StudioDocuments($dataset: ID!, $where: [FieldFilter!], $orderBy: [FieldOrder!], $first: Int, $after: String) {\n    documents(dataset: $dataset, where: $where, orderBy: $orderBy, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { key fields version } }\n    }\n  }\n": types.StudioDocumentsDocument,
 };
 
 /**
@@ -79,6 +85,18 @@ export function graphql(source: "\n  query StudioReview($task: ID!) {\n    annot
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query StudioAgreement($task: ID!) {\n    agreement(task: $task) { items cohenKappa fleissKappa spanF1 spanF1ByLabel { label f1 } }\n  }\n"): typeof import('./graphql').StudioAgreementDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StudioDatasets {\n    datasets(first: 200) {\n      totalCount\n      edges { node { id name team version documentCount updatedAt } }\n    }\n  }\n"): typeof import('./graphql').StudioDatasetsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StudioDataset($id: ID!) {\n    dataset(id: $id) {\n      id name description team keyField version documentCount createdAt updatedAt\n      fields { name type required min max enum pattern unit sensitive }\n    }\n  }\n"): typeof import('./graphql').StudioDatasetDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StudioDocuments($dataset: ID!, $where: [FieldFilter!], $orderBy: [FieldOrder!], $first: Int, $after: String) {\n    documents(dataset: $dataset, where: $where, orderBy: $orderBy, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { key fields version } }\n    }\n  }\n"): typeof import('./graphql').StudioDocumentsDocument;
 
 
 export function graphql(source: string) {

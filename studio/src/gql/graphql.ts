@@ -22,6 +22,43 @@ export type EventInput = {
   type: string;
 };
 
+/** op: eq ne gt gte lt lte in nin exists regex contains. field: a field name, or a dotted path into a json field. */
+export type FieldFilter = {
+  /** A field name, or a dotted path into a json field. */
+  field: string;
+  /** eq, ne, gt, gte, lt, lte, in, nin, exists, regex or contains. */
+  op: string;
+  /** The value to compare with: a list for in and nin, a boolean for exists, an RE2 pattern for regex. */
+  value?: unknown;
+};
+
+/** A sort key. */
+export type FieldOrder = {
+  /** Sort descending (default false: ascending). */
+  desc?: boolean | null | undefined;
+  /** A field name, or a dotted path into a json field. */
+  field: string;
+};
+
+/** The type a field's values are checked against and stored as. */
+export type FieldType =
+  /** true or false (also read from yes/no, y/n, t/f, on/off, 1/0). */
+  | 'BOOL'
+  /** One of a small set of labels; one-hot encoded as a feature. */
+  | 'CATEGORY'
+  /** Calendar date or timestamp, stored in RFC 3339. */
+  | 'DATE'
+  /** Real number. */
+  | 'FLOAT'
+  /** Whole number. */
+  | 'INT'
+  /** Any nested JSON value, filterable by dotted path. */
+  | 'JSON'
+  /** Short text kept as given (identifiers, codes, names). */
+  | 'STRING'
+  /** Long text for annotation and the text classifier. */
+  | 'TEXT';
+
 /** A relation between two spans. */
 export type RelationInput = {
   /** The head span's id. */
@@ -150,6 +187,29 @@ export type StudioAgreementQueryVariables = Exact<{
 
 
 export type StudioAgreementQuery = { agreement: { items: number, cohenKappa: number | null, fleissKappa: number | null, spanF1: number | null, spanF1ByLabel: Array<{ label: string, f1: number }> } };
+
+export type StudioDatasetsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StudioDatasetsQuery = { datasets: { totalCount: number, edges: Array<{ node: { id: string, name: string, team: string, version: number, documentCount: number, updatedAt: string } }> } };
+
+export type StudioDatasetQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type StudioDatasetQuery = { dataset: { id: string, name: string, description: string | null, team: string, keyField: string | null, version: number, documentCount: number, createdAt: string, updatedAt: string, fields: Array<{ name: string, type: FieldType, required: boolean, min: number | null, max: number | null, enum: Array<string> | null, pattern: string | null, unit: string | null, sensitive: boolean }> } | null };
+
+export type StudioDocumentsQueryVariables = Exact<{
+  dataset: string;
+  where?: Array<FieldFilter> | FieldFilter | null | undefined;
+  orderBy?: Array<FieldOrder> | FieldOrder | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type StudioDocumentsQuery = { documents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { key: string, fields: unknown, version: number } }> } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -405,3 +465,70 @@ export const StudioAgreementDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<StudioAgreementQuery, StudioAgreementQueryVariables>;
+export const StudioDatasetsDocument = new TypedDocumentString(`
+    query StudioDatasets {
+  datasets(first: 200) {
+    totalCount
+    edges {
+      node {
+        id
+        name
+        team
+        version
+        documentCount
+        updatedAt
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioDatasetsQuery, StudioDatasetsQueryVariables>;
+export const StudioDatasetDocument = new TypedDocumentString(`
+    query StudioDataset($id: ID!) {
+  dataset(id: $id) {
+    id
+    name
+    description
+    team
+    keyField
+    version
+    documentCount
+    createdAt
+    updatedAt
+    fields {
+      name
+      type
+      required
+      min
+      max
+      enum
+      pattern
+      unit
+      sensitive
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioDatasetQuery, StudioDatasetQueryVariables>;
+export const StudioDocumentsDocument = new TypedDocumentString(`
+    query StudioDocuments($dataset: ID!, $where: [FieldFilter!], $orderBy: [FieldOrder!], $first: Int, $after: String) {
+  documents(
+    dataset: $dataset
+    where: $where
+    orderBy: $orderBy
+    first: $first
+    after: $after
+  ) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        key
+        fields
+        version
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioDocumentsQuery, StudioDocumentsQueryVariables>;
