@@ -124,9 +124,10 @@ func TestStudioAnnotateInBrowser(t *testing.T) {
 		}
 	}
 
-	// An owner reads the task's progress and agreement, and exports.
+	// An owner reads the task's progress and agreement, exports, browses the
+	// dataset; an admin reads the audit log and verifies its chain.
 	owner, _ := s.createKey(t, "ward", "OWNER")
-	if out, err := exec.Command(node, "studio/e2e/owner.mjs", s.URL, owner, shots).CombinedOutput(); err != nil {
+	if out, err := exec.Command(node, "studio/e2e/owner.mjs", s.URL, owner, shots, admin).CombinedOutput(); err != nil {
 		t.Fatalf("studio/e2e/owner.mjs: %v\n%s", err, out)
 	}
 

@@ -1,14 +1,15 @@
 // An owner's walk through MMS Studio in Debian's Chromium: the tasks list, a
 // task's review page (progress, labels, agreement) and an export download.
-// Checked with axe-core. Run by TestStudioAnnotateInBrowser after the
-// annotator's walk:  node studio/e2e/owner.mjs <url> <owner key> [screenshot dir]
+// With an admin key, the audit log and its verification. Checked with axe-core.
+// Run by TestStudioAnnotateInBrowser after the annotator's walk:
+//   node studio/e2e/owner.mjs <url> <owner key> [screenshot dir] [admin key]
 import { chromium } from 'playwright-core';
 import { readFileSync, mkdirSync, rmSync, mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const [url, key, shots = ''] = process.argv.slice(2);
+const [url, key, shots = '', adminKey = ''] = process.argv.slice(2);
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const profile = mkdtempSync(join(tmpdir(), 'mms-studio-chromium-'));
@@ -60,6 +61,21 @@ try {
   await page.getByRole('cell', { name: /华西医院/ }).waitFor();
   await axe('dataset');
   if (shots) await page.screenshot({ path: join(shots, 'dataset.png') });
+  // an admin: the audit log, filtered, and the chain verified
+  if (adminKey) {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('textbox', { name: 'API key' }).fill(adminKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await page.getByRole('button', { name: 'Verify the chain' }).click();
+    await page.getByRole('status').filter({ hasText: /Intact: \d+ records checked/ }).waitFor();
+    await page.getByLabel('Action').fill('annotate');
+    await page.getByRole('button', { name: 'Filter', exact: true }).click();
+    await page.getByRole('cell', { name: /skip item p2/ }).waitFor();
+    await axe('audit');
+    if (shots) await page.screenshot({ path: join(shots, 'audit.png') });
+  }
   if (offsite.length) throw new Error(`requests left the origin: ${offsite.join(', ')}`);
   console.log('RESULT ' + JSON.stringify({ export: dl.suggestedFilename(), bytes: body.length }));
 } finally {

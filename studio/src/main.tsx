@@ -8,6 +8,7 @@ import { Tasks } from './tasks';
 import { Workspace } from './workspace';
 import { Review } from './review';
 import { DatasetPage, Datasets } from './datasets';
+import { Audit } from './audit';
 
 export interface Me { id: string; team?: string | null; role?: string | null }
 
@@ -27,7 +28,7 @@ export function Link(props: { href: string; children: preact.ComponentChildren; 
   );
 }
 
-function route(path: string): { page: 'tasks' } | { page: 'task'; task: string } | { page: 'review'; task: string } | { page: 'datasets' } | { page: 'dataset'; id: string } | { page: 'notfound' } {
+function route(path: string): { page: 'tasks' } | { page: 'task'; task: string } | { page: 'review'; task: string } | { page: 'datasets' } | { page: 'dataset'; id: string } | { page: 'audit' } | { page: 'notfound' } {
   const p = path.replace(/^\/studio/, '').replace(/\/+$/, '');
   if (p === '' || p === '/tasks') return { page: 'tasks' };
   const m = /^\/tasks\/([^/]+)$/.exec(p);
@@ -35,6 +36,7 @@ function route(path: string): { page: 'tasks' } | { page: 'task'; task: string }
   const rv = /^\/tasks\/([^/]+)\/review$/.exec(p);
   if (rv) return { page: 'review', task: decodeURIComponent(rv[1]) };
   if (p === '/datasets') return { page: 'datasets' };
+  if (p === '/audit') return { page: 'audit' };
   const ds = /^\/datasets\/([^/]+)$/.exec(p);
   if (ds) return { page: 'dataset', id: decodeURIComponent(ds[1]) };
   return { page: 'notfound' };
@@ -65,7 +67,7 @@ function App() {
     <>
       <header class="top">
         <Link href="/studio/" class="brand">MMS Studio</Link>
-        <nav aria-label="Main"><Link href="/studio/">Tasks</Link>{me.role !== 'ANNOTATOR' && <Link href="/studio/datasets">Datasets</Link>}</nav>
+        <nav aria-label="Main"><Link href="/studio/">Tasks</Link>{me.role !== 'ANNOTATOR' && <Link href="/studio/datasets">Datasets</Link>}{me.role === 'ADMIN' && <Link href="/studio/audit">Audit</Link>}</nav>
         <span class="who" title={me.id}>{me.team ? `${me.team} · ` : ''}{me.role ?? ''}</span>
         <button type="button" class="link" onClick={signOut}>Sign out</button>
       </header>
@@ -74,6 +76,7 @@ function App() {
       {r.page === 'review' && <Review key={r.task} task={r.task} />}
       {r.page === 'datasets' && <Datasets />}
       {r.page === 'dataset' && <DatasetPage key={r.id} id={r.id} />}
+      {r.page === 'audit' && <Audit />}
       {r.page === 'notfound' && <main class="page"><h1>Not found</h1><p>No Studio page at {path}. <Link href="/studio/">Go to your tasks</Link>.</p></main>}
     </>
   );

@@ -124,3 +124,19 @@ export const DocumentsQuery = graphql(`
     }
   }
 `);
+
+export const AuditQuery = graphql(`
+  query StudioAudit($where: AuditFilter, $first: Int, $after: String) {
+    auditLog(where: $where, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { seq at actor team action resource decision summary hash } }
+    }
+  }
+`);
+
+export const VerifyAuditQuery = graphql(`
+  query StudioVerifyAudit {
+    verifyAudit { ok checked firstBrokenSeq signed checkpoints firstBadCheckpoint checkpointProblem }
+  }
+`);

@@ -28,6 +28,8 @@ type Documents = {
     "\n  query StudioDatasets {\n    datasets(first: 200) {\n      totalCount\n      edges { node { id name team version documentCount updatedAt } }\n    }\n  }\n": typeof types.StudioDatasetsDocument,
     "\n  query StudioDataset($id: ID!) {\n    dataset(id: $id) {\n      id name description team keyField version documentCount createdAt updatedAt\n      fields { name type required min max enum pattern unit sensitive }\n    }\n  }\n": typeof types.StudioDatasetDocument,
     "\n  query StudioDocuments($dataset: ID!, $where: [FieldFilter!], $orderBy: [FieldOrder!], $first: Int, $after: String) {\n    documents(dataset: $dataset, where: $where, orderBy: $orderBy, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { key fields version } }\n    }\n  }\n": typeof types.StudioDocumentsDocument,
+    "\n  query StudioAudit($where: AuditFilter, $first: Int, $after: String) {\n    auditLog(where: $where, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { seq at actor team action resource decision summary hash } }\n    }\n  }\n": typeof types.StudioAuditDocument,
+    "\n  query StudioVerifyAudit {\n    verifyAudit { ok checked firstBrokenSeq signed checkpoints firstBadCheckpoint checkpointProblem }\n  }\n": typeof types.StudioVerifyAuditDocument,
 };
 const documents: Documents = {
     "\n  query StudioMe {\n    me { id anonymous team role }\n  }\n": types.StudioMeDocument,
@@ -43,6 +45,8 @@ const documents: Documents = {
     "\n  query StudioDatasets {\n    datasets(first: 200) {\n      totalCount\n      edges { node { id name team version documentCount updatedAt } }\n    }\n  }\n": types.StudioDatasetsDocument,
     "\n  query StudioDataset($id: ID!) {\n    dataset(id: $id) {\n      id name description team keyField version documentCount createdAt updatedAt\n      fields { name type required min max enum pattern unit sensitive }\n    }\n  }\n": types.StudioDatasetDocument,
     "\n  query StudioDocuments($dataset: ID!, $where: [FieldFilter!], $orderBy: [FieldOrder!], $first: Int, $after: String) {\n    documents(dataset: $dataset, where: $where, orderBy: $orderBy, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { key fields version } }\n    }\n  }\n": types.StudioDocumentsDocument,
+    "\n  query StudioAudit($where: AuditFilter, $first: Int, $after: String) {\n    auditLog(where: $where, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { seq at actor team action resource decision summary hash } }\n    }\n  }\n": types.StudioAuditDocument,
+    "\n  query StudioVerifyAudit {\n    verifyAudit { ok checked firstBrokenSeq signed checkpoints firstBadCheckpoint checkpointProblem }\n  }\n": types.StudioVerifyAuditDocument,
 };
 
 /**
@@ -97,6 +101,14 @@ export function graphql(source: "\n  query StudioDataset($id: ID!) {\n    datase
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query StudioDocuments($dataset: ID!, $where: [FieldFilter!], $orderBy: [FieldOrder!], $first: Int, $after: String) {\n    documents(dataset: $dataset, where: $where, orderBy: $orderBy, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { key fields version } }\n    }\n  }\n"): typeof import('./graphql').StudioDocumentsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StudioAudit($where: AuditFilter, $first: Int, $after: String) {\n    auditLog(where: $where, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { seq at actor team action resource decision summary hash } }\n    }\n  }\n"): typeof import('./graphql').StudioAuditDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StudioVerifyAudit {\n    verifyAudit { ok checked firstBrokenSeq signed checkpoints firstBadCheckpoint checkpointProblem }\n  }\n"): typeof import('./graphql').StudioVerifyAuditDocument;
 
 
 export function graphql(source: string) {

@@ -4,6 +4,22 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** Audit filters; all given conditions must hold. */
+export type AuditFilter = {
+  /** Only records of this action. */
+  action?: string | null | undefined;
+  /** Only records of this principal id (or anonymous). */
+  actor?: string | null | undefined;
+  /** Only allow or only deny records. */
+  decision?: string | null | undefined;
+  /** Only records about this resource, e.g. dataset/<id>. */
+  resource?: string | null | undefined;
+  /** Only records at or after this time. */
+  since?: string | null | undefined;
+  /** Only records before this time. */
+  until?: string | null | undefined;
+};
+
 /** One argument of an event. */
 export type EventArgInput = {
   /** A role of the event type. */
@@ -210,6 +226,20 @@ export type StudioDocumentsQueryVariables = Exact<{
 
 
 export type StudioDocumentsQuery = { documents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { key: string, fields: unknown, version: number } }> } };
+
+export type StudioAuditQueryVariables = Exact<{
+  where?: AuditFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type StudioAuditQuery = { auditLog: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { seq: number, at: string, actor: string, team: string | null, action: string, resource: string, decision: string, summary: string | null, hash: string } }> } };
+
+export type StudioVerifyAuditQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StudioVerifyAuditQuery = { verifyAudit: { ok: boolean, checked: number, firstBrokenSeq: number | null, signed: boolean, checkpoints: number, firstBadCheckpoint: number | null, checkpointProblem: string | null } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -532,3 +562,40 @@ export const StudioDocumentsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<StudioDocumentsQuery, StudioDocumentsQueryVariables>;
+export const StudioAuditDocument = new TypedDocumentString(`
+    query StudioAudit($where: AuditFilter, $first: Int, $after: String) {
+  auditLog(where: $where, first: $first, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        seq
+        at
+        actor
+        team
+        action
+        resource
+        decision
+        summary
+        hash
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioAuditQuery, StudioAuditQueryVariables>;
+export const StudioVerifyAuditDocument = new TypedDocumentString(`
+    query StudioVerifyAudit {
+  verifyAudit {
+    ok
+    checked
+    firstBrokenSeq
+    signed
+    checkpoints
+    firstBadCheckpoint
+    checkpointProblem
+  }
+}
+    `) as unknown as TypedDocumentString<StudioVerifyAuditQuery, StudioVerifyAuditQueryVariables>;
