@@ -127,6 +127,7 @@ func TestStudioAnnotateInBrowser(t *testing.T) {
 	// An owner reads the task's progress and agreement, exports, browses the
 	// dataset; an admin reads the audit log and verifies its chain.
 	owner, _ := s.createKey(t, "ward", "OWNER")
+	s.mustGQL(t, admin, `mutation { createTeam(input: {id: "partner", name: "Partner"}) { id } }`, nil)
 	if out, err := exec.Command(node, "studio/e2e/owner.mjs", s.URL, owner, shots, admin).CombinedOutput(); err != nil {
 		t.Fatalf("studio/e2e/owner.mjs: %v\n%s", err, out)
 	}
@@ -168,6 +169,14 @@ func TestStudioAnnotateInBrowser(t *testing.T) {
 	}
 	if l, _ := a["labels"].([]any); len(l) != 1 || l[0] != "positive" {
 		t.Errorf("document labels %v, want [positive]", l)
+	}
+	// The share the owner made in the browser.
+	sh := s.mustGQL(t, admin, `{ shares(dataset: "posts") { team role fields rowFilter { field op value } expiresAt } }`, nil)
+	if list, _ := sh.get("shares").([]any); len(list) != 1 {
+		t.Errorf("shares: %v", sh.Data)
+	} else if x := list[0].(map[string]any); x["team"] != "partner" || x["role"] != "VIEWER" || fmt.Sprint(x["fields"]) != "[text]" ||
+		fmt.Sprint(x["rowFilter"]) != "[map[field:id op:eq value:p1]]" || !strings.HasPrefix(fmt.Sprint(x["expiresAt"]), "2099-12-31") {
+		t.Errorf("share: %v", x)
 	}
 	// The long item was skipped, not submitted: nothing left for the annotator.
 	if r := s.mustGQL(t, key, `{ nextAnnotationItem(task: "long") { document } }`, nil); r.get("nextAnnotationItem") != nil {

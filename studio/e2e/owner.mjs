@@ -54,13 +54,39 @@ try {
   await page.getByRole('link', { name: 'posts' }).click();
   await page.getByRole('heading', { name: 'Schema' }).waitFor();
   await page.getByText(/^2 documents/).waitFor();
-  await page.getByLabel('Field').selectOption('id');
-  await page.getByLabel('Value').fill('"p1"');
+  await page.getByLabel('Field', { exact: true }).selectOption('id');
+  await page.getByLabel('Value', { exact: true }).fill('"p1"');
   await page.getByRole('button', { name: 'Filter', exact: true }).click();
   await page.getByText(/^1 document matches/).waitFor();
   await page.getByRole('cell', { name: /华西医院/ }).waitFor();
   await axe('dataset');
   if (shots) await page.screenshot({ path: join(shots, 'dataset.png') });
+  // share the dataset with a partner team: one field, rows where id is p1, an expiry
+  await page.getByLabel('Team', { exact: true }).fill('partner');
+  await page.getByLabel('Role', { exact: true }).selectOption('VIEWER');
+  await page.getByLabel('Expires on').fill('2099-12-31');
+  await page.getByRole('group', { name: /Fields/ }).getByLabel('text').check();
+  await page.getByLabel('Rows where').selectOption('id');
+  await page.getByLabel('Row value').fill('"p1"');
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: 'Shared with partner as VIEWER' }).waitFor();
+  await page.getByRole('cell', { name: 'partner', exact: true }).waitFor();
+  await axe('dataset-shared');
+  if (shots) await page.locator('#share-h').scrollIntoViewIfNeeded();
+  if (shots) await page.screenshot({ path: join(shots, 'sharing.png') });
+  // API keys: create one (its secret is shown once), then revoke it
+  await page.getByRole('link', { name: 'API keys' }).click();
+  await page.getByRole('heading', { name: 'API keys' }).waitFor();
+  await page.getByLabel('Key name').fill('labeller-1');
+  await page.getByLabel('Key role').selectOption('ANNOTATOR');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const secret = await page.locator('code.secret').textContent();
+  if (!/^mms_/.test(secret ?? '')) throw new Error(`the new key's secret is not shown: ${secret}`);
+  await page.getByRole('cell', { name: 'labeller-1', exact: true }).waitFor();
+  await axe('keys');
+  if (shots) await page.screenshot({ path: join(shots, 'keys.png') });
+  await page.getByRole('button', { name: 'Revoke labeller-1' }).click();
+  await page.getByRole('cell', { name: 'revoked', exact: true }).waitFor();
   // an admin: the audit log, filtered, and the chain verified
   if (adminKey) {
     await page.getByRole('button', { name: 'Sign out' }).click();

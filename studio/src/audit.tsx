@@ -51,7 +51,7 @@ export function Audit() {
       </section>
       <form class="row filter" onSubmit={(e) => { e.preventDefault(); setApplied({ ...filter }); }}>
         {FIELDS.map((f) => (
-          <label key={f}>{f[0].toUpperCase() + f.slice(1)} <input value={filter[f]} onInput={(e) => setFilter({ ...filter, [f]: (e.target as HTMLInputElement).value })} /></label>
+          <label key={f}>{f[0].toUpperCase() + f.slice(1)} <input aria-label={f[0].toUpperCase() + f.slice(1)} value={filter[f]} onInput={(e) => setFilter({ ...filter, [f]: (e.target as HTMLInputElement).value })} /></label>
         ))}
         <button type="submit">Filter</button>
       </form>

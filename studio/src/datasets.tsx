@@ -4,6 +4,7 @@ import { gql } from './api';
 import type { StudioDatasetQuery, StudioDatasetsQuery, StudioDocumentsQuery } from './gql/graphql';
 import { Link } from './main';
 import { DatasetQuery, DatasetsQuery, DocumentsQuery } from './ops';
+import { Shares } from './sharing';
 
 type DS = StudioDatasetsQuery['datasets']['edges'][number]['node'];
 
@@ -49,7 +50,7 @@ function cell(v: unknown): string {
   return String(v);
 }
 
-export function DatasetPage(props: { id: string }) {
+export function DatasetPage(props: { id: string; canShare: boolean }) {
   const [ds, setDs] = useState<Dataset | null | undefined>(undefined);
   const [docs, setDocs] = useState<Docs | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -95,16 +96,17 @@ export function DatasetPage(props: { id: string }) {
           ))}</tbody>
         </table>
       </section>
+      {props.canShare && <Shares dataset={ds.id} fields={cols} />}
       <section aria-labelledby="docs-h">
         <h2 id="docs-h">Documents</h2>
         <form class="row filter" onSubmit={(e) => { e.preventDefault(); setApplied({ ...filter }); }}>
-          <label>Field <select value={filter.field} onChange={(e) => setFilter({ ...filter, field: (e.target as HTMLSelectElement).value })}>
+          <label>Field <select aria-label="Field" value={filter.field} onChange={(e) => setFilter({ ...filter, field: (e.target as HTMLSelectElement).value })}>
             <option value="">(none)</option>{cols.map((c) => <option key={c}>{c}</option>)}
           </select></label>
-          <label>Operator <select value={filter.op} onChange={(e) => setFilter({ ...filter, op: (e.target as HTMLSelectElement).value })}>
+          <label>Operator <select aria-label="Operator" value={filter.op} onChange={(e) => setFilter({ ...filter, op: (e.target as HTMLSelectElement).value })}>
             {OPS.map((o) => <option key={o}>{o}</option>)}
           </select></label>
-          <label>Value <input value={filter.value} onInput={(e) => setFilter({ ...filter, value: (e.target as HTMLInputElement).value })} /></label>
+          <label>Value <input aria-label="Value" value={filter.value} onInput={(e) => setFilter({ ...filter, value: (e.target as HTMLInputElement).value })} /></label>
           <button type="submit">Filter</button>
           {applied && <button type="button" class="link" onClick={() => { setFilter({ field: '', op: 'eq', value: '' }); setApplied(null); }}>Clear filter</button>}
         </form>

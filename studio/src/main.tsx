@@ -9,6 +9,7 @@ import { Workspace } from './workspace';
 import { Review } from './review';
 import { DatasetPage, Datasets } from './datasets';
 import { Audit } from './audit';
+import { Keys } from './sharing';
 
 export interface Me { id: string; team?: string | null; role?: string | null }
 
@@ -28,7 +29,7 @@ export function Link(props: { href: string; children: preact.ComponentChildren; 
   );
 }
 
-function route(path: string): { page: 'tasks' } | { page: 'task'; task: string } | { page: 'review'; task: string } | { page: 'datasets' } | { page: 'dataset'; id: string } | { page: 'audit' } | { page: 'notfound' } {
+function route(path: string): { page: 'tasks' } | { page: 'task'; task: string } | { page: 'review'; task: string } | { page: 'datasets' } | { page: 'dataset'; id: string } | { page: 'audit' } | { page: 'keys' } | { page: 'notfound' } {
   const p = path.replace(/^\/studio/, '').replace(/\/+$/, '');
   if (p === '' || p === '/tasks') return { page: 'tasks' };
   const m = /^\/tasks\/([^/]+)$/.exec(p);
@@ -37,6 +38,7 @@ function route(path: string): { page: 'tasks' } | { page: 'task'; task: string }
   if (rv) return { page: 'review', task: decodeURIComponent(rv[1]) };
   if (p === '/datasets') return { page: 'datasets' };
   if (p === '/audit') return { page: 'audit' };
+  if (p === '/keys') return { page: 'keys' };
   const ds = /^\/datasets\/([^/]+)$/.exec(p);
   if (ds) return { page: 'dataset', id: decodeURIComponent(ds[1]) };
   return { page: 'notfound' };
@@ -63,11 +65,12 @@ function App() {
   if (checking) return <main class="center"><p>Signing in…</p></main>;
   if (!me) return <SignIn onSignedIn={(m) => setMe(m)} />;
   const r = route(path);
+  const owner = me.role === 'OWNER' || me.role === 'ADMIN'; // the pages shown follow the caller's role
   return (
     <>
       <header class="top">
         <Link href="/studio/" class="brand">MMS Studio</Link>
-        <nav aria-label="Main"><Link href="/studio/">Tasks</Link>{me.role !== 'ANNOTATOR' && <Link href="/studio/datasets">Datasets</Link>}{me.role === 'ADMIN' && <Link href="/studio/audit">Audit</Link>}</nav>
+        <nav aria-label="Main"><Link href="/studio/">Tasks</Link>{me.role !== 'ANNOTATOR' && <Link href="/studio/datasets">Datasets</Link>}{owner && <Link href="/studio/keys">API keys</Link>}{me.role === 'ADMIN' && <Link href="/studio/audit">Audit</Link>}</nav>
         <span class="who" title={me.id}>{me.team ? `${me.team} · ` : ''}{me.role ?? ''}</span>
         <button type="button" class="link" onClick={signOut}>Sign out</button>
       </header>
@@ -75,8 +78,9 @@ function App() {
       {r.page === 'task' && <Workspace key={r.task} task={r.task} me={me} />}
       {r.page === 'review' && <Review key={r.task} task={r.task} />}
       {r.page === 'datasets' && <Datasets />}
-      {r.page === 'dataset' && <DatasetPage key={r.id} id={r.id} />}
+      {r.page === 'dataset' && <DatasetPage key={r.id} id={r.id} canShare={owner} />}
       {r.page === 'audit' && <Audit />}
+      {r.page === 'keys' && <Keys me={me} />}
       {r.page === 'notfound' && <main class="page"><h1>Not found</h1><p>No Studio page at {path}. <Link href="/studio/">Go to your tasks</Link>.</p></main>}
     </>
   );

@@ -140,3 +140,45 @@ export const VerifyAuditQuery = graphql(`
     verifyAudit { ok checked firstBrokenSeq signed checkpoints firstBadCheckpoint checkpointProblem }
   }
 `);
+
+export const SharesQuery = graphql(`
+  query StudioShares($dataset: ID!) {
+    shares(dataset: $dataset) { dataset team role fields rowFilter { field op value } expiresAt expired createdBy createdAt }
+  }
+`);
+
+export const ShareMutation = graphql(`
+  mutation StudioShare($input: ShareDatasetInput!) {
+    shareDataset(input: $input) { dataset team role fields expiresAt }
+  }
+`);
+
+export const RevokeShareMutation = graphql(`
+  mutation StudioRevokeShare($dataset: ID!, $team: ID!) {
+    revokeShare(dataset: $dataset, team: $team) { team }
+  }
+`);
+
+export const KeysQuery = graphql(`
+  query StudioKeys($team: ID!) {
+    apiKeys(team: $team) { id name team role prefix revoked expiresAt createdAt lastUsedAt }
+  }
+`);
+
+export const CreateKeyMutation = graphql(`
+  mutation StudioCreateKey($input: CreateApiKeyInput!) {
+    createApiKey(input: $input) { secret key { id name role prefix } }
+  }
+`);
+
+export const RotateKeyMutation = graphql(`
+  mutation StudioRotateKey($id: ID!) {
+    rotateApiKey(id: $id) { secret key { id name role prefix } }
+  }
+`);
+
+export const RevokeKeyMutation = graphql(`
+  mutation StudioRevokeKey($id: ID!) {
+    revokeApiKey(id: $id) { id revoked }
+  }
+`);

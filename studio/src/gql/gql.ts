@@ -30,6 +30,13 @@ type Documents = {
     "\n  query StudioDocuments($dataset: ID!, $where: [FieldFilter!], $orderBy: [FieldOrder!], $first: Int, $after: String) {\n    documents(dataset: $dataset, where: $where, orderBy: $orderBy, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { key fields version } }\n    }\n  }\n": typeof types.StudioDocumentsDocument,
     "\n  query StudioAudit($where: AuditFilter, $first: Int, $after: String) {\n    auditLog(where: $where, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { seq at actor team action resource decision summary hash } }\n    }\n  }\n": typeof types.StudioAuditDocument,
     "\n  query StudioVerifyAudit {\n    verifyAudit { ok checked firstBrokenSeq signed checkpoints firstBadCheckpoint checkpointProblem }\n  }\n": typeof types.StudioVerifyAuditDocument,
+    "\n  query StudioShares($dataset: ID!) {\n    shares(dataset: $dataset) { dataset team role fields rowFilter { field op value } expiresAt expired createdBy createdAt }\n  }\n": typeof types.StudioSharesDocument,
+    "\n  mutation StudioShare($input: ShareDatasetInput!) {\n    shareDataset(input: $input) { dataset team role fields expiresAt }\n  }\n": typeof types.StudioShareDocument,
+    "\n  mutation StudioRevokeShare($dataset: ID!, $team: ID!) {\n    revokeShare(dataset: $dataset, team: $team) { team }\n  }\n": typeof types.StudioRevokeShareDocument,
+    "\n  query StudioKeys($team: ID!) {\n    apiKeys(team: $team) { id name team role prefix revoked expiresAt createdAt lastUsedAt }\n  }\n": typeof types.StudioKeysDocument,
+    "\n  mutation StudioCreateKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) { secret key { id name role prefix } }\n  }\n": typeof types.StudioCreateKeyDocument,
+    "\n  mutation StudioRotateKey($id: ID!) {\n    rotateApiKey(id: $id) { secret key { id name role prefix } }\n  }\n": typeof types.StudioRotateKeyDocument,
+    "\n  mutation StudioRevokeKey($id: ID!) {\n    revokeApiKey(id: $id) { id revoked }\n  }\n": typeof types.StudioRevokeKeyDocument,
 };
 const documents: Documents = {
     "\n  query StudioMe {\n    me { id anonymous team role }\n  }\n": types.StudioMeDocument,
@@ -47,6 +54,13 @@ const documents: Documents = {
     "\n  query StudioDocuments($dataset: ID!, $where: [FieldFilter!], $orderBy: [FieldOrder!], $first: Int, $after: String) {\n    documents(dataset: $dataset, where: $where, orderBy: $orderBy, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { key fields version } }\n    }\n  }\n": types.StudioDocumentsDocument,
     "\n  query StudioAudit($where: AuditFilter, $first: Int, $after: String) {\n    auditLog(where: $where, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { seq at actor team action resource decision summary hash } }\n    }\n  }\n": types.StudioAuditDocument,
     "\n  query StudioVerifyAudit {\n    verifyAudit { ok checked firstBrokenSeq signed checkpoints firstBadCheckpoint checkpointProblem }\n  }\n": types.StudioVerifyAuditDocument,
+    "\n  query StudioShares($dataset: ID!) {\n    shares(dataset: $dataset) { dataset team role fields rowFilter { field op value } expiresAt expired createdBy createdAt }\n  }\n": types.StudioSharesDocument,
+    "\n  mutation StudioShare($input: ShareDatasetInput!) {\n    shareDataset(input: $input) { dataset team role fields expiresAt }\n  }\n": types.StudioShareDocument,
+    "\n  mutation StudioRevokeShare($dataset: ID!, $team: ID!) {\n    revokeShare(dataset: $dataset, team: $team) { team }\n  }\n": types.StudioRevokeShareDocument,
+    "\n  query StudioKeys($team: ID!) {\n    apiKeys(team: $team) { id name team role prefix revoked expiresAt createdAt lastUsedAt }\n  }\n": types.StudioKeysDocument,
+    "\n  mutation StudioCreateKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) { secret key { id name role prefix } }\n  }\n": types.StudioCreateKeyDocument,
+    "\n  mutation StudioRotateKey($id: ID!) {\n    rotateApiKey(id: $id) { secret key { id name role prefix } }\n  }\n": types.StudioRotateKeyDocument,
+    "\n  mutation StudioRevokeKey($id: ID!) {\n    revokeApiKey(id: $id) { id revoked }\n  }\n": types.StudioRevokeKeyDocument,
 };
 
 /**
@@ -109,6 +123,34 @@ export function graphql(source: "\n  query StudioAudit($where: AuditFilter, $fir
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query StudioVerifyAudit {\n    verifyAudit { ok checked firstBrokenSeq signed checkpoints firstBadCheckpoint checkpointProblem }\n  }\n"): typeof import('./graphql').StudioVerifyAuditDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StudioShares($dataset: ID!) {\n    shares(dataset: $dataset) { dataset team role fields rowFilter { field op value } expiresAt expired createdBy createdAt }\n  }\n"): typeof import('./graphql').StudioSharesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StudioShare($input: ShareDatasetInput!) {\n    shareDataset(input: $input) { dataset team role fields expiresAt }\n  }\n"): typeof import('./graphql').StudioShareDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StudioRevokeShare($dataset: ID!, $team: ID!) {\n    revokeShare(dataset: $dataset, team: $team) { team }\n  }\n"): typeof import('./graphql').StudioRevokeShareDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StudioKeys($team: ID!) {\n    apiKeys(team: $team) { id name team role prefix revoked expiresAt createdAt lastUsedAt }\n  }\n"): typeof import('./graphql').StudioKeysDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StudioCreateKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) { secret key { id name role prefix } }\n  }\n"): typeof import('./graphql').StudioCreateKeyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StudioRotateKey($id: ID!) {\n    rotateApiKey(id: $id) { secret key { id name role prefix } }\n  }\n"): typeof import('./graphql').StudioRotateKeyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StudioRevokeKey($id: ID!) {\n    revokeApiKey(id: $id) { id revoked }\n  }\n"): typeof import('./graphql').StudioRevokeKeyDocument;
 
 
 export function graphql(source: string) {

@@ -20,6 +20,18 @@ export type AuditFilter = {
   until?: string | null | undefined;
 };
 
+/** An API key to create. */
+export type CreateApiKeyInput = {
+  /** When it stops working; omitted: never. */
+  expiresAt?: string | null | undefined;
+  /** A label to recognise the key by. */
+  name: string;
+  /** Its role in the team; owners may give any role but ADMIN. */
+  role: Role;
+  /** The team the key acts for. */
+  team: string;
+};
+
 /** One argument of an event. */
 export type EventArgInput = {
   /** A role of the event type. */
@@ -119,6 +131,31 @@ export type SaveAnnotationInput = {
   /** The version read; the save fails with CONFLICT if it changed since. Omit for a first save. */
   version?: number | null | undefined;
 };
+
+/** A share to make (replacing any earlier share of the dataset with the team). */
+export type ShareDatasetInput = {
+  /** The dataset to share; you need share on it (owners). */
+  dataset: string;
+  /** When the share stops working; omitted: never. */
+  expiresAt?: string | null | undefined;
+  /** Limit the team to these fields (the key is always visible). */
+  fields?: Array<string> | null | undefined;
+  /** What the team may do with it. */
+  role: ShareRole;
+  /** Limit the team to rows meeting all of these conditions. */
+  rowFilter?: Array<FieldFilter> | null | undefined;
+  /** The team to share it with. */
+  team: string;
+};
+
+/** What a team may do with a dataset shared with it. */
+export type ShareRole =
+  /** read, and write (ingest into the dataset) for the team's members whose own role writes datasets; an editor share cannot be limited to fields or rows */
+  | 'EDITOR'
+  /** read, like VIEWER; the role for partner teams of another organisation */
+  | 'PARTNER'
+  /** read documents, reports and the schema (within the share's fields and rows) */
+  | 'VIEWER';
 
 /** Offsets are Unicode code points, 0-based, end exclusive; text must equal that slice of the document. */
 export type SpanInput = {
@@ -240,6 +277,56 @@ export type StudioVerifyAuditQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type StudioVerifyAuditQuery = { verifyAudit: { ok: boolean, checked: number, firstBrokenSeq: number | null, signed: boolean, checkpoints: number, firstBadCheckpoint: number | null, checkpointProblem: string | null } };
+
+export type StudioSharesQueryVariables = Exact<{
+  dataset: string;
+}>;
+
+
+export type StudioSharesQuery = { shares: Array<{ dataset: string, team: string, role: ShareRole, fields: Array<string> | null, expiresAt: string | null, expired: boolean, createdBy: string, createdAt: string, rowFilter: Array<{ field: string, op: string, value: unknown }> }> };
+
+export type StudioShareMutationVariables = Exact<{
+  input: ShareDatasetInput;
+}>;
+
+
+export type StudioShareMutation = { shareDataset: { dataset: string, team: string, role: ShareRole, fields: Array<string> | null, expiresAt: string | null } };
+
+export type StudioRevokeShareMutationVariables = Exact<{
+  dataset: string;
+  team: string;
+}>;
+
+
+export type StudioRevokeShareMutation = { revokeShare: { team: string } };
+
+export type StudioKeysQueryVariables = Exact<{
+  team: string;
+}>;
+
+
+export type StudioKeysQuery = { apiKeys: Array<{ id: string, name: string, team: string, role: Role, prefix: string, revoked: boolean, expiresAt: string | null, createdAt: string, lastUsedAt: string | null }> };
+
+export type StudioCreateKeyMutationVariables = Exact<{
+  input: CreateApiKeyInput;
+}>;
+
+
+export type StudioCreateKeyMutation = { createApiKey: { secret: string, key: { id: string, name: string, role: Role, prefix: string } } };
+
+export type StudioRotateKeyMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type StudioRotateKeyMutation = { rotateApiKey: { secret: string, key: { id: string, name: string, role: Role, prefix: string } } };
+
+export type StudioRevokeKeyMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type StudioRevokeKeyMutation = { revokeApiKey: { id: string, revoked: boolean } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -599,3 +686,89 @@ export const StudioVerifyAuditDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<StudioVerifyAuditQuery, StudioVerifyAuditQueryVariables>;
+export const StudioSharesDocument = new TypedDocumentString(`
+    query StudioShares($dataset: ID!) {
+  shares(dataset: $dataset) {
+    dataset
+    team
+    role
+    fields
+    rowFilter {
+      field
+      op
+      value
+    }
+    expiresAt
+    expired
+    createdBy
+    createdAt
+  }
+}
+    `) as unknown as TypedDocumentString<StudioSharesQuery, StudioSharesQueryVariables>;
+export const StudioShareDocument = new TypedDocumentString(`
+    mutation StudioShare($input: ShareDatasetInput!) {
+  shareDataset(input: $input) {
+    dataset
+    team
+    role
+    fields
+    expiresAt
+  }
+}
+    `) as unknown as TypedDocumentString<StudioShareMutation, StudioShareMutationVariables>;
+export const StudioRevokeShareDocument = new TypedDocumentString(`
+    mutation StudioRevokeShare($dataset: ID!, $team: ID!) {
+  revokeShare(dataset: $dataset, team: $team) {
+    team
+  }
+}
+    `) as unknown as TypedDocumentString<StudioRevokeShareMutation, StudioRevokeShareMutationVariables>;
+export const StudioKeysDocument = new TypedDocumentString(`
+    query StudioKeys($team: ID!) {
+  apiKeys(team: $team) {
+    id
+    name
+    team
+    role
+    prefix
+    revoked
+    expiresAt
+    createdAt
+    lastUsedAt
+  }
+}
+    `) as unknown as TypedDocumentString<StudioKeysQuery, StudioKeysQueryVariables>;
+export const StudioCreateKeyDocument = new TypedDocumentString(`
+    mutation StudioCreateKey($input: CreateApiKeyInput!) {
+  createApiKey(input: $input) {
+    secret
+    key {
+      id
+      name
+      role
+      prefix
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioCreateKeyMutation, StudioCreateKeyMutationVariables>;
+export const StudioRotateKeyDocument = new TypedDocumentString(`
+    mutation StudioRotateKey($id: ID!) {
+  rotateApiKey(id: $id) {
+    secret
+    key {
+      id
+      name
+      role
+      prefix
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioRotateKeyMutation, StudioRotateKeyMutationVariables>;
+export const StudioRevokeKeyDocument = new TypedDocumentString(`
+    mutation StudioRevokeKey($id: ID!) {
+  revokeApiKey(id: $id) {
+    id
+    revoked
+  }
+}
+    `) as unknown as TypedDocumentString<StudioRevokeKeyMutation, StudioRevokeKeyMutationVariables>;
