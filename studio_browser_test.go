@@ -128,6 +128,21 @@ func TestStudioAnnotateInBrowser(t *testing.T) {
 	// dataset; an admin reads the audit log and verifies its chain.
 	owner, _ := s.createKey(t, "ward", "OWNER")
 	s.mustGQL(t, admin, `mutation { createTeam(input: {id: "partner", name: "Partner"}) { id } }`, nil)
+	// a model for the owner to read
+	s.mustGQL(t, admin, `mutation { createDataset(input: {id: "visits", name: "Visits", team: "ward", keyField: "id"}) { id } }`, nil)
+	var visits []any
+	for i := range 80 {
+		x := float64(i%20)/5 - 2
+		y := 0
+		if x+float64(i%3)*0.7 > 0.5 {
+			y = 1
+		}
+		visits = append(visits, map[string]any{"id": fmt.Sprintf("v%d", i), "x": x, "dept": []string{"a", "b", "c"}[i%3], "y": y})
+	}
+	vi := s.mustGQL(t, admin, `mutation($recs: [JSON!]) { ingest(input: {dataset: "visits", source: "s", format: NDJSON, key: {from: "id"}, records: $recs}) { id } }`, map[string]any{"recs": visits})
+	s.waitJob(t, admin, vi.str("ingest", "id"))
+	tr := s.mustGQL(t, admin, `mutation { train(input: {model: "risk", dataset: "visits", label: "y", positiveClass: 1, features: ["x", "dept"], testFraction: 0.25, seed: 1}) { id } }`, nil)
+	s.waitJob(t, admin, tr.str("train", "id"))
 	if out, err := exec.Command(node, "studio/e2e/owner.mjs", s.URL, owner, shots, admin).CombinedOutput(); err != nil {
 		t.Fatalf("studio/e2e/owner.mjs: %v\n%s", err, out)
 	}

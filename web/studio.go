@@ -20,9 +20,10 @@ var studioFS embed.FS
 
 // studioCSP keeps the Studio on its own origin: scripts and styles from the
 // server only, requests to the same origin only. Inline style attributes are
-// allowed (highlight colours), inline scripts are not.
+// allowed (highlight colours), inline scripts are not; blob: images are the
+// model plots, fetched from /artifacts with the caller's key.
 const studioCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
-	"img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; " +
+	"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; " +
 	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // StudioHandler serves MMS Studio under /studio/: the hashed assets under

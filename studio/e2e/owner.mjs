@@ -74,6 +74,20 @@ try {
   await axe('dataset-shared');
   if (shots) await page.locator('#share-h').scrollIntoViewIfNeeded();
   if (shots) await page.screenshot({ path: join(shots, 'sharing.png') });
+  // a model's report: metrics, plots, coefficients, a prediction with contributions
+  await page.getByRole('link', { name: 'Models' }).click();
+  await page.getByRole('link', { name: 'risk' }).click();
+  await page.getByRole('heading', { name: /risk · version 1/ }).waitFor();
+  for (const alt of ['ROC curve', 'Precision-recall curve', 'Calibration']) {
+    await page.getByRole('img', { name: new RegExp(`^${alt} of risk`) }).waitFor();
+  }
+  await page.getByRole('img', { name: /^Coefficients/ }).waitFor();
+  await page.getByLabel('x', { exact: true }).fill('1.5');
+  await page.getByLabel('dept', { exact: true }).fill('a');
+  await page.getByRole('button', { name: 'Predict' }).click();
+  await page.getByRole('status').filter({ hasText: /Probability 0\.\d{3}/ }).waitFor();
+  await axe('model');
+  if (shots) await page.screenshot({ path: join(shots, 'model.png'), fullPage: true });
   // API keys: create one (its secret is shown once), then revoke it
   await page.getByRole('link', { name: 'API keys' }).click();
   await page.getByRole('heading', { name: 'API keys' }).waitFor();

@@ -10,6 +10,7 @@ import { Review } from './review';
 import { DatasetPage, Datasets } from './datasets';
 import { Audit } from './audit';
 import { Keys } from './sharing';
+import { ModelPage, Models } from './models';
 
 export interface Me { id: string; team?: string | null; role?: string | null }
 
@@ -29,7 +30,7 @@ export function Link(props: { href: string; children: preact.ComponentChildren; 
   );
 }
 
-function route(path: string): { page: 'tasks' } | { page: 'task'; task: string } | { page: 'review'; task: string } | { page: 'datasets' } | { page: 'dataset'; id: string } | { page: 'audit' } | { page: 'keys' } | { page: 'notfound' } {
+function route(path: string): { page: 'tasks' } | { page: 'task'; task: string } | { page: 'review'; task: string } | { page: 'datasets' } | { page: 'dataset'; id: string } | { page: 'audit' } | { page: 'keys' } | { page: 'models' } | { page: 'model'; id: string } | { page: 'notfound' } {
   const p = path.replace(/^\/studio/, '').replace(/\/+$/, '');
   if (p === '' || p === '/tasks') return { page: 'tasks' };
   const m = /^\/tasks\/([^/]+)$/.exec(p);
@@ -39,6 +40,9 @@ function route(path: string): { page: 'tasks' } | { page: 'task'; task: string }
   if (p === '/datasets') return { page: 'datasets' };
   if (p === '/audit') return { page: 'audit' };
   if (p === '/keys') return { page: 'keys' };
+  if (p === '/models') return { page: 'models' };
+  const mo = /^\/models\/([^/]+)$/.exec(p);
+  if (mo) return { page: 'model', id: decodeURIComponent(mo[1]) };
   const ds = /^\/datasets\/([^/]+)$/.exec(p);
   if (ds) return { page: 'dataset', id: decodeURIComponent(ds[1]) };
   return { page: 'notfound' };
@@ -70,7 +74,7 @@ function App() {
     <>
       <header class="top">
         <Link href="/studio/" class="brand">MMS Studio</Link>
-        <nav aria-label="Main"><Link href="/studio/">Tasks</Link>{me.role !== 'ANNOTATOR' && <Link href="/studio/datasets">Datasets</Link>}{owner && <Link href="/studio/keys">API keys</Link>}{me.role === 'ADMIN' && <Link href="/studio/audit">Audit</Link>}</nav>
+        <nav aria-label="Main"><Link href="/studio/">Tasks</Link>{me.role !== 'ANNOTATOR' && <Link href="/studio/datasets">Datasets</Link>}{me.role !== 'ANNOTATOR' && <Link href="/studio/models">Models</Link>}{owner && <Link href="/studio/keys">API keys</Link>}{me.role === 'ADMIN' && <Link href="/studio/audit">Audit</Link>}</nav>
         <span class="who" title={me.id}>{me.team ? `${me.team} · ` : ''}{me.role ?? ''}</span>
         <button type="button" class="link" onClick={signOut}>Sign out</button>
       </header>
@@ -81,6 +85,8 @@ function App() {
       {r.page === 'dataset' && <DatasetPage key={r.id} id={r.id} canShare={owner} />}
       {r.page === 'audit' && <Audit />}
       {r.page === 'keys' && <Keys me={me} />}
+      {r.page === 'models' && <Models />}
+      {r.page === 'model' && <ModelPage key={r.id} id={r.id} />}
       {r.page === 'notfound' && <main class="page"><h1>Not found</h1><p>No Studio page at {path}. <Link href="/studio/">Go to your tasks</Link>.</p></main>}
     </>
   );

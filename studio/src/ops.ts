@@ -182,3 +182,29 @@ export const RevokeKeyMutation = graphql(`
     revokeApiKey(id: $id) { id revoked }
   }
 `);
+
+export const ModelsQuery = graphql(`
+  query StudioModels {
+    models(first: 200) {
+      edges { node { id team dataset latestVersion createdAt aliases { alias version } } }
+    }
+  }
+`);
+
+export const ModelVersionQuery = graphql(`
+  query StudioModelVersion($model: ID!, $version: Int) {
+    model(id: $model) { id latestVersion aliases { alias version } }
+    modelVersion(model: $model, version: $version) {
+      model version aliases dataset datasetVersion label positiveClass features intercept threshold rows createdAt createdBy warnings
+      coefficients { feature value oddsRatio redacted }
+      train { rows accuracy precision recall f1 logLoss brier rocAuc averagePrecision }
+      test { rows accuracy precision recall f1 logLoss brier rocAuc averagePrecision }
+    }
+  }
+`);
+
+export const PredictQuery = graphql(`
+  query StudioPredict($model: ID!, $version: Int, $inputs: [JSON!]!) {
+    predict(model: $model, version: $version, inputs: $inputs) { probability label error warnings contributions { feature value } }
+  }
+`);

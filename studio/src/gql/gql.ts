@@ -37,6 +37,9 @@ type Documents = {
     "\n  mutation StudioCreateKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) { secret key { id name role prefix } }\n  }\n": typeof types.StudioCreateKeyDocument,
     "\n  mutation StudioRotateKey($id: ID!) {\n    rotateApiKey(id: $id) { secret key { id name role prefix } }\n  }\n": typeof types.StudioRotateKeyDocument,
     "\n  mutation StudioRevokeKey($id: ID!) {\n    revokeApiKey(id: $id) { id revoked }\n  }\n": typeof types.StudioRevokeKeyDocument,
+    "\n  query StudioModels {\n    models(first: 200) {\n      edges { node { id team dataset latestVersion createdAt aliases { alias version } } }\n    }\n  }\n": typeof types.StudioModelsDocument,
+    "\n  query StudioModelVersion($model: ID!, $version: Int) {\n    model(id: $model) { id latestVersion aliases { alias version } }\n    modelVersion(model: $model, version: $version) {\n      model version aliases dataset datasetVersion label positiveClass features intercept threshold rows createdAt createdBy warnings\n      coefficients { feature value oddsRatio redacted }\n      train { rows accuracy precision recall f1 logLoss brier rocAuc averagePrecision }\n      test { rows accuracy precision recall f1 logLoss brier rocAuc averagePrecision }\n    }\n  }\n": typeof types.StudioModelVersionDocument,
+    "\n  query StudioPredict($model: ID!, $version: Int, $inputs: [JSON!]!) {\n    predict(model: $model, version: $version, inputs: $inputs) { probability label error warnings contributions { feature value } }\n  }\n": typeof types.StudioPredictDocument,
 };
 const documents: Documents = {
     "\n  query StudioMe {\n    me { id anonymous team role }\n  }\n": types.StudioMeDocument,
@@ -61,6 +64,9 @@ const documents: Documents = {
     "\n  mutation StudioCreateKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) { secret key { id name role prefix } }\n  }\n": types.StudioCreateKeyDocument,
     "\n  mutation StudioRotateKey($id: ID!) {\n    rotateApiKey(id: $id) { secret key { id name role prefix } }\n  }\n": types.StudioRotateKeyDocument,
     "\n  mutation StudioRevokeKey($id: ID!) {\n    revokeApiKey(id: $id) { id revoked }\n  }\n": types.StudioRevokeKeyDocument,
+    "\n  query StudioModels {\n    models(first: 200) {\n      edges { node { id team dataset latestVersion createdAt aliases { alias version } } }\n    }\n  }\n": types.StudioModelsDocument,
+    "\n  query StudioModelVersion($model: ID!, $version: Int) {\n    model(id: $model) { id latestVersion aliases { alias version } }\n    modelVersion(model: $model, version: $version) {\n      model version aliases dataset datasetVersion label positiveClass features intercept threshold rows createdAt createdBy warnings\n      coefficients { feature value oddsRatio redacted }\n      train { rows accuracy precision recall f1 logLoss brier rocAuc averagePrecision }\n      test { rows accuracy precision recall f1 logLoss brier rocAuc averagePrecision }\n    }\n  }\n": types.StudioModelVersionDocument,
+    "\n  query StudioPredict($model: ID!, $version: Int, $inputs: [JSON!]!) {\n    predict(model: $model, version: $version, inputs: $inputs) { probability label error warnings contributions { feature value } }\n  }\n": types.StudioPredictDocument,
 };
 
 /**
@@ -151,6 +157,18 @@ export function graphql(source: "\n  mutation StudioRotateKey($id: ID!) {\n    r
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation StudioRevokeKey($id: ID!) {\n    revokeApiKey(id: $id) { id revoked }\n  }\n"): typeof import('./graphql').StudioRevokeKeyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StudioModels {\n    models(first: 200) {\n      edges { node { id team dataset latestVersion createdAt aliases { alias version } } }\n    }\n  }\n"): typeof import('./graphql').StudioModelsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StudioModelVersion($model: ID!, $version: Int) {\n    model(id: $model) { id latestVersion aliases { alias version } }\n    modelVersion(model: $model, version: $version) {\n      model version aliases dataset datasetVersion label positiveClass features intercept threshold rows createdAt createdBy warnings\n      coefficients { feature value oddsRatio redacted }\n      train { rows accuracy precision recall f1 logLoss brier rocAuc averagePrecision }\n      test { rows accuracy precision recall f1 logLoss brier rocAuc averagePrecision }\n    }\n  }\n"): typeof import('./graphql').StudioModelVersionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StudioPredict($model: ID!, $version: Int, $inputs: [JSON!]!) {\n    predict(model: $model, version: $version, inputs: $inputs) { probability label error warnings contributions { feature value } }\n  }\n"): typeof import('./graphql').StudioPredictDocument;
 
 
 export function graphql(source: string) {

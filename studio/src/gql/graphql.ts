@@ -328,6 +328,28 @@ export type StudioRevokeKeyMutationVariables = Exact<{
 
 export type StudioRevokeKeyMutation = { revokeApiKey: { id: string, revoked: boolean } };
 
+export type StudioModelsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StudioModelsQuery = { models: { edges: Array<{ node: { id: string, team: string, dataset: string, latestVersion: number, createdAt: string, aliases: Array<{ alias: string, version: number }> } }> } };
+
+export type StudioModelVersionQueryVariables = Exact<{
+  model: string;
+  version?: number | null | undefined;
+}>;
+
+
+export type StudioModelVersionQuery = { model: { id: string, latestVersion: number, aliases: Array<{ alias: string, version: number }> } | null, modelVersion: { model: string, version: number, aliases: Array<string>, dataset: string, datasetVersion: number, label: string, positiveClass: unknown, features: Array<string>, intercept: number, threshold: number, rows: number, createdAt: string, createdBy: string, warnings: Array<string>, coefficients: Array<{ feature: string, value: number, oddsRatio: number | null, redacted: boolean }>, train: { rows: number, accuracy: number, precision: number, recall: number, f1: number, logLoss: number, brier: number, rocAuc: number, averagePrecision: number }, test: { rows: number, accuracy: number, precision: number, recall: number, f1: number, logLoss: number, brier: number, rocAuc: number, averagePrecision: number } | null } | null };
+
+export type StudioPredictQueryVariables = Exact<{
+  model: string;
+  version?: number | null | undefined;
+  inputs: Array<unknown> | unknown;
+}>;
+
+
+export type StudioPredictQuery = { predict: Array<{ probability: number | null, label: unknown, error: string | null, warnings: Array<string>, contributions: Array<{ feature: string, value: number }> | null }> };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -772,3 +794,92 @@ export const StudioRevokeKeyDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<StudioRevokeKeyMutation, StudioRevokeKeyMutationVariables>;
+export const StudioModelsDocument = new TypedDocumentString(`
+    query StudioModels {
+  models(first: 200) {
+    edges {
+      node {
+        id
+        team
+        dataset
+        latestVersion
+        createdAt
+        aliases {
+          alias
+          version
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioModelsQuery, StudioModelsQueryVariables>;
+export const StudioModelVersionDocument = new TypedDocumentString(`
+    query StudioModelVersion($model: ID!, $version: Int) {
+  model(id: $model) {
+    id
+    latestVersion
+    aliases {
+      alias
+      version
+    }
+  }
+  modelVersion(model: $model, version: $version) {
+    model
+    version
+    aliases
+    dataset
+    datasetVersion
+    label
+    positiveClass
+    features
+    intercept
+    threshold
+    rows
+    createdAt
+    createdBy
+    warnings
+    coefficients {
+      feature
+      value
+      oddsRatio
+      redacted
+    }
+    train {
+      rows
+      accuracy
+      precision
+      recall
+      f1
+      logLoss
+      brier
+      rocAuc
+      averagePrecision
+    }
+    test {
+      rows
+      accuracy
+      precision
+      recall
+      f1
+      logLoss
+      brier
+      rocAuc
+      averagePrecision
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioModelVersionQuery, StudioModelVersionQueryVariables>;
+export const StudioPredictDocument = new TypedDocumentString(`
+    query StudioPredict($model: ID!, $version: Int, $inputs: [JSON!]!) {
+  predict(model: $model, version: $version, inputs: $inputs) {
+    probability
+    label
+    error
+    warnings
+    contributions {
+      feature
+      value
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioPredictQuery, StudioPredictQueryVariables>;
