@@ -225,6 +225,12 @@ var permTable = map[string]permRule{
 			doc, _ := c.claim()
 			return map[string]any{"t": c.res.task, "d": doc}
 		}},
+	// Skip gives back the item the caller holds (taken as the caller, as above).
+	"Mutation.skipAnnotationItem": {op: `mutation($t: ID!, $d: ID!) { skipAnnotationItem(task: $t, document: $d) }`,
+		want: wantAnnotate, vars: func(c *permCell) map[string]any {
+			doc, _ := c.claim()
+			return map[string]any{"t": c.res.task, "d": doc}
+		}},
 	"Mutation.saveGold": {op: `mutation($t: ID!, $d: ID!) { saveGold(input: {task: $t, document: $d, labels: ["pos"]}) { version } }`,
 		want: wantWrite, vars: func(c *permCell) map[string]any { return map[string]any{"t": c.res.task, "d": c.doc(c.role)} }},
 	"Mutation.writeGoldLabels": {op: `mutation($t: ID!, $f: String!) { writeGoldLabels(task: $t, field: $f) { id } }`,
