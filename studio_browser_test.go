@@ -185,6 +185,11 @@ func TestStudioAnnotateInBrowser(t *testing.T) {
 	if l, _ := a["labels"].([]any); len(l) != 1 || l[0] != "positive" {
 		t.Errorf("document labels %v, want [positive]", l)
 	}
+	// The gold version the owner chose in the browser: the annotator's spans.
+	if g := s.mustGQL(t, admin, `{ reviewItem(task: "ner", document: "p1") { gold { spans { start end label text } } } }`, nil); fmt.Sprint(g.get("reviewItem", "gold", "spans")) !=
+		"[map[end:6 label:Patient start:1 text:P0001] map[end:11 label:Hospital start:7 text:华西医院] map[end:18 label:Vaccine start:14 text:乙肝疫苗]]" {
+		t.Errorf("gold spans: %v", g.get("reviewItem", "gold", "spans"))
+	}
 	// The share the owner made in the browser.
 	sh := s.mustGQL(t, admin, `{ shares(dataset: "posts") { team role fields rowFilter { field op value } expiresAt } }`, nil)
 	if list, _ := sh.get("shares").([]any); len(list) != 1 {

@@ -41,6 +41,14 @@ try {
   await page.getByRole('heading', { name: /ner · review/ }).waitFor();
   await page.getByText('1 / 1').waitFor();
   await page.getByRole('cell', { name: 'Hospital' }).first().waitFor();
+  // side by side, then the annotator's version becomes the gold one
+  await page.getByLabel('Document key').fill('p1');
+  await page.getByRole('button', { name: 'Compare' }).click();
+  await page.getByRole('region', { name: /annotation of p1/ }).first().waitFor();
+  await page.getByRole('button', { name: /^Use as gold/ }).first().click();
+  await page.getByRole('status').filter({ hasText: 'is now the gold version of p1' }).or(page.getByRole('alert')).first().waitFor();
+  if (await page.getByRole('alert').count()) throw new Error(`gold: ${await page.getByRole('alert').first().textContent()}`);
+  await page.getByRole('heading', { name: /^Gold/ }).waitFor();
   await axe('review');
   if (shots) { mkdirSync(shots, { recursive: true }); await page.screenshot({ path: join(shots, 'review.png'), fullPage: true }); }
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'doccano JSONL', exact: true }).click()]);

@@ -208,3 +208,24 @@ export const PredictQuery = graphql(`
     predict(model: $model, version: $version, inputs: $inputs) { probability label error warnings contributions { feature value } }
   }
 `);
+
+export const ReviewItemQuery = graphql(`
+  query StudioReviewItem($task: ID!, $document: ID!) {
+    reviewItem(task: $task, document: $document) {
+      task document text
+      annotations {
+        annotator status version labels
+        spans { id start end label text }
+        relations { type head tail }
+        events { type trigger arguments { role span } }
+      }
+      gold { annotator version labels spans { id start end label text } relations { type head tail } events { type trigger arguments { role span } } }
+    }
+  }
+`);
+
+export const SaveGoldMutation = graphql(`
+  mutation StudioSaveGold($input: SaveAnnotationInput!) {
+    saveGold(input: $input) { version }
+  }
+`);

@@ -5,6 +5,7 @@ import { getKey, gql } from './api';
 import type { StudioAgreementQuery, StudioReviewQuery } from './gql/graphql';
 import { Link } from './main';
 import { AgreementQuery, ReviewQuery } from './ops';
+import { Compare } from './compare';
 
 type Task = NonNullable<StudioReviewQuery['annotationTask']>;
 type Agreement = StudioAgreementQuery['agreement'];
@@ -100,6 +101,7 @@ export function Review(props: { task: string }) {
           </>
         ))}
       </section>
+      <Compare task={task.id} />
       <section aria-labelledby="exp-h">
         <h2 id="exp-h">Export</h2>
         <p class="hint">Submitted annotations, one record each; or the reviewed (gold) versions.</p>

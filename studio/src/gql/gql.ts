@@ -40,6 +40,8 @@ type Documents = {
     "\n  query StudioModels {\n    models(first: 200) {\n      edges { node { id team dataset latestVersion createdAt aliases { alias version } } }\n    }\n  }\n": typeof types.StudioModelsDocument,
     "\n  query StudioModelVersion($model: ID!, $version: Int) {\n    model(id: $model) { id latestVersion aliases { alias version } }\n    modelVersion(model: $model, version: $version) {\n      model version aliases dataset datasetVersion label positiveClass features intercept threshold rows createdAt createdBy warnings\n      coefficients { feature value oddsRatio redacted }\n      train { rows accuracy precision recall f1 logLoss brier rocAuc averagePrecision }\n      test { rows accuracy precision recall f1 logLoss brier rocAuc averagePrecision }\n    }\n  }\n": typeof types.StudioModelVersionDocument,
     "\n  query StudioPredict($model: ID!, $version: Int, $inputs: [JSON!]!) {\n    predict(model: $model, version: $version, inputs: $inputs) { probability label error warnings contributions { feature value } }\n  }\n": typeof types.StudioPredictDocument,
+    "\n  query StudioReviewItem($task: ID!, $document: ID!) {\n    reviewItem(task: $task, document: $document) {\n      task document text\n      annotations {\n        annotator status version labels\n        spans { id start end label text }\n        relations { type head tail }\n        events { type trigger arguments { role span } }\n      }\n      gold { annotator version labels spans { id start end label text } relations { type head tail } events { type trigger arguments { role span } } }\n    }\n  }\n": typeof types.StudioReviewItemDocument,
+    "\n  mutation StudioSaveGold($input: SaveAnnotationInput!) {\n    saveGold(input: $input) { version }\n  }\n": typeof types.StudioSaveGoldDocument,
 };
 const documents: Documents = {
     "\n  query StudioMe {\n    me { id anonymous team role }\n  }\n": types.StudioMeDocument,
@@ -67,6 +69,8 @@ const documents: Documents = {
     "\n  query StudioModels {\n    models(first: 200) {\n      edges { node { id team dataset latestVersion createdAt aliases { alias version } } }\n    }\n  }\n": types.StudioModelsDocument,
     "\n  query StudioModelVersion($model: ID!, $version: Int) {\n    model(id: $model) { id latestVersion aliases { alias version } }\n    modelVersion(model: $model, version: $version) {\n      model version aliases dataset datasetVersion label positiveClass features intercept threshold rows createdAt createdBy warnings\n      coefficients { feature value oddsRatio redacted }\n      train { rows accuracy precision recall f1 logLoss brier rocAuc averagePrecision }\n      test { rows accuracy precision recall f1 logLoss brier rocAuc averagePrecision }\n    }\n  }\n": types.StudioModelVersionDocument,
     "\n  query StudioPredict($model: ID!, $version: Int, $inputs: [JSON!]!) {\n    predict(model: $model, version: $version, inputs: $inputs) { probability label error warnings contributions { feature value } }\n  }\n": types.StudioPredictDocument,
+    "\n  query StudioReviewItem($task: ID!, $document: ID!) {\n    reviewItem(task: $task, document: $document) {\n      task document text\n      annotations {\n        annotator status version labels\n        spans { id start end label text }\n        relations { type head tail }\n        events { type trigger arguments { role span } }\n      }\n      gold { annotator version labels spans { id start end label text } relations { type head tail } events { type trigger arguments { role span } } }\n    }\n  }\n": types.StudioReviewItemDocument,
+    "\n  mutation StudioSaveGold($input: SaveAnnotationInput!) {\n    saveGold(input: $input) { version }\n  }\n": types.StudioSaveGoldDocument,
 };
 
 /**
@@ -169,6 +173,14 @@ export function graphql(source: "\n  query StudioModelVersion($model: ID!, $vers
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query StudioPredict($model: ID!, $version: Int, $inputs: [JSON!]!) {\n    predict(model: $model, version: $version, inputs: $inputs) { probability label error warnings contributions { feature value } }\n  }\n"): typeof import('./graphql').StudioPredictDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StudioReviewItem($task: ID!, $document: ID!) {\n    reviewItem(task: $task, document: $document) {\n      task document text\n      annotations {\n        annotator status version labels\n        spans { id start end label text }\n        relations { type head tail }\n        events { type trigger arguments { role span } }\n      }\n      gold { annotator version labels spans { id start end label text } relations { type head tail } events { type trigger arguments { role span } } }\n    }\n  }\n"): typeof import('./graphql').StudioReviewItemDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StudioSaveGold($input: SaveAnnotationInput!) {\n    saveGold(input: $input) { version }\n  }\n"): typeof import('./graphql').StudioSaveGoldDocument;
 
 
 export function graphql(source: string) {

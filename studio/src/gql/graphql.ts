@@ -350,6 +350,21 @@ export type StudioPredictQueryVariables = Exact<{
 
 export type StudioPredictQuery = { predict: Array<{ probability: number | null, label: unknown, error: string | null, warnings: Array<string>, contributions: Array<{ feature: string, value: number }> | null }> };
 
+export type StudioReviewItemQueryVariables = Exact<{
+  task: string;
+  document: string;
+}>;
+
+
+export type StudioReviewItemQuery = { reviewItem: { task: string, document: string, text: string, annotations: Array<{ annotator: string, status: string, version: number, labels: Array<string>, spans: Array<{ id: string, start: number, end: number, label: string, text: string }>, relations: Array<{ type: string, head: string, tail: string }>, events: Array<{ type: string, trigger: string, arguments: Array<{ role: string, span: string }> }> }>, gold: { annotator: string, version: number, labels: Array<string>, spans: Array<{ id: string, start: number, end: number, label: string, text: string }>, relations: Array<{ type: string, head: string, tail: string }>, events: Array<{ type: string, trigger: string, arguments: Array<{ role: string, span: string }> }> } | null } };
+
+export type StudioSaveGoldMutationVariables = Exact<{
+  input: SaveAnnotationInput;
+}>;
+
+
+export type StudioSaveGoldMutation = { saveGold: { version: number } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -883,3 +898,70 @@ export const StudioPredictDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<StudioPredictQuery, StudioPredictQueryVariables>;
+export const StudioReviewItemDocument = new TypedDocumentString(`
+    query StudioReviewItem($task: ID!, $document: ID!) {
+  reviewItem(task: $task, document: $document) {
+    task
+    document
+    text
+    annotations {
+      annotator
+      status
+      version
+      labels
+      spans {
+        id
+        start
+        end
+        label
+        text
+      }
+      relations {
+        type
+        head
+        tail
+      }
+      events {
+        type
+        trigger
+        arguments {
+          role
+          span
+        }
+      }
+    }
+    gold {
+      annotator
+      version
+      labels
+      spans {
+        id
+        start
+        end
+        label
+        text
+      }
+      relations {
+        type
+        head
+        tail
+      }
+      events {
+        type
+        trigger
+        arguments {
+          role
+          span
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioReviewItemQuery, StudioReviewItemQueryVariables>;
+export const StudioSaveGoldDocument = new TypedDocumentString(`
+    mutation StudioSaveGold($input: SaveAnnotationInput!) {
+  saveGold(input: $input) {
+    version
+  }
+}
+    `) as unknown as TypedDocumentString<StudioSaveGoldMutation, StudioSaveGoldMutationVariables>;
