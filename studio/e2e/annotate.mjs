@@ -125,6 +125,21 @@ try {
   await page.getByRole('button', { name: 'Hospital', exact: true }).click();
   await page.getByRole('button', { name: /^Hospital 华西医院$/ }).waitFor();
 
+  // a selection made by a script (no mouse-up in the text) counts too: 接种了 -> Time, then deleted
+  await page.evaluate(() => {
+    const root = document.querySelector('[aria-label="Document text"]');
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    let n;
+    while ((n = walker.nextNode())) {
+      const i = n.data.indexOf('接种了');
+      if (i >= 0) { getSelection().setBaseAndExtent(n, i, n, i + 3); return; }
+    }
+  });
+  await page.getByRole('button', { name: 'Time', exact: true }).click();
+  await page.getByText('Span T3: Time “接种了” [11, 14)').waitFor();
+  await page.getByRole('button', { name: 'Delete span' }).click();
+  await page.getByRole('button', { name: /^Time 接种了$/ }).waitFor({ state: 'detached' });
+
   // the suggestion (乙肝疫苗 by pattern): shown, accepted with one key
   await page.getByRole('heading', { name: /Suggestions/ }).waitFor();
   await shot('workspace-suggestion');

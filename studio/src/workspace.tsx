@@ -177,7 +177,7 @@ export function Workspace(props: { task: string; me: Me }) {
           if (s.relHead && s.relTail) {
             const types = relationTypesFor(s, s.relHead, s.relTail);
             if (types[cmd.index]) dispatch({ type: 'addRelation', relType: types[cmd.index] });
-          } else if (schema.entities[cmd.index]) dispatch({ type: 'label', label: schema.entities[cmd.index] });
+          } else if (schema.entities[cmd.index]) labelWith(s, dispatch, schema.entities[cmd.index]);
           break;
         }
         case 'delete':
@@ -291,7 +291,7 @@ function Editor({ state, schema, dispatch, suggestions, decide, busy, onSave, on
             {i < 10 && <kbd aria-hidden="true">{(i + 1) % 10}</kbd>}
             <button type="button" aria-keyshortcuts={i < 10 ? String((i + 1) % 10) : undefined}
               class={selSpan?.label === l ? 'label on' : 'label'} style={{ '--c': colorOf(schema, l) }}
-              onMouseDown={(e) => e.preventDefault()} onClick={() => dispatch({ type: 'label', label: l })}>{l}</button>
+              onMouseDown={(e) => e.preventDefault()} onClick={() => labelWith(state, dispatch, l)}>{l}</button>
           </span>
         ))}
         <span class="hint" aria-live="polite">
@@ -466,6 +466,49 @@ const SpanRow = memo(function SpanRow(p: { id: string; label: string; text: stri
   );
 });
 
+/** DOM position (UTF-16, from the start of the text) of a node + offset inside the Document text element. */
+function domUnits(root: HTMLElement, units: number, node: Node, off: number): number | null {
+  if (!root.contains(node)) return null;
+  if (node.nodeType === Node.TEXT_NODE) {
+    const seg = (node.parentElement as HTMLElement).closest('[data-u]') as HTMLElement | null;
+    return seg ? Number(seg.dataset.u) + off : null;
+  }
+  const el = node as HTMLElement;
+  const seg = el.closest('[data-u]') as HTMLElement | null;
+  if (seg) {
+    // an element offset inside a run: count the text of the children before it
+    let n = 0;
+    for (let k = 0; k < off && k < seg.childNodes.length; k++) n += (seg.childNodes[k].textContent ?? '').length;
+    return Number(seg.dataset.u) + n;
+  }
+  const child = el.childNodes[off] as HTMLElement | undefined;
+  if (child && child.dataset?.u !== undefined) return Number(child.dataset.u);
+  return off === 0 ? 0 : units;
+}
+
+/**
+ * The browser's own selection inside the Document text (made by a mouse drag,
+ * a double click or a script), as a snapped code point range; null if none.
+ * Label buttons and number keys read it, so a selection that did not end with
+ * a mouse-up in the text still counts.
+ */
+function nativeSelection(idx: State['idx']): [number, number] | null {
+  const root = document.querySelector('[aria-label="Document text"]') as HTMLElement | null;
+  const sel = getSelection();
+  if (!root || !sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
+  const a = domUnits(root, idx.text.length, sel.anchorNode!, sel.anchorOffset), f = domUnits(root, idx.text.length, sel.focusNode!, sel.focusOffset);
+  if (a === null || f === null || a === f) return null;
+  sel.removeAllRanges();
+  return idx.selectionFromUnits(a, f);
+}
+
+/** Label (or relabel): a native selection in the text first becomes the Studio's selection. */
+function labelWith(state: State, dispatch: (a: Action) => void, label: string) {
+  const ns = nativeSelection(state.idx);
+  if (ns) dispatch({ type: 'select', anchor: ns[0], focus: ns[1] });
+  dispatch({ type: 'label', label });
+}
+
 /** One run of the text; props are strings so that unchanged runs skip rendering. */
 const Seg = memo(function Seg(p: { i: number; u: number; cls: string; style?: string; tags: string; title?: string; caret: boolean; text: string }) {
   return (
@@ -507,26 +550,7 @@ function DocText(props: { state: State; schema: Schema; dispatch: (a: Action) =>
     return out;
   }, [segs, cuts]);
 
-  // DOM position (UTF-16, relative to the whole text) of a node + offset.
-  const unitsOf = (node: Node, off: number): number | null => {
-    const root = ref.current!;
-    if (!root.contains(node)) return null;
-    if (node.nodeType === Node.TEXT_NODE) {
-      const seg = (node.parentElement as HTMLElement).closest('[data-u]') as HTMLElement | null;
-      return seg ? Number(seg.dataset.u) + off : null;
-    }
-    const el = node as HTMLElement;
-    const seg = el.closest('[data-u]') as HTMLElement | null;
-    if (seg) {
-      // an element offset inside a run: count the text of the children before it
-      let n = 0;
-      for (let k = 0; k < off && k < seg.childNodes.length; k++) n += (seg.childNodes[k].textContent ?? '').length;
-      return Number(seg.dataset.u) + n;
-    }
-    const child = el.childNodes[off] as HTMLElement | undefined;
-    if (child && child.dataset?.u !== undefined) return Number(child.dataset.u);
-    return off === 0 ? 0 : state.idx.text.length;
-  };
+  const unitsOf = (node: Node, off: number) => domUnits(ref.current!, state.idx.text.length, node, off);
 
   const onMouseUp = (e: MouseEvent) => {
     const sel = getSelection();
