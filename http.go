@@ -66,6 +66,9 @@ func (a *app) routes() http.Handler {
 	ui := web.Handler("/graphql")
 	mux.Handle("GET /{$}", ui)
 	mux.Handle("GET /static/", ui)
+	studio := web.StudioHandler() // MMS Studio: the app's page for every path below /studio/
+	mux.Handle("GET /studio", studio)
+	mux.Handle("GET /studio/", studio)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")

@@ -255,6 +255,12 @@ var permTable = map[string]permRule{
 	// review: true: the item's gold version, by a reviewer who holds nothing.
 	"Mutation.decideSuggestion#review": {op: `mutation($t: ID!, $d: ID!) { decideSuggestion(task: $t, document: $d, suggestion: "g1", accept: true, review: true) { document } }`,
 		want: wantReview, vars: func(c *permCell) map[string]any { return map[string]any{"t": c.res.task, "d": c.doc(docReview)} }},
+	// Skip gives back the item the caller holds (taken as the caller, as above).
+	"Mutation.skipAnnotationItem": {op: `mutation($t: ID!, $d: ID!) { skipAnnotationItem(task: $t, document: $d) }`,
+		want: wantAnnotate, vars: func(c *permCell) map[string]any {
+			doc, _ := c.claim()
+			return map[string]any{"t": c.res.task, "d": doc}
+		}},
 	"Mutation.saveGold": {op: `mutation($t: ID!, $d: ID!) { saveGold(input: {task: $t, document: $d, labels: ["pos"]}) { version } }`,
 		want: wantReview, vars: func(c *permCell) map[string]any { return map[string]any{"t": c.res.task, "d": c.doc(docSaveGold)} }},
 	"Mutation.writeGoldLabels": {op: `mutation($t: ID!, $f: String!) { writeGoldLabels(task: $t, field: $f) { id } }`,

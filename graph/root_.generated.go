@@ -523,6 +523,7 @@ type ComplexityRoot struct {
 		SetModelAlias        func(childComplexity int, model string, alias string, version int) int
 		ShareDataset         func(childComplexity int, input model.ShareDatasetInput) int
 		ShareModel           func(childComplexity int, model string, team string) int
+		SkipAnnotationItem   func(childComplexity int, task string, document string) int
 		Train                func(childComplexity int, input model.TrainInput) int
 		UnshareModel         func(childComplexity int, model string, team string) int
 		WriteGoldLabels      func(childComplexity int, task string, field string) int
@@ -2857,6 +2858,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ShareModel(childComplexity, args["model"].(string), args["team"].(string)), true
+	case "Mutation.skipAnnotationItem":
+		if e.ComplexityRoot.Mutation.SkipAnnotationItem == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_skipAnnotationItem_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SkipAnnotationItem(childComplexity, args["task"].(string), args["document"].(string)), true
 	case "Mutation.train":
 		if e.ComplexityRoot.Mutation.Train == nil {
 			break

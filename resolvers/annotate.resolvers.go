@@ -43,6 +43,11 @@ func (r *mutationResolver) DecideSuggestion(ctx context.Context, task string, do
 	return r.Svc.DecideSuggestion(ctx, task, document, suggestion, accept, review)
 }
 
+// SkipAnnotationItem is the resolver for the skipAnnotationItem field.
+func (r *mutationResolver) SkipAnnotationItem(ctx context.Context, task string, document string) (bool, error) {
+	return r.Svc.SkipAnnotationItem(ctx, task, document)
+}
+
 // WriteGoldLabels is the resolver for the writeGoldLabels field.
 func (r *mutationResolver) WriteGoldLabels(ctx context.Context, task string, field string) (*model.Job, error) {
 	return r.Svc.WriteGoldLabels(ctx, task, field)

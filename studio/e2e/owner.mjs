@@ -1,0 +1,132 @@
+// An owner's walk through MMS Studio in Debian's Chromium: the tasks list, a
+// task's review page (progress, labels, agreement) and an export download.
+// With an admin key, the audit log and its verification. Checked with axe-core.
+// Run by TestStudioAnnotateInBrowser after the annotator's walk:
+//   node studio/e2e/owner.mjs <url> <owner key> [screenshot dir] [admin key]
+import { chromium } from 'playwright-core';
+import { readFileSync, mkdirSync, rmSync, mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const [url, key, shots = '', adminKey = ''] = process.argv.slice(2);
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const profile = mkdtempSync(join(tmpdir(), 'mms-studio-chromium-'));
+const browser = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  acceptDownloads: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+  viewport: { width: 1280, height: 860 },
+});
+const origin = new URL(url).origin;
+const offsite = [];
+try {
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  page.setDefaultTimeout(15000);
+  page.on('request', (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) offsite.push(r.url()); });
+  const axe = async (name) => {
+    await page.evaluate(axeSource);
+    const v = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+      .map((x) => ({ id: x.id, impact: x.impact, nodes: x.nodes.slice(0, 3).map((n) => n.target.join(' ')) })));
+    const bad = v.filter((x) => x.impact === 'serious' || x.impact === 'critical');
+    if (bad.length) throw new Error(`axe on ${name}: ${JSON.stringify(bad)}`);
+  };
+  await page.goto(`${url}/studio/`);
+  await page.getByRole('textbox', { name: 'API key' }).fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: /Progress and agreement of ner/ }).click();
+  await page.getByRole('heading', { name: /ner · review/ }).waitFor();
+  await page.getByText('1 / 1').waitFor();
+  await page.getByRole('cell', { name: 'Hospital' }).first().waitFor();
+  // side by side, then the annotator's version becomes the gold one
+  await page.getByLabel('Document key').fill('p1');
+  await page.getByRole('button', { name: 'Compare' }).click();
+  await page.getByRole('region', { name: /annotation of p1/ }).first().waitFor();
+  await page.getByRole('button', { name: /^Use as gold/ }).first().click();
+  await page.getByRole('status').filter({ hasText: 'is now the gold version of p1' }).or(page.getByRole('alert')).first().waitFor();
+  if (await page.getByRole('alert').count()) throw new Error(`gold: ${await page.getByRole('alert').first().textContent()}`);
+  await page.getByRole('heading', { name: /^Gold/ }).waitFor();
+  await axe('review');
+  if (shots) { mkdirSync(shots, { recursive: true }); await page.screenshot({ path: join(shots, 'review.png'), fullPage: true }); }
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'doccano JSONL', exact: true }).click()]);
+  const body = readFileSync(await dl.path(), 'utf8');
+  if (!body.includes('华西医院')) throw new Error(`the doccano export lacks the span text: ${body.slice(0, 300)}`);
+  // datasets: the list, a dataset's schema and its documents, filtered
+  await page.getByRole('link', { name: 'Datasets' }).click();
+  await page.getByRole('heading', { name: 'Datasets' }).waitFor();
+  await axe('datasets');
+  if (shots) await page.screenshot({ path: join(shots, 'datasets.png') });
+  await page.getByRole('link', { name: 'posts' }).click();
+  await page.getByRole('heading', { name: 'Schema' }).waitFor();
+  await page.getByText(/^2 documents/).waitFor();
+  await page.getByLabel('Field', { exact: true }).selectOption('id');
+  await page.getByLabel('Value', { exact: true }).fill('"p1"');
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  await page.getByText(/^1 document matches/).waitFor();
+  await page.getByRole('cell', { name: /华西医院/ }).waitFor();
+  await axe('dataset');
+  if (shots) await page.screenshot({ path: join(shots, 'dataset.png') });
+  // share the dataset with a partner team: one field, rows where id is p1, an expiry
+  await page.getByLabel('Team', { exact: true }).fill('partner');
+  await page.getByLabel('Role', { exact: true }).selectOption('VIEWER');
+  await page.getByLabel('Expires on').fill('2099-12-31');
+  await page.getByRole('group', { name: /Fields/ }).getByLabel('text').check();
+  await page.getByLabel('Rows where').selectOption('id');
+  await page.getByLabel('Row value').fill('"p1"');
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: 'Shared with partner as VIEWER' }).waitFor();
+  await page.getByRole('cell', { name: 'partner', exact: true }).waitFor();
+  await axe('dataset-shared');
+  if (shots) await page.locator('#share-h').scrollIntoViewIfNeeded();
+  if (shots) await page.screenshot({ path: join(shots, 'sharing.png') });
+  // a model's report: metrics, plots, coefficients, a prediction with contributions
+  await page.getByRole('link', { name: 'Models' }).click();
+  await page.getByRole('link', { name: 'risk' }).click();
+  await page.getByRole('heading', { name: /risk · version 1/ }).waitFor();
+  for (const alt of ['ROC curve', 'Precision-recall curve', 'Calibration']) {
+    await page.getByRole('img', { name: new RegExp(`^${alt} of risk`) }).waitFor();
+  }
+  await page.getByRole('img', { name: /^Coefficients/ }).waitFor();
+  await page.getByLabel('x', { exact: true }).fill('1.5');
+  await page.getByLabel('dept', { exact: true }).fill('a');
+  await page.getByRole('button', { name: 'Predict' }).click();
+  await page.getByRole('status').filter({ hasText: /Probability 0\.\d{3}/ }).waitFor();
+  await axe('model');
+  if (shots) await page.screenshot({ path: join(shots, 'model.png'), fullPage: true });
+  // API keys: create one (its secret is shown once), then revoke it
+  await page.getByRole('link', { name: 'API keys' }).click();
+  await page.getByRole('heading', { name: 'API keys' }).waitFor();
+  await page.getByLabel('Key name').fill('labeller-1');
+  await page.getByLabel('Key role').selectOption('ANNOTATOR');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const secret = await page.locator('code.secret').textContent();
+  if (!/^mms_/.test(secret ?? '')) throw new Error(`the new key's secret is not shown: ${secret}`);
+  await page.getByRole('cell', { name: 'labeller-1', exact: true }).waitFor();
+  await axe('keys');
+  if (shots) await page.screenshot({ path: join(shots, 'keys.png') });
+  await page.getByRole('button', { name: 'Revoke labeller-1' }).click();
+  await page.getByRole('cell', { name: 'revoked', exact: true }).waitFor();
+  // an admin: the audit log, filtered, and the chain verified
+  if (adminKey) {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('textbox', { name: 'API key' }).fill(adminKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await page.getByRole('button', { name: 'Verify the chain' }).click();
+    await page.getByRole('status').filter({ hasText: /Intact: \d+ records checked/ }).waitFor();
+    await page.getByLabel('Action').fill('annotate');
+    await page.getByRole('button', { name: 'Filter', exact: true }).click();
+    await page.getByRole('cell', { name: /skip item p2/ }).waitFor();
+    await axe('audit');
+    if (shots) await page.screenshot({ path: join(shots, 'audit.png') });
+  }
+  if (offsite.length) throw new Error(`requests left the origin: ${offsite.join(', ')}`);
+  console.log('RESULT ' + JSON.stringify({ export: dl.suggestedFilename(), bytes: body.length }));
+} finally {
+  await browser.close();
+  rmSync(profile, { recursive: true, force: true });
+}
