@@ -1,0 +1,102 @@
+package snapshot
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+	"time"
+)
+
+func TestRoundTrip(t *testing.T) {
+	cols := []Column{
+		{Name: "f", Kind: KindFloat}, {Name: "i", Kind: KindInt}, {Name: "b", Kind: KindBool},
+		{Name: "d", Kind: KindDate}, {Name: "s", Kind: KindString}, {Name: "j", Kind: KindJSON},
+		{Name: "sec", Kind: KindSealed},
+	}
+	b := NewBuilder(cols)
+	n := RowGroupRows + 10
+	at := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+	// added in reverse key order: the file must come out sorted
+	for i := n - 1; i >= 0; i-- {
+		row := map[string]any{}
+		if i%3 != 0 {
+			row = map[string]any{"f": float64(i) / 2, "i": int64(i), "b": i%2 == 0, "d": at.Add(time.Duration(i) * time.Hour),
+				"s": fmt.Sprint("s", i), "j": map[string]any{"a": i}, "sec": Sealed{Bytes: []byte{byte(i)}, Index: fmt.Sprint("ix", i)}}
+		}
+		if i == 5 {
+			row["f"] = "not a number"
+		}
+		b.Add(fmt.Sprintf("k%06d", i), func(name string) any { return row[name] })
+	}
+	if b.Coerced["f"] != 1 {
+		t.Fatalf("coerced %v", b.Coerced)
+	}
+	var buf bytes.Buffer
+	if err := b.Write(&buf, "ds", 3); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.NumRows() != int64(n) || r.Dataset != "ds" || r.Version != 3 || len(r.Columns()) != len(cols) {
+		t.Fatalf("rows %d dataset %q version %d cols %v", r.NumRows(), r.Dataset, r.Version, r.Columns())
+	}
+	names := []string{"f", "i", "b", "d", "s", "j", "sec"}
+	row := 0
+	groups := 0
+	err = r.Scan(names, true, func(bt *Batch) error {
+		groups++
+		for k := 0; k < bt.Len(); k++ {
+			i := row
+			if want := fmt.Sprintf("k%06d", i); bt.Keys[k] != want {
+				return fmt.Errorf("row %d key %q want %q", row, bt.Keys[k], want)
+			}
+			null := i%3 == 0
+			for c, v := range bt.Cols {
+				if v.Valid[k] == null && !(names[c] == "f" && i == 5) {
+					return fmt.Errorf("row %d col %s valid %v", i, names[c], v.Valid[k])
+				}
+			}
+			if !null && i != 5 {
+				if bt.Cols[0].Float[k] != float64(i)/2 || bt.Cols[1].Int[k] != int64(i) || bt.Cols[2].Bool[k] != (i%2 == 0) ||
+					!bt.Cols[3].Value(k).(time.Time).Equal(at.Add(time.Duration(i)*time.Hour)) || bt.Cols[4].Str[k] != fmt.Sprint("s", i) ||
+					bt.Cols[5].Str[k] != fmt.Sprintf(`{"a":%d}`, i) || bt.Cols[6].Bytes[k][0] != byte(i) || bt.Cols[6].Index[k] != fmt.Sprint("ix", i) {
+					return fmt.Errorf("row %d values %v", i, []any{bt.Cols[0].Value(k), bt.Cols[1].Value(k), bt.Cols[5].Value(k), bt.Cols[6].Value(k)})
+				}
+			}
+			row++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if row != n || groups != 2 {
+		t.Fatalf("rows %d groups %d", row, groups)
+	}
+}
+
+func TestDuplicateKeys(t *testing.T) {
+	b := NewBuilder([]Column{{Name: "f", Kind: KindFloat}})
+	b.Add("a", func(string) any { return 1.0 })
+	b.Add("a", func(string) any { return 2.0 })
+	if err := b.Write(&bytes.Buffer{}, "ds", 1); err == nil {
+		t.Fatal("duplicate keys written")
+	}
+}
+
+func TestEmpty(t *testing.T) {
+	b := NewBuilder([]Column{{Name: "f", Kind: KindFloat}})
+	var buf bytes.Buffer
+	if err := b.Write(&buf, "ds", 1); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.NumRows() != 0 {
+		t.Fatal(r.NumRows())
+	}
+}

@@ -1,0 +1,284 @@
+package snapshot
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	pq "github.com/parquet-go/parquet-go"
+)
+
+// Metadata keys of a snapshot file.
+const (
+	MetaColumns = "mms.columns" // JSON [{name, kind}]
+	MetaDataset = "mms.dataset"
+	MetaVersion = "mms.version"
+)
+
+// Builder collects the rows of one dataset version column by column (typed
+// slices, no map per row) in any order and writes them sorted by key.
+// Memory is the columnar size of the data (8 bytes a number), not a document
+// per row.
+type Builder struct {
+	cols []Column
+	keys []string
+	vecs []*Vec
+	// Coerced counts values that did not fit their column's type and were
+	// written as null (per column name).
+	Coerced map[string]int
+}
+
+// NewBuilder starts a snapshot of the given columns.
+func NewBuilder(cols []Column) *Builder {
+	b := &Builder{cols: slices.Clone(cols), Coerced: map[string]int{}}
+	for _, c := range cols {
+		b.vecs = append(b.vecs, newVec(c.Kind, 1024))
+	}
+	return b
+}
+
+// Rows is the number of rows added.
+func (b *Builder) Rows() int { return len(b.keys) }
+
+// Add appends one row: value(name) returns the stored value of a field (nil
+// when missing). Sealed columns take Sealed values.
+func (b *Builder) Add(key string, value func(name string) any) {
+	b.keys = append(b.keys, key)
+	for i, c := range b.cols {
+		if !appendValue(b.vecs[i], value(c.Name)) {
+			b.Coerced[c.Name]++
+			appendValue(b.vecs[i], nil)
+		}
+	}
+}
+
+// appendValue appends v to vec, false when v does not fit the column's kind.
+func appendValue(vec *Vec, v any) bool {
+	if v == nil {
+		vec.Valid = append(vec.Valid, false)
+		switch vec.Kind {
+		case KindFloat:
+			vec.Float = append(vec.Float, 0)
+		case KindInt, KindDate:
+			vec.Int = append(vec.Int, 0)
+		case KindBool:
+			vec.Bool = append(vec.Bool, false)
+		case KindSealed:
+			vec.Bytes, vec.Index = append(vec.Bytes, nil), append(vec.Index, "")
+		default:
+			vec.Str = append(vec.Str, "")
+		}
+		return true
+	}
+	switch vec.Kind {
+	case KindFloat:
+		var f float64
+		switch x := v.(type) {
+		case float64:
+			f = x
+		case int64:
+			f = float64(x)
+		case int:
+			f = float64(x)
+		case int32:
+			f = float64(x)
+		default:
+			return false
+		}
+		vec.Float = append(vec.Float, f)
+	case KindInt:
+		var n int64
+		switch x := v.(type) {
+		case int64:
+			n = x
+		case int:
+			n = int64(x)
+		case int32:
+			n = int64(x)
+		case float64:
+			if x != math.Trunc(x) || math.Abs(x) > 1<<53 {
+				return false
+			}
+			n = int64(x)
+		default:
+			return false
+		}
+		vec.Int = append(vec.Int, n)
+	case KindDate:
+		t, ok := v.(time.Time)
+		if !ok {
+			return false
+		}
+		vec.Int = append(vec.Int, t.UnixMilli())
+	case KindBool:
+		x, ok := v.(bool)
+		if !ok {
+			return false
+		}
+		vec.Bool = append(vec.Bool, x)
+	case KindSealed:
+		s, ok := v.(Sealed)
+		if !ok {
+			return false
+		}
+		vec.Bytes, vec.Index = append(vec.Bytes, s.Bytes), append(vec.Index, s.Index)
+	case KindJSON:
+		if s, ok := v.(string); ok {
+			b, _ := json.Marshal(s)
+			vec.Str = append(vec.Str, string(b))
+			break
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return false
+		}
+		vec.Str = append(vec.Str, string(b))
+	default:
+		s, ok := v.(string)
+		if !ok {
+			return false
+		}
+		vec.Str = append(vec.Str, s)
+	}
+	vec.Valid = append(vec.Valid, true)
+	return true
+}
+
+// parquetSchema is the Parquet schema of cols plus the key.
+func parquetSchema(cols []Column) *pq.Schema {
+	g := pq.Group{KeyColumn: pq.String()}
+	for _, c := range cols {
+		switch c.Kind {
+		case KindFloat:
+			g[c.Name] = pq.Optional(pq.Leaf(pq.DoubleType))
+		case KindInt:
+			g[c.Name] = pq.Optional(pq.Int(64))
+		case KindDate:
+			g[c.Name] = pq.Optional(pq.Timestamp(pq.Millisecond))
+		case KindBool:
+			g[c.Name] = pq.Optional(pq.Leaf(pq.BooleanType))
+		case KindJSON:
+			g[c.Name] = pq.Optional(pq.JSON())
+		case KindSealed:
+			g[c.Name] = pq.Optional(pq.Leaf(pq.ByteArrayType))
+			g[c.Name+BlindSuffix] = pq.Optional(pq.String())
+		default:
+			g[c.Name] = pq.Optional(pq.String())
+		}
+	}
+	return pq.NewSchema("mms_snapshot", g)
+}
+
+type metaColumn struct {
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+}
+
+// Write sorts the rows by key and writes the Parquet file to w, tagged with
+// the dataset and version. It returns an error for duplicate keys.
+func (b *Builder) Write(w io.Writer, dataset string, version int) error {
+	perm := make([]int32, len(b.keys))
+	for i := range perm {
+		perm[i] = int32(i)
+	}
+	slices.SortFunc(perm, func(x, y int32) int { return strings.Compare(b.keys[x], b.keys[y]) })
+	for i := 1; i < len(perm); i++ {
+		if b.keys[perm[i]] == b.keys[perm[i-1]] {
+			return fmt.Errorf("snapshot: duplicate key %q", b.keys[perm[i]])
+		}
+	}
+	return writeSorted(w, b.cols, dataset, version, b.keys, b.vecs, perm)
+}
+
+func writeSorted(w io.Writer, cols []Column, dataset string, version int, keys []string, vecs []*Vec, perm []int32) error {
+	schema := parquetSchema(cols)
+	meta := make([]metaColumn, len(cols))
+	for i, c := range cols {
+		meta[i] = metaColumn{Name: c.Name, Kind: c.Kind.String()}
+	}
+	mb, _ := json.Marshal(meta)
+	pw := pq.NewGenericWriter[any](w, schema, pq.Compression(&pq.Snappy),
+		pq.KeyValueMetadata(MetaColumns, string(mb)),
+		pq.KeyValueMetadata(MetaDataset, dataset),
+		pq.KeyValueMetadata(MetaVersion, fmt.Sprint(version)))
+	leaf := func(name string) int {
+		lc, ok := schema.Lookup(name)
+		if !ok {
+			panic("snapshot: no column " + name)
+		}
+		return lc.ColumnIndex
+	}
+	keyIdx := leaf(KeyColumn)
+	idx := make([]int, len(cols))
+	bidx := make([]int, len(cols))
+	for i, c := range cols {
+		idx[i] = leaf(c.Name)
+		if c.Kind == KindSealed {
+			bidx[i] = leaf(c.Name + BlindSuffix)
+		}
+	}
+	buf := make([]pq.Value, 0, RowGroupRows)
+	for start := 0; start < len(perm) || start == 0; start += RowGroupRows {
+		end := min(start+RowGroupRows, len(perm))
+		if end == start {
+			break
+		}
+		rows := perm[start:end]
+		cw := pw.ColumnWriters()
+		buf = buf[:0]
+		for _, r := range rows {
+			buf = append(buf, pq.ByteArrayValue([]byte(keys[r])).Level(0, 0, keyIdx))
+		}
+		if _, err := cw[keyIdx].WriteRowValues(buf); err != nil {
+			return err
+		}
+		for i, c := range cols {
+			v := vecs[i]
+			buf = buf[:0]
+			for _, r := range rows {
+				if !v.Valid[r] {
+					buf = append(buf, pq.Value{}.Level(0, 0, idx[i]))
+					continue
+				}
+				var x pq.Value
+				switch c.Kind {
+				case KindFloat:
+					x = pq.DoubleValue(v.Float[r])
+				case KindInt, KindDate:
+					x = pq.Int64Value(v.Int[r])
+				case KindBool:
+					x = pq.BooleanValue(v.Bool[r])
+				case KindSealed:
+					x = pq.ByteArrayValue(v.Bytes[r])
+				default:
+					x = pq.ByteArrayValue([]byte(v.Str[r]))
+				}
+				buf = append(buf, x.Level(0, 1, idx[i]))
+			}
+			if _, err := cw[idx[i]].WriteRowValues(buf); err != nil {
+				return err
+			}
+			if c.Kind == KindSealed {
+				buf = buf[:0]
+				for _, r := range rows {
+					if !v.Valid[r] {
+						buf = append(buf, pq.Value{}.Level(0, 0, bidx[i]))
+						continue
+					}
+					buf = append(buf, pq.ByteArrayValue([]byte(v.Index[r])).Level(0, 1, bidx[i]))
+				}
+				if _, err := cw[bidx[i]].WriteRowValues(buf); err != nil {
+					return err
+				}
+			}
+		}
+		if err := pw.Flush(); err != nil {
+			return err
+		}
+	}
+	return pw.Close()
+}
