@@ -596,6 +596,9 @@ func (r *ingestRun) finish(ctx context.Context) error {
 		return err
 	}
 	r.s.ForgetDataset(r.d.ID)
+	if version != r.d.Version {
+		r.s.versionCommitted(ctx, r.d.ID, version, count, r.ing.ID)
+	}
 	r.ing.DatasetVersion = &version
 	r.prog.Set(1, model.JobDetail{Phase: "done", Rows: int64(r.ing.Read)})
 	return nil

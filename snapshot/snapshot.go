@@ -54,10 +54,7 @@ type Column struct {
 
 // Sealed is a sensitive field's value as the store keeps it: the sealed bytes
 // (opened only by the store's keyring) and the blind index of the value.
-type Sealed struct {
-	Bytes []byte
-	Index string
-}
+type Sealed = model.SealedValue
 
 // ColumnsOf returns the snapshot columns of a dataset schema (the key column
 // is implied): a sensitive field becomes a sealed column.

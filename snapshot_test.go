@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/mms-platform/mms/snapshot"
+)
+
+// snapRecords ingests records (NDJSON, key from "id") into dataset and waits.
+func (s *testServer) snapIngest(t *testing.T, token, dataset string, records []any) map[string]any {
+	t.Helper()
+	r := s.mustGQL(t, token, `mutation($d: ID!, $r: [JSON!]!) { ingest(input: {dataset: $d, source: "s", format: NDJSON, mode: UPSERT, key: {from: "id"}, records: $r}) { id } }`,
+		map[string]any{"d": dataset, "r": records})
+	job := s.waitJob(t, token, r.str("ingest", "id"))
+	if job["status"] != "SUCCEEDED" {
+		t.Fatalf("ingest: %v", job)
+	}
+	return job
+}
+
+// snapVersions returns the dataset's versions as the token sees them.
+func (s *testServer) snapVersions(t *testing.T, token, dataset string) []map[string]any {
+	t.Helper()
+	r := s.mustGQL(t, token, `query($d: ID!) { dataset(id: $d) { versions(first: 50) { totalCount edges { node {
+		version createdAt rows ingestion snapshot { status bytes sha256 } } } } } }`, map[string]any{"d": dataset})
+	var out []map[string]any
+	edges, _ := r.get("dataset", "versions", "edges").([]any)
+	for _, e := range edges {
+		out = append(out, e.(map[string]any)["node"].(map[string]any))
+	}
+	return out
+}
+
+// snapWaitReady waits until the given version's snapshot is ready.
+func (s *testServer) snapWaitReady(t *testing.T, dataset string, version int) map[string]any {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		for _, v := range s.snapVersions(t, testAdminKey, dataset) {
+			if num(v["version"]) != version {
+				continue
+			}
+			sn, _ := v["snapshot"].(map[string]any)
+			switch sn["status"] {
+			case "ready":
+				return v
+			case "failed":
+				t.Fatalf("snapshot of %s v%d failed: %v", dataset, version, v)
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("snapshot of %s v%d not ready in time", dataset, version)
+	return nil
+}
+
+// snapRead opens a stored snapshot by SHA-256 and returns its rows by key.
+func (s *testServer) snapRead(t *testing.T, sha string) (map[string]map[string]any, *snapshot.Reader) {
+	t.Helper()
+	f, size, err := s.app.store.OpenSnapshotFile(context.Background(), sha+".parquet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	r, err := snapshot.Open(f, size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range r.Columns() {
+		names = append(names, c.Name)
+	}
+	rows := map[string]map[string]any{}
+	prev := ""
+	err = r.Scan(names, true, func(b *snapshot.Batch) error {
+		for i, k := range b.Keys {
+			if k <= prev {
+				return fmt.Errorf("keys out of order: %q after %q", k, prev)
+			}
+			prev = k
+			row := map[string]any{}
+			for c, v := range b.Cols {
+				row[names[c]] = v.Value(i)
+			}
+			rows[k] = row
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows, r
+}
+
+func snapSetup(t *testing.T, s *testServer) {
+	t.Helper()
+	s.mustGQL(t, testAdminKey, `mutation { createTeam(input: {id: "lab", name: "Lab"}) { id } }`, nil)
+	s.mustGQL(t, testAdminKey, `mutation { createDataset(input: {id: "obs", name: "Obs", team: "lab", keyField: "id", fields: [
+		{name: "id", type: STRING}, {name: "region", type: CATEGORY}, {name: "glucose", type: FLOAT}, {name: "visits", type: INT},
+		{name: "smoker", type: BOOL}, {name: "ssn", type: STRING, sensitive: true}, {name: "outcome", type: INT}]}) { id } }`, nil)
+}
+
+// snapRows makes n deterministic records; every 7th has no glucose.
+func snapRows(n, offset int) []any {
+	regions := []string{"north", "south", "east"}
+	var out []any
+	for i := range n {
+		j := i + offset
+		r := map[string]any{"id": fmt.Sprintf("r%04d", j), "region": regions[j%3], "visits": j % 5, "smoker": j%2 == 0,
+			"ssn": fmt.Sprintf("SSN-%04d", j%10), "outcome": (j / 3) % 2}
+		if j%7 != 0 {
+			r["glucose"] = 80 + float64(j%40) + 0.5
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// TestSnapshotBuiltAfterIngestion: each committed version gets a Parquet
+// snapshot (key order, one column per field, the sensitive field sealed with
+// its blind index beside it); its size and SHA-256 are on the version.
+func TestSnapshotBuiltAfterIngestion(t *testing.T) {
+	s := newTestServer(t, nil)
+	snapSetup(t, s)
+	s.snapIngest(t, testAdminKey, "obs", snapRows(50, 0))
+	v1 := s.snapWaitReady(t, "obs", 1)
+	if num(v1["rows"]) != 50 || v1["ingestion"] == nil {
+		t.Fatalf("version 1: %v", v1)
+	}
+	sn := v1["snapshot"].(map[string]any)
+	sha, _ := sn["sha256"].(string)
+	if len(sha) != 64 || num(sn["bytes"]) <= 0 {
+		t.Fatalf("snapshot info: %v", sn)
+	}
+	rows, r := s.snapRead(t, sha)
+	if len(rows) != 50 || r.Version != 1 || r.Dataset != "obs" {
+		t.Fatalf("rows %d version %d dataset %q", len(rows), r.Version, r.Dataset)
+	}
+	got := rows["r0008"]
+	if got["region"] != "east" || got["glucose"] != 88.5 || got["visits"] != int64(3) || got["smoker"] != true {
+		t.Fatalf("row r0008: %v", got)
+	}
+	if rows["r0007"]["glucose"] != nil {
+		t.Fatalf("a missing value is null: %v", rows["r0007"])
+	}
+	sealed, ok := got["ssn"].(snapshot.Sealed)
+	if !ok || len(sealed.Bytes) == 0 || len(sealed.Index) == 0 || string(sealed.Bytes) == "SSN-0008" {
+		t.Fatalf("ssn is not sealed with a blind index: %#v", got["ssn"])
+	}
+	// Equal values have equal blind indexes (COUNT_DISTINCT works on them).
+	if rows["r0018"]["ssn"].(snapshot.Sealed).Index != sealed.Index || rows["r0009"]["ssn"].(snapshot.Sealed).Index == sealed.Index {
+		t.Fatal("blind indexes do not follow values")
+	}
+	// A second ingestion makes version 2 with its own snapshot.
+	s.snapIngest(t, testAdminKey, "obs", snapRows(10, 50))
+	v2 := s.snapWaitReady(t, "obs", 2)
+	if num(v2["rows"]) != 60 || v2["snapshot"].(map[string]any)["sha256"] == sha {
+		t.Fatalf("version 2: %v", v2)
+	}
+	vs := s.snapVersions(t, testAdminKey, "obs")
+	if len(vs) != 2 || num(vs[0]["version"]) != 2 || num(vs[1]["version"]) != 1 {
+		t.Fatalf("versions: %v", vs)
+	}
+}
