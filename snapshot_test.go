@@ -165,3 +165,116 @@ func TestSnapshotBuiltAfterIngestion(t *testing.T) {
 		t.Fatalf("versions: %v", vs)
 	}
 }
+
+// snapTrain trains model on obs (label outcome) and returns the model version.
+func (s *testServer) snapTrain(t *testing.T, model string, version any) map[string]any {
+	t.Helper()
+	r := s.mustGQL(t, testAdminKey, `mutation($m: ID!, $v: Int) { train(input: {model: $m, dataset: "obs", label: "outcome",
+		features: ["glucose", "visits", "region", "smoker"], seed: 7, datasetVersion: $v}) { id } }`, map[string]any{"m": model, "v": version})
+	job := s.waitJob(t, testAdminKey, r.str("train", "id"))
+	if job["status"] != "SUCCEEDED" {
+		t.Fatalf("train: %v", job)
+	}
+	n := num(job["result"].(map[string]any)["version"])
+	v := s.mustGQL(t, testAdminKey, `query($m: ID!, $n: Int) { modelVersion(model: $m, version: $n) { version datasetVersion snapshotSha256 intercept coefficients { feature value } } }`,
+		map[string]any{"m": model, "n": n})
+	return v.get("modelVersion").(map[string]any)
+}
+
+// TestSnapshotTrainOlderVersion: training reads a version's snapshot; an
+// older version is trained with datasetVersion, the model version records the
+// snapshot it read, and the same spec, seed and version give identical
+// coefficients.
+func TestSnapshotTrainOlderVersion(t *testing.T) {
+	s := newTestServer(t, nil)
+	snapSetup(t, s)
+	s.snapIngest(t, testAdminKey, "obs", snapRows(120, 0))
+	sha1 := s.snapWaitReady(t, "obs", 1)["snapshot"].(map[string]any)["sha256"]
+	// Version 2 changes labels and adds rows.
+	v2rows := snapRows(60, 100)
+	for _, r := range v2rows {
+		r.(map[string]any)["outcome"] = 1 - r.(map[string]any)["outcome"].(int)
+	}
+	s.snapIngest(t, testAdminKey, "obs", v2rows)
+	sha2 := s.snapWaitReady(t, "obs", 2)["snapshot"].(map[string]any)["sha256"]
+
+	a := s.snapTrain(t, "m1", 1)
+	b := s.snapTrain(t, "m1", 1)
+	if num(a["datasetVersion"]) != 1 || a["snapshotSha256"] != sha1 || b["snapshotSha256"] != sha1 {
+		t.Fatalf("trained on %v %v, want version 1 %v", a["datasetVersion"], a["snapshotSha256"], sha1)
+	}
+	if fmt.Sprint(a["coefficients"], a["intercept"]) != fmt.Sprint(b["coefficients"], b["intercept"]) {
+		t.Fatalf("retraining differs:\n%v\n%v", a["coefficients"], b["coefficients"])
+	}
+	c := s.snapTrain(t, "m1", nil)
+	if num(c["datasetVersion"]) != 2 || c["snapshotSha256"] != sha2 {
+		t.Fatalf("default version: %v %v", c["datasetVersion"], c["snapshotSha256"])
+	}
+	if fmt.Sprint(a["coefficients"]) == fmt.Sprint(c["coefficients"]) {
+		t.Fatal("versions 1 and 2 trained the same model")
+	}
+	// A version that does not exist is refused when queued.
+	r := s.gql(t, testAdminKey, `mutation { train(input: {model: "m1", dataset: "obs", label: "outcome", datasetVersion: 3}) { id } }`, nil)
+	if !r.hasCode("BAD_USER_INPUT") {
+		t.Fatalf("datasetVersion 3: %+v", r.Errors)
+	}
+}
+
+// TestSnapshotVersionBeforeSnapshots: a version committed before snapshots
+// existed (no version record, no file) is listed and gets its snapshot on
+// first use.
+func TestSnapshotVersionBeforeSnapshots(t *testing.T) {
+	s := newTestServer(t, nil)
+	snapSetup(t, s)
+	s.snapIngest(t, testAdminKey, "obs", snapRows(80, 0))
+	sha := s.snapWaitReady(t, "obs", 1)["snapshot"].(map[string]any)["sha256"].(string)
+	ctx := context.Background()
+	if err := s.app.store.DeleteDatasetVersion(ctx, "obs", 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.app.store.DeleteSnapshotFile(ctx, sha+".parquet"); err != nil {
+		t.Fatal(err)
+	}
+	vs := s.snapVersions(t, testAdminKey, "obs")
+	if len(vs) != 1 || num(vs[0]["version"]) != 1 || num(vs[0]["rows"]) != 80 || vs[0]["snapshot"].(map[string]any)["status"] != "pending" {
+		t.Fatalf("versions: %v", vs)
+	}
+	v := s.snapTrain(t, "m", nil)
+	if v["snapshotSha256"] != sha || num(v["datasetVersion"]) != 1 {
+		t.Fatalf("trained on %v (want the rebuilt snapshot %s)", v["snapshotSha256"], sha)
+	}
+	if got := s.snapWaitReady(t, "obs", 1)["snapshot"].(map[string]any)["sha256"]; got != sha {
+		t.Fatalf("rebuilt snapshot %v, want the same bytes %s", got, sha)
+	}
+}
+
+// TestSnapshotRetention: the sweep keeps the last MMS_SNAPSHOT_KEEP snapshots
+// and those a model version trained on, and deletes the rest.
+func TestSnapshotRetention(t *testing.T) {
+	s := newTestServer(t, map[string]string{"MMS_SNAPSHOT_KEEP": "1"})
+	snapSetup(t, s)
+	s.snapIngest(t, testAdminKey, "obs", snapRows(40, 0))
+	s.snapWaitReady(t, "obs", 1)
+	s.snapTrain(t, "m", nil) // references version 1's snapshot
+	s.snapIngest(t, testAdminKey, "obs", snapRows(5, 40))
+	sha2 := s.snapWaitReady(t, "obs", 2)["snapshot"].(map[string]any)["sha256"].(string)
+	s.snapIngest(t, testAdminKey, "obs", snapRows(5, 45))
+	s.snapWaitReady(t, "obs", 3)
+	s.app.svc.WaitSnapshots()
+	status := map[int]any{}
+	for _, v := range s.snapVersions(t, testAdminKey, "obs") {
+		status[num(v["version"])] = v["snapshot"].(map[string]any)["status"]
+	}
+	if status[1] != "ready" || status[2] != "deleted" || status[3] != "ready" {
+		t.Fatalf("statuses after the sweep: %v", status)
+	}
+	if _, _, err := s.app.store.OpenSnapshotFile(context.Background(), sha2+".parquet"); err == nil {
+		t.Fatal("version 2's file is still stored")
+	}
+	// Training on a swept version says why it cannot.
+	r := s.mustGQL(t, testAdminKey, `mutation { train(input: {model: "m", dataset: "obs", label: "outcome", features: ["glucose"], datasetVersion: 2}) { id } }`, nil)
+	job := s.waitJob(t, testAdminKey, r.str("train", "id"))
+	if job["status"] != "FAILED" || job["errorCode"] != "NOT_FOUND" {
+		t.Fatalf("train on a swept version: %v", job)
+	}
+}
