@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -276,5 +278,170 @@ func TestSnapshotRetention(t *testing.T) {
 	job := s.waitJob(t, testAdminKey, r.str("train", "id"))
 	if job["status"] != "FAILED" || job["errorCode"] != "NOT_FOUND" {
 		t.Fatalf("train on a swept version: %v", job)
+	}
+}
+
+const snapAggQ = `query($v: Int, $w: [FieldFilter!], $g: [String!], $m: [MetricInput!]!) {
+	aggregate(dataset: "obs", version: $v, where: $w, groupBy: $g, metrics: $m) { version groups { key count values } } }`
+
+// snapExpect computes the expected aggregate of records in Go.
+type snapAgg struct {
+	count            int
+	gN               int
+	gSum, gMin, gMax float64
+	gVals            []float64
+	ssn, visits      map[any]bool
+}
+
+func snapGroups(records []any, keep func(map[string]any) bool, key func(map[string]any) string) map[string]*snapAgg {
+	out := map[string]*snapAgg{}
+	for _, rec := range records {
+		r := rec.(map[string]any)
+		if keep != nil && !keep(r) {
+			continue
+		}
+		k := key(r)
+		a := out[k]
+		if a == nil {
+			a = &snapAgg{gMin: 1e300, gMax: -1e300, ssn: map[any]bool{}, visits: map[any]bool{}}
+			out[k] = a
+		}
+		a.count++
+		if g, ok := r["glucose"].(float64); ok {
+			a.gN++
+			a.gSum += g
+			a.gMin, a.gMax = min(a.gMin, g), max(a.gMax, g)
+			a.gVals = append(a.gVals, g)
+		}
+		a.ssn[r["ssn"]] = true
+		a.visits[r["visits"]] = true
+	}
+	return out
+}
+
+func snapStd(x []float64) float64 {
+	m := 0.0
+	for _, v := range x {
+		m += v
+	}
+	m /= float64(len(x))
+	s := 0.0
+	for _, v := range x {
+		s += (v - m) * (v - m)
+	}
+	return math.Sqrt(s / float64(len(x)-1))
+}
+
+func snapClose(a any, b float64) bool {
+	f, ok := a.(float64)
+	return ok && math.Abs(f-b) <= 1e-9*math.Max(1, math.Abs(b))
+}
+
+// TestSnapshotAggregate: every op, nulls, groupBy, where, sealed fields
+// (COUNT and COUNT_DISTINCT on blind indexes, numeric ops refused), the
+// caller's view (hidden fields and masked sensitive fields refused, a share's
+// row filter applied), and older versions.
+func TestSnapshotAggregate(t *testing.T) {
+	s := newTestServer(t, nil)
+	snapSetup(t, s)
+	recs := snapRows(200, 0)
+	s.snapIngest(t, testAdminKey, "obs", recs)
+	s.snapWaitReady(t, "obs", 1)
+	metrics := []any{
+		map[string]any{"op": "COUNT"}, map[string]any{"op": "COUNT", "field": "glucose"}, map[string]any{"op": "SUM", "field": "glucose"},
+		map[string]any{"op": "MEAN", "field": "glucose"}, map[string]any{"op": "MIN", "field": "glucose"}, map[string]any{"op": "MAX", "field": "glucose"},
+		map[string]any{"op": "STDDEV", "field": "glucose"}, map[string]any{"op": "COUNT_DISTINCT", "field": "ssn"},
+		map[string]any{"op": "COUNT_DISTINCT", "field": "visits"}, map[string]any{"op": "MAX", "field": "visits"},
+	}
+	check := func(token string, vars map[string]any, keep func(map[string]any) bool, key func(map[string]any) string) {
+		t.Helper()
+		r := s.mustGQL(t, token, snapAggQ, vars)
+		want := snapGroups(recs, keep, key)
+		groups := r.get("aggregate", "groups").([]any)
+		if len(groups) != len(want) {
+			t.Fatalf("%v: %d groups, want %d: %v", vars, len(groups), len(want), groups)
+		}
+		for _, g := range groups {
+			g := g.(map[string]any)
+			kb, _ := json.Marshal(g["key"])
+			w := want[string(kb)]
+			if w == nil {
+				t.Fatalf("unexpected group %s (want %v)", kb, want)
+			}
+			v := g["values"].([]any)
+			ok := num(g["count"]) == w.count && num(v[0]) == w.count && num(v[1]) == w.gN && snapClose(v[2], w.gSum) &&
+				num(v[7]) == len(w.ssn) && num(v[8]) == len(w.visits)
+			if w.gN > 0 {
+				ok = ok && snapClose(v[3], w.gSum/float64(w.gN)) && snapClose(v[4], w.gMin) && snapClose(v[5], w.gMax)
+			} else {
+				ok = ok && v[3] == nil && v[4] == nil && v[5] == nil && v[6] == nil
+			}
+			if w.gN > 1 {
+				ok = ok && snapClose(v[6], snapStd(w.gVals))
+			}
+			if !ok {
+				t.Fatalf("group %s: %v, want %+v", kb, g, w)
+			}
+		}
+	}
+	region := func(r map[string]any) string { return fmt.Sprintf(`{"region":%q}`, r["region"]) }
+	check(testAdminKey, map[string]any{"g": []any{"region"}, "m": metrics}, nil, region)
+	check(testAdminKey, map[string]any{"m": metrics}, nil, func(map[string]any) string { return `{}` })
+	// where (evaluated by the store) and groups of nulls only.
+	check(testAdminKey, map[string]any{"g": []any{"region"}, "m": metrics, "w": []any{map[string]any{"field": "id", "op": "in", "value": []any{"r0000", "r0007", "r0014"}}}},
+		func(r map[string]any) bool { return r["id"] == "r0000" || r["id"] == "r0007" || r["id"] == "r0014" }, region)
+	check(testAdminKey, map[string]any{"g": []any{"region"}, "m": metrics, "w": []any{map[string]any{"field": "glucose", "op": "gt", "value": 100}}},
+		func(r map[string]any) bool { g, ok := r["glucose"].(float64); return ok && g > 100 }, region)
+	// Grouping by a sealed field (with read-sensitive) shows its values.
+	check(testAdminKey, map[string]any{"g": []any{"ssn"}, "m": metrics}, nil, func(r map[string]any) string { return fmt.Sprintf(`{"ssn":%q}`, r["ssn"]) })
+	// Numeric ops on a sealed field are refused.
+	for _, op := range []string{"SUM", "MEAN", "MIN", "MAX", "STDDEV"} {
+		r := s.gql(t, testAdminKey, snapAggQ, map[string]any{"m": []any{map[string]any{"op": op, "field": "ssn"}}})
+		if !r.hasCode("BAD_USER_INPUT") {
+			t.Fatalf("%s of a sealed field: %+v", op, r.Errors)
+		}
+	}
+	for _, bad := range []map[string]any{
+		{"m": []any{map[string]any{"op": "SUM"}}},
+		{"m": []any{map[string]any{"op": "MEAN", "field": "region"}}},
+		{"m": []any{map[string]any{"op": "COUNT", "field": "nope"}}},
+		{"m": []any{}},
+		{"v": 2, "m": []any{map[string]any{"op": "COUNT"}}},
+	} {
+		if r := s.gql(t, testAdminKey, snapAggQ, bad); !r.hasCode("BAD_USER_INPUT") {
+			t.Fatalf("%v: %+v", bad, r.Errors)
+		}
+	}
+	// A viewer without read-sensitive: COUNT_DISTINCT of the masked field
+	// works on blind indexes; grouping or filtering by it is refused.
+	viewer, _ := s.createKey(t, "lab", "VIEWER")
+	check(viewer, map[string]any{"g": []any{"region"}, "m": metrics}, nil, region)
+	if r := s.gql(t, viewer, snapAggQ, map[string]any{"g": []any{"ssn"}, "m": metrics}); !r.hasCode("FORBIDDEN") {
+		t.Fatalf("viewer groups by a masked field: %+v", r.Errors)
+	}
+	// A partner sharing some fields and rows: hidden fields refused, rows filtered.
+	owner, _ := s.createKey(t, "lab", "OWNER")
+	s.mustGQL(t, testAdminKey, `mutation { createTeam(input: {id: "ext", name: "Ext"}) { id } }`, nil)
+	partner, _ := s.createKey(t, "ext", "PARTNER")
+	s.mustGQL(t, owner, `mutation { shareDataset(input: {dataset: "obs", team: "ext", role: PARTNER, fields: ["region", "glucose", "visits", "ssn"],
+		rowFilter: [{field: "region", op: "ne", value: "south"}]}) { team } }`, nil)
+	notSouth := func(r map[string]any) bool { return r["region"] != "south" }
+	check(partner, map[string]any{"g": []any{"region"}, "m": metrics}, notSouth, region)
+	for _, bad := range []map[string]any{
+		{"g": []any{"smoker"}, "m": []any{map[string]any{"op": "COUNT"}}},
+		{"m": []any{map[string]any{"op": "SUM", "field": "outcome"}}},
+		{"w": []any{map[string]any{"field": "outcome", "op": "eq", "value": 1}}, "m": []any{map[string]any{"op": "COUNT"}}},
+		{"g": []any{"ssn"}, "m": []any{map[string]any{"op": "COUNT"}}},
+	} {
+		if r := s.gql(t, partner, snapAggQ, bad); !r.hasCode("FORBIDDEN") {
+			t.Fatalf("partner %v: %+v", bad, r.Errors)
+		}
+	}
+	// Older versions: readable by the team; not through a row filter.
+	s.snapIngest(t, testAdminKey, "obs", snapRows(10, 200))
+	s.snapWaitReady(t, "obs", 2)
+	check(testAdminKey, map[string]any{"v": 1, "g": []any{"region"}, "m": metrics}, nil, region)
+	if r := s.gql(t, partner, snapAggQ, map[string]any{"v": 1, "m": []any{map[string]any{"op": "COUNT"}}}); !r.hasCode("BAD_USER_INPUT") {
+		t.Fatalf("partner on version 1: %+v", r.Errors)
 	}
 }

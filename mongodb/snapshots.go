@@ -358,3 +358,30 @@ func (d *DB) SnapshotsInUse(ctx context.Context, dataset string) (map[string]boo
 	})
 	return out, err
 }
+
+// KeysWhere calls fn with the key of every document of dataset that matches
+// where, evaluated by the store exactly as documents' filters and share row
+// filters are (sensitive fields by blind index), in store order.
+func (d *DB) KeysWhere(ctx context.Context, dataset string, where []model.FieldFilter, fn func(key string) error) error {
+	filter, err := d.docFilter(ctx, dataset, where)
+	if err != nil {
+		return err
+	}
+	cur, err := d.db.Collection(dsCollection(dataset)).Find(ctx, filter,
+		options.Find().SetBatchSize(5000).SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return translate(err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		id := cur.Current.Lookup("_id")
+		k, ok := id.StringValueOK()
+		if !ok {
+			k = id.String()
+		}
+		if err := fn(k); err != nil {
+			return err
+		}
+	}
+	return translate(cur.Err())
+}

@@ -38,6 +38,9 @@ type SnapshotStore interface {
 	ScanSnapshotRows(ctx context.Context, dataset string, fn func(key string, get func(name string) any) error) error
 	// OpenSealedValue opens one sealed value.
 	OpenSealedValue(dataset, field, key string, sealed []byte) (any, error)
+	// KeysWhere streams the keys of the documents matching where, evaluated
+	// by the store (the one semantics of filters and share row filters).
+	KeysWhere(ctx context.Context, dataset string, where []model.FieldFilter, fn func(key string) error) error
 	// SnapshotsInUse returns the snapshot SHA-256s model versions reference.
 	SnapshotsInUse(ctx context.Context, dataset string) (map[string]bool, error)
 }
