@@ -137,8 +137,12 @@ func (r *Reader) Scan(names []string, withKeys bool, fn func(*Batch) error) erro
 		chunks := rg.ColumnChunks()
 		b := &Batch{Start: start, Cols: make([]*Vec, len(ws))}
 		if keyLeaf >= 0 {
-			b.Keys = make([]string, 0, n)
-			if err := eachValue(chunks[keyLeaf], vals, func(v pq.Value) {
+			kv := newVec(KindString, n)
+			if ok, err := fastColumn(chunks[keyLeaf], kv); err != nil {
+				return err
+			} else if ok {
+				b.Keys = kv.Str
+			} else if err := eachValue(chunks[keyLeaf], vals, func(v pq.Value) {
 				b.Keys = append(b.Keys, string(v.ByteArray()))
 			}); err != nil {
 				return err
@@ -146,7 +150,12 @@ func (r *Reader) Scan(names []string, withKeys bool, fn func(*Batch) error) erro
 		}
 		for i, w := range ws {
 			vec := newVec(w.kind, n)
-			err := eachValue(chunks[w.leaf], vals, func(v pq.Value) {
+			if ok, err := fastColumn(chunks[w.leaf], vec); err != nil {
+				return err
+			} else if ok {
+				goto index
+			}
+			if err := eachValue(chunks[w.leaf], vals, func(v pq.Value) {
 				if v.IsNull() {
 					appendValue(vec, nil)
 					return
@@ -165,10 +174,10 @@ func (r *Reader) Scan(names []string, withKeys bool, fn func(*Batch) error) erro
 				default:
 					vec.Str = append(vec.Str, string(v.ByteArray()))
 				}
-			})
-			if err != nil {
+			}); err != nil {
 				return err
 			}
+		index:
 			if w.idx >= 0 {
 				j := 0
 				err := eachValue(chunks[w.idx], vals, func(v pq.Value) {
@@ -218,6 +227,78 @@ func eachValue(cc pq.ColumnChunk, buf []pq.Value, fn func(pq.Value)) error {
 			if err != nil {
 				pq.Release(p)
 				return fmt.Errorf("snapshot: read values: %w", err)
+			}
+		}
+		pq.Release(p)
+	}
+}
+
+// fastColumn reads a column chunk of plain-encoded DOUBLE, INT64 or
+// BYTE_ARRAY pages (what Builder writes) straight from the page buffers into
+// vec. It returns false, having read nothing, for any other shape (the
+// caller then reads values one by one).
+func fastColumn(cc pq.ColumnChunk, vec *Vec) (bool, error) {
+	switch vec.Kind {
+	case KindFloat, KindInt, KindDate, KindString, KindJSON:
+	default:
+		return false, nil
+	}
+	pages := cc.Pages()
+	defer pages.Close()
+	first := true
+	for {
+		p, err := pages.ReadPage()
+		if err == io.EOF {
+			return true, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("snapshot: read page: %w", err)
+		}
+		if p.Dictionary() != nil || len(p.RepetitionLevels()) > 0 {
+			pq.Release(p)
+			if first {
+				return false, nil
+			}
+			return false, errors.New("snapshot: a column mixes page encodings")
+		}
+		first = false
+		data := p.Data()
+		defs := p.DefinitionLevels()
+		nv := int(p.NumValues())
+		if len(defs) == 0 { // required column: every value present
+			defs = nil
+		}
+		j := 0
+		switch vec.Kind {
+		case KindFloat:
+			xs := data.Double()
+			for r := range nv {
+				if defs != nil && defs[r] == 0 {
+					vec.Valid, vec.Float = append(vec.Valid, false), append(vec.Float, 0)
+					continue
+				}
+				vec.Valid, vec.Float = append(vec.Valid, true), append(vec.Float, xs[j])
+				j++
+			}
+		case KindInt, KindDate:
+			xs := data.Int64()
+			for r := range nv {
+				if defs != nil && defs[r] == 0 {
+					vec.Valid, vec.Int = append(vec.Valid, false), append(vec.Int, 0)
+					continue
+				}
+				vec.Valid, vec.Int = append(vec.Valid, true), append(vec.Int, xs[j])
+				j++
+			}
+		default:
+			buf, offs := data.ByteArray()
+			for r := range nv {
+				if defs != nil && defs[r] == 0 {
+					vec.Valid, vec.Str = append(vec.Valid, false), append(vec.Str, "")
+					continue
+				}
+				vec.Valid, vec.Str = append(vec.Valid, true), append(vec.Str, string(buf[offs[j]:offs[j+1]]))
+				j++
 			}
 		}
 		pq.Release(p)

@@ -100,3 +100,52 @@ func TestEmpty(t *testing.T) {
 		t.Fatal(r.NumRows())
 	}
 }
+
+func BenchmarkWrite1Mx20(b *testing.B) {
+	cols := make([]Column, 20)
+	for c := range cols {
+		cols[c] = Column{Name: fmt.Sprintf("f%02d", c), Kind: KindFloat}
+	}
+	n := 1_000_000
+	keys := make([]string, n)
+	vecs := make([]*Vec, 20)
+	for c := range vecs {
+		vecs[c] = &Vec{Kind: KindFloat, Valid: make([]bool, n), Float: make([]float64, n)}
+	}
+	for i := range n {
+		keys[i] = fmt.Sprintf("k%07d", i)
+		for c := range vecs {
+			vecs[c].Valid[i], vecs[c].Float[i] = true, float64(i%1000)/7+float64(c)
+		}
+	}
+	perm := make([]int32, n)
+	for i := range perm {
+		perm[i] = int32(i)
+	}
+	var buf bytes.Buffer
+	b.Run("write", func(b *testing.B) {
+		for range b.N {
+			buf.Reset()
+			if err := writeSorted(&buf, cols, "ds", 1, keys, vecs, perm); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(buf.Len()), "bytes")
+	})
+	data := buf.Bytes()
+	b.Run("read", func(b *testing.B) {
+		names := make([]string, 20)
+		for c := range names {
+			names[c] = cols[c].Name
+		}
+		for range b.N {
+			r, err := Open(bytes.NewReader(data), int64(len(data)))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := r.Scan(names, true, func(*Batch) error { return nil }); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

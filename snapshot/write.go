@@ -195,16 +195,38 @@ func (b *Builder) Write(w io.Writer, dataset string, version int) error {
 }
 
 func writeSorted(w io.Writer, cols []Column, dataset string, version int, keys []string, vecs []*Vec, perm []int32) error {
+	sw := NewStreamWriter(w, cols, dataset, version)
+	for start := 0; start < len(perm); start += RowGroupRows {
+		if err := sw.writeGroup(keys, vecs, perm[start:min(start+RowGroupRows, len(perm))]); err != nil {
+			return err
+		}
+	}
+	return sw.Close()
+}
+
+// StreamWriter writes a Parquet file of cols one batch of rows at a time
+// (each batch a row group), for exports: memory is one batch.
+type StreamWriter struct {
+	pw        *pq.GenericWriter[any]
+	cols      []Column
+	keyIdx    int
+	idx, bidx []int
+	buf       []pq.Value
+	ident     []int32
+}
+
+// NewStreamWriter starts a snapshot-shaped Parquet file on w.
+func NewStreamWriter(w io.Writer, cols []Column, dataset string, version int) *StreamWriter {
 	schema := parquetSchema(cols)
 	meta := make([]metaColumn, len(cols))
 	for i, c := range cols {
 		meta[i] = metaColumn{Name: c.Name, Kind: c.Kind.String()}
 	}
 	mb, _ := json.Marshal(meta)
-	pw := pq.NewGenericWriter[any](w, schema, pq.Compression(&pq.Snappy),
+	sw := &StreamWriter{cols: slices.Clone(cols), pw: pq.NewGenericWriter[any](w, schema, pq.Compression(&pq.Snappy),
 		pq.KeyValueMetadata(MetaColumns, string(mb)),
 		pq.KeyValueMetadata(MetaDataset, dataset),
-		pq.KeyValueMetadata(MetaVersion, fmt.Sprint(version)))
+		pq.KeyValueMetadata(MetaVersion, fmt.Sprint(version)))}
 	leaf := func(name string) int {
 		lc, ok := schema.Lookup(name)
 		if !ok {
@@ -212,73 +234,82 @@ func writeSorted(w io.Writer, cols []Column, dataset string, version int, keys [
 		}
 		return lc.ColumnIndex
 	}
-	keyIdx := leaf(KeyColumn)
-	idx := make([]int, len(cols))
-	bidx := make([]int, len(cols))
+	sw.keyIdx = leaf(KeyColumn)
+	sw.idx, sw.bidx = make([]int, len(cols)), make([]int, len(cols))
 	for i, c := range cols {
-		idx[i] = leaf(c.Name)
+		sw.idx[i] = leaf(c.Name)
 		if c.Kind == KindSealed {
-			bidx[i] = leaf(c.Name + BlindSuffix)
+			sw.bidx[i] = leaf(c.Name + BlindSuffix)
 		}
 	}
-	buf := make([]pq.Value, 0, RowGroupRows)
-	for start := 0; start < len(perm) || start == 0; start += RowGroupRows {
-		end := min(start+RowGroupRows, len(perm))
-		if end == start {
-			break
-		}
-		rows := perm[start:end]
-		cw := pw.ColumnWriters()
+	return sw
+}
+
+// WriteBatch writes keys and one Vec per column (in the writer's column
+// order) as one row group.
+func (sw *StreamWriter) WriteBatch(keys []string, vecs []*Vec) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	for len(sw.ident) < len(keys) {
+		sw.ident = append(sw.ident, int32(len(sw.ident)))
+	}
+	return sw.writeGroup(keys, vecs, sw.ident[:len(keys)])
+}
+
+// Close finishes the file.
+func (sw *StreamWriter) Close() error { return sw.pw.Close() }
+
+func (sw *StreamWriter) writeGroup(keys []string, vecs []*Vec, rows []int32) error {
+	cw := sw.pw.ColumnWriters()
+	buf := sw.buf[:0]
+	for _, r := range rows {
+		buf = append(buf, pq.ByteArrayValue([]byte(keys[r])).Level(0, 0, sw.keyIdx))
+	}
+	if _, err := cw[sw.keyIdx].WriteRowValues(buf); err != nil {
+		return err
+	}
+	for i, c := range sw.cols {
+		v, ci := vecs[i], sw.idx[i]
 		buf = buf[:0]
 		for _, r := range rows {
-			buf = append(buf, pq.ByteArrayValue([]byte(keys[r])).Level(0, 0, keyIdx))
+			if !v.Valid[r] {
+				buf = append(buf, pq.Value{}.Level(0, 0, ci))
+				continue
+			}
+			var x pq.Value
+			switch c.Kind {
+			case KindFloat:
+				x = pq.DoubleValue(v.Float[r])
+			case KindInt, KindDate:
+				x = pq.Int64Value(v.Int[r])
+			case KindBool:
+				x = pq.BooleanValue(v.Bool[r])
+			case KindSealed:
+				x = pq.ByteArrayValue(v.Bytes[r])
+			default:
+				x = pq.ByteArrayValue([]byte(v.Str[r]))
+			}
+			buf = append(buf, x.Level(0, 1, ci))
 		}
-		if _, err := cw[keyIdx].WriteRowValues(buf); err != nil {
+		if _, err := cw[ci].WriteRowValues(buf); err != nil {
 			return err
 		}
-		for i, c := range cols {
-			v := vecs[i]
+		if c.Kind == KindSealed {
+			bi := sw.bidx[i]
 			buf = buf[:0]
 			for _, r := range rows {
 				if !v.Valid[r] {
-					buf = append(buf, pq.Value{}.Level(0, 0, idx[i]))
+					buf = append(buf, pq.Value{}.Level(0, 0, bi))
 					continue
 				}
-				var x pq.Value
-				switch c.Kind {
-				case KindFloat:
-					x = pq.DoubleValue(v.Float[r])
-				case KindInt, KindDate:
-					x = pq.Int64Value(v.Int[r])
-				case KindBool:
-					x = pq.BooleanValue(v.Bool[r])
-				case KindSealed:
-					x = pq.ByteArrayValue(v.Bytes[r])
-				default:
-					x = pq.ByteArrayValue([]byte(v.Str[r]))
-				}
-				buf = append(buf, x.Level(0, 1, idx[i]))
+				buf = append(buf, pq.ByteArrayValue([]byte(v.Index[r])).Level(0, 1, bi))
 			}
-			if _, err := cw[idx[i]].WriteRowValues(buf); err != nil {
+			if _, err := cw[bi].WriteRowValues(buf); err != nil {
 				return err
 			}
-			if c.Kind == KindSealed {
-				buf = buf[:0]
-				for _, r := range rows {
-					if !v.Valid[r] {
-						buf = append(buf, pq.Value{}.Level(0, 0, bidx[i]))
-						continue
-					}
-					buf = append(buf, pq.ByteArrayValue([]byte(v.Index[r])).Level(0, 1, bidx[i]))
-				}
-				if _, err := cw[bidx[i]].WriteRowValues(buf); err != nil {
-					return err
-				}
-			}
-		}
-		if err := pw.Flush(); err != nil {
-			return err
 		}
 	}
-	return pw.Close()
+	sw.buf = buf
+	return sw.pw.Flush()
 }
