@@ -484,6 +484,16 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	go func() { defer close(runnerDone); a.runner.Run(bg) }()
 	go a.svc.RunWebhooks(bg)
 	go a.svc.RunSnapshotSweep(bg, time.Hour)
+	go func() {
+		// Ingestions that committed but whose server died while applying them
+		// are completed now, not only when the next writer takes the dataset.
+		n, err := a.store.SettlePending(bg, "startup:"+cfg.Addr, a.cfg.JobLease)
+		if err != nil {
+			log.Warn("completing committed ingestions", "err", err)
+		} else if n > 0 {
+			log.Info("completed committed ingestions", "datasets", n)
+		}
+	}()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -226,6 +226,8 @@ type Pipeline struct {
 	seen     map[uint64]int32
 	imps     []Imputation
 	vm       vm.VM
+	// names caches top-level field names found valid, with their NFC form.
+	names map[string]string
 }
 
 type ruleKind uint8
@@ -279,7 +281,24 @@ func Compile(spec Spec, sourceFields []string) (*Pipeline, error) {
 			known[f] = true
 		}
 	}
+	if sourceKnown && len(spec.Mapping) == 0 {
+		// Columns become fields under their own names: each must be one.
+		for _, f := range sourceFields {
+			if _, err := FieldName(f); err != nil {
+				fail("source column: %s; map it to another name", model.ErrorMessage(err))
+			}
+		}
+	}
+	spec.Mapping = slices.Clone(spec.Mapping)
 	for i, m := range spec.Mapping {
+		if strings.TrimSpace(m.To) != "" {
+			to, err := FieldName(m.To)
+			if err != nil {
+				fail("mapping[%d]: %s", i, model.ErrorMessage(err))
+				continue
+			}
+			m.To, spec.Mapping[i].To = to, to
+		}
 		switch {
 		case strings.TrimSpace(m.From) == "":
 			fail("mapping[%d]: from is required", i)
@@ -314,6 +333,11 @@ func Compile(spec Spec, sourceFields []string) (*Pipeline, error) {
 	// Rules.
 	imputedBy := map[string]int{}
 	for i, r := range spec.Rules {
+		for _, t := range r.targets() {
+			if _, err := FieldName(t); err != nil {
+				fail("rules[%d] (%s): %s", i, r.Op, model.ErrorMessage(err))
+			}
+		}
 		cr, err := p.compileRule(i, r, known, fieldsKnown, types, imputedBy)
 		if err != nil {
 			fail("%v", err)
@@ -834,6 +858,9 @@ func (p *Pipeline) Apply(row Row) (Doc, []string) {
 	if p.key != nil {
 		v, _ := Lookup(row.Values, p.key.From)
 		k, err := p.key.Normalize(v)
+		if err == nil {
+			err = checkKey(k)
+		}
 		if err != nil {
 			reasons = append(reasons, "key: "+err.Error())
 		} else {
@@ -843,6 +870,7 @@ func (p *Pipeline) Apply(row Row) (Doc, []string) {
 
 	var fields map[string]any
 	if len(p.mapping) == 0 {
+		p.normalizeNames(row.Values)
 		fields = row.Values
 		if fields == nil {
 			fields = map[string]any{}
@@ -923,6 +951,11 @@ func (p *Pipeline) Apply(row Row) (Doc, []string) {
 		}
 	}
 
+	// What the store would refuse is a reject here, in pass 1, with its
+	// reason: never a failure of the write pass.
+	if reasons == nil {
+		reasons = p.storable(fields)
+	}
 	if p.dedupe && doc.Key != "" {
 		h := maphash.String(p.seed, doc.Key)
 		if first, dup := p.seen[h]; dup {

@@ -29,3 +29,19 @@ type Ingestion struct {
 	CreatedAt  time.Time  `json:"createdAt"`
 	FinishedAt *time.Time `json:"finishedAt,omitempty"`
 }
+
+// IngestCommit is the record that an ingestion's write pass is complete and
+// staged: from then on the ingestion is applied to the dataset, by its own run
+// or, after a crash, by the next writer of the dataset (roll forward). Without
+// one, staged documents are dropped (roll back).
+type IngestCommit struct {
+	Dataset   string
+	Ingestion string
+	// Version is the dataset version the ingestion produces.
+	Version int
+	// Fields is the schema the ingestion inferred (nil when the dataset had one).
+	Fields []FieldSpec
+	// Count is the dataset's document count after the ingestion.
+	Count int
+	At    time.Time
+}

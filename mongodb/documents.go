@@ -66,11 +66,16 @@ func fromModelDoc(m *model.Document) docDoc {
 // equality and would scan the whole collection for an $in, so there the keys are
 // looked up one by one, a few at a time.
 func (d *DB) DocumentsByKey(ctx context.Context, dataset string, keys []string) (map[string]*model.Document, error) {
+	return d.docsByKey(ctx, dataset, dsCollection(dataset), keys)
+}
+
+// docsByKey is DocumentsByKey on the collection colName of dataset's documents.
+func (d *DB) docsByKey(ctx context.Context, dataset, colName string, keys []string) (map[string]*model.Document, error) {
 	out := make(map[string]*model.Document, len(keys))
 	if len(keys) == 0 {
 		return out, nil
 	}
-	col := d.db.Collection(dsCollection(dataset))
+	col := d.db.Collection(colName)
 	if d.ferret {
 		var mu sync.Mutex
 		g, gctx := errgroup.WithContext(ctx)

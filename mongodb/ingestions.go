@@ -194,8 +194,21 @@ func (d *DB) DropRejects(ctx context.Context, ingestion string) error {
 // LockDataset takes the dataset's write lock for owner until until, if it is
 // free, expired or already owner's. Every writer of a dataset's documents holds
 // it, which is what makes read-merge-write safe without transactions.
+//
+// Taking a free lock first completes an ingestion into the dataset that
+// committed but did not finish (its server died while applying it, see
+// staging.go), so every writer finds the dataset whole; an error there is
+// returned with the lock released.
 func (d *DB) LockDataset(ctx context.Context, id, owner string, now, until time.Time) (bool, error) {
-	return d.lock(ctx, "dataset:"+id, owner, now, until)
+	ok, fresh, err := d.lockFresh(ctx, "dataset:"+id, owner, now, until)
+	if !ok || !fresh || err != nil {
+		return ok, err
+	}
+	if err := d.settle(ctx, id); err != nil {
+		_ = d.UnlockDataset(context.WithoutCancel(ctx), id, owner)
+		return false, err
+	}
+	return true, nil
 }
 
 // UnlockDataset releases owner's lock.
@@ -221,14 +234,21 @@ func (d *DB) DatasetLockHolder(ctx context.Context, id string) (string, error) {
 // removed (only if it is still the one seen) and the insert retried; the holder
 // renews by moving its own expiry.
 func (d *DB) lock(ctx context.Context, name, owner string, now, until time.Time) (bool, error) {
+	ok, _, err := d.lockFresh(ctx, name, owner, now, until)
+	return ok, err
+}
+
+// lockFresh is lock, also reporting whether the lease was newly taken (not
+// renewed).
+func (d *DB) lockFresh(ctx context.Context, name, owner string, now, until time.Time) (ok, fresh bool, err error) {
 	col := d.db.Collection(colLocks)
 	for range 3 {
 		_, err := col.InsertOne(ctx, bson.D{{Key: "_id", Value: name}, {Key: "owner", Value: owner}, {Key: "until", Value: until}})
 		if err == nil {
-			return true, nil
+			return true, true, nil
 		}
 		if !mongo.IsDuplicateKeyError(err) {
-			return false, translate(err)
+			return false, false, translate(err)
 		}
 		var held struct {
 			Owner string    `bson:"owner"`
@@ -239,23 +259,23 @@ func (d *DB) lock(ctx context.Context, name, owner string, now, until time.Time)
 			continue // released meanwhile
 		}
 		if err != nil {
-			return false, translate(err)
+			return false, false, translate(err)
 		}
 		switch {
 		case held.Owner == owner:
 			_, err := col.UpdateOne(ctx, bson.D{{Key: "_id", Value: name}, {Key: "owner", Value: owner}},
 				bson.D{{Key: "$set", Value: bson.D{{Key: "until", Value: until}}}})
-			return err == nil, translate(err)
+			return err == nil, false, translate(err)
 		case held.Until.Before(now):
 			_, err := col.DeleteOne(ctx, bson.D{{Key: "_id", Value: name}, {Key: "owner", Value: held.Owner}, {Key: "until", Value: held.Until}})
 			if err != nil {
-				return false, translate(err)
+				return false, false, translate(err)
 			}
 		default:
-			return false, nil
+			return false, false, nil
 		}
 	}
-	return false, nil
+	return false, false, nil
 }
 
 // FinishDatasetIngest records a completed ingestion on the dataset: the new

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mms-platform/mms/auth"
+	"github.com/mms-platform/mms/ingest"
 	"github.com/mms-platform/mms/model"
 )
 
@@ -64,9 +65,11 @@ func fieldSpecs(in []*model.FieldSpecInput, keyField string) ([]model.FieldSpec,
 	out := make([]model.FieldSpec, 0, len(in))
 	seen := map[string]bool{}
 	for _, f := range in {
-		if err := checkFieldName(f.Name); err != nil {
+		name, err := ingest.FieldName(f.Name)
+		if err != nil {
 			return nil, err
 		}
+		f.Name = name
 		if seen[f.Name] {
 			return nil, model.Errorf(model.EINVALID, "field %q is listed twice", f.Name)
 		}
@@ -98,12 +101,18 @@ func fieldSpecs(in []*model.FieldSpecInput, keyField string) ([]model.FieldSpec,
 	return out, nil
 }
 
-var fieldNameRE = regexp.MustCompile(`^[\p{L}_][\p{L}\p{N}_]{0,127}$`)
-
-// checkFieldName keeps field names safe as MongoDB paths: no dots, no $.
+// checkFieldName checks a field name a request gives, by the one definition
+// of a field name (ingest.FieldName: no '.', '$', NUL, invisible or
+// bidirectional control characters, no mixed look-alike scripts, at most
+// 128 characters). A name must come in NFC form, the form fields are stored
+// under; names that create a field are normalized first (fieldSpecs).
 func checkFieldName(name string) error {
-	if !fieldNameRE.MatchString(name) {
-		return model.Errorf(model.EINVALID, "field name %q: use letters, digits and _ (no dots or $), at most 128", name)
+	n, err := ingest.FieldName(name)
+	if err != nil {
+		return err
+	}
+	if n != name {
+		return model.Errorf(model.EINVALID, "field name %+q: not in Unicode NFC form; fields are named in NFC (%+q)", name, n)
 	}
 	return nil
 }

@@ -53,6 +53,26 @@ type IngestionStore interface {
 	// DatasetLockHolder returns the owner of the dataset's write lock ("" if free).
 	DatasetLockHolder(ctx context.Context, id string) (string, error)
 	FinishDatasetIngest(ctx context.Context, id string, version int, fields []model.FieldSpec, count int, at time.Time) error
+
+	// The write pass stages its documents apart from the dataset, then
+	// commits and applies them (see mongodb/staging.go): a failure before
+	// the commit leaves the dataset as it was, one after it is completed by
+	// the next writer of the dataset (LockDataset settles pending commits).
+
+	// StageDocuments writes documents to the dataset's staging; it returns
+	// the new keys already staged (to re-read and merge).
+	StageDocuments(ctx context.Context, dataset string, writes []model.DocumentWrite) ([]string, error)
+	// StagedDocuments returns the staged documents among keys.
+	StagedDocuments(ctx context.Context, dataset string, keys []string) (map[string]*model.Document, error)
+	// ResetStaging empties the dataset's staging before a write pass.
+	ResetStaging(ctx context.Context, dataset string) error
+	// DropStaged drops the dataset's staging (roll back).
+	DropStaged(ctx context.Context, dataset string) error
+	// CommitStaged records that the staging is final; ECONFLICT when the
+	// dataset moved on or another commit is pending.
+	CommitStaged(ctx context.Context, c model.IngestCommit) error
+	// ApplyCommit applies a committed staging to the dataset (idempotent).
+	ApplyCommit(ctx context.Context, c *model.IngestCommit) error
 	PutSource(ctx context.Context, name string, r io.Reader) (string, int64, error)
 	OpenSource(ctx context.Context, id string) (io.ReadCloser, error)
 	// DeleteSource removes a stored source once its ingestion has ended.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"maps"
 	"strings"
@@ -72,7 +73,7 @@ func (s *Service) runIngest(ctx context.Context, j *model.Job, prog *jobs.Progre
 		ing.Status = model.JobSucceeded
 	case ctx.Err() != nil:
 		ing.Status = model.JobCancelled
-		msg := "cancelled; documents already written stay, and re-running the ingestion is idempotent"
+		msg := "cancelled; nothing was written to the dataset"
 		ing.Error = &msg
 	default:
 		ing.Status = model.JobFailed
@@ -113,6 +114,11 @@ type ingestRun struct {
 	changedAny bool
 	// insertFirst: try inserting a batch before reading which keys exist.
 	insertFirst bool
+	// staged holds the hashes of the keys staged so far: only those are
+	// looked up in the staging (a collision costs one lookup for nothing).
+	staged    map[uint64]struct{}
+	seed      maphash.Seed
+	committed bool
 }
 
 func (r *ingestRun) run(ctx context.Context) error {
@@ -120,6 +126,21 @@ func (r *ingestRun) run(ctx context.Context) error {
 		return err
 	}
 	defer func() { _ = r.s.Ingestions.UnlockDataset(context.WithoutCancel(ctx), r.p.Dataset, r.owner) }()
+	// Taking the lock completed any committed ingestion (LockDataset); a
+	// staging left now is one that never committed: drop it (roll back), and
+	// drop ours unless it commits.
+	if err := r.s.Ingestions.ResetStaging(ctx, r.p.Dataset); err != nil {
+		return err
+	}
+	defer func() {
+		if !r.committed {
+			if err := r.s.Ingestions.DropStaged(context.WithoutCancel(ctx), r.p.Dataset); err != nil {
+				r.s.Log.Warn("drop ingestion staging", "dataset", r.p.Dataset, "err", err)
+			}
+		}
+	}()
+	r.staged, r.seed = map[uint64]struct{}{}, maphash.MakeSeed()
+	r.s.ForgetDataset(r.p.Dataset)
 	d, err := r.s.Datasets.Dataset(ctx, r.p.Dataset)
 	if err != nil {
 		return err
@@ -205,12 +226,12 @@ func (r *ingestRun) renewLock(ctx context.Context) error {
 func (r *ingestRun) reader(ctx context.Context) (*ingest.Reader, io.Closer, error) {
 	rc, err := r.src.open(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, r.sourceErr(err)
 	}
 	rd, err := ingest.NewReader(rc, r.p.Read)
 	if err != nil {
 		rc.Close()
-		return nil, nil, err
+		return nil, nil, r.sourceErr(err)
 	}
 	return rd, rc, nil
 }
@@ -239,7 +260,7 @@ func (r *ingestRun) compile(ctx context.Context) error {
 			break
 		}
 		if err != nil {
-			return err
+			return r.sourceErr(err)
 		}
 		doc, reasons := probe.Apply(row)
 		if len(reasons) > 0 {
@@ -295,7 +316,7 @@ func (r *ingestRun) check(ctx context.Context) (*ingest.Profile, error) {
 			break
 		}
 		if err != nil {
-			return nil, err
+			return nil, r.sourceErr(err)
 		}
 		r.ing.Read++
 		doc, reasons := r.pipe.Apply(row)
@@ -328,6 +349,18 @@ func (r *ingestRun) check(ctx context.Context) (*ingest.Profile, error) {
 		return nil, model.Errorf(model.EINVALID, "dataset checks failed, nothing was written: %s", strings.Join(fails, "; "))
 	}
 	return prof, nil
+}
+
+// sourceErr turns a failure to read the source (not bad data, which the
+// reader reports as BAD_USER_INPUT: a connection cut, a stored upload gone)
+// into UNAVAILABLE with one generic message; the detail goes to the log.
+// INTERNAL stays for bugs.
+func (r *ingestRun) sourceErr(err error) error {
+	if model.ErrorCode(err) != model.EINTERNAL || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	r.s.Log.Warn("read ingestion source", "ingestion", r.ing.ID, "err", err)
+	return model.Errorf(model.EUNAVAILABLE, "the source could not be read to the end; nothing was written, run the ingestion again")
 }
 
 // progress reports the job's progress; pass is 0 (checking) or 1 (writing).
@@ -373,8 +406,8 @@ func (r *ingestRun) flushRejects(ctx context.Context) error {
 	return err
 }
 
-// write is pass 2: read and clean again, impute, and write documents in batches
-// according to the write mode.
+// write is pass 2: read and clean again, impute, and stage documents in
+// batches according to the write mode (finish commits and applies them).
 func (r *ingestRun) write(ctx context.Context, imputes map[string]any) error {
 	n, err := r.s.Docs.CountDocuments(ctx, r.d.ID)
 	if err != nil {
@@ -399,7 +432,7 @@ func (r *ingestRun) write(ctx context.Context, imputes map[string]any) error {
 			break
 		}
 		if err != nil {
-			return err
+			return r.sourceErr(err)
 		}
 		doc, reasons := r.pipe.Apply(row)
 		if len(reasons) > 0 {
@@ -435,16 +468,13 @@ func (r *ingestRun) flush(ctx context.Context, batch []ingest.Doc) error {
 			return model.Errorf(model.ECONFLICT, "documents keep changing under this ingestion; try again")
 		}
 		existing := map[string]*model.Document{}
-		// Insert first when most keys are new (an empty dataset, or the last
-		// batch mostly inserted): keys that exist come back as conflicts and are
-		// read and merged on the next attempt. Look keys up first otherwise.
-		if (!r.empty && !r.insertFirst) || attempt > 0 {
-			keys := make([]string, len(pending))
-			for i, d := range pending {
-				keys[i] = d.Key
-			}
+		// Into an empty dataset, insert first when most keys are new (the last
+		// batch mostly inserted): keys staged already come back as conflicts
+		// and are read and merged on the next attempt. Look keys up first
+		// otherwise: the staging cannot tell that a key exists in the dataset.
+		if !r.empty || !r.insertFirst || attempt > 0 {
 			var err error
-			if existing, err = r.s.Docs.DocumentsByKey(ctx, r.d.ID, keys); err != nil {
+			if existing, err = r.lookup(ctx, pending); err != nil {
 				return err
 			}
 		}
@@ -452,9 +482,12 @@ func (r *ingestRun) flush(ctx context.Context, batch []ingest.Doc) error {
 		if err != nil {
 			return err
 		}
-		conflicts, err := r.s.Docs.WriteDocuments(ctx, r.d.ID, writes)
+		conflicts, err := r.s.Ingestions.StageDocuments(ctx, r.d.ID, writes)
 		if err != nil {
 			return err
+		}
+		for _, w := range writes {
+			r.staged[maphash.String(r.seed, w.Doc.Key)] = struct{}{}
 		}
 		retry := map[string]bool{}
 		for _, k := range conflicts {
@@ -485,6 +518,37 @@ func (r *ingestRun) flush(ctx context.Context, batch []ingest.Doc) error {
 	return nil
 }
 
+// lookup returns the current documents of keys: the staged one when this run
+// staged the key already, the dataset's otherwise.
+func (r *ingestRun) lookup(ctx context.Context, docs []ingest.Doc) (map[string]*model.Document, error) {
+	var staged, stored []string
+	for _, d := range docs {
+		if _, ok := r.staged[maphash.String(r.seed, d.Key)]; ok {
+			staged = append(staged, d.Key)
+		} else {
+			stored = append(stored, d.Key)
+		}
+	}
+	out, err := r.s.Ingestions.StagedDocuments(ctx, r.d.ID, staged)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range staged {
+		if _, ok := out[k]; !ok {
+			stored = append(stored, k) // a hash collision
+		}
+	}
+	if r.empty || len(stored) == 0 {
+		return out, nil
+	}
+	found, err := r.s.Docs.DocumentsByKey(ctx, r.d.ID, stored)
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(out, found)
+	return out, nil
+}
+
 // plan turns incoming documents into writes against the stored ones, counting
 // unchanged documents and rejecting rows the mode refuses. Repeated keys within
 // the batch apply in order onto one write.
@@ -501,6 +565,13 @@ func (r *ingestRun) plan(ctx context.Context, incoming []ingest.Doc, existing ma
 			cur, expect = e, e.Version
 		}
 		fields, reason := mergeFields(cur, in.Fields, r.p.Mode, r.p.Conflict)
+		if reason == "" && cur != nil && r.p.Mode == model.WriteModeMerge {
+			// Pass 1 bounded the record; merged with what is stored it may
+			// still outgrow what the store holds.
+			if n := ingest.DocumentSize(fields); n > ingest.MaxDocumentBytes {
+				reason = fmt.Sprintf("record: merged with the stored document %s it would be about %d bytes, more than the limit of %d", cur.Key, n, ingest.MaxDocumentBytes)
+			}
+		}
 		if reason != "" {
 			if err := r.reject(ctx, in.Line, []string{reason}, ""); err != nil {
 				return nil, err
@@ -578,8 +649,11 @@ func mergeFields(cur *model.Document, in map[string]any, mode model.WriteMode, c
 	return out, ""
 }
 
-// finish records the new dataset version (when anything changed), the inferred
-// schema and the document count.
+// finish commits and applies the staged documents with the new dataset
+// version (when anything changed), the inferred schema and the document count.
+// Once committed, the ingestion is completed even if ctx ends meanwhile; a
+// failure while applying leaves the commit for the next writer of the dataset
+// to complete (see mongodb/staging.go).
 func (r *ingestRun) finish(ctx context.Context) error {
 	// Only ingestions insert documents, under the dataset's lock, and nothing
 	// deletes them: the count is the count before plus this run's inserts.
@@ -591,8 +665,15 @@ func (r *ingestRun) finish(ctx context.Context) error {
 	if r.changedAny || r.inferred != nil {
 		version = r.target
 	}
-	if err := r.s.Ingestions.FinishDatasetIngest(ctx, r.d.ID, version, r.inferred, count, r.s.now()); err != nil &&
-		!(version == r.d.Version && model.ErrorCode(err) == model.ECONFLICT) {
+	if version == r.d.Version {
+		// Nothing staged: only the count may need recording.
+		if err := r.s.Ingestions.FinishDatasetIngest(ctx, r.d.ID, version, r.inferred, count, r.s.now()); err != nil &&
+			model.ErrorCode(err) != model.ECONFLICT {
+			return err
+		}
+	} else if err := r.commit(ctx, model.IngestCommit{
+		Dataset: r.d.ID, Ingestion: r.ing.ID, Version: version, Fields: r.inferred, Count: count, At: r.s.now(),
+	}); err != nil {
 		return err
 	}
 	r.s.ForgetDataset(r.d.ID)
@@ -602,6 +683,36 @@ func (r *ingestRun) finish(ctx context.Context) error {
 	r.ing.DatasetVersion = &version
 	r.prog.Set(1, model.JobDetail{Phase: "done", Rows: int64(r.ing.Read)})
 	return nil
+}
+
+// commit records the staging as final and applies it. The ingestion's counts
+// are saved first, so that whoever completes the commit after a crash marks
+// it succeeded with them.
+func (r *ingestRun) commit(ctx context.Context, c model.IngestCommit) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := r.s.Ingestions.SaveIngestion(ctx, r.ing); err != nil {
+		return err
+	}
+	if err := r.s.Ingestions.CommitStaged(ctx, c); err != nil {
+		return err
+	}
+	r.committed = true
+	r.prog.Set(0.99, model.JobDetail{Phase: "applying", Rows: int64(r.ing.Inserted + r.ing.Updated)})
+	actx := context.WithoutCancel(ctx)
+	var err error
+	for attempt := range 3 {
+		if attempt > 0 {
+			time.Sleep(time.Duration(attempt) * 500 * time.Millisecond)
+		}
+		if err = r.s.Ingestions.ApplyCommit(actx, &c); err == nil {
+			return nil
+		}
+		r.s.Log.Warn("apply committed ingestion", "dataset", c.Dataset, "ingestion", c.Ingestion, "attempt", attempt+1, "err", err)
+	}
+	return model.Errorf(model.EUNAVAILABLE, "the ingestion is complete and committed, but applying it to dataset %q failed (%s); "+
+		"the next ingestion into the dataset completes it first", c.Dataset, model.ErrorMessage(err))
 }
 
 // cancelQueuedIngestion records on its Ingestion that an ingest job was

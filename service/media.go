@@ -41,7 +41,8 @@ func (r *ingestRun) media(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r.empty, r.target = n == 0, r.d.Version+1
+	r.empty, r.before, r.target = n == 0, n, r.d.Version+1
+	r.insertFirst = r.empty
 	if err := r.s.Docs.EnsureDatasetCollection(ctx, r.d.ID); err != nil {
 		return err
 	}
