@@ -14,6 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
 
 	"github.com/mms-platform/mms/model"
 )
@@ -384,4 +385,24 @@ func (d *DB) KeysWhere(ctx context.Context, dataset string, where []model.FieldF
 		}
 	}
 	return translate(cur.Err())
+}
+
+// SealSnapshotValue seals a sensitive field's value of document key as the
+// store would (same key, same blind index), for a snapshot built from an
+// ingestion's writes rather than read back from the store.
+func (d *DB) SealSnapshotValue(dataset, field, key string, v any) (model.SealedValue, error) {
+	keys := d.Keyring()
+	if keys == nil {
+		return model.SealedValue{}, errNoKeyring(dataset)
+	}
+	t, data, err := bson.MarshalValue(v)
+	if err != nil {
+		return model.SealedValue{}, err
+	}
+	s := &docSealer{keys: keys, dataset: dataset}
+	sealed, index, err := s.sealValue(key, field, bsoncore.Type(t), data, v)
+	if err != nil {
+		return model.SealedValue{}, err
+	}
+	return model.SealedValue{Bytes: sealed, Index: index}, nil
 }

@@ -101,10 +101,12 @@ type ingestRun struct {
 	prog  *jobs.Progress
 	owner string
 
-	d          *model.Dataset
-	src        *source
-	pipe       *ingest.Pipeline
-	inferred   []model.FieldSpec
+	d        *model.Dataset
+	src      *source
+	pipe     *ingest.Pipeline
+	inferred []model.FieldSpec
+	// delta collects the written documents for the new version's snapshot.
+	delta      *snapshotDelta
 	lockedAt   time.Time
 	rejects    []*model.Reject
 	rejectSeq  int
@@ -415,6 +417,11 @@ func (r *ingestRun) write(ctx context.Context, imputes map[string]any) error {
 	}
 	r.empty, r.before = n == 0, n
 	r.insertFirst = r.empty
+	fields := r.d.Fields
+	if r.inferred != nil {
+		fields = r.inferred
+	}
+	r.delta = r.s.newSnapshotDelta(r.d, fields, r.empty)
 	r.target = r.d.Version + 1
 	if err := r.s.Docs.EnsureDatasetCollection(ctx, r.d.ID); err != nil {
 		return err
@@ -503,6 +510,7 @@ func (r *ingestRun) flush(ctx context.Context, batch []ingest.Doc) error {
 				r.ing.Updated++
 			}
 			r.changedAny = true
+			r.s.addToDelta(r.delta, w.Doc)
 		}
 		var again []ingest.Doc
 		for _, d := range pending {
@@ -678,7 +686,7 @@ func (r *ingestRun) finish(ctx context.Context) error {
 	}
 	r.s.ForgetDataset(r.d.ID)
 	if version != r.d.Version {
-		r.s.versionCommitted(ctx, r.d.ID, version, count, r.ing.ID)
+		r.s.versionCommitted(ctx, r.d.ID, version, count, r.ing.ID, r.delta)
 	}
 	r.ing.DatasetVersion = &version
 	r.prog.Set(1, model.JobDetail{Phase: "done", Rows: int64(r.ing.Read)})

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mms-platform/mms/jobs"
@@ -36,6 +37,8 @@ type SnapshotStore interface {
 	// ScanSnapshotRows streams a dataset's documents in store order with their
 	// values as stored (sealed values sealed, with their blind index).
 	ScanSnapshotRows(ctx context.Context, dataset string, fn func(key string, get func(name string) any) error) error
+	// SealSnapshotValue seals a sensitive value as the store does.
+	SealSnapshotValue(dataset, field, key string, v any) (model.SealedValue, error)
 	// OpenSealedValue opens one sealed value.
 	OpenSealedValue(dataset, field, key string, sealed []byte) (any, error)
 	// KeysWhere streams the keys of the documents matching where, evaluated
@@ -57,7 +60,9 @@ const snapshotStatusDeleted = "deleted"
 
 // snapshotBuilds runs at most one build of a version per process at a time.
 type snapshotBuilds struct {
-	mu      sync.Mutex
+	// delta and scan count the builds of each kind (tests and logs).
+	delta, scan atomic.Int64
+	mu          sync.Mutex
 	running map[string]chan struct{}
 	wg      sync.WaitGroup
 }
@@ -72,7 +77,7 @@ func (s *Service) snapshotKeep() int {
 // versionCommitted records a new dataset version and builds its snapshot in
 // the background. Called after every write that makes a version (ingestion,
 // gold labels); failures are logged, the snapshot is then built on first use.
-func (s *Service) versionCommitted(ctx context.Context, dataset string, version, rows int, ingestion string) {
+func (s *Service) versionCommitted(ctx context.Context, dataset string, version, rows int, ingestion string, delta *snapshotDelta) {
 	if s.Snapshots == nil || version <= 0 {
 		return
 	}
@@ -89,6 +94,11 @@ func (s *Service) versionCommitted(ctx context.Context, dataset string, version,
 	s.snapBuilds.wg.Add(1)
 	go func() {
 		defer s.snapBuilds.wg.Done()
+		if delta.usable() {
+			if err := s.buildFromDelta(ctx, dataset, version, delta); err != nil {
+				s.Log.Warn("build snapshot from the ingestion's writes (falling back to a scan)", "dataset", dataset, "version", version, "err", err)
+			}
+		}
 		if _, err := s.ensureSnapshot(ctx, dataset, version); err != nil {
 			s.Log.Warn("build snapshot", "dataset", dataset, "version", version, "err", err)
 		}
@@ -96,6 +106,12 @@ func (s *Service) versionCommitted(ctx context.Context, dataset string, version,
 			s.Log.Warn("sweep snapshots", "dataset", dataset, "err", err)
 		}
 	}()
+}
+
+// SnapshotBuilds returns how many snapshots this instance built from
+// ingestions' writes and by scanning the store.
+func (s *Service) SnapshotBuilds() (delta, scan int64) {
+	return s.snapBuilds.delta.Load(), s.snapBuilds.scan.Load()
 }
 
 // WaitSnapshots waits for the background snapshot builds started so far
@@ -195,6 +211,7 @@ func (s *Service) buildSnapshot(ctx context.Context, dataset string, version int
 		return false, err
 	}
 	defer func() { _ = s.Snapshots.UnlockSnapshot(context.WithoutCancel(ctx), dataset, version, owner) }()
+	started := time.Now()
 	// Ready meanwhile (another instance finished before we took the lease)?
 	if dv, err := s.Snapshots.DatasetVersion(ctx, dataset, version); err == nil && dv.Snapshot != nil && dv.Snapshot.Status == model.SnapshotReady {
 		return true, nil
@@ -233,6 +250,7 @@ func (s *Service) buildSnapshot(ctx context.Context, dataset string, version int
 	if err := s.Snapshots.SetSnapshotInfo(ctx, dataset, version, &model.SnapshotInfo{Status: model.SnapshotBuilding}); err != nil {
 		return false, err
 	}
+	locked := time.Now()
 	info, err := s.writeSnapshot(ctx, d, owner)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -245,6 +263,9 @@ func (s *Service) buildSnapshot(ctx context.Context, dataset string, version int
 	if err := s.Snapshots.SetSnapshotInfo(ctx, dataset, version, info); err != nil {
 		return false, err
 	}
+	s.snapBuilds.scan.Add(1)
+	s.Log.Info("snapshot built", "dataset", dataset, "version", version, "rows", info.Rows, "bytes", *info.Bytes,
+		"waited", locked.Sub(started).Round(time.Millisecond), "built", time.Since(locked).Round(time.Millisecond))
 	return true, nil
 }
 
@@ -277,6 +298,11 @@ func (s *Service) writeSnapshot(ctx context.Context, d *model.Dataset, owner str
 	if err != nil {
 		return nil, err
 	}
+	return s.storeSnapshot(ctx, b, d)
+}
+
+// storeSnapshot writes b as d's version snapshot and stores it under its SHA-256.
+func (s *Service) storeSnapshot(ctx context.Context, b *snapshot.Builder, d *model.Dataset) (*model.SnapshotInfo, error) {
 	tmp, err := os.CreateTemp("", "mms-snapshot-*.parquet")
 	if err != nil {
 		return nil, err
@@ -476,4 +502,144 @@ func (s *Service) DatasetVersions(ctx context.Context, dataset string, first *in
 	}
 	setPageInfo(conn.PageInfo, len(conn.Edges), func(i int) string { return conn.Edges[i].Cursor }, pos != "")
 	return conn, nil
+}
+
+// maxDeltaCells bounds the rows times columns an ingestion keeps in memory to
+// build the next snapshot without reading the store back; a larger ingestion
+// drops them and its snapshot is built by a scan.
+const maxDeltaCells = 40_000_000
+
+// snapshotDelta collects the documents an ingestion writes (columnar, the
+// last write of a key winning), so that the new version's snapshot is the
+// previous snapshot with those rows replaced: no scan of the store, whose
+// per-document reads are the slow part of a build.
+type snapshotDelta struct {
+	dataset string
+	fields  []model.FieldSpec
+	// prev is the version the ingestion started from (0: an empty dataset).
+	prev      int
+	b         *snapshot.Builder
+	sensitive map[string]bool
+	err       error
+}
+
+// newSnapshotDelta starts collecting an ingestion's writes into d (nil when
+// snapshots are off).
+func (s *Service) newSnapshotDelta(d *model.Dataset, fields []model.FieldSpec, empty bool) *snapshotDelta {
+	if s.Snapshots == nil {
+		return nil
+	}
+	dl := &snapshotDelta{dataset: d.ID, fields: fields, prev: d.Version, sensitive: map[string]bool{}}
+	if empty {
+		dl.prev = 0
+	}
+	for _, f := range fields {
+		if f.Sensitive {
+			dl.sensitive[f.Name] = true
+		}
+	}
+	dl.b = snapshot.NewBuilder(snapshot.ColumnsOf(fields))
+	dl.b.LastWins = true
+	return dl
+}
+
+func (dl *snapshotDelta) usable() bool { return dl != nil && dl.b != nil && dl.err == nil }
+
+// add records one written document.
+func (s *Service) addToDelta(dl *snapshotDelta, doc *model.Document) {
+	if !dl.usable() {
+		return
+	}
+	if dl.b.Cells() >= maxDeltaCells {
+		dl.b = nil // too large to keep: the build scans instead
+		return
+	}
+	dl.b.Add(doc.Key, func(name string) any {
+		v := doc.Fields[name]
+		if v == nil || !dl.sensitive[name] || dl.err != nil {
+			return v
+		}
+		sv, err := s.Snapshots.SealSnapshotValue(dl.dataset, name, doc.Key, v)
+		if err != nil {
+			dl.err = err
+			return nil
+		}
+		return sv
+	})
+}
+
+// buildFromDelta builds version's snapshot as the previous version's with the
+// ingestion's rows replaced, under the snapshot's lease.
+func (s *Service) buildFromDelta(ctx context.Context, dataset string, version int, dl *snapshotDelta) error {
+	var prev *model.DatasetVersion
+	if dl.prev > 0 {
+		dv, err := s.Snapshots.DatasetVersion(ctx, dataset, dl.prev)
+		if err != nil {
+			return err
+		}
+		if dv.Snapshot == nil || dv.Snapshot.Status != model.SnapshotReady {
+			return fmt.Errorf("the previous version %d has no ready snapshot", dl.prev)
+		}
+		prev = dv
+	}
+	owner := "snapshot-" + jobs.NewID()
+	now := time.Now()
+	ok, err := s.Snapshots.LockSnapshot(ctx, dataset, version, owner, now, now.Add(snapshotLease))
+	if err != nil || !ok {
+		return err
+	}
+	defer func() { _ = s.Snapshots.UnlockSnapshot(context.WithoutCancel(ctx), dataset, version, owner) }()
+	started := time.Now()
+	if err := s.Snapshots.SetSnapshotInfo(ctx, dataset, version, &model.SnapshotInfo{Status: model.SnapshotBuilding}); err != nil {
+		return err
+	}
+	b := dl.b
+	if prev != nil {
+		r, closer, err := s.openSnapshot(ctx, prev)
+		if err != nil {
+			return err
+		}
+		defer closer.Close()
+		changed := b.KeySet()
+		var names []string
+		for _, f := range dl.fields {
+			if _, ok := r.Column(f.Name); ok {
+				names = append(names, f.Name)
+			}
+		}
+		err = r.Scan(names, true, func(bt *snapshot.Batch) error {
+			row := make(map[string]any, len(names))
+			for i, k := range bt.Keys {
+				if _, ok := changed[k]; ok {
+					continue
+				}
+				clear(row)
+				for c, v := range bt.Cols {
+					x := v.Value(i)
+					if js, ok := x.(string); ok && v.Kind == snapshot.KindJSON {
+						x = snapshot.RawJSON(js)
+					}
+					row[names[c]] = x
+				}
+				b.Add(k, func(n string) any { return row[n] })
+			}
+			return ctx.Err()
+		})
+		if err != nil {
+			return err
+		}
+	}
+	d := &model.Dataset{ID: dataset, Version: version}
+	info, err := s.storeSnapshot(ctx, b, d)
+	if err != nil {
+		_ = s.Snapshots.SetSnapshotInfo(context.WithoutCancel(ctx), dataset, version, &model.SnapshotInfo{Status: model.SnapshotPending})
+		return err
+	}
+	if err := s.Snapshots.SetSnapshotInfo(ctx, dataset, version, info); err != nil {
+		return err
+	}
+	s.snapBuilds.delta.Add(1)
+	s.Log.Info("snapshot built from the ingestion's writes", "dataset", dataset, "version", version, "rows", info.Rows, "bytes", *info.Bytes,
+		"built", time.Since(started).Round(time.Millisecond))
+	return nil
 }

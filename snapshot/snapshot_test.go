@@ -149,3 +149,31 @@ func BenchmarkWrite1Mx20(b *testing.B) {
 		}
 	})
 }
+
+func TestLastWins(t *testing.T) {
+	b := NewBuilder([]Column{{Name: "f", Kind: KindFloat}, {Name: "j", Kind: KindJSON}})
+	b.LastWins = true
+	for i, k := range []string{"b", "a", "b", "c", "b"} {
+		b.Add(k, func(n string) any {
+			if n == "j" {
+				return RawJSON(`{"x":1}`)
+			}
+			return float64(i)
+		})
+	}
+	var buf bytes.Buffer
+	if err := b.Write(&buf, "ds", 1); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := Open(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	var got []string
+	_ = r.Scan([]string{"f", "j"}, true, func(bt *Batch) error {
+		for i, k := range bt.Keys {
+			got = append(got, fmt.Sprint(k, " ", bt.Cols[0].Float[i], " ", bt.Cols[1].Str[i]))
+		}
+		return nil
+	})
+	if fmt.Sprint(got) != `[a 1 {"x":1} b 4 {"x":1} c 3 {"x":1}]` {
+		t.Fatal(got)
+	}
+}

@@ -30,6 +30,8 @@ type Builder struct {
 	// Coerced counts values that did not fit their column's type and were
 	// written as null (per column name).
 	Coerced map[string]int
+	// LastWins keeps the last row of a key added more than once.
+	LastWins bool
 }
 
 // NewBuilder starts a snapshot of the given columns.
@@ -127,6 +129,10 @@ func appendValue(vec *Vec, v any) bool {
 		}
 		vec.Bytes, vec.Index = append(vec.Bytes, s.Bytes), append(vec.Index, s.Index)
 	case KindJSON:
+		if raw, ok := v.(RawJSON); ok {
+			vec.Str = append(vec.Str, string(raw))
+			break
+		}
 		if s, ok := v.(string); ok {
 			b, _ := json.Marshal(s)
 			vec.Str = append(vec.Str, string(b))
@@ -178,20 +184,46 @@ type metaColumn struct {
 	Kind string `json:"kind"`
 }
 
+// RawJSON is a JSON column value given as its JSON text.
+type RawJSON string
+
+// Cells is rows times columns added so far (a memory measure).
+func (b *Builder) Cells() int { return len(b.keys) * (len(b.cols) + 1) }
+
+// KeySet returns the set of keys added.
+func (b *Builder) KeySet() map[string]struct{} {
+	out := make(map[string]struct{}, len(b.keys))
+	for _, k := range b.keys {
+		out[k] = struct{}{}
+	}
+	return out
+}
+
 // Write sorts the rows by key and writes the Parquet file to w, tagged with
-// the dataset and version. It returns an error for duplicate keys.
+// the dataset and version. A key added more than once keeps its last row when
+// LastWins is set, and is an error otherwise.
 func (b *Builder) Write(w io.Writer, dataset string, version int) error {
 	perm := make([]int32, len(b.keys))
 	for i := range perm {
 		perm[i] = int32(i)
 	}
-	slices.SortFunc(perm, func(x, y int32) int { return strings.Compare(b.keys[x], b.keys[y]) })
-	for i := 1; i < len(perm); i++ {
-		if b.keys[perm[i]] == b.keys[perm[i-1]] {
-			return fmt.Errorf("snapshot: duplicate key %q", b.keys[perm[i]])
+	slices.SortFunc(perm, func(x, y int32) int {
+		if c := strings.Compare(b.keys[x], b.keys[y]); c != 0 {
+			return c
 		}
+		return int(x - y)
+	})
+	out := perm[:0]
+	for i, p := range perm {
+		if i+1 < len(perm) && b.keys[perm[i+1]] == b.keys[p] {
+			if !b.LastWins {
+				return fmt.Errorf("snapshot: duplicate key %q", b.keys[p])
+			}
+			continue // a later row of the same key follows
+		}
+		out = append(out, p)
 	}
-	return writeSorted(w, b.cols, dataset, version, b.keys, b.vecs, perm)
+	return writeSorted(w, b.cols, dataset, version, b.keys, b.vecs, out)
 }
 
 func writeSorted(w io.Writer, cols []Column, dataset string, version int, keys []string, vecs []*Vec, perm []int32) error {
