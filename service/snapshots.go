@@ -63,8 +63,8 @@ type snapshotBuilds struct {
 	// delta and scan count the builds of each kind (tests and logs).
 	delta, scan atomic.Int64
 	mu          sync.Mutex
-	running map[string]chan struct{}
-	wg      sync.WaitGroup
+	running     map[string]chan struct{}
+	wg          sync.WaitGroup
 }
 
 func (s *Service) snapshotKeep() int {
