@@ -2035,8 +2035,8 @@ func (ec *executionContext) _ModelVersion_snapshotSha256(ctx context.Context, fi
 			return obj.SnapshotSha256, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,

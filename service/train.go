@@ -644,7 +644,7 @@ func (s *Service) modelVersion(ctx context.Context, j *model.Job, p *trainPayloa
 		return nil, err
 	}
 	v := &model.ModelVersion{
-		Model: p.Model, Team: d.Team, Dataset: p.Dataset, DatasetVersion: td.datasetVersion, SnapshotSha256: td.snapshotSha256, Label: p.Label,
+		Model: p.Model, Team: d.Team, Dataset: p.Dataset, DatasetVersion: td.datasetVersion, Label: p.Label,
 		PositiveClass: jsonShape(td.labels.Positive), NegativeClass: jsonShape(td.labels.Negative), Columns: td.pre.ColumnNames(), Intercept: res.Model.Intercept,
 		Threshold: res.Threshold, C: res.Model.C, Train: metrics(res.Train), Rows: res.TrainRows + res.TestRows,
 		Preprocessing: string(pre), Spec: jsonShape(p), CodeVersion: codeVersion(), CreatedBy: j.CreatedBy,
@@ -653,6 +653,10 @@ func (s *Service) modelVersion(ctx context.Context, j *model.Job, p *trainPayloa
 			Iterations: res.Model.Iterations, Converged: res.Model.Converged, Status: res.Model.Status,
 			Loss: res.Model.Loss, GradMax: res.Model.GradMax, Seconds: res.Seconds,
 		},
+	}
+	if td.snapshotSha256 != "" {
+		sha := td.snapshotSha256
+		v.SnapshotSha256 = &sha
 	}
 	for _, f := range p.Features {
 		v.Features = append(v.Features, f.Name)
