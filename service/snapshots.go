@@ -272,10 +272,16 @@ func (s *Service) buildSnapshot(ctx context.Context, dataset string, version int
 // writeSnapshot scans d (locked at its current version) into a Parquet file
 // and stores it under its SHA-256.
 func (s *Service) writeSnapshot(ctx context.Context, d *model.Dataset, owner string) (*model.SnapshotInfo, error) {
+	if cells := d.DocumentCount * (len(d.Fields) + 1); cells > maxBuildCells {
+		return nil, model.Errorf(model.EUNAVAILABLE, "the version has %d rows x %d columns, more than the %d cells a snapshot is built with in memory", d.DocumentCount, len(d.Fields)+1, maxBuildCells)
+	}
 	b := snapshot.NewBuilder(snapshot.ColumnsOf(d.Fields))
 	lockedAt := time.Now()
 	err := s.Snapshots.ScanSnapshotRows(ctx, d.ID, func(key string, get func(string) any) error {
 		b.Add(key, get)
+		if b.Cells() > maxBuildCells {
+			return model.Errorf(model.EUNAVAILABLE, "the version has more than the %d cells a snapshot is built with in memory", maxBuildCells)
+		}
 		if b.Rows()%10000 == 0 {
 			if time.Since(lockedAt) > datasetLockTTL/4 {
 				now := time.Now()
@@ -507,7 +513,12 @@ func (s *Service) DatasetVersions(ctx context.Context, dataset string, first *in
 // maxDeltaCells bounds the rows times columns an ingestion keeps in memory to
 // build the next snapshot without reading the store back; a larger ingestion
 // drops them and its snapshot is built by a scan.
-const maxDeltaCells = 40_000_000
+const maxDeltaCells = 25_000_000
+
+// maxBuildCells bounds the rows times columns of a snapshot built in memory
+// (sorted by key in columnar form); a larger version's snapshot fails with a
+// message saying so rather than exhausting the server's memory.
+const maxBuildCells = 60_000_000
 
 // snapshotDelta collects the documents an ingestion writes (columnar, the
 // last write of a key winning), so that the new version's snapshot is the
