@@ -144,6 +144,7 @@ func (s *Service) ensureSnapshot(ctx context.Context, dataset string, version in
 		return nil, model.Errorf(model.EUNAVAILABLE, "snapshots are not configured on this server")
 	}
 	key := fmt.Sprintf("%s@%d", dataset, version)
+	attempted := false
 	for {
 		d, err := s.Datasets.Dataset(ctx, dataset)
 		if err != nil {
@@ -158,6 +159,9 @@ func (s *Service) ensureSnapshot(ctx context.Context, dataset string, version in
 		}
 		if dv.Snapshot != nil && dv.Snapshot.Status == snapshotStatusDeleted {
 			return nil, model.Errorf(model.ENOTFOUND, "the snapshot of version %d of dataset %q was removed by retention (MMS_SNAPSHOT_KEEP); train or export a newer version", version, dataset)
+		}
+		if attempted && dv.Snapshot != nil && dv.Snapshot.Status == model.SnapshotFailed {
+			return nil, model.Errorf(model.EUNAVAILABLE, "the snapshot of version %d of dataset %q could not be built: %s", version, dataset, dv.Snapshot.Error)
 		}
 		if d.Version != version {
 			if dv.Snapshot != nil && dv.Snapshot.Status == model.SnapshotFailed {
@@ -182,6 +186,7 @@ func (s *Service) ensureSnapshot(ctx context.Context, dataset string, version in
 		s.snapBuilds.running[key] = ch
 		s.snapBuilds.mu.Unlock()
 		built, err := s.buildSnapshot(ctx, dataset, version)
+		attempted = attempted || built
 		s.snapBuilds.mu.Lock()
 		delete(s.snapBuilds.running, key)
 		close(ch)
