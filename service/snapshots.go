@@ -520,6 +520,13 @@ func (s *Service) DatasetVersions(ctx context.Context, dataset string, first *in
 // drops them and its snapshot is built by a scan.
 const maxDeltaCells = 25_000_000
 
+func (s *Service) deltaCells() int {
+	if s.SnapshotDeltaCells != 0 {
+		return s.SnapshotDeltaCells
+	}
+	return maxDeltaCells
+}
+
 // maxBuildCells bounds the rows times columns of a snapshot built in memory
 // (sorted by key in columnar form); a larger version's snapshot fails with a
 // message saying so rather than exhausting the server's memory.
@@ -536,16 +543,17 @@ type snapshotDelta struct {
 	prev      int
 	b         *snapshot.Builder
 	sensitive map[string]bool
+	limit     int
 	err       error
 }
 
 // newSnapshotDelta starts collecting an ingestion's writes into d (nil when
 // snapshots are off).
 func (s *Service) newSnapshotDelta(d *model.Dataset, fields []model.FieldSpec, empty bool) *snapshotDelta {
-	if s.Snapshots == nil {
+	if s.Snapshots == nil || s.deltaCells() < 0 {
 		return nil
 	}
-	dl := &snapshotDelta{dataset: d.ID, fields: fields, prev: d.Version, sensitive: map[string]bool{}}
+	dl := &snapshotDelta{dataset: d.ID, fields: fields, prev: d.Version, sensitive: map[string]bool{}, limit: s.deltaCells()}
 	if empty {
 		dl.prev = 0
 	}
@@ -566,7 +574,7 @@ func (s *Service) addToDelta(dl *snapshotDelta, doc *model.Document) {
 	if !dl.usable() {
 		return
 	}
-	if dl.b.Cells() >= maxDeltaCells {
+	if dl.b.Cells() >= dl.limit {
 		dl.b = nil // too large to keep: the build scans instead
 		return
 	}
