@@ -94,7 +94,7 @@ type Config struct {
 	ShutdownGrace  time.Duration
 	Workers        int
 	SnapshotKeep   int
-	SnapshotDelta  int
+	SnapshotDelta  string
 	MaxPredict     int
 	JobLease       time.Duration
 	WebhookBackoff time.Duration
@@ -210,7 +210,7 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	dur(&c.ShutdownGrace, "shutdown-grace", "MMS_SHUTDOWN_GRACE", 10*time.Second, "how long in-flight requests may finish on SIGTERM")
 	num(&c.Workers, "workers", "MMS_WORKERS", 2, "background jobs this instance runs at once")
 	num(&c.SnapshotKeep, "snapshot-keep", "MMS_SNAPSHOT_KEEP", 3, "latest Parquet snapshots kept per dataset besides those model versions trained on")
-	num(&c.SnapshotDelta, "snapshot-delta-cells", "MMS_SNAPSHOT_DELTA_CELLS", 25_000_000, "rows x columns an ingestion keeps in memory to build its version's snapshot without reading the store back (-1: always read the store back)")
+	str(&c.SnapshotDelta, "snapshot-delta", "MMS_SNAPSHOT_DELTA", "on", "on: build a version's snapshot from the previous one and the ingestion's writes (spilled to temporary files); off: read the store back after every ingestion")
 	dur(&c.WebhookBackoff, "webhook-backoff", "MMS_WEBHOOK_BACKOFF", 2*time.Second, "wait before a failed webhook delivery's first retry (doubling after, at most 8 attempts)")
 	num(&c.MaxPredict, "max-predict-inputs", "MMS_MAX_PREDICT_INPUTS", 1000, "most inputs one predict request may score")
 	dur(&c.JobLease, "job-lease", "MMS_JOB_LEASE", 30*time.Second, "how long a job stays claimed without a heartbeat before it counts as interrupted")
@@ -411,7 +411,7 @@ func (a *app) init(ctx context.Context) error {
 		Chain: a.audit, Authz: authz, Authn: a.authn, Log: a.log, DatasetCacheTTL: a.cfg.DatasetTTL,
 		Docs: a.store, Ingestions: a.store, Jobs: a.store, Blobs: a.store, Models: a.store, PredStore: a.store, Webhooks: a.store, Annotations: a.store, MongoSources: a.store, ConnStore: a.store,
 		AllowPrivateURLs: a.cfg.AllowPrivate, AllowRawSources: a.cfg.AllowRawSources, MaxSourceBytes: a.cfg.MaxUpload, MaxPredictInputs: a.cfg.MaxPredict,
-		WebhookBackoff: a.cfg.WebhookBackoff, Snapshots: a.store, SnapshotKeep: a.cfg.SnapshotKeep, SnapshotDeltaCells: a.cfg.SnapshotDelta,
+		WebhookBackoff: a.cfg.WebhookBackoff, Snapshots: a.store, SnapshotKeep: a.cfg.SnapshotKeep, SnapshotDeltaOff: a.cfg.SnapshotDelta == "off",
 	}
 	failures := &auth.AuditThrottle{Window: a.cfg.AuthAuditWindow, Summary: a.svc.RecordFailedAuthentications}
 	a.svc.AnonymousDenials = &auth.AuditThrottle{Window: a.cfg.AuthAuditWindow, Summary: a.svc.RecordAnonymousDenials}

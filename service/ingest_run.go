@@ -135,6 +135,7 @@ func (r *ingestRun) run(ctx context.Context) error {
 		return err
 	}
 	defer func() {
+		r.delta.close() // unless handed to the snapshot build (finish)
 		if !r.committed {
 			if err := r.s.Ingestions.DropStaged(context.WithoutCancel(ctx), r.p.Dataset); err != nil {
 				r.s.Log.Warn("drop ingestion staging", "dataset", r.p.Dataset, "err", err)
@@ -687,6 +688,7 @@ func (r *ingestRun) finish(ctx context.Context) error {
 	r.s.ForgetDataset(r.d.ID)
 	if version != r.d.Version {
 		r.s.versionCommitted(ctx, r.d.ID, version, count, r.ing.ID, r.delta)
+		r.delta = nil // the build owns it now
 	}
 	r.ing.DatasetVersion = &version
 	r.prog.Set(1, model.JobDetail{Phase: "done", Rows: int64(r.ing.Read)})

@@ -140,10 +140,10 @@ type Service struct {
 	// SnapshotKeep is how many latest snapshots of a dataset retention keeps
 	// besides those models reference (DefaultSnapshotKeep if 0).
 	SnapshotKeep int
-	// SnapshotDeltaCells bounds the rows x columns an ingestion keeps to build
-	// the next snapshot without a scan (0: 25M; negative: never, always scan).
-	SnapshotDeltaCells int
-	snapBuilds         snapshotBuilds
+	// SnapshotDeltaOff turns off building snapshots from ingestions' writes
+	// (every build then scans the store).
+	SnapshotDeltaOff bool
+	snapBuilds       snapshotBuilds
 
 	features   featureCache // training matrices by dataset version and feature spec
 	predictors predictors   // loaded model versions and models' aliases

@@ -94,7 +94,9 @@ func (s *Service) versionCommitted(ctx context.Context, dataset string, version,
 	s.snapBuilds.wg.Add(1)
 	go func() {
 		defer s.snapBuilds.wg.Done()
-		if delta.usable() {
+		if !delta.usable() {
+			delta.close()
+		} else {
 			if err := s.buildFromDelta(ctx, dataset, version, delta); err != nil {
 				s.Log.Warn("build snapshot from the ingestion's writes (falling back to a scan)", "dataset", dataset, "version", version, "err", err)
 			}
@@ -277,15 +279,12 @@ func (s *Service) buildSnapshot(ctx context.Context, dataset string, version int
 // writeSnapshot scans d (locked at its current version) into a Parquet file
 // and stores it under its SHA-256.
 func (s *Service) writeSnapshot(ctx context.Context, d *model.Dataset, owner string) (*model.SnapshotInfo, error) {
-	if cells := d.DocumentCount * (len(d.Fields) + 1); cells > maxBuildCells {
-		return nil, model.Errorf(model.EUNAVAILABLE, "the version has %d rows x %d columns, more than the %d cells a snapshot is built with in memory", d.DocumentCount, len(d.Fields)+1, maxBuildCells)
-	}
-	b := snapshot.NewBuilder(snapshot.ColumnsOf(d.Fields))
+	b := snapshot.NewSpill(snapshot.ColumnsOf(d.Fields), "")
+	defer b.Close()
 	lockedAt := time.Now()
 	err := s.Snapshots.ScanSnapshotRows(ctx, d.ID, func(key string, get func(string) any) error {
-		b.Add(key, get)
-		if b.Cells() > maxBuildCells {
-			return model.Errorf(model.EUNAVAILABLE, "the version has more than the %d cells a snapshot is built with in memory", maxBuildCells)
+		if err := b.Add(key, get); err != nil {
+			return err
 		}
 		if b.Rows()%10000 == 0 {
 			if time.Since(lockedAt) > datasetLockTTL/4 {
@@ -309,11 +308,12 @@ func (s *Service) writeSnapshot(ctx context.Context, d *model.Dataset, owner str
 	if err != nil {
 		return nil, err
 	}
-	return s.storeSnapshot(ctx, b, d)
+	return s.storeSnapshot(ctx, b, nil, d)
 }
 
-// storeSnapshot writes b as d's version snapshot and stores it under its SHA-256.
-func (s *Service) storeSnapshot(ctx context.Context, b *snapshot.Builder, d *model.Dataset) (*model.SnapshotInfo, error) {
+// storeSnapshot merges b's runs (over base, the previous snapshot, when not
+// nil) into d's version snapshot and stores it under its SHA-256.
+func (s *Service) storeSnapshot(ctx context.Context, b *snapshot.Spill, base *snapshot.Reader, d *model.Dataset) (*model.SnapshotInfo, error) {
 	tmp, err := os.CreateTemp("", "mms-snapshot-*.parquet")
 	if err != nil {
 		return nil, err
@@ -322,7 +322,8 @@ func (s *Service) storeSnapshot(ctx context.Context, b *snapshot.Builder, d *mod
 	defer tmp.Close()
 	h := sha256.New()
 	cw := &countWriter{w: io.MultiWriter(tmp, h)}
-	if err := b.Write(cw, d.ID, d.Version); err != nil {
+	rows, err := b.Write(cw, d.ID, d.Version, base)
+	if err != nil {
 		return nil, err
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
@@ -337,7 +338,7 @@ func (s *Service) storeSnapshot(ctx context.Context, b *snapshot.Builder, d *mod
 		s.Log.Warn("snapshot: values that do not fit their field's type were written as null", "dataset", d.ID, "field", f, "count", n)
 	}
 	n := int(cw.n)
-	return &model.SnapshotInfo{Status: model.SnapshotReady, Bytes: &n, Sha256: &sum, File: name, Rows: b.Rows(), BuiltAt: s.now()}, nil
+	return &model.SnapshotInfo{Status: model.SnapshotReady, Bytes: &n, Sha256: &sum, File: name, Rows: rows, BuiltAt: s.now()}, nil
 }
 
 type countWriter struct {
@@ -515,22 +516,9 @@ func (s *Service) DatasetVersions(ctx context.Context, dataset string, first *in
 	return conn, nil
 }
 
-// maxDeltaCells bounds the rows times columns an ingestion keeps in memory to
-// build the next snapshot without reading the store back; a larger ingestion
-// drops them and its snapshot is built by a scan.
-const maxDeltaCells = 25_000_000
-
-func (s *Service) deltaCells() int {
-	if s.SnapshotDeltaCells != 0 {
-		return s.SnapshotDeltaCells
-	}
-	return maxDeltaCells
-}
-
-// maxBuildCells bounds the rows times columns of a snapshot built in memory
-// (sorted by key in columnar form); a larger version's snapshot fails with a
-// message saying so rather than exhausting the server's memory.
-const maxBuildCells = 60_000_000
+// deltaOff reports whether snapshots are never built from ingestions' writes
+// (MMS_SNAPSHOT_DELTA=off: every build scans the store).
+func (s *Service) deltaOff() bool { return s.SnapshotDeltaOff }
 
 // snapshotDelta collects the documents an ingestion writes (columnar, the
 // last write of a key winning), so that the new version's snapshot is the
@@ -541,19 +529,25 @@ type snapshotDelta struct {
 	fields  []model.FieldSpec
 	// prev is the version the ingestion started from (0: an empty dataset).
 	prev      int
-	b         *snapshot.Builder
+	b         *snapshot.Spill
 	sensitive map[string]bool
-	limit     int
 	err       error
+}
+
+// close drops the delta's run files.
+func (dl *snapshotDelta) close() {
+	if dl != nil && dl.b != nil {
+		dl.b.Close()
+	}
 }
 
 // newSnapshotDelta starts collecting an ingestion's writes into d (nil when
 // snapshots are off).
 func (s *Service) newSnapshotDelta(d *model.Dataset, fields []model.FieldSpec, empty bool) *snapshotDelta {
-	if s.Snapshots == nil || s.deltaCells() < 0 {
+	if s.Snapshots == nil || s.deltaOff() {
 		return nil
 	}
-	dl := &snapshotDelta{dataset: d.ID, fields: fields, prev: d.Version, sensitive: map[string]bool{}, limit: s.deltaCells()}
+	dl := &snapshotDelta{dataset: d.ID, fields: fields, prev: d.Version, sensitive: map[string]bool{}}
 	if empty {
 		dl.prev = 0
 	}
@@ -562,8 +556,7 @@ func (s *Service) newSnapshotDelta(d *model.Dataset, fields []model.FieldSpec, e
 			dl.sensitive[f.Name] = true
 		}
 	}
-	dl.b = snapshot.NewBuilder(snapshot.ColumnsOf(fields))
-	dl.b.LastWins = true
+	dl.b = snapshot.NewSpill(snapshot.ColumnsOf(fields), "")
 	return dl
 }
 
@@ -574,11 +567,7 @@ func (s *Service) addToDelta(dl *snapshotDelta, doc *model.Document) {
 	if !dl.usable() {
 		return
 	}
-	if dl.b.Cells() >= dl.limit {
-		dl.b = nil // too large to keep: the build scans instead
-		return
-	}
-	dl.b.Add(doc.Key, func(name string) any {
+	err := dl.b.Add(doc.Key, func(name string) any {
 		v := doc.Fields[name]
 		if v == nil || !dl.sensitive[name] || dl.err != nil {
 			return v
@@ -590,6 +579,9 @@ func (s *Service) addToDelta(dl *snapshotDelta, doc *model.Document) {
 		}
 		return sv
 	})
+	if err != nil && dl.err == nil {
+		dl.err = err
+	}
 }
 
 // buildFromDelta builds version's snapshot as the previous version's with the
@@ -617,44 +609,18 @@ func (s *Service) buildFromDelta(ctx context.Context, dataset string, version in
 	if err := s.Snapshots.SetSnapshotInfo(ctx, dataset, version, &model.SnapshotInfo{Status: model.SnapshotBuilding}); err != nil {
 		return err
 	}
-	b := dl.b
+	defer dl.close()
+	var base *snapshot.Reader
 	if prev != nil {
 		r, closer, err := s.openSnapshot(ctx, prev)
 		if err != nil {
 			return err
 		}
 		defer closer.Close()
-		changed := b.KeySet()
-		var names []string
-		for _, f := range dl.fields {
-			if _, ok := r.Column(f.Name); ok {
-				names = append(names, f.Name)
-			}
-		}
-		err = r.Scan(names, true, func(bt *snapshot.Batch) error {
-			row := make(map[string]any, len(names))
-			for i, k := range bt.Keys {
-				if _, ok := changed[k]; ok {
-					continue
-				}
-				clear(row)
-				for c, v := range bt.Cols {
-					x := v.Value(i)
-					if js, ok := x.(string); ok && v.Kind == snapshot.KindJSON {
-						x = snapshot.RawJSON(js)
-					}
-					row[names[c]] = x
-				}
-				b.Add(k, func(n string) any { return row[n] })
-			}
-			return ctx.Err()
-		})
-		if err != nil {
-			return err
-		}
+		base = r
 	}
 	d := &model.Dataset{ID: dataset, Version: version}
-	info, err := s.storeSnapshot(ctx, b, d)
+	info, err := s.storeSnapshot(ctx, dl.b, base, d)
 	if err != nil {
 		_ = s.Snapshots.SetSnapshotInfo(context.WithoutCancel(ctx), dataset, version, &model.SnapshotInfo{Status: model.SnapshotPending})
 		return err

@@ -98,63 +98,103 @@ func (b *Batch) Len() int {
 // Scan calls fn for each row group in key order with the named columns (and
 // the keys when withKeys). Memory is one row group of those columns.
 func (r *Reader) Scan(names []string, withKeys bool, fn func(*Batch) error) error {
-	schema := r.f.Schema()
-	type want struct {
-		kind      Kind
-		leaf, idx int
+	g, err := r.Groups(names, withKeys)
+	if err != nil {
+		return err
 	}
-	ws := make([]want, len(names))
+	for i := range g.Len() {
+		b, err := g.Read(i)
+		if err != nil {
+			return err
+		}
+		if err := fn(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// GroupReader reads the row groups of a snapshot one at a time, on demand.
+type GroupReader struct {
+	r       *Reader
+	names   []string
+	ws      []groupWant
+	keyLeaf int
+	starts  []int
+	vals    []pq.Value
+}
+
+type groupWant struct {
+	kind      Kind
+	leaf, idx int
+}
+
+// Groups prepares reading the named columns (and the keys when withKeys)
+// group by group.
+func (r *Reader) Groups(names []string, withKeys bool) (*GroupReader, error) {
+	schema := r.f.Schema()
+	ws := make([]groupWant, len(names))
 	for i, n := range names {
 		c, ok := r.byName[n]
 		if !ok {
-			return fmt.Errorf("snapshot: no column %q", n)
+			return nil, fmt.Errorf("snapshot: no column %q", n)
 		}
 		lc, ok := schema.Lookup(n)
 		if !ok {
-			return fmt.Errorf("snapshot: no parquet column %q", n)
+			return nil, fmt.Errorf("snapshot: no parquet column %q", n)
 		}
-		ws[i] = want{kind: c.Kind, leaf: lc.ColumnIndex, idx: -1}
+		ws[i] = groupWant{kind: c.Kind, leaf: lc.ColumnIndex, idx: -1}
 		if c.Kind == KindSealed {
 			bl, ok := schema.Lookup(n + BlindSuffix)
 			if !ok {
-				return fmt.Errorf("snapshot: no blind index column for %q", n)
+				return nil, fmt.Errorf("snapshot: no blind index column for %q", n)
 			}
 			ws[i].idx = bl.ColumnIndex
 		}
 	}
-	keyLeaf := -1
+	g := &GroupReader{r: r, names: names, ws: ws, keyLeaf: -1, vals: make([]pq.Value, 4096)}
 	if withKeys {
 		lc, ok := schema.Lookup(KeyColumn)
 		if !ok {
-			return errors.New("snapshot: no key column")
+			return nil, errors.New("snapshot: no key column")
 		}
-		keyLeaf = lc.ColumnIndex
+		g.keyLeaf = lc.ColumnIndex
 	}
 	start := 0
-	vals := make([]pq.Value, 4096)
 	for _, rg := range r.f.RowGroups() {
-		n := int(rg.NumRows())
-		chunks := rg.ColumnChunks()
-		b := &Batch{Start: start, Cols: make([]*Vec, len(ws))}
-		if keyLeaf >= 0 {
-			kv := newVec(KindString, n)
-			if ok, err := fastColumn(chunks[keyLeaf], kv); err != nil {
-				return err
-			} else if ok {
-				b.Keys = kv.Str
-			} else if err := eachValue(chunks[keyLeaf], vals, func(v pq.Value) {
-				b.Keys = append(b.Keys, string(v.ByteArray()))
-			}); err != nil {
-				return err
-			}
+		g.starts = append(g.starts, start)
+		start += int(rg.NumRows())
+	}
+	return g, nil
+}
+
+// Len is the number of row groups.
+func (g *GroupReader) Len() int { return len(g.starts) }
+
+// Read reads row group i.
+func (g *GroupReader) Read(gi int) (*Batch, error) {
+	rg := g.r.f.RowGroups()[gi]
+	n := int(rg.NumRows())
+	chunks := rg.ColumnChunks()
+	vals := g.vals
+	b := &Batch{Start: g.starts[gi], Cols: make([]*Vec, len(g.ws))}
+	if g.keyLeaf >= 0 {
+		kv := newVec(KindString, n)
+		if ok, err := fastColumn(chunks[g.keyLeaf], kv); err != nil {
+			return nil, err
+		} else if ok {
+			b.Keys = kv.Str
+		} else if err := eachValue(chunks[g.keyLeaf], vals, func(v pq.Value) {
+			b.Keys = append(b.Keys, string(v.ByteArray()))
+		}); err != nil {
+			return nil, err
 		}
-		for i, w := range ws {
-			vec := newVec(w.kind, n)
-			if ok, err := fastColumn(chunks[w.leaf], vec); err != nil {
-				return err
-			} else if ok {
-				goto index
-			}
+	}
+	for i, w := range g.ws {
+		vec := newVec(w.kind, n)
+		if ok, err := fastColumn(chunks[w.leaf], vec); err != nil {
+			return nil, err
+		} else if !ok {
 			if err := eachValue(chunks[w.leaf], vals, func(v pq.Value) {
 				if v.IsNull() {
 					appendValue(vec, nil)
@@ -175,32 +215,27 @@ func (r *Reader) Scan(names []string, withKeys bool, fn func(*Batch) error) erro
 					vec.Str = append(vec.Str, string(v.ByteArray()))
 				}
 			}); err != nil {
-				return err
+				return nil, err
 			}
-		index:
-			if w.idx >= 0 {
-				j := 0
-				err := eachValue(chunks[w.idx], vals, func(v pq.Value) {
-					if j < len(vec.Index) && !v.IsNull() {
-						vec.Index[j] = string(v.ByteArray())
-					}
-					j++
-				})
-				if err != nil {
-					return err
+		}
+		if w.idx >= 0 {
+			j := 0
+			err := eachValue(chunks[w.idx], vals, func(v pq.Value) {
+				if j < len(vec.Index) && !v.IsNull() {
+					vec.Index[j] = string(v.ByteArray())
 				}
+				j++
+			})
+			if err != nil {
+				return nil, err
 			}
-			if vec.Len() != n {
-				return fmt.Errorf("snapshot: column %q: %d values in a row group of %d rows", names[i], vec.Len(), n)
-			}
-			b.Cols[i] = vec
 		}
-		if err := fn(b); err != nil {
-			return err
+		if vec.Len() != n {
+			return nil, fmt.Errorf("snapshot: column %q: %d values in a row group of %d rows", g.names[i], vec.Len(), n)
 		}
-		start += n
+		b.Cols[i] = vec
 	}
-	return nil
+	return b, nil
 }
 
 // eachValue calls fn for every value (nulls included) of a column chunk.

@@ -203,6 +203,20 @@ func (b *Builder) KeySet() map[string]struct{} {
 // the dataset and version. A key added more than once keeps its last row when
 // LastWins is set, and is an error otherwise.
 func (b *Builder) Write(w io.Writer, dataset string, version int) error {
+	perm, err := b.sortedChecked()
+	if err != nil {
+		return err
+	}
+	return writeSorted(w, b.cols, dataset, version, b.keys, b.vecs, perm)
+}
+
+// sorted is the row order of a LastWins builder: by key, the last row of each.
+func (b *Builder) sorted() []int32 {
+	perm, _ := b.sortedChecked()
+	return perm
+}
+
+func (b *Builder) sortedChecked() ([]int32, error) {
 	perm := make([]int32, len(b.keys))
 	for i := range perm {
 		perm[i] = int32(i)
@@ -217,13 +231,13 @@ func (b *Builder) Write(w io.Writer, dataset string, version int) error {
 	for i, p := range perm {
 		if i+1 < len(perm) && b.keys[perm[i+1]] == b.keys[p] {
 			if !b.LastWins {
-				return fmt.Errorf("snapshot: duplicate key %q", b.keys[p])
+				return nil, fmt.Errorf("snapshot: duplicate key %q", b.keys[p])
 			}
 			continue // a later row of the same key follows
 		}
 		out = append(out, p)
 	}
-	return writeSorted(w, b.cols, dataset, version, b.keys, b.vecs, out)
+	return out, nil
 }
 
 func writeSorted(w io.Writer, cols []Column, dataset string, version int, keys []string, vecs []*Vec, perm []int32) error {
