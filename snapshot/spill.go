@@ -289,4 +289,3 @@ func appendFrom(dst, src *Vec, i int) {
 		dst.Str = append(dst.Str, src.Str[i])
 	}
 }
-
