@@ -27,7 +27,7 @@ type Spill struct {
 
 // Default run size and the row group size of run files.
 const (
-	DefaultRunRows = 262144
+	DefaultRunRows = 65536
 	runGroupRows   = 4096
 )
 
