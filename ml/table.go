@@ -28,6 +28,10 @@ type ColumnTable struct {
 	N      int
 	Num    map[string]*NumColumn
 	Values map[string][]any
+	// Release lets TransformTable drop each column once it is transformed
+	// (the table is then spent), so that the matrix and the table do not
+	// both hold every column at the peak.
+	Release bool
 }
 
 // Len is the number of rows.
@@ -91,6 +95,9 @@ func (p *Preprocessor) TransformTable(t *ColumnTable) (Matrix, error) {
 				}
 				d.Data[i*d.Cols+f.Offset] = (x - f.Center) / f.Scale
 			}
+			if t.Release {
+				delete(t.Num, f.Name)
+			}
 			continue
 		}
 		for i := range t.N {
@@ -98,6 +105,10 @@ func (p *Preprocessor) TransformTable(t *ColumnTable) (Matrix, error) {
 			if err := f.emit(t.Value(f.Name, i), i, &e, &sc); err != nil {
 				return nil, err
 			}
+		}
+		if t.Release {
+			delete(t.Num, f.Name)
+			delete(t.Values, f.Name)
 		}
 	}
 	return d, nil

@@ -120,6 +120,7 @@ func (s *Service) loadTrainingSnapshot(ctx context.Context, p *trainPayload, pro
 	if td.pre, err = ml.FitTable(ml.Spec{Features: p.Features}, t); err != nil {
 		return nil, false, withheldTrainError(err, p)
 	}
+	t.Release = true // the matrix replaces the columns as it is filled
 	if td.X, err = td.pre.TransformTable(t); err != nil {
 		return nil, false, withheldTrainError(err, p)
 	}
