@@ -115,6 +115,8 @@ var permTable = map[string]permRule{
 	"Query.dataset":   {op: `query($d: ID!) { dataset(id: $d) { id } }`, want: wantReadDataset, vars: datasetVar},
 	"Query.documents": {op: `query($d: ID!) { documents(dataset: $d) { totalCount } }`, want: wantReadDataset, vars: datasetVar},
 	"Query.document":  {op: `query($d: ID!) { document(dataset: $d, key: "d1") { key } }`, want: wantReadDataset, vars: datasetVar},
+	// Summaries of the column's dataset (its snapshot), within the caller's view.
+	"Query.aggregate": {op: `query($d: ID!) { aggregate(dataset: $d, metrics: [{op: COUNT}]) { version } }`, want: wantReadDataset, vars: datasetVar},
 	"Query.ingestion": {op: `query($id: ID!) { ingestion(id: $id) { id } }`, want: wantReadDataset,
 		vars: func(c *permCell) map[string]any { return map[string]any{"id": c.res.ingestion} }},
 	// The ingestion job of the column's dataset: read on the job's resource, the dataset.

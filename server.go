@@ -93,6 +93,8 @@ type Config struct {
 	DatasetTTL     time.Duration
 	ShutdownGrace  time.Duration
 	Workers        int
+	SnapshotKeep   int
+	SnapshotDelta  string
 	MaxPredict     int
 	JobLease       time.Duration
 	WebhookBackoff time.Duration
@@ -207,6 +209,8 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	dur(&c.DatasetTTL, "dataset-cache-ttl", "MMS_DATASET_CACHE_TTL", time.Second, "how long a dataset description read by dataset(id) is cached; 0 disables")
 	dur(&c.ShutdownGrace, "shutdown-grace", "MMS_SHUTDOWN_GRACE", 10*time.Second, "how long in-flight requests may finish on SIGTERM")
 	num(&c.Workers, "workers", "MMS_WORKERS", 2, "background jobs this instance runs at once")
+	num(&c.SnapshotKeep, "snapshot-keep", "MMS_SNAPSHOT_KEEP", 3, "latest Parquet snapshots kept per dataset besides those model versions trained on")
+	str(&c.SnapshotDelta, "snapshot-delta", "MMS_SNAPSHOT_DELTA", "on", "on: build a version's snapshot from the previous one and the ingestion's writes (spilled to temporary files); off: read the store back after every ingestion")
 	dur(&c.WebhookBackoff, "webhook-backoff", "MMS_WEBHOOK_BACKOFF", 2*time.Second, "wait before a failed webhook delivery's first retry (doubling after, at most 8 attempts)")
 	num(&c.MaxPredict, "max-predict-inputs", "MMS_MAX_PREDICT_INPUTS", 1000, "most inputs one predict request may score")
 	dur(&c.JobLease, "job-lease", "MMS_JOB_LEASE", 30*time.Second, "how long a job stays claimed without a heartbeat before it counts as interrupted")
@@ -407,7 +411,7 @@ func (a *app) init(ctx context.Context) error {
 		Chain: a.audit, Authz: authz, Authn: a.authn, Log: a.log, DatasetCacheTTL: a.cfg.DatasetTTL,
 		Docs: a.store, Ingestions: a.store, Jobs: a.store, Blobs: a.store, Models: a.store, PredStore: a.store, Webhooks: a.store, Annotations: a.store, MongoSources: a.store, ConnStore: a.store,
 		AllowPrivateURLs: a.cfg.AllowPrivate, AllowRawSources: a.cfg.AllowRawSources, MaxSourceBytes: a.cfg.MaxUpload, MaxPredictInputs: a.cfg.MaxPredict,
-		WebhookBackoff: a.cfg.WebhookBackoff,
+		WebhookBackoff: a.cfg.WebhookBackoff, Snapshots: a.store, SnapshotKeep: a.cfg.SnapshotKeep, SnapshotDeltaOff: a.cfg.SnapshotDelta == "off",
 	}
 	failures := &auth.AuditThrottle{Window: a.cfg.AuthAuditWindow, Summary: a.svc.RecordFailedAuthentications}
 	a.svc.AnonymousDenials = &auth.AuditThrottle{Window: a.cfg.AuthAuditWindow, Summary: a.svc.RecordAnonymousDenials}
@@ -481,6 +485,7 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	runnerDone := make(chan struct{})
 	go func() { defer close(runnerDone); a.runner.Run(bg) }()
 	go a.svc.RunWebhooks(bg)
+	go a.svc.RunSnapshotSweep(bg, time.Hour)
 	go func() {
 		// Ingestions that committed but whose server died while applying them
 		// are completed now, not only when the next writer takes the dataset.

@@ -2023,6 +2023,29 @@ func (ec *executionContext) fieldContext_ModelVersion_datasetVersion(_ context.C
 	return graphql.NewScalarFieldContext("ModelVersion", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ModelVersion_snapshotSha256(ctx context.Context, field graphql.CollectedField, obj *model.ModelVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelVersion_snapshotSha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SnapshotSha256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ModelVersion_snapshotSha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModelVersion", field, false, false, "String")
+}
+
 func (ec *executionContext) _ModelVersion_label(ctx context.Context, field graphql.CollectedField, obj *model.ModelVersion) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2948,7 +2971,7 @@ func (ec *executionContext) unmarshalInputTrainInput(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"model", "dataset", "label", "positiveClass", "features", "exclude", "testFraction", "seed", "c", "maxIter", "tol", "standardize", "preprocessing", "classWeight", "stratify", "cvFolds", "grid", "metric", "threshold"}
+	fieldsInOrder := [...]string{"model", "dataset", "label", "positiveClass", "features", "exclude", "datasetVersion", "testFraction", "seed", "c", "maxIter", "tol", "standardize", "preprocessing", "classWeight", "stratify", "cvFolds", "grid", "metric", "threshold"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -2997,6 +3020,13 @@ func (ec *executionContext) unmarshalInputTrainInput(ctx context.Context, obj an
 				return it, err
 			}
 			it.Exclude = data
+		case "datasetVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datasetVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatasetVersion = data
 		case "testFraction":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("testFraction"))
 			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
@@ -3951,6 +3981,11 @@ func (ec *executionContext) _ModelVersion(ctx context.Context, sel ast.Selection
 		case "datasetVersion":
 			out.Values[i] = ec._ModelVersion_datasetVersion(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "snapshotSha256":
+			out.Values[i] = ec._ModelVersion_snapshotSha256(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "label":

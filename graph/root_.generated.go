@@ -41,6 +41,17 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AggregateGroup struct {
+		Count  func(childComplexity int) int
+		Key    func(childComplexity int) int
+		Values func(childComplexity int) int
+	}
+
+	AggregateResult struct {
+		Groups  func(childComplexity int) int
+		Version func(childComplexity int) int
+	}
+
 	Agreement struct {
 		CohenKappa    func(childComplexity int) int
 		FleissKappa   func(childComplexity int) int
@@ -240,6 +251,7 @@ type ComplexityRoot struct {
 		Team          func(childComplexity int) int
 		UpdatedAt     func(childComplexity int) int
 		Version       func(childComplexity int) int
+		Versions      func(childComplexity int, first *int, after *string) int
 	}
 
 	DatasetConnection struct {
@@ -249,6 +261,25 @@ type ComplexityRoot struct {
 	}
 
 	DatasetEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	DatasetVersion struct {
+		CreatedAt func(childComplexity int) int
+		Ingestion func(childComplexity int) int
+		Rows      func(childComplexity int) int
+		Snapshot  func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
+	DatasetVersionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	DatasetVersionEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -479,6 +510,7 @@ type ComplexityRoot struct {
 		Rows              func(childComplexity int) int
 		SensitiveFeatures func(childComplexity int) int
 		SensitiveLabel    func(childComplexity int) int
+		SnapshotSha256    func(childComplexity int) int
 		Spec              func(childComplexity int) int
 		Split             func(childComplexity int) int
 		Test              func(childComplexity int) int
@@ -553,6 +585,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		APIKeys            func(childComplexity int, team string) int
+		Aggregate          func(childComplexity int, dataset string, version *int, where []*model.FieldFilter, groupBy []string, metrics []*model.MetricInput, first *int) int
 		Agreement          func(childComplexity int, task string) int
 		AnnotationTask     func(childComplexity int, id string) int
 		AnnotationTasks    func(childComplexity int, first *int, after *string) int
@@ -634,6 +667,12 @@ type ComplexityRoot struct {
 		Role      func(childComplexity int) int
 		RowFilter func(childComplexity int) int
 		Team      func(childComplexity int) int
+	}
+
+	SnapshotInfo struct {
+		Bytes  func(childComplexity int) int
+		Sha256 func(childComplexity int) int
+		Status func(childComplexity int) int
 	}
 
 	Span struct {
@@ -730,6 +769,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AggregateGroup.count":
+		if e.ComplexityRoot.AggregateGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateGroup.Count(childComplexity), true
+	case "AggregateGroup.key":
+		if e.ComplexityRoot.AggregateGroup.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateGroup.Key(childComplexity), true
+	case "AggregateGroup.values":
+		if e.ComplexityRoot.AggregateGroup.Values == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateGroup.Values(childComplexity), true
+
+	case "AggregateResult.groups":
+		if e.ComplexityRoot.AggregateResult.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateResult.Groups(childComplexity), true
+	case "AggregateResult.version":
+		if e.ComplexityRoot.AggregateResult.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateResult.Version(childComplexity), true
 
 	case "Agreement.cohenKappa":
 		if e.ComplexityRoot.Agreement.CohenKappa == nil {
@@ -1545,6 +1616,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Dataset.Version(childComplexity), true
+	case "Dataset.versions":
+		if e.ComplexityRoot.Dataset.Versions == nil {
+			break
+		}
+
+		args, err := ec.field_Dataset_versions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Dataset.Versions(childComplexity, args["first"].(*int), args["after"].(*string)), true
 
 	case "DatasetConnection.edges":
 		if e.ComplexityRoot.DatasetConnection.Edges == nil {
@@ -1577,6 +1659,69 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DatasetEdge.Node(childComplexity), true
+
+	case "DatasetVersion.createdAt":
+		if e.ComplexityRoot.DatasetVersion.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersion.CreatedAt(childComplexity), true
+	case "DatasetVersion.ingestion":
+		if e.ComplexityRoot.DatasetVersion.Ingestion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersion.Ingestion(childComplexity), true
+	case "DatasetVersion.rows":
+		if e.ComplexityRoot.DatasetVersion.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersion.Rows(childComplexity), true
+	case "DatasetVersion.snapshot":
+		if e.ComplexityRoot.DatasetVersion.Snapshot == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersion.Snapshot(childComplexity), true
+	case "DatasetVersion.version":
+		if e.ComplexityRoot.DatasetVersion.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersion.Version(childComplexity), true
+
+	case "DatasetVersionConnection.edges":
+		if e.ComplexityRoot.DatasetVersionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersionConnection.Edges(childComplexity), true
+	case "DatasetVersionConnection.pageInfo":
+		if e.ComplexityRoot.DatasetVersionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersionConnection.PageInfo(childComplexity), true
+	case "DatasetVersionConnection.totalCount":
+		if e.ComplexityRoot.DatasetVersionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersionConnection.TotalCount(childComplexity), true
+
+	case "DatasetVersionEdge.cursor":
+		if e.ComplexityRoot.DatasetVersionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersionEdge.Cursor(childComplexity), true
+	case "DatasetVersionEdge.node":
+		if e.ComplexityRoot.DatasetVersionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersionEdge.Node(childComplexity), true
 
 	case "Document.datasetVersion":
 		if e.ComplexityRoot.Document.DatasetVersion == nil {
@@ -2530,6 +2675,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ModelVersion.SensitiveLabel(childComplexity), true
+	case "ModelVersion.snapshotSha256":
+		if e.ComplexityRoot.ModelVersion.SnapshotSha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.SnapshotSha256(childComplexity), true
 	case "ModelVersion.spec":
 		if e.ComplexityRoot.ModelVersion.Spec == nil {
 			break
@@ -2995,6 +3146,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.APIKeys(childComplexity, args["team"].(string)), true
+	case "Query.aggregate":
+		if e.ComplexityRoot.Query.Aggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_aggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Aggregate(childComplexity, args["dataset"].(string), args["version"].(*int), args["where"].([]*model.FieldFilter), args["groupBy"].([]string), args["metrics"].([]*model.MetricInput), args["first"].(*int)), true
 	case "Query.agreement":
 		if e.ComplexityRoot.Query.Agreement == nil {
 			break
@@ -3452,6 +3614,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Share.Team(childComplexity), true
 
+	case "SnapshotInfo.bytes":
+		if e.ComplexityRoot.SnapshotInfo.Bytes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnapshotInfo.Bytes(childComplexity), true
+	case "SnapshotInfo.sha256":
+		if e.ComplexityRoot.SnapshotInfo.Sha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnapshotInfo.Sha256(childComplexity), true
+	case "SnapshotInfo.status":
+		if e.ComplexityRoot.SnapshotInfo.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnapshotInfo.Status(childComplexity), true
+
 	case "Span.end":
 		if e.ComplexityRoot.Span.End == nil {
 			break
@@ -3787,6 +3968,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("KeySpecInput", ec.unmarshalInputKeySpecInput),
 			graphql.NewInputUnmarshaler("LabelSchemaInput", ec.unmarshalInputLabelSchemaInput),
 			graphql.NewInputUnmarshaler("MappingInput", ec.unmarshalInputMappingInput),
+			graphql.NewInputUnmarshaler("MetricInput", ec.unmarshalInputMetricInput),
 			graphql.NewInputUnmarshaler("MongoSourceInput", ec.unmarshalInputMongoSourceInput),
 			graphql.NewInputUnmarshaler("PatternInput", ec.unmarshalInputPatternInput),
 			graphql.NewInputUnmarshaler("PredictionOutputInput", ec.unmarshalInputPredictionOutputInput),
@@ -3889,7 +4071,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "annotate.graphqls" "audit.graphqls" "batch.graphqls" "connection.graphqls" "dataset.graphqls" "identity.graphqls" "ingest.graphqls" "job.graphqls" "model.graphqls" "predict.graphqls" "schema.graphqls" "share.graphqls"
+//go:embed "annotate.graphqls" "audit.graphqls" "batch.graphqls" "connection.graphqls" "dataset.graphqls" "identity.graphqls" "ingest.graphqls" "job.graphqls" "model.graphqls" "predict.graphqls" "schema.graphqls" "share.graphqls" "snapshot.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3913,12 +4095,35 @@ var sources = []*ast.Source{
 	{Name: "predict.graphqls", Input: sourceData("predict.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 	{Name: "share.graphqls", Input: sourceData("share.graphqls"), BuiltIn: false},
+	{Name: "snapshot.graphqls", Input: sourceData("snapshot.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AggregateGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_AggregateGroup_key(ctx, field)
+	case "count":
+		return ec.fieldContext_AggregateGroup_count(ctx, field)
+	case "values":
+		return ec.fieldContext_AggregateGroup_values(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AggregateGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_AggregateResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_AggregateResult_version(ctx, field)
+	case "groups":
+		return ec.fieldContext_AggregateResult_groups(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AggregateResult", field.Name)
+}
 
 func (ec *executionContext) childFields_Agreement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -4318,6 +4523,8 @@ func (ec *executionContext) childFields_Dataset(ctx context.Context, field graph
 		return ec.fieldContext_Dataset_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Dataset_updatedAt(ctx, field)
+	case "versions":
+		return ec.fieldContext_Dataset_versions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Dataset", field.Name)
 }
@@ -4342,6 +4549,44 @@ func (ec *executionContext) childFields_DatasetEdge(ctx context.Context, field g
 		return ec.fieldContext_DatasetEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DatasetEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_DatasetVersion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_DatasetVersion_version(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_DatasetVersion_createdAt(ctx, field)
+	case "rows":
+		return ec.fieldContext_DatasetVersion_rows(ctx, field)
+	case "ingestion":
+		return ec.fieldContext_DatasetVersion_ingestion(ctx, field)
+	case "snapshot":
+		return ec.fieldContext_DatasetVersion_snapshot(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DatasetVersion", field.Name)
+}
+
+func (ec *executionContext) childFields_DatasetVersionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_DatasetVersionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_DatasetVersionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_DatasetVersionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DatasetVersionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_DatasetVersionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_DatasetVersionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_DatasetVersionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DatasetVersionEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Document(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4758,6 +5003,8 @@ func (ec *executionContext) childFields_ModelVersion(ctx context.Context, field 
 		return ec.fieldContext_ModelVersion_dataset(ctx, field)
 	case "datasetVersion":
 		return ec.fieldContext_ModelVersion_datasetVersion(ctx, field)
+	case "snapshotSha256":
+		return ec.fieldContext_ModelVersion_snapshotSha256(ctx, field)
 	case "label":
 		return ec.fieldContext_ModelVersion_label(ctx, field)
 	case "positiveClass":
@@ -4990,6 +5237,18 @@ func (ec *executionContext) childFields_Share(ctx context.Context, field graphql
 		return ec.fieldContext_Share_createdAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Share", field.Name)
+}
+
+func (ec *executionContext) childFields_SnapshotInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_SnapshotInfo_status(ctx, field)
+	case "bytes":
+		return ec.fieldContext_SnapshotInfo_bytes(ctx, field)
+	case "sha256":
+		return ec.fieldContext_SnapshotInfo_sha256(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SnapshotInfo", field.Name)
 }
 
 func (ec *executionContext) childFields_Span(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -147,7 +147,16 @@ func invalidf(format string, args ...any) error {
 // row, a numeric value is NaN or infinite or not a number, a boolean value is not
 // boolean, or every feature is dropped; the message names the feature.
 func Fit(spec Spec, rows []map[string]any) (*Preprocessor, error) {
-	if len(rows) == 0 {
+	return fitTable(spec, mapRows(rows))
+}
+
+// FitTable is Fit on a table held column by column (see ColumnTable).
+func FitTable(spec Spec, t *ColumnTable) (*Preprocessor, error) {
+	return fitTable(spec, t)
+}
+
+func fitTable(spec Spec, rows table) (*Preprocessor, error) {
+	if rows.Len() == 0 {
 		return nil, invalidf("no rows to fit the features on")
 	}
 	if len(spec.Features) == 0 {
@@ -252,7 +261,7 @@ func (fs FeatureSpec) validate() error {
 }
 
 // fitFeature fits one feature; a non-empty drop is the reason the feature is dropped.
-func fitFeature(fs FeatureSpec, rows []map[string]any) (ff FittedFeature, drop string, err error) {
+func fitFeature(fs FeatureSpec, rows table) (ff FittedFeature, drop string, err error) {
 	ff = FittedFeature{Name: fs.Name, Type: fs.Type, Spec: fs}
 	switch fs.Type {
 	case TypeNumeric:
@@ -264,7 +273,7 @@ func fitFeature(fs FeatureSpec, rows []map[string]any) (ff FittedFeature, drop s
 	case TypeText:
 		drop, err = ff.fitText(rows)
 	}
-	if err != nil && fs.Optional && ff.Missing == len(rows) {
+	if err != nil && fs.Optional && ff.Missing == rows.Len() {
 		return ff, "all null: no row has a value", nil
 	}
 	return ff, drop, err
@@ -274,24 +283,39 @@ func missingEverywhere(name string) error {
 	return invalidf("feature %q is missing from every row", name)
 }
 
-func (ff *FittedFeature) fitNumeric(rows []map[string]any) (string, error) {
+func (ff *FittedFeature) fitNumeric(rows table) (string, error) {
 	fs := ff.Spec
-	col := make([]float64, len(rows))
-	isMissing := make([]bool, len(rows))
-	obs := make([]float64, 0, len(rows))
-	for i, row := range rows {
-		v := row[fs.Name]
-		if v == nil {
-			isMissing[i] = true
-			ff.Missing++
-			continue
+	col := make([]float64, rows.Len())
+	isMissing := make([]bool, rows.Len())
+	obs := make([]float64, 0, rows.Len())
+	if nc := numColumn(rows, fs.Name); nc != nil {
+		for i, x := range nc.Values {
+			if !nc.Valid[i] {
+				isMissing[i] = true
+				ff.Missing++
+				continue
+			}
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return "", rowErr(fs.Name, i, "value %v is not finite", x)
+			}
+			col[i] = x
+			obs = append(obs, x)
 		}
-		x, err := numericValue(fs.Name, i, v)
-		if err != nil {
-			return "", err
+	} else {
+		for i := range rows.Len() {
+			v := rows.Value(fs.Name, i)
+			if v == nil {
+				isMissing[i] = true
+				ff.Missing++
+				continue
+			}
+			x, err := numericValue(fs.Name, i, v)
+			if err != nil {
+				return "", err
+			}
+			col[i] = x
+			obs = append(obs, x)
 		}
-		col[i] = x
-		obs = append(obs, x)
 	}
 	if len(obs) == 0 {
 		return "", missingEverywhere(fs.Name)
@@ -364,11 +388,11 @@ func (ff *FittedFeature) fitNumeric(rows []map[string]any) (string, error) {
 	return "", nil
 }
 
-func (ff *FittedFeature) fitCategorical(rows []map[string]any) (string, error) {
+func (ff *FittedFeature) fitCategorical(rows table) (string, error) {
 	name := ff.Name
 	counts := map[string]int{}
-	for i, row := range rows {
-		v := row[name]
+	for i := range rows.Len() {
+		v := rows.Value(name, i)
 		if v == nil {
 			ff.Missing++
 			continue
@@ -379,11 +403,11 @@ func (ff *FittedFeature) fitCategorical(rows []map[string]any) (string, error) {
 		}
 		counts[k]++
 	}
-	if ff.Missing == len(rows) {
+	if ff.Missing == rows.Len() {
 		return "", missingEverywhere(name)
 	}
-	if m := ff.Spec.MaxCategories; m > 0 && (len(counts) > m || 2*len(counts) >= len(rows)) {
-		return fmt.Sprintf("string with %d distinct values in %d rows (high cardinality: more than %d, or one for every two rows): an identifier or free text, not a category; list it in features to one-hot it anyway, or set its preprocessing type to text to hash its words", len(counts), len(rows), m), nil
+	if m := ff.Spec.MaxCategories; m > 0 && (len(counts) > m || 2*len(counts) >= rows.Len()) {
+		return fmt.Sprintf("string with %d distinct values in %d rows (high cardinality: more than %d, or one for every two rows): an identifier or free text, not a category; list it in features to one-hot it anyway, or set its preprocessing type to text to hash its words", len(counts), rows.Len(), m), nil
 	}
 	minf := max(ff.Spec.MinFrequency, 1)
 	other := ff.Missing
@@ -409,10 +433,10 @@ func (ff *FittedFeature) fitCategorical(rows []map[string]any) (string, error) {
 	return "", nil
 }
 
-func (ff *FittedFeature) fitBoolean(rows []map[string]any) (string, error) {
+func (ff *FittedFeature) fitBoolean(rows table) (string, error) {
 	var n0, n1 int
-	for i, row := range rows {
-		v := row[ff.Name]
+	for i := range rows.Len() {
+		v := rows.Value(ff.Name, i)
 		if v == nil {
 			ff.Missing++
 			continue
@@ -427,7 +451,7 @@ func (ff *FittedFeature) fitBoolean(rows []map[string]any) (string, error) {
 			n0++
 		}
 	}
-	if ff.Missing == len(rows) {
+	if ff.Missing == rows.Len() {
 		return "", missingEverywhere(ff.Name)
 	}
 	if n1 > n0 {
@@ -440,7 +464,7 @@ func (ff *FittedFeature) fitBoolean(rows []map[string]any) (string, error) {
 	return "", nil
 }
 
-func (ff *FittedFeature) fitText(rows []map[string]any) (string, error) {
+func (ff *FittedFeature) fitText(rows table) (string, error) {
 	var t TextSpec
 	if ff.Spec.Text != nil {
 		t = *ff.Spec.Text
@@ -452,8 +476,8 @@ func (ff *FittedFeature) fitText(rows []map[string]any) (string, error) {
 	ff.Text = &t
 	var sc textScratch
 	seen := map[int32]bool{}
-	for i, row := range rows {
-		v := row[ff.Name]
+	for i := range rows.Len() {
+		v := rows.Value(ff.Name, i)
 		if v == nil {
 			ff.Missing++
 			continue
@@ -466,7 +490,7 @@ func (ff *FittedFeature) fitText(rows []map[string]any) (string, error) {
 			seen[h.idx] = true
 		}
 	}
-	if ff.Missing == len(rows) {
+	if ff.Missing == rows.Len() {
 		return "", missingEverywhere(ff.Name)
 	}
 	if len(seen) == 0 {
@@ -577,54 +601,61 @@ func (e *emitter) set(col int, v float64) {
 func (p *Preprocessor) transformRow(row map[string]any, rowIdx int, e *emitter, sc *textScratch) error {
 	for i := range p.Features {
 		f := &p.Features[i]
-		v := row[f.Name]
-		switch f.Type {
-		case TypeNumeric:
-			x := f.Fill
-			if v != nil {
-				var err error
-				if x, err = numericValue(f.Name, rowIdx, v); err != nil {
-					return err
-				}
+		if err := f.emit(row[f.Name], rowIdx, e, sc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// emit emits the columns of one feature's value v.
+func (f *FittedFeature) emit(v any, rowIdx int, e *emitter, sc *textScratch) error {
+	switch f.Type {
+	case TypeNumeric:
+		x := f.Fill
+		if v != nil {
+			var err error
+			if x, err = numericValue(f.Name, rowIdx, v); err != nil {
+				return err
 			}
-			if len(f.Edges) > 0 {
-				e.set(f.Offset+binOf(f.Edges, x), 1)
-			} else {
-				e.set(f.Offset, (x-f.Center)/f.Scale)
+		}
+		if len(f.Edges) > 0 {
+			e.set(f.Offset+binOf(f.Edges, x), 1)
+		} else {
+			e.set(f.Offset, (x-f.Center)/f.Scale)
+		}
+	case TypeBoolean:
+		x := f.Fill
+		if v != nil {
+			var err error
+			if x, err = boolValue(f.Name, rowIdx, v); err != nil {
+				return err
 			}
-		case TypeBoolean:
-			x := f.Fill
-			if v != nil {
-				var err error
-				if x, err = boolValue(f.Name, rowIdx, v); err != nil {
-					return err
-				}
-			}
-			e.set(f.Offset, x)
-		case TypeCategorical:
-			k := f.Width - 1
-			if v != nil {
-				key, err := categoryKey(f.Name, rowIdx, v)
-				if err != nil {
-					return err
-				}
-				if j, ok := f.category(key); ok {
-					k = j
-				}
-			}
-			e.set(f.Offset+k, 1)
-		case TypeText:
-			if v == nil {
-				continue
-			}
-			s, err := textValue(f.Name, rowIdx, v)
+		}
+		e.set(f.Offset, x)
+	case TypeCategorical:
+		k := f.Width - 1
+		if v != nil {
+			key, err := categoryKey(f.Name, rowIdx, v)
 			if err != nil {
 				return err
 			}
-			for _, h := range f.Text.hashText(s, sc) {
-				if k, ok := f.column(h.idx); ok {
-					e.set(f.Offset+k, h.val)
-				}
+			if j, ok := f.category(key); ok {
+				k = j
+			}
+		}
+		e.set(f.Offset+k, 1)
+	case TypeText:
+		if v == nil {
+			return nil
+		}
+		s, err := textValue(f.Name, rowIdx, v)
+		if err != nil {
+			return err
+		}
+		for _, h := range f.Text.hashText(s, sc) {
+			if k, ok := f.column(h.idx); ok {
+				e.set(f.Offset+k, h.val)
 			}
 		}
 	}

@@ -29,8 +29,11 @@ type ModelVersion struct {
 	Team           string   `json:"team" bson:"team"`
 	Dataset        string   `json:"dataset" bson:"dataset"`
 	DatasetVersion int      `json:"datasetVersion" bson:"datasetVersion"`
-	Label          string   `json:"label" bson:"label"`
-	PositiveClass  any      `json:"positiveClass" bson:"positiveClass"`
+	// SnapshotSha256 is the SHA-256 of the dataset version's Parquet snapshot
+	// the version was trained on (nil for versions trained from documents).
+	SnapshotSha256 *string `json:"snapshotSha256,omitempty" bson:"snapshotSha256,omitempty"`
+	Label          string  `json:"label" bson:"label"`
+	PositiveClass  any     `json:"positiveClass" bson:"positiveClass"`
 	// NegativeClass is the other label value (nil for one-vs-rest).
 	NegativeClass any              `json:"negativeClass" bson:"negativeClass"`
 	Features      []string         `json:"features" bson:"features"`

@@ -12,6 +12,24 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+// One group of an aggregate.
+type AggregateGroup struct {
+	// The group's values, by groupBy field name: {"region": "north"}; {} without groupBy.
+	Key any `json:"key"`
+	// Rows in the group.
+	Count int `json:"count"`
+	// One value per metric, in the order asked.
+	Values []*float64 `json:"values,omitempty"`
+}
+
+// Groups and summaries of a dataset version, within the caller's view.
+type AggregateResult struct {
+	// The dataset version summarized.
+	Version int `json:"version"`
+	// The groups, ordered by key (at most first).
+	Groups []*AggregateGroup `json:"groups"`
+}
+
 // A page of annotation tasks (a Relay connection).
 type AnnotationTaskConnection struct {
 	// The page's annotation tasks, in order, each with its cursor.
@@ -192,6 +210,24 @@ type DatasetEdge struct {
 	Cursor string `json:"cursor"`
 	// The dataset.
 	Node *Dataset `json:"node"`
+}
+
+// A page of dataset versions, newest first.
+type DatasetVersionConnection struct {
+	// The page's versions, each with its cursor.
+	Edges []*DatasetVersionEdge `json:"edges"`
+	// Whether more pages follow or precede, and the cursors to get them.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many versions there are in all, across pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One dataset version and its cursor.
+type DatasetVersionEdge struct {
+	// Opaque position of this version, for after.
+	Cursor string `json:"cursor"`
+	// The version.
+	Node *DatasetVersion `json:"node"`
 }
 
 // A page of documents (a Relay connection).
@@ -418,6 +454,14 @@ type MappingInput struct {
 	From string `json:"from"`
 	// The dataset's field name.
 	To string `json:"to"`
+}
+
+// One metric of an aggregate.
+type MetricInput struct {
+	// What to compute.
+	Op AggregateOp `json:"op"`
+	// The field it summarizes; COUNT takes none (it counts rows).
+	Field *string `json:"field,omitempty"`
 }
 
 // A page of models (a Relay connection).
@@ -650,6 +694,8 @@ type TrainInput struct {
 	Features []string `json:"features,omitempty"`
 	// Fields to leave out of the default features.
 	Exclude []string `json:"exclude,omitempty"`
+	// Train on this dataset version (its Parquet snapshot); default: the current version.
+	DatasetVersion *int `json:"datasetVersion,omitempty"`
 	// Fraction of rows held out for testing, 0 <= f < 1 (default 0.25; 0: train on every row, test is null).
 	TestFraction *float64 `json:"testFraction,omitempty"`
 	// Seed of the split and folds: the same seed and data give the same model (default 42).
@@ -694,6 +740,79 @@ type WebhookDeliveryEdge struct {
 	Cursor string `json:"cursor"`
 	// The webhook deliverie.
 	Node *WebhookDelivery `json:"node"`
+}
+
+// A summary computed over the rows of a group.
+type AggregateOp string
+
+const (
+	// Rows (no field), or rows with a value of field.
+	AggregateOpCount AggregateOp = "COUNT"
+	// Sum of a numeric field's values (nulls skipped).
+	AggregateOpSum AggregateOp = "SUM"
+	// Mean of a numeric field's values (nulls skipped); null when there are none.
+	AggregateOpMean AggregateOp = "MEAN"
+	// Smallest value of a numeric or date field (dates as Unix milliseconds).
+	AggregateOpMin AggregateOp = "MIN"
+	// Largest value of a numeric or date field (dates as Unix milliseconds).
+	AggregateOpMax AggregateOp = "MAX"
+	// Sample standard deviation (n-1, as pandas' std) of a numeric field; null with fewer than two values.
+	AggregateOpStddev AggregateOp = "STDDEV"
+	// Number of distinct non-null values of a field (on a sensitive field, of its blind indexes).
+	AggregateOpCountDistinct AggregateOp = "COUNT_DISTINCT"
+)
+
+var AllAggregateOp = []AggregateOp{
+	AggregateOpCount,
+	AggregateOpSum,
+	AggregateOpMean,
+	AggregateOpMin,
+	AggregateOpMax,
+	AggregateOpStddev,
+	AggregateOpCountDistinct,
+}
+
+func (e AggregateOp) IsValid() bool {
+	switch e {
+	case AggregateOpCount, AggregateOpSum, AggregateOpMean, AggregateOpMin, AggregateOpMax, AggregateOpStddev, AggregateOpCountDistinct:
+		return true
+	}
+	return false
+}
+
+func (e AggregateOp) String() string {
+	return string(e)
+}
+
+func (e *AggregateOp) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AggregateOp(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AggregateOp", str)
+	}
+	return nil
+}
+
+func (e AggregateOp) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AggregateOp) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AggregateOp) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // An annotation interchange format.

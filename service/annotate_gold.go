@@ -166,6 +166,7 @@ func (s *Service) runGoldLabels(ctx context.Context, j *model.Job, prog *jobs.Pr
 			return nil, err
 		}
 		s.ForgetDataset(d.ID)
+		s.versionCommitted(ctx, d.ID, version, count, j.ID, nil)
 	}
 	return map[string]any{"task": t.ID, "field": p.Field, "written": written, "unchanged": unchanged, "datasetVersion": version,
 		"message": fmt.Sprintf("%d documents labelled", written+unchanged)}, nil

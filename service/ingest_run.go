@@ -101,10 +101,12 @@ type ingestRun struct {
 	prog  *jobs.Progress
 	owner string
 
-	d          *model.Dataset
-	src        *source
-	pipe       *ingest.Pipeline
-	inferred   []model.FieldSpec
+	d        *model.Dataset
+	src      *source
+	pipe     *ingest.Pipeline
+	inferred []model.FieldSpec
+	// delta collects the written documents for the new version's snapshot.
+	delta      *snapshotDelta
 	lockedAt   time.Time
 	rejects    []*model.Reject
 	rejectSeq  int
@@ -133,6 +135,7 @@ func (r *ingestRun) run(ctx context.Context) error {
 		return err
 	}
 	defer func() {
+		r.delta.close() // unless handed to the snapshot build (finish)
 		if !r.committed {
 			if err := r.s.Ingestions.DropStaged(context.WithoutCancel(ctx), r.p.Dataset); err != nil {
 				r.s.Log.Warn("drop ingestion staging", "dataset", r.p.Dataset, "err", err)
@@ -421,6 +424,11 @@ func (r *ingestRun) write(ctx context.Context, imputes map[string]any) error {
 	}
 	r.empty, r.before = n == 0, n
 	r.insertFirst = r.empty
+	fields := r.d.Fields
+	if r.inferred != nil {
+		fields = r.inferred
+	}
+	r.delta = r.s.newSnapshotDelta(r.d, fields, r.empty)
 	r.target = r.d.Version + 1
 	if err := r.s.Docs.EnsureDatasetCollection(ctx, r.d.ID); err != nil {
 		return err
@@ -509,6 +517,7 @@ func (r *ingestRun) flush(ctx context.Context, batch []ingest.Doc) error {
 				r.ing.Updated++
 			}
 			r.changedAny = true
+			r.s.addToDelta(r.delta, w.Doc)
 		}
 		var again []ingest.Doc
 		for _, d := range pending {
@@ -683,6 +692,10 @@ func (r *ingestRun) finish(ctx context.Context) error {
 		return err
 	}
 	r.s.ForgetDataset(r.d.ID)
+	if version != r.d.Version {
+		r.s.versionCommitted(ctx, r.d.ID, version, count, r.ing.ID, r.delta)
+		r.delta = nil // the build owns it now
+	}
 	r.ing.DatasetVersion = &version
 	r.prog.Set(1, model.JobDetail{Phase: "done", Rows: int64(r.ing.Read)})
 	return nil

@@ -134,6 +134,17 @@ type Service struct {
 	// window is audited, the others summed into one record (RecordAnonymousDenials).
 	AnonymousDenials *auth.AuditThrottle
 
+	// Snapshots keeps dataset versions and their Parquet snapshots (nil:
+	// whole-dataset reads scan documents).
+	Snapshots SnapshotStore
+	// SnapshotKeep is how many latest snapshots of a dataset retention keeps
+	// besides those models reference (DefaultSnapshotKeep if 0).
+	SnapshotKeep int
+	// SnapshotDeltaOff turns off building snapshots from ingestions' writes
+	// (every build then scans the store).
+	SnapshotDeltaOff bool
+	snapBuilds       snapshotBuilds
+
 	features   featureCache // training matrices by dataset version and feature spec
 	predictors predictors   // loaded model versions and models' aliases
 

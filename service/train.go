@@ -69,6 +69,9 @@ type trainPayload struct {
 	// Dropped are the dataset's fields that are not features, with the reason
 	// (decided from the schema; fitting may drop more).
 	Dropped []model.DroppedFeature `json:"dropped,omitempty"`
+	// DatasetVersion is the dataset version to train on, fixed when the job
+	// is queued (0 in jobs queued before: the current version).
+	DatasetVersion int `json:"datasetVersion,omitempty"`
 }
 
 // Train validates a training request and queues it (train on the dataset and
@@ -208,6 +211,13 @@ func trainSpec(d *model.Dataset, in model.TrainInput) (*trainPayload, error) {
 		Metric: ml.MetricROCAUC, Threshold: ml.ThresholdFixed,
 	}
 	bad := func(format string, args ...any) error { return model.Errorf(model.EINVALID, format, args...) }
+	p.DatasetVersion = d.Version
+	if in.DatasetVersion != nil {
+		if v := *in.DatasetVersion; v < 1 || v > d.Version {
+			return nil, bad("datasetVersion must be between 1 and the dataset's current version %d, got %d", d.Version, v)
+		}
+		p.DatasetVersion = *in.DatasetVersion
+	}
 	if in.TestFraction != nil {
 		if f := *in.TestFraction; !(f >= 0 && f < 1) {
 			return nil, bad("testFraction must be at least 0 and below 1, got %v", f)
@@ -441,6 +451,8 @@ type trainingData struct {
 	labels         ml.Labels
 	pre            *ml.Preprocessor
 	datasetVersion int
+	// snapshotSha256 is the snapshot the rows were read from ("": documents).
+	snapshotSha256 string
 	unlabeled      int
 	// keys are the record keys of the rows of X, in order.
 	keys []string
@@ -487,6 +499,9 @@ func (c *featureCache) put(k string, d *trainingData) {
 // loadTrainingData reads the dataset (holding its write lock, so the rows are
 // one consistent version) and builds the matrix, or takes it from the cache.
 func (s *Service) loadTrainingData(ctx context.Context, owner string, p *trainPayload, prog *jobs.Progress) (td *trainingData, cached bool, err error) {
+	if s.Snapshots != nil {
+		return s.loadTrainingSnapshot(ctx, p, prog)
+	}
 	for {
 		now := time.Now()
 		ok, err := s.Ingestions.LockDataset(ctx, p.Dataset, owner, now, now.Add(datasetLockTTL))
@@ -638,6 +653,10 @@ func (s *Service) modelVersion(ctx context.Context, j *model.Job, p *trainPayloa
 			Iterations: res.Model.Iterations, Converged: res.Model.Converged, Status: res.Model.Status,
 			Loss: res.Model.Loss, GradMax: res.Model.GradMax, Seconds: res.Seconds,
 		},
+	}
+	if td.snapshotSha256 != "" {
+		sha := td.snapshotSha256
+		v.SnapshotSha256 = &sha
 	}
 	for _, f := range p.Features {
 		v.Features = append(v.Features, f.Name)
