@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/subtle"
+	"net"
 	"net/http"
 	"sync"
 
@@ -12,7 +13,8 @@ import (
 // metricsGuard protects /metrics on the API address: it answers the bearer
 // token cfg.MetricsToken (for a scraper, no API key needed) or an admin API key
 // or JWT (authenticated by authed, authorized and, when denied, audited by the
-// service); anyone else gets 401/403. With cfg.MetricsAddr set, /metrics is on
+// service), or, without a token configured, an untokened scrape from this host
+// (localScrape); anyone else gets 401/403. With cfg.MetricsAddr set, /metrics is on
 // that listener instead, without a token: keep it on a private address.
 func (a *app) metricsGuard(metrics http.Handler, authed func(http.Handler) http.Handler) http.Handler {
 	byKey := authed(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -23,6 +25,10 @@ func (a *app) metricsGuard(metrics http.Handler, authed func(http.Handler) http.
 		metrics.ServeHTTP(w, r)
 	}))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if localScrape(r) && a.cfg.MetricsToken == "" {
+			metrics.ServeHTTP(w, r)
+			return
+		}
 		if tok := a.cfg.MetricsToken; tok != "" &&
 			subtle.ConstantTimeCompare([]byte(auth.BearerToken(r.Header.Get("Authorization"))), []byte(tok)) == 1 {
 			metrics.ServeHTTP(w, r)
@@ -30,6 +36,24 @@ func (a *app) metricsGuard(metrics http.Handler, authed func(http.Handler) http.
 		}
 		byKey.ServeHTTP(w, r)
 	})
+}
+
+// localScrape reports whether r is a scrape from this host: no token, a
+// loopback peer, and no forwarding header (a reverse proxy on the same host
+// that forwards outside requests says so, or should: see README). Without
+// MMS_METRICS_TOKEN such a request reads /metrics, as a Prometheus on the
+// same host does; with a token configured, only the token or an admin key do.
+func localScrape(r *http.Request) bool {
+	if r.Header.Get("Authorization") != "" || r.Header.Get("X-Forwarded-For") != "" ||
+		r.Header.Get("Forwarded") != "" || r.Header.Get("X-Real-Ip") != "" {
+		return false
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // boundedSet admits at most max distinct operation names as metric labels, so

@@ -722,3 +722,33 @@ func BenchmarkCallerBudget(b *testing.B) {
 		})
 	}
 }
+
+// Without MMS_METRICS_TOKEN, a scrape from this host (loopback, no token, no
+// forwarding header) reads /metrics; a forwarded request, that is one from
+// outside through a proxy on this host, does not.
+func TestMetricsLocalScrape(t *testing.T) {
+	s := newTestServer(t, nil)
+	get := func(h map[string]string) int {
+		req, _ := http.NewRequest("GET", s.URL+"/metrics", nil)
+		for k, v := range h {
+			req.Header.Set(k, v)
+		}
+		resp, err := s.client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if st := get(nil); st != 200 {
+		t.Errorf("local scrape: %d, want 200", st)
+	}
+	for _, h := range []string{"X-Forwarded-For", "Forwarded", "X-Real-Ip"} {
+		if st := get(map[string]string{h: "203.0.113.7"}); st != 401 {
+			t.Errorf("forwarded (%s) scrape: %d, want 401", h, st)
+		}
+	}
+	if st := get(map[string]string{"Authorization": "Bearer mms_0000000000000000000000000000000000000000"}); st != 401 {
+		t.Errorf("scrape with a bad key: %d, want 401", st)
+	}
+}
