@@ -198,6 +198,9 @@ func (e *Embedded) indexIDs(ctx context.Context, db string) error {
 	for _, t := range tables {
 		q := fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %q ON %q (_ferretdb_sjson->'$._id')`, t+"_mms_id", t)
 		if _, err := conn.ExecContext(ctx, q); err != nil {
+			if strings.Contains(err.Error(), "no such table") {
+				continue // dropped or renamed since the listing (a staging moved into its dataset): nothing to index
+			}
 			return fmt.Errorf("index _id of %s: %w", t, err)
 		}
 	}
