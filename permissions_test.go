@@ -476,6 +476,7 @@ func permDecision(t *testing.T, c *permCell, key string, rule permRule) (allowed
 		t.Fatalf("signed-in caller got UNAUTHENTICATED: %+v", r.Errors)
 	}
 	if r.hasCode("FORBIDDEN") {
+		t.Logf("refused: %+v", r.Errors)
 		return false
 	}
 	// A resource the caller may not see at all answers as a missing one: NOT_FOUND,
@@ -484,6 +485,7 @@ func permDecision(t *testing.T, c *permCell, key string, rule permRule) (allowed
 	field, _, _ := strings.Cut(key, "#")
 	_, field, _ = strings.Cut(field, ".")
 	if r.hasCode("NOT_FOUND") || rule.visible == nil && len(r.Errors) == 0 && r.get(field) == nil {
+		t.Logf("refused as missing: %+v", r.Errors)
 		return false
 	}
 	for _, code := range r.codes() {
