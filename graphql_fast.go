@@ -83,33 +83,26 @@ var _ io.ReadCloser = (*bufferedBody)(nil)
 // each once; false for anything else, left to encoding/json.
 func parseGraphQLParams(body []byte, p *graphql.RawParams) bool {
 	s := &jscan{b: body}
-	var seen [4]bool
-	once := func(k int) bool {
-		if seen[k] {
-			return false
-		}
-		seen[k] = true
-		return true
-	}
+	var seen keysSeen
 	ok := s.object(func(key []byte) bool {
 		switch string(key) {
 		case "query":
 			v, ok := s.fullStr()
 			p.Query = v
-			return once(0) && ok
+			return seen.once(0) && ok
 		case "operationName":
 			if s.peek() == 'n' && s.lit("null") {
-				return once(1)
+				return seen.once(1)
 			}
 			v, ok := s.fullStr()
 			p.OperationName = v
-			return once(1) && ok
+			return seen.once(1) && ok
 		case "variables", "extensions":
 			k, dst := 2, &p.Variables
 			if string(key) == "extensions" {
 				k, dst = 3, &p.Extensions
 			}
-			if !once(k) {
+			if !seen.once(k) {
 				return false
 			}
 			if s.peek() == 'n' && s.lit("null") {

@@ -67,6 +67,19 @@ func v2Release(r *v2FastReq) {
 }
 
 // jscan is a position in a JSON text.
+// keysSeen tracks which of an object's known keys a scan has met: once(k)
+// reports whether key k is met for the first time (a repeated key sends the
+// body the general way).
+type keysSeen [4]bool
+
+func (s *keysSeen) once(k int) bool {
+	if s[k] {
+		return false
+	}
+	s[k] = true
+	return true
+}
+
 type jscan struct {
 	b []byte
 	i int
@@ -277,18 +290,11 @@ func (s *jscan) smallInt() (int, bool) {
 // false sends the request to the general path.
 func parseV2Fast(body []byte, max int, r *v2FastReq) bool {
 	s := &jscan{b: body}
-	var seen [4]bool // id, parameters, inputs, outputs: a repeated key goes the general way
-	once := func(k int) bool {
-		if seen[k] {
-			return false
-		}
-		seen[k] = true
-		return true
-	}
+	var seen keysSeen // id, parameters, inputs, outputs: a repeated key goes the general way
 	ok := s.object(func(key []byte) bool {
 		switch string(key) {
 		case "id":
-			if !once(0) {
+			if !seen.once(0) {
 				return false
 			}
 			v, ok := s.str()
@@ -296,7 +302,7 @@ func parseV2Fast(body []byte, max int, r *v2FastReq) bool {
 			return ok
 		case "parameters":
 			strictSeen := false
-			return once(1) && s.object(func(k []byte) bool {
+			return seen.once(1) && s.object(func(k []byte) bool {
 				if string(k) != "strict" || strictSeen {
 					return false
 				}
@@ -312,9 +318,9 @@ func parseV2Fast(body []byte, max int, r *v2FastReq) bool {
 				return true
 			})
 		case "inputs":
-			return once(2) && s.array(func() bool { return r.tensor(s) })
+			return seen.once(2) && s.array(func() bool { return r.tensor(s) })
 		case "outputs":
-			if !once(3) {
+			if !seen.once(3) {
 				return false
 			}
 			r.outputs = r.outputs[:0]
@@ -368,27 +374,20 @@ func (r *v2FastReq) tensor(s *jscan) bool {
 	if len(r.inputs) < cap(r.inputs) {
 		t.vals = r.inputs[:len(r.inputs)+1][len(r.inputs)].vals[:0]
 	}
-	var seen [4]bool
-	once := func(k int) bool {
-		if seen[k] {
-			return false
-		}
-		seen[k] = true
-		return true
-	}
+	var seen keysSeen
 	ok := s.object(func(key []byte) bool {
 		switch string(key) {
 		case "name":
 			v, ok := s.str()
 			t.name = v
-			return once(0) && ok
+			return seen.once(0) && ok
 		case "datatype":
 			v, ok := s.str()
 			t.datatype = v
-			return once(1) && ok
+			return seen.once(1) && ok
 		case "shape":
 			dims := 0
-			return once(2) && s.array(func() bool {
+			return seen.once(2) && s.array(func() bool {
 				d, ok := s.smallInt()
 				switch dims++; dims {
 				case 1:
@@ -403,7 +402,7 @@ func (r *v2FastReq) tensor(s *jscan) bool {
 		case "data":
 			s.ws()
 			start := s.i
-			if !once(3) || s.peek() != '[' || !s.skipValue(0) {
+			if !seen.once(3) || s.peek() != '[' || !s.skipValue(0) {
 				return false
 			}
 			t.data = s.b[start:s.i]
