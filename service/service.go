@@ -13,12 +13,12 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mms-platform/mms/auth"
 	"github.com/mms-platform/mms/jobs"
 	"github.com/mms-platform/mms/model"
+	"github.com/mms-platform/mms/service/internal/cache"
 )
 
 // TeamStore persists teams.
@@ -150,9 +150,8 @@ type Service struct {
 
 	annotations annotationCache // label schemas and task definitions (immutable)
 
-	dsMu    sync.Mutex
-	dsCache map[string]cachedDataset // by dataset id
-	shares  shareCache               // share records by dataset/team
+	dsCache cache.Map[string, cachedDataset] // by dataset id
+	shares  cache.Map[string, cachedShare]   // share records by dataset/team
 }
 
 func (s *Service) now() time.Time {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mms-platform/mms/auth"
@@ -187,13 +186,8 @@ func shareRowFilter(d *model.Dataset, in []*model.FieldFilter) ([]model.FieldFil
 	return out, nil
 }
 
-// shareCache keeps share records briefly: authorize consults one for every
-// access through a share.
-type shareCache struct {
-	mu sync.Mutex
-	m  map[string]cachedShare
-}
-
+// cachedShare is a share record kept briefly: authorize consults one for
+// every access through a share.
 type cachedShare struct {
 	sh      *model.Share // nil: no share
 	expires time.Time
@@ -206,29 +200,19 @@ const shareTTL = time.Second
 func (s *Service) share(ctx context.Context, dataset, team string) (*model.Share, error) {
 	k := dataset + "/" + team
 	now := time.Now()
-	s.shares.mu.Lock()
-	c, ok := s.shares.m[k]
-	s.shares.mu.Unlock()
-	if ok && now.Before(c.expires) {
+	if c, ok := s.shares.Get(k); ok && now.Before(c.expires) {
 		return c.sh, nil
 	}
 	sh, err := s.Sharing.Share(ctx, dataset, team)
 	if err != nil && model.ErrorCode(err) != model.ENOTFOUND {
 		return nil, err
 	}
-	s.shares.mu.Lock()
-	if s.shares.m == nil || len(s.shares.m) > maxCachedDatasets {
-		s.shares.m = map[string]cachedShare{}
-	}
-	s.shares.m[k] = cachedShare{sh: sh, expires: now.Add(shareTTL)}
-	s.shares.mu.Unlock()
+	s.shares.Put(k, cachedShare{sh: sh, expires: now.Add(shareTTL)}, maxCachedDatasets)
 	return sh, nil
 }
 
 func (s *Service) forgetShare(dataset, team string) {
-	s.shares.mu.Lock()
-	delete(s.shares.m, dataset+"/"+team)
-	s.shares.mu.Unlock()
+	s.shares.Delete(dataset + "/" + team)
 }
 
 // memberOf reports whether principal p holds a role in team (admins in every team).
