@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -428,6 +429,8 @@ func encodeCursor(kind, pos string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(kind + ":" + pos))
 }
 
+// decodeCursor returns the position of cursor c of kind ("" when c is nil or
+// empty), or EINVALID.
 func decodeCursor(kind string, c *string) (string, error) {
 	if c == nil || *c == "" {
 		return "", nil
@@ -435,7 +438,24 @@ func decodeCursor(kind string, c *string) (string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(*c)
 	pos, ok := strings.CutPrefix(string(b), kind+":")
 	if err != nil || !ok {
-		return "", model.Errorf(model.EINVALID, "invalid cursor %q: pass an endCursor from this connection", *c)
+		return "", badCursor(*c)
 	}
 	return pos, nil
+}
+
+// decodeIntCursor is decodeCursor for a position that is an integer of at
+// least least; given is false (and pos 0) when c is nil or empty.
+func decodeIntCursor(kind string, c *string, least int) (pos int, given bool, err error) {
+	s, err := decodeCursor(kind, c)
+	if err != nil || s == "" {
+		return 0, false, err
+	}
+	if pos, err = strconv.Atoi(s); err != nil || pos < least {
+		return 0, false, badCursor(*c)
+	}
+	return pos, true, nil
+}
+
+func badCursor(c string) error {
+	return model.Errorf(model.EINVALID, "invalid cursor %q: pass an endCursor from this connection", c)
 }
