@@ -32,12 +32,6 @@ var shareActs = map[model.ShareRole][]string{
 // granted: revoking removes them all).
 var sharedActs = []string{auth.ActRead, auth.ActWrite, auth.ActTrain, auth.ActAnnotate}
 
-// rowFilterOps are the operators a share's row filter may use. The store
-// evaluates a share's row filter on every read path (documents, by key,
-// media, gazetteers, counts), so a scope has the store's semantics everywhere:
-// on an array field eq/in mean "some element", ne/nin "no element".
-var rowFilterOps = map[string]bool{"eq": true, "ne": true, "in": true, "nin": true, "gt": true, "gte": true, "lt": true, "lte": true}
-
 const maxShareFields = maxFields
 
 // ShareDataset shares a dataset with another team (share on the dataset),
@@ -166,8 +160,11 @@ func checkShareFields(d *model.Dataset, fields []string) error {
 // shareRowFilter validates and types a share's row conditions.
 func shareRowFilter(d *model.Dataset, in []*model.FieldFilter) ([]model.FieldFilter, error) {
 	for _, f := range in {
-		if !rowFilterOps[f.Op] {
-			return nil, model.Errorf(model.EINVALID, "row filter on %q: op %q is not allowed in a share (use eq ne in nin gt gte lt lte)", f.Field, f.Op)
+		// The store evaluates a share's row filter on every read path
+		// (documents, by key, media, gazetteers, counts), with the meaning
+		// model.FieldFilter.Match states.
+		if op, ok := model.LookupFilterOp(f.Op); !ok || !op.Allowed(model.UseShareRows) {
+			return nil, model.Errorf(model.EINVALID, "row filter on %q: op %q is not allowed in a share (use %s)", f.Field, f.Op, model.FilterOpNames(model.UseShareRows))
 		}
 		if strings.Contains(f.Field, ".") {
 			return nil, model.Errorf(model.EINVALID, "row filter on %q: a share filters on top-level fields", f.Field)
