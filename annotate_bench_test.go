@@ -135,7 +135,7 @@ func abenchStack(b *testing.B, nAnn int) *abenchEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchWaitJob(b, actx, a, job.ID)
+	benchWaitJob(b, actx, a, job.ID, 5*time.Minute)
 	if _, err := a.svc.CreateLabelSchema(actx, model.LabelSchemaInput{ID: "ner", Team: "news", Entities: abenchLabels,
 		Classes: []string{"positive", "negative", "neutral"}}); err != nil {
 		b.Fatal(err)

@@ -9,10 +9,11 @@ import (
 )
 
 // benchWaitJob waits, through the service, until job id is final and fails b
-// unless it succeeded (or is not final within ten minutes); it returns the job.
-func benchWaitJob(b *testing.B, ctx context.Context, a *app, id string) *model.Job {
+// unless it succeeded (or is not final within the given time); it returns the
+// job.
+func benchWaitJob(b *testing.B, ctx context.Context, a *app, id string, within time.Duration) *model.Job {
 	b.Helper()
-	deadline := time.Now().Add(10 * time.Minute)
+	deadline := time.Now().Add(within)
 	for {
 		j, err := a.svc.Job(ctx, id)
 		if err != nil {

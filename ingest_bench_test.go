@@ -143,7 +143,7 @@ func ibenchRun(b *testing.B, env *ibenchEnv, id string, csv []byte) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	j := benchWaitJob(b, env.actx, env.a, job.ID)
+	j := benchWaitJob(b, env.actx, env.a, job.ID, 10*time.Minute)
 	ing, _ := j.Result["ingestion"].(string)
 	return ing
 }

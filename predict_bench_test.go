@@ -102,13 +102,13 @@ func pbenchStack(b *testing.B) *pbenchEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchWaitJob(b, actx, a, job.ID)
+	benchWaitJob(b, actx, a, job.ID, 5*time.Minute)
 	seed := 1
 	job, err = a.svc.Train(actx, model.TrainInput{Model: "m", Dataset: "pima", Label: "outcome", Seed: &seed})
 	if err != nil {
 		b.Fatal(err)
 	}
-	if j := benchWaitJob(b, actx, a, job.ID); fmt.Sprint(j.Result["model"]) != "m" {
+	if j := benchWaitJob(b, actx, a, job.ID, 5*time.Minute); fmt.Sprint(j.Result["model"]) != "m" {
 		b.Fatalf("train job result %v", j.Result)
 	}
 	key, err := a.svc.CreateAPIKey(actx, model.CreateAPIKeyInput{Team: "clinic", Role: model.RoleViewer, Name: "bench viewer"})
