@@ -63,7 +63,7 @@ func pbenchStack(b *testing.B) *pbenchEnv {
 	// As serve does: the policy watcher and the job runner in the background.
 	bg, stopBG := context.WithCancel(context.Background())
 	runnerDone := make(chan struct{})
-	go a.svc.Authz.Watch(bg, cfg.PolicyRefresh)
+	go a.authz.Watch(bg, cfg.PolicyRefresh)
 	go func() { defer close(runnerDone); a.runner.Run(bg) }()
 	b.Cleanup(func() { stopBG(); <-runnerDone }) // before a.Close (last in, first out)
 

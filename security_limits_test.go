@@ -697,7 +697,7 @@ func BenchmarkCallerBudget(b *testing.B) {
 				keys = append(keys, key.Secret)
 			}
 			bg, stopBG := context.WithCancel(context.Background())
-			go a.svc.Authz.Watch(bg, cfg.PolicyRefresh)
+			go a.authz.Watch(bg, cfg.PolicyRefresh)
 			srv := httptest.NewServer(a.routes())
 			b.Cleanup(func() { srv.Close(); stopBG() })
 			client := benchClient()

@@ -363,6 +363,8 @@ type app struct {
 	metricsHTTP http.Handler
 	// budget bounds each caller's concurrent store work (built by routes).
 	budget *callerBudget
+	// authz is svc.Authz, concrete for its policy refresh (Watch).
+	authz *auth.Authorizer
 }
 
 // newApp connects the store and builds the services. Close releases them.
@@ -387,6 +389,7 @@ func (a *app) init(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	a.authz = authz
 	a.authn = &auth.Authenticator{Keys: a.store, Teams: a.store, CacheTTL: a.cfg.KeyCacheTTL}
 	if a.cfg.JWTSecret != "" || a.cfg.JWKSURL != "" {
 		v, err := auth.NewJWTVerifier(auth.JWTConfig{
@@ -481,7 +484,7 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 
 	bg, stopBG := context.WithCancel(context.Background())
 	defer stopBG()
-	go a.svc.Authz.Watch(bg, cfg.PolicyRefresh)
+	go a.authz.Watch(bg, cfg.PolicyRefresh)
 	runnerDone := make(chan struct{})
 	go func() { defer close(runnerDone); a.runner.Run(bg) }()
 	go a.svc.RunWebhooks(bg)
