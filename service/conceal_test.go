@@ -34,13 +34,17 @@ func TestCanSee(t *testing.T) {
 		{name: "a missing resource: only admins", p: labOwner, team: auth.AllTeams, obj: "dataset/ghost"},
 		{name: "a missing resource: admin", p: adminKey, team: auth.AllTeams, obj: "dataset/ghost", want: true},
 		{name: "a share's team", p: partnerViewer, team: teamLab, obj: ds, want: true,
-			setup: func(t *testing.T, w *world) { w.share(t, model.Share{Dataset: patients, Team: teamPartner, Role: model.ShareViewer}) }},
+			setup: func(t *testing.T, w *world) {
+				w.share(t, model.Share{Dataset: patients, Team: teamPartner, Role: model.ShareViewer})
+			}},
 		{name: "an expired share's team", p: partnerViewer, team: teamLab, obj: ds, want: true,
 			setup: func(t *testing.T, w *world) {
 				w.share(t, model.Share{Dataset: patients, Team: teamPartner, Role: model.ShareViewer, ExpiresAt: &expired})
 			}},
 		{name: "a revoked share's record alone", p: partnerViewer, team: teamLab, obj: ds,
-			setup: func(t *testing.T, w *world) { w.shareRecord(model.Share{Dataset: patients, Team: teamPartner, Role: model.ShareViewer}) }},
+			setup: func(t *testing.T, w *world) {
+				w.shareRecord(model.Share{Dataset: patients, Team: teamPartner, Role: model.ShareViewer})
+			}},
 		{name: "a shared model's team", p: partnerViewer, team: teamLab, obj: "model/m1/versions/2", want: true,
 			setup: func(t *testing.T, w *world) {
 				if err := w.authz.AllowTeam(teamPartner, teamLab, "model/m1", auth.ActPredict); err != nil {
@@ -134,7 +138,9 @@ func TestDatasetHiddenAnswersAsMissing(t *testing.T) {
 		{name: "anonymous: missing", p: anon, id: "ghost", code: model.EUNAUTHENTICATED, msg: tokenGhost,
 			audit: []auth.AuditEntry{denyRecord(anon, auth.ActRead, auth.AllTeams, "dataset/ghost", tokenGhost)}},
 		{name: "share's team", p: partnerViewer, id: patients,
-			setup: func(t *testing.T, w *world) { w.share(t, model.Share{Dataset: patients, Team: teamPartner, Role: model.ShareViewer}) }},
+			setup: func(t *testing.T, w *world) {
+				w.share(t, model.Share{Dataset: patients, Team: teamPartner, Role: model.ShareViewer})
+			}},
 		{name: "expired share's team: told why", p: partnerViewer, id: patients, code: model.EFORBIDDEN,
 			msg: "key:partner-viewer may not read dataset/patients: the share of dataset patients with team partner expired at 2026-03-01T11:00:00Z",
 			setup: func(t *testing.T, w *world) {
@@ -143,7 +149,9 @@ func TestDatasetHiddenAnswersAsMissing(t *testing.T) {
 			audit: []auth.AuditEntry{denyRecord(partnerViewer, auth.ActRead, teamLab, ds,
 				"key:partner-viewer may not read dataset/patients: the share of dataset patients with team partner expired at 2026-03-01T11:00:00Z")}},
 		{name: "revoked share's team: hidden", p: partnerViewer, id: patients, code: model.ENOTFOUND, msg: missingPatients,
-			setup: func(t *testing.T, w *world) { w.shareRecord(model.Share{Dataset: patients, Team: teamPartner, Role: model.ShareViewer}) },
+			setup: func(t *testing.T, w *world) {
+				w.shareRecord(model.Share{Dataset: patients, Team: teamPartner, Role: model.ShareViewer})
+			},
 			audit: []auth.AuditEntry{denyRecord(partnerViewer, auth.ActRead, teamLab, ds, "key:partner-viewer may not read dataset/patients")}},
 	}
 	for _, tc := range cases {
