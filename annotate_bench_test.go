@@ -135,7 +135,7 @@ func abenchStack(b *testing.B, nAnn int) *abenchEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
-	abenchWaitJob(b, actx, a, job.ID)
+	benchWaitJob(b, actx, a, job.ID)
 	if _, err := a.svc.CreateLabelSchema(actx, model.LabelSchemaInput{ID: "ner", Team: "news", Entities: abenchLabels,
 		Classes: []string{"positive", "negative", "neutral"}}); err != nil {
 		b.Fatal(err)
@@ -160,30 +160,6 @@ func abenchStack(b *testing.B, nAnn int) *abenchEnv {
 		b.Fatalf("task has %d items, want %d", task.Items, abenchDocs)
 	}
 	return env
-}
-
-// abenchWaitJob waits until a job is final and fails b unless it succeeded.
-func abenchWaitJob(b *testing.B, ctx context.Context, a *app, id string) {
-	b.Helper()
-	deadline := time.Now().Add(5 * time.Minute)
-	for time.Now().Before(deadline) {
-		j, err := a.svc.Job(ctx, id)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if j.Status.Final() {
-			if j.Status != model.JobSucceeded {
-				msg := ""
-				if j.Error != nil {
-					msg = *j.Error
-				}
-				b.Fatalf("job %s: %s %s %v", id, j.Status, msg, j.Result)
-			}
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	b.Fatalf("job %s not final in time", id)
 }
 
 func abenchClient() *http.Client {

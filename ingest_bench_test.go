@@ -143,28 +143,9 @@ func ibenchRun(b *testing.B, env *ibenchEnv, id string, csv []byte) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Minute)
-	for {
-		j, err := env.a.svc.Job(env.actx, job.ID)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if j.Status.Final() {
-			if j.Status != model.JobSucceeded {
-				msg := ""
-				if j.Error != nil {
-					msg = *j.Error
-				}
-				b.Fatalf("ingestion job %s: %s %s", j.ID, j.Status, msg)
-			}
-			ing, _ := j.Result["ingestion"].(string)
-			return ing
-		}
-		if time.Now().After(deadline) {
-			b.Fatalf("ingestion job %s still %s", j.ID, j.Status)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	j := benchWaitJob(b, env.actx, env.a, job.ID)
+	ing, _ := j.Result["ingestion"].(string)
+	return ing
 }
 
 // ibenchClient connects a driver client of its own to the embedded store, with

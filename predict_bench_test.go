@@ -102,13 +102,13 @@ func pbenchStack(b *testing.B) *pbenchEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
-	pbenchWait(b, a, actx, job.ID)
+	benchWaitJob(b, actx, a, job.ID)
 	seed := 1
 	job, err = a.svc.Train(actx, model.TrainInput{Model: "m", Dataset: "pima", Label: "outcome", Seed: &seed})
 	if err != nil {
 		b.Fatal(err)
 	}
-	if j := pbenchWait(b, a, actx, job.ID); fmt.Sprint(j.Result["model"]) != "m" {
+	if j := benchWaitJob(b, actx, a, job.ID); fmt.Sprint(j.Result["model"]) != "m" {
 		b.Fatalf("train job result %v", j.Result)
 	}
 	key, err := a.svc.CreateAPIKey(actx, model.CreateAPIKeyInput{Team: "clinic", Role: model.RoleViewer, Name: "bench viewer"})
@@ -118,32 +118,6 @@ func pbenchStack(b *testing.B) *pbenchEnv {
 	srv := httptest.NewServer(a.routes())
 	b.Cleanup(srv.Close) // first of all
 	return &pbenchEnv{a: a, actx: actx, url: srv.URL, viewer: key.Secret}
-}
-
-// pbenchWait waits for a job to end and fails b unless it succeeded.
-func pbenchWait(b *testing.B, a *app, actx context.Context, id string) *model.Job {
-	b.Helper()
-	deadline := time.Now().Add(5 * time.Minute)
-	for {
-		j, err := a.svc.Job(actx, id)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if j.Status.Final() {
-			if j.Status != model.JobSucceeded {
-				msg := ""
-				if j.Error != nil {
-					msg = *j.Error
-				}
-				b.Fatalf("job %s (%s): %s %s", j.ID, j.Kind, j.Status, msg)
-			}
-			return j
-		}
-		if time.Now().After(deadline) {
-			b.Fatalf("job %s still %s", j.ID, j.Status)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 // pbenchInputs returns the 768 Pima rows as prediction inputs (without the

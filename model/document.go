@@ -26,12 +26,6 @@ type SourceRef struct {
 	At   time.Time `json:"at" bson:"at"`
 }
 
-// Filter ops understood by document queries.
-var FilterOps = map[string]bool{
-	"eq": true, "ne": true, "gt": true, "gte": true, "lt": true, "lte": true,
-	"in": true, "nin": true, "exists": true, "regex": true, "contains": true,
-}
-
 // DocumentQuery selects documents of a dataset. Filter values are already typed
 // (numbers as int64/float64, dates as time.Time) by the service.
 type DocumentQuery struct {

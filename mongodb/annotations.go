@@ -98,28 +98,7 @@ func (d *DB) AnnotationTask(ctx context.Context, id string) (*model.AnnotationTa
 
 // ListAnnotationTasks returns up to limit tasks with id > after in teams (all when nil).
 func (d *DB) ListAnnotationTasks(ctx context.Context, teams []string, after string, limit int) ([]*model.AnnotationTask, int, error) {
-	scope := bson.D{}
-	if teams != nil {
-		scope = bson.D{{Key: "team", Value: bson.D{{Key: "$in", Value: teams}}}}
-	}
-	col := d.db.Collection(colTasks)
-	total, err := d.count(ctx, col, scope)
-	if err != nil {
-		return nil, 0, translate(err)
-	}
-	page := append(bson.D{}, scope...)
-	if after != "" {
-		page = append(page, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}})
-	}
-	cur, err := col.Find(ctx, page, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, 0, translate(err)
-	}
-	var out []*model.AnnotationTask
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, 0, translate(err)
-	}
-	return out, int(total), nil
+	return pageByID[*model.AnnotationTask](ctx, d, d.db.Collection(colTasks), teamScope(teams), after, limit)
 }
 
 // TaskItems calls fn for a task's items in order.

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/mms-platform/mms/model"
 )
@@ -55,36 +54,17 @@ func (d *DB) Dataset(ctx context.Context, id string) (*model.Dataset, error) {
 // teams or are among ids (every dataset when teams is nil), by id, and the
 // number of datasets in that selection.
 func (d *DB) ListDatasets(ctx context.Context, teams, ids []string, after string, limit int) ([]*model.Dataset, int, error) {
-	scope := bson.D{}
-	switch {
-	case teams != nil && len(ids) > 0:
-		scope = bson.D{{Key: "$or", Value: bson.A{
-			bson.D{{Key: "team", Value: bson.D{{Key: "$in", Value: teams}}}},
-			bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
-		}}}
-	case teams != nil:
-		scope = bson.D{{Key: "team", Value: bson.D{{Key: "$in", Value: teams}}}}
+	scope := teamScope(teams)
+	if teams != nil && len(ids) > 0 {
+		scope = bson.D{{Key: "$or", Value: bson.A{scope, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}}}}
 	}
-	col := d.db.Collection(colDatasets)
-	total, err := d.count(ctx, col, scope)
+	docs, total, err := pageByID[datasetDoc](ctx, d, d.db.Collection(colDatasets), scope, after, limit)
 	if err != nil {
-		return nil, 0, translate(err)
-	}
-	page := append(bson.D{}, scope...)
-	if after != "" {
-		page = append(page, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}})
-	}
-	cur, err := col.Find(ctx, page, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, 0, translate(err)
-	}
-	var docs []datasetDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, 0, translate(err)
+		return nil, 0, err
 	}
 	out := make([]*model.Dataset, len(docs))
 	for i := range docs {
 		out[i] = docs[i].toModel()
 	}
-	return out, int(total), nil
+	return out, total, nil
 }

@@ -486,36 +486,11 @@ func filterDocs(where []model.FieldFilter, sf *sensitiveFilter) (bson.D, error) 
 			f = append(f, conds...)
 			continue
 		}
-		path := "fields." + w.Field
-		var cond any
-		switch w.Op {
-		case "eq":
-			cond = bson.D{{Key: "$eq", Value: w.Value}}
-		case "ne", "gt", "gte", "lt", "lte", "in", "nin":
-			cond = bson.D{{Key: "$" + w.Op, Value: w.Value}}
-		case "exists":
-			b, ok := w.Value.(bool)
-			if !ok {
-				return nil, model.Errorf(model.EINVALID, "exists on %q needs true or false", w.Field)
-			}
-			if b {
-				cond = bson.D{{Key: "$exists", Value: true}, {Key: "$ne", Value: nil}}
-			} else {
-				cond = bson.D{{Key: "$eq", Value: nil}}
-			}
-		case "regex", "contains":
-			s, ok := w.Value.(string)
-			if !ok {
-				return nil, model.Errorf(model.EINVALID, "%s on %q needs a string", w.Op, w.Field)
-			}
-			if w.Op == "contains" {
-				s = regexp.QuoteMeta(s)
-			}
-			cond = bson.D{{Key: "$regex", Value: s}}
-		default:
-			return nil, model.Errorf(model.EINVALID, "unknown filter op %q", w.Op)
+		cond, err := opCond(w)
+		if err != nil {
+			return nil, err
 		}
-		f = append(f, bson.E{Key: path, Value: cond})
+		f = append(f, bson.E{Key: "fields." + w.Field, Value: cond})
 	}
 	if len(f) > 1 {
 		// Several conditions on one path must not overwrite each other.
@@ -526,6 +501,35 @@ func filterDocs(where []model.FieldFilter, sf *sensitiveFilter) (bson.D, error) 
 		return bson.D{{Key: "$and", Value: and}}, nil
 	}
 	return f, nil
+}
+
+// opCond translates one filter of model's operator table to the store's
+// condition on the field's path, with the meaning model.FieldFilter.Match
+// states (TestFilterOpsAgree holds the store to it).
+func opCond(w model.FieldFilter) (bson.D, error) {
+	switch op := model.FilterOp(w.Op); op {
+	case model.OpEq, model.OpNe, model.OpGt, model.OpGte, model.OpLt, model.OpLte, model.OpIn, model.OpNin:
+		return bson.D{{Key: "$" + w.Op, Value: w.Value}}, nil
+	case model.OpExists:
+		b, ok := w.Value.(bool)
+		if !ok {
+			return nil, model.Errorf(model.EINVALID, "exists on %q needs true or false", w.Field)
+		}
+		if b {
+			return bson.D{{Key: "$exists", Value: true}, {Key: "$ne", Value: nil}}, nil
+		}
+		return bson.D{{Key: "$eq", Value: nil}}, nil
+	case model.OpRegex, model.OpContains:
+		s, ok := w.Value.(string)
+		if !ok {
+			return nil, model.Errorf(model.EINVALID, "%s on %q needs a string", w.Op, w.Field)
+		}
+		if op == model.OpContains {
+			s = regexp.QuoteMeta(s)
+		}
+		return bson.D{{Key: "$regex", Value: s}}, nil
+	}
+	return nil, model.Errorf(model.EINVALID, "unknown filter op %q", w.Op)
 }
 
 // conds translates a filter on a sensitive field: equality on the blind index
@@ -557,10 +561,13 @@ func (sf *sensitiveFilter) conds(w model.FieldFilter) (bson.D, error) {
 		}
 		return h, hasNull, nil
 	}
-	switch w.Op {
-	case "eq", "ne", "in", "nin":
+	if op, ok := model.LookupFilterOp(w.Op); !ok || !op.Allowed(model.UseSealed) {
+		return nil, model.Errorf(model.EINVALID, "filter %s on sensitive field %q: its values are stored encrypted, so only equality works on sensitive fields (%s)", w.Op, w.Field, model.FilterOpNames(model.UseSealed))
+	}
+	switch model.FilterOp(w.Op) {
+	case model.OpEq, model.OpNe, model.OpIn, model.OpNin:
 		vals := []any{w.Value}
-		if w.Op == "in" || w.Op == "nin" {
+		if w.Op == string(model.OpIn) || w.Op == string(model.OpNin) {
 			l, ok := w.Value.([]any)
 			if !ok {
 				return nil, model.Errorf(model.EINVALID, "%s on %q needs a list", w.Op, w.Field)
@@ -571,7 +578,7 @@ func (sf *sensitiveFilter) conds(w model.FieldFilter) (bson.D, error) {
 		if err != nil {
 			return nil, err
 		}
-		if w.Op == "eq" || w.Op == "in" {
+		if w.Op == string(model.OpEq) || w.Op == string(model.OpIn) {
 			in := bson.D{{Key: bidx, Value: bson.D{{Key: "$in", Value: h}}}}
 			if !hasNull {
 				return in, nil
@@ -590,10 +597,12 @@ func (sf *sensitiveFilter) conds(w model.FieldFilter) (bson.D, error) {
 			out = append(out, bson.E{Key: path, Value: bson.D{{Key: "$ne", Value: nil}}})
 		}
 		return out, nil
-	case "exists":
-		return filterDocs([]model.FieldFilter{w}, nil)
 	}
-	return nil, model.Errorf(model.EINVALID, "filter %s on sensitive field %q: its values are stored encrypted, so only equality works on sensitive fields (eq, ne, in, nin) and exists", w.Op, w.Field)
+	cond, err := opCond(w) // exists: on the stored value (nulls are not sealed)
+	if err != nil {
+		return nil, err
+	}
+	return bson.D{{Key: path, Value: cond}}, nil
 }
 
 // EnsureDatasetCollection creates a dataset's collection (idempotent).

@@ -8,7 +8,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/mms-platform/mms/model"
 )
@@ -62,32 +61,15 @@ func (d *DB) Model(ctx context.Context, id string) (*model.Model, error) {
 // ListModels returns up to limit models with id > after in teams (all when nil),
 // by id, and the count of the selection.
 func (d *DB) ListModels(ctx context.Context, teams []string, after string, limit int) ([]*model.Model, int, error) {
-	scope := bson.D{}
-	if teams != nil {
-		scope = bson.D{{Key: "team", Value: bson.D{{Key: "$in", Value: teams}}}}
-	}
-	col := d.db.Collection(colModels)
-	total, err := d.count(ctx, col, scope)
+	docs, total, err := pageByID[modelDoc](ctx, d, d.db.Collection(colModels), teamScope(teams), after, limit)
 	if err != nil {
-		return nil, 0, translate(err)
-	}
-	page := append(bson.D{}, scope...)
-	if after != "" {
-		page = append(page, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}})
-	}
-	cur, err := col.Find(ctx, page, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, 0, translate(err)
-	}
-	var docs []modelDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, 0, translate(err)
+		return nil, 0, err
 	}
 	out := make([]*model.Model, len(docs))
 	for i := range docs {
 		out[i] = docs[i].toModel()
 	}
-	return out, int(total), nil
+	return out, total, nil
 }
 
 // SetModelTraining records (or, with nil, clears) the model's running training job.

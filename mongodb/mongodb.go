@@ -267,6 +267,37 @@ func each[T any](ctx context.Context, cur *mongo.Cursor, fn func(*T) error) erro
 	return translate(cur.Err())
 }
 
+// teamScope selects the documents of teams (every document when teams is nil).
+func teamScope(teams []string) bson.D {
+	if teams == nil {
+		return bson.D{}
+	}
+	return bson.D{{Key: "team", Value: bson.D{{Key: "$in", Value: teams}}}}
+}
+
+// pageByID is cursor paging by _id: up to limit documents of col that match
+// scope and have an _id above after (from the first when after is ""), in _id
+// order, decoded as T, and the number of documents scope matches.
+func pageByID[T any](ctx context.Context, d *DB, col *mongo.Collection, scope bson.D, after string, limit int) ([]T, int, error) {
+	total, err := d.count(ctx, col, scope)
+	if err != nil {
+		return nil, 0, translate(err)
+	}
+	page := append(bson.D{}, scope...)
+	if after != "" {
+		page = append(page, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}})
+	}
+	cur, err := col.Find(ctx, page, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, 0, translate(err)
+	}
+	var out []T
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, 0, translate(err)
+	}
+	return out, int(total), nil
+}
+
 // notFound maps mongo.ErrNoDocuments to a model.ENOTFOUND error about what.
 func notFound(err error, what string, args ...any) error {
 	if errors.Is(err, mongo.ErrNoDocuments) {

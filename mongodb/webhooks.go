@@ -64,28 +64,15 @@ func (d *DB) EnsurePredictionCollection(ctx context.Context, name string) error 
 
 // ListPredictions pages through pred_<name> by key.
 func (d *DB) ListPredictions(ctx context.Context, name, after string, limit int) ([]*model.StoredPrediction, int, error) {
-	col := d.db.Collection(predCollection(name))
-	total, err := d.count(ctx, col, bson.D{})
+	out, total, err := pageByID[*model.StoredPrediction](ctx, d, d.db.Collection(predCollection(name)), bson.D{}, after, limit)
 	if err != nil {
-		return nil, 0, translate(err)
-	}
-	filter := bson.D{}
-	if after != "" {
-		filter = bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}}
-	}
-	cur, err := col.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, 0, translate(err)
-	}
-	var out []*model.StoredPrediction
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, 0, translate(err)
+		return nil, 0, err
 	}
 	for _, p := range out {
 		p.Label = plain(p.Label)
 		p.At = p.At.UTC()
 	}
-	return out, int(total), nil
+	return out, total, nil
 }
 
 // CreateWebhook stores a webhook.

@@ -7,12 +7,12 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mms-platform/mms/annotate"
 	"github.com/mms-platform/mms/auth"
 	"github.com/mms-platform/mms/model"
+	"github.com/mms-platform/mms/service/internal/cache"
 )
 
 // AnnotationStore keeps label schemas, tasks, claims and annotations.
@@ -76,9 +76,8 @@ func convert[T any](from any) T {
 // a copy read from the store stays right on every instance; only found ones
 // are cached, so a new schema or task is seen at once everywhere.
 type annotationCache struct {
-	mu      sync.Mutex
-	tasks   map[string]*model.AnnotationTask
-	schemas map[string]*cachedSchema
+	tasks   cache.Map[string, *model.AnnotationTask]
+	schemas cache.Map[string, *cachedSchema]
 }
 
 type cachedSchema struct {
@@ -86,26 +85,18 @@ type cachedSchema struct {
 	schema annotate.Schema // ls converted once, for validation
 }
 
-// maxCachedAnnotation bounds each map; past it the map starts over.
+// maxCachedAnnotation bounds each map.
 const maxCachedAnnotation = 4096
 
 // cachedTask returns a task definition, from the cache when it is there.
 func (s *Service) cachedTask(ctx context.Context, id string) (*model.AnnotationTask, error) {
-	c := &s.annotations
-	c.mu.Lock()
-	t, ok := c.tasks[id]
-	c.mu.Unlock()
+	t, ok := s.annotations.tasks.Get(id)
 	if !ok {
 		var err error
 		if t, err = s.Annotations.AnnotationTask(ctx, id); err != nil {
 			return nil, err
 		}
-		c.mu.Lock()
-		if c.tasks == nil || len(c.tasks) >= maxCachedAnnotation {
-			c.tasks = map[string]*model.AnnotationTask{}
-		}
-		c.tasks[id] = t
-		c.mu.Unlock()
+		s.annotations.tasks.Put(id, t, maxCachedAnnotation)
 	}
 	cp := *t // callers get their own copy of the top level
 	return &cp, nil
@@ -113,24 +104,15 @@ func (s *Service) cachedTask(ctx context.Context, id string) (*model.AnnotationT
 
 // cachedSchema returns a label schema and its validation form.
 func (s *Service) cachedSchema(ctx context.Context, id string) (*cachedSchema, error) {
-	c := &s.annotations
-	c.mu.Lock()
-	cs, ok := c.schemas[id]
-	c.mu.Unlock()
-	if ok {
+	if cs, ok := s.annotations.schemas.Get(id); ok {
 		return cs, nil
 	}
 	ls, err := s.Annotations.LabelSchema(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	cs = &cachedSchema{ls: ls, schema: convert[annotate.Schema](ls)}
-	c.mu.Lock()
-	if c.schemas == nil || len(c.schemas) >= maxCachedAnnotation {
-		c.schemas = map[string]*cachedSchema{}
-	}
-	c.schemas[id] = cs
-	c.mu.Unlock()
+	cs := &cachedSchema{ls: ls, schema: convert[annotate.Schema](ls)}
+	s.annotations.schemas.Put(id, cs, maxCachedAnnotation)
 	return cs, nil
 }
 

@@ -260,29 +260,19 @@ func (s *Service) cachedDataset(ctx context.Context, id string) (*model.Dataset,
 		return s.Datasets.Dataset(ctx, id)
 	}
 	now := time.Now()
-	s.dsMu.Lock()
-	c, ok := s.dsCache[id]
-	s.dsMu.Unlock()
-	if ok && now.Before(c.expires) {
+	if c, ok := s.dsCache.Get(id); ok && now.Before(c.expires) {
 		return c.d, nil
 	}
 	d, err := s.Datasets.Dataset(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	s.dsMu.Lock()
-	if s.dsCache == nil || len(s.dsCache) >= maxCachedDatasets {
-		s.dsCache = map[string]cachedDataset{}
-	}
-	s.dsCache[id] = cachedDataset{d: d, expires: now.Add(s.DatasetCacheTTL)}
-	s.dsMu.Unlock()
+	s.dsCache.Put(id, cachedDataset{d: d, expires: now.Add(s.DatasetCacheTTL)}, maxCachedDatasets)
 	return d, nil
 }
 
 // ForgetDataset drops dataset id from the read cache. Call it after changing a
 // dataset's description (version, count, fields...).
 func (s *Service) ForgetDataset(id string) {
-	s.dsMu.Lock()
-	delete(s.dsCache, id)
-	s.dsMu.Unlock()
+	s.dsCache.Delete(id)
 }

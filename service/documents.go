@@ -154,8 +154,9 @@ func typedFilters(d *model.Dataset, where []*model.FieldFilter) ([]model.FieldFi
 		if err := checkPath(d, w.Field); err != nil {
 			return nil, err
 		}
-		if !model.FilterOps[w.Op] {
-			return nil, model.Errorf(model.EINVALID, "filter on %q: unknown op %q (use eq ne gt gte lt lte in nin exists regex contains)", w.Field, w.Op)
+		op, ok := model.LookupFilterOp(w.Op)
+		if !ok {
+			return nil, model.Errorf(model.EINVALID, "filter on %q: unknown op %q (use %s)", w.Field, w.Op, model.FilterOpNames(model.UseDocuments))
 		}
 		v := normalizeValue(w.Value)
 		var typ model.FieldType
@@ -163,22 +164,22 @@ func typedFilters(d *model.Dataset, where []*model.FieldFilter) ([]model.FieldFi
 			typ = f.Type
 		}
 		var err error
-		switch w.Op {
-		case "exists":
+		switch op.Value {
+		case model.ValueBool:
 			if _, ok := v.(bool); !ok {
-				return nil, model.Errorf(model.EINVALID, "filter on %q: exists needs true or false", w.Field)
+				return nil, model.Errorf(model.EINVALID, "filter on %q: %s needs true or false", w.Field, w.Op)
 			}
-		case "regex", "contains":
+		case model.ValueString:
 			s, ok := v.(string)
 			if !ok || len(s) > maxRegexLen {
 				return nil, model.Errorf(model.EINVALID, "filter on %q: %s needs a string of at most %d characters", w.Field, w.Op, maxRegexLen)
 			}
-			if w.Op == "regex" {
+			if op.Op == model.OpRegex {
 				if _, err := regexp.Compile(s); err != nil {
 					return nil, model.Errorf(model.EINVALID, "filter on %q: bad regex: %v", w.Field, err)
 				}
 			}
-		case "in", "nin":
+		case model.ValueList:
 			list, ok := v.([]any)
 			if !ok || len(list) > maxInValues {
 				return nil, model.Errorf(model.EINVALID, "filter on %q: %s needs a list of at most %d values", w.Field, w.Op, maxInValues)
@@ -188,6 +189,12 @@ func typedFilters(d *model.Dataset, where []*model.FieldFilter) ([]model.FieldFi
 					return nil, err
 				}
 			}
+		case model.ValueScalar:
+			switch v.(type) {
+			case []any, map[string]any:
+				return nil, model.Errorf(model.EINVALID, "filter on %q: %s compares with one value, not a list or an object", w.Field, w.Op)
+			}
+			fallthrough
 		default:
 			if v, err = typedValue(w.Field, v, typ); err != nil {
 				return nil, err

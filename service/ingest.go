@@ -485,15 +485,9 @@ func (s *Service) IngestionRejects(ctx context.Context, ing *model.Ingestion, fi
 	if err != nil {
 		return nil, err
 	}
-	pos, err := decodeCursor("rej", after)
+	from, paged, err := decodeIntCursor("rej", after, 0)
 	if err != nil {
 		return nil, err
-	}
-	var from int
-	if pos != "" {
-		if _, err := fmt.Sscan(pos, &from); err != nil {
-			return nil, model.Errorf(model.EINVALID, "invalid cursor")
-		}
 	}
 	rejects, seqs, total, err := s.Ingestions.Rejects(ctx, ing.Dataset, ing.ID, from, n+1)
 	if err != nil {
@@ -506,6 +500,6 @@ func (s *Service) IngestionRejects(ctx context.Context, ing *model.Ingestion, fi
 	for i, r := range rejects {
 		conn.Edges = append(conn.Edges, &model.RejectEdge{Cursor: encodeCursor("rej", fmt.Sprint(seqs[i])), Node: r})
 	}
-	setPageInfo(conn.PageInfo, len(conn.Edges), func(i int) string { return conn.Edges[i].Cursor }, pos != "")
+	setPageInfo(conn.PageInfo, len(conn.Edges), func(i int) string { return conn.Edges[i].Cursor }, paged)
 	return conn, nil
 }

@@ -86,15 +86,9 @@ func (s *Service) ModelVersions(ctx context.Context, m *model.Model, first *int,
 	if err != nil {
 		return nil, err
 	}
-	pos, err := decodeCursor("mv", after)
+	before, paged, err := decodeIntCursor("mv", after, 1)
 	if err != nil {
 		return nil, err
-	}
-	before := 0
-	if pos != "" {
-		if before, err = strconv.Atoi(pos); err != nil {
-			return nil, model.Errorf(model.EINVALID, "invalid cursor")
-		}
 	}
 	vs, err := s.Models.ListModelVersions(ctx, m.ID, m.LatestVersion, before, n+1)
 	if err != nil {
@@ -111,7 +105,7 @@ func (s *Service) ModelVersions(ctx context.Context, m *model.Model, first *int,
 		}
 		conn.Edges = append(conn.Edges, &model.ModelVersionEdge{Cursor: encodeCursor("mv", strconv.Itoa(v.Version)), Node: v})
 	}
-	setPageInfo(conn.PageInfo, len(conn.Edges), func(i int) string { return conn.Edges[i].Cursor }, pos != "")
+	setPageInfo(conn.PageInfo, len(conn.Edges), func(i int) string { return conn.Edges[i].Cursor }, paged)
 	return conn, nil
 }
 

@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/mms-platform/mms/auth"
 	"github.com/mms-platform/mms/ml"
 	"github.com/mms-platform/mms/model"
+	"github.com/mms-platform/mms/service/internal/cache"
 )
 
 // DefaultMaxPredictInputs bounds the inputs of one predict request.
@@ -67,9 +67,8 @@ type sensitivityMemo struct {
 // predictors caches loaded versions (immutable) and model descriptions (aliases,
 // for modelCacheTTL).
 type predictors struct {
-	mu       sync.Mutex
-	versions map[versionKey]*Predictor
-	models   map[string]cachedModel
+	versions cache.Map[versionKey, *Predictor]
+	models   cache.Map[string, cachedModel]
 }
 
 // versionKey names a loaded version in the cache.
@@ -83,45 +82,33 @@ type cachedModel struct {
 	expires time.Time
 }
 
-const maxLoadedVersions = 256
+const (
+	maxLoadedVersions = 256
+	maxCachedModels   = 10000
+)
 
 func (c *predictors) model(id string, now time.Time) *model.Model {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if cm, ok := c.models[id]; ok && now.Before(cm.expires) {
+	if cm, ok := c.models.Get(id); ok && now.Before(cm.expires) {
 		return cm.m
 	}
 	return nil
 }
 
 func (c *predictors) putModel(m *model.Model, now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.models == nil || len(c.models) > 10000 {
-		c.models = map[string]cachedModel{}
-	}
-	c.models[m.ID] = cachedModel{m: m, expires: now.Add(modelCacheTTL)}
+	c.models.Put(m.ID, cachedModel{m: m, expires: now.Add(modelCacheTTL)}, maxCachedModels)
 }
 
 func (c *predictors) forgetModel(id string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.models, id)
+	c.models.Delete(id)
 }
 
 func (c *predictors) version(key versionKey) *Predictor {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.versions[key]
+	p, _ := c.versions.Get(key)
+	return p
 }
 
 func (c *predictors) putVersion(key versionKey, p *Predictor) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.versions == nil || len(c.versions) >= maxLoadedVersions {
-		c.versions = map[versionKey]*Predictor{}
-	}
-	c.versions[key] = p
+	c.versions.Put(key, p, maxLoadedVersions)
 }
 
 // LoadPredictor returns the predictor of a model version (by number, alias or the

@@ -12,13 +12,14 @@ import (
 	"log/slog"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mms-platform/mms/auth"
 	"github.com/mms-platform/mms/jobs"
 	"github.com/mms-platform/mms/model"
+	"github.com/mms-platform/mms/service/internal/cache"
 )
 
 // TeamStore persists teams.
@@ -150,9 +151,8 @@ type Service struct {
 
 	annotations annotationCache // label schemas and task definitions (immutable)
 
-	dsMu    sync.Mutex
-	dsCache map[string]cachedDataset // by dataset id
-	shares  shareCache               // share records by dataset/team
+	dsCache cache.Map[string, cachedDataset] // by dataset id
+	shares  cache.Map[string, cachedShare]   // share records by dataset/team
 }
 
 func (s *Service) now() time.Time {
@@ -429,6 +429,8 @@ func encodeCursor(kind, pos string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(kind + ":" + pos))
 }
 
+// decodeCursor returns the position of cursor c of kind ("" when c is nil or
+// empty), or EINVALID.
 func decodeCursor(kind string, c *string) (string, error) {
 	if c == nil || *c == "" {
 		return "", nil
@@ -436,7 +438,24 @@ func decodeCursor(kind string, c *string) (string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(*c)
 	pos, ok := strings.CutPrefix(string(b), kind+":")
 	if err != nil || !ok {
-		return "", model.Errorf(model.EINVALID, "invalid cursor %q: pass an endCursor from this connection", *c)
+		return "", badCursor(*c)
 	}
 	return pos, nil
+}
+
+// decodeIntCursor is decodeCursor for a position that is an integer of at
+// least least; given is false (and pos 0) when c is nil or empty.
+func decodeIntCursor(kind string, c *string, least int) (pos int, given bool, err error) {
+	s, err := decodeCursor(kind, c)
+	if err != nil || s == "" {
+		return 0, false, err
+	}
+	if pos, err = strconv.Atoi(s); err != nil || pos < least {
+		return 0, false, badCursor(*c)
+	}
+	return pos, true, nil
+}
+
+func badCursor(c string) error {
+	return model.Errorf(model.EINVALID, "invalid cursor %q: pass an endCursor from this connection", c)
 }

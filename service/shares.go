@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mms-platform/mms/auth"
@@ -32,12 +31,6 @@ var shareActs = map[model.ShareRole][]string{
 // sharedActs are all the actions a share may grant (and earlier versions
 // granted: revoking removes them all).
 var sharedActs = []string{auth.ActRead, auth.ActWrite, auth.ActTrain, auth.ActAnnotate}
-
-// rowFilterOps are the operators a share's row filter may use. The store
-// evaluates a share's row filter on every read path (documents, by key,
-// media, gazetteers, counts), so a scope has the store's semantics everywhere:
-// on an array field eq/in mean "some element", ne/nin "no element".
-var rowFilterOps = map[string]bool{"eq": true, "ne": true, "in": true, "nin": true, "gt": true, "gte": true, "lt": true, "lte": true}
 
 const maxShareFields = maxFields
 
@@ -167,8 +160,11 @@ func checkShareFields(d *model.Dataset, fields []string) error {
 // shareRowFilter validates and types a share's row conditions.
 func shareRowFilter(d *model.Dataset, in []*model.FieldFilter) ([]model.FieldFilter, error) {
 	for _, f := range in {
-		if !rowFilterOps[f.Op] {
-			return nil, model.Errorf(model.EINVALID, "row filter on %q: op %q is not allowed in a share (use eq ne in nin gt gte lt lte)", f.Field, f.Op)
+		// The store evaluates a share's row filter on every read path
+		// (documents, by key, media, gazetteers, counts), with the meaning
+		// model.FieldFilter.Match states.
+		if op, ok := model.LookupFilterOp(f.Op); !ok || !op.Allowed(model.UseShareRows) {
+			return nil, model.Errorf(model.EINVALID, "row filter on %q: op %q is not allowed in a share (use %s)", f.Field, f.Op, model.FilterOpNames(model.UseShareRows))
 		}
 		if strings.Contains(f.Field, ".") {
 			return nil, model.Errorf(model.EINVALID, "row filter on %q: a share filters on top-level fields", f.Field)
@@ -187,13 +183,8 @@ func shareRowFilter(d *model.Dataset, in []*model.FieldFilter) ([]model.FieldFil
 	return out, nil
 }
 
-// shareCache keeps share records briefly: authorize consults one for every
-// access through a share.
-type shareCache struct {
-	mu sync.Mutex
-	m  map[string]cachedShare
-}
-
+// cachedShare is a share record kept briefly: authorize consults one for
+// every access through a share.
 type cachedShare struct {
 	sh      *model.Share // nil: no share
 	expires time.Time
@@ -206,29 +197,19 @@ const shareTTL = time.Second
 func (s *Service) share(ctx context.Context, dataset, team string) (*model.Share, error) {
 	k := dataset + "/" + team
 	now := time.Now()
-	s.shares.mu.Lock()
-	c, ok := s.shares.m[k]
-	s.shares.mu.Unlock()
-	if ok && now.Before(c.expires) {
+	if c, ok := s.shares.Get(k); ok && now.Before(c.expires) {
 		return c.sh, nil
 	}
 	sh, err := s.Sharing.Share(ctx, dataset, team)
 	if err != nil && model.ErrorCode(err) != model.ENOTFOUND {
 		return nil, err
 	}
-	s.shares.mu.Lock()
-	if s.shares.m == nil || len(s.shares.m) > maxCachedDatasets {
-		s.shares.m = map[string]cachedShare{}
-	}
-	s.shares.m[k] = cachedShare{sh: sh, expires: now.Add(shareTTL)}
-	s.shares.mu.Unlock()
+	s.shares.Put(k, cachedShare{sh: sh, expires: now.Add(shareTTL)}, maxCachedDatasets)
 	return sh, nil
 }
 
 func (s *Service) forgetShare(dataset, team string) {
-	s.shares.mu.Lock()
-	delete(s.shares.m, dataset+"/"+team)
-	s.shares.mu.Unlock()
+	s.shares.Delete(dataset + "/" + team)
 }
 
 // memberOf reports whether principal p holds a role in team (admins in every team).

@@ -463,15 +463,9 @@ func (s *Service) DatasetVersions(ctx context.Context, dataset string, first *in
 	if err != nil {
 		return nil, err
 	}
-	pos, err := decodeCursor("dsv", after)
+	below, paged, err := decodeIntCursor("dsv", after, 1)
 	if err != nil {
 		return nil, err
-	}
-	below := 0
-	if pos != "" {
-		if below, err = strconv.Atoi(pos); err != nil || below <= 0 {
-			return nil, model.Errorf(model.EINVALID, "invalid cursor: pass an endCursor of this connection")
-		}
 	}
 	var all []*model.DatasetVersion
 	if s.Snapshots != nil {
@@ -512,7 +506,7 @@ func (s *Service) DatasetVersions(ctx context.Context, dataset string, first *in
 		}
 		conn.Edges = append(conn.Edges, &model.DatasetVersionEdge{Cursor: encodeCursor("dsv", strconv.Itoa(v.Version)), Node: v})
 	}
-	setPageInfo(conn.PageInfo, len(conn.Edges), func(i int) string { return conn.Edges[i].Cursor }, pos != "")
+	setPageInfo(conn.PageInfo, len(conn.Edges), func(i int) string { return conn.Edges[i].Cursor }, paged)
 	return conn, nil
 }
 

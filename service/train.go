@@ -13,13 +13,13 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mms-platform/mms/auth"
 	"github.com/mms-platform/mms/jobs"
 	"github.com/mms-platform/mms/ml"
 	"github.com/mms-platform/mms/model"
+	"github.com/mms-platform/mms/service/internal/cache"
 )
 
 // ModelStore persists models and their versions.
@@ -460,9 +460,7 @@ type trainingData struct {
 
 // featureCache keeps a few recent training matrices.
 type featureCache struct {
-	mu      sync.Mutex
-	entries map[string]*trainingData
-	order   []string
+	entries cache.Map[string, *trainingData]
 }
 
 const (
@@ -471,9 +469,8 @@ const (
 )
 
 func (c *featureCache) get(k string) *trainingData {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.entries[k]
+	td, _ := c.entries.Get(k)
+	return td
 }
 
 func (c *featureCache) put(k string, d *trainingData) {
@@ -481,19 +478,7 @@ func (c *featureCache) put(k string, d *trainingData) {
 	if rows*cols > maxCachedCells {
 		return
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil {
-		c.entries = map[string]*trainingData{}
-	}
-	if _, ok := c.entries[k]; !ok {
-		c.order = append(c.order, k)
-	}
-	c.entries[k] = d
-	for len(c.order) > maxCachedMatrices {
-		delete(c.entries, c.order[0])
-		c.order = c.order[1:]
-	}
+	c.entries.Put(k, d, maxCachedMatrices)
 }
 
 // loadTrainingData reads the dataset (holding its write lock, so the rows are

@@ -174,15 +174,9 @@ func (s *Service) WebhookDeliveries(ctx context.Context, w *model.Webhook, first
 	if err != nil {
 		return nil, err
 	}
-	pos, err := decodeCursor("dlv", after)
+	skip, paged, err := decodeIntCursor("dlv", after, 0)
 	if err != nil {
 		return nil, err
-	}
-	skip := 0
-	if pos != "" {
-		if skip, err = strconv.Atoi(pos); err != nil || skip < 0 {
-			return nil, model.Errorf(model.EINVALID, "invalid cursor")
-		}
 	}
 	ds, total, err := s.Webhooks.Deliveries(ctx, w.ID, skip, n+1)
 	if err != nil {
@@ -195,7 +189,7 @@ func (s *Service) WebhookDeliveries(ctx context.Context, w *model.Webhook, first
 	for i, d := range ds {
 		conn.Edges = append(conn.Edges, &model.WebhookDeliveryEdge{Cursor: encodeCursor("dlv", strconv.Itoa(skip+i+1)), Node: d})
 	}
-	setPageInfo(conn.PageInfo, len(conn.Edges), func(i int) string { return conn.Edges[i].Cursor }, pos != "")
+	setPageInfo(conn.PageInfo, len(conn.Edges), func(i int) string { return conn.Edges[i].Cursor }, paged)
 	return conn, nil
 }
 
