@@ -13,6 +13,7 @@ import (
 	"github.com/mms-platform/mms/annotate"
 	"github.com/mms-platform/mms/auth"
 	"github.com/mms-platform/mms/model"
+	"github.com/mms-platform/mms/snapshot"
 )
 
 // AnnotationStore keeps label schemas, tasks, claims and annotations.
@@ -291,48 +292,32 @@ func (s *Service) CreateAnnotationTask(ctx context.Context, in model.AnnotationT
 // selectItems picks the task's documents: those matching where, then a seeded
 // random sample of them when sample is set. Documents without text are skipped.
 // Only rows within the creator's view (rows) are drawn: the store evaluates
-// them with the selection.
+// them with the selection. The candidates (keys and texts, in key order) are
+// read from the snapshot of the dataset's current version.
 func (s *Service) selectItems(ctx context.Context, d *model.Dataset, rows []model.FieldFilter, in model.AnnotationTaskInput) ([]string, []string, error) {
 	where, err := typedFilters(d, in.Where)
 	if err != nil {
 		return nil, nil, err
 	}
-	where = append(where, rows...)
 	var keys, texts []string
-	if len(where) == 0 {
-		// Every document: one pass (pages after a key are each a scan of the
-		// whole collection on FerretDB).
-		err := s.Docs.ScanDocuments(ctx, d.ID, func(doc *model.Document) error {
-			if text, ok := lookupText(doc.Fields, in.TextField); ok {
-				keys, texts = append(keys, doc.Key), append(texts, text)
-			}
-			if len(keys) > maxTaskItems {
-				return model.Errorf(model.EINVALID, "more than %d items: narrow the selection with where or sample", maxTaskItems)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, nil, err
-		}
-	}
-	q := model.DocumentQuery{Where: where, Limit: 10_000, SkipCount: true}
-	for len(where) > 0 {
-		docs, _, err := s.Docs.FindDocuments(ctx, d.ID, q)
-		if err != nil {
-			return nil, nil, err
-		}
-		if len(docs) == 0 {
-			break
-		}
-		for _, doc := range docs {
-			if text, ok := lookupText(doc.Fields, in.TextField); ok {
-				keys, texts = append(keys, doc.Key), append(texts, text)
-			}
+	add := func(key string, fields map[string]any) error {
+		if text, ok := lookupText(fields, in.TextField); ok {
+			keys, texts = append(keys, key), append(texts, text)
 		}
 		if len(keys) > maxTaskItems {
-			return nil, nil, model.Errorf(model.EINVALID, "more than %d items: narrow the selection with where or sample", maxTaskItems)
+			return model.Errorf(model.EINVALID, "more than %d items: narrow the selection with where or sample", maxTaskItems)
 		}
-		q.AfterKey = docs[len(docs)-1].Key
+		return nil
+	}
+	if s.Snapshots == nil {
+		err = s.Docs.ScanDocumentsWhere(ctx, d.ID, slices.Concat(where, rows), func(doc *model.Document) error {
+			return add(doc.Key, doc.Fields)
+		})
+	} else {
+		err = s.snapshotTexts(ctx, d.ID, &scope{rows: rows}, where, in.TextField, add)
+	}
+	if err != nil {
+		return nil, nil, err
 	}
 	if in.Sample != nil {
 		n := *in.Sample
@@ -359,6 +344,35 @@ func (s *Service) selectItems(ctx context.Context, d *model.Dataset, rows []mode
 		return nil, nil, model.Errorf(model.EINVALID, "the selection has no document with text in %q", in.TextField)
 	}
 	return keys, texts, nil
+}
+
+// snapshotTexts calls fn, in key order, with each row of the current
+// version's snapshot within sc's rows and where, and the row's top field of
+// path (its only field read).
+func (s *Service) snapshotTexts(ctx context.Context, dataset string, sc *scope, where []model.FieldFilter, path string, fn func(key string, fields map[string]any) error) error {
+	view, err := s.currentView(ctx, dataset, sc, where, nil)
+	if err != nil {
+		return err
+	}
+	r, closer, err := s.openSnapshot(ctx, view.dv)
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+	top, _, _ := strings.Cut(path, ".")
+	names := viewColumns(r, []string{top})
+	return s.scanView(ctx, r, view, names, true, func(b *snapshot.Batch, rows []int) error {
+		for _, i := range rows {
+			fields, err := s.snapshotFields(dataset, names, b, i)
+			if err != nil {
+				return err
+			}
+			if err := fn(b.Keys[i], fields); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 func lookupText(fields map[string]any, path string) (string, bool) {
