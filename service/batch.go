@@ -17,6 +17,9 @@ import (
 type PredictionStore interface {
 	EnsurePredictionCollection(ctx context.Context, name string) error
 	WritePredictions(ctx context.Context, name string, preds []model.StoredPrediction) error
+	// InsertPredictions inserts predictions and returns the keys already
+	// stored, which it leaves alone.
+	InsertPredictions(ctx context.Context, name string, preds []model.StoredPrediction) (existing []string, err error)
 	PredictionsByKey(ctx context.Context, name string, keys []string) (map[string]model.StoredPrediction, error)
 	ListPredictions(ctx context.Context, name, after string, limit int) ([]*model.StoredPrediction, int, error)
 }
@@ -150,14 +153,17 @@ func (s *Service) batchIntoCollection(ctx context.Context, pl *batchPayload, p *
 	if err := s.PredStore.EnsurePredictionCollection(ctx, coll); err != nil {
 		return err
 	}
-	total := 0
+	// Into a collection empty when the job starts, predictions are inserted
+	// without looking up earlier ones (only a concurrent job into the same
+	// collection may have written some: those are compared as on a re-run).
+	_, n, err := s.PredStore.ListPredictions(ctx, coll, "", 1)
+	if err != nil {
+		return err
+	}
+	fresh, total := n == 0, 0
 	page := func(keys []string, inputs []map[string]any) error {
-		stored, err := s.PredStore.PredictionsByKey(ctx, coll, keys)
-		if err != nil {
-			return err
-		}
 		now := s.now()
-		var preds []model.StoredPrediction
+		preds := make([]model.StoredPrediction, len(inputs))
 		for i, in := range inputs {
 			pr := p.Score(in, false)
 			c.warned.add(p, in)
@@ -165,19 +171,19 @@ func (s *Service) batchIntoCollection(ctx context.Context, pl *batchPayload, p *
 			if pr.Error != nil {
 				c.failed++
 			}
-			sp := model.StoredPrediction{Key: keys[i], Probability: pr.Probability, Label: pr.Label, Model: p.Model, Version: p.Version, Error: pr.Error, At: now}
-			if old, ok := stored[keys[i]]; ok && samePrediction(old, sp) {
-				c.unchanged++
-				continue
-			}
-			preds = append(preds, sp)
+			preds[i] = model.StoredPrediction{Key: keys[i], Probability: pr.Probability, Label: pr.Label, Model: p.Model, Version: p.Version, Error: pr.Error, At: now}
 		}
-		if len(preds) > 0 {
-			if err := s.PredStore.WritePredictions(ctx, coll, preds); err != nil {
+		if fresh {
+			existing, err := s.PredStore.InsertPredictions(ctx, coll, preds)
+			if err != nil {
 				return err
 			}
+			c.written += len(preds) - len(existing)
+			preds = slices.DeleteFunc(preds, func(sp model.StoredPrediction) bool { return !slices.Contains(existing, sp.Key) })
 		}
-		c.written += len(preds)
+		if err := s.writeChangedPredictions(ctx, coll, preds, c); err != nil {
+			return err
+		}
 		prog.Set(float64(c.scored)/float64(max(total, 1)), model.JobDetail{Phase: "scoring", Rows: int64(c.scored)})
 		return ctx.Err()
 	}
@@ -228,6 +234,37 @@ func (s *Service) batchIntoCollection(ctx context.Context, pl *batchPayload, p *
 		return err
 	}
 	return page(keys, inputs)
+}
+
+// writeChangedPredictions upserts those of preds that differ from what the
+// collection holds for their keys (counted written; the others unchanged).
+func (s *Service) writeChangedPredictions(ctx context.Context, coll string, preds []model.StoredPrediction, c *batchCounts) error {
+	if len(preds) == 0 {
+		return nil
+	}
+	keys := make([]string, len(preds))
+	for i, sp := range preds {
+		keys[i] = sp.Key
+	}
+	stored, err := s.PredStore.PredictionsByKey(ctx, coll, keys)
+	if err != nil {
+		return err
+	}
+	changed := preds[:0]
+	for _, sp := range preds {
+		if old, ok := stored[sp.Key]; ok && samePrediction(old, sp) {
+			c.unchanged++
+			continue
+		}
+		changed = append(changed, sp)
+	}
+	if len(changed) > 0 {
+		if err := s.PredStore.WritePredictions(ctx, coll, changed); err != nil {
+			return err
+		}
+	}
+	c.written += len(changed)
+	return nil
 }
 
 // batchDocuments calls page with the dataset's documents matching where,
