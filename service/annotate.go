@@ -13,7 +13,6 @@ import (
 	"github.com/mms-platform/mms/annotate"
 	"github.com/mms-platform/mms/auth"
 	"github.com/mms-platform/mms/model"
-	"github.com/mms-platform/mms/snapshot"
 )
 
 // AnnotationStore keeps label schemas, tasks, claims and annotations.
@@ -314,7 +313,8 @@ func (s *Service) selectItems(ctx context.Context, d *model.Dataset, rows []mode
 			return add(doc.Key, doc.Fields)
 		})
 	} else {
-		err = s.snapshotTexts(ctx, d.ID, &scope{rows: rows}, where, in.TextField, add)
+		top, _, _ := strings.Cut(in.TextField, ".")
+		err = s.snapshotRows(ctx, d.ID, &scope{rows: rows}, where, []string{top}, add)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -344,35 +344,6 @@ func (s *Service) selectItems(ctx context.Context, d *model.Dataset, rows []mode
 		return nil, nil, model.Errorf(model.EINVALID, "the selection has no document with text in %q", in.TextField)
 	}
 	return keys, texts, nil
-}
-
-// snapshotTexts calls fn, in key order, with each row of the current
-// version's snapshot within sc's rows and where, and the row's top field of
-// path (its only field read).
-func (s *Service) snapshotTexts(ctx context.Context, dataset string, sc *scope, where []model.FieldFilter, path string, fn func(key string, fields map[string]any) error) error {
-	view, err := s.currentView(ctx, dataset, sc, where, nil)
-	if err != nil {
-		return err
-	}
-	r, closer, err := s.openSnapshot(ctx, view.dv)
-	if err != nil {
-		return err
-	}
-	defer closer.Close()
-	top, _, _ := strings.Cut(path, ".")
-	names := viewColumns(r, []string{top})
-	return s.scanView(ctx, r, view, names, true, func(b *snapshot.Batch, rows []int) error {
-		for _, i := range rows {
-			fields, err := s.snapshotFields(dataset, names, b, i)
-			if err != nil {
-				return err
-			}
-			if err := fn(b.Keys[i], fields); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }
 
 func lookupText(fields map[string]any, path string) (string, bool) {
@@ -410,17 +381,26 @@ func (s *Service) preannotator(ctx context.Context, ls *model.LabelSchema, in mo
 					return nil, err
 				}
 			}
-			err = s.Docs.ScanDocumentsWhere(ctx, src.ID, sc.rows, func(doc *model.Document) error {
+			add := func(key string, fields map[string]any) error {
 				if g.Field == nil {
-					terms = append(terms, doc.Key)
-				} else if v, ok := doc.Fields[*g.Field].(string); ok && v != "" {
+					terms = append(terms, key)
+				} else if v, ok := fields[*g.Field].(string); ok && v != "" {
 					terms = append(terms, v)
 				}
 				if len(terms) > maxTerms {
 					return model.Errorf(model.EINVALID, "gazetteer %q has more than %d terms", g.Label, maxTerms)
 				}
 				return nil
-			})
+			}
+			var names []string
+			if g.Field != nil {
+				names = []string{*g.Field}
+			}
+			if s.Snapshots == nil {
+				err = s.Docs.ScanDocumentsWhere(ctx, src.ID, sc.rows, func(doc *model.Document) error { return add(doc.Key, doc.Fields) })
+			} else {
+				err = s.snapshotRows(ctx, src.ID, sc, nil, names, add)
+			}
 			if err != nil {
 				return nil, err
 			}

@@ -43,7 +43,9 @@ var collectionNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
 
 // BatchPredict queues scoring of a dataset's selected documents (predict on the
 // model, write on the dataset). The version is fixed when the job is queued, so
-// an alias moving meanwhile does not change what the job writes.
+// an alias moving meanwhile does not change what the job writes. The job scores
+// the dataset version current when it runs (into a collection: read from that
+// version's snapshot) and its result names it (scoredVersion).
 func (s *Service) BatchPredict(ctx context.Context, modelID string, version *int, alias *string, dataset string, where []*model.FieldFilter, out model.PredictionOutputInput) (*model.Job, error) {
 	p, err := s.LoadPredictor(ctx, modelID, version, alias)
 	if err != nil {
