@@ -182,6 +182,25 @@ func (d *DB) CountDocumentsWhere(ctx context.Context, dataset string, where []mo
 	return int(n), translate(err)
 }
 
+// insertUnordered inserts docs in one unordered command and returns the
+// indexes of those whose _id was already there (left as they were).
+func insertUnordered(ctx context.Context, col *mongo.Collection, docs []any) (dups []int, err error) {
+	_, err = col.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	var bwe mongo.BulkWriteException
+	switch {
+	case errors.As(err, &bwe) && bwe.WriteConcernError == nil:
+		for _, we := range bwe.WriteErrors {
+			if !mongo.IsDuplicateKeyError(we) {
+				return nil, translate(err)
+			}
+			dups = append(dups, we.Index)
+		}
+	case err != nil:
+		return nil, translate(err)
+	}
+	return dups, nil
+}
+
 // maxUpdatesPerCommand bounds the replacements sent in one update command.
 // FerretDB's SQLite backend keeps one pooled connection open per statement of an
 // update command until the command ends; with more statements than its pool
@@ -220,18 +239,12 @@ func (d *DB) WriteDocuments(ctx context.Context, dataset string, writes []model.
 		}
 	}
 	if len(inserts) > 0 {
-		_, err := col.InsertMany(ctx, inserts, options.InsertMany().SetOrdered(false))
-		var bwe mongo.BulkWriteException
-		switch {
-		case errors.As(err, &bwe) && bwe.WriteConcernError == nil:
-			for _, we := range bwe.WriteErrors {
-				if !mongo.IsDuplicateKeyError(we) {
-					return nil, translate(err)
-				}
-				conflicts = append(conflicts, insertKeys[we.Index])
-			}
-		case err != nil:
-			return nil, translate(err)
+		dups, err := insertUnordered(ctx, col, inserts)
+		if err != nil {
+			return nil, err
+		}
+		for _, i := range dups {
+			conflicts = append(conflicts, insertKeys[i])
 		}
 	}
 	for start := 0; start < len(replaces); start += maxUpdatesPerCommand {
