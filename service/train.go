@@ -458,17 +458,24 @@ type trainingData struct {
 	keys []string
 }
 
-// featureCache keeps a few recent training matrices.
+// featureCache keeps a few recent training matrices, at most
+// maxCachedCells cells in all (200 MB of float64), oldest out first.
 type featureCache struct {
 	mu      sync.Mutex
 	entries map[string]*trainingData
 	order   []string
+	cells   int
 }
 
 const (
 	maxCachedMatrices = 4
-	maxCachedCells    = 50_000_000
+	maxCachedCells    = 25_000_000
 )
+
+func matrixCells(d *trainingData) int {
+	rows, cols := d.X.Dims()
+	return rows * cols
+}
 
 func (c *featureCache) get(k string) *trainingData {
 	c.mu.Lock()
@@ -477,8 +484,8 @@ func (c *featureCache) get(k string) *trainingData {
 }
 
 func (c *featureCache) put(k string, d *trainingData) {
-	rows, cols := d.X.Dims()
-	if rows*cols > maxCachedCells {
+	n := matrixCells(d)
+	if n > maxCachedCells {
 		return
 	}
 	c.mu.Lock()
@@ -486,11 +493,30 @@ func (c *featureCache) put(k string, d *trainingData) {
 	if c.entries == nil {
 		c.entries = map[string]*trainingData{}
 	}
-	if _, ok := c.entries[k]; !ok {
+	if old, ok := c.entries[k]; ok {
+		c.cells -= matrixCells(old)
+	} else {
 		c.order = append(c.order, k)
 	}
 	c.entries[k] = d
-	for len(c.order) > maxCachedMatrices {
+	c.cells += n
+	c.evict(0)
+}
+
+// makeRoom drops the oldest matrices until one of cells more would fit, so
+// that a matrix about to be built does not sit in memory next to the ones
+// that will make way for it.
+func (c *featureCache) makeRoom(cells int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.evict(min(cells, maxCachedCells+1))
+}
+
+// evict drops the oldest entries until they are at most maxCachedMatrices
+// and their cells plus extra at most maxCachedCells.
+func (c *featureCache) evict(extra int) {
+	for len(c.order) > 0 && (len(c.order) > maxCachedMatrices || c.cells+extra > maxCachedCells) {
+		c.cells -= matrixCells(c.entries[c.order[0]])
 		delete(c.entries, c.order[0])
 		c.order = c.order[1:]
 	}
