@@ -45,6 +45,10 @@ func TestCanSee(t *testing.T) {
 			setup: func(t *testing.T, w *world) {
 				w.shareRecord(model.Share{Dataset: patients, Team: teamPartner, Role: model.ShareViewer})
 			}},
+		{name: "a team allowed only to annotate", p: partnerViewer, team: teamLab, obj: ds, want: true,
+			setup: func(t *testing.T, w *world) { w.allowTeam(t, teamPartner, patients, auth.ActAnnotate) }},
+		{name: "a team allowed only to write", p: partnerViewer, team: teamLab, obj: ds,
+			setup: func(t *testing.T, w *world) { w.allowTeam(t, teamPartner, patients, auth.ActWrite) }},
 		{name: "a shared model's team", p: partnerViewer, team: teamLab, obj: "model/m1/versions/2", want: true,
 			setup: func(t *testing.T, w *world) {
 				if err := w.authz.AllowTeam(teamPartner, teamLab, "model/m1", auth.ActPredict); err != nil {
