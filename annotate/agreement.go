@@ -148,7 +148,7 @@ func FleissKappa(ratings [][]string, categories []string) (float64, error) {
 // nothing wrong; nothing to find, nothing missed), and F1 is 0 when precision and
 // recall are both 0. So two empty lists score 1, and an empty list against a
 // non-empty one scores F1 0. F1 is symmetric in a and b; precision and recall swap.
-func SpanF1(a, b []Span) (perLabel map[string]PRF, micro PRF) {
+func SpanF1(a, b []model.Span) (perLabel map[string]PRF, micro PRF) {
 	type key struct {
 		start, end int
 		label      string
@@ -198,13 +198,46 @@ func (p PRF) finish() PRF {
 	return p
 }
 
+// CorpusSpanF1ByLabel is the span F1 of each label over many documents, with
+// docs as for CorpusPairwiseSpanF1: the TP, FP and FN counts of the label (see
+// SpanF1) are pooled over every unordered pair of annotators of every
+// document, and F1 = 2 TP / (2 TP + FP + FN). A label appears when some pair
+// has a span with it.
+func CorpusSpanF1ByLabel(docs []map[string][]model.Span) map[string]float64 {
+	type pooled struct{ agree, all int }
+	sums := map[string]pooled{}
+	for _, doc := range docs {
+		names := make([]string, 0, len(doc))
+		for n := range doc {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for i := range names {
+			for j := i + 1; j < len(names); j++ {
+				perLabel, _ := SpanF1(doc[names[i]], doc[names[j]])
+				for l, p := range perLabel {
+					s := sums[l]
+					sums[l] = pooled{s.agree + 2*p.TP, s.all + 2*p.TP + p.FP + p.FN}
+				}
+			}
+		}
+	}
+	out := make(map[string]float64, len(sums))
+	for l, s := range sums {
+		if s.all > 0 {
+			out[l] = float64(s.agree) / float64(s.all)
+		}
+	}
+	return out
+}
+
 // PairwiseSpanF1 returns the mean, over every unordered pair of annotators, of the
 // micro F1 (see SpanF1) between their spans of one document. byAnnotator maps an
 // annotator id to the spans they marked; an annotator who marked nothing must still
 // be present (with an empty list) to count. With fewer than two annotators the error
 // is model.EINVALID.
-func PairwiseSpanF1(byAnnotator map[string][]Span) (float64, error) {
-	return CorpusPairwiseSpanF1([]map[string][]Span{byAnnotator})
+func PairwiseSpanF1(byAnnotator map[string][]model.Span) (float64, error) {
+	return CorpusPairwiseSpanF1([]map[string][]model.Span{byAnnotator})
 }
 
 // CorpusPairwiseSpanF1 is PairwiseSpanF1 over many documents: docs[d] maps annotator
@@ -213,7 +246,7 @@ func PairwiseSpanF1(byAnnotator map[string][]Span) (float64, error) {
 // result is the mean over the pairs that share at least one document. Pairs are
 // visited in sorted order, so the result is deterministic. With no pair sharing a
 // document the error is model.EINVALID.
-func CorpusPairwiseSpanF1(docs []map[string][]Span) (float64, error) {
+func CorpusPairwiseSpanF1(docs []map[string][]model.Span) (float64, error) {
 	type pair struct{ a, b string }
 	pooled := make(map[pair]PRF)
 	for _, doc := range docs {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/mms-platform/mms/annotate"
+	"github.com/mms-platform/mms/model"
 )
 
 const tol = 1e-9
@@ -140,22 +141,22 @@ func TestFleissKappa(t *testing.T) {
 	})
 }
 
-func sp(start, end int, label string) annotate.Span {
-	return annotate.Span{Start: start, End: end, Label: label}
+func sp(start, end int, label string) model.Span {
+	return model.Span{Start: start, End: end, Label: label}
 }
 
 func TestSpanF1(t *testing.T) {
 	tests := []struct {
 		name      string
-		a, b      []annotate.Span
+		a, b      []model.Span
 		wantMicro annotate.PRF
 		wantLabel map[string]annotate.PRF
 	}{
 		{
 			// TP: P, D; FP: H[6,9), V; FN: H[6,10). P = 2/4, R = 2/3, F1 = 4/7.
 			name:      "hand computed",
-			a:         []annotate.Span{sp(0, 5, "P"), sp(6, 10, "H"), sp(11, 14, "D")},
-			b:         []annotate.Span{sp(0, 5, "P"), sp(6, 9, "H"), sp(11, 14, "D"), sp(17, 21, "V")},
+			a:         []model.Span{sp(0, 5, "P"), sp(6, 10, "H"), sp(11, 14, "D")},
+			b:         []model.Span{sp(0, 5, "P"), sp(6, 9, "H"), sp(11, 14, "D"), sp(17, 21, "V")},
 			wantMicro: annotate.PRF{Precision: 0.5, Recall: 2.0 / 3, F1: 4.0 / 7, TP: 2, FP: 2, FN: 1},
 			wantLabel: map[string]annotate.PRF{
 				"P": {Precision: 1, Recall: 1, F1: 1, TP: 1},
@@ -166,8 +167,8 @@ func TestSpanF1(t *testing.T) {
 		},
 		{
 			name:      "same offsets, other label",
-			a:         []annotate.Span{sp(0, 5, "Patient")},
-			b:         []annotate.Span{sp(0, 5, "Drug")},
+			a:         []model.Span{sp(0, 5, "Patient")},
+			b:         []model.Span{sp(0, 5, "Drug")},
 			wantMicro: annotate.PRF{Precision: 0, Recall: 0, F1: 0, FP: 1, FN: 1},
 			wantLabel: map[string]annotate.PRF{
 				"Patient": {Precision: 1, Recall: 0, F1: 0, FN: 1},
@@ -176,15 +177,15 @@ func TestSpanF1(t *testing.T) {
 		},
 		{
 			name:      "ids and texts are ignored",
-			a:         []annotate.Span{{ID: "s1", Start: 0, End: 2, Label: "X", Text: "ab"}},
-			b:         []annotate.Span{{ID: "t9", Start: 0, End: 2, Label: "X"}},
+			a:         []model.Span{{ID: "s1", Start: 0, End: 2, Label: "X", Text: "ab"}},
+			b:         []model.Span{{ID: "t9", Start: 0, End: 2, Label: "X"}},
 			wantMicro: annotate.PRF{Precision: 1, Recall: 1, F1: 1, TP: 1},
 			wantLabel: map[string]annotate.PRF{"X": {Precision: 1, Recall: 1, F1: 1, TP: 1}},
 		},
 		{
 			name:      "a repeated span matches once",
-			a:         []annotate.Span{sp(0, 2, "X")},
-			b:         []annotate.Span{sp(0, 2, "X"), sp(0, 2, "X")},
+			a:         []model.Span{sp(0, 2, "X")},
+			b:         []model.Span{sp(0, 2, "X"), sp(0, 2, "X")},
 			wantMicro: annotate.PRF{Precision: 0.5, Recall: 1, F1: 2.0 / 3, TP: 1, FP: 1},
 			wantLabel: map[string]annotate.PRF{"X": {Precision: 0.5, Recall: 1, F1: 2.0 / 3, TP: 1, FP: 1}},
 		},
@@ -195,13 +196,13 @@ func TestSpanF1(t *testing.T) {
 		},
 		{
 			name:      "nothing found",
-			a:         []annotate.Span{sp(0, 2, "X")},
+			a:         []model.Span{sp(0, 2, "X")},
 			wantMicro: annotate.PRF{Precision: 1, Recall: 0, F1: 0, FN: 1},
 			wantLabel: map[string]annotate.PRF{"X": {Precision: 1, Recall: 0, F1: 0, FN: 1}},
 		},
 		{
 			name:      "nothing to find",
-			b:         []annotate.Span{sp(0, 2, "X")},
+			b:         []model.Span{sp(0, 2, "X")},
 			wantMicro: annotate.PRF{Precision: 0, Recall: 1, F1: 0, FP: 1},
 			wantLabel: map[string]annotate.PRF{"X": {Precision: 0, Recall: 1, F1: 0, FP: 1}},
 		},
@@ -237,16 +238,16 @@ func TestPairwiseSpanF1(t *testing.T) {
 	x, y, z := sp(0, 5, "Patient"), sp(6, 10, "Hospital"), sp(11, 14, "Date")
 	tests := []struct {
 		name    string
-		in      map[string][]annotate.Span
+		in      map[string][]model.Span
 		want    float64
 		wantErr bool
 	}{
-		{"two who agree", map[string][]annotate.Span{"ann": {x, y}, "bob": {y, x}}, 1, false},
+		{"two who agree", map[string][]model.Span{"ann": {x, y}, "bob": {y, x}}, 1, false},
 		// ann-bob 1; ann-cy and bob-cy: P 1, R 1/2, F1 2/3. Mean (1 + 4/3) / 3 = 7/9.
-		{"three annotators", map[string][]annotate.Span{"ann": {x, y}, "bob": {x, y}, "cy": {x}}, 7.0 / 9, false},
-		{"one who marked nothing", map[string][]annotate.Span{"ann": {x}, "bob": nil}, 0, false},
-		{"both marked nothing", map[string][]annotate.Span{"ann": nil, "bob": {}}, 1, false},
-		{"one annotator", map[string][]annotate.Span{"ann": {x, y, z}}, 0, true},
+		{"three annotators", map[string][]model.Span{"ann": {x, y}, "bob": {x, y}, "cy": {x}}, 7.0 / 9, false},
+		{"one who marked nothing", map[string][]model.Span{"ann": {x}, "bob": nil}, 0, false},
+		{"both marked nothing", map[string][]model.Span{"ann": nil, "bob": {}}, 1, false},
+		{"one annotator", map[string][]model.Span{"ann": {x, y, z}}, 0, true},
 		{"nobody", nil, 0, true},
 	}
 	for _, tt := range tests {
@@ -267,7 +268,7 @@ func TestPairwiseSpanF1(t *testing.T) {
 	t.Run("corpus pools counts per pair", func(t *testing.T) {
 		// ann-bob: doc 1 TP 1, doc 2 FP 1 FN 1: P = R = F1 = 1/2.
 		// ann-cy: doc 3 only, TP 1: F1 1. Mean 3/4. bob-cy never share a document.
-		docs := []map[string][]annotate.Span{
+		docs := []map[string][]model.Span{
 			{"ann": {x}, "bob": {x}},
 			{"ann": {y}, "bob": {z}},
 			{"ann": {z}, "cy": {z}},
@@ -282,10 +283,38 @@ func TestPairwiseSpanF1(t *testing.T) {
 	})
 	t.Run("gold against itself", func(t *testing.T) {
 		for _, d := range goldDocs(t) {
-			got, err := annotate.PairwiseSpanF1(map[string][]annotate.Span{"a": d.Annotation.Spans, "b": d.Annotation.Spans})
+			got, err := annotate.PairwiseSpanF1(map[string][]model.Span{"a": d.Annotation.Spans, "b": d.Annotation.Spans})
 			if err != nil || got != 1 {
 				t.Errorf("%s: PairwiseSpanF1 = %v, %v; want 1", d.ID, got, err)
 			}
 		}
 	})
+}
+
+// TestCorpusSpanF1ByLabel pools each label's counts over every pair of every
+// document: F1 = 2 TP / (2 TP + FP + FN).
+func TestCorpusSpanF1ByLabel(t *testing.T) {
+	docs := []map[string][]model.Span{
+		// a and b agree on one Drug; b adds a Dose: Drug TP 1, Dose FP 1.
+		{"a": {sp(0, 4, "Drug")}, "b": {sp(0, 4, "Drug"), sp(5, 9, "Dose")}},
+		// Three annotators: pairs (a,b) (a,c) (b,c). Drug: a and b agree (TP 1);
+		// c marked another stretch, so (a,c) and (b,c) have FN 1 and FP 1 each.
+		{"a": {sp(0, 3, "Drug")}, "b": {sp(0, 3, "Drug")}, "c": {sp(1, 3, "Drug")}},
+		// One annotator: no pair, no counts.
+		{"a": {sp(0, 2, "Time")}},
+	}
+	got := annotate.CorpusSpanF1ByLabel(docs)
+	// Drug: TP 2, FP 2, FN 2 -> 4 / (4 + 4) = 0.5. Dose: TP 0, FP 1 -> 0.
+	want := map[string]float64{"Drug": 0.5, "Dose": 0}
+	if len(got) != len(want) {
+		t.Fatalf("labels %v, want %v", got, want)
+	}
+	for l, w := range want {
+		if g, ok := got[l]; !ok || math.Abs(g-w) > tol {
+			t.Errorf("%s: F1 %v, want %v", l, g, w)
+		}
+	}
+	if got := annotate.CorpusSpanF1ByLabel(nil); len(got) != 0 {
+		t.Errorf("no documents: %v", got)
+	}
 }

@@ -6,13 +6,15 @@ import (
 	"io"
 	"testing"
 	"time"
+
+	"github.com/mms-platform/mms/model"
 )
 
 func TestBratZipEntriesCarryTheExportTime(t *testing.T) {
 	at := time.Date(2026, 3, 14, 15, 9, 26, 535_000_000, time.UTC)
 	var buf bytes.Buffer
 	e := NewBratZipEncoder(&buf, at)
-	d := Document{ID: "a/b#c", Text: "Aspirin helps.", Annotation: Annotation{Spans: []Span{{ID: "T1", Start: 0, End: 7, Label: "Drug", Text: "Aspirin"}}}}
+	d := Document{ID: "a/b#c", Text: "Aspirin helps.", Annotation: model.Annotation{Spans: []model.Span{{ID: "T1", Start: 0, End: 7, Label: "Drug", Text: "Aspirin"}}}}
 	if err := e.Encode(d); err != nil {
 		t.Fatal(err)
 	}

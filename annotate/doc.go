@@ -10,6 +10,11 @@
 // reported as a *model.Error with code model.EINVALID and a message that names what to
 // fix; any other error (a failing reader or writer) is passed through unchanged.
 //
+// It works on model's annotation types (model.LabelSchema, model.Annotation,
+// model.Span, model.Suggestion...), the ones GraphQL serves and the store keeps,
+// so the service hands them over as they are; only Document (the unit of the
+// formats) and PRF are its own.
+//
 // # Offsets
 //
 // Every offset in this package counts Unicode code points (runes) of the document's
@@ -36,7 +41,7 @@
 //
 // # Typical use
 //
-//	if err := schema.Validate(); err != nil { ... }               // on createLabelSchema
+//	if err := annotate.ValidateSchema(schema); err != nil { ... } // on createLabelSchema
 //	if err := annotate.ValidateAnnotation(schema, text, a); err != nil { ... } // on saveAnnotation
 //	p, err := annotate.NewPreannotator(lists, rules)               // once per task
 //	suggestions := p.Suggest(text)                                  // per document

@@ -79,7 +79,7 @@ func checkExportable(d Document) error {
 // exportIDs returns the id each span gets in a format: the span's own id when every
 // span id of the document is already in the format's form (native) and unique,
 // otherwise prefix+1, prefix+2, ... in span order (relations and events follow).
-func exportIDs(spans []Span, native func(string) bool, prefix string) map[string]string {
+func exportIDs(spans []model.Span, native func(string) bool, prefix string) map[string]string {
 	m := make(map[string]string, len(spans))
 	keep := true
 	for _, s := range spans {
@@ -198,7 +198,7 @@ func rawString(raw json.RawMessage) (string, error) {
 }
 
 // fillText sets s.Text from the document when the offsets are in range.
-func fillText(idx runeIndex, s *Span) {
+func fillText(idx runeIndex, s *model.Span) {
 	if t, ok := idx.slice(s.Start, s.End); ok && s.Start < s.End {
 		s.Text = t
 	}
@@ -358,7 +358,7 @@ func (d *DoccanoDecoder) Decode() (Document, error) {
 		if err != nil || id == "" {
 			return bad("entities[%d]: id %s is not a string or number", i, e.ID)
 		}
-		s := Span{ID: id, Start: e.StartOffset, End: e.EndOffset, Label: e.Label}
+		s := model.Span{ID: id, Start: e.StartOffset, End: e.EndOffset, Label: e.Label}
 		fillText(idx, &s)
 		a.Spans = append(a.Spans, s)
 	}
@@ -368,7 +368,7 @@ func (d *DoccanoDecoder) Decode() (Document, error) {
 		if err1 != nil || err2 != nil {
 			return bad("relations[%d]: from_id and to_id must be entity ids", i)
 		}
-		a.Relations = append(a.Relations, Relation{Type: r.Type, Head: from, Tail: to})
+		a.Relations = append(a.Relations, model.Relation{Type: r.Type, Head: from, Tail: to})
 	}
 	addClass := func(c string) {
 		for _, l := range a.Labels {
@@ -389,7 +389,7 @@ func (d *DoccanoDecoder) Decode() (Document, error) {
 			addClass(c)
 		case len(raw) > 0 && raw[0] == '[':
 			var t []json.RawMessage
-			var s Span
+			var s model.Span
 			if err := json.Unmarshal(raw, &t); err != nil || len(t) != 3 ||
 				json.Unmarshal(t[0], &s.Start) != nil || json.Unmarshal(t[1], &s.End) != nil ||
 				json.Unmarshal(t[2], &s.Label) != nil {
@@ -456,7 +456,7 @@ const (
 // control for the entities, a Relations block for the relation types and a Choices
 // control for the classes (choice="multiple" when s.MultiLabel). Events have no Label
 // Studio control and are left out.
-func LabelStudioConfig(s Schema) string {
+func LabelStudioConfig(s model.LabelSchema) string {
 	var b strings.Builder
 	attr := func(v string) string {
 		var e bytes.Buffer
@@ -563,7 +563,7 @@ func NewLabelStudioEncoder(w io.Writer) *LabelStudioEncoder {
 	return e
 }
 
-func lsSpanResult(id string, s Span, text string) lsResult {
+func lsSpanResult(id string, s model.Span, text string) lsResult {
 	start, end := s.Start, s.End
 	return lsResult{
 		ID: id, FromName: LabelStudioLabels, ToName: LabelStudioText, Type: "labels",
@@ -667,7 +667,7 @@ func (e *LabelStudioEncoder) Close() error {
 // converted to code points.
 type LabelStudioDecoder struct {
 	s   *jsonStream
-	all []Annotation
+	all []model.Annotation
 }
 
 // NewLabelStudioDecoder returns a decoder reading r.
@@ -677,7 +677,7 @@ func NewLabelStudioDecoder(r io.Reader) *LabelStudioDecoder {
 
 // Annotations returns every non-cancelled annotation of the task Decode read last, in
 // task order (the first is the Document's Annotation).
-func (d *LabelStudioDecoder) Annotations() []Annotation { return d.all }
+func (d *LabelStudioDecoder) Annotations() []model.Annotation { return d.all }
 
 type lsTaskIn struct {
 	ID          json.RawMessage            `json:"id"`
@@ -724,7 +724,7 @@ func (d *LabelStudioDecoder) Decode() (Document, error) {
 		if an.WasCancelled {
 			continue
 		}
-		var a Annotation
+		var a model.Annotation
 		for j, r := range an.Result {
 			switch r.Type {
 			case "labels":
@@ -739,10 +739,10 @@ func (d *LabelStudioDecoder) Decode() (Document, error) {
 					head, tail = tail, head
 				}
 				if len(r.Labels) == 0 {
-					a.Relations = append(a.Relations, Relation{Head: head, Tail: tail})
+					a.Relations = append(a.Relations, model.Relation{Head: head, Tail: tail})
 				}
 				for _, l := range r.Labels {
-					a.Relations = append(a.Relations, Relation{Type: l, Head: head, Tail: tail})
+					a.Relations = append(a.Relations, model.Relation{Type: l, Head: head, Tail: tail})
 				}
 			case "choices":
 				if r.Value != nil {
@@ -764,7 +764,7 @@ func (d *LabelStudioDecoder) Decode() (Document, error) {
 			if err != nil {
 				return bad("predictions[%d].result[%d]: %v", i, j, err)
 			}
-			sg := Suggestion{Span: s, Source: p.ModelVersion}
+			sg := model.Suggestion{Span: s, Source: p.ModelVersion}
 			if r.Meta != nil && len(r.Meta.Text) > 0 {
 				sg.Rule = r.Meta.Text[0]
 			}
@@ -775,15 +775,15 @@ func (d *LabelStudioDecoder) Decode() (Document, error) {
 }
 
 // lsSpan converts a "labels" region, fixing UTF-16 offsets (see LabelStudioDecoder).
-func lsSpan(text string, idx runeIndex, r lsResult) (Span, error) {
+func lsSpan(text string, idx runeIndex, r lsResult) (model.Span, error) {
 	v := r.Value
 	if v == nil || v.Start == nil || v.End == nil {
-		return Span{}, errors.New("labels region without value.start and value.end")
+		return model.Span{}, errors.New("labels region without value.start and value.end")
 	}
 	if len(v.Labels) != 1 {
-		return Span{}, fmt.Errorf("region %q has %d labels; a span has exactly one", r.ID, len(v.Labels))
+		return model.Span{}, fmt.Errorf("region %q has %d labels; a span has exactly one", r.ID, len(v.Labels))
 	}
-	s := Span{ID: r.ID, Start: *v.Start, End: *v.End, Label: v.Labels[0]}
+	s := model.Span{ID: r.ID, Start: *v.Start, End: *v.End, Label: v.Labels[0]}
 	got, ok := idx.slice(s.Start, s.End)
 	switch {
 	case v.Text == nil:
@@ -827,7 +827,7 @@ func bratLine(s string) string {
 // Line breaks inside a span's text field become spaces (as brat writes them). Document
 // classes and suggestions are not written (brat has no document-level label). Labels,
 // relation types, event types and roles must contain no white space (model.EINVALID),
-// as Schema.Validate requires.
+// as ValidateSchema requires.
 func EncodeBrat(txt, ann io.Writer, d Document) error {
 	if err := checkExportable(d); err != nil {
 		return err
@@ -914,7 +914,7 @@ func DecodeBrat(txt, ann io.Reader) (Document, error) {
 	return doc, nil
 }
 
-func parseBratLine(line string, idx runeIndex, a *Annotation) error {
+func parseBratLine(line string, idx runeIndex, a *model.Annotation) error {
 	if strings.TrimSpace(line) == "" {
 		return nil
 	}
@@ -938,7 +938,7 @@ func parseBratLine(line string, idx runeIndex, a *Annotation) error {
 		if err1 != nil || err2 != nil {
 			return fmt.Errorf("%s: offsets %q %q are not integers", fields[0], parts[1], parts[2])
 		}
-		s := Span{ID: fields[0], Start: start, End: end, Label: parts[0]}
+		s := model.Span{ID: fields[0], Start: start, End: end, Label: parts[0]}
 		got, ok := idx.slice(start, end)
 		switch {
 		case len(fields) < 3:
@@ -957,7 +957,7 @@ func parseBratLine(line string, idx runeIndex, a *Annotation) error {
 		if len(parts) != 3 {
 			return fmt.Errorf("%s: want \"Type Arg1:T1 Arg2:T2\", got %q", fields[0], fields[1])
 		}
-		r := Relation{Type: parts[0]}
+		r := model.Relation{Type: parts[0]}
 		for _, p := range parts[1:] {
 			role, id, ok := strings.Cut(p, ":")
 			switch {
@@ -981,7 +981,7 @@ func parseBratLine(line string, idx runeIndex, a *Annotation) error {
 		if len(parts) == 0 {
 			return fmt.Errorf("%s: no event type", fields[0])
 		}
-		var e Event
+		var e model.Event
 		for i, p := range parts {
 			k := strings.LastIndexByte(p, ':')
 			if k <= 0 || k == len(p)-1 {
@@ -990,7 +990,7 @@ func parseBratLine(line string, idx runeIndex, a *Annotation) error {
 			if i == 0 {
 				e.Type, e.Trigger = p[:k], p[k+1:]
 			} else {
-				e.Arguments = append(e.Arguments, EventArg{Role: p[:k], Span: p[k+1:]})
+				e.Arguments = append(e.Arguments, model.EventArg{Role: p[:k], Span: p[k+1:]})
 			}
 		}
 		a.Events = append(a.Events, e)
@@ -1140,7 +1140,7 @@ func (e *CoNLLEncoder) Encode(d Document) error {
 	if len(ps) > 0 {
 		return model.Errorf(model.EINVALID, "document %q cannot be exported: %s", d.ID, joinProblems(ps))
 	}
-	spans := append([]Span(nil), d.Annotation.Spans...)
+	spans := append([]model.Span(nil), d.Annotation.Spans...)
 	sort.SliceStable(spans, func(i, j int) bool {
 		if spans[i].Start != spans[j].Start {
 			return spans[i].Start < spans[j].Start

@@ -16,28 +16,28 @@ import (
 
 // renumber renames span ids to #1, #2, ... in span order (relations and events
 // follow), so annotations can be compared across formats that rename ids.
-func renumber(a annotate.Annotation) annotate.Annotation {
+func renumber(a model.Annotation) model.Annotation {
 	m := map[string]string{}
-	out := annotate.Annotation{Labels: a.Labels}
+	out := model.Annotation{Labels: a.Labels}
 	for i, s := range a.Spans {
 		m[s.ID] = fmt.Sprintf("#%d", i+1)
 		s.ID = m[s.ID]
 		out.Spans = append(out.Spans, s)
 	}
 	for _, r := range a.Relations {
-		out.Relations = append(out.Relations, annotate.Relation{Type: r.Type, Head: m[r.Head], Tail: m[r.Tail]})
+		out.Relations = append(out.Relations, model.Relation{Type: r.Type, Head: m[r.Head], Tail: m[r.Tail]})
 	}
 	for _, e := range a.Events {
-		ne := annotate.Event{Type: e.Type, Trigger: m[e.Trigger]}
+		ne := model.Event{Type: e.Type, Trigger: m[e.Trigger]}
 		for _, arg := range e.Arguments {
-			ne.Arguments = append(ne.Arguments, annotate.EventArg{Role: arg.Role, Span: m[arg.Span]})
+			ne.Arguments = append(ne.Arguments, model.EventArg{Role: arg.Role, Span: m[arg.Span]})
 		}
 		out.Events = append(out.Events, ne)
 	}
 	return out
 }
 
-func diffAnnotation(t *testing.T, id string, got, want annotate.Annotation) {
+func diffAnnotation(t *testing.T, id string, got, want model.Annotation) {
 	t.Helper()
 	if !reflect.DeepEqual(got, want) {
 		g, _ := json.Marshal(got)
@@ -47,13 +47,13 @@ func diffAnnotation(t *testing.T, id string, got, want annotate.Annotation) {
 }
 
 // withNativeIDs renames span ids with fmt (e.g. "%d", "T%d"), keeping references.
-func withNativeIDs(a annotate.Annotation, format string) annotate.Annotation {
+func withNativeIDs(a model.Annotation, format string) model.Annotation {
 	a = renumber(a)
 	b, _ := json.Marshal(a)
 	for i := len(a.Spans); i >= 1; i-- {
 		b = bytes.ReplaceAll(b, []byte(fmt.Sprintf(`"#%d"`, i)), []byte(fmt.Sprintf(`"`+format+`"`, i)))
 	}
-	var out annotate.Annotation
+	var out model.Annotation
 	_ = json.Unmarshal(b, &out)
 	return out
 }
@@ -127,9 +127,9 @@ func TestDoccano_Encode(t *testing.T) {
 		}
 	})
 	t.Run("numeric span ids are kept", func(t *testing.T) {
-		d := annotate.Document{ID: "x", Text: "P0001 takes insulin", Annotation: annotate.Annotation{
-			Spans:     []annotate.Span{{ID: "7", Start: 0, End: 5, Label: "Patient"}, {ID: "3", Start: 12, End: 19, Label: "Drug"}},
-			Relations: []annotate.Relation{{Type: "takes", Head: "7", Tail: "3"}},
+		d := annotate.Document{ID: "x", Text: "P0001 takes insulin", Annotation: model.Annotation{
+			Spans:     []model.Span{{ID: "7", Start: 0, End: 5, Label: "Patient"}, {ID: "3", Start: 12, End: 19, Label: "Drug"}},
+			Relations: []model.Relation{{Type: "takes", Head: "7", Tail: "3"}},
 		}}
 		var buf bytes.Buffer
 		if err := annotate.NewDoccanoEncoder(&buf).Encode(d); err != nil {
@@ -208,30 +208,30 @@ func TestDoccano_Decode(t *testing.T) {
 	}{
 		{"sequence labeling form",
 			`{"id": 7, "text": "` + text + `", "label": [[0, 5, "Patient"], [28, 30, "Symptom"]]}`,
-			[]annotate.Document{{ID: "7", Text: text, Annotation: annotate.Annotation{Spans: []annotate.Span{
+			[]annotate.Document{{ID: "7", Text: text, Annotation: model.Annotation{Spans: []model.Span{
 				{ID: "1", Start: 0, End: 5, Label: "Patient", Text: "P0626"},
 				{ID: "2", Start: 28, End: 30, Label: "Symptom", Text: "口渴"}}}}}, ""},
 		{"relation extraction form with classes",
 			`{"id": "c046", "text": "` + text + `", "entities": [{"id": 11, "start_offset": 0, "end_offset": 5, "label": "Patient"},` +
 				`{"id": 12, "start_offset": 28, "end_offset": 30, "label": "Symptom"}], "relations": [{"id": 1, "from_id": 11, "to_id": 12, "type": "has_symptom"}],` +
 				` "cats": ["vaccination"], "Comments": []}`,
-			[]annotate.Document{{ID: "c046", Text: text, Annotation: annotate.Annotation{
-				Spans: []annotate.Span{
+			[]annotate.Document{{ID: "c046", Text: text, Annotation: model.Annotation{
+				Spans: []model.Span{
 					{ID: "11", Start: 0, End: 5, Label: "Patient", Text: "P0626"},
 					{ID: "12", Start: 28, End: 30, Label: "Symptom", Text: "口渴"}},
-				Relations: []annotate.Relation{{Type: "has_symptom", Head: "11", Tail: "12"}},
+				Relations: []model.Relation{{Type: "has_symptom", Head: "11", Tail: "12"}},
 				Labels:    []string{"vaccination"}}}}, ""},
 		{"text classification form", `{"text": "转发：华西医院开放流感疫苗预约", "label": ["repost", "vaccination"]}`,
-			[]annotate.Document{{Text: "转发：华西医院开放流感疫苗预约", Annotation: annotate.Annotation{Labels: []string{"repost", "vaccination"}}}}, ""},
+			[]annotate.Document{{Text: "转发：华西医院开放流感疫苗预约", Annotation: model.Annotation{Labels: []string{"repost", "vaccination"}}}}, ""},
 		{"spaCy cats map", `{"id": 1, "text": "x", "cats": {"repost": 1.0, "vaccination": 0.2, "follow-up": true}}`,
-			[]annotate.Document{{ID: "1", Text: "x", Annotation: annotate.Annotation{Labels: []string{"follow-up", "repost"}}}}, ""},
+			[]annotate.Document{{ID: "1", Text: "x", Annotation: model.Annotation{Labels: []string{"follow-up", "repost"}}}}, ""},
 		{"JSON array and several records",
 			"\ufeff[{\"id\": 1, \"text\": \"a\"},\n {\"id\": 2, \"text\": \"b\", \"label\": [[0, 1, \"X\"]]}]",
-			[]annotate.Document{{ID: "1", Text: "a"}, {ID: "2", Text: "b", Annotation: annotate.Annotation{
-				Spans: []annotate.Span{{ID: "1", Start: 0, End: 1, Label: "X", Text: "b"}}}}}, ""},
+			[]annotate.Document{{ID: "1", Text: "a"}, {ID: "2", Text: "b", Annotation: model.Annotation{
+				Spans: []model.Span{{ID: "1", Start: 0, End: 1, Label: "X", Text: "b"}}}}}, ""},
 		{"offsets beyond the text leave the text empty", `{"id": 1, "text": "😀😀", "label": [[1, 3, "X"]]}`,
-			[]annotate.Document{{ID: "1", Text: "😀😀", Annotation: annotate.Annotation{
-				Spans: []annotate.Span{{ID: "1", Start: 1, End: 3, Label: "X"}}}}}, ""},
+			[]annotate.Document{{ID: "1", Text: "😀😀", Annotation: model.Annotation{
+				Spans: []model.Span{{ID: "1", Start: 1, End: 3, Label: "X"}}}}}, ""},
 		{"old data field", `{"id": 1, "data": "abc"}`, []annotate.Document{{ID: "1", Text: "abc"}}, ""},
 		{"no text", `{"id": 1}`, nil, "doccano record 1: no text"},
 		{"bad triple", `{"id": 1, "text": "abc", "label": [[0, "x", "X"]]}`, nil, "doccano record 1: label[0]: want [start, end, \"Label\"]"},
@@ -323,7 +323,7 @@ func TestLabelStudio_RoundTrip(t *testing.T) {
 			}
 			diffAnnotation(t, want.ID, got.Annotation, want.Annotation)
 			// Predictions are grouped by source: compare by id.
-			gotS := map[string]annotate.Suggestion{}
+			gotS := map[string]model.Suggestion{}
 			for _, s := range got.Suggestions {
 				gotS[s.Span.ID] = s
 			}
@@ -347,7 +347,7 @@ func TestLabelStudio_Encode(t *testing.T) {
 		d := goldDoc(t, "c005")
 		d.Annotation.Relations = d.Annotation.Relations[:1]
 		d.Annotation.Spans = d.Annotation.Spans[:3]
-		d.Suggestions = []annotate.Suggestion{{Span: annotate.Span{ID: "p1", Start: 19, End: 24, Label: "Patient", Text: "P0298"}, Source: "gazetteer", Rule: "P0298"}}
+		d.Suggestions = []model.Suggestion{{Span: model.Span{ID: "p1", Start: 19, End: 24, Label: "Patient", Text: "P0298"}, Source: "gazetteer", Rule: "P0298"}}
 		var buf bytes.Buffer
 		enc := annotate.NewLabelStudioEncoder(&buf)
 		if err := enc.Encode(d); err != nil {
@@ -378,7 +378,7 @@ func TestLabelStudio_Encode(t *testing.T) {
 		}
 	})
 	t.Run("suggestion out of range", func(t *testing.T) {
-		d := annotate.Document{ID: "x", Text: "ab", Suggestions: []annotate.Suggestion{{Span: annotate.Span{Start: 1, End: 3, Label: "X"}}}}
+		d := annotate.Document{ID: "x", Text: "ab", Suggestions: []model.Suggestion{{Span: model.Span{Start: 1, End: 3, Label: "X"}}}}
 		wantInvalid(t, annotate.NewLabelStudioEncoder(io.Discard).Encode(d), "suggestions[0]: offsets [1,3)")
 	})
 }
@@ -395,34 +395,34 @@ func TestLabelStudio_Decode(t *testing.T) {
 	tests := []struct {
 		name    string
 		in      string
-		want    annotate.Annotation
+		want    model.Annotation
 		wantErr string
 	}{
 		{"code point offsets", task(region("a", 1, 6, "P0626", "Patient") + "," + region("b", 12, 14, "口渴", "Symptom")),
-			annotate.Annotation{Spans: []annotate.Span{
+			model.Annotation{Spans: []model.Span{
 				{ID: "a", Start: 1, End: 6, Label: "Patient", Text: "P0626"}, {ID: "b", Start: 12, End: 14, Label: "Symptom", Text: "口渴"}}}, ""},
 		{"UTF-16 offsets of old versions are converted", task(region("a", 2, 7, "P0626", "Patient") + "," + region("b", 13, 15, "口渴", "Symptom")),
-			annotate.Annotation{Spans: []annotate.Span{
+			model.Annotation{Spans: []model.Span{
 				{ID: "a", Start: 1, End: 6, Label: "Patient", Text: "P0626"}, {ID: "b", Start: 12, End: 14, Label: "Symptom", Text: "口渴"}}}, ""},
 		{"wrong offsets keep the region's text", task(region("a", 2, 7, "P0001", "Patient")),
-			annotate.Annotation{Spans: []annotate.Span{{ID: "a", Start: 2, End: 7, Label: "Patient", Text: "P0001"}}}, ""},
+			model.Annotation{Spans: []model.Span{{ID: "a", Start: 2, End: 7, Label: "Patient", Text: "P0001"}}}, ""},
 		{"relations: left swaps, labels multiply",
 			task(region("a", 1, 6, "P0626", "Patient") + "," + region("b", 12, 14, "口渴", "Symptom") +
 				`, {"from_id": "b", "to_id": "a", "type": "relation", "direction": "left", "labels": ["has_symptom", "mentions"]}`),
-			annotate.Annotation{
-				Spans: []annotate.Span{
+			model.Annotation{
+				Spans: []model.Span{
 					{ID: "a", Start: 1, End: 6, Label: "Patient", Text: "P0626"}, {ID: "b", Start: 12, End: 14, Label: "Symptom", Text: "口渴"}},
-				Relations: []annotate.Relation{{Type: "has_symptom", Head: "a", Tail: "b"}, {Type: "mentions", Head: "a", Tail: "b"}}}, ""},
+				Relations: []model.Relation{{Type: "has_symptom", Head: "a", Tail: "b"}, {Type: "mentions", Head: "a", Tail: "b"}}}, ""},
 		{"choices and other result types",
 			task(`{"id": "c", "from_name": "topic", "to_name": "text", "type": "choices", "value": {"choices": ["vaccination"]}},` +
 				`{"id": "r", "from_name": "rating", "to_name": "text", "type": "rating", "value": {"rating": 4}}`),
-			annotate.Annotation{Labels: []string{"vaccination"}}, ""},
+			model.Annotation{Labels: []string{"vaccination"}}, ""},
 		{"region with two labels", task(`{"id": "a", "type": "labels", "value": {"start": 1, "end": 6, "labels": ["Patient", "Drug"]}}`),
-			annotate.Annotation{}, `annotations[0].result[0]: region "a" has 2 labels`},
+			model.Annotation{}, `annotations[0].result[0]: region "a" has 2 labels`},
 		{"region without offsets", task(`{"id": "a", "type": "labels", "value": {"labels": ["Patient"]}}`),
-			annotate.Annotation{}, "without value.start and value.end"},
-		{"text is not a string", `{"data": {"text": 5}}`, annotate.Annotation{}, "data.text is not a string"},
-		{"no text", `{"data": {"a": "x", "b": "y"}}`, annotate.Annotation{}, "no text field"},
+			model.Annotation{}, "without value.start and value.end"},
+		{"text is not a string", `{"data": {"text": 5}}`, model.Annotation{}, "data.text is not a string"},
+		{"no text", `{"data": {"a": "x", "b": "y"}}`, model.Annotation{}, "no text field"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -459,7 +459,7 @@ func TestLabelStudio_Decode(t *testing.T) {
 		if !reflect.DeepEqual(d.Annotation, all[0]) {
 			t.Errorf("Annotation = %+v, want the first not cancelled", d.Annotation)
 		}
-		wantS := []annotate.Suggestion{{Span: annotate.Span{ID: "p", Start: 6, End: 8, Label: "Symptom", Text: "口渴"}, Source: "crf-v2"}}
+		wantS := []model.Suggestion{{Span: model.Span{ID: "p", Start: 6, End: 8, Label: "Symptom", Text: "口渴"}, Source: "crf-v2"}}
 		if !reflect.DeepEqual(d.Suggestions, wantS) {
 			t.Errorf("Suggestions = %+v, want %+v", d.Suggestions, wantS)
 		}
@@ -491,7 +491,7 @@ func TestLabelStudioConfig(t *testing.T) {
 			t.Errorf("config lacks %s:\n%s", want, got)
 		}
 	}
-	s := annotate.Schema{ID: "q", Classes: []string{`a "quoted" <class>`}}
+	s := model.LabelSchema{ID: "q", Classes: []string{`a "quoted" <class>`}}
 	if got := annotate.LabelStudioConfig(s); !strings.Contains(got, `<Choice value="a &#34;quoted&#34; &lt;class&gt;"/>`) ||
 		!strings.Contains(got, `choice="single"`) || strings.Contains(got, "<Labels") {
 		t.Errorf("config:\n%s", got)
@@ -560,7 +560,7 @@ func TestBrat_Encode(t *testing.T) {
 		t.Errorf(".txt = %q, want %q", txt.String(), d.Text)
 	}
 	t.Run("line breaks in a span", func(t *testing.T) {
-		d := annotate.Document{Text: "头痛\r\n和发烧", Annotation: annotate.Annotation{Spans: []annotate.Span{{ID: "T1", Start: 0, End: 7, Label: "Symptom"}}}}
+		d := annotate.Document{Text: "头痛\r\n和发烧", Annotation: model.Annotation{Spans: []model.Span{{ID: "T1", Start: 0, End: 7, Label: "Symptom"}}}}
 		var txt, ann bytes.Buffer
 		if err := annotate.EncodeBrat(&txt, &ann, d); err != nil {
 			t.Fatal(err)
@@ -574,7 +574,7 @@ func TestBrat_Encode(t *testing.T) {
 		}
 	})
 	t.Run("names with spaces are refused", func(t *testing.T) {
-		d := annotate.Document{Text: "ab", Annotation: annotate.Annotation{Spans: []annotate.Span{{ID: "a", Start: 0, End: 1, Label: "Side effect"}}}}
+		d := annotate.Document{Text: "ab", Annotation: model.Annotation{Spans: []model.Span{{ID: "a", Start: 0, End: 1, Label: "Side effect"}}}}
 		wantInvalid(t, annotate.EncodeBrat(io.Discard, io.Discard, d), `label "Side effect" cannot be written to brat`)
 	})
 }
@@ -584,29 +584,29 @@ func TestBrat_Decode(t *testing.T) {
 	tests := []struct {
 		name    string
 		ann     string
-		want    annotate.Annotation
+		want    model.Annotation
 		wantErr string
 	}{
 		{"spans after an emoji, CRLF, ignored lines",
 			"T1\tPatient 0 5\tP0626\r\nT2\tSymptom 6 8\t口渴\r\nA1\tNegated T2\r\n#1\tAnnotatorNotes T1\tchecked\r\n\r\nR1\thas_symptom Arg2:T2 Arg1:T1\r\n",
-			annotate.Annotation{
-				Spans: []annotate.Span{
+			model.Annotation{
+				Spans: []model.Span{
 					{ID: "T1", Start: 0, End: 5, Label: "Patient", Text: "P0626"}, {ID: "T2", Start: 6, End: 8, Label: "Symptom", Text: "口渴"}},
-				Relations: []annotate.Relation{{Type: "has_symptom", Head: "T1", Tail: "T2"}}}, ""},
+				Relations: []model.Relation{{Type: "has_symptom", Head: "T1", Tail: "T2"}}}, ""},
 		{"event with repeated roles and no final newline",
 			"T1\tVaccinate 5 6\t😷\nE1\tvaccination:T1 Theme:T2 Theme2:T3",
-			annotate.Annotation{
-				Spans:  []annotate.Span{{ID: "T1", Start: 5, End: 6, Label: "Vaccinate", Text: "😷"}},
-				Events: []annotate.Event{{Type: "vaccination", Trigger: "T1", Arguments: []annotate.EventArg{{Role: "Theme", Span: "T2"}, {Role: "Theme2", Span: "T3"}}}}}, ""},
+			model.Annotation{
+				Spans:  []model.Span{{ID: "T1", Start: 5, End: 6, Label: "Vaccinate", Text: "😷"}},
+				Events: []model.Event{{Type: "vaccination", Trigger: "T1", Arguments: []model.EventArg{{Role: "Theme", Span: "T2"}, {Role: "Theme2", Span: "T3"}}}}}, ""},
 		{"byte offsets keep the .ann text for validation to report",
 			"T1\tSymptom 9 15\t口渴\n",
-			annotate.Annotation{Spans: []annotate.Span{{ID: "T1", Start: 9, End: 15, Label: "Symptom", Text: "口渴"}}}, ""},
-		{"discontinuous span", "T1\tSymptom 0 2;6 8\tP0 口渴\n", annotate.Annotation{}, "brat .ann line 1: T1: discontinuous spans are not supported"},
-		{"offsets not numbers", "T1\tSymptom a 8\tx\n", annotate.Annotation{}, `brat .ann line 1: T1: offsets "a" "8" are not integers`},
-		{"relation without Arg2", "T1\tPatient 0 5\tP0626\nR1\thas_symptom Arg1:T1\n", annotate.Annotation{}, "brat .ann line 2: R1: want"},
-		{"relation with other roles", "R1\thas_symptom From:T1 To:T2\n", annotate.Annotation{}, `R1: argument "From:T1" is not Arg1:id or Arg2:id`},
-		{"event argument without id", "E1\tvaccination:T1 Theme\n", annotate.Annotation{}, `E1: "Theme" is not name:id`},
-		{"unknown line", "X1\tfoo\n", annotate.Annotation{}, `brat .ann line 1: unknown annotation kind "X1"`},
+			model.Annotation{Spans: []model.Span{{ID: "T1", Start: 9, End: 15, Label: "Symptom", Text: "口渴"}}}, ""},
+		{"discontinuous span", "T1\tSymptom 0 2;6 8\tP0 口渴\n", model.Annotation{}, "brat .ann line 1: T1: discontinuous spans are not supported"},
+		{"offsets not numbers", "T1\tSymptom a 8\tx\n", model.Annotation{}, `brat .ann line 1: T1: offsets "a" "8" are not integers`},
+		{"relation without Arg2", "T1\tPatient 0 5\tP0626\nR1\thas_symptom Arg1:T1\n", model.Annotation{}, "brat .ann line 2: R1: want"},
+		{"relation with other roles", "R1\thas_symptom From:T1 To:T2\n", model.Annotation{}, `R1: argument "From:T1" is not Arg1:id or Arg2:id`},
+		{"event argument without id", "E1\tvaccination:T1 Theme\n", model.Annotation{}, `E1: "Theme" is not name:id`},
+		{"unknown line", "X1\tfoo\n", model.Annotation{}, `brat .ann line 1: unknown annotation kind "X1"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -676,42 +676,42 @@ func TestTokenize(t *testing.T) {
 }
 
 func TestCoNLL(t *testing.T) {
-	span := func(start, end int, label string) annotate.Span {
-		return annotate.Span{ID: fmt.Sprint(start), Start: start, End: end, Label: label}
+	span := func(start, end int, label string) model.Span {
+		return model.Span{ID: fmt.Sprint(start), Start: start, End: end, Label: label}
 	}
 	tests := []struct {
 		name  string
 		text  string
-		spans []annotate.Span
+		spans []model.Span
 		want  string
 	}{
 		{"key runs into a date: split at the boundary", "P03782026年10月",
-			[]annotate.Span{span(0, 5, "Patient"), span(5, 13, "Date")},
+			[]model.Span{span(0, 5, "Patient"), span(5, 13, "Date")},
 			"P0378\tB-Patient\n2026\tB-Date\n年\tI-Date\n10\tI-Date\n月\tI-Date\n\n"},
 		{"span inside a Latin token", "metformin500",
-			[]annotate.Span{span(0, 9, "Drug")},
+			[]model.Span{span(0, 9, "Drug")},
 			"metformin\tB-Drug\n500\tO\n\n"},
 		{"span starting and ending inside a token", "dose500mg",
-			[]annotate.Span{span(4, 7, "Dose")},
+			[]model.Span{span(4, 7, "Dose")},
 			"dose\tO\n500\tB-Dose\nmg\tO\n\n"},
 		{"adjacent spans of one label stay apart", "口渴多尿",
-			[]annotate.Span{span(0, 2, "Symptom"), span(2, 4, "Symptom")},
+			[]model.Span{span(0, 2, "Symptom"), span(2, 4, "Symptom")},
 			"口\tB-Symptom\n渴\tI-Symptom\n多\tB-Symptom\n尿\tI-Symptom\n\n"},
 		{"overlap: earliest, then longest, wins", "北京协和医院",
-			[]annotate.Span{span(2, 6, "Hospital"), span(0, 2, "City"), span(0, 6, "Hospital"), span(1, 3, "X")},
+			[]model.Span{span(2, 6, "Hospital"), span(0, 2, "City"), span(0, 6, "Hospital"), span(1, 3, "X")},
 			"北\tB-Hospital\n京\tI-Hospital\n协\tI-Hospital\n和\tI-Hospital\n医\tI-Hospital\n院\tI-Hospital\n\n"},
 		{"emoji and spaces", "P0001 😷 ok",
-			[]annotate.Span{span(6, 7, "Symptom"), span(5, 6, "Space")},
+			[]model.Span{span(6, 7, "Symptom"), span(5, 6, "Space")},
 			"P0001\tO\n😷\tB-Symptom\nok\tO\n\n"},
 		{"span across white space", "blurred vision!",
-			[]annotate.Span{span(0, 14, "Symptom")},
+			[]model.Span{span(0, 14, "Symptom")},
 			"blurred\tB-Symptom\nvision\tI-Symptom\n!\tO\n\n"},
 		{"no tokens, nothing written", "  ", nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			d := annotate.Document{ID: "x", Text: tt.text, Annotation: annotate.Annotation{Spans: tt.spans}}
+			d := annotate.Document{ID: "x", Text: tt.text, Annotation: model.Annotation{Spans: tt.spans}}
 			if err := annotate.NewCoNLLEncoder(&buf).Encode(d); err != nil {
 				t.Fatal(err)
 			}
@@ -755,7 +755,7 @@ func TestCoNLL(t *testing.T) {
 		}
 	})
 	t.Run("refused", func(t *testing.T) {
-		d := annotate.Document{ID: "x", Text: "ab", Annotation: annotate.Annotation{Spans: []annotate.Span{
+		d := annotate.Document{ID: "x", Text: "ab", Annotation: model.Annotation{Spans: []model.Span{
 			{Start: 0, End: 3, Label: "X"}, {Start: 0, End: 1, Label: "two words"}}}}
 		var buf bytes.Buffer
 		wantInvalid(t, annotate.NewCoNLLEncoder(&buf).Encode(d), "offsets [0,3)", `label "two words"`)

@@ -3,12 +3,14 @@ package annotate
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/mms-platform/mms/model"
 )
 
-var fuzzSchema = Schema{
+var fuzzSchema = model.LabelSchema{
 	Entities:  []string{"Patient", "Vaccine", "Time"},
-	Relations: []RelationType{{Name: "got", Head: []string{"Patient"}, Tail: []string{"Vaccine"}}},
-	Events:    []EventType{{Name: "Vaccination", Trigger: "Vaccine", Roles: []EventRole{{Name: "patient", Labels: []string{"Patient"}}}}},
+	Relations: []model.RelationType{{Name: "got", Head: []string{"Patient"}, Tail: []string{"Vaccine"}}},
+	Events:    []model.EventType{{Name: "Vaccination", Trigger: "Vaccine", Roles: []model.EventRole{{Name: "patient", Labels: []string{"Patient"}}}}},
 	Classes:   []string{"pos", "neg"},
 }
 
@@ -19,7 +21,7 @@ func FuzzValidateAnnotation(f *testing.F) {
 	f.Add("abc", []byte(`{"spans": [{"id": "a", "start": 2, "end": 1, "label": "Patient", "text": ""}]}`))
 	f.Add("e\u0301 👍🏽", []byte(`{"spans": [{"id": "a", "start": 0, "end": 2, "label": "Time", "text": "e\u0301"}], "labels": ["pos", "neg"]}`))
 	f.Fuzz(func(t *testing.T, text string, raw []byte) {
-		var a Annotation
+		var a model.Annotation
 		if json.Unmarshal(raw, &a) != nil {
 			return
 		}

@@ -14,19 +14,19 @@ import (
 
 // clinicSchema is the schema of the clinic posts: who, what, where and when, the
 // vaccination event, and the post's topics.
-func clinicSchema() annotate.Schema {
-	return annotate.Schema{
+func clinicSchema() model.LabelSchema {
+	return model.LabelSchema{
 		ID:       "clinic",
 		Entities: []string{"Patient", "Vaccine", "Drug", "Symptom", "Hospital", "Date", "Vaccinate"},
-		Relations: []annotate.RelationType{
+		Relations: []model.RelationType{
 			{Name: "takes", Head: []string{"Patient"}, Tail: []string{"Drug"}},
 			{Name: "has_symptom", Head: []string{"Patient"}, Tail: []string{"Symptom"}},
 			{Name: "mentions"}, // any label at either end
 		},
-		Events: []annotate.EventType{{
+		Events: []model.EventType{{
 			Name:    "vaccination",
 			Trigger: "Vaccinate",
-			Roles: []annotate.EventRole{
+			Roles: []model.EventRole{
 				{Name: "patient", Labels: []string{"Patient"}},
 				{Name: "vaccine", Labels: []string{"Vaccine"}},
 				{Name: "time", Labels: []string{"Date"}},

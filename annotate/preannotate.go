@@ -129,7 +129,7 @@ func fold(r rune) rune {
 // Find returns the gazetteer's matches in text as suggestions (Source
 // SourceGazetteer, Rule the term as listed), with code point offsets and Text filled,
 // in Suggest's order, at most MaxSuggestions. Span ids are left empty.
-func (g *Gazetteer) Find(text string) []Suggestion {
+func (g *Gazetteer) Find(text string) []model.Suggestion {
 	out := g.find(newRuneIndex(text))
 	sortSuggestions(out)
 	if len(out) > MaxSuggestions {
@@ -138,7 +138,7 @@ func (g *Gazetteer) Find(text string) []Suggestion {
 	return out
 }
 
-func (g *Gazetteer) find(idx runeIndex) []Suggestion {
+func (g *Gazetteer) find(idx runeIndex) []model.Suggestion {
 	if g == nil || len(g.terms) == 0 || idx.n == 0 {
 		return nil
 	}
@@ -152,7 +152,7 @@ func (g *Gazetteer) find(idx runeIndex) []Suggestion {
 	bestTerm := make([]int32, nl)
 	count := make([]int, nl)
 	var touched []int32
-	var out []Suggestion
+	var out []model.Suggestion
 	for i := range folded {
 		node := int32(0)
 		touched = touched[:0]
@@ -175,8 +175,8 @@ func (g *Gazetteer) find(idx runeIndex) []Suggestion {
 		for _, l := range touched {
 			end := bestEnd[l]
 			sub, _ := idx.slice(i, end)
-			out = append(out, Suggestion{
-				Span:   Span{Start: i, End: end, Label: g.labels[l], Text: sub},
+			out = append(out, model.Suggestion{
+				Span:   model.Span{Start: i, End: end, Label: g.labels[l], Text: sub},
 				Source: SourceGazetteer,
 				Rule:   g.terms[bestTerm[l]],
 			})
@@ -244,7 +244,7 @@ func NewPreannotator(lists []TermList, rules []RegexRule) (*Preannotator, error)
 // rules is suggested once, the gazetteer's first. At most MaxSuggestions are
 // returned (the first in that order); their span ids are "p1", "p2", ... in order.
 // Zero-length regex matches are skipped.
-func (p *Preannotator) Suggest(text string) []Suggestion {
+func (p *Preannotator) Suggest(text string) []model.Suggestion {
 	if p == nil {
 		return nil
 	}
@@ -261,8 +261,8 @@ func (p *Preannotator) Suggest(text string) []Suggestion {
 			if rule == "" {
 				rule = r.Pattern
 			}
-			out = append(out, Suggestion{
-				Span:   Span{Start: s, End: e, Label: r.Label, Text: text[bs:be]},
+			out = append(out, model.Suggestion{
+				Span:   model.Span{Start: s, End: e, Label: r.Label, Text: text[bs:be]},
 				Source: SourceRegex,
 				Rule:   rule,
 			})
@@ -288,7 +288,7 @@ func (p *Preannotator) Suggest(text string) []Suggestion {
 	return kept
 }
 
-func sortSuggestions(s []Suggestion) {
+func sortSuggestions(s []model.Suggestion) {
 	sort.SliceStable(s, func(i, j int) bool {
 		a, b := s[i], s[j]
 		switch {

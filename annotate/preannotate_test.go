@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/mms-platform/mms/annotate"
+
+	"github.com/mms-platform/mms/model"
 )
 
 // clinicLists are the pre-annotation dictionaries of the clinic posts: the dataset's
@@ -45,7 +47,7 @@ func mustPreannotator(t testing.TB, lists []annotate.TermList, rules []annotate.
 }
 
 // brief renders suggestions as "start-end Label text source" for comparisons.
-func brief(ss []annotate.Suggestion) []string {
+func brief(ss []model.Suggestion) []string {
 	var out []string
 	for _, s := range ss {
 		out = append(out, fmt.Sprintf("%d-%d %s %s %s", s.Span.Start, s.Span.End, s.Span.Label, s.Span.Text, s.Source))
@@ -111,11 +113,11 @@ func TestSuggest_Rule(t *testing.T) {
 	p := mustPreannotator(t, []annotate.TermList{{Label: "Drug", Terms: []string{"Insulin"}}},
 		[]annotate.RegexRule{{Label: "Date", Pattern: `\d{4}`}, {Name: "key", Label: "Patient", Pattern: `P\d{4}`}})
 	got := p.Suggest("P0001 insulin 2026")
-	want := []annotate.Suggestion{
-		{Span: annotate.Span{ID: "p1", Start: 0, End: 5, Label: "Patient", Text: "P0001"}, Source: annotate.SourceRegex, Rule: "key"},
-		{Span: annotate.Span{ID: "p2", Start: 1, End: 5, Label: "Date", Text: "0001"}, Source: annotate.SourceRegex, Rule: `\d{4}`},
-		{Span: annotate.Span{ID: "p3", Start: 6, End: 13, Label: "Drug", Text: "insulin"}, Source: annotate.SourceGazetteer, Rule: "Insulin"},
-		{Span: annotate.Span{ID: "p4", Start: 14, End: 18, Label: "Date", Text: "2026"}, Source: annotate.SourceRegex, Rule: `\d{4}`},
+	want := []model.Suggestion{
+		{Span: model.Span{ID: "p1", Start: 0, End: 5, Label: "Patient", Text: "P0001"}, Source: annotate.SourceRegex, Rule: "key"},
+		{Span: model.Span{ID: "p2", Start: 1, End: 5, Label: "Date", Text: "0001"}, Source: annotate.SourceRegex, Rule: `\d{4}`},
+		{Span: model.Span{ID: "p3", Start: 6, End: 13, Label: "Drug", Text: "insulin"}, Source: annotate.SourceGazetteer, Rule: "Insulin"},
+		{Span: model.Span{ID: "p4", Start: 14, End: 18, Label: "Date", Text: "2026"}, Source: annotate.SourceRegex, Rule: `\d{4}`},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Suggest =\n  %+v\nwant\n  %+v", got, want)
@@ -157,7 +159,7 @@ func TestSuggest_ClinicPosts(t *testing.T) {
 	})
 	t.Run("suggestions validate against the schema", func(t *testing.T) {
 		for _, d := range append(comments(t), goldDocs(t)...) {
-			var a annotate.Annotation
+			var a model.Annotation
 			for _, s := range p.Suggest(d.Text) {
 				a.Spans = append(a.Spans, s.Span)
 			}

@@ -9,7 +9,7 @@ import (
 	"github.com/mms-platform/mms/model"
 )
 
-// Validate reports every problem of s in one model.EINVALID error, or nil:
+// ValidateSchema reports every problem of s in one model.EINVALID error, or nil:
 //   - the id is not empty, and the schema has at least one entity label or class;
 //   - entity labels, relation type names, event type names and role names are not
 //     empty and contain no white space or control characters (they are written into
@@ -19,17 +19,17 @@ import (
 //     not empty (classes may contain spaces);
 //   - every label a relation type (head, tail) or an event type (trigger, role labels)
 //     refers to is an entity label; an event type's trigger label is required.
-func (s Schema) Validate() error {
-	if p := s.Problems(); len(p) > 0 {
+func ValidateSchema(s model.LabelSchema) error {
+	if p := SchemaProblems(s); len(p) > 0 {
 		return model.Errorf(model.EINVALID, "invalid label schema %q: %s", s.ID, strings.Join(p, "; "))
 	}
 	return nil
 }
 
-// Problems returns the problems Validate reports, one string each with its path
+// SchemaProblems returns the problems ValidateSchema reports, one string each with its path
 // (for example `relations[0] (treats): head label "Drug" is not an entity`), in
 // schema order; nil for a valid schema.
-func (s Schema) Problems() []string {
+func SchemaProblems(s model.LabelSchema) []string {
 	var ps problems
 	if s.ID == "" {
 		ps.add("id", "is empty")
@@ -149,9 +149,9 @@ func badName(name string) string {
 // are not also reported for that label. Nothing stops at the first problem, so one
 // call lists everything an annotator has to fix.
 //
-// s is assumed valid (see Schema.Validate); an invalid schema gives no panic, only
+// s is assumed valid (see ValidateSchema); an invalid schema gives no panic, only
 // possibly odd messages. The cost is linear in the sizes of text and a.
-func ValidateAnnotation(s Schema, text string, a Annotation) error {
+func ValidateAnnotation(s model.LabelSchema, text string, a model.Annotation) error {
 	if p := AnnotationProblems(s, text, a); len(p) > 0 {
 		return model.Errorf(model.EINVALID, "invalid annotation (%d %s): %s",
 			len(p), plural(len(p), "problem", "problems"), strings.Join(p, "; "))
@@ -161,7 +161,7 @@ func ValidateAnnotation(s Schema, text string, a Annotation) error {
 
 // AnnotationProblems returns the problems ValidateAnnotation reports, one string each
 // with its path, in the order spans, relations, events, labels; nil when a is valid.
-func AnnotationProblems(s Schema, text string, a Annotation) []string {
+func AnnotationProblems(s model.LabelSchema, text string, a model.Annotation) []string {
 	var ps problems
 	idx := newRuneIndex(text)
 
@@ -215,7 +215,7 @@ func AnnotationProblems(s Schema, text string, a Annotation) []string {
 		return a.Spans[i].Label, true, entities[a.Spans[i].Label]
 	}
 
-	relTypes := make(map[string]*RelationType, len(s.Relations))
+	relTypes := make(map[string]*model.RelationType, len(s.Relations))
 	for i := range s.Relations {
 		relTypes[s.Relations[i].Name] = &s.Relations[i]
 	}
@@ -252,7 +252,7 @@ func AnnotationProblems(s Schema, text string, a Annotation) []string {
 		}
 	}
 
-	evTypes := make(map[string]*EventType, len(s.Events))
+	evTypes := make(map[string]*model.EventType, len(s.Events))
 	for i := range s.Events {
 		evTypes[s.Events[i].Name] = &s.Events[i]
 	}
@@ -272,7 +272,7 @@ func AnnotationProblems(s Schema, text string, a Annotation) []string {
 		type argKey struct{ role, span string }
 		seenArg := make(map[argKey]bool, len(e.Arguments))
 		for _, arg := range e.Arguments {
-			var role *EventRole
+			var role *model.EventRole
 			if et != nil {
 				for k := range et.Roles {
 					if et.Roles[k].Name == arg.Role {
@@ -321,14 +321,14 @@ func AnnotationProblems(s Schema, text string, a Annotation) []string {
 	return ps
 }
 
-func headOf(rt *RelationType) []string {
+func headOf(rt *model.RelationType) []string {
 	if rt == nil {
 		return nil
 	}
 	return rt.Head
 }
 
-func tailOf(rt *RelationType) []string {
+func tailOf(rt *model.RelationType) []string {
 	if rt == nil {
 		return nil
 	}

@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -63,26 +62,13 @@ const (
 	maxTerms        = 200_000
 )
 
-// convert copies between the model and annotate types, which share JSON shapes.
-func convert[T any](from any) T {
-	var out T
-	b, _ := json.Marshal(from)
-	_ = json.Unmarshal(b, &out)
-	return out
-}
-
 // annotationCache keeps label schemas and task definitions this instance read.
 // Both are immutable once created (there is no update or delete of either), so
 // a copy read from the store stays right on every instance; only found ones
 // are cached, so a new schema or task is seen at once everywhere.
 type annotationCache struct {
 	tasks   cache.Map[string, *model.AnnotationTask]
-	schemas cache.Map[string, *cachedSchema]
-}
-
-type cachedSchema struct {
-	ls     *model.LabelSchema
-	schema annotate.Schema // ls converted once, for validation
+	schemas cache.Map[string, *model.LabelSchema]
 }
 
 // maxCachedAnnotation bounds each map.
@@ -102,18 +88,18 @@ func (s *Service) cachedTask(ctx context.Context, id string) (*model.AnnotationT
 	return &cp, nil
 }
 
-// cachedSchema returns a label schema and its validation form.
-func (s *Service) cachedSchema(ctx context.Context, id string) (*cachedSchema, error) {
-	if cs, ok := s.annotations.schemas.Get(id); ok {
-		return cs, nil
+// cachedSchema returns a label schema, from the cache when it is there; it is
+// shared, so callers must not modify it.
+func (s *Service) cachedSchema(ctx context.Context, id string) (*model.LabelSchema, error) {
+	if ls, ok := s.annotations.schemas.Get(id); ok {
+		return ls, nil
 	}
 	ls, err := s.Annotations.LabelSchema(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	cs := &cachedSchema{ls: ls, schema: convert[annotate.Schema](ls)}
-	s.annotations.schemas.Put(id, cs, maxCachedAnnotation)
-	return cs, nil
+	s.annotations.schemas.Put(id, ls, maxCachedAnnotation)
+	return ls, nil
 }
 
 // CreateLabelSchema stores a label schema (write on schema/<id> in the team).
@@ -142,7 +128,7 @@ func (s *Service) CreateLabelSchema(ctx context.Context, in model.LabelSchemaInp
 		ls.Events = append(ls.Events, et)
 	}
 	err := s.mutate(ctx, auth.ActWrite, in.Team, "schema/"+in.ID, "create label schema", func() error {
-		if err := convert[annotate.Schema](ls).Validate(); err != nil {
+		if err := annotate.ValidateSchema(*ls); err != nil {
 			return err
 		}
 		if _, err := s.Teams.Team(ctx, in.Team); err != nil {
@@ -250,7 +236,7 @@ func (s *Service) CreateAnnotationTask(ctx context.Context, in model.AnnotationT
 		for i, text := range texts {
 			sugs[i] = []model.Suggestion{}
 			for j, sg := range pre.Suggest(text) {
-				ms := model.Suggestion{ID: fmt.Sprintf("g%d", j+1), Span: convert[model.Span](sg.Span), Source: sg.Source, Rule: sg.Rule, Status: "pending"}
+				ms := model.Suggestion{ID: fmt.Sprintf("g%d", j+1), Span: sg.Span, Source: sg.Source, Rule: sg.Rule, Status: "pending"}
 				ms.Span.ID = ms.ID
 				sugs[i] = append(sugs[i], ms)
 			}

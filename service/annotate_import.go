@@ -90,11 +90,9 @@ func (s *Service) ExportAnnotations(ctx context.Context, taskID string, format m
 			if which == ExportSubmitted {
 				id += "#" + a.Annotator
 			}
-			d := annotate.Document{ID: id, Text: text, Annotation: convert[annotate.Annotation](a)}
+			d := annotate.Document{ID: id, Text: text, Annotation: *a}
 			if format == model.AnnotationFormatLabelStudio {
-				for _, sg := range it.Suggestions {
-					d.Suggestions = append(d.Suggestions, annotate.Suggestion{Span: convert[annotate.Span](sg.Span), Source: sg.Source, Rule: sg.Rule})
-				}
+				d.Suggestions = it.Suggestions
 			}
 			if err := encode(d); err != nil {
 				return fmt.Errorf("export %s: %w", id, err)

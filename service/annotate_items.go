@@ -521,20 +521,20 @@ func (s *Service) saveWith(ctx context.Context, t *model.AnnotationTask, in mode
 		if len(a.Spans) > maxSpans {
 			return model.Errorf(model.EINVALID, "at most %d spans per document", maxSpans)
 		}
-		var cs *cachedSchema
+		var ls *model.LabelSchema
 		var err error
 		if st == nil {
 			err = parallel(
-				func() (err error) { cs, err = s.cachedSchema(ctx, t.Schema); return },
+				func() (err error) { ls, err = s.cachedSchema(ctx, t.Schema); return },
 				func() (err error) { st, err = s.readItemState(ctx, t, in.Document, annotator, false); return },
 			)
 		} else {
-			cs, err = s.cachedSchema(ctx, t.Schema)
+			ls, err = s.cachedSchema(ctx, t.Schema)
 		}
 		if err != nil {
 			return err
 		}
-		if err := annotate.ValidateAnnotation(cs.schema, st.text, convert[annotate.Annotation](a)); err != nil {
+		if err := annotate.ValidateAnnotation(*ls, st.text, *a); err != nil {
 			return err
 		}
 		prev := st.prev
@@ -809,7 +809,7 @@ func (s *Service) Agreement(ctx context.Context, taskID string) (*model.Agreemen
 		return nil, err
 	}
 	out := &model.Agreement{SpanF1ByLabel: []model.LabelScore{}}
-	var spanDocs []map[string][]annotate.Span
+	var spanDocs []map[string][]model.Span
 	var ratings [][]string
 	pairCount := map[[2]string]int{}
 	for _, doc := range order {
@@ -818,10 +818,10 @@ func (s *Service) Agreement(ctx context.Context, taskID string) (*model.Agreemen
 			continue
 		}
 		out.Items++
-		spans := map[string][]annotate.Span{}
+		spans := map[string][]model.Span{}
 		var labels []string
 		for _, a := range as {
-			spans[a.Annotator] = convert[[]annotate.Span](a.Spans)
+			spans[a.Annotator] = a.Spans
 			if len(a.Labels) > 0 {
 				labels = append(labels, strings.Join(a.Labels, "+"))
 			}
@@ -838,26 +838,10 @@ func (s *Service) Agreement(ctx context.Context, taskID string) (*model.Agreemen
 		if f1, err := annotate.CorpusPairwiseSpanF1(spanDocs); err == nil {
 			out.SpanF1 = &f1
 		}
-		perLabel := map[string][2]float64{}
-		for _, sd := range spanDocs {
-			names := make([]string, 0, len(sd))
-			for n := range sd {
-				names = append(names, n)
-			}
-			sort.Strings(names)
-			for i := range names {
-				for j := i + 1; j < len(names); j++ {
-					pl, _ := annotate.SpanF1(sd[names[i]], sd[names[j]])
-					for l, prf := range pl {
-						v := perLabel[l]
-						perLabel[l] = [2]float64{v[0] + float64(2*prf.TP), v[1] + float64(2*prf.TP+prf.FP+prf.FN)}
-					}
-				}
-			}
-		}
+		perLabel := annotate.CorpusSpanF1ByLabel(spanDocs)
 		for _, l := range ls.Entities {
-			if v, ok := perLabel[l]; ok && v[1] > 0 {
-				out.SpanF1ByLabel = append(out.SpanF1ByLabel, model.LabelScore{Label: l, F1: v[0] / v[1]})
+			if f1, ok := perLabel[l]; ok {
+				out.SpanF1ByLabel = append(out.SpanF1ByLabel, model.LabelScore{Label: l, F1: f1})
 			}
 		}
 	}
