@@ -139,16 +139,21 @@ func TestSnapshotAnnotationSelection(t *testing.T) {
 	s.snapIngest(t, testAdminKey, "notes", rows)
 	s.snapWaitReady(t, "notes", 1)
 	s.mustGQL(t, testAdminKey, `mutation { createLabelSchema(input: {id: "tri", team: "lab", entities: ["X"], classes: ["p", "n"]}) { id } }`, nil)
+	// Behind the version's back: nab's text changes, nad's is removed.
 	s.snapTamper(t, "notes", "nab", map[string]any{"note": "changed behind the version"})
+	s.snapTamper(t, "notes", "nad", map[string]any{"note": nil})
 	task := s.mustGQL(t, testAdminKey, `mutation { createAnnotationTask(input: {id: "t1", dataset: "notes", textField: "note", schema: "tri",
-		where: [{field: "ward", op: "eq", value: "b"}]}) { id items } }`, nil)
-	// ward b: the odd rows (20), of which those with i%5 == 0 (i = 5, 15, 25, 35) have no text.
+		where: [{field: "ward", op: "eq", value: "b"}], patterns: [{label: "X", pattern: "changed|number"}]}) { id items } }`, nil)
+	// ward b: the odd rows (20), of which those with i%5 == 0 (i = 5, 15, 25,
+	// 35) have no text; nad has text in the version.
 	if n := num(task.get("createAnnotationTask", "items")); n != 16 {
 		t.Fatalf("items: %d, want 16", n)
 	}
-	it := s.mustGQL(t, testAdminKey, `{ reviewItem(task: "t1", document: "nab") { text } }`, nil)
-	if got := it.str("reviewItem", "text"); got != "note number nab" {
-		t.Fatalf("item nab's text %q: want the version's text", got)
+	// The pre-annotations were made from the version's text of nab.
+	it := s.mustGQL(t, testAdminKey, `{ reviewItem(task: "t1", document: "nab") { suggestions { span { text } } } }`, nil)
+	sugs, _ := it.get("reviewItem", "suggestions").([]any)
+	if len(sugs) != 1 || sugs[0].(map[string]any)["span"].(map[string]any)["text"] != "number" {
+		t.Fatalf("nab's suggestions %v: want one, on the version's text (\"number\")", sugs)
 	}
 	if r := s.gql(t, testAdminKey, `{ reviewItem(task: "t1", document: "naa") { text } }`, nil); r.get("reviewItem") != nil {
 		t.Fatalf("row of ward a drawn: %v", r.Data)
