@@ -1,12 +1,10 @@
-package main
+package httpapi
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
+	"github.com/mms-platform/mms/httpapi/oiptest"
 	"math"
-	"net/http"
 	"reflect"
 	"strings"
 	"testing"
@@ -21,54 +19,7 @@ import (
 
 // v2FastCorpus are request bodies of every shape the route meets: the common
 // form (fast path) and the others (general path), good and bad.
-var v2FastCorpus = []string{
-	`{"inputs":[{"name":"income","shape":[2],"datatype":"FP64","data":[90000,21000.5]},{"name":"purpose","shape":[2],"datatype":"BYTES","data":["car","house"]}]}`,
-	` { "id" : "r-1" , "inputs" : [ { "name" : "income" , "shape" : [ 2 , 1 ] , "datatype" : "FP64" , "data" : [ [ 9e4 ] , [ 2.1E4 ] ] } ] } `,
-	`{"inputs":[{"data":[1,[2],null],"datatype":"INT64","shape":[3],"name":"income"}],"outputs":[{"name":"warnings"},{"name":"probability"}],"parameters":{"strict":true}}`,
-	`{"inputs":[{"name":"income","shape":[1],"datatype":"FP32","data":[-0]}],"parameters":{"strict":false},"outputs":[]}`,
-	`{"inputs":[{"name":"income","shape":[1],"datatype":"BYTES","data":["ünïcode €"]},{"name":"purpose","shape":[1],"datatype":"BYTES","data":["<car>&"]}]}`,
-	`{"inputs":[{"name":"income","shape":[1],"datatype":"BOOL","data":[true]}]}`,
-	`{"inputs":[{"name":"income","shape":[1],"datatype":"FP64","data":[1e-7]},{"name":"x","shape":[1],"datatype":"UINT8","data":[255]}]}`,
-	// the general path: escapes, other keys, other cases, odd values
-	`{"inputs":[{"name":"inc\u006fme","shape":[1],"datatype":"FP64","data":[50000]}]}`,
-	`{"inputs":[{"name":"purpose","shape":[1],"datatype":"BYTES","data":["c\"ar"]}]}`,
-	`{"Inputs":[{"Name":"income","Shape":[1],"DataType":"FP64","Data":[50000]}]}`,
-	`{"inputs":[{"name":"income","shape":[1],"datatype":"FP64","data":[50000],"parameters":{}}],"zz":1}`,
-	`{"inputs":[{"name":"income","shape":[1],"datatype":"FP64","data":[50000]}],"parameters":{"strict":true,"binary_data_output":false}}`,
-	`{"inputs":[{"name":"income","shape":[1],"datatype":"FP64","data":[50000]}],"inputs":[{"name":"income","shape":[1],"datatype":"FP64","data":[10]}]}`,
-	`{"inputs":[{"name":"income","shape":[1],"datatype":"WEIRD","data":[null]}]}`,
-	`{"inputs":[{"shape":[1],"datatype":"FP64","data":[50000]}]}`,
-	`{"inputs":[{"name":"income","shape":[1],"data":[null]}]}`,
-	`{"id":null,"inputs":[{"name":"income","shape":[1],"datatype":"FP64","data":[50000]}]}`,
-	`{"inputs":[{"name":"income","shape":[1],"datatype":"FP64","data":[50000]}]} trailing`,
-	// refusals
-	`{"inputs":[{"name":"income","shape":[2],"datatype":"FP64","data":[1,2,3]}]}`,
-	`{"inputs":[{"name":"income","shape":[2],"datatype":"FP64","data":[1]}]}`,
-	`{"inputs":[{"name":"income","shape":[2,2],"datatype":"FP64","data":[1,2,3,4]}]}`,
-	`{"inputs":[{"name":"income","shape":[1],"datatype":"FP64","data":[[[1]]]}]}`,
-	`{"inputs":[{"name":"income","shape":[1],"datatype":"INT64","data":[1.5]}]}`,
-	`{"inputs":[{"name":"income","shape":[1],"datatype":"FP64","data":["1"]}]}`,
-	`{"inputs":[{"name":"income","shape":[1],"datatype":"FP64","data":[1e400]}]}`,
-	`{"inputs":[{"name":"income","shape":[1],"datatype":"FP64","data":[01]}]}`,
-	`{"inputs":[{"name":"income","shape":[1],"datatype":"FP64","data":[+1]}]}`,
-	`{"inputs":[{"name":"income","shape":[1],"datatype":"FP64","data":[.5]}]}`,
-	`{"inputs":[{"name":"income","shape":[1],"datatype":"FP64","data":[NaN]}]}`,
-	`{"inputs":[{"name":"income","shape":[-1],"datatype":"FP64","data":[]}]}`,
-	`{"inputs":[{"name":"income","shape":[0],"datatype":"FP64","data":[]}]}`,
-	`{"inputs":[{"name":"income","shape":[1001],"datatype":"FP64","data":[]}]}`,
-	`{"inputs":[{"name":"income","shape":[1],"datatype":"FP64","data":[1]},{"name":"purpose","shape":[2],"datatype":"BYTES","data":["a","b"]}]}`,
-	`{"inputs":[{"name":"income","shape":[1],"datatype":"FP64","data":1}]}`,
-	`{"inputs":[]}`,
-	`{"inputs":null}`,
-	`{}`,
-	`[]`,
-	`{"inputs":[{"name":"income","shape":[1],"datatype":"FP64","data":[1]}],"parameters":{"strict":"yes"}}`,
-	`{"inputs":[{"name":"income","shape":[1],"datatype":"FP64","data":[1]}],"outputs":[{"name":"output0"}]}`,
-	`{"inputs":[{"name":"income","shape":[1],"datatype":"FP64","data":[1]}`,
-	`{"inputs":[{"name":"income","shape":[1],"datatype":"FP64","data":[1,]}]}`,
-	"{\"inputs\":[{\"name\":\"inc\x01ome\",\"shape\":[1],\"datatype\":\"FP64\",\"data\":[1]}]}",
-	"{\"inputs\":[{\"name\":\"purpose\",\"shape\":[1],\"datatype\":\"BYTES\",\"data\":[\"\xff\"]}]}",
-}
+var v2FastCorpus = oiptest.Requests()
 
 // TestV2FastParseMatchesGeneral: whatever the fast reader accepts, the
 // general decoder accepts with the same rows, strictness, outputs and id.
@@ -143,73 +94,6 @@ func TestV2FastJSONMatchesEncoding(t *testing.T) {
 	}
 	if _, ok := appendJSONFloat(nil, math.NaN()); ok {
 		t.Error("NaN written")
-	}
-}
-
-// TestV2FastPathSameAnswers sends every corpus body, and the same body in a
-// form only the general path reads (an extra key, which the protocol lets a
-// server ignore), to models with string, numeric and boolean labels; the
-// answers are the same, status and bytes.
-func TestV2FastPathSameAnswers(t *testing.T) {
-	s := newTestServer(t, nil)
-	loansModel(t, s)
-	trainedClinic(t, s)
-	post := func(path, body string) (int, []byte) {
-		req, _ := http.NewRequest("POST", s.URL+path, strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+testAdminKey)
-		resp, err := s.client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		out, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, out
-	}
-	general := func(body string) string { // the same request, read by the general path
-		if i := strings.IndexByte(body, '{'); i >= 0 && strings.HasPrefix(strings.TrimSpace(body), "{") && strings.TrimSpace(body) != "{}" {
-			return body[:i+1] + `"x-general":0,` + body[i+1:]
-		}
-		return body
-	}
-	clinic := func(rows ...map[string]any) string {
-		names := []string{"age", "sex", "pregnancies", "glucose", "insulin", "pedigree", "blood_pressure", "skin_thickness", "bmi", "smoker"}
-		var ins []any
-		for _, n := range names {
-			dt, data := "FP64", []any{}
-			for _, r := range rows {
-				data = append(data, r[n])
-				if _, ok := r[n].(string); ok {
-					dt = "BYTES"
-				}
-			}
-			ins = append(ins, map[string]any{"name": n, "shape": []int{len(rows)}, "datatype": dt, "data": data})
-		}
-		b, _ := json.Marshal(map[string]any{"inputs": ins})
-		return string(b)
-	}
-	cases := []struct{ path, body string }{
-		{"/v2/models/diabetes/infer", clinic(newPatient, map[string]any{"age": 22, "sex": "M", "glucose": 85}, map[string]any{"glucose": 90, "sex": "X"})},
-		{"/v2/models/diabetes/versions/1/infer", `{"id":"strict one","inputs":[{"name":"glucose","shape":[1],"datatype":"INT64","data":[120]}],"parameters":{"strict":true}}`},
-		{"/v2/models/diabetes/infer", `{"inputs":[{"name":"glucose","shape":[1],"datatype":"BOOL","data":[true]}]}`},
-		{"/v2/models/nope/infer", v2FastCorpus[0]},
-	}
-	for _, body := range v2FastCorpus {
-		cases = append(cases, struct{ path, body string }{"/v2/models/loans/infer", body})
-	}
-	fastOK := 0
-	for _, c := range cases {
-		st1, out1 := post(c.path, c.body)
-		st2, out2 := post(c.path, general(c.body))
-		if st1 != st2 || !bytes.Equal(out1, out2) {
-			t.Errorf("%s %s:\n fast    %d %s\n general %d %s", c.path, c.body, st1, out1, st2, out2)
-		}
-		if st1 == http.StatusOK && parseV2Fast([]byte(c.body), 1000, new(v2FastReq)) {
-			fastOK++
-		}
-	}
-	if fastOK < 8 {
-		t.Errorf("only %d answers came from the fast path", fastOK)
 	}
 }
 

@@ -1,11 +1,15 @@
-package main
+// Package ingestclient is the client behind `mms ingest`: it uploads a file
+// to a running MMS server as a GraphQL multipart request (streamed), starts an
+// ingestion, follows its job with a progress bar and prints the ingestion's
+// summary. It speaks only HTTP and GraphQL: it imports no other package of
+// the project.
+package ingestclient
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -17,7 +21,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 )
 
 // Ingest client tuning.
@@ -32,192 +35,9 @@ const (
 	ingestShownRejects = 10
 )
 
-const ingestUsage = `Usage: mms ingest --dataset D --source NAME [--format csv|json|ndjson] [flags] FILE
-
-Uploads FILE to an MMS server (streamed, GraphQL multipart request), starts an
-ingestion into dataset D, follows the job with a progress bar on stderr and
-prints the ingestion's summary on stdout. Ctrl-C while the job runs asks the
-server to cancel it. Exits non-zero when the ingestion fails or is cancelled.
-
-The token is read from $MMS_TOKEN (--token works too, but flags show in ps).
-The server is $MMS_SERVER, else http://127.0.0.1:8080.
-
-Flags:
-`
-
-// runIngest implements `mms ingest`: a client of a running server.
-func runIngest(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	c, err := parseIngestArgs(args, getenv, stdout, stderr)
-	if err != nil {
-		return err
-	}
-	c.stdout, c.stderr = stdout, stderr
-	if f, ok := stderr.(*os.File); ok {
-		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			c.tty = true
-		}
-	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.ExpectContinueTimeout = 2 * time.Second // a refused token or a too-large body is answered before the upload
-	tr.WriteBufferSize = 256 << 10
-	c.client = &http.Client{Transport: tr}
-	defer tr.CloseIdleConnections()
-	return c.run(ctx)
-}
-
-// ingestCmd is one `mms ingest` invocation.
-type ingestCmd struct {
-	endpoint  string // the /graphql URL
-	token     string
-	dataset   string
-	source    string
-	format    string // CSV, JSON or NDJSON
-	mode      string // "" (server default: UPSERT), INSERT, UPSERT or MERGE
-	spec      any    // the --spec file's JSON, or nil
-	encoding  string
-	delimiter string
-	file      string
-
-	stdout, stderr io.Writer
-	tty            bool
-	client         *http.Client
-}
-
-// parseIngestArgs reads flags (before or after FILE) and checks them. --help
-// prints the usage on stdout (flag.ErrHelp); a wrong flag or FILE argument is a
-// *usageError, printed with the usage on stderr.
-func parseIngestArgs(args []string, getenv func(string) string, stdout, stderr io.Writer) (*ingestCmd, error) {
-	fs := flag.NewFlagSet("mms ingest", flag.ContinueOnError)
-	var flagOut bytes.Buffer
-	fs.SetOutput(&flagOut)
-	server := getenv("MMS_SERVER")
-	if server == "" {
-		server = "http://127.0.0.1:8080"
-	}
-	var c ingestCmd
-	var format, mode, specPath, token string
-	fs.StringVar(&server, "server", server, "server URL ($MMS_SERVER)")
-	fs.StringVar(&token, "token", "", "API key or JWT; prefer $MMS_TOKEN, flags show in ps")
-	fs.StringVar(&c.dataset, "dataset", "", "dataset id (required)")
-	fs.StringVar(&c.source, "source", "", "source name (required; without '.' or '$')")
-	fs.StringVar(&format, "format", "", "csv, json or ndjson (default: from FILE's extension)")
-	fs.StringVar(&mode, "mode", "", "upsert (the server's default), insert or merge")
-	fs.StringVar(&specPath, "spec", "", "JSON rules file: mapping, key, rules, fields, checks")
-	fs.StringVar(&c.encoding, "encoding", "", "CSV encoding: utf-8 (default), gbk, gb18030 or auto")
-	fs.StringVar(&c.delimiter, "delimiter", "", `CSV delimiter: one character, e.g. ';' or '\t' (default ',')`)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), ingestUsage)
-		fs.PrintDefaults()
-	}
-
-	// Flags may come before or after FILE; "--" ends them.
-	var files []string
-	rest := args
-	for {
-		before := rest
-		if err := fs.Parse(rest); err != nil {
-			routeFlagOutput(err, &flagOut, stdout, stderr)
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, &usageError{err: err, shown: true}
-		}
-		rest = fs.Args()
-		if used := len(before) - len(rest); used > 0 && before[used-1] == "--" {
-			files = append(files, rest...)
-			break
-		}
-		if len(rest) == 0 {
-			break
-		}
-		files, rest = append(files, rest[0]), rest[1:]
-	}
-	switch {
-	case len(files) == 0:
-		return nil, usageErrorf("missing FILE: usage: mms ingest --dataset D --source NAME --format csv FILE (see mms ingest --help)")
-	case len(files) > 1:
-		return nil, usageErrorf("one FILE at a time (got %d: %s)", len(files), strings.Join(files, " "))
-	}
-	c.file = files[0]
-	if strings.TrimSpace(c.dataset) == "" {
-		return nil, usageErrorf("--dataset is required (see mms ingest --help)")
-	}
-	if strings.TrimSpace(c.source) == "" {
-		return nil, usageErrorf("--source is required (a name for where the rows come from, e.g. patients)")
-	}
-
-	if format == "" {
-		switch strings.ToLower(filepath.Ext(c.file)) {
-		case ".csv", ".tsv":
-			format = "csv"
-		case ".json":
-			format = "json"
-		case ".ndjson", ".jsonl":
-			format = "ndjson"
-		default:
-			return nil, usageErrorf("--format is required: cannot tell it from %q (use csv, json or ndjson)", filepath.Base(c.file))
-		}
-	}
-	switch f := strings.ToUpper(strings.TrimSpace(format)); f {
-	case "CSV", "JSON", "NDJSON":
-		c.format = f
-	default:
-		return nil, usageErrorf("unknown format %q: use csv, json or ndjson", format)
-	}
-	if mode != "" {
-		switch m := strings.ToUpper(strings.TrimSpace(mode)); m {
-		case "INSERT", "UPSERT", "MERGE":
-			c.mode = m
-		default:
-			return nil, usageErrorf("unknown mode %q: use upsert, insert or merge", mode)
-		}
-	}
-	if c.format != "CSV" && (c.encoding != "" || c.delimiter != "") {
-		return nil, usageErrorf("--encoding and --delimiter apply to CSV only (format is %s)", strings.ToLower(c.format))
-	}
-	if c.delimiter != "" {
-		switch c.delimiter {
-		case `\t`, "tab", "TAB":
-			c.delimiter = "\t"
-		}
-		if utf8.RuneCountInString(c.delimiter) != 1 {
-			return nil, usageErrorf("--delimiter %q: want one character", c.delimiter)
-		}
-	}
-
-	c.token = strings.TrimSpace(token)
-	if c.token != "" {
-		fmt.Fprintln(stderr, "note: --token is visible to other users in ps; prefer MMS_TOKEN")
-	} else {
-		c.token = strings.TrimSpace(getenv("MMS_TOKEN"))
-	}
-	if c.token == "" {
-		return nil, errors.New("no token: set MMS_TOKEN to an API key (or JWT) allowed to write the dataset")
-	}
-	var err error
-	if c.endpoint, err = ingestEndpoint(server); err != nil {
-		return nil, err
-	}
-
-	fi, err := os.Stat(c.file)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return nil, fmt.Errorf("FILE %s does not exist", c.file)
-	case err != nil:
-		return nil, fmt.Errorf("FILE: %w", err)
-	case !fi.Mode().IsRegular():
-		return nil, fmt.Errorf("FILE %s is not a regular file", c.file)
-	}
-	if specPath != "" {
-		if c.spec, err = readIngestSpec(specPath); err != nil {
-			return nil, err
-		}
-	}
-	return &c, nil
-}
-
-// readIngestSpec reads a JSON rules file.
-func readIngestSpec(path string) (any, error) {
+// ReadSpec reads a JSON rules file (--spec): an object of mapping, key,
+// rules, fields and checks.
+func ReadSpec(path string) (any, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("--spec: %w", err)
@@ -240,9 +60,9 @@ func readIngestSpec(path string) (any, error) {
 	return spec, nil
 }
 
-// ingestEndpoint turns --server (a base URL, host:port, or the /graphql URL
+// Endpoint turns --server (a base URL, host:port, or the /graphql URL
 // itself) into the GraphQL endpoint.
-func ingestEndpoint(server string) (string, error) {
+func Endpoint(server string) (string, error) {
 	s := strings.TrimSpace(server)
 	if !strings.Contains(s, "://") {
 		s = "http://" + s
@@ -257,6 +77,57 @@ func ingestEndpoint(server string) (string, error) {
 	}
 	u.RawQuery, u.Fragment = "", ""
 	return u.String(), nil
+}
+
+// Options is one upload, checked by the CLI.
+type Options struct {
+	Endpoint  string // the /graphql URL (see Endpoint)
+	Token     string
+	Dataset   string
+	Source    string
+	Format    string // CSV, JSON or NDJSON
+	Mode      string // "" (server default: UPSERT), INSERT, UPSERT or MERGE
+	Spec      any    // the --spec file's JSON (ReadSpec), or nil
+	Encoding  string
+	Delimiter string
+	File      string
+
+	Stdout, Stderr io.Writer // the summary; progress and notes
+	TTY            bool      // Stderr is a terminal: draw a progress bar
+}
+
+// Run uploads o.File, follows the job (ctx ending asks the server to cancel
+// it) and prints the summary; an error when the ingestion did not succeed.
+func Run(ctx context.Context, o Options) error {
+	c := &ingestCmd{
+		endpoint: o.Endpoint, token: o.Token, dataset: o.Dataset, source: o.Source, format: o.Format, mode: o.Mode,
+		spec: o.Spec, encoding: o.Encoding, delimiter: o.Delimiter, file: o.File,
+		stdout: o.Stdout, stderr: o.Stderr, tty: o.TTY,
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.ExpectContinueTimeout = 2 * time.Second // a refused token or a too-large body is answered before the upload
+	tr.WriteBufferSize = 256 << 10
+	c.client = &http.Client{Transport: tr}
+	defer tr.CloseIdleConnections()
+	return c.run(ctx)
+}
+
+// ingestCmd is one upload.
+type ingestCmd struct {
+	endpoint  string // the /graphql URL
+	token     string
+	dataset   string
+	source    string
+	format    string // CSV, JSON or NDJSON
+	mode      string // "" (server default: UPSERT), INSERT, UPSERT or MERGE
+	spec      any    // the --spec file's JSON, or nil
+	encoding  string
+	delimiter string
+	file      string
+
+	stdout, stderr io.Writer
+	tty            bool
+	client         *http.Client
 }
 
 func (c *ingestCmd) run(ctx context.Context) error {
