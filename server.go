@@ -81,6 +81,7 @@ type Config struct {
 	JWTIssuer      string
 	JWTAudience    string
 	LogLevel       string
+	AccessLog      string
 	MaxDepth       int
 	MaxComplexity  int
 	MaxTokens      int
@@ -168,6 +169,7 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	str(&c.JWTIssuer, "jwt-issuer", "MMS_JWT_ISSUER", "", "required JWT iss claim")
 	str(&c.JWTAudience, "jwt-audience", "MMS_JWT_AUDIENCE", "", "required JWT aud claim")
 	str(&c.LogLevel, "log-level", "MMS_LOG_LEVEL", "info", "debug, info, warn or error")
+	str(&c.AccessLog, "access-log", "MMS_ACCESS_LOG", "on", "on: log one line per request (method, path, status, took, request_id) at level info; off: none (errors are still logged)")
 	num(&c.MaxDepth, "max-depth", "MMS_MAX_DEPTH", 15, "maximum GraphQL selection depth")
 	num(&c.MaxComplexity, "max-complexity", "MMS_MAX_COMPLEXITY", 10000, "maximum estimated cost of a GraphQL operation (list sizes times their items, counts, scans, verifyAudit; about one unit per document read)")
 	num(&c.MaxTokens, "max-tokens", "MMS_MAX_TOKENS", 15000, "maximum GraphQL parser tokens per query")
@@ -233,6 +235,9 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	if _, err := httpapi.ParseCORSOrigins(c.CORSOrigins); err != nil {
 		return nil, err
 	}
+	if c.AccessLog != "on" && c.AccessLog != "off" {
+		return nil, fmt.Errorf("MMS_ACCESS_LOG must be on or off, got %q", c.AccessLog)
+	}
 	if !(c.AuthAuditWindow > 0) {
 		return nil, fmt.Errorf("MMS_AUTH_AUDIT_WINDOW must be above 0")
 	}
@@ -270,6 +275,19 @@ func parseString(s string) (string, error) { return s, nil }
 func parseInt64(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) }
 
 func parseFloat(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
+
+// newServerLogger is serve's logger: newLogger over an AsyncWriter to w, so
+// that a request's log line costs no system call of its own. Closing the
+// writer writes the pending lines.
+func newServerLogger(w io.Writer, level string) (*slog.Logger, *httpapi.AsyncWriter, error) {
+	out := httpapi.NewAsyncWriter(w, logFlushEvery, logBatch, logMaxPending)
+	log, err := newLogger(out, level)
+	if err != nil {
+		out.Close()
+		return nil, nil, err
+	}
+	return log, out, nil
+}
 
 // newLogger returns the JSON logger; records carry the request id from the context.
 func newLogger(w io.Writer, level string) (*slog.Logger, error) {
@@ -355,6 +373,8 @@ type app struct {
 	guardDone chan struct{}
 	// api is the HTTP transport (built by routes).
 	api *httpapi.API
+	// logDropped counts the log lines the log writer dropped (nil: it drops none).
+	logDropped func() uint64
 }
 
 // newApp connects the store and builds the services. Close releases them.
@@ -454,7 +474,8 @@ func (a *app) routes() http.Handler {
 		MaxDepth: c.MaxDepth, MaxComplexity: c.MaxComplexity, MaxTokens: c.MaxTokens,
 		CallerConcurrency: c.CallerConcurrency, CallerWait: c.CallerWait,
 		CORSOrigins: c.CORSOrigins, MetricsToken: c.MetricsToken, SeparateMetrics: c.MetricsAddr != "",
-	}, httpapi.Deps{Log: a.log, Svc: a.svc, Guard: a.guard, Store: a.store})
+		AccessLog: c.AccessLog == "on",
+	}, httpapi.Deps{Log: a.log, Svc: a.svc, Guard: a.guard, Store: a.store, LogDropped: a.logDropped})
 	if err != nil {
 		panic(err) // parseConfig checked CORSOrigins
 	}
@@ -464,10 +485,11 @@ func (a *app) routes() http.Handler {
 
 // serve runs the HTTP server until ctx ends, then shuts down gracefully.
 func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
-	log, err := newLogger(stdout, cfg.LogLevel)
+	log, out, err := newServerLogger(stdout, cfg.LogLevel)
 	if err != nil {
 		return err
 	}
+	defer out.Close() // last: after the shutdown's own lines
 	a, err := newApp(ctx, cfg, log)
 	var inUse *mongodb.StoreInUseError
 	if errors.As(err, &inUse) {
@@ -481,6 +503,7 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer a.Close()
+	a.logDropped = out.Dropped
 	generated, err := a.svc.EnsureAdminKey(ctx, cfg.AdminKey)
 	if err != nil {
 		return err
@@ -563,6 +586,16 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	log.Info("stopped")
 	return nil
 }
+
+// The log writer (httpapi.AsyncWriter): lines are written at least every
+// logFlushEvery, at once when logBatch bytes are pending, and dropped (counted
+// in mms_log_lines_dropped_total) while logMaxPending bytes wait for a
+// destination that fell behind.
+const (
+	logFlushEvery = 100 * time.Millisecond
+	logBatch      = 64 << 10
+	logMaxPending = 8 << 20
+)
 
 // jobCleanupGrace bounds how long shutdown waits, after MMS_SHUTDOWN_GRACE, for
 // cancelled jobs to record their end and drop their temporary sources.

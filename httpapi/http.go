@@ -53,6 +53,9 @@ type Config struct {
 	CORSOrigins string
 	// MetricsToken is the bearer token that may read /metrics besides admin keys.
 	MetricsToken string
+	// AccessLog logs one line per request ("request": method, path, status,
+	// took, request_id) at level info (MMS_ACCESS_LOG).
+	AccessLog bool
 	// SeparateMetrics leaves /metrics off the API's routes: the server serves
 	// API.Metrics on a listener of its own.
 	SeparateMetrics bool
@@ -72,6 +75,9 @@ type Deps struct {
 	Svc   *service.Service
 	Guard *auth.Guard
 	Store Store
+	// LogDropped, when set, counts the log lines the log writer dropped
+	// (AsyncWriter.Dropped), exported as mms_log_lines_dropped_total.
+	LogDropped func() uint64
 }
 
 // API is the HTTP transport: GraphQL at /graphql, the Open Inference Protocol
@@ -88,6 +94,8 @@ type API struct {
 	budget  *Budget
 	metrics http.Handler
 	handler http.Handler
+
+	logDropped func() uint64
 }
 
 // New builds the transport. It fails only on a CORSOrigins value
@@ -97,7 +105,7 @@ func New(cfg Config, d Deps) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &API{cfg: cfg, log: d.Log, svc: d.Svc, guard: d.Guard, store: d.Store}
+	a := &API{cfg: cfg, log: d.Log, svc: d.Svc, guard: d.Guard, store: d.Store, logDropped: d.LogDropped}
 	a.handler = a.routes(cors)
 	return a, nil
 }
@@ -118,6 +126,11 @@ func (a *API) routes(cors *corsPolicy) http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
+	if a.logDropped != nil {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "mms_log_lines_dropped_total", Help: "Log lines dropped because the log destination fell behind (see MMS_ACCESS_LOG).",
+		}, func() float64 { return float64(a.logDropped()) }))
+	}
 
 	budget := newBudget(a.cfg.CallerConcurrency, a.cfg.CallerWait)
 	a.budget = budget
@@ -459,7 +472,7 @@ func (a *API) withTimeout(next http.Handler) http.Handler {
 
 // withRequest gives every request an id (X-Request-Id, kept if the client sent a
 // sane one), puts it and the client address in the context, recovers panics, and
-// logs one line per request.
+// logs one line per request (Config.AccessLog).
 func (a *API) withRequest(m *metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("X-Request-Id")
@@ -486,9 +499,12 @@ func (a *API) withRequest(m *metrics, next http.Handler) http.Handler {
 					httperr.Write(rec, httperr.GraphQL, model.Errorf(model.EINTERNAL, "internal error"))
 				}
 			}
-			m.httpRequest(r, rec.status, time.Since(start))
-			a.log.LogAttrs(ctx, slog.LevelInfo, "request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
-				slog.Int("status", rec.status), slog.Duration("took", time.Since(start)))
+			took := time.Since(start)
+			m.httpRequest(r, rec.status, took)
+			if a.cfg.AccessLog {
+				a.log.LogAttrs(ctx, slog.LevelInfo, "request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
+					slog.Int("status", rec.status), slog.Duration("took", took))
+			}
 		}()
 		next.ServeHTTP(rec, r.WithContext(ctx))
 	})
