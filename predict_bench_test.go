@@ -53,7 +53,7 @@ type pbenchEnv struct {
 func pbenchStack(b *testing.B) *pbenchEnv {
 	b.Helper()
 	vars := map[string]string{"MMS_DB": "mms_pbench"}
-	for _, k := range []string{"MMS_CALLER_CONCURRENCY", "MMS_LOG_LEVEL"} { // to measure their costs
+	for _, k := range []string{"MMS_CALLER_CONCURRENCY", "MMS_LOG_LEVEL", "MMS_ACCESS_LOG"} { // to measure their costs
 		if v := os.Getenv(k); v != "" {
 			vars[k] = v
 		}
