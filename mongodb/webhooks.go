@@ -31,8 +31,8 @@ func (d *DB) WritePredictions(ctx context.Context, name string, preds []model.St
 		for i, p := range chunk {
 			models[i] = mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: p.Key}}).SetReplacement(p).SetUpsert(true)
 		}
-		if _, err := col.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
-			return translate(err)
+		if _, _, err := d.bulkUpdate(ctx, col, models); err != nil {
+			return err
 		}
 	}
 	return nil
