@@ -126,10 +126,7 @@ func TestAuthorize(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			w := newWorld(t)
-			if tc.setup != nil {
-				tc.setup(t, w)
-			}
+			w := newWorld(t, tc.setup)
 			err := w.svc.authorize(ctxAs(tc.p), tc.act, tc.team, tc.obj)
 			checkErr(t, err, tc.code, tc.msg)
 			if tc.code == "" {
