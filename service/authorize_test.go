@@ -86,6 +86,8 @@ func TestAuthorize(t *testing.T) {
 		{name: "viewer share never grants read-sensitive", p: partnerEditor, act: auth.ActReadSensitive, team: teamLab, obj: ds,
 			setup: func(t *testing.T, w *world) { w.share(t, viewerShare) },
 			code:  model.EFORBIDDEN, msg: "key:partner-editor may not read-sensitive dataset/patients"},
+		{name: "viewer share reads with a JWT claim of the team", p: jwtPrincipal("pia", teamPartner, model.RoleViewer), act: auth.ActRead, team: teamLab, obj: ds,
+			setup: func(t *testing.T, w *world) { w.share(t, viewerShare) }},
 		{name: "share unexpired a minute before", p: partnerViewer, act: auth.ActRead, team: teamLab, obj: ds,
 			setup: func(t *testing.T, w *world) { w.share(t, expiring(viewerShare, soon)) }},
 		{name: "share expired at its instant", p: partnerViewer, act: auth.ActRead, team: teamLab, obj: ds,
@@ -124,10 +126,7 @@ func TestAuthorize(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			w := newWorld(t)
-			if tc.setup != nil {
-				tc.setup(t, w)
-			}
+			w := newWorld(t, tc.setup)
 			err := w.svc.authorize(ctxAs(tc.p), tc.act, tc.team, tc.obj)
 			checkErr(t, err, tc.code, tc.msg)
 			if tc.code == "" {

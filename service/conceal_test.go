@@ -59,10 +59,7 @@ func TestCanSee(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			w := newWorld(t)
-			if tc.setup != nil {
-				tc.setup(t, w)
-			}
+			w := newWorld(t, tc.setup)
 			got, err := w.svc.canSee(ctxAs(tc.p), tc.team, tc.obj)
 			if err != nil || got != tc.want {
 				t.Fatalf("canSee = %v, %v; want %v", got, err, tc.want)
@@ -161,10 +158,7 @@ func TestDatasetHiddenAnswersAsMissing(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			w := newWorld(t)
-			if tc.setup != nil {
-				tc.setup(t, w)
-			}
+			w := newWorld(t, tc.setup)
 			d, err := w.svc.Dataset(ctxAs(tc.p), tc.id)
 			checkErr(t, err, tc.code, tc.msg)
 			if tc.code == "" && (d == nil || d.ID != tc.id) {

@@ -226,8 +226,8 @@ type world struct {
 }
 
 // newWorld returns the world with every principal's grant, the dataset
-// patients and no share.
-func newWorld(t *testing.T) *world {
+// patients and no share, changed by the setups that are not nil.
+func newWorld(t *testing.T, setups ...func(t *testing.T, w *world)) *world {
 	t.Helper()
 	w := &world{
 		authz:    authtest.NewAuthorizer(t),
@@ -270,7 +270,27 @@ func newWorld(t *testing.T) *world {
 			return nil, model.Errorf(model.ENOTFOUND, "team %q not found", id)
 		}},
 	}
+	for _, setup := range setups {
+		if setup != nil {
+			setup(t, w)
+		}
+	}
 	return w
+}
+
+// datasetGone is a setup that deletes patients.
+func datasetGone(_ *testing.T, w *world) { delete(w.datasets, patients) }
+
+// markSensitive returns a setup that marks a field of patients sensitive.
+func markSensitive(field string) func(t *testing.T, w *world) {
+	return func(t *testing.T, w *world) {
+		t.Helper()
+		f := fieldSpec(w.datasets[patients], field)
+		if f == nil {
+			t.Fatalf("patients has no field %s", field)
+		}
+		f.Sensitive = true
+	}
 }
 
 // share makes both halves of a share as ShareDataset does: the record, and

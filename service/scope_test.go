@@ -258,3 +258,60 @@ func TestDocumentCount(t *testing.T) {
 		})
 	}
 }
+
+// TestScopeIngestion: what a caller sees of an ingestion's report. The spec
+// is for the dataset's team only; a view limited to rows sees no report (it
+// aggregates rows the caller may not see); hidden fields are left out and a
+// masked field keeps only its counts.
+func TestScopeIngestion(t *testing.T) {
+	t.Parallel()
+	report := func() map[string]any {
+		return map[string]any{
+			"rows": 40,
+			"fields": []any{
+				map[string]any{"name": "age", "type": "int", "count": 40, "nulls": 0, "nullRatio": 0.0, "min": 18, "max": 90},
+				map[string]any{"name": "ssn", "type": "string", "count": 40, "nulls": 1, "nullRatio": 0.025, "top": []any{"100-25-8246"}},
+				map[string]any{"name": "diagnosis", "type": "string", "count": 40, "nulls": 0, "nullRatio": 0.0, "top": []any{"flu"}},
+			},
+			"rejectsByField": []any{map[string]any{"field": "age", "count": 2}, map[string]any{"field": "diagnosis", "count": 1}},
+		}
+	}
+	masked := map[string]any{"name": "ssn", "type": "string", "count": 40, "nulls": 1, "nullRatio": 0.025}
+	cases := []struct {
+		name   string
+		sc     *scope
+		spec   bool
+		report any
+	}{
+		{name: "full view", sc: &scope{}, spec: true, report: report()},
+		{name: "sensitive masked", sc: &scope{masked: map[string]bool{"ssn": true}}, report: func() any {
+			r := report()
+			r["fields"].([]any)[1] = masked
+			return r
+		}()},
+		{name: "shared fields", sc: &scope{share: &model.Share{}, visible: map[string]bool{"id": true, "age": true, "ssn": true}, masked: map[string]bool{"ssn": true}},
+			report: func() any {
+				r := report()
+				r["fields"] = []any{r["fields"].([]any)[0], masked}
+				r["rejectsByField"] = []any{r["rejectsByField"].([]any)[0]}
+				return r
+			}()},
+		{name: "shared rows: no report", sc: &scope{share: &model.Share{}, rows: northRows}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ing := &model.Ingestion{ID: "i1", Spec: map[string]any{"rules": []any{"age > 17"}}, Report: report()}
+			got := tc.sc.ingestion(ing)
+			if (got.Spec != nil) != tc.spec {
+				t.Errorf("spec shown: %v, want %v", got.Spec != nil, tc.spec)
+			}
+			if diff := cmp.Diff(tc.report, got.Report); diff != "" {
+				t.Errorf("report (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(report(), ing.Report); diff != "" {
+				t.Errorf("the stored ingestion was changed (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

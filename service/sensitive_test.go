@@ -26,13 +26,12 @@ func TestModelViewOf(t *testing.T) {
 		return mv
 	}
 	cases := []struct {
-		name   string
-		p      *model.Principal
-		mv     *model.ModelVersion
-		schema func(d *model.Dataset) // a change to patients' schema since training
-		gone   bool                   // patients was deleted
-		hide   []string
-		label  bool
+		name  string
+		p     *model.Principal
+		mv    *model.ModelVersion
+		setup func(t *testing.T, w *world) // a change since training
+		hide  []string
+		label bool
 	}{
 		{name: "owner", p: labOwner, mv: version(nil)},
 		{name: "editor", p: labEditor, mv: version(nil)},
@@ -43,27 +42,21 @@ func TestModelViewOf(t *testing.T) {
 		{name: "a sensitive label", p: labViewer, label: true,
 			mv: version(func(mv *model.ModelVersion) { mv.Features, mv.Label = []string{"age"}, "ssn" })},
 		{name: "marked sensitive since training", p: labViewer, hide: []string{"site", "ssn"}, mv: version(nil),
-			schema: func(d *model.Dataset) { d.Fields[2].Sensitive = true }},
+			setup: markSensitive("site")},
 		{name: "sensitive at training, not now", p: labViewer, hide: []string{"age", "ssn"},
 			mv: version(func(mv *model.ModelVersion) { mv.SensitiveFeatures = []string{"age"} })},
 		{name: "label sensitive at training", p: labViewer, label: true,
 			mv: version(func(mv *model.ModelVersion) { mv.Features, mv.SensitiveLabel = []string{"age"}, true })},
-		{name: "dataset gone: the record decides", p: labViewer, gone: true, hide: []string{"ssn"},
+		{name: "dataset gone: the record decides", p: labViewer, setup: datasetGone, hide: []string{"ssn"},
 			mv: version(func(mv *model.ModelVersion) { mv.SensitiveFeatures = []string{"ssn"} })},
-		{name: "dataset gone: nothing recorded", p: labViewer, gone: true, mv: version(nil)},
-		{name: "dataset gone: read-sensitive in the version's team", p: labOwner, gone: true,
+		{name: "dataset gone: nothing recorded", p: labViewer, setup: datasetGone, mv: version(nil)},
+		{name: "dataset gone: read-sensitive in the version's team", p: labOwner, setup: datasetGone,
 			mv: version(func(mv *model.ModelVersion) { mv.SensitiveFeatures = []string{"ssn"} })},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			w := newWorld(t)
-			if tc.schema != nil {
-				tc.schema(w.datasets[patients])
-			}
-			if tc.gone {
-				delete(w.datasets, patients)
-			}
+			w := newWorld(t, tc.setup)
 			v, err := w.svc.modelViewOf(ctxAs(tc.p), tc.mv)
 			if err != nil {
 				t.Fatal(err)
@@ -148,8 +141,7 @@ func TestTaskTextAccess(t *testing.T) {
 		p          *model.Principal
 		task       *model.AnnotationTask
 		annotating bool
-		schema     func(d *model.Dataset)
-		gone       bool
+		setup      func(t *testing.T, w *world) // a change since the task was made
 		code       string
 		audit      []auth.AuditEntry
 	}{
@@ -164,20 +156,14 @@ func TestTaskTextAccess(t *testing.T) {
 		{name: "viewer", p: labViewer, task: task(nil), code: model.EFORBIDDEN, audit: refusal(labViewer, "ssn")},
 		{name: "anonymous annotating", p: anon, task: task(nil), annotating: true, code: model.EFORBIDDEN, audit: refusal(anon, "ssn")},
 		{name: "text field marked sensitive since", p: labViewer, code: model.EFORBIDDEN, audit: refusal(labViewer, "diagnosis"),
-			task:   task(func(t *model.AnnotationTask) { t.SensitiveFields = nil }),
-			schema: func(d *model.Dataset) { d.Fields[3].Sensitive = true }},
-		{name: "dataset gone: the record decides", p: labViewer, gone: true, code: model.EFORBIDDEN, audit: refusal(labViewer, "ssn"), task: task(nil)},
+			task:  task(func(t *model.AnnotationTask) { t.SensitiveFields = nil }),
+			setup: markSensitive("diagnosis")},
+		{name: "dataset gone: the record decides", p: labViewer, setup: datasetGone, code: model.EFORBIDDEN, audit: refusal(labViewer, "ssn"), task: task(nil)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			w := newWorld(t)
-			if tc.schema != nil {
-				tc.schema(w.datasets[patients])
-			}
-			if tc.gone {
-				delete(w.datasets, patients)
-			}
+			w := newWorld(t, tc.setup)
 			err := w.svc.taskTextAccess(ctxAs(tc.p), tc.task, tc.annotating)
 			checkErr(t, err, tc.code)
 			checkAudit(t, w.chain, tc.audit...)
