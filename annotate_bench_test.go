@@ -108,7 +108,7 @@ func abenchStack(b *testing.B, nAnn int) *abenchEnv {
 	bg, stopBG := context.WithCancel(context.Background())
 	runnerDone := make(chan struct{})
 	go func() { defer close(runnerDone); a.runner.Run(bg) }()
-	go a.svc.Authz.Watch(bg, cfg.PolicyRefresh)
+	go a.authz.Watch(bg, cfg.PolicyRefresh)
 	srv := httptest.NewServer(a.routes())
 	b.Cleanup(func() { // runs before a.Close
 		srv.Close()

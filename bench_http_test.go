@@ -5,17 +5,20 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"testing"
 	"time"
 
+	"github.com/mms-platform/mms/httpapi"
 	"github.com/mms-platform/mms/model"
 )
 
 // benchApp builds the app as serve does: an embedded store in a temporary
-// directory, the production logger (JSON, info level) to a sink, adminKey
+// directory, the production logger (JSON, info level) to /dev/null, adminKey
 // ensured as a global admin, vars on top. It returns the app, its
 // configuration and a context carrying the admin principal; the app is closed
 // at the end of b.
@@ -32,7 +35,20 @@ func benchApp(b *testing.B, adminKey string, vars map[string]string) (*app, *Con
 	if cfg.MongoURI != "" {
 		b.Fatal("benchmark must use the embedded store")
 	}
-	log, err := newLogger(io.Discard, cfg.LogLevel)
+	// The log goes to /dev/null through serve's writer (MMS_BENCH_LOG_SYNC=1:
+	// one write per line, as before the AsyncWriter).
+	sink, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { sink.Close() })
+	var log *slog.Logger
+	var out *httpapi.AsyncWriter
+	if os.Getenv("MMS_BENCH_LOG_SYNC") != "" {
+		log, err = newLogger(sink, cfg.LogLevel)
+	} else {
+		log, out, err = newServerLogger(sink, cfg.LogLevel)
+	}
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -42,6 +58,10 @@ func benchApp(b *testing.B, adminKey string, vars map[string]string) (*app, *Con
 		b.Fatal(err)
 	}
 	b.Cleanup(a.Close)
+	if out != nil {
+		b.Cleanup(func() { out.Close() })
+		a.logDropped = out.Dropped
+	}
 	if a.store.embedded == nil {
 		b.Fatal("no embedded store")
 	}

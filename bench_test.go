@@ -46,7 +46,7 @@ func benchFullStack(b *testing.B) (url, viewerKey string) {
 	}
 	// As serve does: poll the store for policy changes in the background.
 	bg, stopBG := context.WithCancel(context.Background())
-	go a.svc.Authz.Watch(bg, cfg.PolicyRefresh)
+	go a.authz.Watch(bg, cfg.PolicyRefresh)
 	srv := httptest.NewServer(a.routes())
 	b.Cleanup(func() { // runs before a.Close (cleanups run last-in first-out)
 		srv.Close()

@@ -16,28 +16,35 @@ import (
 	"time"
 
 	"github.com/mms-platform/mms/mongodb"
+	"github.com/mms-platform/mms/mongodb/mongodbtest"
 )
 
-// One embedded store serves every test in this package; each test server gets a
+// One store serves every test in this package: the embedded one, or the
+// deployment MMS_TEST_MONGODB_URI names (mongodbtest). Each test server gets a
 // database of its own, dropped when the test ends.
 var (
 	testStoreURI string
-	testEmbedded *mongodb.Embedded
+	testEmbedded *mongodb.Embedded // nil on an external deployment
 )
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "mms-test-store-")
-	if err != nil {
-		panic(err)
-	}
-	e, err := mongodb.StartEmbedded(dir, slog.New(slog.DiscardHandler))
-	if err != nil {
-		panic(err)
-	}
-	testStoreURI, testEmbedded = e.URI, e
-	code := m.Run()
-	e.Close()
-	_ = os.RemoveAll(dir)
+	code := func() int {
+		if testStoreURI = mongodbtest.URI(); testStoreURI != "" {
+			return m.Run()
+		}
+		dir, err := os.MkdirTemp("", "mms-test-store-")
+		if err != nil {
+			panic(err)
+		}
+		defer os.RemoveAll(dir)
+		e, err := mongodb.StartEmbedded(dir, slog.New(slog.DiscardHandler))
+		if err != nil {
+			panic(err)
+		}
+		defer e.Close()
+		testStoreURI, testEmbedded = e.URI, e
+		return m.Run()
+	}()
 	if testBinDir != "" {
 		_ = os.RemoveAll(testBinDir)
 	}
@@ -48,8 +55,6 @@ const testAdminKey = "mms_testadmin0123456789abcdef0123456789ab"
 
 // testEncryptionKey seals sensitive fields in test servers (32 bytes of "k").
 const testEncryptionKey = "test1:a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s="
-
-var dbSeq atomic.Int64
 
 // testServer is the real HTTP stack on a fresh database.
 type testServer struct {
@@ -73,7 +78,7 @@ func newTestServer(t *testing.T, env map[string]string) *testServer {
 	t.Helper()
 	vars := map[string]string{
 		"MONGODB_URI":   testStoreURI,
-		"MMS_DB":        fmt.Sprintf("t%d_%d", time.Now().UnixNano()%1e6, dbSeq.Add(1)),
+		"MMS_DB":        mongodbtest.DBName("t"),
 		"MMS_ADMIN_KEY": testAdminKey,
 		// Sensitive fields need a key; a test can set it to "" to run without.
 		"MMS_ENCRYPTION_KEY": testEncryptionKey,
@@ -99,7 +104,7 @@ func startTestServer(t *testing.T, cfg *Config, drop bool) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.store.embedded == nil && cfg.MongoURI == testStoreURI {
+	if a.store.embedded == nil && testEmbedded != nil && cfg.MongoURI == testStoreURI {
 		a.store.UseEmbedded(testEmbedded) // the shared test store is embedded too
 	}
 	if _, err := a.svc.EnsureAdminKey(ctx, cfg.AdminKey); err != nil {

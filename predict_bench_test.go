@@ -53,7 +53,7 @@ type pbenchEnv struct {
 func pbenchStack(b *testing.B) *pbenchEnv {
 	b.Helper()
 	vars := map[string]string{"MMS_DB": "mms_pbench"}
-	for _, k := range []string{"MMS_CALLER_CONCURRENCY", "MMS_LOG_LEVEL"} { // to measure their costs
+	for _, k := range []string{"MMS_CALLER_CONCURRENCY", "MMS_LOG_LEVEL", "MMS_ACCESS_LOG"} { // to measure their costs
 		if v := os.Getenv(k); v != "" {
 			vars[k] = v
 		}
@@ -63,7 +63,7 @@ func pbenchStack(b *testing.B) *pbenchEnv {
 	// As serve does: the policy watcher and the job runner in the background.
 	bg, stopBG := context.WithCancel(context.Background())
 	runnerDone := make(chan struct{})
-	go a.svc.Authz.Watch(bg, cfg.PolicyRefresh)
+	go a.authz.Watch(bg, cfg.PolicyRefresh)
 	go func() { defer close(runnerDone); a.runner.Run(bg) }()
 	b.Cleanup(func() { stopBG(); <-runnerDone }) // before a.Close (last in, first out)
 

@@ -198,7 +198,7 @@ func TestJWTGrantsStoredByEarlierVersionsRemovedAtStart(t *testing.T) {
 	if err := s.app.store.AddRules(ctx, old); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.app.svc.Authz.Refresh(ctx); err != nil { // as Watch would
+	if err := s.app.authz.Refresh(ctx); err != nil { // as Watch would
 		t.Fatal(err)
 	}
 	bare := secSign(t, jwt.MapClaims{"sub": "alice"})

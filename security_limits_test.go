@@ -135,7 +135,7 @@ func TestCallerConcurrencyBound(t *testing.T) {
 	// Two requests of the viewer are busy in the store (their slots are taken).
 	var held []func()
 	for range 2 {
-		release, err := s.app.budget.acquire(context.Background(), "key:"+viewerID)
+		release, err := s.app.api.Budget().Acquire(context.Background(), "key:"+viewerID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -167,7 +167,7 @@ func TestCallerConcurrencyBound(t *testing.T) {
 	time.AfterFunc(100*time.Millisecond, held[0])
 	s.mustGQL(t, viewer, `{ dataset(id: "clinic") { id } }`, nil)
 	held[1]()
-	if n := len(s.app.budget.m); n != 0 {
+	if n := s.app.api.Budget().Callers(); n != 0 {
 		t.Errorf("%d callers still tracked after every slot was given back", n)
 	}
 }
@@ -697,7 +697,7 @@ func BenchmarkCallerBudget(b *testing.B) {
 				keys = append(keys, key.Secret)
 			}
 			bg, stopBG := context.WithCancel(context.Background())
-			go a.svc.Authz.Watch(bg, cfg.PolicyRefresh)
+			go a.authz.Watch(bg, cfg.PolicyRefresh)
 			srv := httptest.NewServer(a.routes())
 			b.Cleanup(func() { srv.Close(); stopBG() })
 			client := benchClient()

@@ -27,6 +27,7 @@ import (
 
 	"github.com/mms-platform/mms/auth"
 	"github.com/mms-platform/mms/fieldcrypt"
+	"github.com/mms-platform/mms/httpapi"
 	"github.com/mms-platform/mms/jobs"
 	"github.com/mms-platform/mms/mongodb"
 	"github.com/mms-platform/mms/service"
@@ -80,6 +81,7 @@ type Config struct {
 	JWTIssuer      string
 	JWTAudience    string
 	LogLevel       string
+	AccessLog      string
 	MaxDepth       int
 	MaxComplexity  int
 	MaxTokens      int
@@ -142,46 +144,21 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(out)
 	c := &Config{}
-	str := func(p *string, flagName, env, def, usage string) {
-		v := getenv(env)
-		if v == "" {
-			v = def
-		}
-		fs.StringVar(p, flagName, v, usage+" ($"+env+")")
+	e := &envDefaults{getenv: getenv}
+	str := func(p *string, name, env, def, usage string) {
+		envFlag(e, fs.StringVar, p, name, env, def, usage, parseString)
 	}
-	var bad []string
-	num := func(p *int, flagName, env string, def int, usage string) {
-		v := def
-		if s := getenv(env); s != "" {
-			n, err := strconv.Atoi(s)
-			if err != nil {
-				bad = append(bad, env)
-			}
-			v = n
-		}
-		fs.IntVar(p, flagName, v, usage+" ($"+env+")")
+	num := func(p *int, name, env string, def int, usage string) {
+		envFlag(e, fs.IntVar, p, name, env, def, usage, strconv.Atoi)
 	}
-	size := func(p *int64, flagName, env string, def int64, usage string) {
-		v := def
-		if s := getenv(env); s != "" {
-			n, err := strconv.ParseInt(s, 10, 64)
-			if err != nil {
-				bad = append(bad, env)
-			}
-			v = n
-		}
-		fs.Int64Var(p, flagName, v, usage+" ($"+env+")")
+	size := func(p *int64, name, env string, def int64, usage string) {
+		envFlag(e, fs.Int64Var, p, name, env, def, usage, parseInt64)
 	}
-	dur := func(p *time.Duration, flagName, env string, def time.Duration, usage string) {
-		v := def
-		if s := getenv(env); s != "" {
-			d, err := time.ParseDuration(s)
-			if err != nil {
-				bad = append(bad, env)
-			}
-			v = d
-		}
-		fs.DurationVar(p, flagName, v, usage+" ($"+env+")")
+	dur := func(p *time.Duration, name, env string, def time.Duration, usage string) {
+		envFlag(e, fs.DurationVar, p, name, env, def, usage, time.ParseDuration)
+	}
+	fl := func(p *float64, name, env string, def float64, usage string) {
+		envFlag(e, fs.Float64Var, p, name, env, def, usage, parseFloat)
 	}
 	str(&c.Addr, "addr", "MMS_ADDR", "127.0.0.1:8080", "HTTP listen address")
 	str(&c.MongoURI, "mongodb-uri", "MONGODB_URI", "", "MongoDB connection string; empty starts the embedded store")
@@ -192,6 +169,7 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	str(&c.JWTIssuer, "jwt-issuer", "MMS_JWT_ISSUER", "", "required JWT iss claim")
 	str(&c.JWTAudience, "jwt-audience", "MMS_JWT_AUDIENCE", "", "required JWT aud claim")
 	str(&c.LogLevel, "log-level", "MMS_LOG_LEVEL", "info", "debug, info, warn or error")
+	str(&c.AccessLog, "access-log", "MMS_ACCESS_LOG", "on", "on: log one line per request (method, path, status, took, request_id) at level info; off: none (errors are still logged)")
 	num(&c.MaxDepth, "max-depth", "MMS_MAX_DEPTH", 15, "maximum GraphQL selection depth")
 	num(&c.MaxComplexity, "max-complexity", "MMS_MAX_COMPLEXITY", 10000, "maximum estimated cost of a GraphQL operation (list sizes times their items, counts, scans, verifyAudit; about one unit per document read)")
 	num(&c.MaxTokens, "max-tokens", "MMS_MAX_TOKENS", 15000, "maximum GraphQL parser tokens per query")
@@ -218,17 +196,6 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	fs.BoolVar(&c.AllowPrivate, "allow-private-urls", allow, "let URL sources reach loopback and private networks ($MMS_ALLOW_PRIVATE_URLS=true)")
 	raw := getenv("MMS_ALLOW_RAW_SOURCES") == "true"
 	fs.BoolVar(&c.AllowRawSources, "allow-raw-sources", raw, "let ingest read a raw MongoDB URI or PostgreSQL DSN instead of a registered connection; for single-tenant installs only: any editor could then reach any database the server can ($MMS_ALLOW_RAW_SOURCES=true)")
-	fl := func(p *float64, flagName, env string, def float64, usage string) {
-		v := def
-		if s := getenv(env); s != "" {
-			f, err := strconv.ParseFloat(s, 64)
-			if err != nil {
-				bad = append(bad, env)
-			}
-			v = f
-		}
-		fs.Float64Var(p, flagName, v, usage+" ($"+env+")")
-	}
 	fl(&c.RateLimit, "rate-limit", "MMS_RATE_LIMIT", 0, "requests per second each API key or JWT subject may make on average (0: no limit)")
 	fl(&c.RateBurst, "rate-burst", "MMS_RATE_BURST", 100, "requests a caller may make at once above its rate")
 	fl(&c.AuthFailLimit, "auth-fail-limit", "MMS_AUTH_FAIL_LIMIT", 10, "failed authentications per minute each client address may make on average; beyond, its requests with a token get 429 without being checked (always on, whatever MMS_RATE_LIMIT says)")
@@ -256,8 +223,8 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 		}
 		return nil, &usageError{err: err, shown: true}
 	}
-	if len(bad) > 0 {
-		return nil, fmt.Errorf("invalid value in %s", strings.Join(bad, ", "))
+	if len(e.bad) > 0 {
+		return nil, fmt.Errorf("invalid value in %s", strings.Join(e.bad, ", "))
 	}
 	if fs.NArg() > 0 {
 		return nil, usageErrorf("unexpected arguments %q: %s takes flags only (see %s --help)", fs.Args(), name, name)
@@ -265,8 +232,11 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	if !(c.AuthFailLimit > 0) || !(c.AuthFailBurst >= 1) {
 		return nil, fmt.Errorf("MMS_AUTH_FAIL_LIMIT must be above 0 and MMS_AUTH_FAIL_BURST at least 1: failed authentications are always limited")
 	}
-	if _, err := parseCORSOrigins(c.CORSOrigins); err != nil {
+	if _, err := httpapi.ParseCORSOrigins(c.CORSOrigins); err != nil {
 		return nil, err
+	}
+	if c.AccessLog != "on" && c.AccessLog != "off" {
+		return nil, fmt.Errorf("MMS_ACCESS_LOG must be on or off, got %q", c.AccessLog)
 	}
 	if !(c.AuthAuditWindow > 0) {
 		return nil, fmt.Errorf("MMS_AUTH_AUDIT_WINDOW must be above 0")
@@ -277,13 +247,55 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	return c, nil
 }
 
+// envDefaults reads flag defaults from the environment and collects the
+// variables whose value does not parse.
+type envDefaults struct {
+	getenv func(string) string
+	bad    []string
+}
+
+// envFlag defines flag name with define (fs.StringVar, fs.IntVar, ...): its
+// default is the environment variable env read by parse, or def when env is
+// unset or empty, and its usage names env. A value parse refuses is recorded
+// in e.bad (parseConfig then fails, naming it) and the default is parse's
+// result.
+func envFlag[T any](e *envDefaults, define func(p *T, name string, value T, usage string), p *T, name, env string, def T, usage string, parse func(string) (T, error)) {
+	v := def
+	if s := e.getenv(env); s != "" {
+		var err error
+		if v, err = parse(s); err != nil {
+			e.bad = append(e.bad, env)
+		}
+	}
+	define(p, name, v, usage+" ($"+env+")")
+}
+
+func parseString(s string) (string, error) { return s, nil }
+
+func parseInt64(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) }
+
+func parseFloat(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
+
+// newServerLogger is serve's logger: newLogger over an AsyncWriter to w, so
+// that a request's log line costs no system call of its own. Closing the
+// writer writes the pending lines.
+func newServerLogger(w io.Writer, level string) (*slog.Logger, *httpapi.AsyncWriter, error) {
+	out := httpapi.NewAsyncWriter(w, logFlushEvery, logBatch, logMaxPending)
+	log, err := newLogger(out, level)
+	if err != nil {
+		out.Close()
+		return nil, nil, err
+	}
+	return log, out, nil
+}
+
 // newLogger returns the JSON logger; records carry the request id from the context.
 func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 	var lv slog.Level
 	if err := lv.UnmarshalText([]byte(level)); err != nil {
 		return nil, fmt.Errorf("log level %q: use debug, info, warn or error", level)
 	}
-	return slog.New(requestIDHandler{slog.NewJSONHandler(w, &slog.HandlerOptions{Level: lv})}), nil
+	return slog.New(httpapi.WithRequestID(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: lv}))), nil
 }
 
 // store is a connected database and, when embedded, the server behind it.
@@ -359,10 +371,12 @@ type app struct {
 	guard     *auth.Guard
 	stopGuard context.CancelFunc
 	guardDone chan struct{}
-	// metricsHTTP serves the Prometheus registry that routes builds.
-	metricsHTTP http.Handler
-	// budget bounds each caller's concurrent store work (built by routes).
-	budget *callerBudget
+	// authz is svc.Authz, concrete for its policy refresh (Watch).
+	authz *auth.Authorizer
+	// api is the HTTP transport (built by routes).
+	api *httpapi.API
+	// logDropped counts the log lines the log writer dropped (nil: it drops none).
+	logDropped func() uint64
 }
 
 // newApp connects the store and builds the services. Close releases them.
@@ -387,6 +401,7 @@ func (a *app) init(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	a.authz = authz
 	a.authn = &auth.Authenticator{Keys: a.store, Teams: a.store, CacheTTL: a.cfg.KeyCacheTTL}
 	if a.cfg.JWTSecret != "" || a.cfg.JWKSURL != "" {
 		v, err := auth.NewJWTVerifier(auth.JWTConfig{
@@ -452,12 +467,32 @@ func (a *app) Close() {
 	a.store.close()
 }
 
+// routes builds the HTTP transport over the app's service, guard and store
+// (a.api) and returns it as the server's handler.
+func (a *app) routes() http.Handler {
+	c := a.cfg
+	api, err := httpapi.New(httpapi.Config{
+		MaxBody: c.MaxBody, MaxUpload: c.MaxUpload,
+		RequestTimeout: c.RequestTimeout, UploadTimeout: c.UploadTimeout, ReadTimeout: c.ReadTimeout,
+		MaxDepth: c.MaxDepth, MaxComplexity: c.MaxComplexity, MaxTokens: c.MaxTokens,
+		CallerConcurrency: c.CallerConcurrency, CallerWait: c.CallerWait,
+		CORSOrigins: c.CORSOrigins, MetricsToken: c.MetricsToken, SeparateMetrics: c.MetricsAddr != "",
+		AccessLog: c.AccessLog == "on",
+	}, httpapi.Deps{Log: a.log, Svc: a.svc, Guard: a.guard, Store: a.store, LogDropped: a.logDropped})
+	if err != nil {
+		panic(err) // parseConfig checked CORSOrigins
+	}
+	a.api = api
+	return api
+}
+
 // serve runs the HTTP server until ctx ends, then shuts down gracefully.
 func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
-	log, err := newLogger(stdout, cfg.LogLevel)
+	log, out, err := newServerLogger(stdout, cfg.LogLevel)
 	if err != nil {
 		return err
 	}
+	defer out.Close() // last: after the shutdown's own lines
 	a, err := newApp(ctx, cfg, log)
 	var inUse *mongodb.StoreInUseError
 	if errors.As(err, &inUse) {
@@ -471,6 +506,7 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer a.Close()
+	a.logDropped = out.Dropped
 	generated, err := a.svc.EnsureAdminKey(ctx, cfg.AdminKey)
 	if err != nil {
 		return err
@@ -481,7 +517,7 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 
 	bg, stopBG := context.WithCancel(context.Background())
 	defer stopBG()
-	go a.svc.Authz.Watch(bg, cfg.PolicyRefresh)
+	go a.authz.Watch(bg, cfg.PolicyRefresh)
 	runnerDone := make(chan struct{})
 	go func() { defer close(runnerDone); a.runner.Run(bg) }()
 	go a.svc.RunWebhooks(bg)
@@ -519,7 +555,7 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 			return fmt.Errorf("listen for metrics: %w", err)
 		}
 		mux := http.NewServeMux()
-		mux.Handle("GET /metrics", a.metricsHTTP)
+		mux.Handle("GET /metrics", a.api.Metrics())
 		metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 		go func() { errc <- metricsSrv.Serve(mln) }()
 		log.Info("metrics listening", "addr", mln.Addr().String())
@@ -553,6 +589,16 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	log.Info("stopped")
 	return nil
 }
+
+// The log writer (httpapi.AsyncWriter): lines are written at least every
+// logFlushEvery, at once when logBatch bytes are pending, and dropped (counted
+// in mms_log_lines_dropped_total) while logMaxPending bytes wait for a
+// destination that fell behind.
+const (
+	logFlushEvery = 100 * time.Millisecond
+	logBatch      = 64 << 10
+	logMaxPending = 8 << 20
+)
 
 // jobCleanupGrace bounds how long shutdown waits, after MMS_SHUTDOWN_GRACE, for
 // cancelled jobs to record their end and drop their temporary sources.

@@ -7,105 +7,13 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"slices"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/mms-platform/mms/auth"
+	"github.com/mms-platform/mms/auth/authtest"
 	"github.com/mms-platform/mms/model"
 )
-
-// benchPolicyStore is an in-memory auth.PolicyStore: rules in insertion order,
-// idempotent adds and removes, and a revision bumped by every change.
-type benchPolicyStore struct {
-	mu    sync.Mutex
-	rules [][]string
-	index map[string]int // rule key -> position in rules
-	rev   int64
-}
-
-func benchRuleKey(r []string) string { return strings.Join(r, "\x1f") }
-
-func newBenchPolicyStore() *benchPolicyStore {
-	return &benchPolicyStore{index: map[string]int{}}
-}
-
-func (s *benchPolicyStore) LoadRules(context.Context) ([][]string, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([][]string, len(s.rules))
-	for i, r := range s.rules {
-		out[i] = slices.Clone(r)
-	}
-	return out, nil
-}
-
-func (s *benchPolicyStore) AddRules(_ context.Context, rules [][]string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, r := range rules {
-		k := benchRuleKey(r)
-		if _, ok := s.index[k]; ok {
-			continue
-		}
-		s.index[k] = len(s.rules)
-		s.rules = append(s.rules, slices.Clone(r))
-	}
-	s.rev++
-	return nil
-}
-
-func (s *benchPolicyStore) removeWhere(drop func([]string) bool) {
-	kept := s.rules[:0]
-	for _, r := range s.rules {
-		if !drop(r) {
-			kept = append(kept, r)
-		}
-	}
-	s.rules = kept
-	s.index = make(map[string]int, len(kept))
-	for i, r := range kept {
-		s.index[benchRuleKey(r)] = i
-	}
-	s.rev++
-}
-
-func (s *benchPolicyStore) RemoveRules(_ context.Context, rules [][]string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	gone := map[string]bool{}
-	for _, r := range rules {
-		gone[benchRuleKey(r)] = true
-	}
-	s.removeWhere(func(r []string) bool { return gone[benchRuleKey(r)] })
-	return nil
-}
-
-func (s *benchPolicyStore) RemoveFilteredRules(_ context.Context, ptype string, fieldIndex int, values ...string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.removeWhere(func(r []string) bool {
-		if r[0] != ptype {
-			return false
-		}
-		for i, v := range values {
-			if j := 1 + fieldIndex + i; v != "" && (j >= len(r) || r[j] != v) {
-				return false
-			}
-		}
-		return true
-	})
-	return nil
-}
-
-func (s *benchPolicyStore) PolicyRevision(context.Context) (int64, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.rev, nil
-}
-
-var _ auth.PolicyStore = (*benchPolicyStore)(nil)
 
 // Shape of the benchmark policy: benchTeams teams, each with benchMembers
 // principals (grouping rules) and benchGrants per-object policies, so that
@@ -233,7 +141,7 @@ func benchNewAuthorizer(b *testing.B) *auth.Authorizer { return benchNewAuthoriz
 
 func benchNewAuthorizerN(b *testing.B, teams int) *auth.Authorizer {
 	b.Helper()
-	st := newBenchPolicyStore()
+	st := authtest.NewPolicyStore()
 	if err := st.AddRules(context.Background(), benchPolicyRulesN(teams)); err != nil {
 		b.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/mms-platform/mms/auth"
+	"github.com/mms-platform/mms/auth/authtest"
 )
 
 // TestIndexMatchesCasbin checks that Allowed, which decides through the rule
@@ -18,7 +19,7 @@ import (
 // and admins.
 func TestIndexMatchesCasbin(t *testing.T) {
 	const teams = 12
-	st := newBenchPolicyStore()
+	st := authtest.NewPolicyStore()
 	rules := benchPolicyRulesN(teams)
 	for i := 0; i < teams; i++ {
 		// team i's datasets shared with team i+1; its members linked to their team subject

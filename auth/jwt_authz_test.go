@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/mms-platform/mms/auth"
+	"github.com/mms-platform/mms/auth/authtest"
 	"github.com/mms-platform/mms/model"
 )
 
@@ -21,7 +22,7 @@ import (
 func TestJWTPrincipalDecidesLikeAStoredGrant(t *testing.T) {
 	const teams = 6
 	ctx := context.Background()
-	st := newBenchPolicyStore()
+	st := authtest.NewPolicyStore()
 	rules := benchPolicyRulesN(teams)
 	for i := 0; i < teams; i++ {
 		o := (i + 1) % teams // team i shares a dataset and its models with team o

@@ -1,12 +1,12 @@
 package auth
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"github.com/mms-platform/mms/httperr"
 	"github.com/mms-platform/mms/model"
 )
 
@@ -23,46 +23,20 @@ func BearerToken(header string) string {
 // the context. A request without a token goes on as anonymous; a request whose
 // token does not verify is answered 401 with a GraphQL-shaped error (code
 // UNAUTHENTICATED); a request a limit refuses (see Guard) is answered 429 with
-// Retry-After and code RATE_LIMITED.
+// Retry-After and code RATE_LIMITED; statuses and bodies are httperr's.
 func Middleware(g *Guard) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			p, err := g.Authenticate(r.Context(), ClientAddr(r.RemoteAddr), BearerToken(r.Header.Get("Authorization")))
 			if err != nil {
 				var rl *RateLimitedError
-				status := http.StatusInternalServerError
-				switch model.ErrorCode(err) {
-				case model.EUNAUTHENTICATED:
-					status = http.StatusUnauthorized
-				case model.ERATELIMITED:
-					status = http.StatusTooManyRequests
-					if errors.As(err, &rl) {
-						w.Header().Set("Retry-After", strconv.Itoa(rl.RetryAfterSeconds()))
-					}
-				case model.EUNAVAILABLE:
-					status = http.StatusServiceUnavailable
+				if errors.As(err, &rl) {
+					w.Header().Set("Retry-After", strconv.Itoa(rl.RetryAfterSeconds()))
 				}
-				WriteError(w, status, err)
+				httperr.Write(w, httperr.GraphQL, err)
 				return
 			}
 			next.ServeHTTP(w, r.WithContext(model.NewContextWithPrincipal(r.Context(), p)))
 		})
 	}
-}
-
-// WriteError answers with a GraphQL-shaped error body carrying extensions.code.
-// Internal errors are reduced to "internal error".
-func WriteError(w http.ResponseWriter, status int, err error) {
-	code := model.ErrorCode(err)
-	if code == model.EUNAUTHENTICATED {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="mms"`)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{
-		"errors": []map[string]any{{
-			"message":    model.ErrorMessage(err),
-			"extensions": map[string]any{"code": code},
-		}},
-	})
 }

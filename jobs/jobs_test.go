@@ -14,29 +14,39 @@ import (
 	"github.com/mms-platform/mms/jobs"
 	"github.com/mms-platform/mms/model"
 	"github.com/mms-platform/mms/mongodb"
+	"github.com/mms-platform/mms/mongodb/mongodbtest"
 )
 
 var store *mongodb.DB
 
+// TestMain opens the store: the deployment MMS_TEST_MONGODB_URI names
+// (mongodbtest), or else the embedded one in a temporary directory.
 func TestMain(m *testing.M) {
-	dir, _ := os.MkdirTemp("", "mms-jobs-test-")
-	e, err := mongodb.StartEmbedded(dir, slog.New(slog.DiscardHandler))
-	if err != nil {
-		panic(err)
-	}
-	store, err = mongodb.Open(e.URI, "jobs_test")
-	if err != nil {
-		panic(err)
-	}
-	store.UseEmbedded(e)
-	if err := store.EnsureIndexes(context.Background()); err != nil {
-		panic(err)
-	}
-	code := m.Run()
-	_ = store.Drop(context.Background())
-	e.Close()
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
+	os.Exit(func() int {
+		uri, e := mongodbtest.URI(), (*mongodb.Embedded)(nil)
+		if uri == "" {
+			dir, _ := os.MkdirTemp("", "mms-jobs-test-")
+			defer os.RemoveAll(dir)
+			var err error
+			if e, err = mongodb.StartEmbedded(dir, slog.New(slog.DiscardHandler)); err != nil {
+				panic(err)
+			}
+			defer e.Close()
+			uri = e.URI
+		}
+		var err error
+		if store, err = mongodb.Open(uri, mongodbtest.DBName("jobs")); err != nil {
+			panic(err)
+		}
+		if e != nil {
+			store.UseEmbedded(e)
+		}
+		if err := store.EnsureIndexes(context.Background()); err != nil {
+			panic(err)
+		}
+		defer store.Drop(context.Background())
+		return m.Run()
+	}())
 }
 
 var seq atomic.Int64

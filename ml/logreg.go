@@ -247,6 +247,7 @@ func (c *relConverger) Converged(loc *optimize.Location) optimize.Status {
 type lrProblem struct {
 	X      Matrix
 	dense  *Dense
+	rows   []int // with dense: the view's rows of dense (nil: all, in order)
 	sparse *Sparse
 	y      []uint8
 	sw     []float64 // per-row weight including the class weight; nil: cw[y]
@@ -369,6 +370,8 @@ func newLRProblem(X Matrix, y []float64, opt *FitOptions) (*lrProblem, error) {
 	switch m := X.(type) {
 	case *Dense:
 		p.dense = m
+	case *DenseRows:
+		p.dense, p.rows = m.M, m.Idx
 	case *Sparse:
 		p.sparse = m
 	}
@@ -498,6 +501,12 @@ func (p *lrProblem) block(lo, hi int, sc *blockScratch) float64 {
 	gw := acc[:d:d]
 
 	switch {
+	case p.rows != nil:
+		data, rows := p.dense.Data, p.rows[lo:hi]
+		for k := range z {
+			r := rows[k]
+			z[k] = b + dot(data[r*d:(r+1)*d:(r+1)*d], w)
+		}
 	case p.dense != nil:
 		data := p.dense.Data[lo*d : hi*d]
 		for k := range z {
@@ -541,6 +550,12 @@ func (p *lrProblem) block(lo, hi int, sc *blockScratch) float64 {
 
 	clear(acc)
 	switch {
+	case p.rows != nil:
+		data, rows := p.dense.Data, p.rows[lo:hi]
+		for k, r := range z {
+			i := rows[k]
+			axpy(gw, r, data[i*d:(i+1)*d:(i+1)*d])
+		}
 	case p.dense != nil:
 		data := p.dense.Data[lo*d : hi*d]
 		for k, r := range z {

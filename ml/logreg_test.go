@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -114,6 +115,57 @@ func TestFitLogistic_MatrixKindsAgree(t *testing.T) {
 				t.Errorf("intercept = %v, dense %v", got.Intercept, want.Intercept)
 			}
 			checkSlice(t, "coef", got.Coef, want.Coef, 1e-9)
+		})
+	}
+}
+
+// TestFitLogistic_DenseRowsAsCopy: a fit on a view of some rows (ViewRows, no
+// copy; also a view of a view) is bit for bit the fit on a copy of those rows
+// (SelectRows), and so are its predictions.
+func TestFitLogistic_DenseRowsAsCopy(t *testing.T) {
+	X, y, names := pimaMatrix(t)
+	var idx, half []int
+	for i := range X.Rows {
+		if i%4 != 1 {
+			idx = append(idx, i)
+		}
+	}
+	for k := range idx {
+		if k%2 == 0 {
+			half = append(half, k)
+		}
+	}
+	opt := ml.FitOptions{Features: names, Workers: 3}
+	ctx := context.Background()
+	sub := ml.Take(y, idx)
+	for _, tt := range []struct {
+		name       string
+		view, copy ml.Matrix
+		y          []float64
+	}{
+		{"view", ml.ViewRows(X, idx), ml.SelectRows(X, idx), sub},
+		{"view of a view", ml.ViewRows(ml.ViewRows(X, idx), half), ml.SelectRows(ml.SelectRows(X, idx), half), ml.Take(sub, half)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, ok := tt.view.(*ml.DenseRows); !ok {
+				t.Fatalf("ViewRows of a dense matrix is a %T", tt.view)
+			}
+			a, err := ml.FitLogistic(ctx, tt.view, tt.y, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := ml.FitLogistic(ctx, tt.copy, tt.y, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Intercept != b.Intercept || !slices.Equal(a.Coef, b.Coef) || a.Iterations != b.Iterations {
+				t.Fatalf("view: %v %v (%d iterations); copy: %v %v (%d)", a.Intercept, a.Coef, a.Iterations, b.Intercept, b.Coef, b.Iterations)
+			}
+			pa, _ := a.PredictProba(tt.view)
+			pb, _ := b.PredictProba(tt.copy)
+			if !slices.Equal(pa, pb) {
+				t.Fatal("predictions differ")
+			}
 		})
 	}
 }

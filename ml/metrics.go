@@ -229,7 +229,10 @@ func ROCCurve(y, score []float64) (ROC, error) {
 	if P == 0 || N == 0 {
 		return ROC{}, invalidf("ROC needs both classes in the labels")
 	}
-	r := ROC{FPR: []float64{0}, TPR: []float64{0}, Thresholds: []float64{thr[0] + 1}, fps: []float64{0}, tps: []float64{0}}
+	m := len(thr) + 1 // one point per distinct score after (0, 0)
+	r := ROC{FPR: make([]float64, 1, m), TPR: make([]float64, 1, m), Thresholds: make([]float64, 1, m),
+		fps: make([]float64, 1, m), tps: make([]float64, 1, m)}
+	r.Thresholds[0] = thr[0] + 1
 	r.fps, r.tps = append(r.fps, fps...), append(r.tps, tps...)
 	for k := range thr {
 		r.FPR = append(r.FPR, fps[k]/N)

@@ -214,14 +214,14 @@ func crossValidate(ctx context.Context, X Matrix, y []float64, folds [][]int, me
 		if opt.SampleWeight != nil {
 			o.SampleWeight = Take(opt.SampleWeight, tr)
 		}
-		m, err := FitLogistic(ctx, SelectRows(X, tr), Take(y, tr), o)
+		m, err := FitLogistic(ctx, ViewRows(X, tr), Take(y, tr), o)
 		if err != nil {
 			return nil, 0, err
 		}
 		if !m.Converged {
 			notConverged++
 		}
-		p, err := m.PredictProba(SelectRows(X, val))
+		p, err := m.PredictProba(ViewRows(X, val))
 		if err != nil {
 			return nil, 0, err
 		}

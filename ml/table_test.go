@@ -1,6 +1,8 @@
 package ml
 
 import (
+	"encoding/json"
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -55,5 +57,90 @@ func TestTableMatchesRows(t *testing.T) {
 		if d1.Data[i] != d2.Data[i] {
 			t.Fatalf("cell %d: %v vs %v", i, d1.Data[i], d2.Data[i])
 		}
+	}
+}
+
+// TestFitTransformNumericMatchesTable: the in-place numeric path gives the
+// same preprocessor (JSON) and the same matrix, bit for bit, as FitTable and
+// TransformTable on the same values held by columns, with missing values,
+// every scaling and imputation, a constant column and an all-null one dropped
+// (so that columns shift left in place), and a feature with no column; and
+// the same error for a non-finite value.
+func TestFitTransformNumericMatchesTable(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	n := 700
+	names := []string{"a", "konst", "b", "nulls", "c", "d"}
+	w := len(names)
+	nr := &NumericRows{Names: names, N: n, Data: make([]float64, n*w+5*w), Missing: make([][]bool, w)}
+	ct := &ColumnTable{N: n, Num: map[string]*NumColumn{}, Values: map[string][]any{}}
+	for j, name := range names {
+		c := &NumColumn{Values: make([]float64, n), Valid: make([]bool, n)}
+		for i := range n {
+			x, ok := r.NormFloat64()*float64(j+1)+float64(j), true
+			switch name {
+			case "konst":
+				x = 7
+			case "nulls":
+				ok = false
+			case "a", "c":
+				ok = i%(j+4) != 0
+			}
+			if !ok {
+				x = 0
+				if nr.Missing[j] == nil {
+					nr.Missing[j] = make([]bool, n)
+				}
+				nr.Missing[j][i] = true
+			}
+			nr.Data[i*w+j], c.Values[i], c.Valid[i] = x, x, ok
+		}
+		ct.Num[name] = c
+	}
+	spec := Spec{Features: []FeatureSpec{
+		{Name: "a", Type: TypeNumeric, Impute: "median"},
+		{Name: "konst", Type: TypeNumeric},
+		{Name: "b", Type: TypeNumeric, Scale: "minmax"},
+		{Name: "nulls", Type: TypeNumeric, Optional: true},
+		{Name: "c", Type: TypeNumeric, Impute: "constant", ImputeValue: -3, Scale: "none"},
+		{Name: "absent", Type: TypeNumeric, Optional: true},
+		{Name: "d", Type: TypeNumeric},
+	}}
+	if !NumericOnly(spec) || NumericOnly(Spec{Features: []FeatureSpec{{Name: "a", Type: TypeNumeric, Bins: 3}}}) {
+		t.Fatal("NumericOnly")
+	}
+	p1, err := FitTable(spec, ct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m1, err := p1.TransformTable(ct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2, d2, err := FitTransformNumeric(spec, nr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j1, _ := json.Marshal(p1)
+	j2, _ := json.Marshal(p2)
+	if string(j1) != string(j2) || len(p2.Dropped) != 3 {
+		t.Fatalf("preprocessors differ (dropped %v):\n%s\n%s", p2.Dropped, j1, j2)
+	}
+	d1 := m1.(*Dense)
+	if d1.Rows != d2.Rows || d1.Cols != d2.Cols || d2.Cols != 4 || len(d2.Data) != n*4 {
+		t.Fatalf("shapes %dx%d vs %dx%d", d1.Rows, d1.Cols, d2.Rows, d2.Cols)
+	}
+	for i := range d1.Data {
+		if d1.Data[i] != d2.Data[i] {
+			t.Fatalf("cell %d: %v vs %v", i, d1.Data[i], d2.Data[i])
+		}
+	}
+
+	bad := &NumericRows{Names: []string{"a"}, N: 3, Data: []float64{1, math.Inf(1), 2}, Missing: make([][]bool, 1)}
+	badCols := &ColumnTable{N: 3, Num: map[string]*NumColumn{"a": {Values: []float64{1, math.Inf(1), 2}, Valid: []bool{true, true, true}}}}
+	one := Spec{Features: []FeatureSpec{{Name: "a", Type: TypeNumeric}}}
+	_, _, err1 := FitTransformNumeric(one, bad)
+	_, err2 := FitTable(one, badCols)
+	if err1 == nil || err2 == nil || err1.Error() != err2.Error() {
+		t.Fatalf("errors %v and %v", err1, err2)
 	}
 }

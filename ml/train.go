@@ -94,7 +94,7 @@ func Train(ctx context.Context, X Matrix, y []float64, spec TrainSpec) (*TrainRe
 	} else if spec.TestFraction < 0 || spec.TestFraction >= 1 || math.IsNaN(spec.TestFraction) {
 		return nil, invalidf("testFraction must be in [0, 1), got %v", spec.TestFraction)
 	}
-	Xtr, ytr := SelectRows(X, trainIdx), Take(y, trainIdx)
+	Xtr, ytr := ViewRows(X, trainIdx), Take(y, trainIdx)
 	res := &TrainResult{TrainRows: len(trainIdx), TestRows: len(testIdx), TrainIdx: trainIdx, TestIdx: testIdx}
 	opt := spec.Fit
 	if opt.C == 0 {
@@ -198,7 +198,7 @@ func Train(ctx context.Context, X Matrix, y []float64, spec TrainSpec) (*TrainRe
 		return nil, err
 	}
 	if len(testIdx) > 0 {
-		Xte, yte := SelectRows(X, testIdx), Take(y, testIdx)
+		Xte, yte := ViewRows(X, testIdx), Take(y, testIdx)
 		pte, err := model.PredictProba(Xte)
 		if err != nil {
 			return nil, err

@@ -182,10 +182,30 @@ func (d *DB) CountDocumentsWhere(ctx context.Context, dataset string, where []mo
 	return int(n), translate(err)
 }
 
+// insertUnordered inserts docs in one unordered command and returns the
+// indexes of those whose _id was already there (left as they were).
+func insertUnordered(ctx context.Context, col *mongo.Collection, docs []any) (dups []int, err error) {
+	_, err = col.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	var bwe mongo.BulkWriteException
+	switch {
+	case errors.As(err, &bwe) && bwe.WriteConcernError == nil:
+		for _, we := range bwe.WriteErrors {
+			if !mongo.IsDuplicateKeyError(we) {
+				return nil, translate(err)
+			}
+			dups = append(dups, we.Index)
+		}
+	case err != nil:
+		return nil, translate(err)
+	}
+	return dups, nil
+}
+
 // maxUpdatesPerCommand bounds the replacements sent in one update command.
-// FerretDB's SQLite backend keeps one pooled connection open per statement of an
-// update command until the command ends; with more statements than its pool
-// (100) the command deadlocks. Small batches cost MongoDB nothing noticeable.
+// FerretDB keeps one pooled connection open per statement of an update command
+// until the command ends; with more statements than its pool the command
+// deadlocks (bulk.go bounds them on FerretDB). Small batches cost MongoDB
+// nothing noticeable.
 const maxUpdatesPerCommand = 50
 
 // WriteDocuments applies writes unordered: inserts in one command, replacements
@@ -220,18 +240,12 @@ func (d *DB) WriteDocuments(ctx context.Context, dataset string, writes []model.
 		}
 	}
 	if len(inserts) > 0 {
-		_, err := col.InsertMany(ctx, inserts, options.InsertMany().SetOrdered(false))
-		var bwe mongo.BulkWriteException
-		switch {
-		case errors.As(err, &bwe) && bwe.WriteConcernError == nil:
-			for _, we := range bwe.WriteErrors {
-				if !mongo.IsDuplicateKeyError(we) {
-					return nil, translate(err)
-				}
-				conflicts = append(conflicts, insertKeys[we.Index])
-			}
-		case err != nil:
-			return nil, translate(err)
+		dups, err := insertUnordered(ctx, col, inserts)
+		if err != nil {
+			return nil, err
+		}
+		for _, i := range dups {
+			conflicts = append(conflicts, insertKeys[i])
 		}
 	}
 	for start := 0; start < len(replaces); start += maxUpdatesPerCommand {
@@ -249,11 +263,11 @@ func (d *DB) WriteDocuments(ctx context.Context, dataset string, writes []model.
 				SetFilter(bson.D{{Key: "_id", Value: w.Doc.Key}}).
 				SetReplacement(raw)
 		}
-		res, err := col.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+		matched, _, err := d.bulkUpdate(ctx, col, models)
 		if err != nil {
-			return nil, translate(err)
+			return nil, err
 		}
-		if int(res.MatchedCount) == len(chunk) {
+		if matched == len(chunk) {
 			continue
 		}
 		// Some replacements matched nothing: find which by re-reading versions.
@@ -447,11 +461,11 @@ func (d *DB) setNullSealed(ctx context.Context, s *docSealer, field string, valu
 				{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}},
 			})
 		}
-		res, err := col.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+		_, modified, err := d.bulkUpdate(ctx, col, models)
 		if err != nil {
-			return changed, translate(err)
+			return changed, err
 		}
-		changed += int(res.ModifiedCount)
+		changed += modified
 	}
 	return changed, nil
 }

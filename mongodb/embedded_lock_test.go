@@ -8,11 +8,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mms-platform/mms/mongodb/mongodbtest"
 )
 
 // One store per directory: a second start is refused with the holder's pid and
 // address, and the directory is free again once the first one is closed.
 func TestEmbeddedLock(t *testing.T) {
+	mongodbtest.SkipExternal(t, "the directory lock is the embedded store's")
 	dir := t.TempDir()
 	log := slog.New(slog.DiscardHandler)
 	e, err := StartEmbedded(dir, log)
@@ -37,6 +40,7 @@ func TestEmbeddedLock(t *testing.T) {
 }
 
 func TestCheckEmbeddedStore(t *testing.T) {
+	mongodbtest.SkipExternal(t, "the check is of an embedded store's directory")
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "nope")
 	if err := CheckEmbeddedStore(missing, "mms"); !errors.Is(err, ErrNoEmbeddedStore) || !strings.Contains(err.Error(), missing+" does not exist") {

@@ -107,8 +107,8 @@ func (d *DB) RotateDataset(ctx context.Context, dataset, owner string, wait func
 			}
 			lockedAt = now
 		}
-		if _, err := col.BulkWrite(ctx, pending, options.BulkWrite().SetOrdered(false)); err != nil {
-			return translate(err)
+		if _, _, err := d.bulkUpdate(ctx, col, pending); err != nil {
+			return err
 		}
 		pending = pending[:0]
 		return nil

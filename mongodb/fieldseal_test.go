@@ -18,21 +18,34 @@ import (
 
 	"github.com/mms-platform/mms/fieldcrypt"
 	"github.com/mms-platform/mms/model"
+	"github.com/mms-platform/mms/mongodb/mongodbtest"
 )
 
-// openTestDB starts the embedded store in a temporary directory.
+// openTestDB opens a database of its own on the external deployment when
+// MMS_TEST_MONGODB_URI is set (dropped at the end of t), else starts the
+// embedded store in a temporary directory.
 func openTestDB(t testing.TB) *DB {
 	t.Helper()
-	e, err := StartEmbedded(t.TempDir(), slog.New(slog.DiscardHandler))
+	uri, name := mongodbtest.URI(), mongodbtest.DBName("mmsdb")
+	var e *Embedded
+	if uri == "" {
+		var err error
+		if e, err = StartEmbedded(t.TempDir(), slog.New(slog.DiscardHandler)); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(e.Close)
+		uri = e.URI
+	}
+	db, err := Open(uri, name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(e.Close)
-	db, err := Open(e.URI, "mms_fieldseal")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close(context.Background()) })
+	t.Cleanup(func() {
+		if e == nil {
+			_ = db.Drop(context.Background())
+		}
+		_ = db.Close(context.Background())
+	})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := db.Ping(ctx); err != nil {
@@ -41,7 +54,9 @@ func openTestDB(t testing.TB) *DB {
 	if err := db.Detect(ctx); err != nil {
 		t.Fatal(err)
 	}
-	db.UseEmbedded(e)
+	if e != nil {
+		db.UseEmbedded(e)
+	}
 	return db
 }
 

@@ -43,6 +43,8 @@ type DB struct {
 	uri string
 	// identity is the store's marker (connections.go), set by EnsureIndexes.
 	identity string
+	// updates bounds update commands (bulk.go), set by Detect and UseEmbedded.
+	updates updateBounds
 }
 
 // UseEmbedded tells the connection that it talks to e, so that it can add the
@@ -51,6 +53,7 @@ type DB struct {
 // other instances (listens on a fixed port): they could not read those files.
 func (d *DB) UseEmbedded(e *Embedded) {
 	d.local = e
+	d.updates = newUpdateBounds(true, true)
 	if !e.shared {
 		d.embedded = e
 	}
@@ -92,7 +95,7 @@ func Open(uri, name string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to MongoDB: %w", err)
 	}
-	return &DB{client: c, db: c.Database(name), health: h, uri: uri}, nil
+	return &DB{client: c, db: c.Database(name), health: h, uri: uri, updates: newUpdateBounds(false, false)}, nil
 }
 
 // SetLogger makes the connection log when the store becomes unreachable and
@@ -178,6 +181,7 @@ func (d *DB) Detect(ctx context.Context) error {
 		return translate(err)
 	}
 	_, d.ferret = info["ferretdbVersion"]
+	d.updates = newUpdateBounds(d.ferret, d.local != nil)
 	return nil
 }
 

@@ -49,8 +49,8 @@ func (d *DB) AddRules(ctx context.Context, rules [][]string) error {
 		doc := ruleDoc{ID: ruleID(r), PType: r[0], V: r[1:]}
 		models[i] = mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: doc.ID}}).SetReplacement(doc).SetUpsert(true)
 	}
-	if _, err := d.db.Collection(colRules).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
-		return translate(err)
+	if _, _, err := d.bulkUpdate(ctx, d.db.Collection(colRules), models); err != nil {
+		return err
 	}
 	return d.bumpPolicy(ctx)
 }

@@ -76,7 +76,7 @@ func (d *DB) StageDocuments(ctx context.Context, dataset string, writes []model.
 	for _, i := range dups {
 		conflicts = append(conflicts, newKeys[i])
 	}
-	return conflicts, putRaw(ctx, col, putKeys, putRaws, true)
+	return conflicts, d.putRaw(ctx, col, putKeys, putRaws, true)
 }
 
 // insertRaw inserts documents unordered and returns the indexes of those
@@ -108,22 +108,14 @@ func insertRaw(ctx context.Context, col *mongo.Collection, raws []bson.Raw) ([]i
 // upserts: FerretDB does not push an upsert's _id filter down, so each would
 // scan the collection. insertFirst inserts and replaces the duplicates (for
 // mostly new keys); otherwise it replaces and inserts what matched nothing.
-func putRaw(ctx context.Context, col *mongo.Collection, keys []string, raws []bson.Raw, insertFirst bool) error {
+func (d *DB) putRaw(ctx context.Context, col *mongo.Collection, keys []string, raws []bson.Raw, insertFirst bool) error {
 	replace := func(idx []int) (int, error) {
-		matched := 0
-		for start := 0; start < len(idx); start += maxUpdatesPerCommand {
-			chunk := idx[start:min(start+maxUpdatesPerCommand, len(idx))]
-			models := make([]mongo.WriteModel, len(chunk))
-			for i, j := range chunk {
-				models[i] = mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: keys[j]}}).SetReplacement(raws[j])
-			}
-			res, err := col.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
-			if err != nil {
-				return matched, translate(err)
-			}
-			matched += int(res.MatchedCount)
+		models := make([]mongo.WriteModel, len(idx))
+		for i, j := range idx {
+			models[i] = mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: keys[j]}}).SetReplacement(raws[j])
 		}
-		return matched, nil
+		matched, _, err := d.bulkUpdate(ctx, col, models)
+		return matched, err
 	}
 	all := make([]int, len(raws))
 	for i := range all {
@@ -266,10 +258,10 @@ func (d *DB) applyStaged(ctx context.Context, dataset string) error {
 	var newKeys, oldKeys []string
 	var newRaws, oldRaws []bson.Raw
 	flush := func() error {
-		if err := putRaw(ctx, col, newKeys, newRaws, true); err != nil {
+		if err := d.putRaw(ctx, col, newKeys, newRaws, true); err != nil {
 			return err
 		}
-		if err := putRaw(ctx, col, oldKeys, oldRaws, false); err != nil {
+		if err := d.putRaw(ctx, col, oldKeys, oldRaws, false); err != nil {
 			return err
 		}
 		newKeys, oldKeys, newRaws, oldRaws = newKeys[:0], oldKeys[:0], newRaws[:0], oldRaws[:0]

@@ -99,7 +99,7 @@ func TestStagingCommitAndRollForward(t *testing.T) {
 	}
 	for _, raw := range part {
 		id := raw.Lookup("_id").StringValue()
-		if err := putRaw(ctx, db.db.Collection(dsCollection("st")), []string{id}, []bson.Raw{raw}, false); err != nil {
+		if err := db.putRaw(ctx, db.db.Collection(dsCollection("st")), []string{id}, []bson.Raw{raw}, false); err != nil {
 			t.Fatal(err)
 		}
 	}

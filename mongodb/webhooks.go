@@ -3,11 +3,13 @@ package mongodb
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/mms-platform/mms/model"
 )
@@ -29,29 +31,60 @@ func (d *DB) WritePredictions(ctx context.Context, name string, preds []model.St
 		for i, p := range chunk {
 			models[i] = mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: p.Key}}).SetReplacement(p).SetUpsert(true)
 		}
-		if _, err := col.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
-			return translate(err)
+		if _, _, err := d.bulkUpdate(ctx, col, models); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// PredictionsByKey returns stored predictions among keys.
-func (d *DB) PredictionsByKey(ctx context.Context, name string, keys []string) (map[string]model.StoredPrediction, error) {
-	out := map[string]model.StoredPrediction{}
-	col := d.db.Collection(predCollection(name))
-	for _, k := range keys {
-		var p model.StoredPrediction
-		err := col.FindOne(ctx, bson.D{{Key: "_id", Value: k}}).Decode(&p)
-		if errors.Is(err, mongo.ErrNoDocuments) {
-			continue
-		}
-		if err != nil {
-			return nil, translate(err)
-		}
-		out[k] = p
+// InsertPredictions inserts stored predictions into pred_<name> (unordered,
+// one command) and returns the keys that were already there, left as they
+// were (the caller upserts those with WritePredictions).
+func (d *DB) InsertPredictions(ctx context.Context, name string, preds []model.StoredPrediction) (existing []string, err error) {
+	if len(preds) == 0 {
+		return nil, nil
 	}
-	return out, nil
+	docs := make([]any, len(preds))
+	for i := range preds {
+		docs[i] = preds[i]
+	}
+	dups, err := insertUnordered(ctx, d.db.Collection(predCollection(name)), docs)
+	if err != nil {
+		return nil, err
+	}
+	for _, i := range dups {
+		existing = append(existing, preds[i].Key)
+	}
+	return existing, nil
+}
+
+// PredictionsByKey returns stored predictions among keys: each looked up by
+// _id alone (the lookup every store answers from its index; FerretDB would
+// scan the collection for an $in), a few at a time.
+func (d *DB) PredictionsByKey(ctx context.Context, name string, keys []string) (map[string]model.StoredPrediction, error) {
+	out := make(map[string]model.StoredPrediction, len(keys))
+	col := d.db.Collection(predCollection(name))
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for _, k := range keys {
+		g.Go(func() error {
+			var p model.StoredPrediction
+			err := col.FindOne(gctx, bson.D{{Key: "_id", Value: k}}).Decode(&p)
+			if errors.Is(err, mongo.ErrNoDocuments) {
+				return nil
+			}
+			if err != nil {
+				return translate(err)
+			}
+			mu.Lock()
+			out[k] = p
+			mu.Unlock()
+			return nil
+		})
+	}
+	return out, g.Wait()
 }
 
 // EnsurePredictionCollection creates pred_<name> with its _id index on the embedded store.

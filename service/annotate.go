@@ -259,48 +259,33 @@ func (s *Service) CreateAnnotationTask(ctx context.Context, in model.AnnotationT
 // selectItems picks the task's documents: those matching where, then a seeded
 // random sample of them when sample is set. Documents without text are skipped.
 // Only rows within the creator's view (rows) are drawn: the store evaluates
-// them with the selection.
+// them with the selection. The candidates (keys and texts, in key order) are
+// read from the snapshot of the dataset's current version.
 func (s *Service) selectItems(ctx context.Context, d *model.Dataset, rows []model.FieldFilter, in model.AnnotationTaskInput) ([]string, []string, error) {
 	where, err := typedFilters(d, in.Where)
 	if err != nil {
 		return nil, nil, err
 	}
-	where = append(where, rows...)
 	var keys, texts []string
-	if len(where) == 0 {
-		// Every document: one pass (pages after a key are each a scan of the
-		// whole collection on FerretDB).
-		err := s.Docs.ScanDocuments(ctx, d.ID, func(doc *model.Document) error {
-			if text, ok := lookupText(doc.Fields, in.TextField); ok {
-				keys, texts = append(keys, doc.Key), append(texts, text)
-			}
-			if len(keys) > maxTaskItems {
-				return model.Errorf(model.EINVALID, "more than %d items: narrow the selection with where or sample", maxTaskItems)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, nil, err
-		}
-	}
-	q := model.DocumentQuery{Where: where, Limit: 10_000, SkipCount: true}
-	for len(where) > 0 {
-		docs, _, err := s.Docs.FindDocuments(ctx, d.ID, q)
-		if err != nil {
-			return nil, nil, err
-		}
-		if len(docs) == 0 {
-			break
-		}
-		for _, doc := range docs {
-			if text, ok := lookupText(doc.Fields, in.TextField); ok {
-				keys, texts = append(keys, doc.Key), append(texts, text)
-			}
+	add := func(key string, fields map[string]any) error {
+		if text, ok := lookupText(fields, in.TextField); ok {
+			keys, texts = append(keys, key), append(texts, text)
 		}
 		if len(keys) > maxTaskItems {
-			return nil, nil, model.Errorf(model.EINVALID, "more than %d items: narrow the selection with where or sample", maxTaskItems)
+			return model.Errorf(model.EINVALID, "more than %d items: narrow the selection with where or sample", maxTaskItems)
 		}
-		q.AfterKey = docs[len(docs)-1].Key
+		return nil
+	}
+	if s.Snapshots == nil {
+		err = s.Docs.ScanDocumentsWhere(ctx, d.ID, slices.Concat(where, rows), func(doc *model.Document) error {
+			return add(doc.Key, doc.Fields)
+		})
+	} else {
+		top, _, _ := strings.Cut(in.TextField, ".")
+		err = s.snapshotRows(ctx, d.ID, &scope{rows: rows}, where, []string{top}, add)
+	}
+	if err != nil {
+		return nil, nil, err
 	}
 	if in.Sample != nil {
 		n := *in.Sample
@@ -364,17 +349,26 @@ func (s *Service) preannotator(ctx context.Context, ls *model.LabelSchema, in mo
 					return nil, err
 				}
 			}
-			err = s.Docs.ScanDocumentsWhere(ctx, src.ID, sc.rows, func(doc *model.Document) error {
+			add := func(key string, fields map[string]any) error {
 				if g.Field == nil {
-					terms = append(terms, doc.Key)
-				} else if v, ok := doc.Fields[*g.Field].(string); ok && v != "" {
+					terms = append(terms, key)
+				} else if v, ok := fields[*g.Field].(string); ok && v != "" {
 					terms = append(terms, v)
 				}
 				if len(terms) > maxTerms {
 					return model.Errorf(model.EINVALID, "gazetteer %q has more than %d terms", g.Label, maxTerms)
 				}
 				return nil
-			})
+			}
+			var names []string
+			if g.Field != nil {
+				names = []string{*g.Field}
+			}
+			if s.Snapshots == nil {
+				err = s.Docs.ScanDocumentsWhere(ctx, src.ID, sc.rows, func(doc *model.Document) error { return add(doc.Key, doc.Fields) })
+			} else {
+				err = s.snapshotRows(ctx, src.ID, sc, nil, names, add)
+			}
 			if err != nil {
 				return nil, err
 			}

@@ -10,12 +10,16 @@ import (
 	"github.com/mms-platform/mms/auth"
 	"github.com/mms-platform/mms/jobs"
 	"github.com/mms-platform/mms/model"
+	"github.com/mms-platform/mms/snapshot"
 )
 
 // PredictionStore keeps batch predictions written to a collection.
 type PredictionStore interface {
 	EnsurePredictionCollection(ctx context.Context, name string) error
 	WritePredictions(ctx context.Context, name string, preds []model.StoredPrediction) error
+	// InsertPredictions inserts predictions and returns the keys already
+	// stored, which it leaves alone.
+	InsertPredictions(ctx context.Context, name string, preds []model.StoredPrediction) (existing []string, err error)
 	PredictionsByKey(ctx context.Context, name string, keys []string) (map[string]model.StoredPrediction, error)
 	ListPredictions(ctx context.Context, name, after string, limit int) ([]*model.StoredPrediction, int, error)
 }
@@ -39,7 +43,9 @@ var collectionNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
 
 // BatchPredict queues scoring of a dataset's selected documents (predict on the
 // model, write on the dataset). The version is fixed when the job is queued, so
-// an alias moving meanwhile does not change what the job writes.
+// an alias moving meanwhile does not change what the job writes. The job scores
+// the dataset version current when it runs (into a collection: read from that
+// version's snapshot) and its result names it (scoredVersion).
 func (s *Service) BatchPredict(ctx context.Context, modelID string, version *int, alias *string, dataset string, where []*model.FieldFilter, out model.PredictionOutputInput) (*model.Job, error) {
 	p, err := s.LoadPredictor(ctx, modelID, version, alias)
 	if err != nil {
@@ -101,9 +107,15 @@ func (s *Service) BatchPredict(ctx context.Context, modelID string, version *int
 // batchSize is how many documents a batch prediction scores per write.
 const batchSize = 500
 
-// runBatchPredict scores the selected documents page by page and writes the
-// results; values already written by the same version are left alone, so
-// re-running changes nothing.
+// batchCounts tallies a batch prediction.
+type batchCounts struct {
+	scored, written, unchanged, failed int
+	warned                             warningCounts
+}
+
+// runBatchPredict scores the selected rows and writes the results; values
+// already written by the same version are left alone, so re-running changes
+// nothing. The result names the dataset version scored (scoredVersion).
 func (s *Service) runBatchPredict(ctx context.Context, j *model.Job, prog *jobs.Progress) (map[string]any, error) {
 	var pl batchPayload
 	if err := json.Unmarshal(j.Payload, &pl); err != nil {
@@ -118,71 +130,197 @@ func (s *Service) runBatchPredict(ctx context.Context, j *model.Job, prog *jobs.
 		return nil, err
 	}
 	p.view = modelView{label: pl.MaskLabel}
-	// Writing into documents is a dataset version like an ingestion: under the
-	// dataset's write lock, each changed document stamped with the next version,
-	// committed at the end with the output field in the schema.
-	var ds *model.Dataset
-	target, changed := 0, false
+	var c batchCounts
+	res := map[string]any{"model": p.Model, "version": p.Version, "dataset": pl.Dataset}
 	if pl.Field != "" {
-		r := &ingestRun{s: s, p: &ingestPayload{Dataset: pl.Dataset}, prog: prog, owner: j.ID}
-		if err := r.lock(ctx); err != nil {
-			return nil, err
-		}
-		defer func() { _ = s.Ingestions.UnlockDataset(context.WithoutCancel(ctx), pl.Dataset, j.ID) }()
-		if ds, err = s.Datasets.Dataset(ctx, pl.Dataset); err != nil {
-			return nil, err
-		}
-		if f := fieldSpec(ds, pl.Field); f != nil && f.Type != model.FieldJSON {
-			return nil, model.Errorf(model.EINVALID, "output field %q became a %s field of the schema since the job was queued; pick a new name", pl.Field, f.Type)
-		}
-		target = ds.Version + 1
-	} else if err := s.PredStore.EnsurePredictionCollection(ctx, predictionCollection(pl.Dataset, pl.Collection)); err != nil {
+		err = s.batchIntoField(ctx, j, &pl, p, prog, &c, res)
+	} else {
+		err = s.batchIntoCollection(ctx, &pl, p, prog, &c, res)
+	}
+	if err != nil {
 		return nil, err
 	}
-	var scored, written, unchanged, failed int
-	var warned warningCounts
+	res["scored"], res["written"], res["unchanged"], res["failed"] = c.scored, c.written, c.unchanged, c.failed
+	res["warnings"] = c.warned.result()
+	return res, nil
+}
+
+// batchIntoCollection scores the rows of the dataset's current version that
+// match where, read from the version's snapshot (the model's input columns
+// only; a sensitive input opened as the store opens it for documents), and
+// writes the changed predictions to the collection. Without snapshots
+// configured it reads the documents instead.
+func (s *Service) batchIntoCollection(ctx context.Context, pl *batchPayload, p *Predictor, prog *jobs.Progress, c *batchCounts, res map[string]any) error {
+	coll := predictionCollection(pl.Dataset, pl.Collection)
+	if err := s.PredStore.EnsurePredictionCollection(ctx, coll); err != nil {
+		return err
+	}
+	// Into a collection empty when the job starts, predictions are inserted
+	// without looking up earlier ones (only a concurrent job into the same
+	// collection may have written some: those are compared as on a re-run).
+	_, n, err := s.PredStore.ListPredictions(ctx, coll, "", 1)
+	if err != nil {
+		return err
+	}
+	fresh, total := n == 0, 0
+	page := func(keys []string, inputs []map[string]any) error {
+		now := s.now()
+		preds := make([]model.StoredPrediction, len(inputs))
+		for i, in := range inputs {
+			pr := p.Score(in, false)
+			c.warned.add(p, in)
+			c.scored++
+			if pr.Error != nil {
+				c.failed++
+			}
+			preds[i] = model.StoredPrediction{Key: keys[i], Probability: pr.Probability, Label: pr.Label, Model: p.Model, Version: p.Version, Error: pr.Error, At: now}
+		}
+		if fresh {
+			existing, err := s.PredStore.InsertPredictions(ctx, coll, preds)
+			if err != nil {
+				return err
+			}
+			c.written += len(preds) - len(existing)
+			preds = slices.DeleteFunc(preds, func(sp model.StoredPrediction) bool { return !slices.Contains(existing, sp.Key) })
+		}
+		if err := s.writeChangedPredictions(ctx, coll, preds, c); err != nil {
+			return err
+		}
+		prog.Set(float64(c.scored)/float64(max(total, 1)), model.JobDetail{Phase: "scoring", Rows: int64(c.scored)})
+		return ctx.Err()
+	}
+	if s.Snapshots == nil {
+		return s.batchDocuments(ctx, pl, &total, func(docs []*model.Document) error {
+			keys, inputs := make([]string, len(docs)), make([]map[string]any, len(docs))
+			for i, d := range docs {
+				keys[i], inputs[i] = d.Key, d.Fields
+			}
+			return page(keys, inputs)
+		})
+	}
+	view, err := s.currentView(ctx, pl.Dataset, &scope{}, pl.Where, func() {
+		prog.Set(0, model.JobDetail{Phase: "waiting for an ingestion into the dataset to finish"})
+	})
+	if err != nil {
+		return err
+	}
+	res["scoredVersion"] = view.dv.Version
+	r, closer, err := s.openSnapshot(ctx, view.dv)
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+	total = int(r.NumRows())
+	if view.keys != nil {
+		total = len(view.keys)
+	}
+	names := viewColumns(r, p.Inputs())
+	keys, inputs := make([]string, 0, batchSize), make([]map[string]any, 0, batchSize)
+	err = s.scanView(ctx, r, view, names, true, func(b *snapshot.Batch, rows []int) error {
+		for _, i := range rows {
+			in, err := s.snapshotFields(pl.Dataset, names, b, i)
+			if err != nil {
+				return err
+			}
+			keys, inputs = append(keys, b.Keys[i]), append(inputs, in)
+			if len(keys) == batchSize {
+				if err := page(keys, inputs); err != nil {
+					return err
+				}
+				keys, inputs = keys[:0], inputs[:0]
+			}
+		}
+		return nil
+	})
+	if err != nil || len(keys) == 0 {
+		return err
+	}
+	return page(keys, inputs)
+}
+
+// writeChangedPredictions upserts those of preds that differ from what the
+// collection holds for their keys (counted written; the others unchanged).
+func (s *Service) writeChangedPredictions(ctx context.Context, coll string, preds []model.StoredPrediction, c *batchCounts) error {
+	if len(preds) == 0 {
+		return nil
+	}
+	keys := make([]string, len(preds))
+	for i, sp := range preds {
+		keys[i] = sp.Key
+	}
+	stored, err := s.PredStore.PredictionsByKey(ctx, coll, keys)
+	if err != nil {
+		return err
+	}
+	changed := preds[:0]
+	for _, sp := range preds {
+		if old, ok := stored[sp.Key]; ok && samePrediction(old, sp) {
+			c.unchanged++
+			continue
+		}
+		changed = append(changed, sp)
+	}
+	if len(changed) > 0 {
+		if err := s.PredStore.WritePredictions(ctx, coll, changed); err != nil {
+			return err
+		}
+	}
+	c.written += len(changed)
+	return nil
+}
+
+// batchDocuments calls page with the dataset's documents matching where,
+// batchSize at a time in key order, and sets total to their count.
+func (s *Service) batchDocuments(ctx context.Context, pl *batchPayload, total *int, page func([]*model.Document) error) error {
 	q := model.DocumentQuery{Where: pl.Where, Limit: batchSize}
-	total := -1
+	first := true
 	for {
 		docs, n, err := s.Docs.FindDocuments(ctx, pl.Dataset, q)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if total < 0 {
-			total = n
+		if first {
+			*total, first = n, false
 		}
 		if len(docs) == 0 {
-			break
+			return nil
 		}
 		q.AfterKey = docs[len(docs)-1].Key
+		if err := page(docs); err != nil {
+			return err
+		}
+	}
+}
+
+// batchIntoField writes the predictions into a field of the documents: a
+// dataset version like an ingestion, under the dataset's write lock, each
+// changed document stamped with the next version, committed at the end with
+// the output field in the schema. It reads the documents themselves (it
+// rewrites them), not the snapshot.
+func (s *Service) batchIntoField(ctx context.Context, j *model.Job, pl *batchPayload, p *Predictor, prog *jobs.Progress, c *batchCounts, res map[string]any) error {
+	r := &ingestRun{s: s, p: &ingestPayload{Dataset: pl.Dataset}, prog: prog, owner: j.ID}
+	if err := r.lock(ctx); err != nil {
+		return err
+	}
+	defer func() { _ = s.Ingestions.UnlockDataset(context.WithoutCancel(ctx), pl.Dataset, j.ID) }()
+	ds, err := s.Datasets.Dataset(ctx, pl.Dataset)
+	if err != nil {
+		return err
+	}
+	if f := fieldSpec(ds, pl.Field); f != nil && f.Type != model.FieldJSON {
+		return model.Errorf(model.EINVALID, "output field %q became a %s field of the schema since the job was queued; pick a new name", pl.Field, f.Type)
+	}
+	res["scoredVersion"] = ds.Version
+	target, changed, total := ds.Version+1, false, 0
+	err = s.batchDocuments(ctx, pl, &total, func(docs []*model.Document) error {
 		now := s.now()
 		var writes []model.DocumentWrite
-		var preds []model.StoredPrediction
-		keys := make([]string, len(docs))
-		for i, d := range docs {
-			keys[i] = d.Key
-		}
-		stored := map[string]model.StoredPrediction{}
-		if pl.Collection != "" {
-			if stored, err = s.PredStore.PredictionsByKey(ctx, predictionCollection(pl.Dataset, pl.Collection), keys); err != nil {
-				return nil, err
-			}
-		}
 		for _, d := range docs {
 			pr := p.Score(d.Fields, false)
-			warned.add(p, d.Fields)
-			scored++
+			c.warned.add(p, d.Fields)
+			c.scored++
 			if pr.Error != nil {
-				failed++
-			}
-			sp := model.StoredPrediction{Key: d.Key, Probability: pr.Probability, Label: pr.Label, Model: p.Model, Version: p.Version, Error: pr.Error, At: now}
-			if pl.Collection != "" {
-				if old, ok := stored[d.Key]; ok && samePrediction(old, sp) {
-					unchanged++
-					continue
-				}
-				preds = append(preds, sp)
-				continue
+				c.failed++
 			}
 			val := map[string]any{"probability": nil, "label": pr.Label, "model": p.Model, "version": int64(p.Version)}
 			if pr.Probability != nil {
@@ -193,7 +331,7 @@ func (s *Service) runBatchPredict(ctx context.Context, j *model.Job, prog *jobs.
 			}
 			val = normalizeFields(jsonShape(val).(map[string]any))
 			if sameValue(d.Fields[pl.Field], val) {
-				unchanged++
+				c.unchanged++
 				// Written by an earlier run of this job that ended before its commit.
 				changed = changed || d.DatasetVersion == target
 				continue
@@ -209,37 +347,23 @@ func (s *Service) runBatchPredict(ctx context.Context, j *model.Job, prog *jobs.
 		}
 		if len(writes) > 0 {
 			if _, err := s.Docs.WriteDocuments(ctx, pl.Dataset, writes); err != nil {
-				return nil, err
+				return err
 			}
 			changed = true
 		}
-		if len(preds) > 0 {
-			if err := s.PredStore.WritePredictions(ctx, predictionCollection(pl.Dataset, pl.Collection), preds); err != nil {
-				return nil, err
-			}
-		}
-		written += len(writes) + len(preds)
-		frac := 1.0
-		if total > 0 {
-			frac = float64(scored) / float64(total)
-		}
-		prog.Set(frac, model.JobDetail{Phase: "scoring", Rows: int64(scored)})
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
+		c.written += len(writes)
+		prog.Set(float64(c.scored)/float64(max(total, 1)), model.JobDetail{Phase: "scoring", Rows: int64(c.scored)})
+		return ctx.Err()
+	})
+	if err != nil {
+		return err
 	}
-	res := map[string]any{
-		"model": p.Model, "version": p.Version, "dataset": pl.Dataset, "scored": scored,
-		"written": written, "unchanged": unchanged, "failed": failed, "warnings": warned.result(),
+	version, err := s.commitPredictionField(ctx, ds, pl.Field, target, changed)
+	if err != nil {
+		return err
 	}
-	if pl.Field != "" {
-		version, err := s.commitPredictionField(ctx, ds, pl.Field, target, changed)
-		if err != nil {
-			return nil, err
-		}
-		res["datasetVersion"] = version
-	}
-	return res, nil
+	res["datasetVersion"] = version
+	return nil
 }
 
 // commitPredictionField ends a batch prediction written into a field: when a

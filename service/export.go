@@ -200,19 +200,7 @@ func (s *Service) runExport(ctx context.Context, view *snapshotView, format stri
 		finish = func() error { return nil }
 	}
 	out := make([]*snapshot.Vec, len(cols))
-	err = r.Scan(names, true, func(b *snapshot.Batch) error {
-		keep := make([]int, 0, b.Len())
-		for i := range b.Len() {
-			if view.keys != nil {
-				if _, ok := view.keys[b.Keys[i]]; !ok {
-					continue
-				}
-			}
-			keep = append(keep, i)
-		}
-		if len(keep) == 0 {
-			return ctx.Err()
-		}
+	err = s.scanView(ctx, r, view, names, true, func(b *snapshot.Batch, keep []int) error {
 		keys := make([]string, len(keep))
 		for j, i := range keep {
 			keys[j] = b.Keys[i]
@@ -229,10 +217,7 @@ func (s *Service) runExport(ctx context.Context, view *snapshotView, format stri
 			out[c] = v
 		}
 		rows += len(keep)
-		if err := emit(keys, out); err != nil {
-			return err
-		}
-		return ctx.Err()
+		return emit(keys, out)
 	})
 	if err != nil {
 		return rows, err

@@ -116,7 +116,7 @@ func (s *Service) JobUpdates(ctx context.Context, id string) (<-chan *model.Job,
 
 // jobResultRefs are the keys of a job's result that name what it made, not
 // how many rows it touched.
-var jobResultRefs = map[string]bool{"ingestion": true, "model": true, "version": true, "dataset": true, "datasetVersion": true, "task": true, "field": true}
+var jobResultRefs = map[string]bool{"ingestion": true, "model": true, "version": true, "dataset": true, "datasetVersion": true, "scoredVersion": true, "task": true, "field": true}
 
 // jobRedaction returns what the caller sees of the jobs on j's resource. A
 // caller reading a dataset through a share limited to some rows sees no row

@@ -86,7 +86,7 @@ type Service struct {
 	Datasets   DatasetStore
 	Sharing    ShareStore
 	Audit      AuditReader
-	Chain      *auth.AuditLog
+	Chain      AuditChain
 	Docs       DocumentStore
 	Ingestions IngestionStore
 	Jobs       jobs.Store
@@ -110,7 +110,7 @@ type Service struct {
 	AllowRawSources bool
 	// MaxSourceBytes bounds a URL source.
 	MaxSourceBytes int64
-	Authz          *auth.Authorizer
+	Authz          Authorizer
 	Authn          *auth.Authenticator
 	Log            *slog.Logger
 	Now            func() time.Time

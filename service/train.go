@@ -13,13 +13,13 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mms-platform/mms/auth"
 	"github.com/mms-platform/mms/jobs"
 	"github.com/mms-platform/mms/ml"
 	"github.com/mms-platform/mms/model"
-	"github.com/mms-platform/mms/service/internal/cache"
 )
 
 // ModelStore persists models and their versions.
@@ -458,27 +458,68 @@ type trainingData struct {
 	keys []string
 }
 
-// featureCache keeps a few recent training matrices.
+// featureCache keeps a few recent training matrices, at most
+// maxCachedCells cells in all (200 MB of float64), oldest out first.
 type featureCache struct {
-	entries cache.Map[string, *trainingData]
+	mu      sync.Mutex
+	entries map[string]*trainingData
+	order   []string
+	cells   int
 }
 
 const (
 	maxCachedMatrices = 4
-	maxCachedCells    = 50_000_000
+	maxCachedCells    = 25_000_000
 )
 
+func matrixCells(d *trainingData) int {
+	rows, cols := d.X.Dims()
+	return rows * cols
+}
+
 func (c *featureCache) get(k string) *trainingData {
-	td, _ := c.entries.Get(k)
-	return td
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.entries[k]
 }
 
 func (c *featureCache) put(k string, d *trainingData) {
-	rows, cols := d.X.Dims()
-	if rows*cols > maxCachedCells {
+	n := matrixCells(d)
+	if n > maxCachedCells {
 		return
 	}
-	c.entries.Put(k, d, maxCachedMatrices)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil {
+		c.entries = map[string]*trainingData{}
+	}
+	if old, ok := c.entries[k]; ok {
+		c.cells -= matrixCells(old)
+	} else {
+		c.order = append(c.order, k)
+	}
+	c.entries[k] = d
+	c.cells += n
+	c.evict(0)
+}
+
+// makeRoom drops the oldest matrices until one of cells more would fit, so
+// that a matrix about to be built does not sit in memory next to the ones
+// that will make way for it.
+func (c *featureCache) makeRoom(cells int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.evict(min(cells, maxCachedCells+1))
+}
+
+// evict drops the oldest entries until they are at most maxCachedMatrices
+// and their cells plus extra at most maxCachedCells.
+func (c *featureCache) evict(extra int) {
+	for len(c.order) > 0 && (len(c.order) > maxCachedMatrices || c.cells+extra > maxCachedCells) {
+		c.cells -= matrixCells(c.entries[c.order[0]])
+		delete(c.entries, c.order[0])
+		c.order = c.order[1:]
+	}
 }
 
 // loadTrainingData reads the dataset (holding its write lock, so the rows are

@@ -15,7 +15,8 @@ import (
 
 // loadTrainingSnapshot builds the training matrix of a dataset version from
 // its Parquet snapshot (built first when missing), column by column: numeric
-// columns go straight into float64 slices, no document or map per row. Rows
+// columns go straight into float64 slices (into the matrix's own buffer when
+// every feature is numeric), no document or map per row. Rows
 // come in key order, so the same spec, seed and version give the same model.
 func (s *Service) loadTrainingSnapshot(ctx context.Context, p *trainPayload, prog *jobs.Progress) (td *trainingData, cached bool, err error) {
 	d, err := s.Datasets.Dataset(ctx, p.Dataset)
@@ -58,18 +59,33 @@ func (s *Service) loadTrainingSnapshot(ctx context.Context, p *trainPayload, pro
 		}
 	}
 	total := int(r.NumRows())
-	t := &ml.ColumnTable{Num: map[string]*ml.NumColumn{}, Values: map[string][]any{}}
+	s.features.makeRoom(total * len(p.Features))
+	fspec := ml.Spec{Features: p.Features}
 	numeric := make([]bool, len(names))
+	allNumeric := ml.NumericOnly(fspec)
 	for i, n := range names[1:] {
 		c, _ := r.Column(n)
-		if c.Kind == snapshot.KindFloat || c.Kind == snapshot.KindInt {
-			numeric[i+1] = true
-			t.Num[n] = &ml.NumColumn{Values: make([]float64, 0, total), Valid: make([]bool, 0, total)}
-		} else {
-			t.Values[n] = make([]any, 0, total)
+		numeric[i+1] = c.Kind == snapshot.KindFloat || c.Kind == snapshot.KindInt
+		allNumeric = allNumeric && numeric[i+1]
+	}
+	// Numeric features only (the common case) go straight into the matrix's
+	// buffer, row-major, which FitTransformNumeric then scales in place: the
+	// data is held once. Otherwise the columns are read, fitted, transformed.
+	var nr *ml.NumericRows
+	var t *ml.ColumnTable
+	if allNumeric {
+		nr = &ml.NumericRows{Names: names[1:], Data: make([]float64, total*(len(names)-1)), Missing: make([][]bool, len(names)-1)}
+	} else {
+		t = &ml.ColumnTable{Num: map[string]*ml.NumColumn{}, Values: map[string][]any{}}
+		for i, n := range names[1:] {
+			if numeric[i+1] {
+				t.Num[n] = &ml.NumColumn{Values: make([]float64, 0, total), Valid: make([]bool, 0, total)}
+			} else {
+				t.Values[n] = make([]any, 0, total)
+			}
 		}
 	}
-	td = &trainingData{datasetVersion: version, snapshotSha256: sha}
+	td = &trainingData{datasetVersion: version, snapshotSha256: sha, keys: make([]string, 0, total)}
 	raw := make([]any, 0, total)
 	prog.Set(0.05, model.JobDetail{Phase: "reading the snapshot"})
 	err = r.Scan(names, true, func(b *snapshot.Batch) error {
@@ -83,8 +99,23 @@ func (s *Service) loadTrainingSnapshot(ctx context.Context, p *trainPayload, pro
 				td.unlabeled++
 				continue
 			}
+			row := len(raw)
 			raw = append(raw, lv)
 			td.keys = append(td.keys, b.Keys[i])
+			if nr != nil {
+				w := len(nr.Names)
+				for c := 1; c < len(names); c++ {
+					x, ok := b.Cols[c].Number(i)
+					nr.Data[row*w+c-1] = x
+					if !ok {
+						if nr.Missing[c-1] == nil {
+							nr.Missing[c-1] = make([]bool, total)
+						}
+						nr.Missing[c-1][row] = true
+					}
+				}
+				continue
+			}
 			for c := 1; c < len(names); c++ {
 				vec := b.Cols[c]
 				if numeric[c] {
@@ -106,8 +137,8 @@ func (s *Service) loadTrainingSnapshot(ctx context.Context, p *trainPayload, pro
 	if err != nil {
 		return nil, false, err
 	}
-	t.N = len(raw)
-	if t.N == 0 {
+	rows := len(raw)
+	if rows == 0 {
 		return nil, false, model.Errorf(model.EINVALID, "no rows to train on: version %d of dataset %q has no document with a value for %q", version, d.ID, p.Label)
 	}
 	if td.y, td.labels, err = ml.EncodeLabels(raw, p.PositiveClass); err != nil {
@@ -116,13 +147,24 @@ func (s *Service) loadTrainingSnapshot(ctx context.Context, p *trainPayload, pro
 		}
 		return nil, false, err
 	}
-	prog.Set(0.15, model.JobDetail{Phase: "preprocessing", Rows: int64(t.N)})
-	if td.pre, err = ml.FitTable(ml.Spec{Features: p.Features}, t); err != nil {
-		return nil, false, withheldTrainError(err, p)
-	}
-	t.Release = true // the matrix replaces the columns as it is filled
-	if td.X, err = td.pre.TransformTable(t); err != nil {
-		return nil, false, withheldTrainError(err, p)
+	raw = nil
+	prog.Set(0.15, model.JobDetail{Phase: "preprocessing", Rows: int64(rows)})
+	if nr != nil {
+		nr.N = rows
+		var X *ml.Dense
+		if td.pre, X, err = ml.FitTransformNumeric(fspec, nr); err != nil {
+			return nil, false, withheldTrainError(err, p)
+		}
+		td.X = X
+	} else {
+		t.N = rows
+		if td.pre, err = ml.FitTable(fspec, t); err != nil {
+			return nil, false, withheldTrainError(err, p)
+		}
+		t.Release = true // the matrix replaces the columns as it is filled
+		if td.X, err = td.pre.TransformTable(t); err != nil {
+			return nil, false, withheldTrainError(err, p)
+		}
 	}
 	s.features.put(key, td)
 	return td, false, nil

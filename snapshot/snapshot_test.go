@@ -180,8 +180,15 @@ func TestLastWins(t *testing.T) {
 
 // TestSpillMerge: runs and a base merge in key order, the last row of a key
 // winning (over earlier runs and over the base), columns added since the base
-// null there; the result equals an in-memory build.
+// null there; the result equals an in-memory build. With a small MergeRuns
+// the 25 runs merge in several passes to the same result.
 func TestSpillMerge(t *testing.T) {
+	for _, fanIn := range []int{DefaultMergeRuns, 3, 2} {
+		t.Run(fmt.Sprint("fan-in ", fanIn), func(t *testing.T) { testSpillMerge(t, fanIn) })
+	}
+}
+
+func testSpillMerge(t *testing.T, fanIn int) {
 	baseCols := []Column{{Name: "f", Kind: KindFloat}, {Name: "s", Kind: KindString}}
 	bb := NewBuilder(baseCols)
 	for i := 0; i < 500; i += 2 {
@@ -204,6 +211,7 @@ func TestSpillMerge(t *testing.T) {
 	sp := NewSpill(cols, t.TempDir())
 	defer sp.Close()
 	sp.RunRows = 37
+	sp.MergeRuns = fanIn
 	want := map[string]string{}
 	for i := 0; i < 500; i += 2 {
 		want[fmt.Sprintf("k%04d", i)] = fmt.Sprint(float64(-i), " base <nil>")
@@ -253,5 +261,8 @@ func TestSpillMerge(t *testing.T) {
 	})
 	if n != len(want) || r.NumRows() != int64(len(want)) || fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("merged %d rows, want %d:\n%v\n%v", n, len(want), got, want)
+	}
+	if fanIn < DefaultMergeRuns && len(sp.runs) > fanIn {
+		t.Fatalf("%d runs left for the last merge, want at most %d", len(sp.runs), fanIn)
 	}
 }

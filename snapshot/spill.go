@@ -12,7 +12,7 @@ import (
 // file (Parquet, small row groups); Write merges the runs, and optionally a
 // base snapshot, in key order. For a key added more than once, or present in
 // the base, the last row added wins. Memory is one run being filled plus one
-// small row group per run while merging.
+// small row group per run while merging, at most MergeRuns runs at a time.
 type Spill struct {
 	cols    []Column
 	dir     string
@@ -20,6 +20,11 @@ type Spill struct {
 	runs    []string
 	rows    int
 	RunRows int
+	// MergeRuns bounds how many runs one merge reads at once (the fan-in):
+	// with more runs, Write first merges them MergeRuns at a time into larger
+	// runs, so memory stays one small row group per merged run whatever the
+	// number of rows.
+	MergeRuns int
 	// Coerced counts, per column, values written as null because they did not
 	// fit the column's type.
 	Coerced map[string]int
@@ -27,14 +32,15 @@ type Spill struct {
 
 // Default run size and the row group size of run files.
 const (
-	DefaultRunRows = 65536
-	runGroupRows   = 4096
+	DefaultRunRows   = 65536
+	DefaultMergeRuns = 32
+	runGroupRows     = 4096
 )
 
 // NewSpill starts a spilled build of cols with run files in dir ("" for the
 // system's temporary directory). Close removes the run files.
 func NewSpill(cols []Column, dir string) *Spill {
-	return &Spill{cols: cols, dir: dir, RunRows: DefaultRunRows, Coerced: map[string]int{}}
+	return &Spill{cols: cols, dir: dir, RunRows: DefaultRunRows, MergeRuns: DefaultMergeRuns, Coerced: map[string]int{}}
 }
 
 // Rows is the number of rows added (duplicates included).
@@ -147,6 +153,50 @@ func (s *Spill) Write(w io.Writer, dataset string, version int, base *Reader) (i
 	if err := s.flush(); err != nil {
 		return 0, err
 	}
+	fanIn := max(s.MergeRuns, 2)
+	for len(s.runs) > fanIn {
+		if err := s.mergePass(fanIn); err != nil {
+			return 0, err
+		}
+	}
+	return s.merge(w, s.runs, base, dataset, version, RowGroupRows)
+}
+
+// mergePass merges consecutive runs fanIn at a time into new run files,
+// which replace them. Consecutive runs keep their order, so a later row of a
+// key still wins.
+func (s *Spill) mergePass(fanIn int) error {
+	var next []string
+	for start := 0; start < len(s.runs); start += fanIn {
+		group := s.runs[start:min(start+fanIn, len(s.runs))]
+		if len(group) == 1 {
+			next = append(next, group[0])
+			continue
+		}
+		f, err := os.CreateTemp(s.dir, "mms-snapshot-run-*.parquet")
+		if err != nil {
+			return err
+		}
+		next = append(next, f.Name())
+		_, err = s.merge(f, group, nil, "", 0, runGroupRows)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			s.runs = append(next, s.runs[start:]...) // Close removes them all
+			return err
+		}
+		for _, r := range group {
+			os.Remove(r)
+		}
+	}
+	s.runs = next
+	return nil
+}
+
+// merge merges the run files (and base when not nil, below every run) into
+// one file on w, in row groups of groupRows rows, and returns its row count.
+func (s *Spill) merge(w io.Writer, runs []string, base *Reader, dataset string, version, groupRows int) (int, error) {
 	var cursors []*cursor
 	defer func() {
 		for _, c := range cursors {
@@ -178,7 +228,7 @@ func (s *Spill) Write(w io.Writer, dataset string, version int, base *Reader) (i
 			return 0, err
 		}
 	}
-	for i, name := range s.runs {
+	for i, name := range runs {
 		f, err := os.Open(name)
 		if err != nil {
 			return 0, err
@@ -210,7 +260,7 @@ func (s *Spill) Write(w io.Writer, dataset string, version int, base *Reader) (i
 	}
 	heap.Init(h)
 	sw := NewStreamWriter(w, s.cols, dataset, version)
-	out := s.newBatch()
+	out := s.newBatch(groupRows)
 	rows := 0
 	last, have := "", false
 	for h.Len() > 0 {
@@ -227,11 +277,11 @@ func (s *Spill) Write(w io.Writer, dataset string, version int, base *Reader) (i
 			}
 			last, have = k, true
 			rows++
-			if len(out.Keys) == RowGroupRows {
+			if len(out.Keys) == groupRows {
 				if err := sw.WriteBatch(out.Keys, out.Cols); err != nil {
 					return 0, err
 				}
-				out = s.newBatch()
+				out = s.newBatch(groupRows)
 			}
 		}
 		ok, err := c.advance()
@@ -250,10 +300,10 @@ func (s *Spill) Write(w io.Writer, dataset string, version int, base *Reader) (i
 	return rows, sw.Close()
 }
 
-func (s *Spill) newBatch() *Batch {
-	b := &Batch{Keys: make([]string, 0, RowGroupRows), Cols: make([]*Vec, len(s.cols))}
+func (s *Spill) newBatch(rows int) *Batch {
+	b := &Batch{Keys: make([]string, 0, rows), Cols: make([]*Vec, len(s.cols))}
 	for i, c := range s.cols {
-		b.Cols[i] = newVec(c.Kind, RowGroupRows)
+		b.Cols[i] = newVec(c.Kind, rows)
 	}
 	return b
 }

@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"crypto/subtle"
@@ -16,7 +16,7 @@ import (
 // service), or, without a token configured, an untokened scrape from this host
 // (localScrape); anyone else gets 401/403. With cfg.MetricsAddr set, /metrics is on
 // that listener instead, without a token: keep it on a private address.
-func (a *app) metricsGuard(metrics http.Handler, authed func(http.Handler) http.Handler) http.Handler {
+func (a *API) metricsGuard(metrics http.Handler, authed func(http.Handler) http.Handler) http.Handler {
 	byKey := authed(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := a.svc.AuthorizeMetrics(r.Context()); err != nil {
 			a.httpError(w, r, err)

@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/formatter"
 
-	"github.com/mms-platform/mms/auth"
+	"github.com/mms-platform/mms/httperr"
 	"github.com/mms-platform/mms/model"
 )
 
@@ -39,9 +39,9 @@ const (
 	corsMaxAge        = "600" // seconds a browser may cache a preflight
 )
 
-// parseCORSOrigins reads MMS_CORS_ORIGINS: comma-separated exact origins
+// ParseCORSOrigins reads MMS_CORS_ORIGINS: comma-separated exact origins
 // (scheme://host[:port], no path), or "*" alone for any origin.
-func parseCORSOrigins(s string) (*corsPolicy, error) {
+func ParseCORSOrigins(s string) (*corsPolicy, error) {
 	p := &corsPolicy{origins: map[string]bool{}}
 	for _, o := range strings.Split(s, ",") {
 		o = strings.TrimSpace(o)
@@ -126,7 +126,7 @@ func sameHost(origin, host string) bool {
 // responses to an allowed origin carry Access-Control-Allow-Origin and Vary:
 // Origin; a WebSocket upgrade from a page of another origin is refused unless
 // that origin is allowed (browsers send no preflight for sockets).
-func (a *app) cors(p *corsPolicy, next http.Handler) http.Handler {
+func (a *API) cors(p *corsPolicy, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		origin := r.Header.Get("Origin")
 		if p.configured() && r.Header.Get("Upgrade") == "" {
@@ -140,7 +140,7 @@ func (a *app) cors(p *corsPolicy, next http.Handler) http.Handler {
 		allowed := p.allows(origin)
 		if r.Header.Get("Upgrade") != "" {
 			if !allowed && !sameHost(origin, r.Host) {
-				auth.WriteError(w, http.StatusForbidden, model.Errorf(model.EFORBIDDEN,
+				httperr.Write(w, httperr.GraphQL, model.Errorf(model.EFORBIDDEN,
 					"WebSocket from origin %q refused: only the server's own origin and MMS_CORS_ORIGINS may open one", origin))
 				return
 			}
@@ -152,7 +152,7 @@ func (a *app) cors(p *corsPolicy, next http.Handler) http.Handler {
 			h.Add("Vary", "Access-Control-Request-Method")
 			h.Add("Vary", "Access-Control-Request-Headers")
 			if !allowed {
-				auth.WriteError(w, http.StatusForbidden, model.Errorf(model.EFORBIDDEN,
+				httperr.Write(w, httperr.GraphQL, model.Errorf(model.EFORBIDDEN,
 					"origin %q may not call this API from a browser: add it to MMS_CORS_ORIGINS", origin))
 				return
 			}

@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mms-platform/mms/auth"
+	"github.com/mms-platform/mms/httperr"
 	"github.com/mms-platform/mms/model"
 	"github.com/mms-platform/mms/service"
 )
@@ -44,19 +45,19 @@ import (
 // v2Outputs are the outputs of every model, in their default order.
 var v2Outputs = []string{"probability", "label", "error", "warnings"}
 
-func (a *app) v2Routes(mux *http.ServeMux) {
+func (a *API) v2Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v2/health/live", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]any{"live": true})
+		httperr.WriteJSON(w, http.StatusOK, map[string]any{"live": true})
 	})
 	mux.HandleFunc("GET /v2/health/ready", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if a.store.Unreachable() || a.store.Ping(ctx) != nil {
 			w.Header().Set("Retry-After", "1")
-			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"ready": false, "error": "store unreachable"})
+			httperr.WriteJSON(w, http.StatusServiceUnavailable, map[string]any{"ready": false, "error": "store unreachable"})
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"ready": true})
+		httperr.WriteJSON(w, http.StatusOK, map[string]any{"ready": true})
 	})
 	mux.Handle("GET /v2", a.v2Authed(a.v2Server))
 	for _, prefix := range []string{"/v2/models/{name}", "/v2/models/{name}/versions/{version}"} {
@@ -70,7 +71,7 @@ func (a *app) v2Routes(mux *http.ServeMux) {
 // guard: tokens, per-address limits, the store gate, the body limit, a slot
 // of the caller's store budget) but answers every refusal in the protocol's
 // error shape.
-func (a *app) v2Authed(h http.HandlerFunc) http.Handler {
+func (a *API) v2Authed(h http.HandlerFunc) http.Handler {
 	next := a.budget.middleware(h)
 	return a.withTimeout(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a.store.Unreachable() {
@@ -80,7 +81,7 @@ func (a *app) v2Authed(h http.HandlerFunc) http.Handler {
 		}
 		if r.ContentLength > a.cfg.MaxBody {
 			w.Header().Set("Connection", "close")
-			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"error": fmt.Sprintf("request body is larger than %d bytes", a.cfg.MaxBody), "code": model.EINVALID})
+			httperr.WriteStatus(w, httperr.OIP, http.StatusRequestEntityTooLarge, model.Errorf(model.EINVALID, "request body is larger than %d bytes", a.cfg.MaxBody))
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, a.cfg.MaxBody)
@@ -98,12 +99,12 @@ func (a *app) v2Authed(h http.HandlerFunc) http.Handler {
 }
 
 // v2Server is the server metadata: any authenticated caller may read it.
-func (a *app) v2Server(w http.ResponseWriter, r *http.Request) {
+func (a *API) v2Server(w http.ResponseWriter, r *http.Request) {
 	if model.PrincipalFromContext(r.Context()).Anonymous {
 		a.v2Error(w, r, model.Errorf(model.EUNAUTHENTICATED, "send Authorization: Bearer <API key or token>"))
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"name": "mms", "version": serverVersion(), "extensions": []string{}})
+	httperr.WriteJSON(w, http.StatusOK, map[string]any{"name": "mms", "version": serverVersion(), "extensions": []string{}})
 }
 
 // serverVersion is the module version of the binary, or its VCS revision for a
@@ -125,7 +126,7 @@ func serverVersion() string {
 }
 
 // v2Predictor loads the predictor a v2 route names.
-func (a *app) v2Predictor(r *http.Request) (*service.Predictor, error) {
+func (a *API) v2Predictor(r *http.Request) (*service.Predictor, error) {
 	var version *int
 	var alias *string
 	if v := r.PathValue("version"); v != "" {
@@ -140,22 +141,9 @@ func (a *app) v2Predictor(r *http.Request) (*service.Predictor, error) {
 
 // v2Error answers in the protocol's error shape, {"error": "..."} (plus the
 // error's code), with the status matching the code.
-func (a *app) v2Error(w http.ResponseWriter, r *http.Request, err error) {
-	code := model.ErrorCode(err)
-	status := httpStatus(code)
-	if status == http.StatusInternalServerError {
-		a.log.ErrorContext(r.Context(), "internal error", "path", r.URL.Path, "err", err)
-	}
-	if code == model.EUNAUTHENTICATED {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="mms"`)
-	}
-	writeJSON(w, status, map[string]any{"error": model.ErrorMessage(err), "code": code})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+func (a *API) v2Error(w http.ResponseWriter, r *http.Request, err error) {
+	a.logInternal(r, err)
+	httperr.Write(w, httperr.OIP, err)
 }
 
 type v2Tensor struct {
@@ -165,7 +153,7 @@ type v2Tensor struct {
 	Data     json.RawMessage `json:"data"`
 }
 
-func (a *app) v2Metadata(w http.ResponseWriter, r *http.Request) {
+func (a *API) v2Metadata(w http.ResponseWriter, r *http.Request) {
 	p, err := a.v2Predictor(r)
 	if err != nil {
 		a.v2Error(w, r, err)
@@ -180,7 +168,7 @@ func (a *app) v2Metadata(w http.ResponseWriter, r *http.Request) {
 	for i, o := range v2Outputs {
 		outputs[i] = map[string]any{"name": o, "datatype": v2OutputDatatype(p, o), "shape": []int{-1}}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	httperr.WriteJSON(w, http.StatusOK, map[string]any{
 		"name": p.Model, "versions": []string{strconv.Itoa(p.Version)}, "platform": "mms_logistic_regression",
 		"inputs": inputs, "outputs": outputs,
 	})
@@ -196,13 +184,13 @@ func v2OutputDatatype(p *service.Predictor, name string) string {
 	return "BYTES"
 }
 
-func (a *app) v2Ready(w http.ResponseWriter, r *http.Request) {
+func (a *API) v2Ready(w http.ResponseWriter, r *http.Request) {
 	p, err := a.v2Predictor(r)
 	if err != nil {
 		a.v2Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"name": p.Model, "ready": true})
+	httperr.WriteJSON(w, http.StatusOK, map[string]any{"name": p.Model, "ready": true})
 }
 
 // v2Request is an inference request. Parameters are the protocol's key/value
@@ -216,19 +204,19 @@ type v2Request struct {
 	} `json:"outputs"`
 }
 
-func (a *app) v2Infer(w http.ResponseWriter, r *http.Request) {
+func (a *API) v2Infer(w http.ResponseWriter, r *http.Request) {
 	fr := v2FastPool.Get().(*v2FastReq)
 	defer v2Release(fr)
 	if _, err := fr.body.ReadFrom(r.Body); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			w.Header().Set("Connection", "close")
-			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"error": fmt.Sprintf("request body is larger than %d bytes", tooBig.Limit), "code": model.EINVALID})
+			httperr.WriteStatus(w, httperr.OIP, http.StatusRequestEntityTooLarge, model.Errorf(model.EINVALID, "request body is larger than %d bytes", tooBig.Limit))
 			return
 		}
 		if isTimeout(err) { // as bodyTooSlow, in the protocol's error shape
 			w.Header().Set("Connection", "close")
-			writeJSON(w, http.StatusRequestTimeout, map[string]any{"error": "the request body arrived too slowly (MMS_READ_TIMEOUT); send it at once", "code": model.EINVALID})
+			httperr.WriteStatus(w, httperr.OIP, http.StatusRequestTimeout, model.Errorf(model.EINVALID, "the request body arrived too slowly (MMS_READ_TIMEOUT); send it at once"))
 			return
 		}
 		a.v2Error(w, r, model.Errorf(model.EINVALID, "request body is not an inference request: %v", err))
@@ -269,7 +257,7 @@ func (a *app) v2Infer(w http.ResponseWriter, r *http.Request) {
 	out, ok := v2AppendResponse(fr.out[:0], p, id, outputs, preds)
 	fr.out = out
 	if !ok {
-		writeJSON(w, http.StatusOK, v2Response(p, id, outputs, preds))
+		httperr.WriteJSON(w, http.StatusOK, v2Response(p, id, outputs, preds))
 		return
 	}
 	h := w.Header()
@@ -310,7 +298,7 @@ func v2Scored(pr model.Prediction) v2Pred {
 
 // v2InferGeneral is the inference route for every request the fast path
 // does not read (see parseV2Fast): encoding/json, then v2Rows.
-func (a *app) v2InferGeneral(w http.ResponseWriter, r *http.Request, body []byte) {
+func (a *API) v2InferGeneral(w http.ResponseWriter, r *http.Request, body []byte) {
 	var req v2Request
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
@@ -352,7 +340,7 @@ func (a *app) v2InferGeneral(w http.ResponseWriter, r *http.Request, body []byte
 	for i, row := range rows {
 		preds[i] = v2Scored(p.ScoreWith(row, service.ScoreOptions{Strict: strict}))
 	}
-	writeJSON(w, http.StatusOK, v2Response(p, req.ID, outputs, preds))
+	httperr.WriteJSON(w, http.StatusOK, v2Response(p, req.ID, outputs, preds))
 }
 
 // v2Response is the answer to an inference request, for writeJSON.

@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"context"
@@ -10,16 +10,16 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
-	"github.com/mms-platform/mms/auth"
+	"github.com/mms-platform/mms/httperr"
 	"github.com/mms-platform/mms/model"
 )
 
-// callerBudget bounds the store work each caller has in flight: at most max
+// Budget bounds the store work each caller has in flight: at most max
 // resolvers (GraphQL) or REST requests of one caller run at once, so that one
 // caller cannot take the whole driver pool and starve the others. A caller is
 // its principal id, or its client address when anonymous. Work beyond the
 // bound waits up to wait for a slot, then fails with RATE_LIMITED.
-type callerBudget struct {
+type Budget struct {
 	max  int
 	wait time.Duration
 
@@ -32,8 +32,8 @@ type callerSlots struct {
 	users int // holders and waiters; the entry goes when it drops to 0
 }
 
-func newCallerBudget(max int, wait time.Duration) *callerBudget {
-	return &callerBudget{max: max, wait: wait, m: map[string]*callerSlots{}}
+func newBudget(max int, wait time.Duration) *Budget {
+	return &Budget{max: max, wait: wait, m: map[string]*callerSlots{}}
 }
 
 // callerKey names the caller of ctx for the budget.
@@ -48,9 +48,9 @@ func callerKey(ctx context.Context) string {
 	return "addr:" + addr
 }
 
-// acquire takes one of caller's slots, waiting up to b.wait (or until ctx
+// Acquire takes one of caller's slots, waiting up to b.wait (or until ctx
 // ends); release gives it back.
-func (b *callerBudget) acquire(ctx context.Context, caller string) (release func(), err error) {
+func (b *Budget) Acquire(ctx context.Context, caller string) (release func(), err error) {
 	if b == nil || b.max <= 0 {
 		return func() {}, nil
 	}
@@ -93,12 +93,12 @@ func (b *callerBudget) acquire(ctx context.Context, caller string) (release func
 // the store) runs within one of its caller's slots. Resolvers never call other
 // resolvers, and gqlgen resolves a field's children after its resolver
 // returns, so a caller never holds a slot while waiting for another.
-func (b *callerBudget) field(ctx context.Context, next graphql.Resolver) (any, error) {
+func (b *Budget) field(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if b == nil || b.max <= 0 || fc == nil || !fc.IsResolver || (fc.Object == "Query" && fc.Field.Name == "me") {
 		return next(ctx)
 	}
-	release, err := b.acquire(ctx, callerKey(ctx))
+	release, err := b.Acquire(ctx, callerKey(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -108,19 +108,26 @@ func (b *callerBudget) field(ctx context.Context, next graphql.Resolver) (any, e
 
 // middleware runs each REST request (media, artifacts, exports, /v2) within
 // one of its caller's slots; it goes after authentication.
-func (b *callerBudget) middleware(next http.Handler) http.Handler {
+func (b *Budget) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		release, err := b.acquire(r.Context(), callerKey(r.Context()))
+		release, err := b.Acquire(r.Context(), callerKey(r.Context()))
 		if err != nil {
 			if model.ErrorCode(err) == model.ERATELIMITED {
 				w.Header().Set("Retry-After", strconv.Itoa(1))
-				auth.WriteError(w, http.StatusTooManyRequests, err)
+				httperr.Write(w, httperr.GraphQL, err)
 			} else {
-				auth.WriteError(w, http.StatusServiceUnavailable, model.Errorf(model.EUNAVAILABLE, "request cancelled"))
+				httperr.Write(w, httperr.GraphQL, model.Errorf(model.EUNAVAILABLE, "request cancelled"))
 			}
 			return
 		}
 		defer release()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// Callers is how many callers hold or wait for a slot now.
+func (b *Budget) Callers() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.m)
 }

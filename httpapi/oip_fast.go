@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"bytes"
@@ -283,6 +283,16 @@ func (s *jscan) smallInt() (int, bool) {
 		n = n*10 + int(c-'0')
 	}
 	return n, true
+}
+
+// OIPReadsFast reports whether the /v2 infer route reads body by its fast
+// path (parseV2Fast) when a request may carry max inputs; any other body takes
+// encoding/json. The answers are the same either way (the root package's
+// TestV2FastPathSameAnswers), so this is for tests and diagnostics.
+func OIPReadsFast(body []byte, max int) bool {
+	r := v2FastPool.Get().(*v2FastReq)
+	defer v2Release(r)
+	return parseV2Fast(body, max, r)
 }
 
 // parseV2Fast reads body into r when it has the common form and passes every

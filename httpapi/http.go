@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"bytes"
@@ -27,20 +27,112 @@ import (
 
 	"github.com/mms-platform/mms/auth"
 	"github.com/mms-platform/mms/graph"
+	"github.com/mms-platform/mms/httperr"
 	"github.com/mms-platform/mms/model"
 	"github.com/mms-platform/mms/resolvers"
 	"github.com/mms-platform/mms/service"
 	"github.com/mms-platform/mms/web"
 )
 
+// Config is the part of the server's configuration the transport reads (see
+// the root package's Config for each setting's flag and variable).
+type Config struct {
+	MaxBody        int64 // request body bound (413 beyond)
+	MaxUpload      int64 // multipart upload body bound on /graphql
+	RequestTimeout time.Duration
+	UploadTimeout  time.Duration
+	ReadTimeout    time.Duration // time a body may take to arrive (0: no bound)
+	MaxDepth       int
+	MaxComplexity  int
+	MaxTokens      int
+	// CallerConcurrency is the store work one caller may run at once (0: no
+	// bound); more waits up to CallerWait.
+	CallerConcurrency int
+	CallerWait        time.Duration
+	// CORSOrigins is MMS_CORS_ORIGINS (see ParseCORSOrigins).
+	CORSOrigins string
+	// MetricsToken is the bearer token that may read /metrics besides admin keys.
+	MetricsToken string
+	// AccessLog logs one line per request ("request": method, path, status,
+	// took, request_id) at level info (MMS_ACCESS_LOG).
+	AccessLog bool
+	// SeparateMetrics leaves /metrics off the API's routes: the server serves
+	// API.Metrics on a listener of its own.
+	SeparateMetrics bool
+}
+
+// Store is what the transport asks of the store directly: whether it is known
+// to be unreachable (the store gate) and a ping (readiness).
+type Store interface {
+	Unreachable() bool
+	Ping(ctx context.Context) error
+}
+
+// Deps are the parts the transport calls: every operation goes through Svc,
+// every token through Guard.
+type Deps struct {
+	Log   *slog.Logger
+	Svc   *service.Service
+	Guard *auth.Guard
+	Store Store
+	// LogDropped, when set, counts the log lines the log writer dropped
+	// (AsyncWriter.Dropped), exported as mms_log_lines_dropped_total.
+	LogDropped func() uint64
+}
+
+// API is the HTTP transport: GraphQL at /graphql, the Open Inference Protocol
+// at /v2, the REST routes (media, artifacts, exports), GraphiQL and the
+// Studio, health, readiness and Prometheus metrics, behind the request
+// middlewares (request id and access log, CORS, read deadlines, body limits,
+// timeouts, authentication, the store gate and the callers' budget).
+type API struct {
+	cfg     Config
+	log     *slog.Logger
+	svc     *service.Service
+	guard   *auth.Guard
+	store   Store
+	budget  *Budget
+	metrics http.Handler
+	handler http.Handler
+
+	logDropped func() uint64
+}
+
+// New builds the transport. It fails only on a CORSOrigins value
+// ParseCORSOrigins refuses.
+func New(cfg Config, d Deps) (*API, error) {
+	cors, err := ParseCORSOrigins(cfg.CORSOrigins)
+	if err != nil {
+		return nil, err
+	}
+	a := &API{cfg: cfg, log: d.Log, svc: d.Svc, guard: d.Guard, store: d.Store, logDropped: d.LogDropped}
+	a.handler = a.routes(cors)
+	return a, nil
+}
+
+// ServeHTTP serves every route.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.handler.ServeHTTP(w, r) }
+
+// Metrics serves the Prometheus registry without a guard, for a listener of
+// its own (Config.SeparateMetrics).
+func (a *API) Metrics() http.Handler { return a.metrics }
+
+// Budget is the callers' store budget the routes share.
+func (a *API) Budget() *Budget { return a.budget }
+
 // routes builds the HTTP handler: GraphQL at /graphql, GraphiQL at /, health,
 // readiness and Prometheus metrics.
-func (a *app) routes() http.Handler {
+func (a *API) routes(cors *corsPolicy) http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
+	if a.logDropped != nil {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "mms_log_lines_dropped_total", Help: "Log lines dropped because the log destination fell behind (see MMS_ACCESS_LOG).",
+		}, func() float64 { return float64(a.logDropped()) }))
+	}
 
-	budget := newCallerBudget(a.cfg.CallerConcurrency, a.cfg.CallerWait)
+	budget := newBudget(a.cfg.CallerConcurrency, a.cfg.CallerWait)
 	a.budget = budget
 	gql := a.graphqlHandler(m, budget)
 	authn := auth.Middleware(a.guard)
@@ -87,17 +179,16 @@ func (a *app) routes() http.Handler {
 		}
 		_, _ = io.WriteString(w, "ready\n")
 	})
-	a.metricsHTTP = promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
-	if a.cfg.MetricsAddr == "" { // else serve puts it on its own listener
-		mux.Handle("GET /metrics", a.limitBody(a.metricsGuard(a.metricsHTTP, authed)))
+	a.metrics = promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
+	if !a.cfg.SeparateMetrics {
+		mux.Handle("GET /metrics", a.limitBody(a.metricsGuard(a.metrics, authed)))
 	}
-	cors, _ := parseCORSOrigins(a.cfg.CORSOrigins) // parseConfig checked it
 	return a.withRequest(m, a.cors(cors, a.readDeadlines(mux)))
 }
 
 // serveMedia streams the bytes of a media document:
 // GET /media?dataset=<id>&key=<document key>, with the caller's read permission.
-func (a *app) serveMedia(w http.ResponseWriter, r *http.Request) {
+func (a *API) serveMedia(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	rc, mime, size, err := a.svc.Media(r.Context(), q.Get("dataset"), q.Get("key"))
 	if err != nil {
@@ -117,7 +208,7 @@ func (a *app) serveMedia(w http.ResponseWriter, r *http.Request) {
 
 // serveArtifact serves a model version's report plot:
 // GET /artifacts/<model>/<version>/{roc,pr,calibration}.svg, with read on the model.
-func (a *app) serveArtifact(w http.ResponseWriter, r *http.Request) {
+func (a *API) serveArtifact(w http.ResponseWriter, r *http.Request) {
 	v, err := strconv.Atoi(r.PathValue("version"))
 	if err != nil {
 		a.httpError(w, r, model.Errorf(model.ENOTFOUND, "no version %q", r.PathValue("version")))
@@ -137,7 +228,7 @@ func (a *app) serveArtifact(w http.ResponseWriter, r *http.Request) {
 
 // serveExport streams a task's annotations:
 // GET /tasks/<task>/export?format=doccano|labelstudio|brat|conll&which=gold|submitted.
-func (a *app) serveExport(w http.ResponseWriter, r *http.Request) {
+func (a *API) serveExport(w http.ResponseWriter, r *http.Request) {
 	formats := map[string]struct {
 		f     model.AnnotationFormat
 		ctype string
@@ -171,7 +262,7 @@ func (a *app) serveExport(w http.ResponseWriter, r *http.Request) {
 
 // serveDatasetExport streams a dataset version in the caller's view:
 // GET /datasets/{id}/export?format=parquet|csv|ndjson[&version=N].
-func (a *app) serveDatasetExport(w http.ResponseWriter, r *http.Request) {
+func (a *API) serveDatasetExport(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var version *int
 	if v := q.Get("version"); v != "" {
@@ -226,50 +317,34 @@ func (l *lazyWriter) Write(b []byte) (int, error) {
 // unreachable, instead of letting each request wait for server selection. The
 // driver keeps checking the store; requests go through again as soon as it
 // answers.
-func (a *app) storeGate(next http.Handler) http.Handler {
+func (a *API) storeGate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a.store.Unreachable() {
 			w.Header().Set("Retry-After", "1")
-			auth.WriteError(w, http.StatusServiceUnavailable, model.Errorf(model.EUNAVAILABLE, "store unavailable, try again"))
+			httperr.Write(w, httperr.GraphQL, model.Errorf(model.EUNAVAILABLE, "store unavailable, try again"))
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
 }
 
-// httpStatus is the HTTP status of an error code on the REST routes.
-func httpStatus(code string) int {
-	switch code {
-	case model.EUNAUTHENTICATED:
-		return http.StatusUnauthorized
-	case model.EFORBIDDEN:
-		return http.StatusForbidden
-	case model.ENOTFOUND:
-		return http.StatusNotFound
-	case model.EINVALID:
-		return http.StatusBadRequest
-	case model.ECONFLICT:
-		return http.StatusConflict
-	case model.ERATELIMITED:
-		return http.StatusTooManyRequests
-	case model.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
-}
-
 // httpError answers a REST route's error with the status matching its code,
 // logging internal ones.
-func (a *app) httpError(w http.ResponseWriter, r *http.Request, err error) {
-	status := httpStatus(model.ErrorCode(err))
-	if status == http.StatusInternalServerError {
+func (a *API) httpError(w http.ResponseWriter, r *http.Request, err error) {
+	a.logInternal(r, err)
+	httperr.Write(w, httperr.GraphQL, err)
+}
+
+// logInternal logs err when its answer is a 500 (the client reads only
+// "internal error").
+func (a *API) logInternal(r *http.Request, err error) {
+	if httperr.Status(model.ErrorCode(err)) == http.StatusInternalServerError {
 		a.log.ErrorContext(r.Context(), "internal error", "path", r.URL.Path, "err", err)
 	}
-	auth.WriteError(w, status, err)
 }
 
 // graphqlHandler builds gqlgen's server with explicit transports and limits.
-func (a *app) graphqlHandler(m *metrics, budget *callerBudget) http.Handler {
+func (a *API) graphqlHandler(m *metrics, budget *Budget) http.Handler {
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{Svc: a.svc}}))
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 15 * time.Second,
@@ -304,7 +379,7 @@ func (a *app) graphqlHandler(m *metrics, budget *callerBudget) http.Handler {
 // one in the payload goes through the same guard (per-address limits, audit).
 // The connection_ack carries no payload: echoing the init payload would send
 // the bearer secret back over the socket.
-func (a *app) websocketInit(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+func (a *API) websocketInit(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 	token := ""
 	for _, k := range []string{"Authorization", "authorization"} {
 		if v := p.GetString(k); v != "" {
@@ -325,14 +400,14 @@ func (a *app) websocketInit(ctx context.Context, p transport.InitPayload) (conte
 // (the GraphQL and REST handlers decode it whole anyway), so a client gets 413
 // rather than a decoding error, and 408 when the body stops arriving (see
 // readDeadlines).
-func (a *app) limitBody(next http.Handler) http.Handler { return a.bodyLimit(next, false) }
+func (a *API) limitBody(next http.Handler) http.Handler { return a.bodyLimit(next, false) }
 
 // limitUploads is limitBody for the route that takes uploads (/graphql): a
 // multipart body may be up to cfg.MaxUpload and is streamed, not read here;
 // its operations and map parts still obey cfg.MaxBody (see uploadForm).
-func (a *app) limitUploads(next http.Handler) http.Handler { return a.bodyLimit(next, true) }
+func (a *API) limitUploads(next http.Handler) http.Handler { return a.bodyLimit(next, true) }
 
-func (a *app) bodyLimit(next http.Handler, uploads bool) http.Handler {
+func (a *API) bodyLimit(next http.Handler, uploads bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limit := a.cfg.MaxBody
 		upload := uploads && isMultipart(r)
@@ -350,7 +425,7 @@ func (a *app) bodyLimit(next http.Handler, uploads bool) http.Handler {
 				bodyTooSlow(w)
 				return
 			case err != nil:
-				auth.WriteError(w, http.StatusBadRequest, model.Errorf(model.EINVALID, "could not read the request body"))
+				httperr.Write(w, httperr.GraphQL, model.Errorf(model.EINVALID, "could not read the request body"))
 				return
 			case int64(len(b)) > limit:
 				tooLarge(w, limit)
@@ -373,13 +448,13 @@ const uploadMemory = 1 << 20
 
 func tooLarge(w http.ResponseWriter, limit int64) {
 	w.Header().Set("Connection", "close")
-	auth.WriteError(w, http.StatusRequestEntityTooLarge,
+	httperr.WriteStatus(w, httperr.GraphQL, http.StatusRequestEntityTooLarge,
 		model.Errorf(model.EINVALID, "request body is larger than %d bytes", limit))
 }
 
 // withTimeout bounds each request (uploads get their own, longer bound), except
 // WebSocket and SSE streams, which live as long as their subscriptions.
-func (a *app) withTimeout(next http.Handler) http.Handler {
+func (a *API) withTimeout(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Upgrade") != "" || strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
 			next.ServeHTTP(w, r)
@@ -397,8 +472,8 @@ func (a *app) withTimeout(next http.Handler) http.Handler {
 
 // withRequest gives every request an id (X-Request-Id, kept if the client sent a
 // sane one), puts it and the client address in the context, recovers panics, and
-// logs one line per request.
-func (a *app) withRequest(m *metrics, next http.Handler) http.Handler {
+// logs one line per request (Config.AccessLog).
+func (a *API) withRequest(m *metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("X-Request-Id")
 		if !saneID(id) {
@@ -421,12 +496,15 @@ func (a *app) withRequest(m *metrics, next http.Handler) http.Handler {
 				}
 				a.log.ErrorContext(ctx, "panic in handler", "panic", p)
 				if !rec.wrote {
-					auth.WriteError(rec, http.StatusInternalServerError, model.Errorf(model.EINTERNAL, "internal error"))
+					httperr.Write(rec, httperr.GraphQL, model.Errorf(model.EINTERNAL, "internal error"))
 				}
 			}
-			m.httpRequest(r, rec.status, time.Since(start))
-			a.log.LogAttrs(ctx, slog.LevelInfo, "request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
-				slog.Int("status", rec.status), slog.Duration("took", time.Since(start)))
+			took := time.Since(start)
+			m.httpRequest(r, rec.status, took)
+			if a.cfg.AccessLog {
+				a.log.LogAttrs(ctx, slog.LevelInfo, "request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
+					slog.Int("status", rec.status), slog.Duration("took", took))
+			}
 		}()
 		next.ServeHTTP(rec, r.WithContext(ctx))
 	})
@@ -472,6 +550,10 @@ func (s *statusRecorder) Flush() {
 		f.Flush()
 	}
 }
+
+// WithRequestID wraps a log handler so that every record logged with a
+// request's context carries its request id ("request_id").
+func WithRequestID(h slog.Handler) slog.Handler { return requestIDHandler{h} }
 
 // requestIDHandler adds the request id from the context to every log record.
 type requestIDHandler struct{ slog.Handler }

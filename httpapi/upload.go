@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
-	"github.com/mms-platform/mms/auth"
+	"github.com/mms-platform/mms/httperr"
 	"github.com/mms-platform/mms/model"
 )
 
@@ -49,7 +49,7 @@ func (f uploadForm) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 	start := graphql.Now()
 	if model.PrincipalFromContext(r.Context()).Anonymous {
 		w.Header().Set("Connection", "close") // the body is not read
-		auth.WriteError(w, http.StatusUnauthorized, model.Errorf(model.EUNAUTHENTICATED,
+		httperr.Write(w, httperr.GraphQL, model.Errorf(model.EUNAUTHENTICATED,
 			"uploads need a token: send Authorization: Bearer <API key or JWT>"))
 		return
 	}
@@ -203,16 +203,16 @@ func uploadError(w http.ResponseWriter, err error, maxBody int64) {
 	switch {
 	case errors.Is(err, errPartsTooLarge):
 		w.Header().Set("Connection", "close")
-		auth.WriteError(w, http.StatusRequestEntityTooLarge, model.Errorf(model.EINVALID,
+		httperr.WriteStatus(w, httperr.GraphQL, http.StatusRequestEntityTooLarge, model.Errorf(model.EINVALID,
 			"the operations and map parts are larger than %d bytes (MMS_MAX_BODY); send files as file parts", maxBody))
 	case errors.As(err, &mbe):
 		tooLarge(w, mbe.Limit)
 	case isTimeout(err):
 		bodyTooSlow(w)
 	case model.ErrorCode(err) == model.EINVALID:
-		auth.WriteError(w, http.StatusBadRequest, err)
+		httperr.Write(w, httperr.GraphQL, err)
 	default:
-		auth.WriteError(w, http.StatusBadRequest, model.Errorf(model.EINVALID, "could not read the multipart body: %v", err))
+		httperr.Write(w, httperr.GraphQL, model.Errorf(model.EINVALID, "could not read the multipart body: %v", err))
 	}
 }
 
@@ -223,7 +223,7 @@ func isTimeout(err error) bool {
 
 func bodyTooSlow(w http.ResponseWriter) {
 	w.Header().Set("Connection", "close")
-	auth.WriteError(w, http.StatusRequestTimeout, model.Errorf(model.EINVALID,
+	httperr.WriteStatus(w, httperr.GraphQL, http.StatusRequestTimeout, model.Errorf(model.EINVALID,
 		"the request body arrived too slowly (MMS_READ_TIMEOUT); send it at once"))
 }
 
@@ -238,7 +238,7 @@ func isMultipart(r *http.Request) bool {
 // deadline is lifted once the body is read, so it never cuts a slow answer.
 // (http.Server.ReadTimeout cannot do this: it applies to every request alike,
 // and once the body is read it would cancel handlers that run longer.)
-func (a *app) readDeadlines(next http.Handler) http.Handler {
+func (a *API) readDeadlines(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a.cfg.ReadTimeout <= 0 || r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
 			next.ServeHTTP(w, r)
