@@ -36,34 +36,17 @@ func bpbenchJob(b *testing.B, env *ibenchEnv, job *model.Job, err error) map[str
 	if err != nil {
 		b.Fatal(err)
 	}
-	for deadline := time.Now().Add(time.Hour); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		j, err := env.a.svc.Job(env.actx, job.ID)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if !j.Status.Final() {
-			continue
-		}
-		if j.Status != model.JobSucceeded {
-			msg := ""
-			if j.Error != nil {
-				msg = *j.Error
-			}
-			b.Fatalf("job %s (%s): %s %s", j.ID, j.Kind, j.Status, msg)
-		}
-		// As clients read it (JSON numbers), whatever the store handed back.
-		raw, err := json.Marshal(j.Result)
-		if err != nil {
-			b.Fatal(err)
-		}
-		var res map[string]any
-		if err := json.Unmarshal(raw, &res); err != nil {
-			b.Fatal(err)
-		}
-		return res
+	j := benchWaitJob(b, env.actx, env.a, job.ID, time.Hour)
+	// As clients read it (JSON numbers), whatever the store handed back.
+	raw, err := json.Marshal(j.Result)
+	if err != nil {
+		b.Fatal(err)
 	}
-	b.Fatalf("job %s did not end within an hour", job.ID)
-	return nil
+	var res map[string]any
+	if err := json.Unmarshal(raw, &res); err != nil {
+		b.Fatal(err)
+	}
+	return res
 }
 
 // BenchmarkBatchPredict compares batchPredict of MMS_BENCH_ROWS Pima-like rows
