@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/mms-platform/mms/mongodb"
+
+	"github.com/mms-platform/mms/mongodb/mongodbtest"
 )
 
 // cliRun runs a command line as main does and returns its exit status.
@@ -112,6 +114,7 @@ func TestCLIUsageErrors(t *testing.T) {
 // ./data and reported "ok: 0 records verified"). Nor do they read a store its
 // server is running behind the server's back.
 func TestCLIToolStore(t *testing.T) {
+	mongodbtest.SkipExternal(t, "the tools' checks are of an embedded store's directory")
 	t.Chdir(t.TempDir())
 	keys := map[string]string{"MMS_ENCRYPTION_KEY": testEncryptionKey}
 	for _, args := range [][]string{{"audit", "verify"}, {"keys", "rotate"}} {

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mms-platform/mms/mongodb/mongodbtest"
 )
 
 // procServer is the real binary in its own process, so a test can kill -9 it.
@@ -102,6 +104,7 @@ func (p *procServer) kill9(t *testing.T) {
 // RUNNING; after a restart the job is marked failed once its lease lapses, and
 // running the ingestion again completes it with no duplicate documents.
 func TestCrashDuringIngestion(t *testing.T) {
+	mongodbtest.SkipExternal(t, "the crashed server holds an embedded store of its own")
 	t.Parallel() // its own server and database
 	if testing.Short() {
 		t.Skip("builds and kills the server binary")

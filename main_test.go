@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -55,6 +54,8 @@ const testAdminKey = "mms_testadmin0123456789abcdef0123456789ab"
 
 // testEncryptionKey seals sensitive fields in test servers (32 bytes of "k").
 const testEncryptionKey = "test1:a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s="
+
+var dbSeq atomic.Int64
 
 // testServer is the real HTTP stack on a fresh database.
 type testServer struct {

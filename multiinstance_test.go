@@ -18,6 +18,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/mms-platform/mms/mongodb/mongodbtest"
 )
 
 // freeAddr returns a loopback address with a port that was free a moment ago.
@@ -128,6 +130,7 @@ func (s *slowSource) count(m map[string]int, name string) int {
 // of an instance killed with -9 are failed by the other once their lease lapses,
 // never run a second time.
 func TestMultiInstance(t *testing.T) {
+	mongodbtest.SkipExternal(t, "the instances share an embedded store")
 	t.Parallel() // its own server and database
 	if testing.Short() {
 		t.Skip("builds and runs two server processes")

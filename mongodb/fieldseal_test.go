@@ -42,7 +42,7 @@ func openTestDB(t testing.TB) *DB {
 	}
 	t.Cleanup(func() {
 		if e == nil {
-			_ = db.Drop(context.Background())
+			dropWithin(db, 30*time.Second)
 		}
 		_ = db.Close(context.Background())
 	})

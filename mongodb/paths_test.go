@@ -1,0 +1,78 @@
+package mongodb
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/mms-platform/mms/model"
+)
+
+// The paths taken on MongoDB (!d.ferret) work on FerretDB too, only slower, so
+// they run here whatever the store: lookups by key with $in, counts by
+// aggregation and the blind-index indexes of sensitive fields. Each answers as
+// the FerretDB path does.
+func TestMongoDBPaths(t *testing.T) {
+	db := openTestDB(t)
+	db.SetKeyring(testRing(t, "k1"))
+	ferret := db.ferret
+	defer func() { db.ferret = ferret }()
+	ctx := context.Background()
+	createTestDataset(t, db, "paths", true)
+	docs := sealTestDocs()
+	writeAll(t, db, "paths", docs)
+	keys := []string{docs[0].Key, docs[3].Key, "missing"}
+	answers := map[bool]string{}
+	for _, f := range []bool{true, false} {
+		db.ferret = f
+		byKey, err := db.DocumentsByKey(ctx, "paths", keys)
+		if err != nil {
+			t.Fatalf("ferret %v: DocumentsByKey: %v", f, err)
+		}
+		var got []string
+		for _, k := range keys {
+			if d := byKey[k]; d != nil {
+				got = append(got, fmt.Sprintf("%s v%d %v", k, d.Version, d.Fields))
+			}
+		}
+		n, err := db.CountDocuments(ctx, "paths")
+		if err != nil {
+			t.Fatalf("ferret %v: CountDocuments: %v", f, err)
+		}
+		found, total, err := db.FindDocuments(ctx, "paths", model.DocumentQuery{Where: rowScopeFilters[0], Limit: 100})
+		if err != nil {
+			t.Fatalf("ferret %v: FindDocuments: %v", f, err)
+		}
+		if err := db.EnsureDatasetCollection(ctx, "paths"); err != nil {
+			t.Fatalf("ferret %v: EnsureDatasetCollection: %v", f, err)
+		}
+		answers[f] = fmt.Sprintf("%d by key %v; count %d; %d of %d found", len(byKey), got, n, len(found), total)
+	}
+	if answers[true] != answers[false] || !strings.Contains(answers[true], "2 by key") || !strings.Contains(answers[true], fmt.Sprintf("count %d", len(docs))) {
+		t.Errorf("FerretDB path: %s\nMongoDB path: %s", answers[true], answers[false])
+	}
+	t.Logf("both paths: %.200s", answers[true])
+	cur, err := db.db.Collection(dsCollection("paths")).Indexes().List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var indexes []string
+	for cur.Next(ctx) {
+		var ix struct {
+			Key bson.D `bson:"key"`
+		}
+		if err := cur.Decode(&ix); err != nil {
+			t.Fatal(err)
+		}
+		indexes = append(indexes, ix.Key[0].Key)
+	}
+	for _, f := range []string{"ssn", "tags"} {
+		if !slices.Contains(indexes, bidxField+"."+f) {
+			t.Errorf("no index on the blind index of %s: %v", f, indexes)
+		}
+	}
+}
