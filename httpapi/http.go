@@ -1,3 +1,10 @@
+// Package httpapi is MMS's HTTP transport: GraphQL at /graphql (gqlgen with
+// explicit transports, limits and a fast path for JSON POST), the Open
+// Inference Protocol at /v2 (oip.go), the REST routes (media, artifacts,
+// exports), GraphiQL and the Studio, health, readiness and Prometheus
+// metrics, behind the request middlewares. New builds it from a Config and
+// its Deps; error answers go through httperr (one code->status table). It
+// authorizes nothing itself: every operation is the service's.
 package httpapi
 
 import (
