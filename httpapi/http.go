@@ -142,7 +142,7 @@ func (a *API) routes(cors *corsPolicy) http.Handler {
 	budget := newBudget(a.cfg.CallerConcurrency, a.cfg.CallerWait)
 	a.budget = budget
 	gql := a.graphqlHandler(m, budget)
-	authn := auth.Middleware(a.guard)
+	authn := auth.Middleware(a.guard, nil)
 	authed := func(h http.Handler) http.Handler { return a.storeGate(authn(h)) }
 	// REST routes: each request holds one of its caller's store slots.
 	rest := func(h http.Handler) http.Handler { return a.limitBody(a.withTimeout(authed(budget.middleware(h)))) }
