@@ -20,11 +20,15 @@ func BearerToken(header string) string {
 }
 
 // Middleware authenticates every request through g and puts its principal in
-// the context. A request without a token goes on as anonymous; a request whose
-// token does not verify is answered 401 with a GraphQL-shaped error (code
-// UNAUTHENTICATED); a request a limit refuses (see Guard) is answered 429 with
-// Retry-After and code RATE_LIMITED; statuses and bodies are httperr's.
-func Middleware(g *Guard) func(http.Handler) http.Handler {
+// the context. A request without a token goes on as anonymous. A request whose
+// token does not verify (code UNAUTHENTICATED), or that a limit refuses (see
+// Guard; code RATE_LIMITED, with Retry-After set here), is answered by refuse,
+// which writes the transport's error shape (httperr). refuse nil: httperr's
+// GraphQL shape.
+func Middleware(g *Guard, refuse func(w http.ResponseWriter, r *http.Request, err error)) func(http.Handler) http.Handler {
+	if refuse == nil {
+		refuse = func(w http.ResponseWriter, _ *http.Request, err error) { httperr.Write(w, httperr.GraphQL, err) }
+	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			p, err := g.Authenticate(r.Context(), ClientAddr(r.RemoteAddr), BearerToken(r.Header.Get("Authorization")))
@@ -33,7 +37,7 @@ func Middleware(g *Guard) func(http.Handler) http.Handler {
 				if errors.As(err, &rl) {
 					w.Header().Set("Retry-After", strconv.Itoa(rl.RetryAfterSeconds()))
 				}
-				httperr.Write(w, httperr.GraphQL, err)
+				refuse(w, r, err)
 				return
 			}
 			next.ServeHTTP(w, r.WithContext(model.NewContextWithPrincipal(r.Context(), p)))

@@ -49,11 +49,49 @@ func (t fastPOST) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphE
 	}
 	w.Header().Add("Content-Type", "application/json")
 	responses, ctx := exec.DispatchOperation(ctx, rc)
-	b, err := json.Marshal(responses(ctx)) // as gqlgen's writeJson
+	b, err := marshalResponse(responses(ctx)) // as gqlgen's writeJson
 	if err != nil {
 		panic(err)
 	}
 	_, _ = w.Write(b)
+}
+
+// marshalResponse is json.Marshal(resp), byte for byte. For the common answer,
+// data and nothing else, it skips encoding/json's re-scan of the data (which
+// gqlgen wrote compact and valid): it only applies the HTML escapes
+// json.Marshal applies to a json.RawMessage.
+func marshalResponse(resp *graphql.Response) ([]byte, error) {
+	if resp == nil || len(resp.Errors) > 0 || len(resp.Data) == 0 || resp.Label != "" || resp.Path != nil ||
+		resp.HasNext != nil || resp.Extensions != nil || !compactJSON(resp.Data) {
+		return json.Marshal(resp)
+	}
+	var b bytes.Buffer
+	b.Grow(len(resp.Data) + len(`{"data":}`) + 16)
+	b.WriteString(`{"data":`)
+	json.HTMLEscape(&b, resp.Data)
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// compactJSON reports whether data, as gqlgen writes it, has no whitespace
+// outside strings and starts an object (what json.Marshal would keep as is,
+// but for HTML escapes). Its validity is gqlgen's: the executor writes it.
+func compactJSON(data []byte) bool {
+	if data[0] != '{' {
+		return false
+	}
+	in := false
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; {
+		case in && c == '\\':
+			i++
+		case c == '"':
+			in = !in
+		case !in && (c == ' ' || c == '\n' || c == '\t' || c == '\r'):
+			return false
+		}
+	}
+	return !in
 }
 
 // acceptsJSON reports whether gqlgen's POST answers r in application/json:

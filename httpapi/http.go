@@ -1,3 +1,10 @@
+// Package httpapi is MMS's HTTP transport: GraphQL at /graphql (gqlgen with
+// explicit transports, limits and a fast path for JSON POST), the Open
+// Inference Protocol at /v2 (oip.go), the REST routes (media, artifacts,
+// exports), GraphiQL and the Studio, health, readiness and Prometheus
+// metrics, behind the request middlewares. New builds it from a Config and
+// its Deps; error answers go through httperr (one code->status table). It
+// authorizes nothing itself: every operation is the service's.
 package httpapi
 
 import (
@@ -135,7 +142,7 @@ func (a *API) routes(cors *corsPolicy) http.Handler {
 	budget := newBudget(a.cfg.CallerConcurrency, a.cfg.CallerWait)
 	a.budget = budget
 	gql := a.graphqlHandler(m, budget)
-	authn := auth.Middleware(a.guard)
+	authn := auth.Middleware(a.guard, nil)
 	authed := func(h http.Handler) http.Handler { return a.storeGate(authn(h)) }
 	// REST routes: each request holds one of its caller's store slots.
 	rest := func(h http.Handler) http.Handler { return a.limitBody(a.withTimeout(authed(budget.middleware(h)))) }

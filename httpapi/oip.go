@@ -72,7 +72,7 @@ func (a *API) v2Routes(mux *http.ServeMux) {
 // of the caller's store budget) but answers every refusal in the protocol's
 // error shape.
 func (a *API) v2Authed(h http.HandlerFunc) http.Handler {
-	next := a.budget.middleware(h)
+	next := auth.Middleware(a.guard, a.v2Error)(a.budget.middleware(h))
 	return a.withTimeout(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a.store.Unreachable() {
 			w.Header().Set("Retry-After", "1")
@@ -85,16 +85,7 @@ func (a *API) v2Authed(h http.HandlerFunc) http.Handler {
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, a.cfg.MaxBody)
-		p, err := a.guard.Authenticate(r.Context(), auth.ClientAddr(r.RemoteAddr), auth.BearerToken(r.Header.Get("Authorization")))
-		if err != nil {
-			var rl *auth.RateLimitedError
-			if errors.As(err, &rl) {
-				w.Header().Set("Retry-After", strconv.Itoa(rl.RetryAfterSeconds()))
-			}
-			a.v2Error(w, r, err)
-			return
-		}
-		next.ServeHTTP(w, r.WithContext(model.NewContextWithPrincipal(r.Context(), p)))
+		next.ServeHTTP(w, r)
 	}))
 }
 
