@@ -219,7 +219,7 @@ func TestStudioAnnotateInBrowser(t *testing.T) {
 	}
 	if ing := d.str("dataset", "versions", "edges", 0, "node", "ingestion"); ing != "" {
 		r := s.mustGQL(t, admin, `query($id: ID!) { ingestion(id: $id) { source inserted rejected rejects { edges { node { line reasons } } } } }`, map[string]any{"id": ing})
-		if r.str("ingestion", "source") != "patients.csv" || num(r.get("ingestion", "inserted")) != 5 || num(r.get("ingestion", "rejects", "edges", 0, "node", "line")) != 4 {
+		if r.str("ingestion", "source") != "patients" || num(r.get("ingestion", "inserted")) != 5 || num(r.get("ingestion", "rejects", "edges", 0, "node", "line")) != 4 {
 			t.Errorf("the upload's ingestion: %v", r.Data)
 		}
 	} else {

@@ -25,8 +25,11 @@ const browser = await chromium.launchPersistentContext(profile, {
 });
 const origin = new URL(url).origin;
 const offsite = [];
+const page = browser.pages()[0] ?? (await browser.newPage());
+const consoleErrors = [];
+page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+page.on('pageerror', (e) => consoleErrors.push(String(e)));
 try {
-  const page = browser.pages()[0] ?? (await browser.newPage());
   page.setDefaultTimeout(15000);
   page.on('request', (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) offsite.push(r.url()); });
   const axe = async (name) => {
@@ -68,7 +71,7 @@ try {
   await page.getByLabel('Value', { exact: true }).fill('"p1"');
   await page.getByRole('button', { name: 'Filter', exact: true }).click();
   await page.getByText(/^1 document matches/).waitFor();
-  await page.getByRole('cell', { name: /华西医院/ }).waitFor();
+  await page.getByRole('region', { name: 'Documents' }).getByRole('cell', { name: /华西医院/ }).waitFor();
   await axe('dataset');
   if (shots) await page.screenshot({ path: join(shots, 'dataset.png') });
   // share the dataset with a partner team: one field, rows where id is p1, an expiry
@@ -89,21 +92,21 @@ try {
   // with its line and reason
   const frames = [];
   page.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(String(f.payload))));
-  await page.getByRole('link', { name: 'Datasets' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Datasets' }).click();
   await page.getByRole('link', { name: 'patients' }).click();
   await page.getByRole('heading', { name: 'Schema' }).waitFor();
   await page.getByRole('heading', { name: /^Versions/ }).waitFor();
   await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'patients.csv', mimeType: 'text/csv', buffer: Buffer.from(
     'id,age,dept,score\na1,34,a,0.5\na2,51,b,\na3,212,a,0.9\na4,28,c,0.7\na5,45,a,\na6,63,b,0.2\n') });
   await page.getByRole('button', { name: 'Ingest', exact: true }).click();
-  await page.getByRole('status').filter({ hasText: /^Succeeded · 100%/ }).waitFor();
+  await page.getByRole('status').filter({ hasText: /^Succeeded · 100%/ }).waitFor({ timeout: 60000 });
   await page.getByText('Live updates (jobUpdated over WebSocket).').waitFor();
   if (!frames.some((f) => f.includes('"type":"next"') && f.includes('jobUpdated'))) throw new Error(`no jobUpdated over the WebSocket: ${frames.slice(0, 5).join(' | ')}`);
   const quality = page.getByRole('region', { name: /^Quality report of/ });
   await quality.getByText(/5 inserted, 0 updated, 0 unchanged, 1 rejected/).waitFor();
   const scoreRow = quality.getByRole('row', { name: /^score\b/ });
   if (!/2 \(40%\)/.test(await scoreRow.textContent())) throw new Error(`score's nulls: ${await scoreRow.textContent()}`);
-  await quality.getByRole('img', { name: /^Histogram of age: 10 bins from 28 to 63/ }).waitFor();
+  await quality.getByRole('img', { name: /^Histogram of age: 10 bins from 28 to 63, the fullest/ }).waitFor();
   const dept = await quality.getByRole('img', { name: /^Most common values of dept: / }).getAttribute('aria-label');
   for (const v of ['a (2)', 'b (2)', 'c (1)']) if (!dept.includes(v)) throw new Error(`dept's chart: ${dept}`);
   const reject = quality.getByRole('row', { name: /age: .*212.*above max 120/ });
@@ -111,13 +114,13 @@ try {
   if ((await reject.getByRole('cell').first().textContent()) !== '4') throw new Error(`the reject's line: ${await reject.textContent()}`);
   await axe('dataset-quality');
   if (shots) { await quality.scrollIntoViewIfNeeded(); await quality.screenshot({ path: join(shots, 'dataset-quality.png') }); }
-  // versions: v2 (this upload) and v1 (the first load), each with its ingestion and snapshot
+  // versions: v2 (this upload, 8 documents) and v1 (the first load), each with its ingestion and snapshot
   const versions = page.getByRole('region', { name: /^Versions/ });
   await versions.getByRole('heading', { name: 'Versions (2)' }).waitFor();
   await versions.getByRole('cell', { name: 'v2', exact: true }).waitFor();
   await versions.getByRole('cell', { name: 'v1', exact: true }).waitFor();
   const v2 = await versions.getByRole('row').nth(1).getByRole('cell').allTextContents();
-  if (v2[0] !== 'v2' || v2[2] !== '5' || v2[3] === '—' || !['pending', 'building', 'ready'].includes(v2[4])) throw new Error(`version 2: ${JSON.stringify(v2)}`);
+  if (v2[0] !== 'v2' || v2[2] !== '8' || v2[3] === '—' || !['pending', 'building', 'ready'].includes(v2[4])) throw new Error(`version 2: ${JSON.stringify(v2)}`);
   // the first load's report, from its version's ingestion
   await versions.getByRole('row').nth(2).getByRole('button').click();
   await page.getByRole('region', { name: /^Quality report of/ }).getByText(/3 inserted/).waitFor();
@@ -192,6 +195,10 @@ try {
   }
   if (offsite.length) throw new Error(`requests left the origin: ${offsite.join(', ')}`);
   console.log('RESULT ' + JSON.stringify({ export: dl.suggestedFilename(), bytes: body.length }));
+} catch (e) {
+  // what the page showed, to tell a slow server from a broken page
+  console.error(`at ${page.url()}:\n${(await page.locator('body').innerText().catch(() => '')).slice(0, 4000)}\nconsole errors: ${consoleErrors.join(' | ')}`);
+  throw e;
 } finally {
   await browser.close();
   rmSync(profile, { recursive: true, force: true });

@@ -2,12 +2,12 @@
 // ingestions (live progress of one started here, through jobUpdated), the
 // quality report of an ingestion (per-field nulls and distributions as small
 // charts, rejects with their line and reasons), and a form to add data.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { gql, gqlUpload } from './api';
 import type { Format, OnError, StudioDatasetVersionsQuery, StudioIngestionQuery, StudioRejectsQuery, WriteMode } from './gql/graphql';
 import { followJob, isFinal, type Job } from './live';
 import { DatasetVersionsQuery, IngestionQuery, IngestMutation, RejectsQuery } from './ops';
-import { bytes, fieldReports, type FieldReport, formatOf, pct, summary } from './report';
+import { bytes, fieldReports, type FieldReport, formatOf, pct, sourceOf, summary } from './report';
 
 type Version = NonNullable<StudioDatasetVersionsQuery['dataset']>['versions']['edges'][number]['node'];
 type Ingestion = NonNullable<StudioIngestionQuery['ingestion']>;
@@ -26,6 +26,8 @@ export function DatasetHistory(props: { dataset: string; canWrite: boolean; rev:
   const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [running, setRunning] = useState<{ job: Job; via: 'live' | 'poll'; source: string } | null>(null);
+  const following = useRef<(() => void) | null>(null); // stops following the running job
+  useEffect(() => () => following.current?.(), []);
 
   const loadIngestions = async (ids: string[]) => {
     const got: Record<string, Ingestion> = {};
@@ -56,10 +58,12 @@ export function DatasetHistory(props: { dataset: string; canWrite: boolean; rev:
 
   const started = async (jobId: string, source: string) => {
     setRunning({ job: { id: jobId, kind: 'ingest', status: 'QUEUED', progress: 0, error: null, errorCode: null, result: null, createdAt: new Date().toISOString(), startedAt: null, finishedAt: null, updatedAt: new Date().toISOString(), detail: { phase: null, rows: 0, bytes: 0, totalBytes: 0, rowsPerSecond: 0, message: null } }, via: 'live', source });
-    const stop = followJob(jobId, (job, via) => {
+    following.current?.();
+    following.current = followJob(jobId, (job, via) => {
       setRunning({ job, via, source });
       if (isFinal(job)) {
-        stop?.();
+        following.current?.();
+        following.current = null;
         const ing = (job.result as { ingestion?: string } | null)?.ingestion;
         if (ing) { loadIngestions([ing]).then(() => setSelected(ing)); }
         props.onIngested();
@@ -148,7 +152,8 @@ function AddData(props: { dataset: string; onStarted: (job: string, source: stri
     e.preventDefault();
     setError(null);
     if (!file) { setError('Choose a file to ingest.'); return; }
-    const src = source.trim() || file.name;
+    const src = source.trim() || sourceOf(file.name);
+    if (/[.$]/.test(src) || src.length > 100) { setError('A source name is 1-100 characters without "." or "$".'); return; }
     try {
       const r = await gqlUpload(IngestMutation, { input: { dataset: props.dataset, source: src, format, mode, onError, file: null } }, { 'input.file': file });
       props.onStarted(r.ingest.id, src);
@@ -163,7 +168,7 @@ function AddData(props: { dataset: string; onStarted: (job: string, source: stri
         <label>File <input type="file" aria-label="File" accept=".csv,.tsv,.txt,.json,.ndjson,.jsonl" onChange={(e) => {
           const f = (e.target as HTMLInputElement).files?.[0] ?? null;
           setFile(f);
-          if (f) { setFormat(formatOf(f.name) ?? format); if (!source) setSource(f.name); }
+          if (f) { setFormat(formatOf(f.name) ?? format); if (!source) setSource(sourceOf(f.name)); }
         }} /></label>
         <label>Format <select aria-label="Format" value={format} onChange={(e) => setFormat((e.target as HTMLSelectElement).value as Format)}>{FORMATS.map((f) => <option key={f}>{f}</option>)}</select></label>
         <label>Source name <input aria-label="Source name" value={source} onInput={(e) => setSource((e.target as HTMLInputElement).value)} /></label>
@@ -212,6 +217,8 @@ function QualityReport(props: { ingestion: Ingestion }) {
   );
 }
 
+/** s cut to n code points, with an ellipsis when cut. */
+const clip = (s: string, n: number) => { const cps = [...s]; return cps.length > n ? cps.slice(0, n - 1).join('') + '…' : s; };
 const num = (x: number | null | undefined) => (x == null ? null : Math.abs(x) >= 1000 || Number.isInteger(x) ? String(Math.round(x * 100) / 100) : x.toPrecision(4));
 
 /** The nulls of a field: the count, the share, and a bar. */
@@ -250,12 +257,11 @@ export function Distribution(props: { f: FieldReport }) {
     const rh = 12, label = 56;
     return (
       <svg class="spark" width={W + label} height={top.length * rh} viewBox={`0 0 ${W + label} ${top.length * rh}`} role="img"
-        aria-label={`Most common values of ${f.name}: ${top.map((t) => `${String(t.value)} (${t.count})`).join(', ')}`}>
+        aria-label={`Most common values of ${f.name}: ${top.map((t) => `${clip(String(t.value), 40)} (${t.count})`).join(', ')}`}>
         {top.map((t, k) => {
-          const v = String(t.value);
           return (
             <g key={k}>
-              <text x={label - 4} y={k * rh + 9} text-anchor="end" font-size="10">{v.length > 9 ? v.slice(0, 8) + '…' : v}</text>
+              <text x={label - 4} y={k * rh + 9} text-anchor="end" font-size="10">{clip(String(t.value), 9)}</text>
               <rect x={label} y={k * rh + 2} width={Math.max(1, ((W - 24) * t.count) / max)} height={rh - 4} fill="#8250df" />
               <text x={label + Math.max(1, ((W - 24) * t.count) / max) + 3} y={k * rh + 9} font-size="9">{t.count}</text>
             </g>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytes, fieldReports, formatOf, pct, summary } from './report';
+import { bytes, fieldReports, formatOf, pct, sourceOf, summary } from './report';
 
 describe('quality report helpers', () => {
   it('reads the fields of a report and leaves out malformed ones', () => {
@@ -29,6 +29,10 @@ describe('quality report helpers', () => {
     expect(formatOf('a.jsonl')).toBe('NDJSON');
     expect(formatOf('a.json')).toBe('JSON');
     expect(formatOf('a.parquet')).toBeNull();
+    expect(sourceOf('patients.csv')).toBe('patients');
+    expect(sourceOf('v1.2$x.ndjson')).toBe('v1-2-x');
+    expect(sourceOf('.csv')).toBe('-csv');
+    expect(sourceOf('x'.repeat(150) + '.csv')).toHaveLength(100);
     expect(summary({ status: 'SUCCEEDED', read: 4, inserted: 3, updated: 0, unchanged: 0, rejected: 1, source: 's.csv', datasetVersion: 2 }))
       .toBe('succeeded: 4 rows read from s.csv — 3 inserted, 0 updated, 0 unchanged, 1 rejected (25%); made version 2.');
   });

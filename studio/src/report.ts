@@ -64,3 +64,12 @@ export function summary(i: { status: string; read: number; inserted: number; upd
   const s = (n: number, w: string) => `${n} ${w}`;
   return `${i.status.toLowerCase()}: ${s(i.read, i.read === 1 ? 'row read' : 'rows read')} from ${i.source} — ${i.inserted} inserted, ${i.updated} updated, ${i.unchanged} unchanged, ${i.rejected} rejected${i.read ? ` (${pct(i.rejected / i.read)})` : ''}${i.datasetVersion != null ? `; made version ${i.datasetVersion}` : ''}.`;
 }
+
+/**
+ * A source name for a file: its name without the extension, with '.' and '$'
+ * (which the API refuses in a source name) as '-', at most 100 characters.
+ */
+export function sourceOf(fileName: string): string {
+  const base = fileName.replace(/\.[^.]*$/, '') || fileName;
+  return [...base.replace(/[.$]/g, '-')].slice(0, 100).join('') || 'upload';
+}
