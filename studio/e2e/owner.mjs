@@ -158,13 +158,14 @@ try {
   await aliases.getByRole('button', { name: 'Remove staging' }).click();
   await aliases.getByRole('status').filter({ hasText: 'Removed staging.' }).waitFor();
   await aliases.getByRole('cell', { name: 'staging', exact: true }).waitFor({ state: 'detached' });
+  if (shots) await aliases.screenshot({ path: join(shots, 'model-aliases.png') });
   await aliases.getByLabel('Alias', { exact: true }).fill('Bad Alias');
   await aliases.getByRole('button', { name: 'Set alias' }).click();
   await aliases.getByRole('alert').filter({ hasText: /lower-case letters/ }).waitFor();
   await aliases.getByLabel('Alias', { exact: true }).fill('');
   await axe('model');
   if (shots) await page.screenshot({ path: join(shots, 'model.png'), fullPage: true });
-  if (shots) { await lineage.scrollIntoViewIfNeeded(); await page.locator('section:has(#lineage-h)').screenshot({ path: join(shots, 'model-lineage.png') }); await aliases.screenshot({ path: join(shots, 'model-aliases.png') }); }
+  if (shots) { await lineage.scrollIntoViewIfNeeded(); await page.locator('section:has(#lineage-h)').screenshot({ path: join(shots, 'model-lineage.png') }); }
   // API keys: create one (its secret is shown once), then revoke it
   await page.getByRole('link', { name: 'API keys' }).click();
   await page.getByRole('heading', { name: 'API keys' }).waitFor();
