@@ -192,6 +192,13 @@ var permTable = map[string]permRule{
 		vars: func(c *permCell) map[string]any { return map[string]any{"m": c.res.model, "d": c.own.dataset} }},
 	"Mutation.setModelAlias": {op: `mutation($m: ID!, $a: String!) { setModelAlias(model: $m, alias: $a, version: 1) { version } }`,
 		want: wantWrite, vars: func(c *permCell) map[string]any { return map[string]any{"m": c.res.model, "a": c.uniq} }},
+	// An alias the cell sets first (as an admin) on the column's model.
+	"Mutation.removeModelAlias": {op: `mutation($m: ID!, $a: String!) { removeModelAlias(model: $m, alias: $a) { id } }`,
+		want: wantWrite, vars: func(c *permCell) map[string]any {
+			v := map[string]any{"m": c.res.model, "a": c.uniq}
+			c.admin(`mutation($m: ID!, $a: String!) { setModelAlias(model: $m, alias: $a, version: 1) { version } }`, v)
+			return v
+		}},
 	"Mutation.shareModel": {op: `mutation($m: ID!) { shareModel(model: $m, team: "d") { id } }`, want: wantOwner, vars: modelVar},
 	"Mutation.unshareModel": {op: `mutation($m: ID!) { unshareModel(model: $m, team: "d") { id } }`, want: wantOwner,
 		vars: func(c *permCell) map[string]any {

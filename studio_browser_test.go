@@ -47,10 +47,12 @@ func longDoc() string {
 
 // TestStudioAnnotateInBrowser walks an annotator through MMS Studio in a real
 // browser (studio/e2e/annotate.mjs): sign-in, a span after an emoji made with
-// the keyboard, one made with the mouse, an accepted suggestion, a relation and
-// a document label, submitted; then actions timed on a 10,000-character
-// document with 300 spans and 100 relations, a version conflict and a skip.
-// The offsets saved are checked here, through the API.
+// the keyboard, one made with the mouse, an accepted suggestion, a relation, an
+// event with role arguments and a document label, submitted; then actions timed
+// on a 10,000-character document with 300 spans and 100 relations, a version
+// conflict and a skip. Then an owner (studio/e2e/owner.mjs): review, a share, a
+// CSV upload followed live and its quality report, versions, a model's report,
+// lineage and aliases, API keys. What they saved is checked here, through the API.
 func TestStudioAnnotateInBrowser(t *testing.T) {
 	node := studioPrereqs(t)
 	s := newTestServer(t, nil)
@@ -143,6 +145,12 @@ func TestStudioAnnotateInBrowser(t *testing.T) {
 	s.waitJob(t, admin, vi.str("ingest", "id"))
 	tr := s.mustGQL(t, admin, `mutation { train(input: {model: "risk", dataset: "visits", label: "y", positiveClass: 1, features: ["x", "dept"], testFraction: 0.25, seed: 1}) { id } }`, nil)
 	s.waitJob(t, admin, tr.str("train", "id"))
+	// a dataset with checks, for the owner's upload and its quality report: version 1 here
+	s.mustGQL(t, admin, `mutation { createDataset(input: {id: "patients", name: "Patients", team: "ward", keyField: "id", fields: [
+		{name: "id", type: STRING, required: true}, {name: "age", type: INT, min: 0, max: 120}, {name: "dept", type: STRING}, {name: "score", type: FLOAT}]}) { id } }`, nil)
+	pi := s.mustGQL(t, admin, `mutation { ingest(input: {dataset: "patients", source: "first", format: NDJSON,
+		records: [{id: "b1", age: 40, dept: "a", score: 0.1}, {id: "b2", age: 50, dept: "b", score: 0.3}, {id: "b3", age: 60, dept: "c"}]}) { id } }`, nil)
+	s.waitJob(t, admin, pi.str("ingest", "id"))
 	if out, err := exec.Command(node, "studio/e2e/owner.mjs", s.URL, owner, shots, admin).CombinedOutput(); err != nil {
 		t.Fatalf("studio/e2e/owner.mjs: %v\n%s", err, out)
 	}
@@ -197,6 +205,28 @@ func TestStudioAnnotateInBrowser(t *testing.T) {
 	} else if x := list[0].(map[string]any); x["team"] != "partner" || x["role"] != "VIEWER" || fmt.Sprint(x["fields"]) != "[text]" ||
 		fmt.Sprint(x["rowFilter"]) != "[map[field:id op:eq value:p1]]" || !strings.HasPrefix(fmt.Sprint(x["expiresAt"]), "2099-12-31") {
 		t.Errorf("share: %v", x)
+	}
+	// The event the annotator made: its trigger and both role arguments.
+	ev := s.mustGQL(t, admin, `{ reviewItem(task: "ner", document: "p1") { annotations { events { type trigger arguments { role span } } } } }`, nil)
+	if got, want := fmt.Sprint(ev.get("reviewItem", "annotations", 0, "events")),
+		fmt.Sprintf("[map[arguments:[map[role:patient span:%s] map[role:place span:%s]] trigger:%s type:Vaccination]]", ids["Patient"], ids["Hospital"], ids["Vaccine"]); got != want {
+		t.Errorf("events: %s, want %s", got, want)
+	}
+	// The owner's upload: version 2, five rows in, one reject at line 4; the aliases it left.
+	d := s.mustGQL(t, admin, `{ dataset(id: "patients") { version documentCount versions(first: 5) { edges { node { version rows ingestion } } } } }`, nil)
+	if num(d.get("dataset", "version")) != 2 || num(d.get("dataset", "documentCount")) != 8 {
+		t.Errorf("patients after the upload: %v", d.Data)
+	}
+	if ing := d.str("dataset", "versions", "edges", 0, "node", "ingestion"); ing != "" {
+		r := s.mustGQL(t, admin, `query($id: ID!) { ingestion(id: $id) { source inserted rejected rejects { edges { node { line reasons } } } } }`, map[string]any{"id": ing})
+		if r.str("ingestion", "source") != "patients" || num(r.get("ingestion", "inserted")) != 5 || num(r.get("ingestion", "rejects", "edges", 0, "node", "line")) != 4 {
+			t.Errorf("the upload's ingestion: %v", r.Data)
+		}
+	} else {
+		t.Errorf("version 2 names no ingestion: %v", d.Data)
+	}
+	if m := s.mustGQL(t, admin, `{ model(id: "risk") { aliases { alias version } } }`, nil); fmt.Sprint(m.get("model", "aliases")) != "[map[alias:production version:1]]" {
+		t.Errorf("risk's aliases: %v", m.get("model", "aliases"))
 	}
 	// The long item was skipped, not submitted: nothing left for the annotator.
 	if r := s.mustGQL(t, key, `{ nextAnnotationItem(task: "long") { document } }`, nil); r.get("nextAnnotationItem") != nil {

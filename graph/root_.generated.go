@@ -547,6 +547,7 @@ type ComplexityRoot struct {
 		ImportAnnotations    func(childComplexity int, task string, format model.AnnotationFormat, file graphql.Upload) int
 		Ingest               func(childComplexity int, input model.IngestInput) int
 		RedeliverWebhook     func(childComplexity int, webhook string, delivery string) int
+		RemoveModelAlias     func(childComplexity int, model string, alias string) int
 		RevokeAPIKey         func(childComplexity int, id string) int
 		RevokeShare          func(childComplexity int, dataset string, team string) int
 		RotateAPIKey         func(childComplexity int, id string) int
@@ -2921,6 +2922,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RedeliverWebhook(childComplexity, args["webhook"].(string), args["delivery"].(string)), true
+	case "Mutation.removeModelAlias":
+		if e.ComplexityRoot.Mutation.RemoveModelAlias == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeModelAlias_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveModelAlias(childComplexity, args["model"].(string), args["alias"].(string)), true
 	case "Mutation.revokeApiKey":
 		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
 			break

@@ -42,6 +42,7 @@ type MutationResolver interface {
 	CancelJob(ctx context.Context, id string) (*model.Job, error)
 	Train(ctx context.Context, input model.TrainInput) (*model.Job, error)
 	SetModelAlias(ctx context.Context, model string, alias string, version int) (*model.ModelVersion, error)
+	RemoveModelAlias(ctx context.Context, model string, alias string) (*model.Model, error)
 	ShareModel(ctx context.Context, model string, team string) (*model.Model, error)
 	UnshareModel(ctx context.Context, model string, team string) (*model.Model, error)
 	ShareDataset(ctx context.Context, input model.ShareDatasetInput) (*model.Share, error)
@@ -384,6 +385,28 @@ func (ec *executionContext) field_Mutation_redeliverWebhook_args(ctx context.Con
 		return nil, err
 	}
 	args["delivery"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeModelAlias_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "model",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["model"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "alias",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["alias"] = arg1
 	return args, nil
 }
 
@@ -2163,6 +2186,50 @@ func (ec *executionContext) fieldContext_Mutation_setModelAlias(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_removeModelAlias(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeModelAlias(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveModelAlias(ctx, fc.Args["model"].(string), fc.Args["alias"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Model) graphql.Marshaler {
+			return ec.marshalNModel2ᚖgithubᚗcomᚋmmsᚑplatformᚋmmsᚋmodelᚐModel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeModelAlias(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Model(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeModelAlias_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_shareModel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3835,6 +3902,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "setModelAlias":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setModelAlias(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeModelAlias":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeModelAlias(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

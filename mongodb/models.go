@@ -147,6 +147,20 @@ func (d *DB) ListModelVersions(ctx context.Context, m string, latest, before, li
 	return out, nil
 }
 
+// RemoveModelAlias removes alias; model.ENOTFOUND when the model or the alias does not exist.
+func (d *DB) RemoveModelAlias(ctx context.Context, m, alias string) error {
+	res, err := d.db.Collection(colModels).UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: m}, {Key: "aliases." + alias, Value: bson.D{{Key: "$exists", Value: true}}}},
+		bson.D{{Key: "$unset", Value: bson.D{{Key: "aliases." + alias, Value: ""}}}})
+	if err != nil {
+		return translate(err)
+	}
+	if res.MatchedCount == 0 {
+		return model.Errorf(model.ENOTFOUND, "model %q has no alias %q", m, alias)
+	}
+	return nil
+}
+
 // SetModelAlias points alias at version.
 func (d *DB) SetModelAlias(ctx context.Context, m, alias string, version int) error {
 	res, err := d.db.Collection(colModels).UpdateOne(ctx, bson.D{{Key: "_id", Value: m}},

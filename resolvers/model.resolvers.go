@@ -55,6 +55,11 @@ func (r *mutationResolver) SetModelAlias(ctx context.Context, model string, alia
 	return r.Svc.SetModelAlias(ctx, model, alias, version)
 }
 
+// RemoveModelAlias is the resolver for the removeModelAlias field.
+func (r *mutationResolver) RemoveModelAlias(ctx context.Context, model string, alias string) (*model.Model, error) {
+	return r.Svc.RemoveModelAlias(ctx, model, alias)
+}
+
 // ShareModel is the resolver for the shareModel field.
 func (r *mutationResolver) ShareModel(ctx context.Context, model string, team string) (*model.Model, error) {
 	return r.Svc.ShareModel(ctx, model, team)

@@ -174,8 +174,10 @@ func resolveVersion(m *model.Model, version *int, alias *string) (int, error) {
 	return m.LatestVersion, nil
 }
 
-// SetModelAlias points an alias at a version (write on the model).
-func (s *Service) SetModelAlias(ctx context.Context, id, alias string, version int) (*model.ModelVersion, error) {
+// modelToWrite returns a model the caller may write; a model it may not see is
+// NOT_FOUND, as one that does not exist (the refusal audited); a caller who may
+// see it but not write it is refused later, by mutate.
+func (s *Service) modelToWrite(ctx context.Context, id string) (*model.Model, error) {
 	nf := notFound("model", id)
 	m, err := s.Models.Model(ctx, id)
 	if err != nil {
@@ -185,6 +187,15 @@ func (s *Service) SetModelAlias(ctx context.Context, id, alias string, version i
 		return nil, err
 	}
 	if err := s.conceal(ctx, auth.ActWrite, m.Team, "model/"+id, nf); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// SetModelAlias points an alias at a version (write on the model).
+func (s *Service) SetModelAlias(ctx context.Context, id, alias string, version int) (*model.ModelVersion, error) {
+	m, err := s.modelToWrite(ctx, id)
+	if err != nil {
 		return nil, err
 	}
 	var mv *model.ModelVersion
@@ -205,6 +216,33 @@ func (s *Service) SetModelAlias(ctx context.Context, id, alias string, version i
 		return err
 	})
 	return mv, err
+}
+
+// RemoveModelAlias removes an alias of a model (write on the model) and
+// returns the model with the aliases left. ENOTFOUND when it has no such alias.
+func (s *Service) RemoveModelAlias(ctx context.Context, id, alias string) (*model.Model, error) {
+	m, err := s.modelToWrite(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	err = s.mutate(ctx, auth.ActWrite, m.Team, "model/"+id, "remove alias "+truncate(alias, 40), func() error {
+		if err := s.Models.RemoveModelAlias(ctx, id, alias); err != nil {
+			return err
+		}
+		s.predictors.forgetModel(id)
+		left := []model.ModelAlias{}
+		for _, a := range m.Aliases {
+			if a.Alias != alias {
+				left = append(left, a)
+			}
+		}
+		m.Aliases = left
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // Artifact returns a report plot of a model version as SVG (read on the model).

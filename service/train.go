@@ -34,6 +34,8 @@ type ModelStore interface {
 	ModelVersion(ctx context.Context, m string, v int) (*model.ModelVersion, error)
 	ListModelVersions(ctx context.Context, m string, latest, before, limit int) ([]*model.ModelVersion, error)
 	SetModelAlias(ctx context.Context, m, alias string, version int) error
+	// RemoveModelAlias returns model.ENOTFOUND when the model has no such alias.
+	RemoveModelAlias(ctx context.Context, m, alias string) error
 }
 
 // DocumentScanner streams a dataset's documents.

@@ -4,9 +4,9 @@
 //   node studio/e2e/annotate.mjs <server url> <annotator key> [screenshot dir]
 //
 // Walks an annotator from sign-in to a submitted annotation (a span after an
-// emoji by keyboard, a span by mouse, an accepted suggestion, a relation, a
-// document label), then times actions on a long document, shows a version
-// conflict and skips. Checks every page with axe-core (no serious or critical
+// emoji by keyboard, a span by mouse, an accepted suggestion, a relation, an
+// event with role arguments, a document label), then times actions on a long
+// document, shows a version conflict and skips. Checks every page with axe-core (no serious or critical
 // violations). Prints one JSON line "RESULT {...}" with timings and checks.
 import { chromium } from 'playwright-core';
 import { readFileSync, mkdirSync, rmSync, mkdtempSync } from 'node:fs';
@@ -157,6 +157,18 @@ try {
   // a document label
   await page.getByRole('button', { name: 'positive', exact: true }).click();
   if ((await page.getByRole('button', { name: 'positive', exact: true }).getAttribute('aria-pressed')) !== 'true') fail('positive not pressed');
+  // an event: the Vaccine span is its trigger, its roles' arguments chosen from the schema's labels
+  await page.getByRole('button', { name: /^Vaccine 乙肝疫苗$/ }).click();
+  await page.getByRole('button', { name: 'Add Vaccination event' }).click();
+  const ev = page.getByRole('group', { name: /^Vaccination: Vaccine “乙肝疫苗”/ });
+  await ev.waitFor();
+  const patientOpts = await ev.getByLabel('patient', { exact: true }).locator('option').allTextContents();
+  if (patientOpts.join('|') !== '—|Patient “P0001”') fail(`the patient role offers ${JSON.stringify(patientOpts)}, want only Patient spans`);
+  await ev.getByLabel('patient', { exact: true }).selectOption({ label: 'Patient “P0001”' });
+  await ev.getByLabel('place', { exact: true }).selectOption({ label: 'Hospital “华西医院”' });
+  await page.getByRole('heading', { name: 'Events (1)' }).waitFor();
+  await axe('workspace-event');
+  if (shots) await page.locator('section:has(#ev-h)').screenshot({ path: join(shots, 'workspace-event.png') });
   await axe('workspace-annotated');
   await shot('workspace');
 

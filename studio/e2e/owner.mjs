@@ -1,5 +1,7 @@
 // An owner's walk through MMS Studio in Debian's Chromium: the tasks list, a
-// task's review page (progress, labels, agreement) and an export download.
+// task's review page (progress, labels, agreement) and an export download; a
+// dataset's documents and a share; a dataset's upload followed live, versions
+// and quality report; a model's report, lineage and aliases; API keys.
 // With an admin key, the audit log and its verification. Checked with axe-core.
 // Run by TestStudioAnnotateInBrowser after the annotator's walk:
 //   node studio/e2e/owner.mjs <url> <owner key> [screenshot dir] [admin key]
@@ -23,8 +25,11 @@ const browser = await chromium.launchPersistentContext(profile, {
 });
 const origin = new URL(url).origin;
 const offsite = [];
+const page = browser.pages()[0] ?? (await browser.newPage());
+const consoleErrors = [];
+page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+page.on('pageerror', (e) => consoleErrors.push(String(e)));
 try {
-  const page = browser.pages()[0] ?? (await browser.newPage());
   page.setDefaultTimeout(15000);
   page.on('request', (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) offsite.push(r.url()); });
   const axe = async (name) => {
@@ -66,7 +71,7 @@ try {
   await page.getByLabel('Value', { exact: true }).fill('"p1"');
   await page.getByRole('button', { name: 'Filter', exact: true }).click();
   await page.getByText(/^1 document matches/).waitFor();
-  await page.getByRole('cell', { name: /华西医院/ }).waitFor();
+  await page.getByRole('region', { name: 'Documents' }).getByRole('cell', { name: /华西医院/ }).waitFor();
   await axe('dataset');
   if (shots) await page.screenshot({ path: join(shots, 'dataset.png') });
   // share the dataset with a partner team: one field, rows where id is p1, an expiry
@@ -82,6 +87,49 @@ try {
   await axe('dataset-shared');
   if (shots) await page.locator('#share-h').scrollIntoViewIfNeeded();
   if (shots) await page.screenshot({ path: join(shots, 'sharing.png') });
+  // a dataset's history: a CSV uploaded and followed live (jobUpdated over the
+  // WebSocket), its versions, and the quality report: nulls, charts, a reject
+  // with its line and reason
+  const frames = [];
+  page.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(String(f.payload))));
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Datasets' }).click();
+  await page.getByRole('link', { name: 'patients' }).click();
+  await page.getByRole('heading', { name: 'Schema' }).waitFor();
+  await page.getByRole('heading', { name: /^Versions/ }).waitFor();
+  await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'patients.csv', mimeType: 'text/csv', buffer: Buffer.from(
+    'id,age,dept,score\na1,34,a,0.5\na2,51,b,\na3,212,a,0.9\na4,28,c,0.7\na5,45,a,\na6,63,b,0.2\n') });
+  await page.getByRole('button', { name: 'Ingest', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: /^Succeeded · 100%/ }).waitFor({ timeout: 60000 });
+  await page.getByText('Live updates (jobUpdated over WebSocket).').waitFor();
+  if (!frames.some((f) => f.includes('"type":"next"') && f.includes('jobUpdated'))) throw new Error(`no jobUpdated over the WebSocket: ${frames.slice(0, 5).join(' | ')}`);
+  const quality = page.getByRole('region', { name: /^Quality report of/ });
+  await quality.getByText(/5 inserted, 0 updated, 0 unchanged, 1 rejected/).waitFor();
+  const scoreRow = quality.getByRole('row', { name: /^score\b/ });
+  if (!/2 \(40%\)/.test(await scoreRow.textContent())) throw new Error(`score's nulls: ${await scoreRow.textContent()}`);
+  await quality.getByRole('img', { name: /^Histogram of age: 10 bins from 28 to 63, the fullest/ }).waitFor();
+  const dept = await quality.getByRole('img', { name: /^Most common values of dept: / }).getAttribute('aria-label');
+  for (const v of ['a (2)', 'b (2)', 'c (1)']) if (!dept.includes(v)) throw new Error(`dept's chart: ${dept}`);
+  const reject = quality.getByRole('row', { name: /age: .*212.*above max 120/ });
+  await reject.waitFor();
+  if ((await reject.getByRole('cell').first().textContent()) !== '4') throw new Error(`the reject's line: ${await reject.textContent()}`);
+  await axe('dataset-quality');
+  if (shots) { await quality.scrollIntoViewIfNeeded(); await quality.screenshot({ path: join(shots, 'dataset-quality.png') }); }
+  // versions: v2 (this upload, 8 documents) and v1 (the first load), each with its ingestion and snapshot
+  const versions = page.getByRole('region', { name: /^Versions/ });
+  await versions.getByRole('heading', { name: 'Versions (2)' }).waitFor();
+  await versions.getByRole('cell', { name: 'v2', exact: true }).waitFor();
+  await versions.getByRole('cell', { name: 'v1', exact: true }).waitFor();
+  const v2 = await versions.getByRole('row').nth(1).getByRole('cell').allTextContents();
+  if (v2[0] !== 'v2' || v2[2] !== '8' || v2[3] === '—' || !['pending', 'building', 'ready'].includes(v2[4])) throw new Error(`version 2: ${JSON.stringify(v2)}`);
+  // the first load's report, from its version's ingestion
+  await versions.getByRole('row').nth(2).getByRole('button').click();
+  await page.getByRole('region', { name: /^Quality report of/ }).getByText(/3 inserted/).waitFor();
+  await page.getByRole('region', { name: 'Ingestions' }).getByRole('row').nth(2).waitFor();
+  await axe('dataset-versions');
+  if (shots) {
+    await page.locator('#versions-h').scrollIntoViewIfNeeded();
+    await page.locator('section:has(#versions-h), section:has(#ingestions-h)').first().screenshot({ path: join(shots, 'dataset-versions.png') });
+  }
   // a model's report: metrics, plots, coefficients, a prediction with contributions
   await page.getByRole('link', { name: 'Models' }).click();
   await page.getByRole('link', { name: 'risk' }).click();
@@ -94,8 +142,30 @@ try {
   await page.getByLabel('dept', { exact: true }).fill('a');
   await page.getByRole('button', { name: 'Predict' }).click();
   await page.getByRole('status').filter({ hasText: /Probability 0\.\d{3}/ }).waitFor();
+  // lineage: the dataset version and its snapshot's digest
+  const lineage = page.getByRole('region', { name: 'Lineage' });
+  await lineage.getByText('visits, version 1').waitFor();
+  await lineage.getByText(/^sha256 [0-9a-f]{64}$/).waitFor();
+  // aliases: set production and staging at v1, move nothing, remove staging
+  const aliases = page.getByRole('region', { name: 'Aliases' });
+  for (const a of ['production', 'staging']) {
+    await aliases.getByLabel('Alias', { exact: true }).fill(a);
+    await aliases.getByLabel('Points at').selectOption('1');
+    await aliases.getByRole('button', { name: 'Set alias' }).click();
+    await aliases.getByRole('status').filter({ hasText: `Set ${a} to v1.` }).waitFor();
+    await aliases.getByRole('cell', { name: a, exact: true }).waitFor();
+  }
+  await aliases.getByRole('button', { name: 'Remove staging' }).click();
+  await aliases.getByRole('status').filter({ hasText: 'Removed staging.' }).waitFor();
+  await aliases.getByRole('cell', { name: 'staging', exact: true }).waitFor({ state: 'detached' });
+  if (shots) await aliases.screenshot({ path: join(shots, 'model-aliases.png') });
+  await aliases.getByLabel('Alias', { exact: true }).fill('Bad Alias');
+  await aliases.getByRole('button', { name: 'Set alias' }).click();
+  await aliases.getByRole('alert').filter({ hasText: /lower-case letters/ }).waitFor();
+  await aliases.getByLabel('Alias', { exact: true }).fill('');
   await axe('model');
   if (shots) await page.screenshot({ path: join(shots, 'model.png'), fullPage: true });
+  if (shots) { await lineage.scrollIntoViewIfNeeded(); await page.locator('section:has(#lineage-h)').screenshot({ path: join(shots, 'model-lineage.png') }); }
   // API keys: create one (its secret is shown once), then revoke it
   await page.getByRole('link', { name: 'API keys' }).click();
   await page.getByRole('heading', { name: 'API keys' }).waitFor();
@@ -126,6 +196,10 @@ try {
   }
   if (offsite.length) throw new Error(`requests left the origin: ${offsite.join(', ')}`);
   console.log('RESULT ' + JSON.stringify({ export: dl.suggestedFilename(), bytes: body.length }));
+} catch (e) {
+  // what the page showed, to tell a slow server from a broken page
+  console.error(`at ${page.url()}:\n${(await page.locator('body').innerText().catch(() => '')).slice(0, 4000)}\nconsole errors: ${consoleErrors.join(' | ')}`);
+  throw e;
 } finally {
   await browser.close();
   rmSync(profile, { recursive: true, force: true });

@@ -27,9 +27,14 @@ export class ApiError extends Error {
 export async function gql<R, V>(doc: TypedDocumentString<R, V>, variables?: V, key = getKey()): Promise<R> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/graphql-response+json, application/json' };
   if (key) headers.Authorization = `Bearer ${key}`;
+  return answer<R>(() => fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query: doc.toString(), variables: variables ?? {} }) }));
+}
+
+/** The data of a GraphQL response, or its first error as an ApiError. */
+async function answer<R>(send: () => Promise<Response>): Promise<R> {
   let res: Response;
   try {
-    res = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query: doc.toString(), variables: variables ?? {} }) });
+    res = await send();
   } catch (e) {
     throw new ApiError(`The server did not answer (${(e as Error).message}). Check your connection and try again.`, 'UNAVAILABLE', 0);
   }
@@ -45,4 +50,20 @@ export async function gql<R, V>(doc: TypedDocumentString<R, V>, variables?: V, k
   }
   if (!body.data) throw new ApiError(`The server answered ${res.status} without data.`, 'INTERNAL', res.status);
   return body.data;
+}
+
+/**
+ * A GraphQL multipart request (operations, map, then the files): the one way
+ * to send an Upload. `files` maps a variable path (e.g. "input.file") to a
+ * file; those variables are sent as null, as the spec requires.
+ */
+export async function gqlUpload<R, V>(doc: TypedDocumentString<R, V>, variables: V, files: Record<string, File>, key = getKey()): Promise<R> {
+  const form = new FormData();
+  const paths = Object.keys(files);
+  form.append('operations', JSON.stringify({ query: doc.toString(), variables }));
+  form.append('map', JSON.stringify(Object.fromEntries(paths.map((p, i) => [String(i), [`variables.${p}`]]))));
+  paths.forEach((p, i) => form.append(String(i), files[p], files[p].name));
+  const headers: Record<string, string> = { Accept: 'application/graphql-response+json, application/json' };
+  if (key) headers.Authorization = `Bearer ${key}`;
+  return answer<R>(() => fetch('/graphql', { method: 'POST', headers, body: form }));
 }

@@ -1,10 +1,12 @@
-// Datasets: the list, and one dataset's schema and documents (filters, ordering, paging).
+// Datasets: the list, and one dataset's schema, history (versions, ingestions,
+// quality report; see quality.tsx), sharing and documents (filters, ordering, paging).
 import { useEffect, useState } from 'preact/hooks';
 import { gql } from './api';
 import type { StudioDatasetQuery, StudioDatasetsQuery, StudioDocumentsQuery } from './gql/graphql';
 import { Link } from './main';
 import { DatasetQuery, DatasetsQuery, DocumentsQuery } from './ops';
 import { Shares } from './sharing';
+import { DatasetHistory } from './quality';
 
 type DS = StudioDatasetsQuery['datasets']['edges'][number]['node'];
 
@@ -50,7 +52,8 @@ function cell(v: unknown): string {
   return String(v);
 }
 
-export function DatasetPage(props: { id: string; canShare: boolean }) {
+export function DatasetPage(props: { id: string; canShare: boolean; canWrite: boolean }) {
+  const [rev, setRev] = useState(0); // bumped when an ingestion started here ends
   const [ds, setDs] = useState<Dataset | null | undefined>(undefined);
   const [docs, setDocs] = useState<Docs | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -59,7 +62,7 @@ export function DatasetPage(props: { id: string; canShare: boolean }) {
   const [order, setOrder] = useState<{ field: string; desc: boolean } | null>(null);
   const [cursors, setCursors] = useState<(string | null)[]>([null]); // the after cursor of each page seen
 
-  useEffect(() => { gql(DatasetQuery, { id: props.id }).then((d) => setDs(d.dataset ?? null)).catch((e) => setError(e.message)); }, [props.id]);
+  useEffect(() => { gql(DatasetQuery, { id: props.id }).then((d) => setDs(d.dataset ?? null)).catch((e) => setError(e.message)); }, [props.id, rev]);
   const load = async (after: string | null) => {
     setError(null);
     try {
@@ -73,7 +76,7 @@ export function DatasetPage(props: { id: string; canShare: boolean }) {
       setError((e as Error).message);
     }
   };
-  useEffect(() => { setCursors([null]); load(null); }, [props.id, applied, order]);
+  useEffect(() => { setCursors([null]); load(null); }, [props.id, applied, order, rev]);
 
   if (ds === undefined && !error) return <main class="page"><p>Loading…</p></main>;
   if (!ds) return <main class="page"><h1>Dataset {props.id}</h1><p class="error" role="alert">{error ?? `There is no dataset ${props.id}, or you may not read it.`}</p></main>;
@@ -96,6 +99,7 @@ export function DatasetPage(props: { id: string; canShare: boolean }) {
           ))}</tbody>
         </table>
       </section>
+      <DatasetHistory dataset={ds.id} canWrite={props.canWrite} rev={rev} onIngested={() => setRev((r) => r + 1)} />
       {props.canShare && <Shares dataset={ds.id} fields={cols} />}
       <section aria-labelledby="docs-h">
         <h2 id="docs-h">Documents</h2>

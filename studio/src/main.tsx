@@ -82,11 +82,11 @@ function App() {
       {r.page === 'task' && <Workspace key={r.task} task={r.task} me={me} />}
       {r.page === 'review' && <Review key={r.task} task={r.task} />}
       {r.page === 'datasets' && <Datasets />}
-      {r.page === 'dataset' && <DatasetPage key={r.id} id={r.id} canShare={owner} />}
+      {r.page === 'dataset' && <DatasetPage key={r.id} id={r.id} canShare={owner} canWrite={owner || me.role === 'EDITOR'} />}
       {r.page === 'audit' && <Audit />}
       {r.page === 'keys' && <Keys me={me} />}
       {r.page === 'models' && <Models />}
-      {r.page === 'model' && <ModelPage key={r.id} id={r.id} />}
+      {r.page === 'model' && <ModelPage key={r.id} id={r.id} canWrite={owner || me.role === 'EDITOR'} />}
       {r.page === 'notfound' && <main class="page"><h1>Not found</h1><p>No Studio page at {path}. <Link href="/studio/">Go to your tasks</Link>.</p></main>}
     </>
   );

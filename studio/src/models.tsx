@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { getKey, gql } from './api';
 import type { StudioModelVersionQuery, StudioModelsQuery, StudioPredictQuery } from './gql/graphql';
 import { Link } from './main';
-import { ModelsQuery, ModelVersionQuery, PredictQuery } from './ops';
+import { ModelsQuery, ModelVersionQuery, PredictQuery, RemoveAliasMutation, SetAliasMutation } from './ops';
 
 type M = StudioModelsQuery['models']['edges'][number]['node'];
 type MV = NonNullable<StudioModelVersionQuery['modelVersion']>;
@@ -82,15 +82,16 @@ function Coefficients(props: { coefs: MV['coefficients'] }) {
   );
 }
 
-export function ModelPage(props: { id: string }) {
+export function ModelPage(props: { id: string; canWrite: boolean }) {
   const [version, setVersion] = useState<number | null>(null);
   const [data, setData] = useState<StudioModelVersionQuery | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [inputs, setInputs] = useState<Record<string, string>>({});
   const [pred, setPred] = useState<Pred | null>(null);
+  const [rev, setRev] = useState(0); // bumped when an alias changed
   useEffect(() => {
     gql(ModelVersionQuery, { model: props.id, version }).then(setData).catch((e) => setError(e.message));
-  }, [props.id, version]);
+  }, [props.id, version, rev]);
   const mv = data?.modelVersion;
   if (!data && !error) return <main class="page"><p>Loading…</p></main>;
   if (!mv) return <main class="page"><h1>Model {props.id}</h1><p class="error" role="alert">{error ?? `There is no model ${props.id}, or you may not read it.`}</p></main>;
@@ -112,9 +113,17 @@ export function ModelPage(props: { id: string }) {
         <label>Version <select value={mv.version} onChange={(e) => setVersion(Number((e.target as HTMLSelectElement).value))}>
           {Array.from({ length: data!.model?.latestVersion ?? mv.version }, (_, i) => i + 1).reverse().map((v) => <option key={v} value={v}>v{v}</option>)}
         </select></label>
-        {' '}· trained on <Link href={`/studio/datasets/${encodeURIComponent(mv.dataset)}`}>{mv.dataset}</Link> version {mv.datasetVersion} ({mv.rows} rows) · label <b>{mv.label}</b>
-        {mv.positiveClass != null ? <> (positive: {String(mv.positiveClass)})</> : null} · aliases: {mv.aliases.length ? mv.aliases.join(', ') : 'none'}
+        {' '}· label <b>{mv.label}</b>{mv.positiveClass != null ? <> (positive: {String(mv.positiveClass)})</> : null} · {mv.rows} rows · aliases: {mv.aliases.length ? mv.aliases.join(', ') : 'none'}
       </p>
+      <section aria-labelledby="lineage-h">
+        <h2 id="lineage-h">Lineage</h2>
+        <dl class="lineage">
+          <dt>Dataset</dt><dd><Link href={`/studio/datasets/${encodeURIComponent(mv.dataset)}`}>{mv.dataset}</Link>, version {mv.datasetVersion}</dd>
+          <dt>Snapshot</dt><dd>{mv.snapshotSha256 ? <code title={mv.snapshotSha256}>sha256 {mv.snapshotSha256}</code> : 'none (trained before snapshots)'}</dd>
+          <dt>Trained</dt><dd>{new Date(mv.createdAt).toLocaleString()} by {mv.createdBy} (job {mv.job})</dd>
+        </dl>
+      </section>
+      <Aliases model={mv.model} version={mv.version} latest={data!.model?.latestVersion ?? mv.version} aliases={data!.model?.aliases ?? []} canWrite={props.canWrite} onChanged={() => setRev((r) => r + 1)} />
       {mv.warnings.length > 0 && <ul class="error">{mv.warnings.map((w) => <li key={w}>{w}</li>)}</ul>}
       {error && <p class="error" role="alert">{error}</p>}
       <section aria-labelledby="met-h">
@@ -162,5 +171,66 @@ export function ModelPage(props: { id: string }) {
         </section>
       </div>
     </main>
+  );
+}
+
+/**
+ * A model's aliases: the list, and for owners and editors a form to set or move
+ * one (setModelAlias) and a button to remove one (removeModelAlias).
+ */
+function Aliases(props: { model: string; version: number; latest: number; aliases: { alias: string; version: number }[]; canWrite: boolean; onChanged: () => void }) {
+  const [name, setName] = useState('');
+  const [target, setTarget] = useState(props.version);
+  const [msg, setMsg] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => setTarget(props.version), [props.version]);
+  const act = async (f: () => Promise<string>) => {
+    setMsg(null); setError(null);
+    try { setMsg(await f()); props.onChanged(); } catch (e) { setError((e as Error).message); }
+  };
+  const set = (alias: string, version: number) => act(async () => {
+    const before = props.aliases.find((a) => a.alias === alias);
+    await gql(SetAliasMutation, { model: props.model, alias, version });
+    return before ? `Moved ${alias} from v${before.version} to v${version}.` : `Set ${alias} to v${version}.`;
+  });
+  const remove = (alias: string) => act(async () => {
+    await gql(RemoveAliasMutation, { model: props.model, alias });
+    return `Removed ${alias}.`;
+  });
+  return (
+    <section aria-labelledby="alias-h">
+      <h2 id="alias-h">Aliases</h2>
+      {props.aliases.length === 0 && <p class="hint">No alias points at a version of {props.model}.</p>}
+      {props.aliases.length > 0 && (
+        <table class="grid">
+          <thead><tr><th scope="col">Alias</th><th scope="col">Version</th>{props.canWrite && <th scope="col"><span class="sr-only">Actions</span></th>}</tr></thead>
+          <tbody>{props.aliases.map((a) => (
+            <tr key={a.alias}>
+              <td>{a.alias}</td><td>v{a.version}</td>
+              {props.canWrite && <td><div class="row">
+                {a.version !== props.version && <button type="button" onClick={() => set(a.alias, props.version)}>Move<span class="sr-only"> {a.alias}</span> to v{props.version}</button>}
+                <button type="button" onClick={() => remove(a.alias)}>Remove<span class="sr-only"> {a.alias}</span></button>
+              </div></td>}
+            </tr>
+          ))}</tbody>
+        </table>
+      )}
+      {props.canWrite && (
+        <form class="row" onSubmit={(e) => {
+          e.preventDefault();
+          const alias = name.trim();
+          if (!/^[a-z][a-z0-9_-]{0,31}$/.test(alias)) { setMsg(null); setError('An alias is 1-32 lower-case letters, digits, - or _, starting with a letter (e.g. production).'); return; }
+          set(alias, target).then(() => setName(''));
+        }}>
+          <label>Alias <input aria-label="Alias" value={name} placeholder="production" onInput={(e) => setName((e.target as HTMLInputElement).value)} /></label>
+          <label>Points at <select aria-label="Points at" value={target} onChange={(e) => setTarget(Number((e.target as HTMLSelectElement).value))}>
+            {Array.from({ length: props.latest }, (_, i) => props.latest - i).map((v) => <option key={v} value={v}>v{v}</option>)}
+          </select></label>
+          <button type="submit" class="primary">Set alias</button>
+        </form>
+      )}
+      {msg && <p role="status" class="ok">{msg}</p>}
+      {error && <p role="alert" class="error">{error}</p>}
+    </section>
   );
 }

@@ -195,7 +195,7 @@ export const ModelVersionQuery = graphql(`
   query StudioModelVersion($model: ID!, $version: Int) {
     model(id: $model) { id latestVersion aliases { alias version } }
     modelVersion(model: $model, version: $version) {
-      model version aliases dataset datasetVersion label positiveClass features intercept threshold rows createdAt createdBy warnings
+      model version aliases dataset datasetVersion snapshotSha256 job label positiveClass features intercept threshold rows createdAt createdBy warnings
       coefficients { feature value oddsRatio redacted }
       train { rows accuracy precision recall f1 logLoss brier rocAuc averagePrecision }
       test { rows accuracy precision recall f1 logLoss brier rocAuc averagePrecision }
@@ -227,5 +227,77 @@ export const ReviewItemQuery = graphql(`
 export const SaveGoldMutation = graphql(`
   mutation StudioSaveGold($input: SaveAnnotationInput!) {
     saveGold(input: $input) { version }
+  }
+`);
+
+export const DatasetVersionsQuery = graphql(`
+  query StudioDatasetVersions($id: ID!, $first: Int, $after: String) {
+    dataset(id: $id) {
+      id
+      versions(first: $first, after: $after) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        edges { node { version createdAt rows ingestion snapshot { status bytes sha256 } } }
+      }
+    }
+  }
+`);
+
+export const IngestionQuery = graphql(`
+  query StudioIngestion($id: ID!) {
+    ingestion(id: $id) {
+      id dataset source format mode status job read inserted updated unchanged rejected datasetVersion
+      failedChecks report error createdBy createdAt finishedAt
+    }
+  }
+`);
+
+export const RejectsQuery = graphql(`
+  query StudioRejects($id: ID!, $first: Int, $after: String) {
+    ingestion(id: $id) {
+      id
+      rejects(first: $first, after: $after) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        edges { node { line reasons raw } }
+      }
+    }
+  }
+`);
+
+export const IngestMutation = graphql(`
+  mutation StudioIngest($input: IngestInput!) {
+    ingest(input: $input) { id kind status progress result }
+  }
+`);
+
+export const JobFields = graphql(`
+  fragment StudioJobFields on Job {
+    id kind status progress error errorCode result createdAt startedAt finishedAt updatedAt
+    detail { phase rows bytes totalBytes rowsPerSecond message }
+  }
+`);
+
+export const JobQuery = graphql(`
+  query StudioJob($id: ID!) {
+    job(id: $id) { ...StudioJobFields }
+  }
+`);
+
+export const JobUpdatedSubscription = graphql(`
+  subscription StudioJobUpdated($id: ID!) {
+    jobUpdated(id: $id) { ...StudioJobFields }
+  }
+`);
+
+export const SetAliasMutation = graphql(`
+  mutation StudioSetAlias($model: ID!, $alias: String!, $version: Int!) {
+    setModelAlias(model: $model, alias: $alias, version: $version) { model version aliases }
+  }
+`);
+
+export const RemoveAliasMutation = graphql(`
+  mutation StudioRemoveAlias($model: ID!, $alias: String!) {
+    removeModelAlias(model: $model, alias: $alias) { id aliases { alias version } }
   }
 `);

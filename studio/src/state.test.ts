@@ -102,6 +102,25 @@ describe('workspace state', () => {
     expect(s.events).toHaveLength(0);
     s = run(s, { type: 'addEvent', evType: 'Vaccination', trigger: 'v' }, { type: 'setEventArg', index: 0, role: 'patient', span: 'p' });
     expect(toInput(s).events).toEqual([{ type: 'Vaccination', trigger: 'v', arguments: [{ role: 'patient', span: 'p' }] }]);
+    // a role takes only spans of its labels, never the trigger, nor an unknown role
+    let t = reduce(s, { type: 'setEventArg', index: 0, role: 'patient', span: 'v' });
+    expect(t.error).toMatch(/another span/);
+    expect(t.events).toBe(s.events);
+    t = reduce(s, { type: 'setEventArg', index: 0, role: 'nope', span: 'p' });
+    expect(t).toBe(s);
+    // clearing a role removes its argument
+    t = reduce(s, { type: 'setEventArg', index: 0, role: 'patient', span: null });
+    expect(toInput(t).events[0].arguments).toEqual([]);
+  });
+
+  it('refuses an event argument whose label the role does not take', () => {
+    let s = init(TEXT, schema, { spans: [
+      { id: 'h', start: 7, end: 11, label: 'Hospital', text: '华西医院' },
+      { id: 'v', start: 14, end: 18, label: 'Vaccine', text: '乙肝疫苗' },
+    ], relations: [], events: [], labels: [] });
+    s = run(s, { type: 'addEvent', evType: 'Vaccination', trigger: 'v' }, { type: 'setEventArg', index: 0, role: 'patient', span: 'h' });
+    expect(s.error).toMatch(/must be a Patient span, not Hospital/);
+    expect(s.events[0].arguments).toEqual([]);
   });
 
   it('refuses to save a span whose text is not the document slice', () => {

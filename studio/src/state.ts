@@ -266,13 +266,21 @@ export function reduce(s: State, a: Action): State {
       return { ...s, events: [...s.events, { type: et.name, trigger: tr.id, arguments: [] }], dirty: true, error: null };
     }
     case 'setEventArg': {
+      const ev = s.events[a.index];
+      const role = ev && s.schema.events.find((e) => e.name === ev.type)?.roles.find((r) => r.name === a.role);
+      if (!ev || !role) return s;
+      if (a.span) {
+        const sp = s.spans.find((x) => x.id === a.span);
+        if (!sp || sp.id === ev.trigger) return { ...s, error: `The ${a.role} of a ${ev.type} event must be another span of this item.` };
+        if (role.labels.length > 0 && !role.labels.includes(sp.label)) return { ...s, error: `The ${a.role} of a ${ev.type} event must be a ${role.labels.join(' or ')} span, not ${sp.label}.` };
+      }
       const events = s.events.map((e, i) => {
         if (i !== a.index) return e;
         const args = e.arguments.filter((g) => g.role !== a.role);
         if (a.span) args.push({ role: a.role, span: a.span });
         return { ...e, arguments: args };
       });
-      return { ...s, events, dirty: true };
+      return { ...s, events, dirty: true, error: null };
     }
     case 'deleteEvent':
       return { ...s, events: s.events.filter((_, i) => i !== a.index), dirty: true };

@@ -38,10 +38,19 @@ type Documents = {
     "\n  mutation StudioRotateKey($id: ID!) {\n    rotateApiKey(id: $id) { secret key { id name role prefix } }\n  }\n": typeof types.StudioRotateKeyDocument,
     "\n  mutation StudioRevokeKey($id: ID!) {\n    revokeApiKey(id: $id) { id revoked }\n  }\n": typeof types.StudioRevokeKeyDocument,
     "\n  query StudioModels {\n    models(first: 200) {\n      edges { node { id team dataset latestVersion createdAt aliases { alias version } } }\n    }\n  }\n": typeof types.StudioModelsDocument,
-    "\n  query StudioModelVersion($model: ID!, $version: Int) {\n    model(id: $model) { id latestVersion aliases { alias version } }\n    modelVersion(model: $model, version: $version) {\n      model version aliases dataset datasetVersion label positiveClass features intercept threshold rows createdAt createdBy warnings\n      coefficients { feature value oddsRatio redacted }\n      train { rows accuracy precision recall f1 logLoss brier rocAuc averagePrecision }\n      test { rows accuracy precision recall f1 logLoss brier rocAuc averagePrecision }\n    }\n  }\n": typeof types.StudioModelVersionDocument,
+    "\n  query StudioModelVersion($model: ID!, $version: Int) {\n    model(id: $model) { id latestVersion aliases { alias version } }\n    modelVersion(model: $model, version: $version) {\n      model version aliases dataset datasetVersion snapshotSha256 job label positiveClass features intercept threshold rows createdAt createdBy warnings\n      coefficients { feature value oddsRatio redacted }\n      train { rows accuracy precision recall f1 logLoss brier rocAuc averagePrecision }\n      test { rows accuracy precision recall f1 logLoss brier rocAuc averagePrecision }\n    }\n  }\n": typeof types.StudioModelVersionDocument,
     "\n  query StudioPredict($model: ID!, $version: Int, $inputs: [JSON!]!) {\n    predict(model: $model, version: $version, inputs: $inputs) { probability label error warnings contributions { feature value } }\n  }\n": typeof types.StudioPredictDocument,
     "\n  query StudioReviewItem($task: ID!, $document: ID!) {\n    reviewItem(task: $task, document: $document) {\n      task document text\n      annotations {\n        annotator status version labels\n        spans { id start end label text }\n        relations { type head tail }\n        events { type trigger arguments { role span } }\n      }\n      gold { annotator version labels spans { id start end label text } relations { type head tail } events { type trigger arguments { role span } } }\n    }\n  }\n": typeof types.StudioReviewItemDocument,
     "\n  mutation StudioSaveGold($input: SaveAnnotationInput!) {\n    saveGold(input: $input) { version }\n  }\n": typeof types.StudioSaveGoldDocument,
+    "\n  query StudioDatasetVersions($id: ID!, $first: Int, $after: String) {\n    dataset(id: $id) {\n      id\n      versions(first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor }\n        edges { node { version createdAt rows ingestion snapshot { status bytes sha256 } } }\n      }\n    }\n  }\n": typeof types.StudioDatasetVersionsDocument,
+    "\n  query StudioIngestion($id: ID!) {\n    ingestion(id: $id) {\n      id dataset source format mode status job read inserted updated unchanged rejected datasetVersion\n      failedChecks report error createdBy createdAt finishedAt\n    }\n  }\n": typeof types.StudioIngestionDocument,
+    "\n  query StudioRejects($id: ID!, $first: Int, $after: String) {\n    ingestion(id: $id) {\n      id\n      rejects(first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor }\n        edges { node { line reasons raw } }\n      }\n    }\n  }\n": typeof types.StudioRejectsDocument,
+    "\n  mutation StudioIngest($input: IngestInput!) {\n    ingest(input: $input) { id kind status progress result }\n  }\n": typeof types.StudioIngestDocument,
+    "\n  fragment StudioJobFields on Job {\n    id kind status progress error errorCode result createdAt startedAt finishedAt updatedAt\n    detail { phase rows bytes totalBytes rowsPerSecond message }\n  }\n": typeof types.StudioJobFieldsFragmentDoc,
+    "\n  query StudioJob($id: ID!) {\n    job(id: $id) { ...StudioJobFields }\n  }\n": typeof types.StudioJobDocument,
+    "\n  subscription StudioJobUpdated($id: ID!) {\n    jobUpdated(id: $id) { ...StudioJobFields }\n  }\n": typeof types.StudioJobUpdatedDocument,
+    "\n  mutation StudioSetAlias($model: ID!, $alias: String!, $version: Int!) {\n    setModelAlias(model: $model, alias: $alias, version: $version) { model version aliases }\n  }\n": typeof types.StudioSetAliasDocument,
+    "\n  mutation StudioRemoveAlias($model: ID!, $alias: String!) {\n    removeModelAlias(model: $model, alias: $alias) { id aliases { alias version } }\n  }\n": typeof types.StudioRemoveAliasDocument,
 };
 const documents: Documents = {
     "\n  query StudioMe {\n    me { id anonymous team role }\n  }\n": types.StudioMeDocument,
@@ -67,10 +76,19 @@ const documents: Documents = {
     "\n  mutation StudioRotateKey($id: ID!) {\n    rotateApiKey(id: $id) { secret key { id name role prefix } }\n  }\n": types.StudioRotateKeyDocument,
     "\n  mutation StudioRevokeKey($id: ID!) {\n    revokeApiKey(id: $id) { id revoked }\n  }\n": types.StudioRevokeKeyDocument,
     "\n  query StudioModels {\n    models(first: 200) {\n      edges { node { id team dataset latestVersion createdAt aliases { alias version } } }\n    }\n  }\n": types.StudioModelsDocument,
-    "\n  query StudioModelVersion($model: ID!, $version: Int) {\n    model(id: $model) { id latestVersion aliases { alias version } }\n    modelVersion(model: $model, version: $version) {\n      model version aliases dataset datasetVersion label positiveClass features intercept threshold rows createdAt createdBy warnings\n      coefficients { feature value oddsRatio redacted }\n      train { rows accuracy precision recall f1 logLoss brier rocAuc averagePrecision }\n      test { rows accuracy precision recall f1 logLoss brier rocAuc averagePrecision }\n    }\n  }\n": types.StudioModelVersionDocument,
+    "\n  query StudioModelVersion($model: ID!, $version: Int) {\n    model(id: $model) { id latestVersion aliases { alias version } }\n    modelVersion(model: $model, version: $version) {\n      model version aliases dataset datasetVersion snapshotSha256 job label positiveClass features intercept threshold rows createdAt createdBy warnings\n      coefficients { feature value oddsRatio redacted }\n      train { rows accuracy precision recall f1 logLoss brier rocAuc averagePrecision }\n      test { rows accuracy precision recall f1 logLoss brier rocAuc averagePrecision }\n    }\n  }\n": types.StudioModelVersionDocument,
     "\n  query StudioPredict($model: ID!, $version: Int, $inputs: [JSON!]!) {\n    predict(model: $model, version: $version, inputs: $inputs) { probability label error warnings contributions { feature value } }\n  }\n": types.StudioPredictDocument,
     "\n  query StudioReviewItem($task: ID!, $document: ID!) {\n    reviewItem(task: $task, document: $document) {\n      task document text\n      annotations {\n        annotator status version labels\n        spans { id start end label text }\n        relations { type head tail }\n        events { type trigger arguments { role span } }\n      }\n      gold { annotator version labels spans { id start end label text } relations { type head tail } events { type trigger arguments { role span } } }\n    }\n  }\n": types.StudioReviewItemDocument,
     "\n  mutation StudioSaveGold($input: SaveAnnotationInput!) {\n    saveGold(input: $input) { version }\n  }\n": types.StudioSaveGoldDocument,
+    "\n  query StudioDatasetVersions($id: ID!, $first: Int, $after: String) {\n    dataset(id: $id) {\n      id\n      versions(first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor }\n        edges { node { version createdAt rows ingestion snapshot { status bytes sha256 } } }\n      }\n    }\n  }\n": types.StudioDatasetVersionsDocument,
+    "\n  query StudioIngestion($id: ID!) {\n    ingestion(id: $id) {\n      id dataset source format mode status job read inserted updated unchanged rejected datasetVersion\n      failedChecks report error createdBy createdAt finishedAt\n    }\n  }\n": types.StudioIngestionDocument,
+    "\n  query StudioRejects($id: ID!, $first: Int, $after: String) {\n    ingestion(id: $id) {\n      id\n      rejects(first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor }\n        edges { node { line reasons raw } }\n      }\n    }\n  }\n": types.StudioRejectsDocument,
+    "\n  mutation StudioIngest($input: IngestInput!) {\n    ingest(input: $input) { id kind status progress result }\n  }\n": types.StudioIngestDocument,
+    "\n  fragment StudioJobFields on Job {\n    id kind status progress error errorCode result createdAt startedAt finishedAt updatedAt\n    detail { phase rows bytes totalBytes rowsPerSecond message }\n  }\n": types.StudioJobFieldsFragmentDoc,
+    "\n  query StudioJob($id: ID!) {\n    job(id: $id) { ...StudioJobFields }\n  }\n": types.StudioJobDocument,
+    "\n  subscription StudioJobUpdated($id: ID!) {\n    jobUpdated(id: $id) { ...StudioJobFields }\n  }\n": types.StudioJobUpdatedDocument,
+    "\n  mutation StudioSetAlias($model: ID!, $alias: String!, $version: Int!) {\n    setModelAlias(model: $model, alias: $alias, version: $version) { model version aliases }\n  }\n": types.StudioSetAliasDocument,
+    "\n  mutation StudioRemoveAlias($model: ID!, $alias: String!) {\n    removeModelAlias(model: $model, alias: $alias) { id aliases { alias version } }\n  }\n": types.StudioRemoveAliasDocument,
 };
 
 /**
@@ -168,7 +186,7 @@ export function graphql(source: "\n  query StudioModels {\n    models(first: 200
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query StudioModelVersion($model: ID!, $version: Int) {\n    model(id: $model) { id latestVersion aliases { alias version } }\n    modelVersion(model: $model, version: $version) {\n      model version aliases dataset datasetVersion label positiveClass features intercept threshold rows createdAt createdBy warnings\n      coefficients { feature value oddsRatio redacted }\n      train { rows accuracy precision recall f1 logLoss brier rocAuc averagePrecision }\n      test { rows accuracy precision recall f1 logLoss brier rocAuc averagePrecision }\n    }\n  }\n"): typeof import('./graphql').StudioModelVersionDocument;
+export function graphql(source: "\n  query StudioModelVersion($model: ID!, $version: Int) {\n    model(id: $model) { id latestVersion aliases { alias version } }\n    modelVersion(model: $model, version: $version) {\n      model version aliases dataset datasetVersion snapshotSha256 job label positiveClass features intercept threshold rows createdAt createdBy warnings\n      coefficients { feature value oddsRatio redacted }\n      train { rows accuracy precision recall f1 logLoss brier rocAuc averagePrecision }\n      test { rows accuracy precision recall f1 logLoss brier rocAuc averagePrecision }\n    }\n  }\n"): typeof import('./graphql').StudioModelVersionDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -181,6 +199,42 @@ export function graphql(source: "\n  query StudioReviewItem($task: ID!, $documen
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation StudioSaveGold($input: SaveAnnotationInput!) {\n    saveGold(input: $input) { version }\n  }\n"): typeof import('./graphql').StudioSaveGoldDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StudioDatasetVersions($id: ID!, $first: Int, $after: String) {\n    dataset(id: $id) {\n      id\n      versions(first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor }\n        edges { node { version createdAt rows ingestion snapshot { status bytes sha256 } } }\n      }\n    }\n  }\n"): typeof import('./graphql').StudioDatasetVersionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StudioIngestion($id: ID!) {\n    ingestion(id: $id) {\n      id dataset source format mode status job read inserted updated unchanged rejected datasetVersion\n      failedChecks report error createdBy createdAt finishedAt\n    }\n  }\n"): typeof import('./graphql').StudioIngestionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StudioRejects($id: ID!, $first: Int, $after: String) {\n    ingestion(id: $id) {\n      id\n      rejects(first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor }\n        edges { node { line reasons raw } }\n      }\n    }\n  }\n"): typeof import('./graphql').StudioRejectsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StudioIngest($input: IngestInput!) {\n    ingest(input: $input) { id kind status progress result }\n  }\n"): typeof import('./graphql').StudioIngestDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment StudioJobFields on Job {\n    id kind status progress error errorCode result createdAt startedAt finishedAt updatedAt\n    detail { phase rows bytes totalBytes rowsPerSecond message }\n  }\n"): typeof import('./graphql').StudioJobFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StudioJob($id: ID!) {\n    job(id: $id) { ...StudioJobFields }\n  }\n"): typeof import('./graphql').StudioJobDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription StudioJobUpdated($id: ID!) {\n    jobUpdated(id: $id) { ...StudioJobFields }\n  }\n"): typeof import('./graphql').StudioJobUpdatedDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StudioSetAlias($model: ID!, $alias: String!, $version: Int!) {\n    setModelAlias(model: $model, alias: $alias, version: $version) { model version aliases }\n  }\n"): typeof import('./graphql').StudioSetAliasDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StudioRemoveAlias($model: ID!, $alias: String!) {\n    removeModelAlias(model: $model, alias: $alias) { id aliases { alias version } }\n  }\n"): typeof import('./graphql').StudioRemoveAliasDocument;
 
 
 export function graphql(source: string) {

@@ -20,6 +20,39 @@ export type AuditFilter = {
   until?: string | null | undefined;
 };
 
+/** How to read a CSV source. */
+export type CsvOptionsInput = {
+  /** Column names when header is false, in order. */
+  columns?: Array<string> | null | undefined;
+  /** One character separating values (default ,). */
+  delimiter?: string | null | undefined;
+  /** utf-8, gbk, gb18030 or auto */
+  encoding?: string | null | undefined;
+  /** false: the first row is data; give columns. */
+  header?: boolean | null | undefined;
+};
+
+/** Dataset-level checks of an ingestion, run after its rows. */
+export type ChecksInput = {
+  /** Largest fraction of missing values allowed: a number for every field, or {field: ratio}. */
+  maxNullRatio?: unknown;
+  /** Abort when more than this fraction of rows is rejected (default 1: never). */
+  maxRejectRatio?: number | null | undefined;
+  /** Fail unless at least this many rows were written. */
+  minRows?: number | null | undefined;
+  /** Fields whose values must not repeat among the rows. */
+  unique?: Array<string> | null | undefined;
+};
+
+/** MERGE: what to do when a field already holds a different value. */
+export type ConflictPolicy =
+  /** Keep the value already stored. */
+  | 'KEEP'
+  /** Take the new value. */
+  | 'OVERWRITE'
+  /** Reject the row (the default). */
+  | 'REJECT';
+
 /** An API key to create. */
 export type CreateApiKeyInput = {
   /** When it stops working; omitted: never. */
@@ -87,6 +120,113 @@ export type FieldType =
   /** Long text for annotation and the text classifier. */
   | 'TEXT';
 
+/** MEDIA: image, audio or video files (a zip archive, one file, or several in files); one document per file. */
+export type Format =
+  /** Comma- (or delimiter-) separated values, with a header row unless csv.header is false. */
+  | 'CSV'
+  /** A JSON array of objects (or one inside the object, see jsonPath). */
+  | 'JSON'
+  /** Image, audio or video files; one document per file. */
+  | 'MEDIA'
+  /** One JSON object per line. */
+  | 'NDJSON';
+
+/** What to ingest, from where, and how rows become documents. */
+export type IngestInput = {
+  /** Dataset-level checks run at the end (minimum rows, uniqueness, null ratios, reject ratio). */
+  checks?: ChecksInput | null | undefined;
+  /** MERGE only: what a differing value does (default REJECT). */
+  conflict?: ConflictPolicy | null | undefined;
+  /** CSV options: delimiter, header, encoding, columns. */
+  csv?: CsvOptionsInput | null | undefined;
+  /** The dataset to write into; you need write on it. */
+  dataset: string;
+  /** Exactly one source: an upload, an http(s) URL, inline records, a MongoDB collection or a SQL query (through a registered connection). */
+  file?: File | null | undefined;
+  /** MEDIA only: several files in one request. */
+  files?: Array<File> | null | undefined;
+  /** The source's format. */
+  format: Format;
+  /** JSON: dotted path to the array inside the top-level object. */
+  jsonPath?: string | null | undefined;
+  /** How to build each document's key; default: the dataset's keyField, else source:row. */
+  key?: KeySpecInput | null | undefined;
+  /** Rename source fields (from) to dataset fields (to); unmapped fields keep their names. */
+  mapping?: Array<MappingInput> | null | undefined;
+  /** How rows meet existing documents (default UPSERT). */
+  mode?: WriteMode | null | undefined;
+  /** A MongoDB collection to read. */
+  mongo?: MongoSourceInput | null | undefined;
+  /** What a bad row does (default SKIP). */
+  onError?: OnError | null | undefined;
+  /** Inline records (objects), for small loads. */
+  records?: Array<unknown> | null | undefined;
+  /** Cleaning rules, in order. Each is an object with an op: trim, lower, upper, number, map, missing, date, derive, impute, dedupe. */
+  rules?: Array<unknown> | null | undefined;
+  /** Names the source; with no key field, a document's key is source:row. */
+  source: string;
+  /** The whole ingestion spec (mapping, key, rules, fields, checks) as JSON, e.g. a rules file. The typed fields below override its parts. */
+  spec?: unknown;
+  /** A SQL query to run. */
+  sql?: SqlSourceInput | null | undefined;
+  /** An http(s) URL to fetch (private addresses refused unless MMS_ALLOW_PRIVATE_URLS). */
+  url?: string | null | undefined;
+};
+
+/** Where a job is in its life; SUCCEEDED, FAILED and CANCELLED are final. */
+export type JobStatus =
+  /** Stopped by cancelJob. */
+  | 'CANCELLED'
+  /** Stopped on an error; error and errorCode say why. */
+  | 'FAILED'
+  /** Waiting for a worker. */
+  | 'QUEUED'
+  /** Claimed by a worker and in progress. */
+  | 'RUNNING'
+  /** Finished; result says what it produced. */
+  | 'SUCCEEDED';
+
+/** How a source value becomes a document key: P0001, 1 and p-1 all become P0001 with prefix P and digits 4. */
+export type KeySpecInput = {
+  /** upper or lower */
+  case?: string | null | undefined;
+  /** Left-pad the number part with zeros to this many digits. */
+  digits?: number | null | undefined;
+  /** The source field holding the key. */
+  from: string;
+  /** Letters that begin every key (added when missing, upper-cased by default). */
+  prefix?: string | null | undefined;
+};
+
+/** A rename of one source field. */
+export type MappingInput = {
+  /** The source's field name. */
+  from: string;
+  /** The dataset's field name. */
+  to: string;
+};
+
+/** A MongoDB collection to ingest. */
+export type MongoSourceInput = {
+  /** The collection to read. */
+  collection: string;
+  /** A registered connection of kind MONGODB (see createConnection). */
+  connection?: string | null | undefined;
+  /** The database to read. */
+  database: string;
+  /** A MongoDB query document selecting what to read; omitted: everything. */
+  filter?: unknown;
+  /** A raw URI: refused unless the server allows raw sources (MMS_ALLOW_RAW_SOURCES, single-tenant installs). */
+  uri?: string | null | undefined;
+};
+
+/** SKIP: reject bad rows and go on. STOP: fail the ingestion at the first bad row. */
+export type OnError =
+  /** Reject the bad row and go on (the default). */
+  | 'SKIP'
+  /** Fail the ingestion at the first bad row; nothing after it is written. */
+  | 'STOP';
+
 /** A relation between two spans. */
 export type RelationInput = {
   /** The head span's id. */
@@ -113,6 +253,16 @@ export type Role =
   | 'REVIEWER'
   /** Reads the team's datasets, models and reports, and predicts; writes nothing. */
   | 'VIEWER';
+
+/** A SQL query whose rows to ingest. */
+export type SqlSourceInput = {
+  /** A registered connection of kind POSTGRESQL (see createConnection). */
+  connection?: string | null | undefined;
+  /** A raw PostgreSQL connection string: refused unless the server allows raw sources (MMS_ALLOW_RAW_SOURCES, single-tenant installs). */
+  dsn?: string | null | undefined;
+  /** A read-only SELECT; each row becomes a record. */
+  query: string;
+};
 
 /** An annotation of one item: spans, relations, events and document labels. */
 export type SaveAnnotationInput = {
@@ -172,6 +322,15 @@ export type SpanInput = {
   /** The spanned text, exactly the document's slice [start, end). */
   text: string;
 };
+
+/** How rows become documents: INSERT refuses existing keys, UPSERT replaces a document's fields, MERGE adds fields to it. */
+export type WriteMode =
+  /** Write new keys only; a row whose key exists is rejected. */
+  | 'INSERT'
+  /** Add the row's fields to an existing document (conflict decides on differing values), or insert it. */
+  | 'MERGE'
+  /** Replace the fields of an existing document, or insert it. The default. */
+  | 'UPSERT';
 
 export type StudioMeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -341,7 +500,7 @@ export type StudioModelVersionQueryVariables = Exact<{
 }>;
 
 
-export type StudioModelVersionQuery = { model: { id: string, latestVersion: number, aliases: Array<{ alias: string, version: number }> } | null, modelVersion: { model: string, version: number, aliases: Array<string>, dataset: string, datasetVersion: number, label: string, positiveClass: unknown, features: Array<string>, intercept: number, threshold: number, rows: number, createdAt: string, createdBy: string, warnings: Array<string>, coefficients: Array<{ feature: string, value: number, oddsRatio: number | null, redacted: boolean }>, train: { rows: number, accuracy: number, precision: number, recall: number, f1: number, logLoss: number, brier: number, rocAuc: number, averagePrecision: number }, test: { rows: number, accuracy: number, precision: number, recall: number, f1: number, logLoss: number, brier: number, rocAuc: number, averagePrecision: number } | null } | null };
+export type StudioModelVersionQuery = { model: { id: string, latestVersion: number, aliases: Array<{ alias: string, version: number }> } | null, modelVersion: { model: string, version: number, aliases: Array<string>, dataset: string, datasetVersion: number, snapshotSha256: string | null, job: string, label: string, positiveClass: unknown, features: Array<string>, intercept: number, threshold: number, rows: number, createdAt: string, createdBy: string, warnings: Array<string>, coefficients: Array<{ feature: string, value: number, oddsRatio: number | null, redacted: boolean }>, train: { rows: number, accuracy: number, precision: number, recall: number, f1: number, logLoss: number, brier: number, rocAuc: number, averagePrecision: number }, test: { rows: number, accuracy: number, precision: number, recall: number, f1: number, logLoss: number, brier: number, rocAuc: number, averagePrecision: number } | null } | null };
 
 export type StudioPredictQueryVariables = Exact<{
   model: string;
@@ -367,6 +526,71 @@ export type StudioSaveGoldMutationVariables = Exact<{
 
 export type StudioSaveGoldMutation = { saveGold: { version: number } };
 
+export type StudioDatasetVersionsQueryVariables = Exact<{
+  id: string;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type StudioDatasetVersionsQuery = { dataset: { id: string, versions: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { version: number, createdAt: string, rows: number, ingestion: string | null, snapshot: { status: string, bytes: number | null, sha256: string | null } | null } }> } } | null };
+
+export type StudioIngestionQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type StudioIngestionQuery = { ingestion: { id: string, dataset: string, source: string, format: Format, mode: WriteMode, status: JobStatus, job: string, read: number, inserted: number, updated: number, unchanged: number, rejected: number, datasetVersion: number | null, failedChecks: Array<string>, report: unknown, error: string | null, createdBy: string, createdAt: string, finishedAt: string | null } | null };
+
+export type StudioRejectsQueryVariables = Exact<{
+  id: string;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type StudioRejectsQuery = { ingestion: { id: string, rejects: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { line: number, reasons: Array<string>, raw: string | null } }> } } | null };
+
+export type StudioIngestMutationVariables = Exact<{
+  input: IngestInput;
+}>;
+
+
+export type StudioIngestMutation = { ingest: { id: string, kind: string, status: JobStatus, progress: number, result: unknown } };
+
+export type StudioJobFieldsFragment = { id: string, kind: string, status: JobStatus, progress: number, error: string | null, errorCode: string | null, result: unknown, createdAt: string, startedAt: string | null, finishedAt: string | null, updatedAt: string, detail: { phase: string | null, rows: number, bytes: number, totalBytes: number, rowsPerSecond: number, message: string | null } };
+
+export type StudioJobQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type StudioJobQuery = { job: { id: string, kind: string, status: JobStatus, progress: number, error: string | null, errorCode: string | null, result: unknown, createdAt: string, startedAt: string | null, finishedAt: string | null, updatedAt: string, detail: { phase: string | null, rows: number, bytes: number, totalBytes: number, rowsPerSecond: number, message: string | null } } | null };
+
+export type StudioJobUpdatedSubscriptionVariables = Exact<{
+  id: string;
+}>;
+
+
+export type StudioJobUpdatedSubscription = { jobUpdated: { id: string, kind: string, status: JobStatus, progress: number, error: string | null, errorCode: string | null, result: unknown, createdAt: string, startedAt: string | null, finishedAt: string | null, updatedAt: string, detail: { phase: string | null, rows: number, bytes: number, totalBytes: number, rowsPerSecond: number, message: string | null } } };
+
+export type StudioSetAliasMutationVariables = Exact<{
+  model: string;
+  alias: string;
+  version: number;
+}>;
+
+
+export type StudioSetAliasMutation = { setModelAlias: { model: string, version: number, aliases: Array<string> } };
+
+export type StudioRemoveAliasMutationVariables = Exact<{
+  model: string;
+  alias: string;
+}>;
+
+
+export type StudioRemoveAliasMutation = { removeModelAlias: { id: string, aliases: Array<{ alias: string, version: number }> } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -385,7 +609,29 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-
+export const StudioJobFieldsFragmentDoc = new TypedDocumentString(`
+    fragment StudioJobFields on Job {
+  id
+  kind
+  status
+  progress
+  error
+  errorCode
+  result
+  createdAt
+  startedAt
+  finishedAt
+  updatedAt
+  detail {
+    phase
+    rows
+    bytes
+    totalBytes
+    rowsPerSecond
+    message
+  }
+}
+    `, {"fragmentName":"StudioJobFields"}) as unknown as TypedDocumentString<StudioJobFieldsFragment, unknown>;
 export const StudioMeDocument = new TypedDocumentString(`
     query StudioMe {
   me {
@@ -846,6 +1092,8 @@ export const StudioModelVersionDocument = new TypedDocumentString(`
     aliases
     dataset
     datasetVersion
+    snapshotSha256
+    job
     label
     positiveClass
     features
@@ -967,3 +1215,161 @@ export const StudioSaveGoldDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<StudioSaveGoldMutation, StudioSaveGoldMutationVariables>;
+export const StudioDatasetVersionsDocument = new TypedDocumentString(`
+    query StudioDatasetVersions($id: ID!, $first: Int, $after: String) {
+  dataset(id: $id) {
+    id
+    versions(first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          version
+          createdAt
+          rows
+          ingestion
+          snapshot {
+            status
+            bytes
+            sha256
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioDatasetVersionsQuery, StudioDatasetVersionsQueryVariables>;
+export const StudioIngestionDocument = new TypedDocumentString(`
+    query StudioIngestion($id: ID!) {
+  ingestion(id: $id) {
+    id
+    dataset
+    source
+    format
+    mode
+    status
+    job
+    read
+    inserted
+    updated
+    unchanged
+    rejected
+    datasetVersion
+    failedChecks
+    report
+    error
+    createdBy
+    createdAt
+    finishedAt
+  }
+}
+    `) as unknown as TypedDocumentString<StudioIngestionQuery, StudioIngestionQueryVariables>;
+export const StudioRejectsDocument = new TypedDocumentString(`
+    query StudioRejects($id: ID!, $first: Int, $after: String) {
+  ingestion(id: $id) {
+    id
+    rejects(first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          line
+          reasons
+          raw
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioRejectsQuery, StudioRejectsQueryVariables>;
+export const StudioIngestDocument = new TypedDocumentString(`
+    mutation StudioIngest($input: IngestInput!) {
+  ingest(input: $input) {
+    id
+    kind
+    status
+    progress
+    result
+  }
+}
+    `) as unknown as TypedDocumentString<StudioIngestMutation, StudioIngestMutationVariables>;
+export const StudioJobDocument = new TypedDocumentString(`
+    query StudioJob($id: ID!) {
+  job(id: $id) {
+    ...StudioJobFields
+  }
+}
+    fragment StudioJobFields on Job {
+  id
+  kind
+  status
+  progress
+  error
+  errorCode
+  result
+  createdAt
+  startedAt
+  finishedAt
+  updatedAt
+  detail {
+    phase
+    rows
+    bytes
+    totalBytes
+    rowsPerSecond
+    message
+  }
+}`) as unknown as TypedDocumentString<StudioJobQuery, StudioJobQueryVariables>;
+export const StudioJobUpdatedDocument = new TypedDocumentString(`
+    subscription StudioJobUpdated($id: ID!) {
+  jobUpdated(id: $id) {
+    ...StudioJobFields
+  }
+}
+    fragment StudioJobFields on Job {
+  id
+  kind
+  status
+  progress
+  error
+  errorCode
+  result
+  createdAt
+  startedAt
+  finishedAt
+  updatedAt
+  detail {
+    phase
+    rows
+    bytes
+    totalBytes
+    rowsPerSecond
+    message
+  }
+}`) as unknown as TypedDocumentString<StudioJobUpdatedSubscription, StudioJobUpdatedSubscriptionVariables>;
+export const StudioSetAliasDocument = new TypedDocumentString(`
+    mutation StudioSetAlias($model: ID!, $alias: String!, $version: Int!) {
+  setModelAlias(model: $model, alias: $alias, version: $version) {
+    model
+    version
+    aliases
+  }
+}
+    `) as unknown as TypedDocumentString<StudioSetAliasMutation, StudioSetAliasMutationVariables>;
+export const StudioRemoveAliasDocument = new TypedDocumentString(`
+    mutation StudioRemoveAlias($model: ID!, $alias: String!) {
+  removeModelAlias(model: $model, alias: $alias) {
+    id
+    aliases {
+      alias
+      version
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioRemoveAliasMutation, StudioRemoveAliasMutationVariables>;
