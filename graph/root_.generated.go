@@ -486,6 +486,7 @@ type ComplexityRoot struct {
 	}
 
 	ModelVersion struct {
+		Algorithm         func(childComplexity int) int
 		Aliases           func(childComplexity int) int
 		C                 func(childComplexity int) int
 		CV                func(childComplexity int) int
@@ -2531,6 +2532,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ModelReport.RocPlot(childComplexity), true
 
+	case "ModelVersion.algorithm":
+		if e.ComplexityRoot.ModelVersion.Algorithm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Algorithm(childComplexity), true
 	case "ModelVersion.aliases":
 		if e.ComplexityRoot.ModelVersion.Aliases == nil {
 			break
@@ -5013,6 +5020,8 @@ func (ec *executionContext) childFields_ModelVersion(ctx context.Context, field 
 		return ec.fieldContext_ModelVersion_features(ctx, field)
 	case "columns":
 		return ec.fieldContext_ModelVersion_columns(ctx, field)
+	case "algorithm":
+		return ec.fieldContext_ModelVersion_algorithm(ctx, field)
 	case "intercept":
 		return ec.fieldContext_ModelVersion_intercept(ctx, field)
 	case "coefficients":
