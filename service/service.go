@@ -101,6 +101,9 @@ type Service struct {
 	MongoSources MongoSources
 	// ConnStore keeps the external databases admins registered.
 	ConnStore ConnectionStore
+	// KeyRotation re-seals sensitive values with the current key (RotateKeys;
+	// nil in the server, which never rotates).
+	KeyRotation KeyRotationStore
 	// AllowPrivateURLs lets URL sources (and raw database sources) reach
 	// loopback and private networks.
 	AllowPrivateURLs bool
