@@ -99,6 +99,7 @@ type ComplexityRoot struct {
 		Guidelines         func(childComplexity int) int
 		ID                 func(childComplexity int) int
 		Items              func(childComplexity int) int
+		LabelStudioConfig  func(childComplexity int) int
 		Overlap            func(childComplexity int) int
 		Schema             func(childComplexity int) int
 		SensitiveFields    func(childComplexity int) int
@@ -1011,6 +1012,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AnnotationTask.Items(childComplexity), true
+	case "AnnotationTask.labelStudioConfig":
+		if e.ComplexityRoot.AnnotationTask.LabelStudioConfig == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationTask.LabelStudioConfig(childComplexity), true
 	case "AnnotationTask.overlap":
 		if e.ComplexityRoot.AnnotationTask.Overlap == nil {
 			break
@@ -4234,6 +4241,8 @@ func (ec *executionContext) childFields_AnnotationTask(ctx context.Context, fiel
 		return ec.fieldContext_AnnotationTask_createdAt(ctx, field)
 	case "stats":
 		return ec.fieldContext_AnnotationTask_stats(ctx, field)
+	case "labelStudioConfig":
+		return ec.fieldContext_AnnotationTask_labelStudioConfig(ctx, field)
 	case "sensitiveFields":
 		return ec.fieldContext_AnnotationTask_sensitiveFields(ctx, field)
 	case "allowSensitiveText":
