@@ -94,7 +94,7 @@ func BenchmarkScoreDense(b *testing.B) {
 	b.ReportAllocs()
 	n := 0
 	for b.Loop() {
-		if p, err = m.PredictProba(X); err != nil {
+		if _, err = m.PredictProba(X); err != nil {
 			b.Fatal(err)
 		}
 		n++
