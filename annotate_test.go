@@ -277,6 +277,14 @@ func TestAnnotationExportImport(t *testing.T) {
 	if st, _, body := get("labelstudio"); st != 200 || !strings.Contains(body, `"predictions"`) {
 		t.Errorf("label studio: %d %.200s", st, body)
 	}
+	// The Label Studio project config for that export declares the controls
+	// its results name, and the schema's labels.
+	cfg := s.mustGQL(t, a1, `{ annotationTask(id: "posts-ner") { labelStudioConfig } }`, nil).str("annotationTask", "labelStudioConfig")
+	for _, want := range []string{`<Labels name="label" toName="text">`, `<Label value="Vaccine"/>`, `<Choices name="class" toName="text"`, `<Choice value="neutral"/>`, `<Text name="text" value="$text"/>`} {
+		if !strings.Contains(cfg, want) {
+			t.Errorf("labelStudioConfig lacks %s:\n%s", want, cfg)
+		}
+	}
 	st, ctype, zipped := get("brat")
 	if st != 200 || ctype != "application/zip" {
 		t.Errorf("brat: %d %s", st, ctype)

@@ -10,7 +10,9 @@ import (
 	"strings"
 
 	"github.com/mms-platform/mms/auth"
+	"github.com/mms-platform/mms/model"
 	"github.com/mms-platform/mms/mongodb"
+	"github.com/mms-platform/mms/service"
 )
 
 // auditCheckpoints is the signed-checkpoint configuration from cfg: the signing
@@ -38,8 +40,9 @@ func auditCheckpoints(cfg *Config, st auth.CheckpointStore) (*auth.Checkpoints, 
 
 // runAudit implements `mms audit verify` and `mms audit public-key`.
 //
-// verify opens the store with the same configuration as the server, walks the
-// audit chain and checks the signed checkpoints against the public keys of
+// verify opens the store with the same configuration as the server and, as
+// the system principal "system:mms audit verify" (Service.VerifyAudit), walks
+// the audit chain and checks the signed checkpoints against the public keys of
 // MMS_AUDIT_SIGNING_KEY and MMS_AUDIT_VERIFY_KEYS (either is enough: a verifier
 // can hold only public keys). It exits non-zero when the chain is broken or a
 // checkpoint is bad. A store that does not exist is an error, and an embedded
@@ -71,11 +74,12 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer st.close()
-	c, err := auditCheckpoints(cfg, st)
+	svc, sctx, closeSvc, err := toolService(ctx, cfg, st, "mms audit verify", stderr)
 	if err != nil {
 		return err
 	}
-	v, err := auth.VerifyAuditSigned(ctx, st, c)
+	defer closeSvc()
+	v, err := svc.VerifyAudit(sctx)
 	if err != nil {
 		return err
 	}
@@ -99,6 +103,33 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("audit checkpoint bad at seq %d", *v.FirstBadCheckpoint)
 	}
 	return nil
+}
+
+// toolService is the service a command-line tool calls over st, and the
+// context to call it with: that of the system principal named after command
+// (auth.SystemPrincipal), so every audit record the tool causes names it. The
+// service has the server's audit chain (signed checkpoints included, from
+// cfg) and authorizer; close stops its audit writer once the records queued
+// are written.
+func toolService(ctx context.Context, cfg *Config, st *store, command string, stderr io.Writer) (svc *service.Service, sctx context.Context, closeFn func(), err error) {
+	log, err := newLogger(stderr, "error")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	authz, err := auth.NewAuthorizer(ctx, st, log)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	cps, err := auditCheckpoints(cfg, st)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	chain := auth.NewAuditLog(st, log, auth.WithCheckpoints(cps))
+	svc = &service.Service{
+		Teams: st, Keys: st, Datasets: st, Sharing: st, Audit: st, Chain: chain, Authz: authz, Log: log,
+		KeyRotation: st,
+	}
+	return svc, model.NewContextWithPrincipal(ctx, auth.SystemPrincipal(command)), chain.Close, nil
 }
 
 // toolStore opens the store for a command-line tool (mms audit, mms keys),

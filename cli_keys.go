@@ -2,14 +2,13 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 
-	"github.com/mms-platform/mms/mongodb"
+	"github.com/mms-platform/mms/model"
+	"github.com/mms-platform/mms/service"
 )
 
 // runKeys implements `mms keys rotate [--dataset ID]... [flags]`.
@@ -28,8 +27,11 @@ import (
 // before rotating, so that no server seals with the old key any more; drop
 // the old keys only after a rotation that reports nothing left to rewrite.
 //
-// It opens the store like mms audit verify (toolStore): a store that does not
-// exist is an error, and an embedded store a running server holds is refused.
+// It opens the store like mms audit verify (toolStore) and rotates through the
+// service (Service.RotateKeys) as the system principal "system:mms keys
+// rotate", which audits the rotation's start and end with its counts. A store
+// that does not exist is an error, and an embedded store a running server
+// holds is refused.
 func runKeys(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if err := cliGroup("keys", args, stdout, stderr); err != nil {
 		return err
@@ -50,56 +52,43 @@ func runKeys(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer st.close()
-	all := len(datasets) == 0 // then connections are re-sealed too
-	if all {
-		if datasets, err = st.DatasetIDs(ctx); err != nil {
-			return err
-		}
-	} else {
-		for _, id := range datasets {
-			if _, err := st.Dataset(ctx, id); err != nil {
-				return err
-			}
-		}
+	svc, sctx, closeSvc, err := toolService(ctx, cfg, st, "mms keys rotate", stderr)
+	if err != nil {
+		return err
 	}
+	defer closeSvc()
 	keys := st.Keyring()
-	fmt.Fprintf(stdout, "rotating to key %s (keys known: %s) in %d datasets\n", keys.CurrentID(), strings.Join(keys.IDs(), ", "), len(datasets))
-	var nonce [6]byte
-	_, _ = rand.Read(nonce[:])
-	owner := "keys-rotate-" + hex.EncodeToString(nonce[:])
-	var total mongodb.RotateStats
-	for i, id := range datasets {
-		waiting := false
-		s, err := st.RotateDataset(ctx, id, owner, func(holder string) {
-			if !waiting {
-				fmt.Fprintf(stdout, "dataset %s: waiting for its write lock (held by %s)\n", id, holder)
-				waiting = true
-			}
-		}, func(s mongodb.RotateStats) {
+	scope := fmt.Sprintf("%d datasets", len(datasets))
+	if len(datasets) == 0 {
+		scope = "every dataset"
+	}
+	fmt.Fprintf(stdout, "rotating to key %s (keys known: %s) in %s\n", keys.CurrentID(), strings.Join(keys.IDs(), ", "), scope)
+	res, err := svc.RotateKeys(sctx, service.KeyRotation{
+		KeyID: keys.CurrentID(), Datasets: datasets,
+		Waiting: func(id, holder string) {
+			fmt.Fprintf(stdout, "dataset %s: waiting for its write lock (held by %s)\n", id, holder)
+		},
+		Progress: func(id string, s model.RotateStats) {
 			fmt.Fprintf(stdout, "dataset %s: %d documents scanned, %d rewritten so far\n", id, s.Scanned, s.Rewritten)
-		})
-		total.Scanned += s.Scanned
-		total.Rewritten += s.Rewritten
-		total.Resealed += s.Resealed
-		total.Sealed += s.Sealed
-		total.Unsealed += s.Unsealed
-		total.Indexed += s.Indexed
-		if err != nil {
-			fmt.Fprintf(stdout, "dataset %s: stopped after %d documents scanned, %d rewritten\n", id, s.Scanned, s.Rewritten)
-			return fmt.Errorf("dataset %s: %w (run the rotation again to resume: what is done is skipped)", id, err)
-		}
-		fmt.Fprintf(stdout, "dataset %s (%d/%d): %d documents scanned, %d rewritten (%d values re-sealed, %d sealed, %d unsealed, %d index changes)\n",
-			id, i+1, len(datasets), s.Scanned, s.Rewritten, s.Resealed, s.Sealed, s.Unsealed, s.Indexed)
+		},
+		Rotated: func(id string, i, n int, s model.RotateStats, err error) {
+			if err != nil {
+				fmt.Fprintf(stdout, "dataset %s: stopped after %d documents scanned, %d rewritten\n", id, s.Scanned, s.Rewritten)
+				return
+			}
+			fmt.Fprintf(stdout, "dataset %s (%d/%d): %d documents scanned, %d rewritten (%d values re-sealed, %d sealed, %d unsealed, %d index changes)\n",
+				id, i, n, s.Scanned, s.Rewritten, s.Resealed, s.Sealed, s.Unsealed, s.Indexed)
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("%w (run the rotation again to resume: what is done is skipped)", err)
 	}
-	if all {
-		n, err := st.RotateConnections(ctx)
-		if err != nil {
-			return fmt.Errorf("connections: %w (run the rotation again to resume)", err)
-		}
-		fmt.Fprintf(stdout, "connections: %d re-sealed\n", n)
+	if len(datasets) == 0 {
+		fmt.Fprintf(stdout, "connections: %d re-sealed\n", res.Connections)
 	}
+	t := res.Total
 	fmt.Fprintf(stdout, "done: %d datasets, %d documents scanned, %d rewritten (%d values re-sealed with key %s, %d sealed, %d unsealed, %d index changes)\n",
-		len(datasets), total.Scanned, total.Rewritten, total.Resealed, keys.CurrentID(), total.Sealed, total.Unsealed, total.Indexed)
+		res.Datasets, t.Scanned, t.Rewritten, t.Resealed, keys.CurrentID(), t.Sealed, t.Unsealed, t.Indexed)
 	return nil
 }
 

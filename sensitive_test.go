@@ -222,6 +222,23 @@ func TestSensitiveFieldsEncryptedEndToEnd(t *testing.T) {
 	if err != nil || !strings.Contains(out, "done: 1 datasets, 30 documents scanned, 30 rewritten (59 values re-sealed with key test2") {
 		t.Fatalf("rotate: %v\n%s", err, out)
 	}
+	// The rotation went through the service: its start and end are audited,
+	// by the CLI's system principal, with the counts.
+	audit := s.mustGQL(t, testAdminKey, `{ auditLog(where: {actor: "system:mms keys rotate"}) { edges { node { action resource decision summary } } } }`, nil)
+	var summaries []string
+	for _, e := range audit.get("auditLog", "edges").([]any) {
+		n := e.(map[string]any)["node"].(map[string]any)
+		if n["action"] != "admin" || n["resource"] != "keyring" || n["decision"] != "allow" {
+			t.Fatalf("rotation audit record: %v", n)
+		}
+		summaries = append(summaries, n["summary"].(string))
+	}
+	if want := []string{ // newest first
+		"key rotation to key test2 done: 1 datasets, 30 documents scanned, 30 rewritten (59 values re-sealed, 0 sealed, 0 unsealed, 0 index changes), 0 connections re-sealed",
+		"key rotation to key test2 started on every dataset and connection",
+	}; !slices.Equal(summaries, want) {
+		t.Fatalf("rotation audit records:\n%q\nwant\n%q", summaries, want)
+	}
 	raw = rawPeople(t, s.cfg.DBName)
 	if ids := sealedIDs(t, raw, "ssn"); ids["test2"] != 29 || len(ids) != 1 {
 		t.Fatalf("ssn values after rotation: %v", ids)

@@ -577,14 +577,16 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 		_ = metricsSrv.Close()
 	}
 	stopBG()
-	// Running jobs see their context end and record themselves interrupted.
-	// Their clean-up is bounded: a job still busy after jobCleanupGrace is left
-	// to its lease, which lapses, and the job is resumed later (its writes are
-	// idempotent), so that SIGTERM never waits on a long clean-up.
+	// Running jobs see their context end and record themselves interrupted
+	// (FAILED). Their clean-up is bounded: a job still busy after
+	// jobCleanupGrace is left to its lease, which lapses, and the job is then
+	// marked FAILED as interrupted by whichever instance looks next; nothing
+	// resumes it, but submitting it again is safe (its writes are idempotent).
+	// So SIGTERM never waits on a long clean-up.
 	select {
 	case <-runnerDone:
 	case <-time.After(jobCleanupGrace):
-		log.Warn("jobs still cleaning up at shutdown; they will be resumed when their lease lapses", "waited", jobCleanupGrace.String())
+		log.Warn("jobs still cleaning up at shutdown; they will be marked failed (interrupted) when their lease lapses", "waited", jobCleanupGrace.String())
 	}
 	log.Info("stopped")
 	return nil

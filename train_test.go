@@ -34,12 +34,15 @@ func TestTrainDiabetesModel(t *testing.T) {
 	if res["model"] != "diabetes" || num(res["version"]) != 1 {
 		t.Fatalf("result %v", res)
 	}
-	q := `{ modelVersion(model: "diabetes") { model version dataset datasetVersion label features columns intercept threshold rows
+	q := `{ modelVersion(model: "diabetes") { model version dataset datasetVersion label features columns algorithm intercept threshold rows
 		coefficients { feature value oddsRatio } dropped { name reason }
 		train { rows accuracy rocAuc logLoss confusion { tn fp fn tp } } test { rows accuracy precision recall f1 logLoss brier rocAuc averagePrecision }
 		cv { folds metric mean scores } fit { iterations converged } codeVersion createdBy
 		report { rocPlot prPlot calibrationPlot curvesOn roc { x y } calibration { count } } } }`
 	v := s.mustGQL(t, testAdminKey, q, nil)
+	if v.get("modelVersion", "algorithm") != "logistic-regression" {
+		t.Errorf("algorithm: %v", v.get("modelVersion", "algorithm"))
+	}
 	if num(v.get("modelVersion", "datasetVersion")) != 4 || num(v.get("modelVersion", "rows")) != 768 {
 		t.Errorf("lineage: %v", v.Data)
 	}

@@ -231,19 +231,12 @@ func CorpusSpanF1ByLabel(docs []map[string][]model.Span) map[string]float64 {
 	return out
 }
 
-// PairwiseSpanF1 returns the mean, over every unordered pair of annotators, of the
-// micro F1 (see SpanF1) between their spans of one document. byAnnotator maps an
-// annotator id to the spans they marked; an annotator who marked nothing must still
-// be present (with an empty list) to count. With fewer than two annotators the error
-// is model.EINVALID.
-func PairwiseSpanF1(byAnnotator map[string][]model.Span) (float64, error) {
-	return CorpusPairwiseSpanF1([]map[string][]model.Span{byAnnotator})
-}
-
-// CorpusPairwiseSpanF1 is PairwiseSpanF1 over many documents: docs[d] maps annotator
-// ids to their spans of document d. For each pair of annotators, the TP, FP and FN
-// counts are pooled over the documents both annotated and give one micro F1; the
-// result is the mean over the pairs that share at least one document. Pairs are
+// CorpusPairwiseSpanF1 returns the mean, over every unordered pair of annotators,
+// of the micro F1 (see SpanF1) between their spans. docs[d] maps annotator ids to
+// their spans of document d; an annotator who marked nothing in a document must
+// still be present (with an empty list) to count. For each pair of annotators, the
+// TP, FP and FN counts are pooled over the documents both annotated and give one
+// micro F1; the result is the mean over the pairs that share at least one document. Pairs are
 // visited in sorted order, so the result is deterministic. With no pair sharing a
 // document the error is model.EINVALID.
 func CorpusPairwiseSpanF1(docs []map[string][]model.Span) (float64, error) {

@@ -234,7 +234,7 @@ func TestSpanF1(t *testing.T) {
 	}
 }
 
-func TestPairwiseSpanF1(t *testing.T) {
+func TestCorpusPairwiseSpanF1(t *testing.T) {
 	x, y, z := sp(0, 5, "Patient"), sp(6, 10, "Hospital"), sp(11, 14, "Date")
 	tests := []struct {
 		name    string
@@ -252,7 +252,7 @@ func TestPairwiseSpanF1(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := annotate.PairwiseSpanF1(tt.in)
+			got, err := annotate.CorpusPairwiseSpanF1([]map[string][]model.Span{tt.in})
 			if tt.wantErr {
 				wantInvalid(t, err)
 				return
@@ -261,7 +261,7 @@ func TestPairwiseSpanF1(t *testing.T) {
 				t.Fatal(err)
 			}
 			if math.Abs(got-tt.want) > tol {
-				t.Errorf("PairwiseSpanF1 = %v, want %v", got, tt.want)
+				t.Errorf("CorpusPairwiseSpanF1 of one document = %v, want %v", got, tt.want)
 			}
 		})
 	}
@@ -283,9 +283,9 @@ func TestPairwiseSpanF1(t *testing.T) {
 	})
 	t.Run("gold against itself", func(t *testing.T) {
 		for _, d := range goldDocs(t) {
-			got, err := annotate.PairwiseSpanF1(map[string][]model.Span{"a": d.Annotation.Spans, "b": d.Annotation.Spans})
+			got, err := annotate.CorpusPairwiseSpanF1([]map[string][]model.Span{{"a": d.Annotation.Spans, "b": d.Annotation.Spans}})
 			if err != nil || got != 1 {
-				t.Errorf("%s: PairwiseSpanF1 = %v, %v; want 1", d.ID, got, err)
+				t.Errorf("%s: CorpusPairwiseSpanF1 = %v, %v; want 1", d.ID, got, err)
 			}
 		}
 	})

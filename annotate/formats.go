@@ -651,8 +651,8 @@ func (e *LabelStudioEncoder) Close() error {
 
 // LabelStudioDecoder reads Label Studio tasks from a JSON array (Label Studio's JSON
 // export) or from JSON Lines. The text is data.text, or the only string field of
-// data. The annotation is the task's first annotation that was not cancelled (all of
-// them are available from Annotations); predictions become suggestions with the
+// data. The annotation is the task's first annotation that was not cancelled (the
+// others are checked, then dropped); predictions become suggestions with the
 // prediction's model_version as Source and a region's first meta text as Rule.
 //
 // Results of type "labels" become spans (the region id is the span id; a region with
@@ -666,18 +666,13 @@ func (e *LabelStudioEncoder) Close() error {
 // not equal the code point slice but equals the UTF-16 slice, the offsets are
 // converted to code points.
 type LabelStudioDecoder struct {
-	s   *jsonStream
-	all []model.Annotation
+	s *jsonStream
 }
 
 // NewLabelStudioDecoder returns a decoder reading r.
 func NewLabelStudioDecoder(r io.Reader) *LabelStudioDecoder {
 	return &LabelStudioDecoder{s: newJSONStream(r)}
 }
-
-// Annotations returns every non-cancelled annotation of the task Decode read last, in
-// task order (the first is the Document's Annotation).
-func (d *LabelStudioDecoder) Annotations() []model.Annotation { return d.all }
 
 type lsTaskIn struct {
 	ID          json.RawMessage            `json:"id"`
@@ -690,7 +685,6 @@ type lsTaskIn struct {
 // converted gives model.EINVALID naming it, and Decode may be called again for the
 // next task; after a JSON syntax error the stream cannot continue.
 func (d *LabelStudioDecoder) Decode() (Document, error) {
-	d.all = nil
 	var in lsTaskIn
 	if err := d.s.next(&in, "label studio"); err != nil {
 		return Document{}, err
@@ -720,6 +714,7 @@ func (d *LabelStudioDecoder) Decode() (Document, error) {
 		return bad("data.text is not a string")
 	}
 	idx := newRuneIndex(doc.Text)
+	var all []model.Annotation // the task's annotations not cancelled, in order
 	for i, an := range in.Annotations {
 		if an.WasCancelled {
 			continue
@@ -750,10 +745,10 @@ func (d *LabelStudioDecoder) Decode() (Document, error) {
 				}
 			}
 		}
-		d.all = append(d.all, a)
+		all = append(all, a)
 	}
-	if len(d.all) > 0 {
-		doc.Annotation = d.all[0]
+	if len(all) > 0 {
+		doc.Annotation = all[0]
 	}
 	for i, p := range in.Predictions {
 		for j, r := range p.Result {

@@ -452,18 +452,14 @@ func TestLabelStudio_Decode(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		all := dec.Annotations()
-		if len(all) != 2 || all[0].Spans[0].ID != "a" || all[1].Spans[0].ID != "b" {
-			t.Errorf("Annotations() = %+v, want a's and b's", all)
-		}
-		if !reflect.DeepEqual(d.Annotation, all[0]) {
-			t.Errorf("Annotation = %+v, want the first not cancelled", d.Annotation)
+		if len(d.Annotation.Spans) != 1 || d.Annotation.Spans[0].ID != "a" {
+			t.Errorf("Annotation = %+v, want the first not cancelled (a's)", d.Annotation)
 		}
 		wantS := []model.Suggestion{{Span: model.Span{ID: "p", Start: 6, End: 8, Label: "Symptom", Text: "口渴"}, Source: "crf-v2"}}
 		if !reflect.DeepEqual(d.Suggestions, wantS) {
 			t.Errorf("Suggestions = %+v, want %+v", d.Suggestions, wantS)
 		}
-		if d, err := dec.Decode(); err != nil || d.ID != "2" || len(dec.Annotations()) != 0 {
+		if d, err := dec.Decode(); err != nil || d.ID != "2" || len(d.Annotation.Spans) != 0 {
 			t.Errorf("second task = %+v, %v", d, err)
 		}
 		if _, err := dec.Decode(); err != io.EOF {

@@ -162,112 +162,136 @@ func ValidateAnnotation(s model.LabelSchema, text string, a model.Annotation) er
 // AnnotationProblems returns the problems ValidateAnnotation reports, one string each
 // with its path, in the order spans, relations, events, labels; nil when a is valid.
 func AnnotationProblems(s model.LabelSchema, text string, a model.Annotation) []string {
-	var ps problems
-	idx := newRuneIndex(text)
-
-	entities := make(map[string]bool, len(s.Entities))
+	c := &annotationCheck{a: a, entities: make(map[string]bool, len(s.Entities)), spans: make(map[string]int, len(a.Spans))}
 	for _, e := range s.Entities {
-		entities[e] = true
+		c.entities[e] = true
 	}
-	spans := make(map[string]int, len(a.Spans)) // id -> first index
-	for i, sp := range a.Spans {
+	c.checkSpans(newRuneIndex(text))
+	c.checkRelations(s)
+	c.checkEvents(s)
+	c.checkLabels(s)
+	return c.ps
+}
+
+// annotationCheck is one run of AnnotationProblems: the problems found so far,
+// the schema's entity labels and the annotation's spans by id, which its
+// relations and events refer to.
+type annotationCheck struct {
+	ps       problems
+	a        model.Annotation
+	entities map[string]bool
+	spans    map[string]int // id -> first index
+}
+
+// checkSpans checks the spans' ids, offsets, labels and texts, and indexes
+// them by id.
+func (c *annotationCheck) checkSpans(idx runeIndex) {
+	for i, sp := range c.a.Spans {
 		path := at{"spans", i, sp.ID}
 		if sp.ID == "" {
-			ps.addAt(path, "id is empty")
-		} else if j, dup := spans[sp.ID]; dup {
-			ps.addAt(path, "id %q repeats spans[%d]", sp.ID, j)
+			c.ps.addAt(path, "id is empty")
+		} else if j, dup := c.spans[sp.ID]; dup {
+			c.ps.addAt(path, "id %q repeats spans[%d]", sp.ID, j)
 		} else {
-			spans[sp.ID] = i
+			c.spans[sp.ID] = i
 		}
 		inRange := true
 		if sp.Start < 0 {
-			ps.addAt(path, "start %d is negative", sp.Start)
+			c.ps.addAt(path, "start %d is negative", sp.Start)
 			inRange = false
 		}
 		if sp.End <= sp.Start {
-			ps.addAt(path, "end %d is not after start %d", sp.End, sp.Start)
+			c.ps.addAt(path, "end %d is not after start %d", sp.End, sp.Start)
 			inRange = false
 		}
 		if sp.End > idx.n {
-			ps.addAt(path, "end %d is beyond the text's %d code points", sp.End, idx.n)
+			c.ps.addAt(path, "end %d is beyond the text's %d code points", sp.End, idx.n)
 			inRange = false
 		}
 		if sp.Label == "" {
-			ps.addAt(path, "label is empty")
-		} else if !entities[sp.Label] {
-			ps.addAt(path, "unknown label %q", sp.Label)
+			c.ps.addAt(path, "label is empty")
+		} else if !c.entities[sp.Label] {
+			c.ps.addAt(path, "unknown label %q", sp.Label)
 		}
 		if inRange {
 			if got, _ := idx.slice(sp.Start, sp.End); got != sp.Text {
-				ps.addAt(path, "text %s does not match the document's %s at [%d,%d)",
+				c.ps.addAt(path, "text %s does not match the document's %s at [%d,%d)",
 					quote(sp.Text), quote(got), sp.Start, sp.End)
 			}
 		}
 	}
-	// labelOf returns the label of span id, whether the span exists, and whether its
-	// label is an entity (a span with an unknown label is reported once, above, and
-	// not again for each relation or event using it).
-	labelOf := func(id string) (label string, exists, known bool) {
-		i, ok := spans[id]
-		if !ok {
-			return "", false, false
-		}
-		return a.Spans[i].Label, true, entities[a.Spans[i].Label]
-	}
+}
 
+// labelOf returns the label of span id, whether the span exists, and whether its
+// label is an entity (a span with an unknown label is reported once, by
+// checkSpans, and not again for each relation or event using it).
+func (c *annotationCheck) labelOf(id string) (label string, exists, known bool) {
+	i, ok := c.spans[id]
+	if !ok {
+		return "", false, false
+	}
+	return c.a.Spans[i].Label, true, c.entities[c.a.Spans[i].Label]
+}
+
+// checkRelations checks each relation's type, ends and uniqueness.
+func (c *annotationCheck) checkRelations(s model.LabelSchema) {
 	relTypes := make(map[string]*model.RelationType, len(s.Relations))
 	for i := range s.Relations {
 		relTypes[s.Relations[i].Name] = &s.Relations[i]
 	}
 	type relKey struct{ t, h, tl string }
-	seenRel := make(map[relKey]int, len(a.Relations))
-	for i, r := range a.Relations {
+	seenRel := make(map[relKey]int, len(c.a.Relations))
+	for i, r := range c.a.Relations {
 		path := at{"relations", i, r.Type}
 		rt := relTypes[r.Type]
 		if r.Type == "" {
-			ps.addAt(path, "type is empty")
+			c.ps.addAt(path, "type is empty")
 		} else if rt == nil {
-			ps.addAt(path, "unknown relation type %q", r.Type)
+			c.ps.addAt(path, "unknown relation type %q", r.Type)
 		}
 		for _, end := range []struct {
 			name, id string
 			allowed  []string
 		}{{"head", r.Head, headOf(rt)}, {"tail", r.Tail, tailOf(rt)}} {
-			label, ok, known := labelOf(end.id)
+			label, ok, known := c.labelOf(end.id)
 			switch {
 			case !ok:
-				ps.addAt(path, "%s %q is not a span", end.name, end.id)
+				c.ps.addAt(path, "%s %q is not a span", end.name, end.id)
 			case rt != nil && known && !allows(end.allowed, label):
-				ps.addAt(path, "%s label %q not allowed (want %s)", end.name, label, strings.Join(end.allowed, " or "))
+				c.ps.addAt(path, "%s label %q not allowed (want %s)", end.name, label, strings.Join(end.allowed, " or "))
 			}
 		}
 		if r.Head == r.Tail && r.Head != "" {
-			ps.addAt(path, "head and tail are the same span %s", r.Head)
+			c.ps.addAt(path, "head and tail are the same span %s", r.Head)
 		}
 		k := relKey{r.Type, r.Head, r.Tail}
 		if j, dup := seenRel[k]; dup {
-			ps.addAt(path, "repeats relations[%d]", j)
+			c.ps.addAt(path, "repeats relations[%d]", j)
 		} else {
 			seenRel[k] = i
 		}
 	}
 
+}
+
+// checkEvents checks each event's type, trigger and arguments.
+func (c *annotationCheck) checkEvents(s model.LabelSchema) {
 	evTypes := make(map[string]*model.EventType, len(s.Events))
 	for i := range s.Events {
 		evTypes[s.Events[i].Name] = &s.Events[i]
 	}
-	for i, e := range a.Events {
+	for i, e := range c.a.Events {
 		path := at{"events", i, e.Type}
 		et := evTypes[e.Type]
 		if e.Type == "" {
-			ps.addAt(path, "type is empty")
+			c.ps.addAt(path, "type is empty")
 		} else if et == nil {
-			ps.addAt(path, "unknown event type %q", e.Type)
+			c.ps.addAt(path, "unknown event type %q", e.Type)
 		}
-		if label, ok, known := labelOf(e.Trigger); !ok {
-			ps.addAt(path, "trigger %q is not a span", e.Trigger)
+		if label, ok, known := c.labelOf(e.Trigger); !ok {
+			c.ps.addAt(path, "trigger %q is not a span", e.Trigger)
 		} else if et != nil && known && label != et.Trigger {
-			ps.addAt(path, "trigger span %s has label %s, want %s", e.Trigger, label, et.Trigger)
+			c.ps.addAt(path, "trigger span %s has label %s, want %s", e.Trigger, label, et.Trigger)
 		}
 		type argKey struct{ role, span string }
 		seenArg := make(map[argKey]bool, len(e.Arguments))
@@ -283,42 +307,45 @@ func AnnotationProblems(s model.LabelSchema, text string, a model.Annotation) []
 			}
 			switch {
 			case arg.Role == "":
-				ps.addAt(path, "argument %q has an empty role", arg.Span)
+				c.ps.addAt(path, "argument %q has an empty role", arg.Span)
 			case et != nil && role == nil:
-				ps.addAt(path, "role %q not in the event type", arg.Role)
+				c.ps.addAt(path, "role %q not in the event type", arg.Role)
 			}
-			label, ok, known := labelOf(arg.Span)
+			label, ok, known := c.labelOf(arg.Span)
 			switch {
 			case !ok:
-				ps.addAt(path, "argument %q of role %s is not a span", arg.Span, arg.Role)
+				c.ps.addAt(path, "argument %q of role %s is not a span", arg.Span, arg.Role)
 			case role != nil && known && !allows(role.Labels, label):
-				ps.addAt(path, "argument span %s has label %s, role %s wants %s", arg.Span, label, arg.Role, strings.Join(role.Labels, " or "))
+				c.ps.addAt(path, "argument span %s has label %s, role %s wants %s", arg.Span, label, arg.Role, strings.Join(role.Labels, " or "))
 			}
 			k := argKey{arg.Role, arg.Span}
 			if seenArg[k] {
-				ps.addAt(path, "argument span %s repeats role %s", arg.Span, arg.Role)
+				c.ps.addAt(path, "argument span %s repeats role %s", arg.Span, arg.Role)
 			}
 			seenArg[k] = true
 		}
 	}
 
+}
+
+// checkLabels checks the document classes against the schema's.
+func (c *annotationCheck) checkLabels(s model.LabelSchema) {
 	classes := make(map[string]bool, len(s.Classes))
 	for _, c := range s.Classes {
 		classes[c] = true
 	}
-	seenLabel := make(map[string]bool, len(a.Labels))
-	for _, l := range a.Labels {
+	seenLabel := make(map[string]bool, len(c.a.Labels))
+	for _, l := range c.a.Labels {
 		if !classes[l] {
-			ps.addAt(at{list: "labels", i: -1}, "%q is not a class", l)
+			c.ps.addAt(at{list: "labels", i: -1}, "%q is not a class", l)
 		} else if seenLabel[l] {
-			ps.addAt(at{list: "labels", i: -1}, "%q repeats", l)
+			c.ps.addAt(at{list: "labels", i: -1}, "%q repeats", l)
 		}
 		seenLabel[l] = true
 	}
-	if !s.MultiLabel && len(a.Labels) > 1 {
-		ps.addAt(at{list: "labels", i: -1}, "single-label schema, got %d", len(a.Labels))
+	if !s.MultiLabel && len(c.a.Labels) > 1 {
+		c.ps.addAt(at{list: "labels", i: -1}, "single-label schema, got %d", len(c.a.Labels))
 	}
-	return ps
 }
 
 func headOf(rt *model.RelationType) []string {

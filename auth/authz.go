@@ -233,6 +233,25 @@ const JWTSubjectPrefix = "user:"
 // IsJWTSubject reports whether sub is the id of a JWT principal.
 func IsJWTSubject(sub string) bool { return strings.HasPrefix(sub, JWTSubjectPrefix) }
 
+// SystemSubjectPrefix starts the id of a system principal: an operator's
+// command-line tool (mms keys rotate, mms audit verify) acting through the
+// service with the store's own credentials. No request authenticates as one
+// (API keys are "key:<id>", JWT subjects "user:<sub>"), and no rule in the
+// store names one.
+const SystemSubjectPrefix = "system:"
+
+// SystemPrincipal returns the principal a command-line tool acts as,
+// "system:<command>", so that every audit record it causes names the command.
+// It holds the global admin role: whoever runs the tool already holds the
+// store's credentials.
+func SystemPrincipal(command string) *model.Principal {
+	admin := model.RoleAdmin
+	return &model.Principal{ID: SystemSubjectPrefix + command, Role: &admin}
+}
+
+// isSystemSubject reports whether sub is the id of a system principal.
+func isSystemSubject(sub string) bool { return strings.HasPrefix(sub, SystemSubjectPrefix) }
+
 // Allowed reports whether principal p may do act on obj in team dom. It never
 // returns true on an error. A principal authenticated by an API key holds the
 // roles stored for it; a JWT principal holds only the role its token claims, in
@@ -293,6 +312,9 @@ func (a *Authorizer) IsAdmin(p *model.Principal) bool {
 	if IsJWTSubject(p.ID) {
 		return claimedRole(p) == model.RoleAdmin
 	}
+	if isSystemSubject(p.ID) {
+		return true
+	}
 	ok, _ := a.e.HasGroupingPolicy(p.ID, RoleSubject(model.RoleAdmin), AllTeams)
 	return ok
 }
@@ -310,6 +332,9 @@ func (a *Authorizer) Teams(p *model.Principal) []string {
 			return []string{p.Team}
 		}
 		return nil
+	}
+	if isSystemSubject(p.ID) {
+		return []string{AllTeams}
 	}
 	return slices.Clone(a.index.Load().teams[p.ID])
 }

@@ -51,15 +51,12 @@ func benchMemberRole(m int) model.Role {
 	}
 }
 
-// benchPolicyRules returns the store content of a deployment that has run for a
-// while: the default role definitions first (ensured at first start), the global
-// admin, then per team its memberships and its per-object grants (datasets shared
-// with partners and annotators, models partners may predict with, tasks assigned
-// to individual viewers, datasets editors may share), interleaved as teams are
-// created over time.
-func benchPolicyRules() [][]string { return benchPolicyRulesN(benchTeams) }
-
-// benchPolicyRulesN is benchPolicyRules with the given number of teams.
+// benchPolicyRulesN returns the store content of a deployment of teams teams that
+// has run for a while: the default role definitions first (ensured at first
+// start), the global admin, then per team its memberships and its per-object
+// grants (datasets shared with partners and annotators, models partners may
+// predict with, tasks assigned to individual viewers, datasets editors may
+// share), interleaved as teams are created over time.
 func benchPolicyRulesN(teams int) [][]string {
 	rules := make([][]string, 0, len(auth.DefaultPolicies)+1+teams*(benchMembers+benchGrants))
 	for _, p := range auth.DefaultPolicies {

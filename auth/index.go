@@ -75,12 +75,16 @@ func (ix *policyIndex) allows(subjects []string, dom, obj, act string) bool {
 // roles, in dom or in every team (the matcher's g(r.sub, p.sub, r.dom) ||
 // g(r.sub, p.sub, "*")). For a JWT principal they are what its claims would
 // give as grouping rules, (sub, role, team) and (sub, team:<team>, *), or
-// (sub, role:admin, *), without any stored rule being read or written.
+// (sub, role:admin, *), without any stored rule being read or written. A
+// system principal (SystemPrincipal) holds the admin role the same way.
 func (a *Authorizer) decide(p *model.Principal, dom, obj, act string) (bool, error) {
 	var direct []string
-	if IsJWTSubject(p.ID) {
+	switch {
+	case IsJWTSubject(p.ID):
 		direct = claimedSubjects(p, dom)
-	} else {
+	case isSystemSubject(p.ID):
+		direct = []string{RoleSubject(model.RoleAdmin)} // SystemPrincipal
+	default:
 		direct = []string{p.ID}
 	}
 	ix := a.index.Load()

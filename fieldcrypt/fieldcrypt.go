@@ -124,17 +124,8 @@ func ParseKey(s string) (*Key, error) {
 	return newKey(id, secret)
 }
 
-// NewKey makes a key from a 32-byte secret; an empty id is derived from it.
-func NewKey(id string, secret []byte) (*Key, error) {
-	if len(secret) != KeySize {
-		return nil, fmt.Errorf("key %s is %d bytes; it must be %d bytes", id, len(secret), KeySize)
-	}
-	if id != "" && !idPattern.MatchString(id) {
-		return nil, fmt.Errorf("key id %q: use 1 to 64 letters, digits, '_', '.' or '-'", id)
-	}
-	return newKey(id, secret)
-}
-
+// newKey makes a key from a KeySize-byte secret (checked by the caller); an
+// empty id is derived from the secret.
 func newKey(id string, secret []byte) (*Key, error) {
 	encKey, err := hkdf.Key(sha256.New, secret, nil, "mms fieldcrypt v1 aes-256-gcm", KeySize)
 	if err != nil {

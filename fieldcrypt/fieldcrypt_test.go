@@ -14,7 +14,7 @@ import (
 
 func testKey(t testing.TB, id string, fill byte) *Key {
 	t.Helper()
-	k, err := NewKey(id, bytes.Repeat([]byte{fill}, KeySize))
+	k, err := newKey(id, bytes.Repeat([]byte{fill}, KeySize))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 
 type AnnotationTaskResolver interface {
 	Stats(ctx context.Context, obj *model.AnnotationTask) (*model.AnnotationStats, error)
+	LabelStudioConfig(ctx context.Context, obj *model.AnnotationTask) (string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -981,6 +982,29 @@ func (ec *executionContext) fieldContext_AnnotationTask_stats(_ context.Context,
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _AnnotationTask_labelStudioConfig(ctx context.Context, field graphql.CollectedField, obj *model.AnnotationTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnnotationTask_labelStudioConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AnnotationTask().LabelStudioConfig(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnnotationTask_labelStudioConfig(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnnotationTask", field, true, true, "String")
 }
 
 func (ec *executionContext) _AnnotationTask_sensitiveFields(ctx context.Context, field graphql.CollectedField, obj *model.AnnotationTask) (ret graphql.Marshaler) {
@@ -3454,6 +3478,12 @@ func (ec *executionContext) _AnnotationTask(ctx context.Context, sel ast.Selecti
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AnnotationTask_stats(ctx, field, obj)
+				})
+		case "labelStudioConfig":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AnnotationTask_labelStudioConfig(ctx, field, obj)
 				})
 		case "sensitiveFields":
 			out.Values[i] = ec._AnnotationTask_sensitiveFields(ctx, field, obj)

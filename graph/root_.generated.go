@@ -99,6 +99,7 @@ type ComplexityRoot struct {
 		Guidelines         func(childComplexity int) int
 		ID                 func(childComplexity int) int
 		Items              func(childComplexity int) int
+		LabelStudioConfig  func(childComplexity int) int
 		Overlap            func(childComplexity int) int
 		Schema             func(childComplexity int) int
 		SensitiveFields    func(childComplexity int) int
@@ -486,6 +487,7 @@ type ComplexityRoot struct {
 	}
 
 	ModelVersion struct {
+		Algorithm         func(childComplexity int) int
 		Aliases           func(childComplexity int) int
 		C                 func(childComplexity int) int
 		CV                func(childComplexity int) int
@@ -1011,6 +1013,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AnnotationTask.Items(childComplexity), true
+	case "AnnotationTask.labelStudioConfig":
+		if e.ComplexityRoot.AnnotationTask.LabelStudioConfig == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationTask.LabelStudioConfig(childComplexity), true
 	case "AnnotationTask.overlap":
 		if e.ComplexityRoot.AnnotationTask.Overlap == nil {
 			break
@@ -2532,6 +2540,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ModelReport.RocPlot(childComplexity), true
 
+	case "ModelVersion.algorithm":
+		if e.ComplexityRoot.ModelVersion.Algorithm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Algorithm(childComplexity), true
 	case "ModelVersion.aliases":
 		if e.ComplexityRoot.ModelVersion.Aliases == nil {
 			break
@@ -4239,6 +4253,8 @@ func (ec *executionContext) childFields_AnnotationTask(ctx context.Context, fiel
 		return ec.fieldContext_AnnotationTask_createdAt(ctx, field)
 	case "stats":
 		return ec.fieldContext_AnnotationTask_stats(ctx, field)
+	case "labelStudioConfig":
+		return ec.fieldContext_AnnotationTask_labelStudioConfig(ctx, field)
 	case "sensitiveFields":
 		return ec.fieldContext_AnnotationTask_sensitiveFields(ctx, field)
 	case "allowSensitiveText":
@@ -5025,6 +5041,8 @@ func (ec *executionContext) childFields_ModelVersion(ctx context.Context, field 
 		return ec.fieldContext_ModelVersion_features(ctx, field)
 	case "columns":
 		return ec.fieldContext_ModelVersion_columns(ctx, field)
+	case "algorithm":
+		return ec.fieldContext_ModelVersion_algorithm(ctx, field)
 	case "intercept":
 		return ec.fieldContext_ModelVersion_intercept(ctx, field)
 	case "coefficients":

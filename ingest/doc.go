@@ -1,6 +1,9 @@
 // Package ingest turns heterogeneous sources (CSV, JSON, NDJSON) into clean, typed,
-// checked documents, one per entity key. It is pure: no database, no network, no
-// goroutines. Everything streams, so memory stays bounded whatever the source size.
+// checked documents, one per entity key. Its readers, rules, checks and profiles
+// are pure: no database, no network, no goroutines. The one exception is
+// ExportSQL (sql.go), which reads a PostgreSQL source into NDJSON for those
+// readers and so opens a connection. Everything streams, so memory stays bounded
+// whatever the source size.
 //
 // The service layer runs a source through the package twice:
 //

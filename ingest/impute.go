@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"math"
-	"slices"
 
 	"github.com/mms-platform/mms/model"
 )
@@ -12,9 +11,6 @@ import (
 // null (and does not reject them as required), the pass-1 Profile accumulates their
 // statistics, ImputeValues turns those into fill values, and in pass 2 Impute fills
 // each document's nulls before it is written.
-
-// Imputations lists the fields the pipeline's impute rules fill, in rule order.
-func (p *Pipeline) Imputations() []Imputation { return slices.Clone(p.imps) }
 
 // ImputeValues computes the fill value of every imputation from the pass-1 profile
 // of this pipeline's accepted documents: the mean, the median (exact up to the

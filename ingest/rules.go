@@ -393,6 +393,10 @@ func Compile(spec Spec, sourceFields []string) (*Pipeline, error) {
 	return p, nil
 }
 
+// compileRule checks rule i of a spec and compiles it. known holds the fields
+// produced so far (the rule's targets are added once it compiles), types the
+// schema's field types, imputedBy the rule that imputes each field (the impute
+// rule's fields are added, as they are checked). A dedupe rule sets p.dedupe.
 func (p *Pipeline) compileRule(i int, r Rule, known map[string]bool, fieldsKnown bool,
 	types map[string]model.FieldType, imputedBy map[string]int) (compiledRule, error) {
 	op := strings.ToLower(strings.TrimSpace(r.Op))
@@ -434,138 +438,8 @@ func (p *Pipeline) compileRule(i int, r Rule, known map[string]bool, fieldsKnown
 		}
 	}
 	cr := compiledRule{kind: kindValue, fields: targets}
+	var err error
 	switch op {
-	case OpTrim:
-		cr.fn = func(v any) (any, error) {
-			if s, ok := v.(string); ok {
-				if s = strings.TrimSpace(s); s == "" {
-					return nil, nil
-				}
-				return s, nil
-			}
-			return v, nil
-		}
-	case OpLower, OpUpper:
-		f := strings.ToLower
-		if op == OpUpper {
-			f = strings.ToUpper
-		}
-		cr.fn = func(v any) (any, error) {
-			if s, ok := v.(string); ok {
-				return f(s), nil
-			}
-			return v, nil
-		}
-	case OpNumber:
-		var dec byte
-		switch r.Decimal {
-		case "":
-		case ".", ",":
-			dec = r.Decimal[0]
-		default:
-			return cr, fmt.Errorf("%s: decimal %q (want \".\" or \",\")", where, r.Decimal)
-		}
-		for _, u := range r.Units {
-			if strings.TrimSpace(u) == "" {
-				return cr, fmt.Errorf("%s: empty unit", where)
-			}
-		}
-		units := r.Units
-		cr.fn = func(v any) (any, error) { return numberValue(v, dec, units) }
-	case OpMap:
-		if len(r.Map) == 0 {
-			return cr, fmt.Errorf("%s: map is required", where)
-		}
-		m := make(map[string]any, len(r.Map))
-		for k, v := range r.Map {
-			k = strings.TrimSpace(k)
-			if r.Fold {
-				k = strings.ToLower(k)
-			}
-			if old, dup := m[k]; dup && fmt.Sprint(old) != fmt.Sprint(v) {
-				return cr, fmt.Errorf("%s: key %q maps to two values", where, k)
-			}
-			m[k] = v
-		}
-		unmapped := r.Unmapped
-		switch unmapped {
-		case "", "keep", "null", "reject":
-		default:
-			return cr, fmt.Errorf("%s: unmapped %q (want keep, null or reject)", where, r.Unmapped)
-		}
-		fold := r.Fold
-		cr.fn = func(v any) (any, error) {
-			if v == nil {
-				return nil, nil
-			}
-			k, ok := scalarString(v)
-			if ok {
-				k = strings.TrimSpace(k)
-				if fold {
-					k = strings.ToLower(k)
-				}
-				if out, hit := m[k]; hit {
-					return out, nil
-				}
-			}
-			switch unmapped {
-			case "null":
-				return nil, nil
-			case "reject":
-				return nil, fmt.Errorf("%s not in map", describe(v))
-			}
-			return v, nil
-		}
-	case OpMissing:
-		if len(r.Values) == 0 {
-			return cr, fmt.Errorf("%s: values is required", where)
-		}
-		var nums []float64
-		strs := map[string]bool{}
-		for _, v := range r.Values {
-			if f, ok := number(v); ok {
-				nums = append(nums, f)
-				continue
-			}
-			switch x := v.(type) {
-			case string:
-				strs[strings.ToLower(strings.TrimSpace(x))] = true
-			case bool:
-				strs[strconv.FormatBool(x)] = true
-			default:
-				return cr, fmt.Errorf("%s: value %s is not a number or a string", where, describe(v))
-			}
-		}
-		zeroOnly := len(nums) > 0 && !slices.ContainsFunc(nums, func(f float64) bool { return f != 0 })
-		cr.fn = func(v any) (any, error) { return missingValue(v, nums, strs, zeroOnly), nil }
-	case OpDate:
-		layouts := make([]string, 0, len(r.Layouts))
-		for _, l := range r.Layouts {
-			l2, err := checkLayout(l)
-			if err != nil {
-				return cr, fmt.Errorf("%s: %v", where, err)
-			}
-			layouts = append(layouts, l2)
-		}
-		if len(layouts) == 0 {
-			layouts = dateLayouts
-		}
-		cr.fn = func(v any) (any, error) { return dateValue(v, layouts) }
-	case OpReplace:
-		if r.Pattern == "" || r.With == nil {
-			return cr, fmt.Errorf("%s: pattern and with are required", where)
-		}
-		re, err := regexp.Compile(r.Pattern)
-		if err != nil {
-			return cr, fmt.Errorf("%s: bad pattern: %v", where, err)
-		}
-		with := *r.With
-		cr.fn = func(v any) (any, error) {
-			if s, ok := v.(string); ok {
-				return re.ReplaceAllString(s, with), nil
-			}
-			return v, nil
-		}
 	case OpDerive:
 		prog, refs, err := compileExpr(r.Expr, known, fieldsKnown)
 		if err != nil {
@@ -573,43 +447,213 @@ func (p *Pipeline) compileRule(i int, r Rule, known map[string]bool, fieldsKnown
 		}
 		cr.kind, cr.prog, cr.refs = kindDerive, prog, refs
 	case OpImpute:
-		for _, f := range targets {
-			if j, dup := imputedBy[f]; dup {
-				return cr, fmt.Errorf("%s: field %q is already imputed by rules[%d]", where, f, j)
-			}
-			t := types[f]
-			switch r.Method {
-			case ImputeMean, ImputeMedian:
-				if r.Value != nil {
-					return cr, fmt.Errorf("%s: value applies to method constant only", where)
-				}
-				if t != "" && t != model.FieldInt && t != model.FieldFloat {
-					return cr, fmt.Errorf("%s: %s of field %q needs an INT or FLOAT field, not %s", where, r.Method, f, t)
-				}
-			case ImputeMode:
-				if r.Value != nil {
-					return cr, fmt.Errorf("%s: value applies to method constant only", where)
-				}
-			case ImputeConstant:
-				if r.Value == nil {
-					return cr, fmt.Errorf("%s: method constant needs a value", where)
-				}
-				if t != "" {
-					if _, err := Coerce(r.Value, t); err != nil {
-						return cr, fmt.Errorf("%s: value for field %q: %v", where, f, err)
-					}
-				}
-			default:
-				return cr, fmt.Errorf("%s: method %q (want mean, median, mode or constant)", where, r.Method)
-			}
-			imputedBy[f] = i
+		if err := checkImpute(i, r, where, targets, types, imputedBy); err != nil {
+			return cr, err
 		}
 		cr.kind = kindNone
+	default:
+		if cr.fn, err = valueRule(op, r, where); err != nil {
+			return cr, err
+		}
 	}
 	for _, f := range targets {
 		known[f] = true
 	}
 	return cr, nil
+}
+
+// valueRule compiles a rule that rewrites each target's value on its own
+// (every op but dedupe, derive and impute) into the function that does it.
+func valueRule(op string, r Rule, where string) (func(any) (any, error), error) {
+	switch op {
+	case OpTrim:
+		return func(v any) (any, error) {
+			if s, ok := v.(string); ok {
+				if s = strings.TrimSpace(s); s == "" {
+					return nil, nil
+				}
+				return s, nil
+			}
+			return v, nil
+		}, nil
+	case OpLower, OpUpper:
+		f := strings.ToLower
+		if op == OpUpper {
+			f = strings.ToUpper
+		}
+		return func(v any) (any, error) {
+			if s, ok := v.(string); ok {
+				return f(s), nil
+			}
+			return v, nil
+		}, nil
+	case OpNumber:
+		return numberRule(r, where)
+	case OpMap:
+		return mapRule(r, where)
+	case OpMissing:
+		return missingRule(r, where)
+	case OpDate:
+		layouts := make([]string, 0, len(r.Layouts))
+		for _, l := range r.Layouts {
+			l2, err := checkLayout(l)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %v", where, err)
+			}
+			layouts = append(layouts, l2)
+		}
+		if len(layouts) == 0 {
+			layouts = dateLayouts
+		}
+		return func(v any) (any, error) { return dateValue(v, layouts) }, nil
+	case OpReplace:
+		if r.Pattern == "" || r.With == nil {
+			return nil, fmt.Errorf("%s: pattern and with are required", where)
+		}
+		re, err := regexp.Compile(r.Pattern)
+		if err != nil {
+			return nil, fmt.Errorf("%s: bad pattern: %v", where, err)
+		}
+		with := *r.With
+		return func(v any) (any, error) {
+			if s, ok := v.(string); ok {
+				return re.ReplaceAllString(s, with), nil
+			}
+			return v, nil
+		}, nil
+	}
+	return nil, nil // every op of opParams is handled above or by compileRule
+}
+
+// numberRule compiles a number rule: decimal separator and units.
+func numberRule(r Rule, where string) (func(any) (any, error), error) {
+	var dec byte
+	switch r.Decimal {
+	case "":
+	case ".", ",":
+		dec = r.Decimal[0]
+	default:
+		return nil, fmt.Errorf("%s: decimal %q (want \".\" or \",\")", where, r.Decimal)
+	}
+	for _, u := range r.Units {
+		if strings.TrimSpace(u) == "" {
+			return nil, fmt.Errorf("%s: empty unit", where)
+		}
+	}
+	units := r.Units
+	return func(v any) (any, error) { return numberValue(v, dec, units) }, nil
+}
+
+// mapRule compiles a map rule: the table (keys trimmed, and folded with
+// fold) and what becomes of an unmapped value.
+func mapRule(r Rule, where string) (func(any) (any, error), error) {
+	if len(r.Map) == 0 {
+		return nil, fmt.Errorf("%s: map is required", where)
+	}
+	m := make(map[string]any, len(r.Map))
+	for k, v := range r.Map {
+		k = strings.TrimSpace(k)
+		if r.Fold {
+			k = strings.ToLower(k)
+		}
+		if old, dup := m[k]; dup && fmt.Sprint(old) != fmt.Sprint(v) {
+			return nil, fmt.Errorf("%s: key %q maps to two values", where, k)
+		}
+		m[k] = v
+	}
+	unmapped := r.Unmapped
+	switch unmapped {
+	case "", "keep", "null", "reject":
+	default:
+		return nil, fmt.Errorf("%s: unmapped %q (want keep, null or reject)", where, r.Unmapped)
+	}
+	fold := r.Fold
+	return func(v any) (any, error) {
+		if v == nil {
+			return nil, nil
+		}
+		k, ok := scalarString(v)
+		if ok {
+			k = strings.TrimSpace(k)
+			if fold {
+				k = strings.ToLower(k)
+			}
+			if out, hit := m[k]; hit {
+				return out, nil
+			}
+		}
+		switch unmapped {
+		case "null":
+			return nil, nil
+		case "reject":
+			return nil, fmt.Errorf("%s not in map", describe(v))
+		}
+		return v, nil
+	}, nil
+}
+
+// missingRule compiles a missing rule: the numbers and the (lower-cased)
+// strings that stand for a missing value.
+func missingRule(r Rule, where string) (func(any) (any, error), error) {
+	if len(r.Values) == 0 {
+		return nil, fmt.Errorf("%s: values is required", where)
+	}
+	var nums []float64
+	strs := map[string]bool{}
+	for _, v := range r.Values {
+		if f, ok := number(v); ok {
+			nums = append(nums, f)
+			continue
+		}
+		switch x := v.(type) {
+		case string:
+			strs[strings.ToLower(strings.TrimSpace(x))] = true
+		case bool:
+			strs[strconv.FormatBool(x)] = true
+		default:
+			return nil, fmt.Errorf("%s: value %s is not a number or a string", where, describe(v))
+		}
+	}
+	zeroOnly := len(nums) > 0 && !slices.ContainsFunc(nums, func(f float64) bool { return f != 0 })
+	return func(v any) (any, error) { return missingValue(v, nums, strs, zeroOnly), nil }, nil
+}
+
+// checkImpute checks impute rule i: its method and value against each
+// target's type, and that no earlier rule imputes a target. Each target
+// checked is recorded in imputedBy.
+func checkImpute(i int, r Rule, where string, targets []string, types map[string]model.FieldType, imputedBy map[string]int) error {
+	for _, f := range targets {
+		if j, dup := imputedBy[f]; dup {
+			return fmt.Errorf("%s: field %q is already imputed by rules[%d]", where, f, j)
+		}
+		t := types[f]
+		switch r.Method {
+		case ImputeMean, ImputeMedian:
+			if r.Value != nil {
+				return fmt.Errorf("%s: value applies to method constant only", where)
+			}
+			if t != "" && t != model.FieldInt && t != model.FieldFloat {
+				return fmt.Errorf("%s: %s of field %q needs an INT or FLOAT field, not %s", where, r.Method, f, t)
+			}
+		case ImputeMode:
+			if r.Value != nil {
+				return fmt.Errorf("%s: value applies to method constant only", where)
+			}
+		case ImputeConstant:
+			if r.Value == nil {
+				return fmt.Errorf("%s: method constant needs a value", where)
+			}
+			if t != "" {
+				if _, err := Coerce(r.Value, t); err != nil {
+					return fmt.Errorf("%s: value for field %q: %v", where, f, err)
+				}
+			}
+		default:
+			return fmt.Errorf("%s: method %q (want mean, median, mode or constant)", where, r.Method)
+		}
+		imputedBy[f] = i
+	}
+	return nil
 }
 
 // scalarString is the string form of a scalar value for map lookups.

@@ -1,8 +1,10 @@
-// Package jobs runs durable background work (ingestion, training, batch
-// prediction) from a queue kept in the store. A job is claimed atomically with a
-// lease that its runner renews while it works, so among several server instances
-// exactly one runs it; a job whose lease lapses (its server died) is marked failed
-// and can be submitted again. Progress and cancellation travel through the store,
+// Package jobs runs background work (ingestion, training, batch prediction)
+// from a queue kept in the store, so a job and its outcome outlive the request
+// that submitted it. A job is claimed atomically with a lease that its runner
+// renews while it works, so among several server instances exactly one runs
+// it. A job is never resumed: one whose server stopped or died is marked
+// FAILED (InterruptedReason) once its lease lapses, and can be submitted again
+// (its writes are idempotent). Progress and cancellation travel through the store,
 // so any instance can report or cancel any job.
 package jobs
 

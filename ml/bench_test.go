@@ -125,7 +125,7 @@ type sklearnBench struct {
 func BenchmarkFit1Mx20(b *testing.B) {
 	X, y := synthetic(benchRows, benchCols)
 	ctx := context.Background()
-	var m *ml.Model
+	var m *ml.Logistic
 	for b.Loop() {
 		var err error
 		m, err = ml.FitLogistic(ctx, X, y, ml.FitOptions{C: 1})

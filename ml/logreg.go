@@ -71,9 +71,9 @@ type FitOptions struct {
 	Workers int
 }
 
-// Model is a fitted binary logistic regression: P(y=1 | x) = 1/(1+exp(-(Intercept +
+// Logistic is a fitted binary logistic regression: P(y=1 | x) = 1/(1+exp(-(Intercept +
 // Coef·x))). It is plain JSON.
-type Model struct {
+type Logistic struct {
 	Intercept float64   `json:"intercept"`
 	Coef      []float64 `json:"coef"`
 	Features  []string  `json:"features"`
@@ -116,7 +116,7 @@ type Model struct {
 // It returns EINVALID for an empty or inconsistent X, a non-finite value in X, y of
 // the wrong length or with a value other than 0 and 1, a single class, or bad
 // options; and the context's error, wrapped, when ctx is cancelled.
-func FitLogistic(ctx context.Context, X Matrix, y []float64, opt FitOptions) (*Model, error) {
+func FitLogistic(ctx context.Context, X Matrix, y []float64, opt FitOptions) (*Logistic, error) {
 	p, err := newLRProblem(X, y, &opt)
 	if err != nil {
 		return nil, err
@@ -162,7 +162,7 @@ func FitLogistic(ctx context.Context, X Matrix, y []float64, opt FitOptions) (*M
 	}
 	x := res.Location.X
 	f := p.eval(x) // the optimum's value and gradient, whatever stopped the search
-	m := &Model{
+	m := &Logistic{
 		Intercept:    x[p.d],
 		Coef:         append([]float64(nil), x[:p.d]...),
 		Features:     append([]string(nil), opt.Features...),
@@ -603,7 +603,7 @@ func sigmoid(z float64) float64 {
 	return e / (1 + e)
 }
 
-func (m *Model) checkWidth(cols int) error {
+func (m *Logistic) checkWidth(cols int) error {
 	if cols != len(m.Coef) {
 		return invalidf("model expects %d columns, got %d", len(m.Coef), cols)
 	}
@@ -612,7 +612,7 @@ func (m *Model) checkWidth(cols int) error {
 
 // Probability returns P(y=1) for one dense row. It returns EINVALID when the row's
 // length differs from the model's.
-func (m *Model) Probability(x []float64) (float64, error) {
+func (m *Logistic) Probability(x []float64) (float64, error) {
 	if err := m.checkWidth(len(x)); err != nil {
 		return 0, err
 	}
@@ -621,7 +621,7 @@ func (m *Model) Probability(x []float64) (float64, error) {
 
 // ProbabilitySparse returns P(y=1) for one sparse row. It returns EINVALID for a
 // column index outside the model.
-func (m *Model) ProbabilitySparse(r SparseRow) (float64, error) {
+func (m *Logistic) ProbabilitySparse(r SparseRow) (float64, error) {
 	if len(r.Values) != len(r.Indices) {
 		return 0, invalidf("sparse row has %d indices and %d values", len(r.Indices), len(r.Values))
 	}
@@ -635,7 +635,7 @@ func (m *Model) ProbabilitySparse(r SparseRow) (float64, error) {
 
 // PredictProba returns P(y=1) for every row of X. It returns EINVALID when X's column
 // count differs from the model's.
-func (m *Model) PredictProba(X Matrix) ([]float64, error) {
+func (m *Logistic) PredictProba(X Matrix) ([]float64, error) {
 	n, c := X.Dims()
 	if err := m.checkWidth(c); err != nil {
 		return nil, err
@@ -647,23 +647,26 @@ func (m *Model) PredictProba(X Matrix) ([]float64, error) {
 	return p, nil
 }
 
-// Contributions returns Coef[j]*x[j] for each column of a dense row: how much each
-// column moves the log-odds away from the intercept. It returns EINVALID when the
-// row's length differs from the model's.
-func (m *Model) Contributions(x []float64) ([]float64, error) {
+// Algorithm is model.AlgorithmLogisticRegression.
+func (m *Logistic) Algorithm() string { return model.AlgorithmLogisticRegression }
+
+// Explain appends to dst the intercept, named ExplainBaseline, then
+// Coef[j]*x[j] for each column, named Features[j] (see Scorer). It returns
+// EINVALID when the row's length differs from the model's.
+func (m *Logistic) Explain(dst []model.Coefficient, x []float64) ([]model.Coefficient, error) {
 	if err := m.checkWidth(len(x)); err != nil {
-		return nil, err
+		return dst, err
 	}
-	c := make([]float64, len(x))
+	dst = append(dst, model.Coefficient{Feature: ExplainBaseline, Value: m.Intercept})
 	for j, v := range x {
-		c[j] = m.Coef[j] * v
+		dst = append(dst, model.Coefficient{Feature: m.Features[j], Value: m.Coef[j] * v})
 	}
-	return c, nil
+	return dst, nil
 }
 
 // Validate checks that a decoded model is usable: coefficients and names agree in
 // length and every number is finite. It returns EINVALID otherwise.
-func (m *Model) Validate() error {
+func (m *Logistic) Validate() error {
 	if len(m.Features) != len(m.Coef) {
 		return model.Errorf(model.EINVALID, "model has %d coefficients and %d feature names", len(m.Coef), len(m.Features))
 	}

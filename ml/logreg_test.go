@@ -279,7 +279,7 @@ func TestModel_PredictAndJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var back ml.Model
+	var back ml.Logistic
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
 	}
@@ -301,16 +301,23 @@ func TestModel_PredictAndJSON(t *testing.T) {
 	if err != nil || !closeTo(sp, p[0], 1e-15) {
 		t.Errorf("ProbabilitySparse(row 0) = %v, %v; want %v", sp, err, p[0])
 	}
-	contrib, err := back.Contributions(X.Row(0))
+	var sc ml.Scorer = &back
+	contrib, err := sc.Explain(nil, X.Row(0))
 	if err != nil {
 		t.Fatal(err)
 	}
-	z := back.Intercept
+	if len(contrib) != len(names)+1 || contrib[0].Feature != ml.ExplainBaseline || contrib[0].Value != back.Intercept || contrib[1].Feature != names[0] {
+		t.Fatalf("Explain = %v..., want the intercept then one entry per column", contrib[:min(len(contrib), 2)])
+	}
+	z := 0.0
 	for _, c := range contrib {
-		z += c
+		z += c.Value
 	}
 	if !closeTo(1/(1+math.Exp(-z)), p[0], 1e-12) {
 		t.Errorf("contributions do not add up to the prediction")
+	}
+	if sc.Algorithm() != model.AlgorithmLogisticRegression {
+		t.Errorf("Algorithm() = %q", sc.Algorithm())
 	}
 	met, err := ml.Evaluate(y, p, 0.5)
 	if err != nil {
@@ -325,6 +332,7 @@ func TestModel_PredictAndJSON(t *testing.T) {
 		call func() error
 	}{
 		{"short row", func() error { _, err := back.Probability([]float64{1}); return err }},
+		{"short row explained", func() error { _, err := back.Explain(nil, []float64{1}); return err }},
 		{"sparse index out of range", func() error {
 			_, err := back.ProbabilitySparse(ml.SparseRow{Indices: []int32{99}, Values: []float64{1}})
 			return err
@@ -333,8 +341,8 @@ func TestModel_PredictAndJSON(t *testing.T) {
 			_, err := back.PredictProba(&ml.Dense{Rows: 1, Cols: 3, Data: make([]float64, 3)})
 			return err
 		}},
-		{"invalid model", func() error { return (&ml.Model{Coef: []float64{math.NaN()}, Features: []string{"a"}}).Validate() }},
-		{"names and coefficients differ", func() error { return (&ml.Model{Coef: []float64{1}}).Validate() }},
+		{"invalid model", func() error { return (&ml.Logistic{Coef: []float64{math.NaN()}, Features: []string{"a"}}).Validate() }},
+		{"names and coefficients differ", func() error { return (&ml.Logistic{Coef: []float64{1}}).Validate() }},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) { wantCode(t, tt.call(), model.EINVALID) })

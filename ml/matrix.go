@@ -27,15 +27,6 @@ type Dense struct {
 	Data []float64 `json:"data"`
 }
 
-// NewDense wraps data (row-major, not copied) as a rows x cols matrix. It returns
-// EINVALID when len(data) != rows*cols or a dimension is negative.
-func NewDense(rows, cols int, data []float64) (*Dense, error) {
-	if rows < 0 || cols < 0 || len(data) != rows*cols {
-		return nil, model.Errorf(model.EINVALID, "dense matrix %dx%d needs %d values, got %d", rows, cols, rows*cols, len(data))
-	}
-	return &Dense{Rows: rows, Cols: cols, Data: data}, nil
-}
-
 // Dims returns the number of rows and columns.
 func (m *Dense) Dims() (int, int) { return m.Rows, m.Cols }
 

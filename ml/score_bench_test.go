@@ -49,7 +49,7 @@ func scoreNames(d int) []string {
 
 // scoreCheck fails b unless PredictProba agrees with the row-by-row
 // Probability and the scores separate the classes (AUC well above 0.5).
-func scoreCheck(b *testing.B, m *ml.Model, X *ml.Dense, y, p []float64) {
+func scoreCheck(b *testing.B, m *ml.Logistic, X *ml.Dense, y, p []float64) {
 	b.Helper()
 	n, _ := X.Dims()
 	if len(p) != n {
@@ -77,7 +77,7 @@ func scoreCheck(b *testing.B, m *ml.Model, X *ml.Dense, y, p []float64) {
 }
 
 // BenchmarkScoreDense scores a 1,000,000 x 20 dense matrix with a fitted model
-// (Model.PredictProba), the in-process batch scoring figure of issue 5. Metric:
+// (Logistic.PredictProba), the in-process batch scoring figure of issue 5. Metric:
 // rows/s. Target: >= 5,000,000 rows/s on 2 cores.
 func BenchmarkScoreDense(b *testing.B) {
 	Xf, yf := scoreData(scoreFitRows, scoreCols, 1)
@@ -94,7 +94,7 @@ func BenchmarkScoreDense(b *testing.B) {
 	b.ReportAllocs()
 	n := 0
 	for b.Loop() {
-		if p, err = m.PredictProba(X); err != nil {
+		if _, err = m.PredictProba(X); err != nil {
 			b.Fatal(err)
 		}
 		n++
@@ -120,7 +120,7 @@ func scoreMaps(X *ml.Dense, names []string) []map[string]any {
 
 // scorePipeline fits a standardizing Preprocessor over 20 numeric features
 // and a model on its output.
-func scorePipeline(b *testing.B) (*ml.Preprocessor, *ml.Model, []string) {
+func scorePipeline(b *testing.B) (*ml.Preprocessor, *ml.Logistic, []string) {
 	b.Helper()
 	names := scoreNames(scoreCols)
 	Xf, yf := scoreData(scoreFitRows, scoreCols, 1)
@@ -182,7 +182,7 @@ func BenchmarkScoreRows(b *testing.B) {
 
 // BenchmarkScoreOne is the per-input path of the predict query
 // (service.Predictor.Score): Preprocessor.Transform of one feature map (a new
-// row slice each time), then Model.Probability. Reference only; rows/s.
+// row slice each time), then Logistic.Probability. Reference only; rows/s.
 func BenchmarkScoreOne(b *testing.B) {
 	pre, m, names := scorePipeline(b)
 	X, _ := scoreData(1024, scoreCols, 2)

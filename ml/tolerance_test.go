@@ -79,7 +79,7 @@ func newtonOptimum(tb testing.TB, X *ml.Dense, y []float64, C float64) []float64
 }
 
 // relDistance is max|w - w*| / max|w*| over coefficients and intercept.
-func relDistance(m *ml.Model, opt []float64) float64 {
+func relDistance(m *ml.Logistic, opt []float64) float64 {
 	var num, den float64
 	for j, c := range m.Coef {
 		num = math.Max(num, math.Abs(c-opt[j]))

@@ -43,7 +43,7 @@ type CVResult struct {
 // TrainResult is everything a run produces: the model, its threshold, metrics on
 // train and test rows, cross-validation, curves and plots (SVG).
 type TrainResult struct {
-	Model       *Model
+	Model       *Logistic
 	Threshold   float64
 	Train       Metrics
 	Test        *Metrics

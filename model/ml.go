@@ -20,6 +20,10 @@ type ModelAlias struct {
 	Version int    `json:"version" bson:"version"`
 }
 
+// AlgorithmLogisticRegression names binary logistic regression, the model
+// family of every version stored before versions recorded their algorithm.
+const AlgorithmLogisticRegression = "logistic-regression"
+
 // ModelVersion is one trained version: parameters, preprocessing, evaluation and
 // lineage. Everything is plain JSON so it stores as a document.
 type ModelVersion struct {
@@ -35,18 +39,21 @@ type ModelVersion struct {
 	Label          string  `json:"label" bson:"label"`
 	PositiveClass  any     `json:"positiveClass" bson:"positiveClass"`
 	// NegativeClass is the other label value (nil for one-vs-rest).
-	NegativeClass any              `json:"negativeClass" bson:"negativeClass"`
-	Features      []string         `json:"features" bson:"features"`
-	Columns       []string         `json:"columns" bson:"columns"`
-	Intercept     float64          `json:"intercept" bson:"intercept"`
-	Coefficients  []Coefficient    `json:"coefficients" bson:"coefficients"`
-	Threshold     float64          `json:"threshold" bson:"threshold"`
-	C             float64          `json:"c" bson:"c"`
-	Train         Metrics          `json:"train" bson:"train"`
-	Test          *Metrics         `json:"test" bson:"test"`
-	CV            *CrossValidation `json:"cv" bson:"cv"`
-	Rows          int              `json:"rows" bson:"rows"`
-	Dropped       []DroppedFeature `json:"dropped" bson:"dropped"`
+	NegativeClass any      `json:"negativeClass" bson:"negativeClass"`
+	Features      []string `json:"features" bson:"features"`
+	Columns       []string `json:"columns" bson:"columns"`
+	// Algorithm names the model family, which says how the parameters below
+	// score an input (AlgorithmLogisticRegression: Intercept, Coefficients, C).
+	Algorithm    string           `json:"algorithm" bson:"algorithm"`
+	Intercept    float64          `json:"intercept" bson:"intercept"`
+	Coefficients []Coefficient    `json:"coefficients" bson:"coefficients"`
+	Threshold    float64          `json:"threshold" bson:"threshold"`
+	C            float64          `json:"c" bson:"c"`
+	Train        Metrics          `json:"train" bson:"train"`
+	Test         *Metrics         `json:"test" bson:"test"`
+	CV           *CrossValidation `json:"cv" bson:"cv"`
+	Rows         int              `json:"rows" bson:"rows"`
+	Dropped      []DroppedFeature `json:"dropped" bson:"dropped"`
 	// Preprocessing is the fitted ml.Preprocessor, as JSON text.
 	Preprocessing string      `json:"-" bson:"preprocessing"`
 	Spec          any         `json:"spec" bson:"spec"`

@@ -20,7 +20,7 @@ const (
 	colTasks             = "annotation_tasks"
 	colAnnotations       = "annotations"
 	colAnnotationHistory = "annotation_versions"
-	colClaims2           = "annotation_claims"
+	colAnnotationClaims  = "annotation_claims"
 	// colAnnotationTakes holds one document per item an annotator took
 	// (_id task#doc#annotator); colAnnotationCursors each annotator's place in
 	// a task (_id task#annotator) and each task's frontier (_id task#).
@@ -202,7 +202,7 @@ func slotID(task, doc string, slot int) string { return fmt.Sprintf("%s#%s#%d", 
 // Claims returns the claims on an item's slots.
 func (d *DB) Claims(ctx context.Context, task, doc string, overlap int) ([]model.Claim, error) {
 	var out []model.Claim
-	col := d.db.Collection(colClaims2)
+	col := d.db.Collection(colAnnotationClaims)
 	for s := 0; s < overlap; s++ {
 		var c model.Claim
 		err := col.FindOne(ctx, bson.D{{Key: "_id", Value: slotID(task, doc, s)}}).Decode(&c)
@@ -220,7 +220,7 @@ func (d *DB) Claims(ctx context.Context, task, doc string, overlap int) ([]model
 // Claim returns the claim on one slot; model.ENOTFOUND if it is free.
 func (d *DB) Claim(ctx context.Context, task, doc string, s int) (*model.Claim, error) {
 	var c model.Claim
-	if err := d.db.Collection(colClaims2).FindOne(ctx, bson.D{{Key: "_id", Value: slotID(task, doc, s)}}).Decode(&c); err != nil {
+	if err := d.db.Collection(colAnnotationClaims).FindOne(ctx, bson.D{{Key: "_id", Value: slotID(task, doc, s)}}).Decode(&c); err != nil {
 		return nil, notFound(err, "claim on slot %d of %q", s, doc)
 	}
 	c.Until, c.At = c.Until.UTC(), c.At.UTC()
@@ -232,7 +232,7 @@ func (d *DB) Claim(ctx context.Context, task, doc string, s int) (*model.Claim, 
 // submitted annotation (stale) is freed first. When the slot is not taken it
 // returns the claim that holds it (nil if it vanished meanwhile).
 func (d *DB) ClaimSlot(ctx context.Context, task, doc string, s int, annotator string, now, until time.Time, stale func(model.Claim) bool) (bool, *model.Claim, error) {
-	col := d.db.Collection(colClaims2)
+	col := d.db.Collection(colAnnotationClaims)
 	id := slotID(task, doc, s)
 	var holder *model.Claim
 	for range 2 {
@@ -272,7 +272,7 @@ func (d *DB) ownedClaimFilter(ctx context.Context, id, annotator string) (bson.D
 		return bson.D{{Key: "_id", Value: id}, {Key: "annotator", Value: annotator}}, nil
 	}
 	var c model.Claim
-	if err := d.db.Collection(colClaims2).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&c); err != nil {
+	if err := d.db.Collection(colAnnotationClaims).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&c); err != nil {
 		if errors.Is(err, mongo.ErrNoDocuments) {
 			return nil, nil
 		}
@@ -291,7 +291,7 @@ func (d *DB) ExtendClaim(ctx context.Context, task, doc string, s int, annotator
 	if err != nil || f == nil {
 		return err
 	}
-	_, err = d.db.Collection(colClaims2).UpdateOne(ctx, f, bson.D{{Key: "$set", Value: bson.D{{Key: "until", Value: until}}}})
+	_, err = d.db.Collection(colAnnotationClaims).UpdateOne(ctx, f, bson.D{{Key: "$set", Value: bson.D{{Key: "until", Value: until}}}})
 	return translate(err)
 }
 
@@ -301,7 +301,7 @@ func (d *DB) ReleaseSlot(ctx context.Context, task, doc string, s int, annotator
 	if err != nil || f == nil {
 		return err
 	}
-	_, err = d.db.Collection(colClaims2).DeleteOne(ctx, f)
+	_, err = d.db.Collection(colAnnotationClaims).DeleteOne(ctx, f)
 	return translate(err)
 }
 

@@ -124,7 +124,7 @@ func (d *DB) DeleteConnection(ctx context.Context, name string) (*model.Connecti
 }
 
 // ensureIdentity writes, once per store, a random marker in meta and keeps it:
-// ExportCollection reads the same document through a source's own connection,
+// ReadCollection reads the same document through a source's own connection,
 // and a match means the source is this store, whatever address reached it.
 func (d *DB) ensureIdentity(ctx context.Context) error {
 	b := make([]byte, 16)

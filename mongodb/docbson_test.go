@@ -84,3 +84,12 @@ func BenchmarkEncodeDoc(b *testing.B) {
 		}
 	})
 }
+
+// fromModelDoc is the document's stored form as the driver's reflection would
+// encode it: the reference marshalDoc is checked against.
+func fromModelDoc(m *model.Document) docDoc {
+	return docDoc{
+		Key: m.Key, Fields: bson.M(m.Fields), Version: m.Version, DatasetVersion: m.DatasetVersion,
+		Sources: m.Sources, UpdatedAt: m.UpdatedAt,
+	}
+}

@@ -54,13 +54,6 @@ func (d *docDoc) toModel(db *DB, dataset string) (*model.Document, error) {
 	}, nil
 }
 
-func fromModelDoc(m *model.Document) docDoc {
-	return docDoc{
-		Key: m.Key, Fields: bson.M(m.Fields), Version: m.Version, DatasetVersion: m.DatasetVersion,
-		Sources: m.Sources, UpdatedAt: m.UpdatedAt,
-	}
-}
-
 // DocumentsByKey returns the stored documents among keys, by key. MongoDB
 // answers an $in on _id from its index; FerretDB pushes down only a lone _id
 // equality and would scan the whole collection for an $in, so there the keys are
@@ -475,11 +468,6 @@ func topField(path string) string {
 	name, _, _ := strings.Cut(path, ".")
 	return name
 }
-
-// Filter translates document filters into a MongoDB filter on fields.<path>,
-// for a dataset without sensitive fields. Field paths and ops are validated by
-// the service; values are already typed.
-func Filter(where []model.FieldFilter) (bson.D, error) { return filterDocs(where, nil) }
 
 // sensitiveFilter is what filters on sensitive fields need.
 type sensitiveFilter struct {

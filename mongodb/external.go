@@ -28,7 +28,7 @@ func (f Dialer) DialContext(ctx context.Context, network, address string) (net.C
 	return f(ctx, network, address)
 }
 
-// ExportCollection reads documents of another MongoDB deployment (a source for an
+// ReadCollection reads documents of another MongoDB deployment (a source for an
 // ingestion) matching filter and writes them to w as NDJSON of plain JSON values
 // (see exportValue), up to limit documents. It returns how many it wrote.
 //
@@ -38,7 +38,7 @@ func (f Dialer) DialContext(ctx context.Context, network, address string) (net.C
 // Errors the source server answered (a bad filter, no such database) are
 // EINVALID with its message; failures to reach it are plain errors, which the
 // caller reports without detail.
-func (d *DB) ExportCollection(ctx context.Context, uri string, dial func(ctx context.Context, network, address string) (net.Conn, error), database, collection string, filter map[string]any, w io.Writer, limit int64) (int64, error) {
+func (d *DB) ReadCollection(ctx context.Context, uri string, dial func(ctx context.Context, network, address string) (net.Conn, error), database, collection string, filter map[string]any, w io.Writer, limit int64) (int64, error) {
 	c, err := mongo.Connect(options.Client().ApplyURI(uri).SetServerSelectionTimeout(10 * time.Second).SetAppName("mms-ingest").SetDialer(Dialer(dial)))
 	if err != nil {
 		return 0, fmt.Errorf("mongo source: %w", err)

@@ -12,17 +12,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
 
 	"github.com/mms-platform/mms/fieldcrypt"
+	"github.com/mms-platform/mms/model"
 )
-
-// RotateStats counts what a rotation of one dataset did.
-type RotateStats struct {
-	Scanned   int // documents read
-	Rewritten int // documents changed
-	Resealed  int // values sealed with an older key, sealed again with the current one
-	Sealed    int // plaintext values of sensitive fields sealed
-	Unsealed  int // sealed values of fields no longer sensitive stored in plaintext
-	Indexed   int // blind indexes written or removed without a value change
-}
 
 // rotateLockTTL is the lease of the dataset lock a rotation holds; it renews
 // it at a quarter of that.
@@ -65,8 +56,8 @@ func (d *DB) DatasetIDs(ctx context.Context) ([]string, error) {
 // (wait is told who), so no concurrent change is lost; the updates are by _id
 // and touch only the fields concerned. Documents' versions do not change: their
 // content does not. progress is called every few thousand documents.
-func (d *DB) RotateDataset(ctx context.Context, dataset, owner string, wait func(holder string), progress func(RotateStats)) (RotateStats, error) {
-	var st RotateStats
+func (d *DB) RotateDataset(ctx context.Context, dataset, owner string, wait func(holder string), progress func(model.RotateStats)) (model.RotateStats, error) {
+	var st model.RotateStats
 	keys := d.Keyring()
 	if keys == nil {
 		return st, errors.New("no encryption key: set MMS_ENCRYPTION_KEY (the new key) and MMS_ENCRYPTION_OLD_KEYS (the older ones)")
@@ -164,7 +155,7 @@ func (d *DB) lockForRotation(ctx context.Context, dataset, owner string, wait fu
 
 // rotateDoc returns the update that brings one stored document in line (nil:
 // none needed).
-func rotateDoc(keys *fieldcrypt.Keyring, dataset string, sensitive map[string]bool, raw bson.Raw, st *RotateStats) (mongo.WriteModel, error) {
+func rotateDoc(keys *fieldcrypt.Keyring, dataset string, sensitive map[string]bool, raw bson.Raw, st *model.RotateStats) (mongo.WriteModel, error) {
 	id, ok := raw.Lookup("_id").StringValueOK()
 	if !ok {
 		return nil, fmt.Errorf("dataset %q: a document without a string _id", dataset)

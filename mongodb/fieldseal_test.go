@@ -470,7 +470,7 @@ func TestRotateDataset(t *testing.T) {
 		t.Fatalf("before rotation: %v %v", keysOf(got), err)
 	}
 	var progress int
-	st, err := db.RotateDataset(ctx, "secret", "test-rotation", nil, func(RotateStats) { progress++ })
+	st, err := db.RotateDataset(ctx, "secret", "test-rotation", nil, func(model.RotateStats) { progress++ })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -586,7 +586,7 @@ func TestRotateDatasetLarge(t *testing.T) {
 	defer func(n int) { rotateProgressEvery = n }(rotateProgressEvery)
 	rotateProgressEvery = 1000
 	var progress []int
-	st, err := db.RotateDataset(ctx, "big", "test", nil, func(s RotateStats) { progress = append(progress, s.Scanned) })
+	st, err := db.RotateDataset(ctx, "big", "test", nil, func(s model.RotateStats) { progress = append(progress, s.Scanned) })
 	if err != nil || st.Scanned != n || st.Rewritten != n || st.Resealed != n || !slices.Equal(progress, []int{1000, 2000}) {
 		t.Fatalf("%+v %v, progress %v", st, err, progress)
 	}

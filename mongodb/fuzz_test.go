@@ -18,7 +18,7 @@ func FuzzFilter(f *testing.F) {
 		if json.Unmarshal(raw, &v) != nil {
 			return
 		}
-		f, err := Filter([]model.FieldFilter{{Field: field, Op: op, Value: v}})
+		f, err := filterDocs([]model.FieldFilter{{Field: field, Op: op, Value: v}}, nil)
 		if err != nil && model.ErrorCode(err) != model.EINVALID {
 			t.Fatalf("%s %s %s: %v", field, op, raw, err)
 		}

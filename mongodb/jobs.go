@@ -15,10 +15,10 @@ import (
 )
 
 const (
-	colJobs    = "jobs"
-	colClaims  = "job_claims"
-	colLocks   = "locks"
-	colCancels = "job_cancels"
+	colJobs      = "jobs"
+	colJobClaims = "job_claims"
+	colLocks     = "locks"
+	colCancels   = "job_cancels"
 )
 
 type jobDoc struct {
@@ -143,7 +143,7 @@ func (d *DB) ClaimJob(ctx context.Context, kinds []string, owner string, now, un
 	}
 	for _, c := range candidates {
 		claim := bson.D{{Key: "_id", Value: fmt.Sprintf("%s#%d", c.ID, c.Attempts+1)}, {Key: "owner", Value: owner}, {Key: "at", Value: now}}
-		if _, err := d.db.Collection(colClaims).InsertOne(ctx, claim); err != nil {
+		if _, err := d.db.Collection(colJobClaims).InsertOne(ctx, claim); err != nil {
 			if mongo.IsDuplicateKeyError(err) {
 				continue // another instance got it
 			}

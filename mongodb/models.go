@@ -121,6 +121,9 @@ func (d *DB) ModelVersion(ctx context.Context, m string, v int) (*model.ModelVer
 		return nil, notFound(err, "version %d of model %q", v, m)
 	}
 	out := doc.ModelVersion
+	if out.Algorithm == "" { // stored before versions named their algorithm
+		out.Algorithm = model.AlgorithmLogisticRegression
+	}
 	out.CreatedAt = out.CreatedAt.UTC()
 	out.Spec = plain(out.Spec)
 	out.PositiveClass = plain(out.PositiveClass)

@@ -222,8 +222,8 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 			return fmt.Errorf("create index on %s: %w", ix.col, translate(err))
 		}
 	}
-	for _, col := range []string{colTeams, colMeta, colJobs, colIngestions, colClaims, colLocks, colModels, colModelVersions, colWebhooks, colDeliveries,
-		colLabelSchemas, colTasks, colAnnotations, colAnnotationHistory, colClaims2, colShares, colCancels, colConnections} {
+	for _, col := range []string{colTeams, colMeta, colJobs, colIngestions, colJobClaims, colLocks, colModels, colModelVersions, colWebhooks, colDeliveries,
+		colLabelSchemas, colTasks, colAnnotations, colAnnotationHistory, colAnnotationClaims, colShares, colCancels, colConnections} {
 		if err := d.EnsureCollection(ctx, col); err != nil {
 			return err
 		}

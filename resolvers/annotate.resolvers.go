@@ -18,6 +18,11 @@ func (r *annotationTaskResolver) Stats(ctx context.Context, obj *model.Annotatio
 	return r.Svc.AnnotationStats(ctx, obj)
 }
 
+// LabelStudioConfig is the resolver for the labelStudioConfig field.
+func (r *annotationTaskResolver) LabelStudioConfig(ctx context.Context, obj *model.AnnotationTask) (string, error) {
+	return r.Svc.LabelStudioConfig(ctx, obj)
+}
+
 // CreateLabelSchema is the resolver for the createLabelSchema field.
 func (r *mutationResolver) CreateLabelSchema(ctx context.Context, input model.LabelSchemaInput) (*model.LabelSchema, error) {
 	return r.Svc.CreateLabelSchema(ctx, input)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/mms-platform/mms/graph"
 )
@@ -45,7 +46,7 @@ func TestCost(t *testing.T) {
 		{"verifyAudit", `{ verifyAudit { ok } }`, nil, 1001},
 	}
 	for _, tt := range tests {
-		doc, err := gqlparser.LoadQuery(schema, tt.query)
+		doc, err := gqlparser.LoadQueryWithRules(schema, tt.query, rules.NewDefaultRules())
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}

@@ -51,11 +51,11 @@ type MongoSources interface {
 	SourceHosts(uri string) ([]string, error)
 	// StoreAddrs returns the addresses of the server's own store.
 	StoreAddrs() []string
-	// ExportCollection copies matching documents of database.collection as
+	// ReadCollection copies matching documents of database.collection as
 	// NDJSON, dialing through dial; it refuses the server's own store after
 	// connecting (EFORBIDDEN), answers EINVALID for errors the source server
 	// returned, and a plain error when the source could not be reached.
-	ExportCollection(ctx context.Context, uri string, dial DialFunc, database, collection string, filter map[string]any, w io.Writer, limit int64) (int64, error)
+	ReadCollection(ctx context.Context, uri string, dial DialFunc, database, collection string, filter map[string]any, w io.Writer, limit int64) (int64, error)
 }
 
 const (
@@ -294,7 +294,7 @@ func (s *Service) exportDB(ctx context.Context, p *ingestPayload, w io.Writer) e
 			if f, ok := p.Mongo.Filter.(map[string]any); ok {
 				filter = f
 			}
-			n, err = s.MongoSources.ExportCollection(ctx, uri, dial, p.Mongo.Database, p.Mongo.Collection, filter, w, maxExternalRows)
+			n, err = s.MongoSources.ReadCollection(ctx, uri, dial, p.Mongo.Database, p.Mongo.Collection, filter, w, maxExternalRows)
 		default:
 			n, err = ingest.ExportSQL(ctx, uri, dial, p.SQL.Query, w, maxExternalRows)
 		}

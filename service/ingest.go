@@ -196,7 +196,7 @@ func (s *Service) ingestPayload(d *model.Dataset, in model.IngestInput) (*ingest
 	if p.Spec.Key == nil && d.KeyField != "" && !media {
 		p.Spec.Key = defaultKey(d.KeyField, p.Spec.Mapping)
 	}
-	if in.Records != nil && len(in.Records) > maxInlineRecords {
+	if len(in.Records) > maxInlineRecords {
 		return nil, model.Errorf(model.EINVALID, "at most %d inline records; upload a file for more", maxInlineRecords)
 	}
 	if in.Records != nil || in.Mongo != nil || in.SQL != nil {

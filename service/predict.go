@@ -23,21 +23,21 @@ const DefaultMaxPredictInputs = 1000
 const modelCacheTTL = time.Second
 
 // Predictor is a loaded model version: the exact preprocessing saved with it and
-// its coefficients. It is immutable and safe for concurrent use.
+// its fitted model, of whatever algorithm. It is immutable and safe for
+// concurrent use.
 type Predictor struct {
 	Model     string
 	Version   int
 	Team      string
 	Features  []string
 	Threshold float64
-	// columns, positive and negative hold values of the training data (one-hot
-	// column names, class names): they reach callers only through Score,
-	// which applies the caller's view.
-	columns  []string
+	// positive, negative and the scorer's column names hold values of the
+	// training data (class names, one-hot column names): they reach callers
+	// only through Score, which applies the caller's view.
 	positive any
 	negative any
 	pre      *ml.Preprocessor
-	lr       *ml.Model
+	scorer   ml.Scorer
 	// columnFeature names the feature of each input column.
 	columnFeature []string
 	// desc is the version's lineage (dataset, features, label, sensitivity),
@@ -197,16 +197,13 @@ func newPredictor(mv *model.ModelVersion) (*Predictor, error) {
 	if err := json.Unmarshal([]byte(mv.Preprocessing), &pre); err != nil {
 		return nil, fmt.Errorf("load preprocessing of %s v%d: %w", mv.Model, mv.Version, err)
 	}
-	lr := &ml.Model{Intercept: mv.Intercept, Features: mv.Columns}
-	for _, c := range mv.Coefficients {
-		lr.Coef = append(lr.Coef, c.Value)
-	}
-	if err := lr.Validate(); err != nil {
+	sc, err := scorerOf(mv)
+	if err != nil {
 		return nil, fmt.Errorf("load %s v%d: %w", mv.Model, mv.Version, err)
 	}
 	p := &Predictor{
-		Model: mv.Model, Version: mv.Version, Team: mv.Team, Features: mv.Features, columns: mv.Columns,
-		Threshold: mv.Threshold, positive: mv.PositiveClass, negative: mv.NegativeClass, pre: &pre, lr: lr,
+		Model: mv.Model, Version: mv.Version, Team: mv.Team, Features: mv.Features,
+		Threshold: mv.Threshold, positive: mv.PositiveClass, negative: mv.NegativeClass, pre: &pre, scorer: sc,
 		columnFeature: featureOfColumn(&pre),
 		desc: &model.ModelVersion{
 			Model: mv.Model, Version: mv.Version, Team: mv.Team, Dataset: mv.Dataset, Label: mv.Label,
@@ -322,20 +319,37 @@ func (p *Predictor) scoreInto(input map[string]any, explain bool, x []float64) m
 		msg := model.ErrorMessage(err)
 		return model.Prediction{Error: &msg}
 	}
-	prob, err := p.lr.Probability(x)
+	prob, err := p.scorer.Probability(x)
 	if err != nil || math.IsNaN(prob) {
 		msg := "could not score this input"
 		return model.Prediction{Error: &msg}
 	}
 	out := model.Prediction{Probability: &prob, Label: p.label(prob)}
 	if explain {
-		out.Contributions = make([]model.Coefficient, 0, len(x)+1)
-		out.Contributions = append(out.Contributions, model.Coefficient{Feature: "(intercept)", Value: p.lr.Intercept})
-		for j, v := range x {
-			out.Contributions = append(out.Contributions, model.Coefficient{Feature: p.columns[j], Value: p.lr.Coef[j] * v})
+		// the baseline and one entry per column (ml.Scorer.Explain)
+		if out.Contributions, err = p.scorer.Explain(make([]model.Coefficient, 0, len(x)+1), x); err != nil {
+			msg := "could not explain this input"
+			return model.Prediction{Error: &msg}
 		}
 	}
 	return out
+}
+
+// scorerOf loads the fitted model a version stores, by its algorithm: the one
+// place that knows which parameters of a version each model family reads.
+func scorerOf(mv *model.ModelVersion) (ml.Scorer, error) {
+	switch mv.Algorithm {
+	case model.AlgorithmLogisticRegression, "": // "": stored before versions named it
+		lr := &ml.Logistic{Intercept: mv.Intercept, Coef: make([]float64, len(mv.Coefficients)), Features: mv.Columns, C: mv.C}
+		for j, c := range mv.Coefficients {
+			lr.Coef[j] = c.Value
+		}
+		if err := lr.Validate(); err != nil {
+			return nil, err
+		}
+		return lr, nil
+	}
+	return nil, model.Errorf(model.EINVALID, "algorithm %q is not one this build scores (%s)", mv.Algorithm, model.AlgorithmLogisticRegression)
 }
 
 func (p *Predictor) label(prob float64) any {

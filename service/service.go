@@ -1,7 +1,10 @@
 // Package service holds MMS's use cases. It is the one place that authorizes
 // (Casbin, deny by default) and audits: every exported method checks the caller's
-// permission before it touches anything, every mutation appends an audit record with
-// its outcome, and every denial appends one with decision deny. Resolvers, the CLI
+// permission before it changes anything or returns anything. A method may read the
+// object first to learn which team owns it (the team is part of the permission), and
+// answers NOT_FOUND alike for an object that does not exist and one the caller may
+// not see. Every mutation appends an audit record with its outcome, and every denial
+// appends one with decision deny. Resolvers, the CLI
 // and REST routes all call these methods, so no door skips a rule.
 package service
 
@@ -102,6 +105,9 @@ type Service struct {
 	MongoSources MongoSources
 	// ConnStore keeps the external databases admins registered.
 	ConnStore ConnectionStore
+	// KeyRotation re-seals sensitive values with the current key (RotateKeys;
+	// nil in the server, which never rotates).
+	KeyRotation KeyRotationStore
 	// AllowPrivateURLs lets URL sources (and raw database sources) reach
 	// loopback and private networks.
 	AllowPrivateURLs bool

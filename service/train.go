@@ -673,7 +673,7 @@ func (s *Service) modelVersion(ctx context.Context, j *model.Job, p *trainPayloa
 	}
 	v := &model.ModelVersion{
 		Model: p.Model, Team: d.Team, Dataset: p.Dataset, DatasetVersion: td.datasetVersion, Label: p.Label,
-		PositiveClass: jsonShape(td.labels.Positive), NegativeClass: jsonShape(td.labels.Negative), Columns: td.pre.ColumnNames(), Intercept: res.Model.Intercept,
+		PositiveClass: jsonShape(td.labels.Positive), NegativeClass: jsonShape(td.labels.Negative), Columns: td.pre.ColumnNames(), Algorithm: res.Model.Algorithm(), Intercept: res.Model.Intercept,
 		Threshold: res.Threshold, C: res.Model.C, Train: metrics(res.Train), Rows: res.TrainRows + res.TestRows,
 		Preprocessing: string(pre), Spec: jsonShape(p), CodeVersion: codeVersion(), CreatedBy: j.CreatedBy,
 		CreatedAt: s.now(), Job: j.ID, Dropped: []model.DroppedFeature{},
