@@ -21,10 +21,11 @@ import (
 // are bounded below its pool: the embedded store's pool holds 100 connections;
 // FerretDB over PostgreSQL holds pool_max_conns (50 unless its PostgreSQL URL
 // sets it; cmd/ferretdb-pg sets 90), which must also leave room for open
-// cursors and for other instances sharing the store (docs/mongodb.md).
+// cursors and for the other processes sharing the store: server instances, and
+// test packages run in parallel (two of them at 40 each wedged a pool of 50).
 const (
 	embeddedUpdateBudget = 50
-	ferretUpdateBudget   = 40
+	ferretUpdateBudget   = 30
 )
 
 // updateTimeout bounds one update command, so that a store that stopped

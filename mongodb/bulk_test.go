@@ -93,6 +93,7 @@ func insertDocs(t *testing.T, col *mongo.Collection, n int) {
 // replacements on a pool of 45 finish; on a pool smaller than the budget the
 // command fails UNAVAILABLE with a hint within its timeout instead of hanging.
 func TestBulkUpdateWithinFerretDBPool(t *testing.T) {
+	mongodbtest.SkipExternal(t, "it serves FerretDB over PostgreSQL itself, and its pools would take PostgreSQL connections from the external store's")
 	name := mongodbtest.DBName("bulk")
 	db := openAt(t, startFerretPG(t, 45), name)
 	t.Cleanup(func() { dropWithin(db, 30*time.Second) })
