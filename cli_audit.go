@@ -126,7 +126,7 @@ func toolService(ctx context.Context, cfg *Config, st *store, command string, st
 	}
 	chain := auth.NewAuditLog(st, log, auth.WithCheckpoints(cps))
 	svc = &service.Service{
-		Teams: st, Keys: st, Datasets: st, Sharing: st, Audit: st, Chain: chain, Authz: authz, Log: log,
+		Teams: st, Keys: st, Datasets: st, Sharing: st, AuditRecords: st, AuditChain: chain, Authz: authz, Log: log,
 		KeyRotation: st,
 	}
 	return svc, model.NewContextWithPrincipal(ctx, auth.SystemPrincipal(command)), chain.Close, nil

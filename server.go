@@ -422,9 +422,9 @@ func (a *app) init(ctx context.Context) error {
 	}
 	a.audit = auth.NewAuditLog(a.store, a.log, auth.WithCheckpoints(cps))
 	a.svc = &service.Service{
-		Teams: a.store, Keys: a.store, Datasets: a.store, Sharing: a.store, Audit: a.store,
-		Chain: a.audit, Authz: authz, Authn: a.authn, Log: a.log, DatasetCacheTTL: a.cfg.DatasetTTL,
-		Docs: a.store, Ingestions: a.store, Jobs: a.store, Blobs: a.store, Models: a.store, PredStore: a.store, Webhooks: a.store, Annotations: a.store, MongoSources: a.store, ConnStore: a.store,
+		Teams: a.store, Keys: a.store, Datasets: a.store, Sharing: a.store, AuditRecords: a.store,
+		AuditChain: a.audit, Authz: authz, Authn: a.authn, Log: a.log, DatasetCacheTTL: a.cfg.DatasetTTL,
+		Docs: a.store, Ingestions: a.store, Jobs: a.store, Blobs: a.store, Models: a.store, StoredPredictions: a.store, Webhooks: a.store, Annotations: a.store, MongoSources: a.store, SourceConnections: a.store,
 		AllowPrivateURLs: a.cfg.AllowPrivate, AllowRawSources: a.cfg.AllowRawSources, MaxSourceBytes: a.cfg.MaxUpload, MaxPredictInputs: a.cfg.MaxPredict,
 		WebhookBackoff: a.cfg.WebhookBackoff, Snapshots: a.store, SnapshotKeep: a.cfg.SnapshotKeep, SnapshotDeltaOff: a.cfg.SnapshotDelta == "off",
 	}

@@ -33,7 +33,7 @@ func (s *Service) AuditLog(ctx context.Context, where *model.AuditFilter, first 
 	if where != nil {
 		f = *where
 	}
-	recs, total, err := s.Audit.ListAudit(ctx, f, before, n+1)
+	recs, total, err := s.AuditRecords.ListAudit(ctx, f, before, n+1)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +54,7 @@ func (s *Service) VerifyAudit(ctx context.Context) (*model.AuditVerification, er
 	if err := s.authorize(ctx, auth.ActRead, auth.AllTeams, "audit"); err != nil {
 		return nil, err
 	}
-	v, err := s.Chain.Verify(ctx)
+	v, err := s.AuditChain.Verify(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +69,7 @@ func (s *Service) ExportAudit(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	enc := json.NewEncoder(w)
-	return s.Audit.ScanAudit(ctx, func(r model.AuditRecord) error {
+	return s.AuditRecords.ScanAudit(ctx, func(r model.AuditRecord) error {
 		return enc.Encode(r)
 	})
 }

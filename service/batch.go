@@ -152,13 +152,13 @@ func (s *Service) runBatchPredict(ctx context.Context, j *model.Job, prog *jobs.
 // configured it reads the documents instead.
 func (s *Service) batchIntoCollection(ctx context.Context, pl *batchPayload, p *Predictor, prog *jobs.Progress, c *batchCounts, res map[string]any) error {
 	coll := predictionCollection(pl.Dataset, pl.Collection)
-	if err := s.PredStore.EnsurePredictionCollection(ctx, coll); err != nil {
+	if err := s.StoredPredictions.EnsurePredictionCollection(ctx, coll); err != nil {
 		return err
 	}
 	// Into a collection empty when the job starts, predictions are inserted
 	// without looking up earlier ones (only a concurrent job into the same
 	// collection may have written some: those are compared as on a re-run).
-	_, n, err := s.PredStore.ListPredictions(ctx, coll, "", 1)
+	_, n, err := s.StoredPredictions.ListPredictions(ctx, coll, "", 1)
 	if err != nil {
 		return err
 	}
@@ -176,7 +176,7 @@ func (s *Service) batchIntoCollection(ctx context.Context, pl *batchPayload, p *
 			preds[i] = model.StoredPrediction{Key: keys[i], Probability: pr.Probability, Label: pr.Label, Model: p.Model, Version: p.Version, Error: pr.Error, At: now}
 		}
 		if fresh {
-			existing, err := s.PredStore.InsertPredictions(ctx, coll, preds)
+			existing, err := s.StoredPredictions.InsertPredictions(ctx, coll, preds)
 			if err != nil {
 				return err
 			}
@@ -248,7 +248,7 @@ func (s *Service) writeChangedPredictions(ctx context.Context, coll string, pred
 	for i, sp := range preds {
 		keys[i] = sp.Key
 	}
-	stored, err := s.PredStore.PredictionsByKey(ctx, coll, keys)
+	stored, err := s.StoredPredictions.PredictionsByKey(ctx, coll, keys)
 	if err != nil {
 		return err
 	}
@@ -261,7 +261,7 @@ func (s *Service) writeChangedPredictions(ctx context.Context, coll string, pred
 		changed = append(changed, sp)
 	}
 	if len(changed) > 0 {
-		if err := s.PredStore.WritePredictions(ctx, coll, changed); err != nil {
+		if err := s.StoredPredictions.WritePredictions(ctx, coll, changed); err != nil {
 			return err
 		}
 	}
@@ -418,7 +418,7 @@ func (s *Service) Predictions(ctx context.Context, dataset, collection string, f
 	if err != nil {
 		return nil, err
 	}
-	ps, total, err := s.PredStore.ListPredictions(ctx, predictionCollection(d.ID, collection), pos, n+1)
+	ps, total, err := s.StoredPredictions.ListPredictions(ctx, predictionCollection(d.ID, collection), pos, n+1)
 	if err != nil {
 		return nil, err
 	}

@@ -96,7 +96,7 @@ func (s *Service) CreateConnection(ctx context.Context, in model.CreateConnectio
 		}
 		c = &model.Connection{Name: in.Name, Kind: in.Kind, Teams: teams, Host: strings.Join(hosts, ","),
 			CreatedBy: model.PrincipalFromContext(ctx).ID, CreatedAt: s.now()}
-		if err := s.ConnStore.CreateConnection(ctx, c, uri); err != nil {
+		if err := s.SourceConnections.CreateConnection(ctx, c, uri); err != nil {
 			if model.ErrorCode(err) == model.EUNAVAILABLE {
 				return model.Errorf(model.EUNAVAILABLE, "createConnection needs an encryption key, which seals the URI at rest: set MMS_ENCRYPTION_KEY (%s)", model.ErrorMessage(err))
 			}
@@ -140,7 +140,7 @@ func (s *Service) Connections(ctx context.Context) ([]*model.Connection, error) 
 	if err := s.authorize(ctx, auth.ActAdmin, auth.AllTeams, "connection/*"); err != nil {
 		return nil, err
 	}
-	return s.ConnStore.Connections(ctx)
+	return s.SourceConnections.Connections(ctx)
 }
 
 // DeleteConnection removes a connection (admins only, audited).
@@ -148,7 +148,7 @@ func (s *Service) DeleteConnection(ctx context.Context, name string) (*model.Con
 	var c *model.Connection
 	err := s.mutate(ctx, auth.ActAdmin, auth.AllTeams, "connection/"+name, "delete connection", func() error {
 		var err error
-		c, err = s.ConnStore.DeleteConnection(ctx, name)
+		c, err = s.SourceConnections.DeleteConnection(ctx, name)
 		return err
 	})
 	if err != nil {
@@ -201,7 +201,7 @@ func (s *Service) checkDBSource(ctx context.Context, d *model.Dataset, src *dbSo
 		if err := s.authorize(ctx, auth.ActUse, d.Team, obj); err != nil {
 			return err
 		}
-		c, err := s.ConnStore.Connection(ctx, name)
+		c, err := s.SourceConnections.Connection(ctx, name)
 		if err != nil && model.ErrorCode(err) != model.ENOTFOUND {
 			return err
 		}
@@ -254,7 +254,7 @@ func (s *Service) exportDB(ctx context.Context, p *ingestPayload, w io.Writer) e
 			return err
 		}
 		team = d.Team
-		c, err := s.ConnStore.Connection(ctx, name)
+		c, err := s.SourceConnections.Connection(ctx, name)
 		if err != nil && model.ErrorCode(err) != model.ENOTFOUND {
 			return err
 		}
@@ -265,7 +265,7 @@ func (s *Service) exportDB(ctx context.Context, p *ingestPayload, w io.Writer) e
 			}
 			return model.Errorf(model.EFORBIDDEN, "%s", msg)
 		}
-		if uri, err = s.ConnStore.ConnectionURI(ctx, name); err != nil {
+		if uri, err = s.SourceConnections.ConnectionURI(ctx, name); err != nil {
 			return err
 		}
 	} else {

@@ -242,9 +242,9 @@ func newWorld(t *testing.T, setups ...func(t *testing.T, w *world)) *world {
 		}
 	}
 	w.svc = &Service{
-		Authz: w.authz,
-		Chain: w.chain,
-		Now:   func() time.Time { return testNow },
+		Authz:      w.authz,
+		AuditChain: w.chain,
+		Now:        func() time.Time { return testNow },
 		Datasets: &fakeDatasets{DatasetFn: func(_ context.Context, id string) (*model.Dataset, error) {
 			if d, ok := w.datasets[id]; ok {
 				return d, nil

@@ -84,27 +84,28 @@ type AuditReader interface {
 
 // Service implements the use cases. server.go builds it once.
 type Service struct {
-	Teams      TeamStore
-	Keys       KeyStore
-	Datasets   DatasetStore
-	Sharing    ShareStore
-	Audit      AuditReader
-	Chain      AuditChain
-	Docs       DocumentStore
-	Ingestions IngestionStore
-	Jobs       jobs.Store
-	Blobs      BlobStore
-	Models     ModelStore
-	// PredStore keeps batch predictions written to collections.
-	PredStore   PredictionStore
-	Webhooks    WebhookStore
-	Annotations AnnotationStore
+	Teams    TeamStore
+	Keys     KeyStore
+	Datasets DatasetStore
+	Sharing  ShareStore
+	// AuditRecords reads the audit log; AuditChain appends to it (the hash chain).
+	AuditRecords AuditReader
+	AuditChain   AuditChain
+	Docs         DocumentStore
+	Ingestions   IngestionStore
+	Jobs         jobs.Store
+	Blobs        BlobStore
+	Models       ModelStore
+	// StoredPredictions keeps batch predictions written to collections.
+	StoredPredictions PredictionStore
+	Webhooks          WebhookStore
+	Annotations       AnnotationStore
 	// Runner runs jobs on this instance (nil in tools that only queue).
 	Runner *jobs.Runner
 	// MongoSources reads outside MongoDB collections for ingestion.
 	MongoSources MongoSources
-	// ConnStore keeps the external databases admins registered.
-	ConnStore ConnectionStore
+	// SourceConnections keeps the external databases admins registered.
+	SourceConnections ConnectionStore
 	// KeyRotation re-seals sensitive values with the current key (RotateKeys;
 	// nil in the server, which never rotates).
 	KeyRotation KeyRotationStore
@@ -362,7 +363,7 @@ func (s *Service) record(ctx context.Context, act, team, obj, decision, summary 
 	if p.Anonymous {
 		actor = "anonymous"
 	}
-	return s.Chain.Append(ctx, auth.AuditEntry{
+	return s.AuditChain.Append(ctx, auth.AuditEntry{
 		Actor: actor, Team: team, Action: act, Resource: obj, Decision: decision,
 		RequestID: rq.ID, ClientAddr: rq.RemoteAddr, Summary: summary,
 	})
@@ -394,7 +395,7 @@ func (s *Service) RecordAnonymousDenials(ctx context.Context, sum auth.ThrottleS
 }
 
 func (s *Service) recordSummary(ctx context.Context, act, obj string, sum auth.ThrottleSummary, text string) {
-	err := s.Chain.Append(ctx, auth.AuditEntry{
+	err := s.AuditChain.Append(ctx, auth.AuditEntry{
 		Actor: "anonymous", Action: act, Resource: obj, Decision: model.DecisionDeny,
 		ClientAddr: sum.Addr, Summary: text,
 	})
