@@ -20,6 +20,9 @@ func TestIngestionsList(t *testing.T) {
 	if j := s.waitJob(t, owner, bad.str("ingest", "id")); j["status"] != "FAILED" {
 		t.Fatalf("ingestion failing minRows: job %v", j)
 	}
+	if n := num(s.mustGQL(t, owner, `{ dataset(id: "patients") { version documentCount } }`, nil).get("dataset", "documentCount")); n != 6 {
+		t.Fatalf("the failed ingestion wrote: %d documents, want 6", n)
+	}
 
 	const list = `query($after: String, $first: Int) { dataset(id: "patients") { ingestions(first: $first, after: $after) {
 		totalCount pageInfo { hasNextPage hasPreviousPage endCursor }
