@@ -151,6 +151,12 @@ func TestStudioAnnotateInBrowser(t *testing.T) {
 	pi := s.mustGQL(t, admin, `mutation { ingest(input: {dataset: "patients", source: "first", format: NDJSON,
 		records: [{id: "b1", age: 40, dept: "a", score: 0.1}, {id: "b2", age: 50, dept: "b", score: 0.3}, {id: "b3", age: 60, dept: "c"}]}) { id } }`, nil)
 	s.waitJob(t, admin, pi.str("ingest", "id"))
+	// an ingestion started outside the Studio that fails its checks: no version, only Dataset.ingestions lists it
+	late := s.mustGQL(t, admin, `mutation { ingest(input: {dataset: "patients", source: "late", format: NDJSON,
+		records: [{id: "b9", age: 30, dept: "a", score: 0.2}], checks: {minRows: 5}}) { id } }`, nil)
+	if j := s.waitJob(t, admin, late.str("ingest", "id")); j["status"] != "FAILED" {
+		t.Fatalf("the ingestion failing minRows: %v", j)
+	}
 	if out, err := exec.Command(node, "studio/e2e/owner.mjs", s.URL, owner, shots, admin).CombinedOutput(); err != nil {
 		t.Fatalf("studio/e2e/owner.mjs: %v\n%s", err, out)
 	}

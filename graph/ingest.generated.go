@@ -892,6 +892,148 @@ func (ec *executionContext) fieldContext_Ingestion_rejects(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _IngestionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.IngestionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IngestionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.IngestionEdge) graphql.Marshaler {
+			return ec.marshalNIngestionEdge2ᚕᚖgithubᚗcomᚋmmsᚑplatformᚋmmsᚋmodelᚐIngestionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IngestionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IngestionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IngestionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IngestionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.IngestionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IngestionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋmmsᚑplatformᚋmmsᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IngestionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IngestionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IngestionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.IngestionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IngestionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IngestionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IngestionConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IngestionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.IngestionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IngestionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IngestionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IngestionEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _IngestionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.IngestionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IngestionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Ingestion) graphql.Marshaler {
+			return ec.marshalNIngestion2ᚖgithubᚗcomᚋmmsᚑplatformᚋmmsᚋmodelᚐIngestion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IngestionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IngestionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Ingestion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Reject_line(ctx context.Context, field graphql.CollectedField, obj *model.Reject) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2148,6 +2290,87 @@ func (ec *executionContext) _Ingestion(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var ingestionConnectionImplementors = []string{"IngestionConnection"}
+
+func (ec *executionContext) _IngestionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.IngestionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ingestionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IngestionConnection")
+		case "edges":
+			out.Values[i] = ec._IngestionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._IngestionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._IngestionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ingestionEdgeImplementors = []string{"IngestionEdge"}
+
+func (ec *executionContext) _IngestionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.IngestionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ingestionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IngestionEdge")
+		case "cursor":
+			out.Values[i] = ec._IngestionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._IngestionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var rejectImplementors = []string{"Reject"}
 
 func (ec *executionContext) _Reject(ctx context.Context, sel ast.SelectionSet, obj *model.Reject) graphql.Marshaler {
@@ -2352,6 +2575,46 @@ func (ec *executionContext) marshalNInferredSchema2ᚖgithubᚗcomᚋmmsᚑplatf
 func (ec *executionContext) unmarshalNIngestInput2githubᚗcomᚋmmsᚑplatformᚋmmsᚋmodelᚐIngestInput(ctx context.Context, v any) (model.IngestInput, error) {
 	res, err := ec.unmarshalInputIngestInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIngestion2ᚖgithubᚗcomᚋmmsᚑplatformᚋmmsᚋmodelᚐIngestion(ctx context.Context, sel ast.SelectionSet, v *model.Ingestion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Ingestion!")
+		return graphql.Null
+	}
+	return ec._Ingestion(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIngestionConnection2ᚖgithubᚗcomᚋmmsᚑplatformᚋmmsᚋmodelᚐIngestionConnection(ctx context.Context, sel ast.SelectionSet, v *model.IngestionConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IngestionConnection!")
+		return graphql.Null
+	}
+	return ec._IngestionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIngestionEdge2ᚕᚖgithubᚗcomᚋmmsᚑplatformᚋmmsᚋmodelᚐIngestionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.IngestionEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIngestionEdge2ᚖgithubᚗcomᚋmmsᚑplatformᚋmmsᚋmodelᚐIngestionEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIngestionEdge2ᚖgithubᚗcomᚋmmsᚑplatformᚋmmsᚋmodelᚐIngestionEdge(ctx context.Context, sel ast.SelectionSet, v *model.IngestionEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IngestionEdge!")
+		return graphql.Null
+	}
+	return ec._IngestionEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMappingInput2ᚖgithubᚗcomᚋmmsᚑplatformᚋmmsᚋmodelᚐMappingInput(ctx context.Context, v any) (*model.MappingInput, error) {

@@ -247,6 +247,7 @@ type ComplexityRoot struct {
 		DocumentCount func(childComplexity int) int
 		Fields        func(childComplexity int) int
 		ID            func(childComplexity int) int
+		Ingestions    func(childComplexity int, first *int, after *string) int
 		KeyField      func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Team          func(childComplexity int) int
@@ -387,6 +388,17 @@ type ComplexityRoot struct {
 		Status         func(childComplexity int) int
 		Unchanged      func(childComplexity int) int
 		Updated        func(childComplexity int) int
+	}
+
+	IngestionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	IngestionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Job struct {
@@ -1595,6 +1607,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Dataset.ID(childComplexity), true
+	case "Dataset.ingestions":
+		if e.ComplexityRoot.Dataset.Ingestions == nil {
+			break
+		}
+
+		args, err := ec.field_Dataset_ingestions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Dataset.Ingestions(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Dataset.keyField":
 		if e.ComplexityRoot.Dataset.KeyField == nil {
 			break
@@ -2139,6 +2162,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Ingestion.Updated(childComplexity), true
+
+	case "IngestionConnection.edges":
+		if e.ComplexityRoot.IngestionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IngestionConnection.Edges(childComplexity), true
+	case "IngestionConnection.pageInfo":
+		if e.ComplexityRoot.IngestionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IngestionConnection.PageInfo(childComplexity), true
+	case "IngestionConnection.totalCount":
+		if e.ComplexityRoot.IngestionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IngestionConnection.TotalCount(childComplexity), true
+
+	case "IngestionEdge.cursor":
+		if e.ComplexityRoot.IngestionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IngestionEdge.Cursor(childComplexity), true
+	case "IngestionEdge.node":
+		if e.ComplexityRoot.IngestionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IngestionEdge.Node(childComplexity), true
 
 	case "Job.createdAt":
 		if e.ComplexityRoot.Job.CreatedAt == nil {
@@ -4551,6 +4606,8 @@ func (ec *executionContext) childFields_Dataset(ctx context.Context, field graph
 		return ec.fieldContext_Dataset_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Dataset_updatedAt(ctx, field)
+	case "ingestions":
+		return ec.fieldContext_Dataset_ingestions(ctx, field)
 	case "versions":
 		return ec.fieldContext_Dataset_versions(ctx, field)
 	}
@@ -4823,6 +4880,28 @@ func (ec *executionContext) childFields_Ingestion(ctx context.Context, field gra
 		return ec.fieldContext_Ingestion_rejects(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Ingestion", field.Name)
+}
+
+func (ec *executionContext) childFields_IngestionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_IngestionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_IngestionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_IngestionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IngestionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_IngestionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_IngestionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_IngestionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IngestionEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Job(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -418,6 +418,24 @@ type IngestInput struct {
 	Conflict *ConflictPolicy `json:"conflict,omitempty"`
 }
 
+// A page of ingestions (a Relay connection).
+type IngestionConnection struct {
+	// The page's ingestions, newest first, each with its cursor.
+	Edges []*IngestionEdge `json:"edges"`
+	// Whether more pages follow or precede, and the cursors to get them.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many ingestions the dataset has in all, across pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One ingestion in a page, with its cursor.
+type IngestionEdge struct {
+	// Opaque position of this node: pass it as after to get what follows.
+	Cursor string `json:"cursor"`
+	// The ingestion.
+	Node *Ingestion `json:"node"`
+}
+
 // How a source value becomes a document key: P0001, 1 and p-1 all become P0001 with prefix P and digits 4.
 type KeySpecInput struct {
 	// The source field holding the key.

@@ -67,6 +67,11 @@ func (d *DB) Ingestion(ctx context.Context, id string) (*model.Ingestion, error)
 	if err := d.db.Collection(colIngestions).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&doc); err != nil {
 		return nil, notFound(err, "ingestion %q", id)
 	}
+	return doc.model(), nil
+}
+
+// model converts a stored ingestion.
+func (doc *ingestionDoc) model() *model.Ingestion {
 	in := &model.Ingestion{
 		ID: doc.ID, Dataset: doc.Dataset, Source: doc.Source, Format: model.Format(doc.Format), Mode: model.WriteMode(doc.Mode),
 		Status: model.JobStatus(doc.Status), Job: doc.Job, Read: doc.Read, Inserted: doc.Inserted, Updated: doc.Updated,
@@ -77,7 +82,39 @@ func (d *DB) Ingestion(ctx context.Context, id string) (*model.Ingestion, error)
 	if in.FailedChecks == nil {
 		in.FailedChecks = []string{}
 	}
-	return in, nil
+	return in
+}
+
+// DatasetIngestions returns up to limit ingestions into dataset, newest first
+// (by createdAt, then id, both descending), and how many there are in all.
+// With before set (an ingestion's createdAt and id, as returned), only those
+// that come after it in that order.
+func (d *DB) DatasetIngestions(ctx context.Context, dataset string, before *model.Ingestion, limit int) ([]*model.Ingestion, int, error) {
+	col := d.db.Collection(colIngestions)
+	scope := bson.D{{Key: "dataset", Value: dataset}}
+	total, err := d.count(ctx, col, scope)
+	if err != nil {
+		return nil, 0, translate(err)
+	}
+	page := append(bson.D{}, scope...)
+	if before != nil {
+		page = append(page, bson.E{Key: "$or", Value: bson.A{
+			bson.D{{Key: "createdAt", Value: bson.D{{Key: "$lt", Value: before.CreatedAt}}}},
+			bson.D{{Key: "createdAt", Value: before.CreatedAt}, {Key: "_id", Value: bson.D{{Key: "$lt", Value: before.ID}}}},
+		}})
+	}
+	cur, err := col.Find(ctx, page, options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, 0, translate(err)
+	}
+	var out []*model.Ingestion
+	if err := each(ctx, cur, func(doc *ingestionDoc) error {
+		out = append(out, doc.model())
+		return nil
+	}); err != nil {
+		return nil, 0, err
+	}
+	return out, int(total), nil
 }
 
 type rejectDoc struct {

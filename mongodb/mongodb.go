@@ -215,6 +215,7 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 		{colTasks, bson.D{{Key: "team", Value: 1}, {Key: "_id", Value: 1}}, false},
 		{colShares, bson.D{{Key: "team", Value: 1}}, false},
 		{colShares, bson.D{{Key: "dataset", Value: 1}}, false},
+		{colIngestions, bson.D{{Key: "dataset", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, false},
 	}
 	for _, ix := range idx {
 		m := mongo.IndexModel{Keys: ix.keys, Options: options.Index().SetUnique(ix.unique)}

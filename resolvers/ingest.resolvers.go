@@ -12,6 +12,11 @@ import (
 	"github.com/mms-platform/mms/model"
 )
 
+// Ingestions is the resolver for the ingestions field.
+func (r *datasetResolver) Ingestions(ctx context.Context, obj *model.Dataset, first *int, after *string) (*model.IngestionConnection, error) {
+	return r.Svc.DatasetIngestions(ctx, obj.ID, first, after)
+}
+
 // Sources is the resolver for the sources field.
 func (r *documentResolver) Sources(ctx context.Context, obj *model.Document) (any, error) {
 	return obj.Sources, nil

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -45,6 +46,10 @@ type DocumentStore interface {
 type IngestionStore interface {
 	SaveIngestion(ctx context.Context, in *model.Ingestion) error
 	Ingestion(ctx context.Context, id string) (*model.Ingestion, error)
+	// DatasetIngestions returns up to limit of a dataset's ingestions, newest
+	// first (createdAt, then id), after the position before (nil: from the
+	// newest), and the total.
+	DatasetIngestions(ctx context.Context, dataset string, before *model.Ingestion, limit int) ([]*model.Ingestion, int, error)
 	InsertRejects(ctx context.Context, dataset, ingestion string, first int, rejects []*model.Reject) error
 	Rejects(ctx context.Context, dataset, ingestion string, after, limit int) ([]*model.Reject, []int, int, error)
 	DropRejects(ctx context.Context, ingestion string) error
@@ -462,11 +467,71 @@ func (s *Service) IngestionByID(ctx context.Context, id string) (*model.Ingestio
 	if err != nil {
 		return nil, err
 	}
-	if sc.share != nil && len(sc.rows) > 0 {
-		return nil, s.deny(ctx, auth.ActRead, d.Team, "dataset/"+d.ID+"/ingestions",
-			fmt.Sprintf("an ingestion's totals, checks and report cover every row of dataset %q; the caller's share is limited to some rows", d.ID))
+	if err := s.ingestionsVisible(ctx, d, sc); err != nil {
+		return nil, err
 	}
 	return sc.ingestion(ing), nil
+}
+
+// ingestionsVisible refuses a caller whose share of d is limited to some
+// rows: an ingestion's totals, checks and report cover every row. Other
+// limited views see each ingestion as sc.ingestion redacts it.
+func (s *Service) ingestionsVisible(ctx context.Context, d *model.Dataset, sc *scope) error {
+	if sc.share != nil && len(sc.rows) > 0 {
+		return s.deny(ctx, auth.ActRead, d.Team, "dataset/"+d.ID+"/ingestions",
+			fmt.Sprintf("an ingestion's totals, checks and report cover every row of dataset %q; the caller's share is limited to some rows", d.ID))
+	}
+	return nil
+}
+
+// DatasetIngestions lists a dataset's ingestions, newest first (by creation
+// time, then id), failed ones included (read on the dataset; hidden datasets
+// are ENOTFOUND). Each is shown and refused exactly as IngestionByID shows it.
+func (s *Service) DatasetIngestions(ctx context.Context, dataset string, first *int, after *string) (*model.IngestionConnection, error) {
+	d, sc, err := s.readDataset(ctx, dataset)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.ingestionsVisible(ctx, d, sc); err != nil {
+		return nil, err
+	}
+	n, err := pageSize(first)
+	if err != nil {
+		return nil, err
+	}
+	before, err := decodeIngestionCursor(after)
+	if err != nil {
+		return nil, err
+	}
+	list, total, err := s.Ingestions.DatasetIngestions(ctx, d.ID, before, n+1)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.IngestionConnection{Edges: []*model.IngestionEdge{}, PageInfo: &model.PageInfo{}, TotalCount: total}
+	if len(list) > n {
+		list, conn.PageInfo.HasNextPage = list[:n], true
+	}
+	for _, ing := range list {
+		cur := encodeCursor("ing", strconv.FormatInt(ing.CreatedAt.UnixMilli(), 10)+"/"+ing.ID)
+		conn.Edges = append(conn.Edges, &model.IngestionEdge{Cursor: cur, Node: sc.ingestion(ing)})
+	}
+	setPageInfo(conn.PageInfo, len(conn.Edges), func(i int) string { return conn.Edges[i].Cursor }, before != nil)
+	return conn, nil
+}
+
+// decodeIngestionCursor returns the position (createdAt, id) an ingestion
+// cursor names; nil when after is nil or empty.
+func decodeIngestionCursor(after *string) (*model.Ingestion, error) {
+	pos, err := decodeCursor("ing", after)
+	if err != nil || pos == "" {
+		return nil, err
+	}
+	ms, id, ok := strings.Cut(pos, "/")
+	t, err := strconv.ParseInt(ms, 10, 64)
+	if !ok || err != nil || id == "" {
+		return nil, badCursor(*after)
+	}
+	return &model.Ingestion{ID: id, CreatedAt: time.UnixMilli(t).UTC()}, nil
 }
 
 // IngestionRejects pages through an ingestion's rejected rows (read on its dataset).

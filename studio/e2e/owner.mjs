@@ -96,6 +96,10 @@ try {
   await page.getByRole('link', { name: 'patients' }).click();
   await page.getByRole('heading', { name: 'Schema' }).waitFor();
   await page.getByRole('heading', { name: /^Versions/ }).waitFor();
+  // the ingestion started elsewhere that failed its checks (it made no version): listed first, with its status
+  const ingRows = page.getByRole('region', { name: 'Ingestions' }).getByRole('row');
+  await ingRows.filter({ hasText: 'late' }).filter({ hasText: 'FAILED' }).waitFor();
+  if (!/late.*FAILED \(1 failed check\)/.test(await ingRows.nth(1).textContent())) throw new Error(`the newest ingestion: ${await ingRows.nth(1).textContent()}`);
   await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'patients.csv', mimeType: 'text/csv', buffer: Buffer.from(
     'id,age,dept,score\na1,34,a,0.5\na2,51,b,\na3,212,a,0.9\na4,28,c,0.7\na5,45,a,\na6,63,b,0.2\n') });
   await page.getByRole('button', { name: 'Ingest', exact: true }).click();

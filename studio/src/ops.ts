@@ -243,11 +243,28 @@ export const DatasetVersionsQuery = graphql(`
   }
 `);
 
+export const IngestionFields = graphql(`
+  fragment StudioIngestionFields on Ingestion {
+    id dataset source format mode status job read inserted updated unchanged rejected datasetVersion
+    failedChecks report error createdBy createdAt finishedAt
+  }
+`);
+
 export const IngestionQuery = graphql(`
   query StudioIngestion($id: ID!) {
-    ingestion(id: $id) {
-      id dataset source format mode status job read inserted updated unchanged rejected datasetVersion
-      failedChecks report error createdBy createdAt finishedAt
+    ingestion(id: $id) { ...StudioIngestionFields }
+  }
+`);
+
+export const DatasetIngestionsQuery = graphql(`
+  query StudioDatasetIngestions($id: ID!, $first: Int, $after: String) {
+    dataset(id: $id) {
+      id
+      ingestions(first: $first, after: $after) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        edges { node { ...StudioIngestionFields } }
+      }
     }
   }
 `);

@@ -1,16 +1,17 @@
 // A dataset's history: its versions (rows, ingestion, Parquet snapshot), its
-// ingestions (live progress of one started here, through jobUpdated), the
+// ingestions (newest first, failed ones included: Dataset.ingestions; live
+// progress of one started here, through jobUpdated), the
 // quality report of an ingestion (per-field nulls and distributions as small
 // charts, rejects with their line and reasons), and a form to add data.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { gql, gqlUpload } from './api';
-import type { Format, OnError, StudioDatasetVersionsQuery, StudioIngestionQuery, StudioRejectsQuery, WriteMode } from './gql/graphql';
+import type { Format, OnError, StudioDatasetVersionsQuery, StudioIngestionFieldsFragment, StudioRejectsQuery, WriteMode } from './gql/graphql';
 import { followJob, isFinal, type Job } from './live';
-import { DatasetVersionsQuery, IngestionQuery, IngestMutation, RejectsQuery } from './ops';
+import { DatasetIngestionsQuery, DatasetVersionsQuery, IngestionQuery, IngestMutation, RejectsQuery } from './ops';
 import { bytes, fieldReports, type FieldReport, formatOf, pct, sourceOf, summary } from './report';
 
 type Version = NonNullable<StudioDatasetVersionsQuery['dataset']>['versions']['edges'][number]['node'];
-type Ingestion = NonNullable<StudioIngestionQuery['ingestion']>;
+type Ingestion = StudioIngestionFieldsFragment;
 type Rejects = NonNullable<StudioRejectsQuery['ingestion']>['rejects'];
 
 const when = (t: string | null | undefined) => (t ? new Date(t).toLocaleString() : '—');
@@ -22,23 +23,27 @@ const when = (t: string | null | undefined) => (t ? new Date(t).toLocaleString()
  */
 export function DatasetHistory(props: { dataset: string; canWrite: boolean; rev: number; onIngested: () => void }) {
   const [versions, setVersions] = useState<{ list: Version[]; total: number; next: string | null } | null>(null);
-  const [ingestions, setIngestions] = useState<Record<string, Ingestion>>({});
+  const [ingestions, setIngestions] = useState<{ list: Ingestion[]; total: number; next: string | null } | null>(null);
+  const [ingError, setIngError] = useState<string | null>(null); // e.g. refused through a share of some rows
+  const [picked, setPicked] = useState<Record<string, Ingestion>>({}); // selected ones not on a loaded page
   const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [running, setRunning] = useState<{ job: Job; via: 'live' | 'poll'; source: string } | null>(null);
   const following = useRef<(() => void) | null>(null); // stops following the running job
   useEffect(() => () => following.current?.(), []);
 
-  const loadIngestions = async (ids: string[]) => {
-    const got: Record<string, Ingestion> = {};
-    await Promise.all(ids.map(async (id) => {
-      try {
-        const d = await gql(IngestionQuery, { id });
-        if (d.ingestion) got[id] = d.ingestion;
-      } catch (e) { setError((e as Error).message); }
-    }));
-    setIngestions((cur) => ({ ...cur, ...got }));
-    return got;
+  const loadIngestions = async (after: string | null) => {
+    try {
+      const d = await gql(DatasetIngestionsQuery, { id: props.dataset, first: 20, after });
+      const c = d.dataset?.ingestions;
+      if (!c) return;
+      const list = c.edges.map((e) => e.node);
+      setIngError(null);
+      setIngestions((cur) => ({ list: after && cur ? [...cur.list, ...list] : list, total: c.totalCount, next: c.pageInfo.hasNextPage ? c.pageInfo.endCursor ?? null : null }));
+      if (!after) setSelected((cur) => cur ?? list[0]?.id ?? null);
+    } catch (e) {
+      setIngError((e as Error).message);
+    }
   };
   const loadVersions = async (after: string | null) => {
     try {
@@ -47,17 +52,25 @@ export function DatasetHistory(props: { dataset: string; canWrite: boolean; rev:
       if (!c) return;
       const list = c.edges.map((e) => e.node);
       setVersions((cur) => ({ list: after && cur ? [...cur.list, ...list] : list, total: c.totalCount, next: c.pageInfo.hasNextPage ? c.pageInfo.endCursor ?? null : null }));
-      const ids = [...new Set(list.map((v) => v.ingestion).filter((x): x is string => !!x))];
-      await loadIngestions(ids);
-      if (!after) setSelected((cur) => cur ?? ids[0] ?? null);
     } catch (e) {
       setError((e as Error).message);
     }
   };
-  useEffect(() => { loadVersions(null); }, [props.dataset, props.rev]);
+  useEffect(() => { loadVersions(null); loadIngestions(null); }, [props.dataset, props.rev]);
+
+  const listed = (id: string) => ingestions?.list.find((i) => i.id === id);
+  const shown = selected ? listed(selected) ?? picked[selected] : undefined;
+  // A selected ingestion not on a loaded page (an old version's) is read alone.
+  useEffect(() => {
+    if (!selected || !ingestions || shown) return;
+    gql(IngestionQuery, { id: selected })
+      .then((d) => { const i = d.ingestion; if (i) setPicked((cur) => ({ ...cur, [i.id]: i })); })
+      .catch((e) => setError((e as Error).message));
+  }, [selected, ingestions]);
 
   const started = async (jobId: string, source: string) => {
     setRunning({ job: { id: jobId, kind: 'ingest', status: 'QUEUED', progress: 0, error: null, errorCode: null, result: null, createdAt: new Date().toISOString(), startedAt: null, finishedAt: null, updatedAt: new Date().toISOString(), detail: { phase: null, rows: 0, bytes: 0, totalBytes: 0, rowsPerSecond: 0, message: null } }, via: 'live', source });
+    loadIngestions(null); // lists it, queued
     following.current?.();
     following.current = followJob(jobId, (job, via) => {
       setRunning({ job, via, source });
@@ -65,13 +78,13 @@ export function DatasetHistory(props: { dataset: string; canWrite: boolean; rev:
         following.current?.();
         following.current = null;
         const ing = (job.result as { ingestion?: string } | null)?.ingestion;
-        if (ing) { loadIngestions([ing]).then(() => setSelected(ing)); }
+        if (ing) setSelected(ing); // the list is read again on onIngested
         props.onIngested();
       }
     }, (e) => setError(e.message));
   };
 
-  const history = Object.values(ingestions).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const history = ingestions?.list ?? [];
   return (
     <>
       {error && <p class="error" role="alert">{error}</p>}
@@ -98,21 +111,23 @@ export function DatasetHistory(props: { dataset: string; canWrite: boolean; rev:
       </section>
       <section aria-labelledby="ingestions-h">
         <h2 id="ingestions-h">Ingestions</h2>
-        {history.length === 0 && <p class="hint">No ingestion to show.</p>}
+        {ingError && <p class="hint">{ingError}</p>}
+        {ingestions && history.length === 0 && <p class="hint">No ingestion to show.</p>}
         {history.length > 0 && (
           <table class="grid">
             <thead><tr><th scope="col">Ingestion</th><th scope="col">Source</th><th scope="col">Status</th><th scope="col">Version</th><th scope="col">Read</th><th scope="col">Inserted</th><th scope="col">Updated</th><th scope="col">Unchanged</th><th scope="col">Rejected</th><th scope="col">Started</th><th scope="col">Finished</th></tr></thead>
             <tbody>{history.map((i) => (
               <tr key={i.id} class={selected === i.id ? 'sel' : undefined}>
                 <td><button type="button" class="link" aria-pressed={selected === i.id} onClick={() => setSelected(i.id)}>{i.id}<span class="sr-only">: show its quality report</span></button></td>
-                <td>{i.source} <small>({i.format}, {i.mode})</small></td><td>{i.status}</td><td>{i.datasetVersion != null ? `v${i.datasetVersion}` : '—'}</td>
+                <td>{i.source} <small>({i.format}, {i.mode})</small></td><td>{i.status}{i.failedChecks.length > 0 && <small title={i.failedChecks.join('; ')}> ({i.failedChecks.length} failed {i.failedChecks.length === 1 ? 'check' : 'checks'})</small>}</td><td>{i.datasetVersion != null ? `v${i.datasetVersion}` : '—'}</td>
                 <td>{i.read}</td><td>{i.inserted}</td><td>{i.updated}</td><td>{i.unchanged}</td><td>{i.rejected}</td><td>{when(i.createdAt)}</td><td>{when(i.finishedAt)}</td>
               </tr>
             ))}</tbody>
           </table>
         )}
+        {ingestions?.next && <button type="button" onClick={() => loadIngestions(ingestions.next)}>More ingestions</button>}
       </section>
-      {selected && ingestions[selected] && <QualityReport key={selected} ingestion={ingestions[selected]} />}
+      {shown && <QualityReport key={shown.id} ingestion={shown} />}
     </>
   );
 }

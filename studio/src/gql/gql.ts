@@ -43,7 +43,9 @@ type Documents = {
     "\n  query StudioReviewItem($task: ID!, $document: ID!) {\n    reviewItem(task: $task, document: $document) {\n      task document text\n      annotations {\n        annotator status version labels\n        spans { id start end label text }\n        relations { type head tail }\n        events { type trigger arguments { role span } }\n      }\n      gold { annotator version labels spans { id start end label text } relations { type head tail } events { type trigger arguments { role span } } }\n    }\n  }\n": typeof types.StudioReviewItemDocument,
     "\n  mutation StudioSaveGold($input: SaveAnnotationInput!) {\n    saveGold(input: $input) { version }\n  }\n": typeof types.StudioSaveGoldDocument,
     "\n  query StudioDatasetVersions($id: ID!, $first: Int, $after: String) {\n    dataset(id: $id) {\n      id\n      versions(first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor }\n        edges { node { version createdAt rows ingestion snapshot { status bytes sha256 } } }\n      }\n    }\n  }\n": typeof types.StudioDatasetVersionsDocument,
-    "\n  query StudioIngestion($id: ID!) {\n    ingestion(id: $id) {\n      id dataset source format mode status job read inserted updated unchanged rejected datasetVersion\n      failedChecks report error createdBy createdAt finishedAt\n    }\n  }\n": typeof types.StudioIngestionDocument,
+    "\n  fragment StudioIngestionFields on Ingestion {\n    id dataset source format mode status job read inserted updated unchanged rejected datasetVersion\n    failedChecks report error createdBy createdAt finishedAt\n  }\n": typeof types.StudioIngestionFieldsFragmentDoc,
+    "\n  query StudioIngestion($id: ID!) {\n    ingestion(id: $id) { ...StudioIngestionFields }\n  }\n": typeof types.StudioIngestionDocument,
+    "\n  query StudioDatasetIngestions($id: ID!, $first: Int, $after: String) {\n    dataset(id: $id) {\n      id\n      ingestions(first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor }\n        edges { node { ...StudioIngestionFields } }\n      }\n    }\n  }\n": typeof types.StudioDatasetIngestionsDocument,
     "\n  query StudioRejects($id: ID!, $first: Int, $after: String) {\n    ingestion(id: $id) {\n      id\n      rejects(first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor }\n        edges { node { line reasons raw } }\n      }\n    }\n  }\n": typeof types.StudioRejectsDocument,
     "\n  mutation StudioIngest($input: IngestInput!) {\n    ingest(input: $input) { id kind status progress result }\n  }\n": typeof types.StudioIngestDocument,
     "\n  fragment StudioJobFields on Job {\n    id kind status progress error errorCode result createdAt startedAt finishedAt updatedAt\n    detail { phase rows bytes totalBytes rowsPerSecond message }\n  }\n": typeof types.StudioJobFieldsFragmentDoc,
@@ -81,7 +83,9 @@ const documents: Documents = {
     "\n  query StudioReviewItem($task: ID!, $document: ID!) {\n    reviewItem(task: $task, document: $document) {\n      task document text\n      annotations {\n        annotator status version labels\n        spans { id start end label text }\n        relations { type head tail }\n        events { type trigger arguments { role span } }\n      }\n      gold { annotator version labels spans { id start end label text } relations { type head tail } events { type trigger arguments { role span } } }\n    }\n  }\n": types.StudioReviewItemDocument,
     "\n  mutation StudioSaveGold($input: SaveAnnotationInput!) {\n    saveGold(input: $input) { version }\n  }\n": types.StudioSaveGoldDocument,
     "\n  query StudioDatasetVersions($id: ID!, $first: Int, $after: String) {\n    dataset(id: $id) {\n      id\n      versions(first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor }\n        edges { node { version createdAt rows ingestion snapshot { status bytes sha256 } } }\n      }\n    }\n  }\n": types.StudioDatasetVersionsDocument,
-    "\n  query StudioIngestion($id: ID!) {\n    ingestion(id: $id) {\n      id dataset source format mode status job read inserted updated unchanged rejected datasetVersion\n      failedChecks report error createdBy createdAt finishedAt\n    }\n  }\n": types.StudioIngestionDocument,
+    "\n  fragment StudioIngestionFields on Ingestion {\n    id dataset source format mode status job read inserted updated unchanged rejected datasetVersion\n    failedChecks report error createdBy createdAt finishedAt\n  }\n": types.StudioIngestionFieldsFragmentDoc,
+    "\n  query StudioIngestion($id: ID!) {\n    ingestion(id: $id) { ...StudioIngestionFields }\n  }\n": types.StudioIngestionDocument,
+    "\n  query StudioDatasetIngestions($id: ID!, $first: Int, $after: String) {\n    dataset(id: $id) {\n      id\n      ingestions(first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor }\n        edges { node { ...StudioIngestionFields } }\n      }\n    }\n  }\n": types.StudioDatasetIngestionsDocument,
     "\n  query StudioRejects($id: ID!, $first: Int, $after: String) {\n    ingestion(id: $id) {\n      id\n      rejects(first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor }\n        edges { node { line reasons raw } }\n      }\n    }\n  }\n": types.StudioRejectsDocument,
     "\n  mutation StudioIngest($input: IngestInput!) {\n    ingest(input: $input) { id kind status progress result }\n  }\n": types.StudioIngestDocument,
     "\n  fragment StudioJobFields on Job {\n    id kind status progress error errorCode result createdAt startedAt finishedAt updatedAt\n    detail { phase rows bytes totalBytes rowsPerSecond message }\n  }\n": types.StudioJobFieldsFragmentDoc,
@@ -206,7 +210,15 @@ export function graphql(source: "\n  query StudioDatasetVersions($id: ID!, $firs
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query StudioIngestion($id: ID!) {\n    ingestion(id: $id) {\n      id dataset source format mode status job read inserted updated unchanged rejected datasetVersion\n      failedChecks report error createdBy createdAt finishedAt\n    }\n  }\n"): typeof import('./graphql').StudioIngestionDocument;
+export function graphql(source: "\n  fragment StudioIngestionFields on Ingestion {\n    id dataset source format mode status job read inserted updated unchanged rejected datasetVersion\n    failedChecks report error createdBy createdAt finishedAt\n  }\n"): typeof import('./graphql').StudioIngestionFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StudioIngestion($id: ID!) {\n    ingestion(id: $id) { ...StudioIngestionFields }\n  }\n"): typeof import('./graphql').StudioIngestionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StudioDatasetIngestions($id: ID!, $first: Int, $after: String) {\n    dataset(id: $id) {\n      id\n      ingestions(first: $first, after: $after) {\n        totalCount\n        pageInfo { hasNextPage endCursor }\n        edges { node { ...StudioIngestionFields } }\n      }\n    }\n  }\n"): typeof import('./graphql').StudioDatasetIngestionsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

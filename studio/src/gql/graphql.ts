@@ -535,12 +535,23 @@ export type StudioDatasetVersionsQueryVariables = Exact<{
 
 export type StudioDatasetVersionsQuery = { dataset: { id: string, versions: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { version: number, createdAt: string, rows: number, ingestion: string | null, snapshot: { status: string, bytes: number | null, sha256: string | null } | null } }> } } | null };
 
+export type StudioIngestionFieldsFragment = { id: string, dataset: string, source: string, format: Format, mode: WriteMode, status: JobStatus, job: string, read: number, inserted: number, updated: number, unchanged: number, rejected: number, datasetVersion: number | null, failedChecks: Array<string>, report: unknown, error: string | null, createdBy: string, createdAt: string, finishedAt: string | null };
+
 export type StudioIngestionQueryVariables = Exact<{
   id: string;
 }>;
 
 
 export type StudioIngestionQuery = { ingestion: { id: string, dataset: string, source: string, format: Format, mode: WriteMode, status: JobStatus, job: string, read: number, inserted: number, updated: number, unchanged: number, rejected: number, datasetVersion: number | null, failedChecks: Array<string>, report: unknown, error: string | null, createdBy: string, createdAt: string, finishedAt: string | null } | null };
+
+export type StudioDatasetIngestionsQueryVariables = Exact<{
+  id: string;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type StudioDatasetIngestionsQuery = { dataset: { id: string, ingestions: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, dataset: string, source: string, format: Format, mode: WriteMode, status: JobStatus, job: string, read: number, inserted: number, updated: number, unchanged: number, rejected: number, datasetVersion: number | null, failedChecks: Array<string>, report: unknown, error: string | null, createdBy: string, createdAt: string, finishedAt: string | null } }> } } | null };
 
 export type StudioRejectsQueryVariables = Exact<{
   id: string;
@@ -609,6 +620,29 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const StudioIngestionFieldsFragmentDoc = new TypedDocumentString(`
+    fragment StudioIngestionFields on Ingestion {
+  id
+  dataset
+  source
+  format
+  mode
+  status
+  job
+  read
+  inserted
+  updated
+  unchanged
+  rejected
+  datasetVersion
+  failedChecks
+  report
+  error
+  createdBy
+  createdAt
+  finishedAt
+}
+    `, {"fragmentName":"StudioIngestionFields"}) as unknown as TypedDocumentString<StudioIngestionFieldsFragment, unknown>;
 export const StudioJobFieldsFragmentDoc = new TypedDocumentString(`
     fragment StudioJobFields on Job {
   id
@@ -1245,28 +1279,69 @@ export const StudioDatasetVersionsDocument = new TypedDocumentString(`
 export const StudioIngestionDocument = new TypedDocumentString(`
     query StudioIngestion($id: ID!) {
   ingestion(id: $id) {
-    id
-    dataset
-    source
-    format
-    mode
-    status
-    job
-    read
-    inserted
-    updated
-    unchanged
-    rejected
-    datasetVersion
-    failedChecks
-    report
-    error
-    createdBy
-    createdAt
-    finishedAt
+    ...StudioIngestionFields
   }
 }
-    `) as unknown as TypedDocumentString<StudioIngestionQuery, StudioIngestionQueryVariables>;
+    fragment StudioIngestionFields on Ingestion {
+  id
+  dataset
+  source
+  format
+  mode
+  status
+  job
+  read
+  inserted
+  updated
+  unchanged
+  rejected
+  datasetVersion
+  failedChecks
+  report
+  error
+  createdBy
+  createdAt
+  finishedAt
+}`) as unknown as TypedDocumentString<StudioIngestionQuery, StudioIngestionQueryVariables>;
+export const StudioDatasetIngestionsDocument = new TypedDocumentString(`
+    query StudioDatasetIngestions($id: ID!, $first: Int, $after: String) {
+  dataset(id: $id) {
+    id
+    ingestions(first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          ...StudioIngestionFields
+        }
+      }
+    }
+  }
+}
+    fragment StudioIngestionFields on Ingestion {
+  id
+  dataset
+  source
+  format
+  mode
+  status
+  job
+  read
+  inserted
+  updated
+  unchanged
+  rejected
+  datasetVersion
+  failedChecks
+  report
+  error
+  createdBy
+  createdAt
+  finishedAt
+}`) as unknown as TypedDocumentString<StudioDatasetIngestionsQuery, StudioDatasetIngestionsQueryVariables>;
 export const StudioRejectsDocument = new TypedDocumentString(`
     query StudioRejects($id: ID!, $first: Int, $after: String) {
   ingestion(id: $id) {
