@@ -375,12 +375,12 @@ func (d *DB) OpenSource(ctx context.Context, id string) (io.ReadCloser, error) {
 		f, _, err := d.embedded.openFile("sources", id)
 		return f, err
 	}
-	s, err := d.db.GridFSBucket(options.GridFSBucket().SetName(bucketSources)).OpenDownloadStream(ctx, id)
+	s, _, err := d.openGridFile(ctx, bucketSources, id)
 	if errors.Is(err, mongo.ErrFileNotFound) {
 		return nil, model.Errorf(model.ENOTFOUND, "source %q not found", id)
 	}
 	if err != nil {
-		return nil, translate(err)
+		return nil, err
 	}
 	return s, nil
 }
@@ -437,14 +437,14 @@ func (d *DB) OpenBlob(ctx context.Context, id string) (io.ReadCloser, int64, err
 	if d.embedded != nil {
 		return d.embedded.openFile("media", blobFile(id))
 	}
-	s, err := d.db.GridFSBucket(options.GridFSBucket().SetName(bucketMedia)).OpenDownloadStream(ctx, id)
+	s, n, err := d.openGridFile(ctx, bucketMedia, id)
 	if errors.Is(err, mongo.ErrFileNotFound) {
 		return nil, 0, model.Errorf(model.ENOTFOUND, "media %q not found", id)
 	}
 	if err != nil {
-		return nil, 0, translate(err)
+		return nil, 0, err
 	}
-	return s, s.GetFile().Length, nil
+	return s, n, nil
 }
 
 // blobFile turns a blob id ("sha256:<hex>") into a file name.

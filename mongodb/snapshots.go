@@ -201,12 +201,12 @@ func (d *DB) OpenSnapshotFile(ctx context.Context, name string) (*os.File, int64
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, 0, err
 	}
-	s, err := d.db.GridFSBucket(options.GridFSBucket().SetName(bucketSnapshots)).OpenDownloadStream(ctx, name)
+	s, _, err := d.openGridFile(ctx, bucketSnapshots, name)
 	if errors.Is(err, mongo.ErrFileNotFound) {
 		return nil, 0, model.Errorf(model.ENOTFOUND, "snapshot %q not found", name)
 	}
 	if err != nil {
-		return nil, 0, translate(err)
+		return nil, 0, err
 	}
 	defer s.Close()
 	tmp, err := os.CreateTemp(dir, ".tmp-*")
