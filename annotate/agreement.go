@@ -207,20 +207,13 @@ func CorpusSpanF1ByLabel(docs []map[string][]model.Span) map[string]float64 {
 	type pooled struct{ agree, all int }
 	sums := map[string]pooled{}
 	for _, doc := range docs {
-		names := make([]string, 0, len(doc))
-		for n := range doc {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for i := range names {
-			for j := i + 1; j < len(names); j++ {
-				perLabel, _ := SpanF1(doc[names[i]], doc[names[j]])
-				for l, p := range perLabel {
-					s := sums[l]
-					sums[l] = pooled{s.agree + 2*p.TP, s.all + 2*p.TP + p.FP + p.FN}
-				}
+		eachAnnotatorPair(doc, func(a, b string) {
+			perLabel, _ := SpanF1(doc[a], doc[b])
+			for l, p := range perLabel {
+				s := sums[l]
+				sums[l] = pooled{s.agree + 2*p.TP, s.all + 2*p.TP + p.FP + p.FN}
 			}
-		}
+		})
 	}
 	out := make(map[string]float64, len(sums))
 	for l, s := range sums {
@@ -229,6 +222,21 @@ func CorpusSpanF1ByLabel(docs []map[string][]model.Span) map[string]float64 {
 		}
 	}
 	return out
+}
+
+// eachAnnotatorPair calls f for every unordered pair of annotators of one
+// document, a < b, in sorted order.
+func eachAnnotatorPair(doc map[string][]model.Span, f func(a, b string)) {
+	names := make([]string, 0, len(doc))
+	for n := range doc {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for i := range names {
+		for j := i + 1; j < len(names); j++ {
+			f(names[i], names[j])
+		}
+	}
 }
 
 // CorpusPairwiseSpanF1 returns the mean, over every unordered pair of annotators,
@@ -243,22 +251,15 @@ func CorpusPairwiseSpanF1(docs []map[string][]model.Span) (float64, error) {
 	type pair struct{ a, b string }
 	pooled := make(map[pair]PRF)
 	for _, doc := range docs {
-		names := make([]string, 0, len(doc))
-		for n := range doc {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for i := range names {
-			for j := i + 1; j < len(names); j++ {
-				_, m := SpanF1(doc[names[i]], doc[names[j]])
-				k := pair{names[i], names[j]}
-				p := pooled[k]
-				p.TP += m.TP
-				p.FP += m.FP
-				p.FN += m.FN
-				pooled[k] = p
-			}
-		}
+		eachAnnotatorPair(doc, func(a, b string) {
+			_, m := SpanF1(doc[a], doc[b])
+			k := pair{a, b}
+			p := pooled[k]
+			p.TP += m.TP
+			p.FP += m.FP
+			p.FN += m.FN
+			pooled[k] = p
+		})
 	}
 	if len(pooled) == 0 {
 		return 0, model.Errorf(model.EINVALID, "span F1 needs at least two annotators of the same document")

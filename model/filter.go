@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"math"
 	"regexp"
 	"strings"
@@ -360,7 +361,7 @@ func compareValues(a, b any) (c int, same bool) {
 		if !ok {
 			return 0, false
 		}
-		return cmpInt(x.UnixMilli(), y.UnixMilli()), true
+		return cmp.Compare(x.UnixMilli(), y.UnixMilli()), true
 	}
 	return 0, false
 }
@@ -390,7 +391,7 @@ func number(v any) (num, bool) {
 
 func (a num) cmp(b num) (int, bool) {
 	if !a.isFloat && !b.isFloat {
-		return cmpInt(a.i, b.i), true
+		return cmp.Compare(a.i, b.i), true
 	}
 	x, y := a.f, b.f
 	if !a.isFloat {
@@ -409,14 +410,4 @@ func (a num) cmp(b num) (int, bool) {
 		return 1, true
 	}
 	return 0, true
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
