@@ -58,19 +58,14 @@ func (s *Service) viewSnapshot(ctx context.Context, d *model.Dataset, sc *scope,
 		}
 		return nil, model.Errorf(model.EINVALID, "%s can only be applied to the current version %d of dataset %q, not version %d: ask for the current version", what, d.Version, d.ID, v)
 	}
-	dv, err := s.ensureSnapshot(ctx, d.ID, v)
-	// Asked for the current version, which a newer one superseded before its
-	// snapshot was built (only the current version can be built): read the
-	// version that is current now instead.
-	for tries := 0; version == nil && model.ErrorCode(err) == model.ENOTFOUND && tries < 3; tries++ {
-		cur, cerr := s.Datasets.Dataset(ctx, d.ID)
-		if cerr != nil {
-			return nil, cerr
+	var dv *model.DatasetVersion
+	var err error
+	if version == nil {
+		var cur *model.Dataset
+		if cur, dv, err = s.ensureCurrentSnapshot(ctx, d); err == nil {
+			d, v = cur, cur.Version
 		}
-		if cur.Version == v {
-			break
-		}
-		d, v = cur, cur.Version
+	} else {
 		dv, err = s.ensureSnapshot(ctx, d.ID, v)
 	}
 	if err != nil {

@@ -162,13 +162,11 @@ func (s *Service) ensureSnapshot(ctx context.Context, dataset string, version in
 		if dv.Snapshot != nil && dv.Snapshot.Status == snapshotStatusDeleted {
 			return nil, model.Errorf(model.ENOTFOUND, "the snapshot of version %d of dataset %q was removed by retention (MMS_SNAPSHOT_KEEP); train or export a newer version", version, dataset)
 		}
+		if d.Version != version && dv.Snapshot != nil && dv.Snapshot.Status == model.SnapshotFailed {
+			return nil, model.Errorf(model.ENOTFOUND, "version %d of dataset %q has no snapshot (%s) and is no longer current; use version %d", version, dataset, dv.Snapshot.Error, d.Version)
+		}
 		if attempted && dv.Snapshot != nil && dv.Snapshot.Status == model.SnapshotFailed {
 			return nil, model.Errorf(model.EUNAVAILABLE, "the snapshot of version %d of dataset %q could not be built: %s", version, dataset, dv.Snapshot.Error)
-		}
-		if d.Version != version {
-			if dv.Snapshot != nil && dv.Snapshot.Status == model.SnapshotFailed {
-				return nil, model.Errorf(model.ENOTFOUND, "version %d of dataset %q has no snapshot (%s) and is no longer current; use version %d", version, dataset, dv.Snapshot.Error, d.Version)
-			}
 		}
 		// One build per process; others wait for it and look again.
 		s.snapBuilds.mu.Lock()
@@ -204,6 +202,30 @@ func (s *Service) ensureSnapshot(ctx context.Context, dataset string, version in
 			}
 		}
 	}
+}
+
+// ensureCurrentSnapshot is ensureSnapshot for a caller who asked for the
+// dataset's current version rather than a numbered one: when a newer version
+// supersedes d's before its snapshot is built (only the current version can
+// be built), it follows to the version that is current now. It returns the
+// dataset as of the version read.
+func (s *Service) ensureCurrentSnapshot(ctx context.Context, d *model.Dataset) (*model.Dataset, *model.DatasetVersion, error) {
+	dv, err := s.ensureSnapshot(ctx, d.ID, d.Version)
+	for tries := 0; model.ErrorCode(err) == model.ENOTFOUND && tries < 3; tries++ {
+		cur, cerr := s.Datasets.Dataset(ctx, d.ID)
+		if cerr != nil {
+			return nil, nil, cerr
+		}
+		if cur.Version == d.Version {
+			break
+		}
+		d = cur
+		dv, err = s.ensureSnapshot(ctx, d.ID, d.Version)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, dv, nil
 }
 
 // buildSnapshot builds and stores the snapshot of a dataset's current version

@@ -23,12 +23,17 @@ func (s *Service) loadTrainingSnapshot(ctx context.Context, p *trainPayload, pro
 	if err != nil {
 		return nil, false, err
 	}
-	version := p.DatasetVersion
-	if version == 0 {
-		version = d.Version
-	}
 	prog.Set(0.02, model.JobDetail{Phase: "preparing the dataset version's snapshot"})
-	dv, err := s.ensureSnapshot(ctx, d.ID, version)
+	version := p.DatasetVersion
+	var dv *model.DatasetVersion
+	if version == 0 {
+		d, dv, err = s.ensureCurrentSnapshot(ctx, d)
+		if err == nil {
+			version = d.Version
+		}
+	} else {
+		dv, err = s.ensureSnapshot(ctx, d.ID, version)
+	}
 	if err != nil {
 		return nil, false, err
 	}
