@@ -39,9 +39,13 @@ func annotationSetup(t *testing.T, s *testServer) (a1, a2, id1, id2 string) {
 	a1, id1 = s.createKey(t, "clinic", "ANNOTATOR")
 	a2, id2 = s.createKey(t, "clinic", "ANNOTATOR")
 	id1, id2 = "key:"+id1, "key:"+id2
-	s.mustGQL(t, testAdminKey, `mutation($ann: [ID!]) { createAnnotationTask(input: {id: "posts-ner", dataset: "posts", textField: "text", schema: "clinical",
+	task := s.mustGQL(t, testAdminKey, `mutation($ann: [ID!]) { createAnnotationTask(input: {id: "posts-ner", dataset: "posts", textField: "text", schema: "clinical",
 		annotators: $ann, overlap: 2, gazetteer: [{label: "Patient", dataset: "clinic"}, {label: "Drug", terms: ["阿卡波糖", "insulin", "二甲双胍"]}],
-		patterns: [{label: "Vaccine", pattern: "(新冠|乙肝|流感)疫苗"}]}) { id items } }`, map[string]any{"ann": []string{id1, id2}})
+		patterns: [{label: "Vaccine", pattern: "(新冠|乙肝|流感)疫苗"}]}) { id items datasetVersion } }`, map[string]any{"ann": []string{id1, id2}})
+	// The items' lineage: the version they were selected from (posts has one).
+	if v := task.get("createAnnotationTask", "datasetVersion"); v == nil || num(v) != 1 {
+		t.Fatalf("task drawn from dataset version %v, want 1", v)
+	}
 	return
 }
 

@@ -952,6 +952,29 @@ func (ec *executionContext) fieldContext_AnnotationTask_createdAt(_ context.Cont
 	return graphql.NewScalarFieldContext("AnnotationTask", field, false, false, "Time")
 }
 
+func (ec *executionContext) _AnnotationTask_datasetVersion(ctx context.Context, field graphql.CollectedField, obj *model.AnnotationTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnnotationTask_datasetVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DatasetVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AnnotationTask_datasetVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnnotationTask", field, false, false, "Int")
+}
+
 func (ec *executionContext) _AnnotationTask_stats(ctx context.Context, field graphql.CollectedField, obj *model.AnnotationTask) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3471,6 +3494,11 @@ func (ec *executionContext) _AnnotationTask(ctx context.Context, sel ast.Selecti
 		case "createdAt":
 			out.Values[i] = ec._AnnotationTask_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "datasetVersion":
+			out.Values[i] = ec._AnnotationTask_datasetVersion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "stats":

@@ -96,6 +96,7 @@ type ComplexityRoot struct {
 		Annotators         func(childComplexity int) int
 		CreatedAt          func(childComplexity int) int
 		Dataset            func(childComplexity int) int
+		DatasetVersion     func(childComplexity int) int
 		Guidelines         func(childComplexity int) int
 		ID                 func(childComplexity int) int
 		Items              func(childComplexity int) int
@@ -1007,6 +1008,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AnnotationTask.Dataset(childComplexity), true
+	case "AnnotationTask.datasetVersion":
+		if e.ComplexityRoot.AnnotationTask.DatasetVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnotationTask.DatasetVersion(childComplexity), true
 	case "AnnotationTask.guidelines":
 		if e.ComplexityRoot.AnnotationTask.Guidelines == nil {
 			break
@@ -4306,6 +4313,8 @@ func (ec *executionContext) childFields_AnnotationTask(ctx context.Context, fiel
 		return ec.fieldContext_AnnotationTask_items(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_AnnotationTask_createdAt(ctx, field)
+	case "datasetVersion":
+		return ec.fieldContext_AnnotationTask_datasetVersion(ctx, field)
 	case "stats":
 		return ec.fieldContext_AnnotationTask_stats(ctx, field)
 	case "labelStudioConfig":

@@ -49,6 +49,10 @@ type AnnotationTask struct {
 	Patterns   []PatternRule    `json:"patterns" bson:"patterns"`
 	CreatedBy  string           `json:"createdBy" bson:"createdBy"`
 	CreatedAt  time.Time        `json:"createdAt" bson:"createdAt"`
+	// DatasetVersion is the version of the dataset the items were selected
+	// from and their suggestions computed on (nil: not recorded, tasks
+	// created before it was).
+	DatasetVersion *int `json:"datasetVersion" bson:"datasetVersion,omitempty"`
 	// SensitiveFields are the sensitive fields of the dataset the task's items
 	// were drawn from (text field, where filters, gazetteer fields) when it was
 	// created. AllowSensitiveText records the owner's decision that the task's

@@ -224,10 +224,11 @@ func (s *Service) CreateAnnotationTask(ctx context.Context, in model.AnnotationT
 		if ls.Team != d.Team {
 			return model.Errorf(model.EINVALID, "label schema %q belongs to team %q, the dataset to %q", ls.ID, ls.Team, d.Team)
 		}
-		docs, texts, err := s.selectItems(ctx, d, sc.rows, in)
+		docs, texts, version, err := s.selectItems(ctx, d, sc.rows, in)
 		if err != nil {
 			return err
 		}
+		t.DatasetVersion = &version
 		pre, err := s.preannotator(ctx, ls, in, t)
 		if err != nil {
 			return err
@@ -260,13 +261,12 @@ func (s *Service) CreateAnnotationTask(ctx context.Context, in model.AnnotationT
 // random sample of them when sample is set. Documents without text are skipped.
 // Only rows within the creator's view (rows) are drawn: the store evaluates
 // them with the selection. The candidates (keys and texts, in key order) are
-// read from the snapshot of the dataset's current version.
-func (s *Service) selectItems(ctx context.Context, d *model.Dataset, rows []model.FieldFilter, in model.AnnotationTaskInput) ([]string, []string, error) {
+// read from the snapshot of the dataset's current version, which it returns.
+func (s *Service) selectItems(ctx context.Context, d *model.Dataset, rows []model.FieldFilter, in model.AnnotationTaskInput) (keys, texts []string, version int, err error) {
 	where, err := typedFilters(d, in.Where)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
-	var keys, texts []string
 	add := func(key string, fields map[string]any) error {
 		if text, ok := lookupText(fields, in.TextField); ok {
 			keys, texts = append(keys, key), append(texts, text)
@@ -277,20 +277,21 @@ func (s *Service) selectItems(ctx context.Context, d *model.Dataset, rows []mode
 		return nil
 	}
 	if s.Snapshots == nil {
+		version = d.Version
 		err = s.Docs.ScanDocumentsWhere(ctx, d.ID, slices.Concat(where, rows), func(doc *model.Document) error {
 			return add(doc.Key, doc.Fields)
 		})
 	} else {
 		top, _, _ := strings.Cut(in.TextField, ".")
-		err = s.snapshotRows(ctx, d.ID, &scope{rows: rows}, where, []string{top}, add)
+		version, err = s.snapshotRows(ctx, d.ID, &scope{rows: rows}, where, []string{top}, add)
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	if in.Sample != nil {
 		n := *in.Sample
 		if n < 1 {
-			return nil, nil, model.Errorf(model.EINVALID, "sample must be at least 1")
+			return nil, nil, 0, model.Errorf(model.EINVALID, "sample must be at least 1")
 		}
 		seed := uint64(0)
 		if in.Seed != nil {
@@ -309,9 +310,9 @@ func (s *Service) selectItems(ctx context.Context, d *model.Dataset, rows []mode
 		keys, texts = k2, t2
 	}
 	if len(keys) == 0 {
-		return nil, nil, model.Errorf(model.EINVALID, "the selection has no document with text in %q", in.TextField)
+		return nil, nil, 0, model.Errorf(model.EINVALID, "the selection has no document with text in %q", in.TextField)
 	}
-	return keys, texts, nil
+	return keys, texts, version, nil
 }
 
 func lookupText(fields map[string]any, path string) (string, bool) {
@@ -367,7 +368,7 @@ func (s *Service) preannotator(ctx context.Context, ls *model.LabelSchema, in mo
 			if s.Snapshots == nil {
 				err = s.Docs.ScanDocumentsWhere(ctx, src.ID, sc.rows, func(doc *model.Document) error { return add(doc.Key, doc.Fields) })
 			} else {
-				err = s.snapshotRows(ctx, src.ID, sc, nil, names, add)
+				_, err = s.snapshotRows(ctx, src.ID, sc, nil, names, add)
 			}
 			if err != nil {
 				return nil, err

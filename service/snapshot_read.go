@@ -101,19 +101,19 @@ func (s *Service) snapshotFields(dataset string, names []string, b *snapshot.Bat
 
 // snapshotRows calls fn, in key order, with each row of the current version's
 // snapshot within sc's rows and where, and the row's fields among names (see
-// snapshotFields; the only columns read).
-func (s *Service) snapshotRows(ctx context.Context, dataset string, sc *scope, where []model.FieldFilter, names []string, fn func(key string, fields map[string]any) error) error {
+// snapshotFields; the only columns read). It returns the version read.
+func (s *Service) snapshotRows(ctx context.Context, dataset string, sc *scope, where []model.FieldFilter, names []string, fn func(key string, fields map[string]any) error) (int, error) {
 	view, err := s.currentView(ctx, dataset, sc, where, nil)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	r, closer, err := s.openSnapshot(ctx, view.dv)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer closer.Close()
 	names = viewColumns(r, names)
-	return s.scanView(ctx, r, view, names, true, func(b *snapshot.Batch, rows []int) error {
+	return view.dv.Version, s.scanView(ctx, r, view, names, true, func(b *snapshot.Batch, rows []int) error {
 		for _, i := range rows {
 			fields, err := s.snapshotFields(dataset, names, b, i)
 			if err != nil {
