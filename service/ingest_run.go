@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"maps"
 	"strings"
@@ -116,10 +115,9 @@ type ingestRun struct {
 	changedAny bool
 	// insertFirst: try inserting a batch before reading which keys exist.
 	insertFirst bool
-	// staged holds the hashes of the keys staged so far: only those are
-	// looked up in the staging (a collision costs one lookup for nothing).
-	staged    map[uint64]struct{}
-	seed      maphash.Seed
+	// staged holds the keys staged so far: only those are looked up in the
+	// staging (a false "maybe" costs one lookup for nothing).
+	staged    *stagedKeys
 	committed bool
 }
 
@@ -142,7 +140,7 @@ func (r *ingestRun) run(ctx context.Context) error {
 			}
 		}
 	}()
-	r.staged, r.seed = map[uint64]struct{}{}, maphash.MakeSeed()
+	r.staged = newStagedKeys()
 	r.s.ForgetDataset(r.p.Dataset)
 	d, err := r.s.Datasets.Dataset(ctx, r.p.Dataset)
 	if err != nil {
@@ -501,7 +499,7 @@ func (r *ingestRun) flush(ctx context.Context, batch []ingest.Doc) error {
 			return err
 		}
 		for _, w := range writes {
-			r.staged[maphash.String(r.seed, w.Doc.Key)] = struct{}{}
+			r.staged.add(w.Doc.Key)
 		}
 		retry := map[string]bool{}
 		for _, k := range conflicts {
@@ -538,7 +536,7 @@ func (r *ingestRun) flush(ctx context.Context, batch []ingest.Doc) error {
 func (r *ingestRun) lookup(ctx context.Context, docs []ingest.Doc) (map[string]*model.Document, error) {
 	var staged, stored []string
 	for _, d := range docs {
-		if _, ok := r.staged[maphash.String(r.seed, d.Key)]; ok {
+		if r.staged.maybe(d.Key) {
 			staged = append(staged, d.Key)
 		} else {
 			stored = append(stored, d.Key)
@@ -550,7 +548,7 @@ func (r *ingestRun) lookup(ctx context.Context, docs []ingest.Doc) (map[string]*
 	}
 	for _, k := range staged {
 		if _, ok := out[k]; !ok {
-			stored = append(stored, k) // a hash collision
+			stored = append(stored, k) // a false "maybe staged"
 		}
 	}
 	if r.empty || len(stored) == 0 {

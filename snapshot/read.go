@@ -21,7 +21,17 @@ type Reader struct {
 
 // Open opens a snapshot file.
 func Open(r io.ReaderAt, size int64) (*Reader, error) {
-	f, err := pq.OpenFile(r, size, pq.SkipBloomFilters(true))
+	return open(r, size, pq.SkipBloomFilters(true))
+}
+
+// openRun opens a segment of a Spill's run file: without the page index,
+// which no reader here uses.
+func openRun(r io.ReaderAt, size int64) (*Reader, error) {
+	return open(r, size, pq.SkipBloomFilters(true), pq.SkipPageIndex(true))
+}
+
+func open(r io.ReaderAt, size int64, opts ...pq.FileOption) (*Reader, error) {
+	f, err := pq.OpenFile(r, size, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
@@ -152,7 +162,7 @@ func (r *Reader) Groups(names []string, withKeys bool) (*GroupReader, error) {
 			ws[i].idx = bl.ColumnIndex
 		}
 	}
-	g := &GroupReader{r: r, names: names, ws: ws, keyLeaf: -1, vals: make([]pq.Value, 4096)}
+	g := &GroupReader{r: r, names: names, ws: ws, keyLeaf: -1}
 	if withKeys {
 		lc, ok := schema.Lookup(KeyColumn)
 		if !ok {
@@ -176,7 +186,6 @@ func (g *GroupReader) Read(gi int) (*Batch, error) {
 	rg := g.r.f.RowGroups()[gi]
 	n := int(rg.NumRows())
 	chunks := rg.ColumnChunks()
-	vals := g.vals
 	b := &Batch{Start: g.starts[gi], Cols: make([]*Vec, len(g.ws))}
 	if g.keyLeaf >= 0 {
 		kv := newVec(KindString, n)
@@ -184,7 +193,7 @@ func (g *GroupReader) Read(gi int) (*Batch, error) {
 			return nil, err
 		} else if ok {
 			b.Keys = kv.Str
-		} else if err := eachValue(chunks[g.keyLeaf], vals, func(v pq.Value) {
+		} else if err := eachValue(chunks[g.keyLeaf], g.buf(), func(v pq.Value) {
 			b.Keys = append(b.Keys, string(v.ByteArray()))
 		}); err != nil {
 			return nil, err
@@ -195,7 +204,7 @@ func (g *GroupReader) Read(gi int) (*Batch, error) {
 		if ok, err := fastColumn(chunks[w.leaf], vec); err != nil {
 			return nil, err
 		} else if !ok {
-			if err := eachValue(chunks[w.leaf], vals, func(v pq.Value) {
+			if err := eachValue(chunks[w.leaf], g.buf(), func(v pq.Value) {
 				if v.IsNull() {
 					appendValue(vec, nil)
 					return
@@ -220,7 +229,7 @@ func (g *GroupReader) Read(gi int) (*Batch, error) {
 		}
 		if w.idx >= 0 {
 			j := 0
-			err := eachValue(chunks[w.idx], vals, func(v pq.Value) {
+			err := eachValue(chunks[w.idx], g.buf(), func(v pq.Value) {
 				if j < len(vec.Index) && !v.IsNull() {
 					vec.Index[j] = string(v.ByteArray())
 				}
@@ -236,6 +245,14 @@ func (g *GroupReader) Read(gi int) (*Batch, error) {
 		b.Cols[i] = vec
 	}
 	return b, nil
+}
+
+// buf is the value buffer of columns read value by value, made on first use.
+func (g *GroupReader) buf() []pq.Value {
+	if g.vals == nil {
+		g.vals = make([]pq.Value, 4096)
+	}
+	return g.vals
 }
 
 // eachValue calls fn for every value (nulls included) of a column chunk.

@@ -181,14 +181,18 @@ func TestLastWins(t *testing.T) {
 // TestSpillMerge: runs and a base merge in key order, the last row of a key
 // winning (over earlier runs and over the base), columns added since the base
 // null there; the result equals an in-memory build. With a small MergeRuns
-// the 25 runs merge in several passes to the same result.
+// the 25 runs merge in several passes to the same result; with segments of 5
+// rows, runs and merged runs are many segments long and the merges cross
+// segment boundaries all the time.
 func TestSpillMerge(t *testing.T) {
 	for _, fanIn := range []int{DefaultMergeRuns, 3, 2} {
-		t.Run(fmt.Sprint("fan-in ", fanIn), func(t *testing.T) { testSpillMerge(t, fanIn) })
+		for _, seg := range []int{runGroupRows, 5} {
+			t.Run(fmt.Sprint("fan-in ", fanIn, " segment ", seg), func(t *testing.T) { testSpillMerge(t, fanIn, seg) })
+		}
 	}
 }
 
-func testSpillMerge(t *testing.T, fanIn int) {
+func testSpillMerge(t *testing.T, fanIn, segRows int) {
 	baseCols := []Column{{Name: "f", Kind: KindFloat}, {Name: "s", Kind: KindString}}
 	bb := NewBuilder(baseCols)
 	for i := 0; i < 500; i += 2 {
@@ -212,6 +216,7 @@ func testSpillMerge(t *testing.T, fanIn int) {
 	defer sp.Close()
 	sp.RunRows = 37
 	sp.MergeRuns = fanIn
+	sp.segRows = segRows
 	want := map[string]string{}
 	for i := 0; i < 500; i += 2 {
 		want[fmt.Sprintf("k%04d", i)] = fmt.Sprint(float64(-i), " base <nil>")
@@ -264,5 +269,10 @@ func testSpillMerge(t *testing.T, fanIn int) {
 	}
 	if fanIn < DefaultMergeRuns && len(sp.runs) > fanIn {
 		t.Fatalf("%d runs left for the last merge, want at most %d", len(sp.runs), fanIn)
+	}
+	for i, r := range sp.runs[:len(sp.runs)-1] { // the last run may be short
+		if segRows == 5 && len(r.ends) < 2 {
+			t.Fatalf("run %d: %d segments of 5 rows, want several", i, len(r.ends))
+		}
 	}
 }

@@ -1,7 +1,9 @@
 package snapshot
 
 import (
+	"bufio"
 	"container/heap"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -9,28 +11,46 @@ import (
 
 // Spill builds a snapshot from rows added in any order in bounded memory: rows
 // are buffered up to RunRows, sorted by key and written to a temporary run
-// file (Parquet, small row groups); Write merges the runs, and optionally a
-// base snapshot, in key order. For a key added more than once, or present in
-// the base, the last row added wins. Memory is one run being filled plus one
-// small row group per run while merging, at most MergeRuns runs at a time.
+// file; Write merges the runs, and optionally a base snapshot, in key order.
+// For a key added more than once, or present in the base, the last row added
+// wins.
+//
+// A run file is a sequence of segments, each a complete one-row-group Parquet
+// file of at most runGroupRows rows, and the Spill keeps each segment's end
+// offset. A merge opens one segment of each run at a time, so it holds one
+// small footer and one row group per merged run, whatever the length of the
+// runs: opening a long run as one Parquet file would keep the footer of every
+// row group (hundreds of KB per million rows) for the whole merge. Memory is
+// one run being filled, or one segment per run for at most MergeRuns runs
+// plus one output row group while merging: it does not grow with the number
+// of rows.
 type Spill struct {
 	cols    []Column
 	dir     string
 	cur     *Builder
-	runs    []string
+	runs    []run
 	rows    int
 	RunRows int
 	// MergeRuns bounds how many runs one merge reads at once (the fan-in):
 	// with more runs, Write first merges them MergeRuns at a time into larger
-	// runs, so memory stays one small row group per merged run whatever the
-	// number of rows.
+	// runs, so memory stays one segment per merged run whatever the number of
+	// rows.
 	MergeRuns int
 	// Coerced counts, per column, values written as null because they did not
 	// fit the column's type.
 	Coerced map[string]int
+	// segRows is the number of rows of a run's segments (runGroupRows; tests
+	// make it small to cross segment boundaries often).
+	segRows int
 }
 
-// Default run size and the row group size of run files.
+// run is one sorted run file: its segments end at the offsets ends.
+type run struct {
+	name string
+	ends []int64
+}
+
+// Default run size and the segment size of run files.
 const (
 	DefaultRunRows   = 65536
 	DefaultMergeRuns = 32
@@ -40,7 +60,8 @@ const (
 // NewSpill starts a spilled build of cols with run files in dir ("" for the
 // system's temporary directory). Close removes the run files.
 func NewSpill(cols []Column, dir string) *Spill {
-	return &Spill{cols: cols, dir: dir, RunRows: DefaultRunRows, MergeRuns: DefaultMergeRuns, Coerced: map[string]int{}}
+	return &Spill{cols: cols, dir: dir, RunRows: DefaultRunRows, MergeRuns: DefaultMergeRuns,
+		Coerced: map[string]int{}, segRows: runGroupRows}
 }
 
 // Rows is the number of rows added (duplicates included).
@@ -65,34 +86,93 @@ func (s *Spill) flush() error {
 	if s.cur == nil || s.cur.Rows() == 0 {
 		return nil
 	}
-	f, err := os.CreateTemp(s.dir, "mms-snapshot-run-*.parquet")
+	rw, err := s.newRunWriter()
 	if err != nil {
 		return err
 	}
-	s.runs = append(s.runs, f.Name())
 	perm := s.cur.sorted()
-	sw := NewStreamWriter(f, s.cur.cols, "", 0)
-	for start := 0; start < len(perm); start += runGroupRows {
-		if err := sw.writeGroup(s.cur.keys, s.cur.vecs, perm[start:min(start+runGroupRows, len(perm))]); err != nil {
-			f.Close()
+	for start := 0; start < len(perm); start += s.segRows {
+		if err := rw.write(s.cur.keys, s.cur.vecs, perm[start:min(start+s.segRows, len(perm))]); err != nil {
+			rw.abort()
 			return err
 		}
 	}
-	if err := sw.Close(); err != nil {
-		f.Close()
+	if err := rw.close(); err != nil {
 		return err
 	}
 	for k, n := range s.cur.Coerced {
 		s.Coerced[k] += n
 	}
 	s.cur = nil
-	return f.Close()
+	return nil
 }
+
+// runWriter writes one run file segment by segment.
+type runWriter struct {
+	s   *Spill
+	f   *os.File
+	bw  *bufio.Writer
+	run int // index in s.runs
+	off int64
+}
+
+// newRunWriter creates a run file, appended to s.runs at once so that Close
+// removes it whatever happens next.
+func (s *Spill) newRunWriter() (*runWriter, error) {
+	f, err := os.CreateTemp(s.dir, "mms-snapshot-run-*.parquet")
+	if err != nil {
+		return nil, err
+	}
+	s.runs = append(s.runs, run{name: f.Name()})
+	return &runWriter{s: s, f: f, bw: bufio.NewWriterSize(f, 64<<10), run: len(s.runs) - 1}, nil
+}
+
+func (rw *runWriter) Write(p []byte) (int, error) {
+	n, err := rw.bw.Write(p)
+	rw.off += int64(n)
+	return n, err
+}
+
+// write writes rows (indexes into keys and vecs) as one segment.
+func (rw *runWriter) write(keys []string, vecs []*Vec, rows []int32) error {
+	sw := NewStreamWriter(rw, rw.s.cols, "", 0)
+	if err := sw.writeGroup(keys, vecs, rows); err != nil {
+		return err
+	}
+	if err := sw.Close(); err != nil {
+		return err
+	}
+	r := &rw.s.runs[rw.run]
+	r.ends = append(r.ends, rw.off)
+	return nil
+}
+
+// WriteBatch writes keys and one Vec per column as one segment.
+func (rw *runWriter) WriteBatch(keys []string, vecs []*Vec) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	rows := make([]int32, len(keys))
+	for i := range rows {
+		rows[i] = int32(i)
+	}
+	return rw.write(keys, vecs, rows)
+}
+
+func (rw *runWriter) close() error {
+	err := rw.bw.Flush()
+	if cerr := rw.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (rw *runWriter) abort() { rw.f.Close() }
 
 // Close removes the run files.
 func (s *Spill) Close() {
 	for _, r := range s.runs {
-		os.Remove(r)
+		os.Remove(r.name)
 	}
 	s.runs = nil
 	s.cur = nil
@@ -100,9 +180,8 @@ func (s *Spill) Close() {
 
 // cursor walks one sorted source (a run or the base) row by row.
 type cursor struct {
-	g    *GroupReader
-	f    *os.File
-	next int // next group
+	// read returns the source's next row group, nil at the end.
+	read func() (*Batch, error)
 	b    *Batch
 	i    int
 	prio int // higher: added later, wins on equal keys
@@ -116,15 +195,11 @@ func (c *cursor) key() string { return c.b.Keys[c.i] }
 func (c *cursor) advance() (bool, error) {
 	c.i++
 	for c.b == nil || c.i >= c.b.Len() {
-		if c.next >= c.g.Len() {
-			return false, nil
-		}
-		b, err := c.g.Read(c.next)
-		if err != nil {
+		b, err := c.read()
+		if err != nil || b == nil {
 			return false, err
 		}
 		c.b, c.i = b, 0
-		c.next++
 	}
 	return true, nil
 }
@@ -159,94 +234,114 @@ func (s *Spill) Write(w io.Writer, dataset string, version int, base *Reader) (i
 			return 0, err
 		}
 	}
-	return s.merge(w, s.runs, base, dataset, version, RowGroupRows)
+	sw := NewStreamWriter(w, s.cols, dataset, version)
+	rows, err := s.merge(sw, s.runs, base, RowGroupRows)
+	if err != nil {
+		return 0, err
+	}
+	return rows, sw.Close()
 }
 
 // mergePass merges consecutive runs fanIn at a time into new run files,
 // which replace them. Consecutive runs keep their order, so a later row of a
 // key still wins.
 func (s *Spill) mergePass(fanIn int) error {
-	var next []string
-	for start := 0; start < len(s.runs); start += fanIn {
-		group := s.runs[start:min(start+fanIn, len(s.runs))]
+	old := s.runs
+	s.runs = nil
+	for start := 0; start < len(old); start += fanIn {
+		group := old[start:min(start+fanIn, len(old))]
 		if len(group) == 1 {
-			next = append(next, group[0])
+			s.runs = append(s.runs, group[0])
 			continue
 		}
-		f, err := os.CreateTemp(s.dir, "mms-snapshot-run-*.parquet")
-		if err != nil {
-			return err
-		}
-		next = append(next, f.Name())
-		_, err = s.merge(f, group, nil, "", 0, runGroupRows)
-		if cerr := f.Close(); err == nil {
-			err = cerr
+		rw, err := s.newRunWriter()
+		if err == nil {
+			_, err = s.merge(rw, group, nil, s.segRows)
+			if cerr := rw.close(); err == nil {
+				err = cerr
+			}
 		}
 		if err != nil {
-			s.runs = append(next, s.runs[start:]...) // Close removes them all
+			s.runs = append(s.runs, old[start:]...) // Close removes them all
 			return err
 		}
 		for _, r := range group {
-			os.Remove(r)
+			os.Remove(r.name)
 		}
 	}
-	s.runs = next
 	return nil
 }
 
-// merge merges the run files (and base when not nil, below every run) into
-// one file on w, in row groups of groupRows rows, and returns its row count.
-func (s *Spill) merge(w io.Writer, runs []string, base *Reader, dataset string, version, groupRows int) (int, error) {
+// batchWriter takes a merge's output one row group at a time.
+type batchWriter interface {
+	WriteBatch(keys []string, vecs []*Vec) error
+}
+
+// merge merges the runs (and base when not nil, below every run) into out,
+// in row groups of groupRows rows, and returns the row count.
+func (s *Spill) merge(out batchWriter, runs []run, base *Reader, groupRows int) (int, error) {
 	var cursors []*cursor
+	var files []*os.File
 	defer func() {
-		for _, c := range cursors {
-			if c.f != nil {
-				c.f.Close()
-			}
+		for _, f := range files {
+			f.Close()
 		}
 	}()
-	open := func(r *Reader, f *os.File, prio int) error {
-		c := &cursor{f: f, prio: prio, i: -1, pos: make([]int, len(s.cols))}
+	if base != nil {
+		c := &cursor{prio: -1, i: -1, pos: make([]int, len(s.cols))}
 		var names []string
 		for i, col := range s.cols {
 			c.pos[i] = -1
-			if _, ok := r.Column(col.Name); ok {
+			if _, ok := base.Column(col.Name); ok {
 				c.pos[i] = len(names)
 				names = append(names, col.Name)
 			}
 		}
-		g, err := r.Groups(names, true)
+		g, err := base.Groups(names, true)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		c.g = g
+		next := 0
+		c.read = func() (*Batch, error) {
+			if next >= g.Len() {
+				return nil, nil
+			}
+			next++
+			return g.Read(next - 1)
+		}
 		cursors = append(cursors, c)
-		return nil
 	}
-	if base != nil {
-		if err := open(base, nil, -1); err != nil {
-			return 0, err
-		}
+	names := make([]string, len(s.cols))
+	ident := make([]int, len(s.cols))
+	for i, col := range s.cols {
+		names[i], ident[i] = col.Name, i
 	}
-	for i, name := range runs {
-		f, err := os.Open(name)
+	for i, r := range runs {
+		f, err := os.Open(r.name)
 		if err != nil {
 			return 0, err
 		}
-		st, err := f.Stat()
-		if err != nil {
-			f.Close()
-			return 0, err
-		}
-		r, err := Open(f, st.Size())
-		if err != nil {
-			f.Close()
-			return 0, err
-		}
-		if err := open(r, f, i); err != nil {
-			f.Close()
-			return 0, err
-		}
+		files = append(files, f)
+		seg, start := 0, int64(0)
+		cursors = append(cursors, &cursor{prio: i, i: -1, pos: ident, read: func() (*Batch, error) {
+			if seg >= len(r.ends) {
+				return nil, nil
+			}
+			end := r.ends[seg]
+			rd, err := openRun(io.NewSectionReader(f, start, end-start), end-start)
+			if err != nil {
+				return nil, fmt.Errorf("snapshot: run %s segment %d: %w", r.name, seg, err)
+			}
+			seg, start = seg+1, end
+			g, err := rd.Groups(names, true)
+			if err != nil {
+				return nil, err
+			}
+			if g.Len() != 1 {
+				return nil, fmt.Errorf("snapshot: run %s: a segment of %d row groups", r.name, g.Len())
+			}
+			return g.Read(0)
+		}})
 	}
 	h := &cursorHeap{}
 	for _, c := range cursors {
@@ -259,16 +354,15 @@ func (s *Spill) merge(w io.Writer, runs []string, base *Reader, dataset string, 
 		}
 	}
 	heap.Init(h)
-	sw := NewStreamWriter(w, s.cols, dataset, version)
-	out := s.newBatch(groupRows)
+	b := s.newBatch(groupRows)
 	rows := 0
 	last, have := "", false
 	for h.Len() > 0 {
 		c := (*h)[0]
 		k := c.key()
 		if !have || k != last { // the first (newest) row of a key
-			out.Keys = append(out.Keys, k)
-			for i, v := range out.Cols {
+			b.Keys = append(b.Keys, k)
+			for i, v := range b.Cols {
 				if c.pos[i] < 0 {
 					appendValue(v, nil)
 				} else {
@@ -277,11 +371,11 @@ func (s *Spill) merge(w io.Writer, runs []string, base *Reader, dataset string, 
 			}
 			last, have = k, true
 			rows++
-			if len(out.Keys) == groupRows {
-				if err := sw.WriteBatch(out.Keys, out.Cols); err != nil {
+			if len(b.Keys) == groupRows {
+				if err := out.WriteBatch(b.Keys, b.Cols); err != nil {
 					return 0, err
 				}
-				out = s.newBatch(groupRows)
+				b.reset()
 			}
 		}
 		ok, err := c.advance()
@@ -294,10 +388,19 @@ func (s *Spill) merge(w io.Writer, runs []string, base *Reader, dataset string, 
 			heap.Pop(h)
 		}
 	}
-	if err := sw.WriteBatch(out.Keys, out.Cols); err != nil {
+	if err := out.WriteBatch(b.Keys, b.Cols); err != nil {
 		return 0, err
 	}
-	return rows, sw.Close()
+	return rows, nil
+}
+
+// reset empties b, keeping its buffers.
+func (b *Batch) reset() {
+	b.Keys = b.Keys[:0]
+	for _, v := range b.Cols {
+		v.Valid, v.Float, v.Int, v.Bool = v.Valid[:0], v.Float[:0], v.Int[:0], v.Bool[:0]
+		v.Str, v.Bytes, v.Index = v.Str[:0], v.Bytes[:0], v.Index[:0]
+	}
 }
 
 func (s *Spill) newBatch(rows int) *Batch {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -19,6 +20,9 @@ import (
 // run overlaps every other. It reports the peak Go heap (sampled every 2 ms)
 // and the number of runs merged. MMS_SPILL_FANIN overrides MergeRuns (a
 // large value merges every run at once, as before MergeRuns).
+// MMS_SPILL_HEAPPROF=FILE writes a heap profile (live objects at the last GC)
+// to FILE each time the peak grows by a tenth, so that FILE ends as the
+// profile nearest the peak.
 func BenchmarkSpillPima(b *testing.B) {
 	rows := 2_000_000
 	if s := os.Getenv("MMS_SPILL_ROWS"); s != "" {
@@ -31,6 +35,7 @@ func BenchmarkSpillPima(b *testing.B) {
 		{Name: "skin_thickness", Kind: KindInt}, {Name: "insulin", Kind: KindInt}, {Name: "bmi", Kind: KindFloat},
 		{Name: "pedigree", Kind: KindFloat}, {Name: "age", Kind: KindInt}, {Name: "outcome", Kind: KindInt}}
 	var peak atomic.Uint64
+	var lastProf uint64
 	done := make(chan struct{})
 	defer close(done)
 	go func() {
@@ -44,6 +49,13 @@ func BenchmarkSpillPima(b *testing.B) {
 			metrics.Read(s)
 			if v := s[0].Value.Uint64(); v > peak.Load() {
 				peak.Store(v)
+				if prof := os.Getenv("MMS_SPILL_HEAPPROF"); prof != "" && v > lastProf*11/10 {
+					lastProf = v
+					if f, err := os.Create(prof); err == nil {
+						pprof.Lookup("heap").WriteTo(f, 0)
+						f.Close()
+					}
+				}
 			}
 		}
 	}()
