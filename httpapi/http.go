@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -509,12 +510,26 @@ func (a *API) withRequest(m *metrics, next http.Handler) http.Handler {
 			took := time.Since(start)
 			m.httpRequest(r, rec.status, took)
 			if a.cfg.AccessLog {
-				a.log.LogAttrs(ctx, slog.LevelInfo, "request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
-					slog.Int("status", rec.status), slog.Duration("took", took))
+				a.accessLog(ctx, r, rec.status, took)
 			}
 		}()
 		next.ServeHTTP(rec, r.WithContext(ctx))
 	})
+}
+
+// accessLog logs the request's line ("request": method, path, status, took),
+// as a.log.LogAttrs would but without the caller's program counter: slog
+// looks it up on every call (runtime.Callers) for handlers that add the
+// source, which serve's JSON handler does not.
+func (a *API) accessLog(ctx context.Context, r *http.Request, status int, took time.Duration) {
+	h := a.log.Handler()
+	if !h.Enabled(ctx, slog.LevelInfo) {
+		return
+	}
+	rec := slog.NewRecord(time.Now(), slog.LevelInfo, "request", 0)
+	rec.AddAttrs(slog.String("method", r.Method), slog.String("path", r.URL.Path),
+		slog.Int("status", status), slog.Duration("took", took))
+	_ = h.Handle(ctx, rec)
 }
 
 func saneID(id string) bool {
@@ -586,6 +601,25 @@ type metrics struct {
 	opTime   *prometheus.HistogramVec
 	requests *prometheus.CounterVec
 	names    *boundedSet
+	// seriesMu guards opSeries and reqSeries, the series of each label set
+	// once looked up, so a request does not hash its labels into the vectors
+	// again. Both are bounded as the labels are: operation names by names,
+	// routes by httpRequest, codes by httpCode.
+	seriesMu  sync.RWMutex
+	opSeries  map[opKey]opSeries
+	reqSeries map[reqKey]prometheus.Counter
+}
+
+type opKey struct{ name, typ, outcome string }
+
+type opSeries struct {
+	count prometheus.Counter
+	time  prometheus.Observer
+}
+
+type reqKey struct {
+	route  string
+	status int
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -600,7 +634,9 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mms_http_requests_total", Help: "HTTP requests by route and status code.",
 		}, []string{"route", "code"}),
-		names: &boundedSet{max: 200, perCaller: 20, m: map[string]bool{}, by: map[string]int{}},
+		names:     &boundedSet{max: 200, perCaller: 20, m: map[string]bool{}, by: map[string]int{}},
+		opSeries:  map[opKey]opSeries{},
+		reqSeries: map[reqKey]prometheus.Counter{},
 	}
 	reg.MustRegister(m.ops, m.opTime, m.requests)
 	return m
@@ -626,8 +662,18 @@ func (m *metrics) observe(ctx context.Context, next graphql.ResponseHandler) *gr
 	if resp == nil || len(resp.Errors) > 0 {
 		outcome = "error"
 	}
-	m.ops.WithLabelValues(name, typ, outcome).Inc()
-	m.opTime.WithLabelValues(name, typ).Observe(time.Since(start).Seconds())
+	k := opKey{name, typ, outcome}
+	m.seriesMu.RLock()
+	series, ok := m.opSeries[k]
+	m.seriesMu.RUnlock()
+	if !ok {
+		series = opSeries{m.ops.WithLabelValues(name, typ, outcome), m.opTime.WithLabelValues(name, typ)}
+		m.seriesMu.Lock()
+		m.opSeries[k] = series
+		m.seriesMu.Unlock()
+	}
+	series.count.Inc()
+	series.time.Observe(time.Since(start).Seconds())
 	return resp
 }
 
@@ -641,7 +687,20 @@ func (m *metrics) httpRequest(r *http.Request, status int, _ time.Duration) {
 	case route != "/graphql" && route != "/graphql/schema.graphql" && route != "/" && route != "/healthz" && route != "/readyz" && route != "/metrics":
 		route = "other"
 	}
-	m.requests.WithLabelValues(route, httpCode(status)).Inc()
+	k := reqKey{route, status}
+	if status < 100 || status > 999 {
+		k.status = 0 // httpCode's "other"
+	}
+	m.seriesMu.RLock()
+	c, ok := m.reqSeries[k]
+	m.seriesMu.RUnlock()
+	if !ok {
+		c = m.requests.WithLabelValues(route, httpCode(status))
+		m.seriesMu.Lock()
+		m.reqSeries[k] = c
+		m.seriesMu.Unlock()
+	}
+	c.Inc()
 }
 
 func httpCode(status int) string {

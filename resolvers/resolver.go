@@ -11,6 +11,7 @@ import (
 	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/mms-platform/mms/model"
 	"github.com/mms-platform/mms/service"
@@ -34,6 +35,24 @@ func nullIfNotFound[T any](v *T, err error) (*T, error) {
 // any fragment), so that a resolver can skip work nobody reads, such as a
 // connection's totalCount.
 func selects(ctx context.Context, field string) bool {
+	if fc := graphql.GetFieldContext(ctx); fc != nil {
+		// The common selection, plain fields without directives, is read
+		// as it is; with fragments or directives gqlgen collects it.
+		plain := true
+		for _, sel := range fc.Field.Selections {
+			f, ok := sel.(*ast.Field)
+			if !ok || len(f.Directives) > 0 {
+				plain = false
+				break
+			}
+			if f.Name == field {
+				return true
+			}
+		}
+		if plain {
+			return false
+		}
+	}
 	return slices.Contains(graphql.CollectAllFields(ctx), field)
 }
 
