@@ -12,6 +12,7 @@ import (
 
 	"github.com/mms-platform/mms/httperr"
 	"github.com/mms-platform/mms/model"
+	"github.com/mms-platform/mms/resolvers"
 )
 
 // Budget bounds the store work each caller has in flight: at most max
@@ -132,6 +133,9 @@ func (b *Budget) field(ctx context.Context, next graphql.Resolver) (any, error) 
 	fc := graphql.GetFieldContext(ctx)
 	if b == nil || b.max <= 0 || fc == nil || !fc.IsResolver || (fc.Object == "Query" && fc.Field.Name == "me") {
 		return next(ctx)
+	}
+	if fc.Object == "Query" && fc.Field.Name == "predict" && resolvers.PredictResultFrom(ctx) != nil {
+		return next(ctx) // scored already, within a slot (predictPath.call)
 	}
 	caller := callerKey(ctx)
 	cs, err := b.acquire(ctx, caller)

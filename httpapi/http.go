@@ -366,7 +366,7 @@ func (a *API) graphqlHandler(m *metrics, budget *Budget) http.Handler {
 	srv.AddTransport(transport.SSE{})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(overHTTP{transport.GET{}})
-	srv.AddTransport(fastPOST{overHTTP{transport.POST{}}})
+	srv.AddTransport(fastPOST{general: overHTTP{transport.POST{}}, predict: &predictPath{predict: a.svc.PredictWith, budget: budget, m: m}})
 	srv.AddTransport(uploadForm{maxBody: a.cfg.MaxBody, memory: uploadMemory})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(a.cfg.MaxTokens)
@@ -646,9 +646,23 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 func (m *metrics) observe(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	start := time.Now()
 	resp := next(ctx)
-	name, typ := "unknown", "unknown"
+	var oc *graphql.OperationContext
 	if graphql.HasOperationContext(ctx) {
-		oc := graphql.GetOperationContext(ctx)
+		oc = graphql.GetOperationContext(ctx)
+	}
+	outcome := "ok"
+	if resp == nil || len(resp.Errors) > 0 {
+		outcome = "error"
+	}
+	m.operation(ctx, oc, outcome, start)
+	return resp
+}
+
+// operation counts an operation (oc nil when there is none) and its time
+// since start.
+func (m *metrics) operation(ctx context.Context, oc *graphql.OperationContext, outcome string, start time.Time) {
+	name, typ := "unknown", "unknown"
+	if oc != nil {
 		if oc.Operation != nil {
 			typ = string(oc.Operation.Operation)
 			name = oc.Operation.Name
@@ -658,10 +672,6 @@ func (m *metrics) observe(ctx context.Context, next graphql.ResponseHandler) *gr
 		}
 	}
 	name = m.names.label(name, metricsCaller(model.PrincipalFromContext(ctx)))
-	outcome := "ok"
-	if resp == nil || len(resp.Errors) > 0 {
-		outcome = "error"
-	}
 	k := opKey{name, typ, outcome}
 	m.seriesMu.RLock()
 	series, ok := m.opSeries[k]
@@ -674,7 +684,6 @@ func (m *metrics) observe(ctx context.Context, next graphql.ResponseHandler) *gr
 	}
 	series.count.Inc()
 	series.time.Observe(time.Since(start).Seconds())
-	return resp
 }
 
 func (m *metrics) httpRequest(r *http.Request, status int, _ time.Duration) {

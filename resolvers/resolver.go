@@ -56,6 +56,42 @@ func selects(ctx context.Context, field string) bool {
 	return slices.Contains(graphql.CollectAllFields(ctx), field)
 }
 
+// PredictResult is the answer of an operation's one predict field, computed
+// by the transport before the executor ran (httpapi's GraphQL fast path: it
+// called Service.PredictWith with the field's arguments, within the caller's
+// budget slot, and hands over to the executor an answer it does not write
+// itself). The predict resolver returns it instead of scoring again, so the
+// service's work (authorization, audit of a denial) happens once, and the
+// executor writes the answer, error or panic as it would have.
+type PredictResult struct {
+	Predictions []*model.Prediction
+	Err         error
+	Panic       any // a panic of the service call, raised again in the resolver
+}
+
+// Answer is what the predict resolver returns: the result, or the panic
+// raised again.
+func (pr *PredictResult) Answer() ([]*model.Prediction, error) {
+	if pr.Panic != nil {
+		panic(pr.Panic)
+	}
+	return pr.Predictions, pr.Err
+}
+
+type predictResultKey struct{}
+
+// WithPredictResult returns ctx carrying pr for the predict resolver. Only
+// the transport sets it, for an operation whose only field is predict.
+func WithPredictResult(ctx context.Context, pr *PredictResult) context.Context {
+	return context.WithValue(ctx, predictResultKey{}, pr)
+}
+
+// PredictResultFrom returns the PredictResult ctx carries, or nil.
+func PredictResultFrom(ctx context.Context) *PredictResult {
+	pr, _ := ctx.Value(predictResultKey{}).(*PredictResult)
+	return pr
+}
+
 // preprocessingJSON exposes a version's fitted preprocessing as JSON.
 func preprocessingJSON(v *model.ModelVersion) (map[string]any, error) {
 	var out map[string]any
