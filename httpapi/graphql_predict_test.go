@@ -161,7 +161,7 @@ func TestPredictPathSameAnswers(t *testing.T) {
 		{`{"query":"query A { predict(model: \"plain\", inputs: [{}]) { label } } query B { predict(model: \"many\", inputs: [{}]) { error } }","operationName":"B"}`, true},
 		{`{"query":"{ predict(model: \"many\", inputs: []) { probability } }"}`, true},
 		{`{"query":"{ predict(model: \"plain\", inputs: {x: 1}) { probability } }"}`, true}, // one input, coerced to a list
-		{`{"query":"{ predict(model: \"plain\", inputs: [{}]) { nope } }"}`, false},            // invalid: the request error
+		{`{"query":"{ predict(model: \"plain\", inputs: [{}]) { nope } }"}`, false},         // invalid: the request error
 	}
 	for _, c := range bodies {
 		var gs, fs predictStub
