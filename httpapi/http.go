@@ -1,10 +1,11 @@
 // Package httpapi is MMS's HTTP transport: GraphQL at /graphql (gqlgen with
-// explicit transports, limits and a fast path for JSON POST), the Open
-// Inference Protocol at /v2 (oip.go), the REST routes (media, artifacts,
-// exports), GraphiQL and the Studio, health, readiness and Prometheus
-// metrics, behind the request middlewares. New builds it from a Config and
-// its Deps; error answers go through httperr (one code->status table). It
-// authorizes nothing itself: every operation is the service's.
+// explicit transports, limits and fast paths for JSON POST and the predict
+// query, graphql_predict.go), the Open Inference Protocol at /v2 (oip.go),
+// the REST routes (media, artifacts, exports), GraphiQL and the Studio,
+// health, readiness and Prometheus metrics, behind the request middlewares.
+// New builds it from a Config and its Deps; error answers go through httperr
+// (one code->status table). It authorizes nothing itself: every operation is
+// the service's.
 package httpapi
 
 import (
@@ -520,13 +521,23 @@ func (a *API) withRequest(m *metrics, next http.Handler) http.Handler {
 // accessLog logs the request's line ("request": method, path, status, took),
 // as a.log.LogAttrs would but without the caller's program counter: slog
 // looks it up on every call (runtime.Callers) for handlers that add the
-// source, which serve's JSON handler does not.
+// source, which serve's JSON handler does not. With serve's logger
+// (NewJSONLogger over an AsyncWriter) the line is written as its handler
+// writes it (appendAccessLine), without slog's general formatting.
 func (a *API) accessLog(ctx context.Context, r *http.Request, status int, took time.Duration) {
 	h := a.log.Handler()
 	if !h.Enabled(ctx, slog.LevelInfo) {
 		return
 	}
-	rec := slog.NewRecord(time.Now(), slog.LevelInfo, "request", 0)
+	now := time.Now()
+	if rh, ok := h.(requestIDHandler); ok && rh.lines != nil && now.Year() >= 0 && now.Year() < 10000 {
+		bp := accessLines.Get().(*[]byte)
+		*bp = appendAccessLine((*bp)[:0], now, r.Method, r.URL.Path, status, took, model.RequestFromContext(ctx).ID)
+		_, _ = rh.lines.Write(*bp) // AsyncWriter copies it
+		accessLines.Put(bp)
+		return
+	}
+	rec := slog.NewRecord(now, slog.LevelInfo, "request", 0)
 	rec.AddAttrs(slog.String("method", r.Method), slog.String("path", r.URL.Path),
 		slog.Int("status", status), slog.Duration("took", took))
 	_ = h.Handle(ctx, rec)
@@ -575,10 +586,16 @@ func (s *statusRecorder) Flush() {
 
 // WithRequestID wraps a log handler so that every record logged with a
 // request's context carries its request id ("request_id").
-func WithRequestID(h slog.Handler) slog.Handler { return requestIDHandler{h} }
+func WithRequestID(h slog.Handler) slog.Handler { return requestIDHandler{Handler: h} }
 
 // requestIDHandler adds the request id from the context to every log record.
-type requestIDHandler struct{ slog.Handler }
+type requestIDHandler struct {
+	slog.Handler
+	// lines, set by NewJSONLogger only, is the writer of Handler, a JSON
+	// handler with no option but its level: the API writes its access lines
+	// to it directly (see accessLog).
+	lines *AsyncWriter
+}
 
 func (h requestIDHandler) Handle(ctx context.Context, r slog.Record) error {
 	if id := model.RequestFromContext(ctx).ID; id != "" {
@@ -588,11 +605,11 @@ func (h requestIDHandler) Handle(ctx context.Context, r slog.Record) error {
 }
 
 func (h requestIDHandler) WithAttrs(as []slog.Attr) slog.Handler {
-	return requestIDHandler{h.Handler.WithAttrs(as)}
+	return requestIDHandler{Handler: h.Handler.WithAttrs(as)}
 }
 
 func (h requestIDHandler) WithGroup(n string) slog.Handler {
-	return requestIDHandler{h.Handler.WithGroup(n)}
+	return requestIDHandler{Handler: h.Handler.WithGroup(n)}
 }
 
 // metrics are the Prometheus series MMS exports beyond the Go runtime's.
