@@ -295,7 +295,7 @@ func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 	if err := lv.UnmarshalText([]byte(level)); err != nil {
 		return nil, fmt.Errorf("log level %q: use debug, info, warn or error", level)
 	}
-	return slog.New(httpapi.WithRequestID(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: lv}))), nil
+	return httpapi.NewJSONLogger(w, lv), nil
 }
 
 // store is a connected database and, when embedded, the server behind it.

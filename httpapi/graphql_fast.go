@@ -21,7 +21,12 @@ import (
 // as in gqlgen's POST.Do, and the answer is written as gqlgen writes it.
 // Anything else (another body, a request error) goes through the wrapped
 // transport from the start, which answers it with its own status and message.
-type fastPOST struct{ general overHTTP }
+//
+// With predict set, an operation predictPath reads is answered by it.
+type fastPOST struct {
+	general overHTTP
+	predict *predictPath
+}
 
 var _ graphql.Transport = fastPOST{}
 
@@ -48,6 +53,13 @@ func (t fastPOST) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphE
 		return
 	}
 	w.Header().Add("Content-Type", "application/json")
+	if t.predict != nil {
+		var answer []byte
+		if answer, ctx = t.predict.serve(ctx, rc); answer != nil {
+			_, _ = w.Write(answer)
+			return
+		}
+	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
 	b, err := marshalResponse(responses(ctx)) // as gqlgen's writeJson
 	if err != nil {

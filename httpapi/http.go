@@ -1,10 +1,11 @@
 // Package httpapi is MMS's HTTP transport: GraphQL at /graphql (gqlgen with
-// explicit transports, limits and a fast path for JSON POST), the Open
-// Inference Protocol at /v2 (oip.go), the REST routes (media, artifacts,
-// exports), GraphiQL and the Studio, health, readiness and Prometheus
-// metrics, behind the request middlewares. New builds it from a Config and
-// its Deps; error answers go through httperr (one code->status table). It
-// authorizes nothing itself: every operation is the service's.
+// explicit transports, limits and fast paths for JSON POST and the predict
+// query, graphql_predict.go), the Open Inference Protocol at /v2 (oip.go),
+// the REST routes (media, artifacts, exports), GraphiQL and the Studio,
+// health, readiness and Prometheus metrics, behind the request middlewares.
+// New builds it from a Config and its Deps; error answers go through httperr
+// (one code->status table). It authorizes nothing itself: every operation is
+// the service's.
 package httpapi
 
 import (
@@ -19,6 +20,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -365,7 +367,7 @@ func (a *API) graphqlHandler(m *metrics, budget *Budget) http.Handler {
 	srv.AddTransport(transport.SSE{})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(overHTTP{transport.GET{}})
-	srv.AddTransport(fastPOST{overHTTP{transport.POST{}}})
+	srv.AddTransport(fastPOST{general: overHTTP{transport.POST{}}, predict: &predictPath{predict: a.svc.PredictWith, budget: budget, m: m}})
 	srv.AddTransport(uploadForm{maxBody: a.cfg.MaxBody, memory: uploadMemory})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(a.cfg.MaxTokens)
@@ -509,12 +511,36 @@ func (a *API) withRequest(m *metrics, next http.Handler) http.Handler {
 			took := time.Since(start)
 			m.httpRequest(r, rec.status, took)
 			if a.cfg.AccessLog {
-				a.log.LogAttrs(ctx, slog.LevelInfo, "request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
-					slog.Int("status", rec.status), slog.Duration("took", took))
+				a.accessLog(ctx, r, rec.status, took)
 			}
 		}()
 		next.ServeHTTP(rec, r.WithContext(ctx))
 	})
+}
+
+// accessLog logs the request's line ("request": method, path, status, took),
+// as a.log.LogAttrs would but without the caller's program counter: slog
+// looks it up on every call (runtime.Callers) for handlers that add the
+// source, which serve's JSON handler does not. With serve's logger
+// (NewJSONLogger over an AsyncWriter) the line is written as its handler
+// writes it (appendAccessLine), without slog's general formatting.
+func (a *API) accessLog(ctx context.Context, r *http.Request, status int, took time.Duration) {
+	h := a.log.Handler()
+	if !h.Enabled(ctx, slog.LevelInfo) {
+		return
+	}
+	now := time.Now()
+	if rh, ok := h.(requestIDHandler); ok && rh.lines != nil && now.Year() >= 0 && now.Year() < 10000 {
+		bp := accessLines.Get().(*[]byte)
+		*bp = appendAccessLine((*bp)[:0], now, r.Method, r.URL.Path, status, took, model.RequestFromContext(ctx).ID)
+		_, _ = rh.lines.Write(*bp) // AsyncWriter copies it
+		accessLines.Put(bp)
+		return
+	}
+	rec := slog.NewRecord(now, slog.LevelInfo, "request", 0)
+	rec.AddAttrs(slog.String("method", r.Method), slog.String("path", r.URL.Path),
+		slog.Int("status", status), slog.Duration("took", took))
+	_ = h.Handle(ctx, rec)
 }
 
 func saneID(id string) bool {
@@ -560,10 +586,16 @@ func (s *statusRecorder) Flush() {
 
 // WithRequestID wraps a log handler so that every record logged with a
 // request's context carries its request id ("request_id").
-func WithRequestID(h slog.Handler) slog.Handler { return requestIDHandler{h} }
+func WithRequestID(h slog.Handler) slog.Handler { return requestIDHandler{Handler: h} }
 
 // requestIDHandler adds the request id from the context to every log record.
-type requestIDHandler struct{ slog.Handler }
+type requestIDHandler struct {
+	slog.Handler
+	// lines, set by NewJSONLogger only, is the writer of Handler, a JSON
+	// handler with no option but its level: the API writes its access lines
+	// to it directly (see accessLog).
+	lines *AsyncWriter
+}
 
 func (h requestIDHandler) Handle(ctx context.Context, r slog.Record) error {
 	if id := model.RequestFromContext(ctx).ID; id != "" {
@@ -573,11 +605,11 @@ func (h requestIDHandler) Handle(ctx context.Context, r slog.Record) error {
 }
 
 func (h requestIDHandler) WithAttrs(as []slog.Attr) slog.Handler {
-	return requestIDHandler{h.Handler.WithAttrs(as)}
+	return requestIDHandler{Handler: h.Handler.WithAttrs(as)}
 }
 
 func (h requestIDHandler) WithGroup(n string) slog.Handler {
-	return requestIDHandler{h.Handler.WithGroup(n)}
+	return requestIDHandler{Handler: h.Handler.WithGroup(n)}
 }
 
 // metrics are the Prometheus series MMS exports beyond the Go runtime's.
@@ -586,6 +618,25 @@ type metrics struct {
 	opTime   *prometheus.HistogramVec
 	requests *prometheus.CounterVec
 	names    *boundedSet
+	// seriesMu guards opSeries and reqSeries, the series of each label set
+	// once looked up, so a request does not hash its labels into the vectors
+	// again. Both are bounded as the labels are: operation names by names,
+	// routes by httpRequest, codes by httpCode.
+	seriesMu  sync.RWMutex
+	opSeries  map[opKey]opSeries
+	reqSeries map[reqKey]prometheus.Counter
+}
+
+type opKey struct{ name, typ, outcome string }
+
+type opSeries struct {
+	count prometheus.Counter
+	time  prometheus.Observer
+}
+
+type reqKey struct {
+	route  string
+	status int
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -600,7 +651,9 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mms_http_requests_total", Help: "HTTP requests by route and status code.",
 		}, []string{"route", "code"}),
-		names: &boundedSet{max: 200, perCaller: 20, m: map[string]bool{}, by: map[string]int{}},
+		names:     &boundedSet{max: 200, perCaller: 20, m: map[string]bool{}, by: map[string]int{}},
+		opSeries:  map[opKey]opSeries{},
+		reqSeries: map[reqKey]prometheus.Counter{},
 	}
 	reg.MustRegister(m.ops, m.opTime, m.requests)
 	return m
@@ -610,9 +663,23 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 func (m *metrics) observe(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	start := time.Now()
 	resp := next(ctx)
-	name, typ := "unknown", "unknown"
+	var oc *graphql.OperationContext
 	if graphql.HasOperationContext(ctx) {
-		oc := graphql.GetOperationContext(ctx)
+		oc = graphql.GetOperationContext(ctx)
+	}
+	outcome := "ok"
+	if resp == nil || len(resp.Errors) > 0 {
+		outcome = "error"
+	}
+	m.operation(ctx, oc, outcome, start)
+	return resp
+}
+
+// operation counts an operation (oc nil when there is none) and its time
+// since start.
+func (m *metrics) operation(ctx context.Context, oc *graphql.OperationContext, outcome string, start time.Time) {
+	name, typ := "unknown", "unknown"
+	if oc != nil {
 		if oc.Operation != nil {
 			typ = string(oc.Operation.Operation)
 			name = oc.Operation.Name
@@ -622,13 +689,18 @@ func (m *metrics) observe(ctx context.Context, next graphql.ResponseHandler) *gr
 		}
 	}
 	name = m.names.label(name, metricsCaller(model.PrincipalFromContext(ctx)))
-	outcome := "ok"
-	if resp == nil || len(resp.Errors) > 0 {
-		outcome = "error"
+	k := opKey{name, typ, outcome}
+	m.seriesMu.RLock()
+	series, ok := m.opSeries[k]
+	m.seriesMu.RUnlock()
+	if !ok {
+		series = opSeries{m.ops.WithLabelValues(name, typ, outcome), m.opTime.WithLabelValues(name, typ)}
+		m.seriesMu.Lock()
+		m.opSeries[k] = series
+		m.seriesMu.Unlock()
 	}
-	m.ops.WithLabelValues(name, typ, outcome).Inc()
-	m.opTime.WithLabelValues(name, typ).Observe(time.Since(start).Seconds())
-	return resp
+	series.count.Inc()
+	series.time.Observe(time.Since(start).Seconds())
 }
 
 func (m *metrics) httpRequest(r *http.Request, status int, _ time.Duration) {
@@ -641,7 +713,20 @@ func (m *metrics) httpRequest(r *http.Request, status int, _ time.Duration) {
 	case route != "/graphql" && route != "/graphql/schema.graphql" && route != "/" && route != "/healthz" && route != "/readyz" && route != "/metrics":
 		route = "other"
 	}
-	m.requests.WithLabelValues(route, httpCode(status)).Inc()
+	k := reqKey{route, status}
+	if status < 100 || status > 999 {
+		k.status = 0 // httpCode's "other"
+	}
+	m.seriesMu.RLock()
+	c, ok := m.reqSeries[k]
+	m.seriesMu.RUnlock()
+	if !ok {
+		c = m.requests.WithLabelValues(route, httpCode(status))
+		m.seriesMu.Lock()
+		m.reqSeries[k] = c
+		m.seriesMu.Unlock()
+	}
+	c.Inc()
 }
 
 func httpCode(status int) string {

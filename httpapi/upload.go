@@ -257,12 +257,17 @@ func (a *API) readDeadlines(next http.Handler) http.Handler {
 
 // deadlineBody sets the connection's read deadline before each read (the next
 // byte within idle, the whole body by end) and lifts it at the end of the body.
+// A read that comes less than idle/64 after the deadline was last set keeps
+// that deadline (earlier than a new one by less than idle/64: the bound only
+// tightens), so a body read in a few quick reads costs one deadline, not one
+// per read.
 type deadlineBody struct {
 	io.ReadCloser
-	rc   *http.ResponseController
-	idle time.Duration
-	end  time.Time
-	done bool
+	rc    *http.ResponseController
+	idle  time.Duration
+	end   time.Time
+	armed time.Time // the deadline set last (zero: none yet)
+	done  bool
 }
 
 func (d *deadlineBody) arm() {
@@ -270,6 +275,10 @@ func (d *deadlineBody) arm() {
 	if dl.After(d.end) {
 		dl = d.end
 	}
+	if !d.armed.IsZero() && dl.Sub(d.armed) < d.idle/64 {
+		return
+	}
+	d.armed = dl
 	_ = d.rc.SetReadDeadline(dl)
 }
 

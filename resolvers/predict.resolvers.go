@@ -14,5 +14,8 @@ import (
 
 // Predict is the resolver for the predict field.
 func (r *queryResolver) Predict(ctx context.Context, model string, version *int, alias *string, inputs []any, strict *bool) ([]*model.Prediction, error) {
+	if pr := PredictResultFrom(ctx); pr != nil { // computed by the transport already (see PredictResult)
+		return pr.Answer()
+	}
 	return r.Svc.PredictWith(ctx, model, version, alias, inputs, service.ScoreOptions{Explain: selects(ctx, "contributions"), Strict: strict != nil && *strict})
 }

@@ -65,7 +65,7 @@ func (p *Predictor) inputWarnings(input map[string]any) (warns, blocking []strin
 	}
 	var ignored []string
 	for k := range input {
-		if !p.pre.Uses(k) {
+		if _, used := p.missing[k]; !used { // p.pre.Uses(k): missing has every feature the pipeline reads
 			ignored = append(ignored, k)
 		}
 	}

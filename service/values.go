@@ -3,6 +3,7 @@ package service
 import (
 	"encoding/json"
 	"math"
+	"strings"
 	"time"
 )
 
@@ -11,9 +12,21 @@ import (
 // numbers as int64 or float64, nested maps and lists normalized too.
 func normalizeFields(m map[string]any) map[string]any {
 	for k, v := range m {
-		m[k] = normalizeValue(v)
+		if needsNormalizing(v) { // no map write for the values kept as they are
+			m[k] = normalizeValue(v)
+		}
 	}
 	return m
+}
+
+// needsNormalizing reports whether normalizeValue may give something else
+// than v itself (or change v in place).
+func needsNormalizing(v any) bool {
+	switch v.(type) {
+	case nil, string, bool, float64, int64:
+		return false
+	}
+	return true
 }
 
 func normalizeValue(v any) any {
@@ -27,8 +40,12 @@ func normalizeValue(v any) any {
 	case float32:
 		return float64(x)
 	case json.Number:
-		if i, err := x.Int64(); err == nil {
-			return i
+		// A number with a fraction or an exponent is no int64: skip the
+		// failed parse (and the error it allocates).
+		if !strings.ContainsAny(string(x), ".eE") {
+			if i, err := x.Int64(); err == nil {
+				return i
+			}
 		}
 		f, _ := x.Float64()
 		return f
