@@ -96,7 +96,7 @@ type abenchEnv struct {
 
 // abenchStack starts the real server (as benchFullStack does: parseConfig,
 // newApp on an embedded store in b.TempDir(), the production logger to a sink,
-// the policy watcher, a.routes() behind httptest) plus the job runner, and
+// the policy watcher, a.Handler() behind httptest) plus the job runner, and
 // creates through the service: the team "news", the dataset "posts" with
 // abenchDocs posts (inline records through Service.Ingest, a real ingestion
 // job), the label schema "ner" with seven entity labels, nAnn ANNOTATOR keys,
@@ -107,20 +107,20 @@ func abenchStack(b *testing.B, nAnn int) *abenchEnv {
 	a, cfg, actx := benchApp(b, abenchAdminKey, map[string]string{"MMS_DB": "mms_abench"})
 	bg, stopBG := context.WithCancel(context.Background())
 	runnerDone := make(chan struct{})
-	go func() { defer close(runnerDone); a.runner.Run(bg) }()
-	go a.authz.Watch(bg, cfg.PolicyRefresh)
-	srv := httptest.NewServer(a.routes())
+	go func() { defer close(runnerDone); a.Runner.Run(bg) }()
+	go a.Authz.Watch(bg, cfg.PolicyRefresh)
+	srv := httptest.NewServer(a.Handler())
 	b.Cleanup(func() { // runs before a.Close
 		srv.Close()
 		stopBG()
 		<-runnerDone
 	})
 
-	if _, err := a.svc.CreateTeam(actx, model.CreateTeamInput{ID: "news", Name: "News"}); err != nil {
+	if _, err := a.Service.CreateTeam(actx, model.CreateTeamInput{ID: "news", Name: "News"}); err != nil {
 		b.Fatal(err)
 	}
 	keyField := "id"
-	if _, err := a.svc.CreateDataset(actx, model.CreateDatasetInput{ID: "posts", Name: "Posts", Team: "news", KeyField: &keyField}); err != nil {
+	if _, err := a.Service.CreateDataset(actx, model.CreateDatasetInput{ID: "posts", Name: "Posts", Team: "news", KeyField: &keyField}); err != nil {
 		b.Fatal(err)
 	}
 	env := &abenchEnv{url: srv.URL, posts: map[string]abenchPost{}, client: abenchClient()}
@@ -130,19 +130,19 @@ func abenchStack(b *testing.B, nAnn int) *abenchEnv {
 		env.posts[p.key] = p
 		records[i] = map[string]any{"id": p.key, "text": p.text}
 	}
-	job, err := a.svc.Ingest(actx, model.IngestInput{Dataset: "posts", Source: "bench", Format: model.FormatNdjson,
+	job, err := a.Service.Ingest(actx, model.IngestInput{Dataset: "posts", Source: "bench", Format: model.FormatNdjson,
 		Records: records, Key: &model.KeySpecInput{From: "id"}})
 	if err != nil {
 		b.Fatal(err)
 	}
 	benchWaitJob(b, actx, a, job.ID, 5*time.Minute)
-	if _, err := a.svc.CreateLabelSchema(actx, model.LabelSchemaInput{ID: "ner", Team: "news", Entities: abenchLabels,
+	if _, err := a.Service.CreateLabelSchema(actx, model.LabelSchemaInput{ID: "ner", Team: "news", Entities: abenchLabels,
 		Classes: []string{"positive", "negative", "neutral"}}); err != nil {
 		b.Fatal(err)
 	}
 	var ids []string
 	for k := 0; k < nAnn; k++ {
-		key, err := a.svc.CreateAPIKey(actx, model.CreateAPIKeyInput{Team: "news", Role: model.RoleAnnotator, Name: fmt.Sprintf("annotator %d", k)})
+		key, err := a.Service.CreateAPIKey(actx, model.CreateAPIKeyInput{Team: "news", Role: model.RoleAnnotator, Name: fmt.Sprintf("annotator %d", k)})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -150,7 +150,7 @@ func abenchStack(b *testing.B, nAnn int) *abenchEnv {
 		ids = append(ids, "key:"+key.Key.ID)
 	}
 	overlap := 1
-	task, err := a.svc.CreateAnnotationTask(actx, model.AnnotationTaskInput{ID: abenchTask, Dataset: "posts", TextField: "text",
+	task, err := a.Service.CreateAnnotationTask(actx, model.AnnotationTaskInput{ID: abenchTask, Dataset: "posts", TextField: "text",
 		Schema: "ner", Annotators: ids, Overlap: &overlap,
 		Gazetteer: []*model.GazetteerInput{{Label: "Drug", Terms: abenchTerms["Drug"]}, {Label: "Vaccine", Terms: abenchTerms["Vaccine"]}}})
 	if err != nil {

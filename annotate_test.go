@@ -351,7 +351,7 @@ func newClaimEnv(t *testing.T, task string, overlap int, where string) *claimEnv
 	s := newTestServer(t, nil)
 	annotationSetup(t, s)
 	e := &claimEnv{s: s}
-	svc := s.app.svc
+	svc := s.app.Service
 	svc.Now = func() time.Time { return time.Now().UTC().Add(time.Duration(e.clock.Load())) }
 	e.calls = &countingStore{AnnotationStore: svc.Annotations}
 	svc.Annotations = e.calls
@@ -361,7 +361,7 @@ func newClaimEnv(t *testing.T, task string, overlap int, where string) *claimEnv
 		secrets, e.ids = append(secrets, sec), append(e.ids, "key:"+id)
 	}
 	for _, sec := range secrets {
-		p, err := s.app.authn.Authenticate(context.Background(), sec)
+		p, err := s.app.Authn.Authenticate(context.Background(), sec)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -382,7 +382,7 @@ func whereOf(ids string) any {
 
 // next is annotator k's nextAnnotationItem ("" when nothing is left).
 func (e *claimEnv) next(k int, task string) (string, error) {
-	it, err := e.s.app.svc.NextAnnotationItem(e.ctxs[k], task)
+	it, err := e.s.app.Service.NextAnnotationItem(e.ctxs[k], task)
 	if err != nil || it == nil {
 		return "", err
 	}
@@ -392,7 +392,7 @@ func (e *claimEnv) next(k int, task string) (string, error) {
 // submit saves annotator k's annotation of doc as submitted.
 func (e *claimEnv) submit(k int, task, doc string) error {
 	st := model.AnnotationSubmitted
-	_, err := e.s.app.svc.SaveAnnotation(e.ctxs[k], model.SaveAnnotationInput{Task: task, Document: doc, Labels: []string{"neutral"}, Status: &st})
+	_, err := e.s.app.Service.SaveAnnotation(e.ctxs[k], model.SaveAnnotationInput{Task: task, Document: doc, Labels: []string{"neutral"}, Status: &st})
 	return err
 }
 

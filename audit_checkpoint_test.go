@@ -13,6 +13,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/mms-platform/mms/app"
 	"github.com/mms-platform/mms/auth"
 	"github.com/mms-platform/mms/model"
 	"github.com/mms-platform/mms/mongodb"
@@ -161,7 +162,7 @@ func TestAuditCheckpointConfig(t *testing.T) {
 	} {
 		cfg, err := parseConfig("mms", nil, func(k string) string { return tc.env[k] }, io.Discard)
 		if err == nil {
-			_, err = auditCheckpoints(cfg, nil)
+			_, err = app.AuditCheckpoints(cfg, nil)
 		}
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: %v, want an error about %s", tc.env, err, tc.want)

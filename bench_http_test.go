@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mms-platform/mms/app"
 	"github.com/mms-platform/mms/httpapi"
 	"github.com/mms-platform/mms/model"
 )
@@ -22,7 +23,7 @@ import (
 // ensured as a global admin, vars on top. It returns the app, its
 // configuration and a context carrying the admin principal; the app is closed
 // at the end of b.
-func benchApp(b *testing.B, adminKey string, vars map[string]string) (*app, *Config, context.Context) {
+func benchApp(b *testing.B, adminKey string, vars map[string]string) (*app.App, *app.Config, context.Context) {
 	b.Helper()
 	all := map[string]string{"MMS_DATA_DIR": b.TempDir(), "MMS_ADMIN_KEY": adminKey}
 	for k, v := range vars {
@@ -45,30 +46,30 @@ func benchApp(b *testing.B, adminKey string, vars map[string]string) (*app, *Con
 	var log *slog.Logger
 	var out *httpapi.AsyncWriter
 	if os.Getenv("MMS_BENCH_LOG_SYNC") != "" {
-		log, err = newLogger(sink, cfg.LogLevel)
+		log, err = app.NewLogger(sink, cfg.LogLevel)
 	} else {
-		log, out, err = newServerLogger(sink, cfg.LogLevel)
+		log, out, err = app.NewServerLogger(sink, cfg.LogLevel)
 	}
 	if err != nil {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	a, err := newApp(ctx, cfg, log)
+	a, err := app.New(ctx, cfg, log)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(a.Close)
 	if out != nil {
 		b.Cleanup(func() { out.Close() })
-		a.logDropped = out.Dropped
+		a.LogDropped = out.Dropped
 	}
-	if a.store.embedded == nil {
+	if a.Store.Embedded == nil {
 		b.Fatal("no embedded store")
 	}
-	if _, err := a.svc.EnsureAdminKey(ctx, cfg.AdminKey); err != nil {
+	if _, err := a.Service.EnsureAdminKey(ctx, cfg.AdminKey); err != nil {
 		b.Fatal(err)
 	}
-	admin, err := a.authn.Authenticate(ctx, cfg.AdminKey)
+	admin, err := a.Authn.Authenticate(ctx, cfg.AdminKey)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -83,8 +84,8 @@ func benchHTTP(b *testing.B, vars map[string]string) benchGQL {
 	a, _, _ := benchApp(b, benchAdminKey, vars)
 	runCtx, stop := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); a.runner.Run(runCtx) }()
-	srv := httptest.NewServer(a.routes())
+	go func() { defer close(done); a.Runner.Run(runCtx) }()
+	srv := httptest.NewServer(a.Handler())
 	b.Cleanup(func() { srv.Close(); stop(); <-done }) // before a.Close
 	return benchGQL{b: b, c: benchClient(), url: srv.URL}
 }

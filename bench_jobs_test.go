@@ -5,17 +5,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mms-platform/mms/app"
 	"github.com/mms-platform/mms/model"
 )
 
 // benchWaitJob waits, through the service, until job id is final and fails b
 // unless it succeeded (or is not final within the given time); it returns the
 // job.
-func benchWaitJob(b *testing.B, ctx context.Context, a *app, id string, within time.Duration) *model.Job {
+func benchWaitJob(b *testing.B, ctx context.Context, a *app.App, id string, within time.Duration) *model.Job {
 	b.Helper()
 	deadline := time.Now().Add(within)
 	for {
-		j, err := a.svc.Job(ctx, id)
+		j, err := a.Service.Job(ctx, id)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -34,20 +34,20 @@ const benchAdminKey = "mms_benchadmin0123456789abcdef0123456789"
 func benchFullStack(b *testing.B) (url, viewerKey string) {
 	b.Helper()
 	a, cfg, actx := benchApp(b, benchAdminKey, map[string]string{"MMS_DB": "mms_bench"})
-	if _, err := a.svc.CreateTeam(actx, model.CreateTeamInput{ID: "clinic", Name: "Clinic"}); err != nil {
+	if _, err := a.Service.CreateTeam(actx, model.CreateTeamInput{ID: "clinic", Name: "Clinic"}); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := a.svc.CreateDataset(actx, model.CreateDatasetInput{ID: "pima", Name: "Pima Indians Diabetes", Team: "clinic"}); err != nil {
+	if _, err := a.Service.CreateDataset(actx, model.CreateDatasetInput{ID: "pima", Name: "Pima Indians Diabetes", Team: "clinic"}); err != nil {
 		b.Fatal(err)
 	}
-	key, err := a.svc.CreateAPIKey(actx, model.CreateAPIKeyInput{Team: "clinic", Role: model.RoleViewer, Name: "bench viewer"})
+	key, err := a.Service.CreateAPIKey(actx, model.CreateAPIKeyInput{Team: "clinic", Role: model.RoleViewer, Name: "bench viewer"})
 	if err != nil {
 		b.Fatal(err)
 	}
 	// As serve does: poll the store for policy changes in the background.
 	bg, stopBG := context.WithCancel(context.Background())
-	go a.authz.Watch(bg, cfg.PolicyRefresh)
-	srv := httptest.NewServer(a.routes())
+	go a.Authz.Watch(bg, cfg.PolicyRefresh)
+	srv := httptest.NewServer(a.Handler())
 	b.Cleanup(func() { // runs before a.Close (cleanups run last-in first-out)
 		srv.Close()
 		stopBG()

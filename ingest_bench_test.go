@@ -14,6 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
 
+	"github.com/mms-platform/mms/app"
 	"github.com/mms-platform/mms/model"
 )
 
@@ -88,7 +89,7 @@ func ibenchRules() []any {
 
 // ibenchEnv is the app under benchmark with an admin context.
 type ibenchEnv struct {
-	a    *app
+	a    *app.App
 	actx context.Context
 	uri  string // the embedded store
 }
@@ -98,14 +99,14 @@ type ibenchEnv struct {
 func ibenchApp(b *testing.B) *ibenchEnv {
 	b.Helper()
 	a, _, actx := benchApp(b, ibenchAdminKey, map[string]string{"MMS_DB": "mms_ibench"})
-	if _, err := a.svc.CreateTeam(actx, model.CreateTeamInput{ID: "bench", Name: "Bench"}); err != nil {
+	if _, err := a.Service.CreateTeam(actx, model.CreateTeamInput{ID: "bench", Name: "Bench"}); err != nil {
 		b.Fatal(err)
 	}
 	runCtx, stop := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); a.runner.Run(runCtx) }()
+	go func() { defer close(done); a.Runner.Run(runCtx) }()
 	b.Cleanup(func() { stop(); <-done }) // before a.Close (last in, first out)
-	return &ibenchEnv{a: a, actx: actx, uri: a.store.embedded.URI}
+	return &ibenchEnv{a: a, actx: actx, uri: a.Store.Embedded.URI}
 }
 
 // ibenchIngest creates dataset id and ingests csv into it through the service
@@ -125,7 +126,7 @@ func ibenchIngest(b *testing.B, env *ibenchEnv, id string, csv []byte, timed boo
 // ibenchDataset creates the dataset id with the Pima schema.
 func ibenchDataset(b *testing.B, env *ibenchEnv, id string) {
 	b.Helper()
-	if _, err := env.a.svc.CreateDataset(env.actx, model.CreateDatasetInput{
+	if _, err := env.a.Service.CreateDataset(env.actx, model.CreateDatasetInput{
 		ID: id, Name: "Pima " + id, Team: "bench", Fields: ibenchFields(),
 	}); err != nil {
 		b.Fatal(err)
@@ -136,7 +137,7 @@ func ibenchDataset(b *testing.B, env *ibenchEnv, id string) {
 // it returns the ingestion id.
 func ibenchRun(b *testing.B, env *ibenchEnv, id string, csv []byte) string {
 	b.Helper()
-	job, err := env.a.svc.Ingest(env.actx, model.IngestInput{
+	job, err := env.a.Service.Ingest(env.actx, model.IngestInput{
 		Dataset: id, Source: "pima", Format: model.FormatCSV, Rules: ibenchRules(),
 		File: &graphql.Upload{File: bytes.NewReader(csv), Filename: "pima.csv", Size: int64(len(csv)), ContentType: "text/csv"},
 	})
@@ -177,7 +178,7 @@ func BenchmarkIngest(b *testing.B) {
 	// Correctness, once and untimed: every row is inserted, the dataset has a new
 	// version and ibenchRows documents. Its documents are the bare corpus.
 	ingID := ibenchIngest(b, env, "check", csv, false)
-	ing, err := env.a.svc.IngestionByID(env.actx, ingID)
+	ing, err := env.a.Service.IngestionByID(env.actx, ingID)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -217,7 +218,7 @@ func BenchmarkIngest(b *testing.B) {
 			// on the _id expression FerretDB queries (mongodb/embedded.go),
 			// the one index every MongoDB collection has anyway.
 			name := "bare" + strconv.Itoa(seq)
-			if err := env.a.store.EnsureDatasetCollection(ctx, name); err != nil {
+			if err := env.a.Store.EnsureDatasetCollection(ctx, name); err != nil {
 				b.Fatal(err)
 			}
 			col = db.Collection("ds_" + name)

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mms-platform/mms/app"
 	"github.com/mms-platform/mms/mongodb"
 	"github.com/mms-platform/mms/mongodb/mongodbtest"
 )
@@ -60,8 +61,8 @@ var dbSeq atomic.Int64
 // testServer is the real HTTP stack on a fresh database.
 type testServer struct {
 	*httptest.Server
-	app *app
-	cfg *Config
+	app *app.App
+	cfg *app.Config
 	// remote is the client for a server in another process (nil: s.Client()).
 	remote *http.Client
 }
@@ -94,34 +95,39 @@ func newTestServer(t *testing.T, env map[string]string) *testServer {
 	return startTestServer(t, cfg, true)
 }
 
-func startTestServer(t *testing.T, cfg *Config, drop bool) *testServer {
+// parseConfig is app.ParseConfig with the flag package's usage text.
+func parseConfig(name string, args []string, getenv func(string) string, out io.Writer) (*app.Config, error) {
+	return app.ParseConfig(name, args, getenv, out, nil)
+}
+
+func startTestServer(t *testing.T, cfg *app.Config, drop bool) *testServer {
 	t.Helper()
 	log := slog.New(slog.DiscardHandler)
 	if os.Getenv("MMS_TEST_LOG") != "" {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
 	ctx := context.Background()
-	a, err := newApp(ctx, cfg, log)
+	a, err := app.New(ctx, cfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.store.embedded == nil && testEmbedded != nil && cfg.MongoURI == testStoreURI {
-		a.store.UseEmbedded(testEmbedded) // the shared test store is embedded too
+	if a.Store.Embedded == nil && testEmbedded != nil && cfg.MongoURI == testStoreURI {
+		a.Store.UseEmbedded(testEmbedded) // the shared test store is embedded too
 	}
-	if _, err := a.svc.EnsureAdminKey(ctx, cfg.AdminKey); err != nil {
+	if _, err := a.Service.EnsureAdminKey(ctx, cfg.AdminKey); err != nil {
 		t.Fatal(err)
 	}
-	s := &testServer{Server: httptest.NewServer(a.routes()), app: a, cfg: cfg}
+	s := &testServer{Server: httptest.NewServer(a.Handler()), app: a, cfg: cfg}
 	runCtx, stopRunner := context.WithCancel(context.Background())
 	runnerDone := make(chan struct{})
-	go func() { defer close(runnerDone); a.runner.Run(runCtx) }()
-	go a.svc.RunWebhooks(runCtx)
+	go func() { defer close(runnerDone); a.Runner.Run(runCtx) }()
+	go a.Service.RunWebhooks(runCtx)
 	t.Cleanup(func() {
 		s.Close()
 		stopRunner()
 		<-runnerDone
 		if drop {
-			_ = a.store.Drop(context.Background())
+			_ = a.Store.Drop(context.Background())
 		}
 		a.Close()
 	})

@@ -229,7 +229,7 @@ var permTable = map[string]permRule{
 			id := r.str("createWebhook", "webhook", "id")
 			d := &model.WebhookDelivery{ID: c.uniq + "-" + id, Webhook: id, Event: "training.finished", Status: "failed", Attempts: 8,
 				Payload: map[string]any{"event": "training.finished"}, CreatedAt: time.Now().UTC()}
-			if err := c.s.app.store.CreateDeliveries(context.Background(), []*model.WebhookDelivery{d}); err != nil {
+			if err := c.s.app.Store.CreateDeliveries(context.Background(), []*model.WebhookDelivery{d}); err != nil {
 				c.t.Fatal(err)
 			}
 			return map[string]any{"id": id, "d": d.ID}

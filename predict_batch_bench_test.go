@@ -66,17 +66,17 @@ func BenchmarkBatchPredict(b *testing.B) {
 	ctx := context.Background()
 	ibenchDataset(b, env, "bp")
 	csv := ibenchCSV(rows)
-	job, err := env.a.svc.Ingest(env.actx, model.IngestInput{
+	job, err := env.a.Service.Ingest(env.actx, model.IngestInput{
 		Dataset: "bp", Source: "pima", Format: model.FormatCSV, Rules: ibenchRules(),
 		File: &graphql.Upload{File: bytes.NewReader(csv), Filename: "pima.csv", Size: int64(len(csv)), ContentType: "text/csv"},
 	})
 	bpbenchJob(b, env, job, err) // not ibenchRun: 1M rows may take more than its 10 minutes on a loaded machine
-	env.a.svc.WaitSnapshots()
-	job, err = env.a.svc.Train(env.actx, model.TrainInput{Model: "bp", Dataset: "bp", Label: "outcome"})
+	env.a.Service.WaitSnapshots()
+	job, err = env.a.Service.Train(env.actx, model.TrainInput{Model: "bp", Dataset: "bp", Label: "outcome"})
 	bpbenchJob(b, env, job, err)
 	one := 1
 	predict := func(collection string) map[string]any {
-		job, err := env.a.svc.BatchPredict(env.actx, "bp", &one, nil, "bp", nil, model.PredictionOutputInput{Collection: &collection})
+		job, err := env.a.Service.BatchPredict(env.actx, "bp", &one, nil, "bp", nil, model.PredictionOutputInput{Collection: &collection})
 		return bpbenchJob(b, env, job, err)
 	}
 
@@ -118,7 +118,7 @@ func BenchmarkBatchPredict(b *testing.B) {
 				b.Fatalf("batchPredict into %s: %v", name, res)
 			}
 			svc += time.Since(t0)
-			if err := env.a.store.EnsurePredictionCollection(ctx, "bare."+name); err != nil {
+			if err := env.a.Store.EnsurePredictionCollection(ctx, "bare."+name); err != nil {
 				b.Fatal(err)
 			}
 			col := db.Collection("pred_bare." + name)

@@ -21,6 +21,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/mms-platform/mms/app"
 	"github.com/mms-platform/mms/model"
 )
 
@@ -38,9 +39,9 @@ var pbenchMissing = []string{"glucose", "blood_pressure", "skin_thickness", "ins
 
 // pbenchEnv is the served app with a trained model "m" of team clinic.
 type pbenchEnv struct {
-	a      *app
+	a      *app.App
 	actx   context.Context // the admin
-	url    string          // the httptest server of a.routes()
+	url    string          // the httptest server of a.Handler()
 	viewer string          // a VIEWER key of team clinic
 }
 
@@ -48,7 +49,7 @@ type pbenchEnv struct {
 // production JSON logger to io.Discard, the admin key, the policy watcher and
 // the job runner), ingests testdata/ingest/pima-diabetes.csv into dataset pima
 // of team clinic through the service, trains model "m" on it through the
-// service and the runner, creates a VIEWER key and serves a.routes() behind
+// service and the runner, creates a VIEWER key and serves a.Handler() behind
 // httptest.NewServer. Everything is closed at the end of b.
 func pbenchStack(b *testing.B) *pbenchEnv {
 	b.Helper()
@@ -63,17 +64,17 @@ func pbenchStack(b *testing.B) *pbenchEnv {
 	// As serve does: the policy watcher and the job runner in the background.
 	bg, stopBG := context.WithCancel(context.Background())
 	runnerDone := make(chan struct{})
-	go a.authz.Watch(bg, cfg.PolicyRefresh)
-	go func() { defer close(runnerDone); a.runner.Run(bg) }()
+	go a.Authz.Watch(bg, cfg.PolicyRefresh)
+	go func() { defer close(runnerDone); a.Runner.Run(bg) }()
 	b.Cleanup(func() { stopBG(); <-runnerDone }) // before a.Close (last in, first out)
 
-	if _, err := a.svc.CreateTeam(actx, model.CreateTeamInput{ID: "clinic", Name: "Clinic"}); err != nil {
+	if _, err := a.Service.CreateTeam(actx, model.CreateTeamInput{ID: "clinic", Name: "Clinic"}); err != nil {
 		b.Fatal(err)
 	}
 	f := func(name string, typ model.FieldType, required bool, lo, hi float64) *model.FieldSpecInput {
 		return &model.FieldSpecInput{Name: name, Type: typ, Required: &required, Min: &lo, Max: &hi}
 	}
-	if _, err := a.svc.CreateDataset(actx, model.CreateDatasetInput{ID: "pima", Name: "Pima Indians Diabetes", Team: "clinic", Fields: []*model.FieldSpecInput{
+	if _, err := a.Service.CreateDataset(actx, model.CreateDatasetInput{ID: "pima", Name: "Pima Indians Diabetes", Team: "clinic", Fields: []*model.FieldSpecInput{
 		f("pregnancies", model.FieldInt, true, 0, 30),
 		f("glucose", model.FieldInt, false, 1, 600),
 		f("blood_pressure", model.FieldInt, false, 1, 250),
@@ -94,7 +95,7 @@ func pbenchStack(b *testing.B) *pbenchEnv {
 	for i, c := range pbenchMissing {
 		missing[i] = c
 	}
-	job, err := a.svc.Ingest(actx, model.IngestInput{
+	job, err := a.Service.Ingest(actx, model.IngestInput{
 		Dataset: "pima", Source: "pima", Format: model.FormatCSV,
 		Rules: []any{map[string]any{"op": "missing", "fields": missing, "values": []any{0}}},
 		File:  &graphql.Upload{File: bytes.NewReader(raw), Filename: "pima-diabetes.csv", Size: int64(len(raw)), ContentType: "text/csv"},
@@ -104,18 +105,18 @@ func pbenchStack(b *testing.B) *pbenchEnv {
 	}
 	benchWaitJob(b, actx, a, job.ID, 5*time.Minute)
 	seed := 1
-	job, err = a.svc.Train(actx, model.TrainInput{Model: "m", Dataset: "pima", Label: "outcome", Seed: &seed})
+	job, err = a.Service.Train(actx, model.TrainInput{Model: "m", Dataset: "pima", Label: "outcome", Seed: &seed})
 	if err != nil {
 		b.Fatal(err)
 	}
 	if j := benchWaitJob(b, actx, a, job.ID, 5*time.Minute); fmt.Sprint(j.Result["model"]) != "m" {
 		b.Fatalf("train job result %v", j.Result)
 	}
-	key, err := a.svc.CreateAPIKey(actx, model.CreateAPIKeyInput{Team: "clinic", Role: model.RoleViewer, Name: "bench viewer"})
+	key, err := a.Service.CreateAPIKey(actx, model.CreateAPIKeyInput{Team: "clinic", Role: model.RoleViewer, Name: "bench viewer"})
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := httptest.NewServer(a.routes())
+	srv := httptest.NewServer(a.Handler())
 	b.Cleanup(srv.Close) // first of all
 	return &pbenchEnv{a: a, actx: actx, url: srv.URL, viewer: key.Secret}
 }
@@ -275,7 +276,7 @@ func BenchmarkPredictHTTP(b *testing.B) {
 	// Correctness, once and untimed: for a few rows the GraphQL answer, the v2
 	// answer and the service's predictor (admin) agree; the first row (P0001:
 	// glucose 148, BMI 33.6) is a likely diabetic.
-	pr, err := env.a.svc.LoadPredictor(env.actx, "m", nil, nil)
+	pr, err := env.a.Service.LoadPredictor(env.actx, "m", nil, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -302,11 +303,11 @@ func BenchmarkPredictHTTP(b *testing.B) {
 	}
 	// Another team's viewer is refused (so the benchmark's key is really checked):
 	// the model answers to it as a missing one.
-	other, err := env.a.svc.CreateTeam(env.actx, model.CreateTeamInput{ID: "globex", Name: "Globex"})
+	other, err := env.a.Service.CreateTeam(env.actx, model.CreateTeamInput{ID: "globex", Name: "Globex"})
 	if err != nil {
 		b.Fatal(err)
 	}
-	okey, err := env.a.svc.CreateAPIKey(env.actx, model.CreateAPIKeyInput{Team: other.ID, Role: model.RoleViewer, Name: "other viewer"})
+	okey, err := env.a.Service.CreateAPIKey(env.actx, model.CreateAPIKeyInput{Team: other.ID, Role: model.RoleViewer, Name: "other viewer"})
 	if err != nil {
 		b.Fatal(err)
 	}

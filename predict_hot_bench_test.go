@@ -164,7 +164,7 @@ func BenchmarkPredictSideBySide(b *testing.B) {
 	defer client.CloseIdleConnections()
 	slice := hotEnvDuration(b, "MMS_BENCH_SLICE", 250*time.Millisecond)
 
-	pr, err := env.a.svc.LoadPredictor(env.actx, "m", nil, nil)
+	pr, err := env.a.Service.LoadPredictor(env.actx, "m", nil, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -506,20 +506,20 @@ func (h *hotRaw) roundTrip(req []byte) (status int, body []byte, closeAfter bool
 // BenchmarkPredictHandler is the server's own cost of one single-input
 // prediction, without the network: the handler called in-process with a
 // recorded response, for bare-qcache (see BenchmarkPredictSideBySide), the
-// predict query through a.routes() and /v2 infer through a.routes(). ns/op
+// predict query through a.Handler() and /v2 infer through a.Handler(). ns/op
 // and allocs/op are per request. A development aid: the side-by-side
 // benchmark is the figure.
 func BenchmarkPredictHandler(b *testing.B) {
 	env := pbenchStack(b)
 	rows := pbenchInputs(b)
-	pr, err := env.a.svc.LoadPredictor(env.actx, "m", nil, nil)
+	pr, err := env.a.Service.LoadPredictor(env.actx, "m", nil, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	bare := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: hotBareResolver{p: pr}}))
 	bare.AddTransport(transport.POST{})
 	bare.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	routes := env.a.routes()
+	routes := env.a.Handler()
 	gqlBodies := make([][]byte, len(rows))
 	v2Bodies := make([][]byte, len(rows))
 	for i, row := range rows {

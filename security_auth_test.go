@@ -79,7 +79,7 @@ func secDenied(t *testing.T, what string, r gqlResponse, secret string) {
 // storedJWTRules returns the stored policy rules that name a JWT principal.
 func storedJWTRules(t *testing.T, s *testServer) [][]string {
 	t.Helper()
-	rules, err := s.app.store.LoadRules(context.Background())
+	rules, err := s.app.Store.LoadRules(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,10 +195,10 @@ func TestJWTGrantsStoredByEarlierVersionsRemovedAtStart(t *testing.T) {
 		{"g", "user:root", auth.RoleSubject(model.RoleAdmin), auth.AllTeams},
 	}
 	ctx := context.Background()
-	if err := s.app.store.AddRules(ctx, old); err != nil {
+	if err := s.app.Store.AddRules(ctx, old); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.app.authz.Refresh(ctx); err != nil { // as Watch would
+	if err := s.app.Authz.Refresh(ctx); err != nil { // as Watch would
 		t.Fatal(err)
 	}
 	bare := secSign(t, jwt.MapClaims{"sub": "alice"})
@@ -207,7 +207,7 @@ func TestJWTGrantsStoredByEarlierVersionsRemovedAtStart(t *testing.T) {
 
 	// The start path, with its log.
 	var logs bytes.Buffer
-	if _, err := auth.NewAuthorizer(ctx, s.app.store, slog.New(slog.NewJSONHandler(&logs, nil))); err != nil {
+	if _, err := auth.NewAuthorizer(ctx, s.app.Store, slog.New(slog.NewJSONHandler(&logs, nil))); err != nil {
 		t.Fatal(err)
 	}
 	if rules := storedJWTRules(t, s); len(rules) != 0 {
@@ -217,7 +217,7 @@ func TestJWTGrantsStoredByEarlierVersionsRemovedAtStart(t *testing.T) {
 		t.Errorf("log: %s, want the 3 removed rules counted", logs.String())
 	}
 	// A whole server start removes them too; API key grants stay.
-	if err := s.app.store.AddRules(ctx, old); err != nil {
+	if err := s.app.Store.AddRules(ctx, old); err != nil {
 		t.Fatal(err)
 	}
 	again := startTestServer(t, s.cfg, false)
@@ -251,7 +251,7 @@ func secRequest(t *testing.T, s *testServer, token string) (int, string) {
 // auditCount returns how many audit records the store holds.
 func auditCount(t *testing.T, s *testServer) int {
 	t.Helper()
-	_, n, err := s.app.store.ListAudit(context.Background(), model.AuditFilter{}, 0, 1)
+	_, n, err := s.app.Store.ListAudit(context.Background(), model.AuditFilter{}, 0, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +304,7 @@ func TestFailedAuthenticationsLimitedPerAddress(t *testing.T) {
 	s.Close()
 	s.app.Close()
 	again := startTestServer(t, s.cfg, true)
-	recs, total, err := again.app.store.ListAudit(context.Background(), model.AuditFilter{}, 0, 5)
+	recs, total, err := again.app.Store.ListAudit(context.Background(), model.AuditFilter{}, 0, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,7 +334,7 @@ func TestFailedAuthenticationSummaryPerWindow(t *testing.T) {
 	for auditCount(t, s)-before < 2 && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 	}
-	recs, total, err := s.app.store.ListAudit(context.Background(), model.AuditFilter{}, 0, 1)
+	recs, total, err := s.app.Store.ListAudit(context.Background(), model.AuditFilter{}, 0, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -374,8 +374,8 @@ func TestAnonymousRequestsLimitedPerAddress(t *testing.T) {
 	if added := auditCount(t, s) - before; added != 1 {
 		t.Errorf("%d audit records for 5 refused anonymous requests in one window, want 1", added)
 	}
-	s.app.svc.AnonymousDenials.Flush(true)
-	recs, total, err := s.app.store.ListAudit(context.Background(), model.AuditFilter{}, 0, 1)
+	s.app.Service.AnonymousDenials.Flush(true)
+	recs, total, err := s.app.Store.ListAudit(context.Background(), model.AuditFilter{}, 0, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

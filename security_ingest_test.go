@@ -313,15 +313,15 @@ func TestSecIngestFailureInWritePass(t *testing.T) {
 	t.Parallel() // its own server and database
 	s := srcServer(t, nil)
 	before := secSeed(t, s, "sec8b")
-	real := s.app.svc.Ingestions
-	t.Cleanup(func() { s.app.svc.Ingestions = real })
+	real := s.app.Service.Ingestions
+	t.Cleanup(func() { s.app.Service.Ingestions = real })
 	in := map[string]any{"dataset": "sec8b", "source": "s", "format": "NDJSON", "key": map[string]any{"from": "id"}, "records": secRecords(3000, 2)}
 
 	t.Run("StoreErrorAtRow2500", func(t *testing.T) {
 		f := &faultyIngestions{IngestionStore: real, failStage: 3} // rows 2001-3000
-		s.app.svc.Ingestions = f
+		s.app.Service.Ingestions = f
 		job, ing := srcRun(t, s, in, nil)
-		s.app.svc.Ingestions = real
+		s.app.Service.Ingestions = real
 		if job["status"] != "FAILED" || job["errorCode"] == "INTERNAL" || ing["status"] != "FAILED" {
 			t.Errorf("job %v, ingestion %v", job, ing["status"])
 		}
@@ -332,7 +332,7 @@ func TestSecIngestFailureInWritePass(t *testing.T) {
 
 	t.Run("Cancel", func(t *testing.T) {
 		f := &faultyIngestions{IngestionStore: real, blockStage: 2, blocked: make(chan struct{})}
-		s.app.svc.Ingestions = f
+		s.app.Service.Ingestions = f
 		r := srcSubmit(t, s, testAdminKey, in, nil)
 		select {
 		case <-f.blocked:
@@ -341,7 +341,7 @@ func TestSecIngestFailureInWritePass(t *testing.T) {
 		}
 		s.mustGQL(t, testAdminKey, `mutation($id: ID!) { cancelJob(id: $id) { id } }`, map[string]any{"id": r.str("ingest", "id")})
 		job := s.waitJob(t, testAdminKey, r.str("ingest", "id"))
-		s.app.svc.Ingestions = real
+		s.app.Service.Ingestions = real
 		if job["status"] != "CANCELLED" {
 			t.Errorf("job %v", job)
 		}
@@ -353,7 +353,7 @@ func TestSecIngestFailureInWritePass(t *testing.T) {
 	t.Run("ApplyFailsThenNextWriterCompletes", func(t *testing.T) {
 		f := &faultyIngestions{IngestionStore: real}
 		f.failApply.Store(true)
-		s.app.svc.Ingestions = f
+		s.app.Service.Ingestions = f
 		job, ing := srcRun(t, s, in, nil)
 		if job["status"] != "FAILED" || job["errorCode"] != "UNAVAILABLE" || !strings.Contains(fmt.Sprint(job["error"]), "committed") {
 			t.Errorf("job %v", job)
@@ -364,7 +364,7 @@ func TestSecIngestFailureInWritePass(t *testing.T) {
 		// The next ingestion (of nothing new) completes the committed one first.
 		f.failApply.Store(false)
 		srcMustRun(t, s, map[string]any{"dataset": "sec8b", "source": "other", "format": "NDJSON", "records": []any{}}, nil)
-		s.app.svc.Ingestions = real
+		s.app.Service.Ingestions = real
 		got := secSnapshot(t, s, "sec8b")
 		if got.Version != 2 || got.Count != 3000 {
 			t.Errorf("after completion: version %d count %d", got.Version, got.Count)

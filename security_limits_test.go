@@ -135,7 +135,7 @@ func TestCallerConcurrencyBound(t *testing.T) {
 	// Two requests of the viewer are busy in the store (their slots are taken).
 	var held []func()
 	for range 2 {
-		release, err := s.app.api.Budget().Acquire(context.Background(), "key:"+viewerID)
+		release, err := s.app.API.Budget().Acquire(context.Background(), "key:"+viewerID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -167,7 +167,7 @@ func TestCallerConcurrencyBound(t *testing.T) {
 	time.AfterFunc(100*time.Millisecond, held[0])
 	s.mustGQL(t, viewer, `{ dataset(id: "clinic") { id } }`, nil)
 	held[1]()
-	if n := s.app.api.Budget().Callers(); n != 0 {
+	if n := s.app.API.Budget().Callers(); n != 0 {
 		t.Errorf("%d callers still tracked after every slot was given back", n)
 	}
 }
@@ -221,7 +221,7 @@ func TestCallerLoadDoesNotStarveOthers(t *testing.T) {
 		start := time.Now()
 		s.mustGQL(t, other, `{ document(dataset: "clinic", key: "P00007") { key } }`, nil)
 		worst = max(worst, time.Since(start))
-		if s.app.store.Unreachable() {
+		if s.app.Store.Unreachable() {
 			t.Error("store declared unreachable under one caller's load")
 		}
 		time.Sleep(200 * time.Millisecond)
@@ -682,23 +682,23 @@ func BenchmarkCallerBudget(b *testing.B) {
 	}{{"one-key/bound-8", "8", 1}, {"one-key/off", "0", 1}, {"32-keys/bound-8", "8", benchClients}, {"32-keys/off", "0", benchClients}} {
 		b.Run(tc.name, func(b *testing.B) {
 			a, cfg, actx := benchApp(b, benchAdminKey, map[string]string{"MMS_DB": "mms_bench", "MMS_CALLER_CONCURRENCY": tc.bound})
-			if _, err := a.svc.CreateTeam(actx, model.CreateTeamInput{ID: "clinic", Name: "Clinic"}); err != nil {
+			if _, err := a.Service.CreateTeam(actx, model.CreateTeamInput{ID: "clinic", Name: "Clinic"}); err != nil {
 				b.Fatal(err)
 			}
-			if _, err := a.svc.CreateDataset(actx, model.CreateDatasetInput{ID: "pima", Name: "Pima Indians Diabetes", Team: "clinic"}); err != nil {
+			if _, err := a.Service.CreateDataset(actx, model.CreateDatasetInput{ID: "pima", Name: "Pima Indians Diabetes", Team: "clinic"}); err != nil {
 				b.Fatal(err)
 			}
 			var keys []string
 			for range tc.keys {
-				key, err := a.svc.CreateAPIKey(actx, model.CreateAPIKeyInput{Team: "clinic", Role: model.RoleViewer, Name: "bench viewer"})
+				key, err := a.Service.CreateAPIKey(actx, model.CreateAPIKeyInput{Team: "clinic", Role: model.RoleViewer, Name: "bench viewer"})
 				if err != nil {
 					b.Fatal(err)
 				}
 				keys = append(keys, key.Secret)
 			}
 			bg, stopBG := context.WithCancel(context.Background())
-			go a.authz.Watch(bg, cfg.PolicyRefresh)
-			srv := httptest.NewServer(a.routes())
+			go a.Authz.Watch(bg, cfg.PolicyRefresh)
+			srv := httptest.NewServer(a.Handler())
 			b.Cleanup(func() { srv.Close(); stopBG() })
 			client := benchClient()
 			defer client.CloseIdleConnections()

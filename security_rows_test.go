@@ -366,7 +366,7 @@ func TestShareGrantsOnlyItsActs(t *testing.T) {
 	s, _ := rowsFixture(t)
 	editor, _ := s.createKey(t, "lab", "EDITOR")
 	s.mustGQL(t, testAdminKey, `mutation { shareDataset(input: {dataset: "clinic", team: "lab", role: VIEWER, rowFilter: [{field: "tags", op: "ne", value: "vip"}]}) { team } }`, nil)
-	if err := s.app.svc.Authz.AllowTeam("lab", "clinic", "dataset/clinic", "train", "annotate"); err != nil {
+	if err := s.app.Service.Authz.AllowTeam("lab", "clinic", "dataset/clinic", "train", "annotate"); err != nil {
 		t.Fatal(err)
 	}
 	r := s.gql(t, editor, `mutation { train(input: {model: "leak", dataset: "clinic", label: "age", features: ["code"]}) { id } }`, nil)

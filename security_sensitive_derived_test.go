@@ -205,10 +205,10 @@ func TestSensitiveValuesStayOutOfModels(t *testing.T) {
 	// Training on a sensitive field needs read-sensitive, not only train: a
 	// VIEWER given train on the dataset (and write on one model) is refused,
 	// audited, and may still train on the other fields.
-	if err := s.app.svc.Authz.AllowTeam("clinic", "clinic", "dataset/patients", "train"); err != nil {
+	if err := s.app.Service.Authz.AllowTeam("clinic", "clinic", "dataset/patients", "train"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.app.svc.Authz.AllowTeam("clinic", "clinic", "model/vm", "write"); err != nil {
+	if err := s.app.Service.Authz.AllowTeam("clinic", "clinic", "model/vm", "write"); err != nil {
 		t.Fatal(err)
 	}
 	vt := `mutation($f: [String!], $l: String!) { train(input: {model: "vm", dataset: "patients", label: $l, features: $f, seed: 1}) { id } }`

@@ -15,6 +15,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/mms-platform/mms/app"
 	"github.com/mms-platform/mms/fieldcrypt"
 )
 
@@ -296,7 +297,7 @@ func TestSensitiveFieldsNeedAKey(t *testing.T) {
 	for _, bad := range []string{"k1:c2hvcnQ=", "k1:" + strings.Repeat("A", 40), "k1:not*base64"} {
 		cfg := *s.cfg
 		cfg.EncryptionKey = bad
-		_, err := newApp(context.Background(), &cfg, s.app.log)
+		_, err := app.New(context.Background(), &cfg, s.app.Log)
 		if err == nil || !strings.Contains(err.Error(), "MMS_ENCRYPTION_KEY") || strings.Contains(err.Error(), bad[3:]) {
 			t.Fatalf("key %q: %v", bad, err)
 		}

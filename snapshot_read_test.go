@@ -13,7 +13,7 @@ import (
 func (s *testServer) snapTamper(t *testing.T, dataset, key string, fields map[string]any) {
 	t.Helper()
 	ctx := context.Background()
-	doc, err := s.app.store.Document(ctx, dataset, key)
+	doc, err := s.app.Store.Document(ctx, dataset, key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +26,7 @@ func (s *testServer) snapTamper(t *testing.T, dataset, key string, fields map[st
 		nd.Fields[k] = v
 	}
 	nd.Version = doc.Version + 1
-	if _, err := s.app.store.WriteDocuments(ctx, dataset, []model.DocumentWrite{{Doc: &nd, Expect: doc.Version}}); err != nil {
+	if _, err := s.app.Store.WriteDocuments(ctx, dataset, []model.DocumentWrite{{Doc: &nd, Expect: doc.Version}}); err != nil {
 		t.Fatal(err)
 	}
 }

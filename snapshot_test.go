@@ -72,7 +72,7 @@ func (s *testServer) snapWaitReady(t *testing.T, dataset string, version int) ma
 // snapRead opens a stored snapshot by SHA-256 and returns its rows by key.
 func (s *testServer) snapRead(t *testing.T, sha string) (map[string]map[string]any, *snapshot.Reader) {
 	t.Helper()
-	f, size, err := s.app.store.OpenSnapshotFile(context.Background(), sha+".parquet")
+	f, size, err := s.app.Store.OpenSnapshotFile(context.Background(), sha+".parquet")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,10 +241,10 @@ func TestSnapshotVersionBeforeSnapshots(t *testing.T) {
 	s.snapIngest(t, testAdminKey, "obs", snapRows(80, 0))
 	sha := s.snapWaitReady(t, "obs", 1)["snapshot"].(map[string]any)["sha256"].(string)
 	ctx := context.Background()
-	if err := s.app.store.DeleteDatasetVersion(ctx, "obs", 1); err != nil {
+	if err := s.app.Store.DeleteDatasetVersion(ctx, "obs", 1); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.app.store.DeleteSnapshotFile(ctx, sha+".parquet"); err != nil {
+	if err := s.app.Store.DeleteSnapshotFile(ctx, sha+".parquet"); err != nil {
 		t.Fatal(err)
 	}
 	vs := s.snapVersions(t, testAdminKey, "obs")
@@ -296,20 +296,20 @@ func TestSnapshotDeltaMatchesScan(t *testing.T) {
 	upd = append(upd, map[string]any{"id": "r0060", "region": "west", "glucose": 1.5, "visits": 9, "smoker": true, "ssn": "SSN-LAST", "outcome": 1})
 	s.snapIngest(t, testAdminKey, "obs", upd)
 	sha := s.snapWaitReady(t, "obs", 2)["snapshot"].(map[string]any)["sha256"].(string)
-	s.app.svc.WaitSnapshots()
+	s.app.Service.WaitSnapshots()
 	delta, _ := s.snapRead(t, sha)
-	if d, sc := s.app.svc.SnapshotBuilds(); d != 2 || sc != 0 {
+	if d, sc := s.app.Service.SnapshotBuilds(); d != 2 || sc != 0 {
 		t.Fatalf("builds: %d from writes, %d by scan; want both versions from the ingestions' writes", d, sc)
 	}
 	// The same version rebuilt by a scan of the store.
 	ctx := context.Background()
-	if err := s.app.store.DeleteDatasetVersion(ctx, "obs", 2); err != nil {
+	if err := s.app.Store.DeleteDatasetVersion(ctx, "obs", 2); err != nil {
 		t.Fatal(err)
 	}
 	s.mustGQL(t, testAdminKey, `{ aggregate(dataset: "obs", metrics: [{op: COUNT}]) { version } }`, nil)
 	sha2 := s.snapWaitReady(t, "obs", 2)["snapshot"].(map[string]any)["sha256"].(string)
 	scan, _ := s.snapRead(t, sha2)
-	if _, sc := s.app.svc.SnapshotBuilds(); sc != 1 {
+	if _, sc := s.app.Service.SnapshotBuilds(); sc != 1 {
 		t.Fatalf("%d scans, want 1", sc)
 	}
 	if sha2 == sha || len(delta) != 80 || snapComparable(delta) != snapComparable(scan) {
@@ -332,7 +332,7 @@ func TestSnapshotRetention(t *testing.T) {
 	sha2 := s.snapWaitReady(t, "obs", 2)["snapshot"].(map[string]any)["sha256"].(string)
 	s.snapIngest(t, testAdminKey, "obs", snapRows(5, 45))
 	s.snapWaitReady(t, "obs", 3)
-	s.app.svc.WaitSnapshots()
+	s.app.Service.WaitSnapshots()
 	status := map[int]any{}
 	for _, v := range s.snapVersions(t, testAdminKey, "obs") {
 		status[num(v["version"])] = v["snapshot"].(map[string]any)["status"]
@@ -340,7 +340,7 @@ func TestSnapshotRetention(t *testing.T) {
 	if status[1] != "ready" || status[2] != "deleted" || status[3] != "ready" {
 		t.Fatalf("statuses after the sweep: %v", status)
 	}
-	if _, _, err := s.app.store.OpenSnapshotFile(context.Background(), sha2+".parquet"); err == nil {
+	if _, _, err := s.app.Store.OpenSnapshotFile(context.Background(), sha2+".parquet"); err == nil {
 		t.Fatal("version 2's file is still stored")
 	}
 	// Training on a swept version says why it cannot.

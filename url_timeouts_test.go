@@ -9,8 +9,8 @@ import (
 // Run after the URL timeout patch: the Service fields make the timeouts short.
 func TestBadURLTimeouts(t *testing.T) {
 	s := srcServer(t, map[string]string{"MMS_ALLOW_PRIVATE_URLS": "true"})
-	s.app.svc.URLHeaderTimeout = time.Second
-	s.app.svc.URLStallTimeout = time.Second
+	s.app.Service.URLHeaderTimeout = time.Second
+	s.app.Service.URLStallTimeout = time.Second
 	for _, tt := range []struct {
 		name         string
 		beforeHeader bool
