@@ -401,6 +401,7 @@ func (e *claimEnv) submit(k int, task, doc string) error {
 // slot, and no annotator gets an item twice. nextAnnotationItem's cost does
 // not grow with the items already done.
 func TestAnnotationClaimsConcurrent(t *testing.T) {
+	t.Parallel()
 	e := newClaimEnv(t, "claims", 2, "")
 	const items = 60
 	got := make([][]string, 3)
@@ -517,6 +518,7 @@ func TestAnnotationNextCostFlat(t *testing.T) {
 // claims); the one who lost it can no longer save it and never gets it back; a
 // submitted item is never handed out again, lease or not.
 func TestAnnotationLeases(t *testing.T) {
+	t.Parallel()
 	e := newClaimEnv(t, "lease", 1, "c001,c002,c003")
 	d0, err := e.next(0, "lease")
 	if err != nil || d0 != "c001" {

@@ -22,6 +22,7 @@ import (
 const verifyAuditQuery = `{ verifyAudit { ok checked firstBrokenSeq signed checkpoints firstBadCheckpoint checkpointProblem } }`
 
 func TestAuditCheckpointsSignedServer(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	seed := make([]byte, 32)
 	if _, err := rand.Read(seed); err != nil {
@@ -138,6 +139,7 @@ func TestAuditCheckpointsSignedServer(t *testing.T) {
 }
 
 func TestAuditCheckpointsUnsignedServer(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, map[string]string{"MMS_AUDIT_CHECKPOINT_EVERY": "2"})
 	for i := range 5 {
 		s.mustGQL(t, testAdminKey, `mutation($id: ID!) { createTeam(input: {id: $id, name: "T"}) { id } }`, map[string]any{"id": fmt.Sprintf("t%d", i)})
@@ -152,6 +154,7 @@ func TestAuditCheckpointsUnsignedServer(t *testing.T) {
 }
 
 func TestAuditCheckpointConfig(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		env  map[string]string
 		want string

@@ -64,6 +64,7 @@ func cliIngestWrite(t *testing.T, name string, data []byte) string {
 }
 
 func TestCLIIngest(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	cliIngestSetup(t, s, "pima")
 	ctx := context.Background()
@@ -103,6 +104,7 @@ func TestCLIIngest(t *testing.T) {
 }
 
 func TestCLIIngestFailedChecks(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	cliIngestSetup(t, s, "pima")
 	spec := cliIngestWrite(t, "rules.json", []byte(`{"checks": {"minRows": 100000}}`))
@@ -126,6 +128,7 @@ func TestCLIIngestFailedChecks(t *testing.T) {
 // A GBK, ';'-separated file with a bad row: CSV options reach the server, and
 // rejects are listed with their lines and reasons.
 func TestCLIIngestRejectsAndCSVOptions(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	s.gql(t, testAdminKey, `mutation { createTeam(input: {id: "clinic", name: "Clinic"}) { id } }`, nil)
 	s.mustGQL(t, testAdminKey, `mutation { createDataset(input: {id: "people", name: "People", team: "clinic",
@@ -152,6 +155,7 @@ func TestCLIIngestRejectsAndCSVOptions(t *testing.T) {
 }
 
 func TestCLIIngestErrors(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	cliIngestSetup(t, s, "pima")
 	ctx := context.Background()
@@ -204,6 +208,7 @@ func TestCLIIngestErrors(t *testing.T) {
 
 // Interrupting the CLI while its job runs cancels the job on the server.
 func TestCLIIngestCancel(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	cliIngestSetup(t, s, "big")
 	var b bytes.Buffer
@@ -260,6 +265,7 @@ func TestCLIIngestCancel(t *testing.T) {
 // seems to use (it said `source field "patient_id" not found (have
 // patient_id,age,sex,pregnancies)`), and nothing is ingested.
 func TestCLIIngestWrongDelimiter(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	cliIngestSetup(t, s, "patients")
 	file := cliIngestWrite(t, "patients.csv", []byte("patient_id,age,sex,pregnancies\nP1,30,F,2\nP2,41,M,0\n"))

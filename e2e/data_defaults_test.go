@@ -47,6 +47,7 @@ func ddKeys(t *testing.T, s *testServer, dataset string) []string {
 }
 
 func TestDatasetKeyFieldIsTheDefaultKey(t *testing.T) {
+	t.Parallel()
 	s := srcServer(t, map[string]string{"MMS_ALLOW_PRIVATE_URLS": "true"})
 	create := func(t *testing.T, id string) {
 		t.Helper()
@@ -197,6 +198,7 @@ func ddPostgres(t *testing.T) *sql.DB {
 }
 
 func TestSchemaKeepsSourceOrder(t *testing.T) {
+	t.Parallel()
 	s := srcServer(t, nil)
 	// Columns deliberately not in alphabetical order; y is the label.
 	var csv strings.Builder

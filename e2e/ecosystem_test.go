@@ -56,6 +56,7 @@ func rawGraphQL(t *testing.T, s *testServer, method, accept, body string, query 
 // coerce) answers 200 with application/json and 400 with
 // application/graphql-response+json, and its body has no "data" entry.
 func TestGraphQLOverHTTPRequestErrors(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	const jsonType, gqlType = "application/json", "application/graphql-response+json"
 	failures := map[string]string{
@@ -126,6 +127,7 @@ func TestGraphQLOverHTTPRequestErrors(t *testing.T) {
 // PERSISTED_QUERY_NOT_FOUND (200, no data); the query sent with its hash runs
 // and is kept, so the hash alone then runs it, over POST and GET.
 func TestPersistedQueriesOverHTTP(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	q := "{ me { anonymous } }"
 	sum := sha256.Sum256([]byte(q))
@@ -184,6 +186,7 @@ func corsRequest(t *testing.T, s *testServer, method, path, origin string, prefl
 }
 
 func TestCORS(t *testing.T) {
+	t.Parallel()
 	const app, evil = "https://app.example.com", "https://evil.example.com"
 	t.Run("none configured: no browser origin is allowed", func(t *testing.T) {
 		s := newTestServer(t, nil)
@@ -281,6 +284,7 @@ func TestCORS(t *testing.T) {
 // GET /graphql/schema.graphql is the executable schema as SDL: public (as
 // introspection is), complete, parseable, and cacheable by ETag.
 func TestSchemaSDL(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	resp, err := s.client().Get(s.URL + "/graphql/schema.graphql")
 	if err != nil {

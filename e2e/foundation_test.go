@@ -21,6 +21,7 @@ import (
 )
 
 func TestMe(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	r := s.mustGQL(t, "", `{ me { id anonymous team role } }`, nil)
 	if r.get("me", "anonymous") != true {
@@ -73,6 +74,7 @@ func TestAuthentication(t *testing.T) {
 }
 
 func TestJWT(t *testing.T) {
+	t.Parallel()
 	secret := "test-secret-that-is-at-least-32-bytes-long!"
 	s := newTestServer(t, map[string]string{"MMS_JWT_SECRET": secret, "MMS_JWT_AUDIENCE": "mms", "MMS_JWT_ISSUER": "https://idp.example"})
 	s.mustGQL(t, testAdminKey, `mutation { createTeam(input: {id: "acme", name: "Acme"}) { id } createDataset(input: {id: "d1", name: "D", team: "acme"}) { id } }`, nil)
@@ -118,6 +120,7 @@ func TestJWT(t *testing.T) {
 }
 
 func TestPermissions(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	viewer, _ := s.createKey(t, "acme", "VIEWER")
 	owner, _ := s.createKey(t, "acme", "OWNER")
@@ -194,6 +197,7 @@ func TestPermissions(t *testing.T) {
 }
 
 func TestDatasetsPaging(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	s.mustGQL(t, testAdminKey, `mutation { createTeam(input: {id: "acme", name: "Acme"}) { id } }`, nil)
 	for i := range 5 {
@@ -243,6 +247,7 @@ func TestDatasetsPaging(t *testing.T) {
 }
 
 func TestLimits(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	deep := "{ __schema { types { fields { type " + strings.Repeat("{ ofType ", 13) + "{ name }" + strings.Repeat(" }", 13) + " } } } }"
 	aliases := func(n int) string {
@@ -310,6 +315,7 @@ func TestLimits(t *testing.T) {
 }
 
 func TestHTTPRoutes(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	s.mustGQL(t, testAdminKey, `query Probe { me { id } }`, nil)
 	get := func(path string) (int, string, http.Header) {
@@ -360,6 +366,7 @@ func rawCollection(t *testing.T, db, name string) *mongo.Collection {
 }
 
 func TestAuditTamperDetected(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	for i := range 5 {
 		s.mustGQL(t, testAdminKey, `mutation($id: ID!) { createTeam(input: {id: $id, name: "T"}) { id } }`, map[string]any{"id": fmt.Sprintf("t%d", i)})
@@ -391,6 +398,7 @@ func TestAuditTamperDetected(t *testing.T) {
 }
 
 func TestRestartKeepsEverything(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	env := func(k string) string {
 		return map[string]string{"MMS_DATA_DIR": dir, "MMS_ADMIN_KEY": testAdminKey}[k]
@@ -420,6 +428,7 @@ func TestRestartKeepsEverything(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
+	t.Parallel()
 	var help strings.Builder
 	_, err := parseConfig("mms", []string{"--help"}, func(string) string { return "" }, &help)
 	if err == nil || !strings.Contains(help.String(), "MMS_ADDR") || !strings.Contains(help.String(), "MONGODB_URI") {
@@ -440,6 +449,7 @@ func TestConfig(t *testing.T) {
 
 // Automatic persisted queries: a hash alone is answered once the query is known.
 func TestPersistedQueries(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	q := `{ me { anonymous } }`
 	sum := sha256.Sum256([]byte(q))
@@ -459,6 +469,7 @@ func TestPersistedQueries(t *testing.T) {
 
 // The legacy graphql-ws subprotocol (subscriptions-transport-ws) works too.
 func TestWebSocketLegacyProtocol(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	s.mustGQL(t, testAdminKey, `mutation { createTeam(input: {id: "acme", name: "Acme"}) { id } createDataset(input: {id: "d", name: "D", team: "acme"}) { id } }`, nil)
 	job := s.mustGQL(t, testAdminKey, `mutation { ingest(input: {dataset: "d", source: "s", format: NDJSON, records: [{a: 1}]}) { id } }`, nil).str("ingest", "id")
@@ -563,6 +574,7 @@ func TestRateLimit(t *testing.T) {
 }
 
 func TestAuditExport(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	viewer, _ := s.createKey(t, "acme", "VIEWER")
 	get := func(token string) (int, string) {
@@ -589,6 +601,7 @@ func TestAuditExport(t *testing.T) {
 // TestHelpShowsNoSecrets: --help names every secret's variable but never prints
 // a value set in the environment.
 func TestHelpShowsNoSecrets(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{
 		"MMS_ADMIN_KEY":           "mms_secretadmin0123456789abcdef012345678",
 		"MMS_JWT_SECRET":          "jwt-secret-0123456789abcdef0123456789abcdef",

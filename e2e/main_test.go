@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -27,7 +30,20 @@ var (
 	testEmbedded *mongodb.Embedded // nil on an external deployment
 )
 
+// defaultParallel is how many tests marked t.Parallel run at once when go test
+// is given no -parallel: most tests here wait on the store and on jobs, not on
+// a core, so more than GOMAXPROCS (go test's default) keep the cores busy.
+const defaultParallel = 4
+
 func TestMain(m *testing.M) {
+	flag.Parse()
+	parallelSet := false
+	flag.Visit(func(f *flag.Flag) { parallelSet = parallelSet || f.Name == "test.parallel" })
+	if !parallelSet {
+		if err := flag.Set("test.parallel", strconv.Itoa(max(defaultParallel, runtime.GOMAXPROCS(0)))); err != nil {
+			panic(err)
+		}
+	}
 	code := func() int {
 		if testStoreURI = mongodbtest.URI(); testStoreURI != "" {
 			return m.Run()

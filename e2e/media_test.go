@@ -29,6 +29,7 @@ func testPNG(t *testing.T, w, h int) []byte {
 }
 
 func TestMediaIngestion(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	s.mustGQL(t, testAdminKey, `mutation { createTeam(input: {id: "acme", name: "Acme"}) { id } createDataset(input: {id: "scans", name: "Scans", team: "acme"}) { id } }`, nil)
 	pic := testPNG(t, 7, 5)
@@ -98,6 +99,7 @@ func TestMediaIngestion(t *testing.T) {
 }
 
 func TestMediaFilesSet(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	s.mustGQL(t, testAdminKey, `mutation { createTeam(input: {id: "acme", name: "Acme"}) { id } createDataset(input: {id: "pics", name: "Pics", team: "acme"}) { id } }`, nil)
 	var body bytes.Buffer

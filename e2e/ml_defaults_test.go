@@ -69,6 +69,7 @@ func trainPeople(t *testing.T, s *testServer, in map[string]any) (job map[string
 // field of few values is a category, one of a value per row is dropped as an
 // identifier.
 func TestMLDefaults_Dropped(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	mlDefaultsDataset(t, s, false)
 	_, v := trainPeople(t, s, nil)
@@ -106,6 +107,7 @@ func TestMLDefaults_Dropped(t *testing.T) {
 // and rows left out for lack of a label. A converged run has no convergence
 // warning.
 func TestMLDefaults_Warnings(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	mlDefaultsDataset(t, s, false)
 	job, v := trainPeople(t, s, map[string]any{"maxIter": 3, "cvFolds": 3})
@@ -134,6 +136,7 @@ func TestMLDefaults_Warnings(t *testing.T) {
 // TestMLDefaults_Split: the test keys and each fold's keys are exposed, disjoint
 // and complete, and the grid search reports per-fold scores for every C.
 func TestMLDefaults_Split(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	mlDefaultsDataset(t, s, false)
 	_, v := trainPeople(t, s, map[string]any{"grid": []float64{0.1, 1, 10}, "cvFolds": 4, "seed": 3})
@@ -181,6 +184,7 @@ func TestMLDefaults_Split(t *testing.T) {
 // TestMLDefaults_Curves: the stored curves run the whole way: ROC from (0,0) to
 // (1,1), PR ending at (recall 0, precision 1).
 func TestMLDefaults_Curves(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	mlDefaultsDataset(t, s, false)
 	_, v := trainPeople(t, s, nil)
@@ -199,6 +203,7 @@ func TestMLDefaults_Curves(t *testing.T) {
 // split's keys are its values: a reader without read-sensitive (VIEWER) is
 // refused them, an owner reads them.
 func TestMLDefaults_SplitKeysSensitive(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	mlDefaultsDataset(t, s, true)
 	trainPeople(t, s, nil)

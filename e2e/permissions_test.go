@@ -563,6 +563,7 @@ func permRootFields() []string {
 
 // Every root field has a rule, and every rule names a root field.
 func TestPermissionMatrixCoversSchema(t *testing.T) {
+	t.Parallel()
 	fields := permRootFields()
 	covered := map[string]bool{}
 	for key, rule := range permTable {

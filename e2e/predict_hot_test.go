@@ -22,6 +22,7 @@ import (
 // server ignore), to models with string, numeric and boolean labels; the
 // answers are the same, status and bytes.
 func TestV2FastPathSameAnswers(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	loansModel(t, s)
 	trainedClinic(t, s)

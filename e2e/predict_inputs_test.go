@@ -135,6 +135,7 @@ func TestPredictInputWarnings(t *testing.T) {
 // A caller without read-sensitive is not told values of a sensitive feature
 // in warnings; a caller with it is.
 func TestPredictWarningsSensitive(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	keys := derivedFixture(t, s, 60)
 	r := s.mustGQL(t, keys["EDITOR"], `mutation { train(input: {model: "risk", dataset: "patients", label: "outcome", features: ["age", "glucose", "diagnosis"], seed: 1}) { id } }`, nil)

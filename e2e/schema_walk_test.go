@@ -19,6 +19,7 @@ var publicRootFields = map[string]bool{"me": true}
 // walking the schema (so a new field is covered the day it is added), refuses an
 // anonymous caller with UNAUTHENTICATED, except the public ones above.
 func TestEveryRootFieldNeedsAuthentication(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	schema := graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{}}).Schema()
 	for _, root := range []*ast.Definition{schema.Query, schema.Mutation} {
@@ -128,6 +129,7 @@ func dummyValue(schema *ast.Schema, t *ast.Type) (any, bool) {
 // Elements are found by walking the schema: one added without a description
 // fails here, named.
 func TestSchemaDescriptions(t *testing.T) {
+	t.Parallel()
 	schema := graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{}}).Schema()
 	var missing []string
 	blank := func(s string) bool { return strings.TrimSpace(s) == "" }

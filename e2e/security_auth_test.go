@@ -96,6 +96,7 @@ func storedJWTRules(t *testing.T, s *testServer) [][]string {
 // nothing to later tokens of alice with other claims, before or after a
 // restart; nothing about it is stored.
 func TestJWTClaimsHoldForTheRequestOnly(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, map[string]string{"MMS_JWT_SECRET": secJWTSecret})
 	ssn := secClinic(t, s)
 
@@ -152,6 +153,7 @@ func TestJWTClaimsHoldForTheRequestOnly(t *testing.T) {
 
 // Finding 2: the team claim is one existing team id, never a pattern.
 func TestJWTTeamClaimMustNameATeam(t *testing.T) {
+	t.Parallel()
 	// Each refused token is a failed authentication: allow enough of them.
 	s := newTestServer(t, map[string]string{"MMS_JWT_SECRET": secJWTSecret, "MMS_AUTH_FAIL_BURST": "100"})
 	ssn := secClinic(t, s)
@@ -186,6 +188,7 @@ func TestJWTTeamClaimMustNameATeam(t *testing.T) {
 // Finding 2: grants that earlier versions stored from JWTs are removed at
 // start, and counted in the log; until then they are ignored.
 func TestJWTGrantsStoredByEarlierVersionsRemovedAtStart(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, map[string]string{"MMS_JWT_SECRET": secJWTSecret})
 	ssn := secClinic(t, s)
 	key, keyID := s.createKey(t, "clinic", "VIEWER")
@@ -262,6 +265,7 @@ func auditCount(t *testing.T, s *testServer) int {
 // address get 429 after the default allowance, and add a bounded number of
 // audit records: the first failure, then one summary written at shutdown.
 func TestFailedAuthenticationsLimitedPerAddress(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, map[string]string{"MMS_JWT_SECRET": secJWTSecret})
 	before := auditCount(t, s)
 	counts := map[int]int{}
@@ -411,6 +415,7 @@ func secDialWS(t *testing.T, ctx context.Context, s *testServer, proto string) *
 // Finding 10: connection_ack carries no payload, so the bearer secret sent in
 // connection_init does not come back; failed inits count against the address.
 func TestWebSocketAckEchoesNoSecret(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, map[string]string{"MMS_AUTH_FAIL_BURST": "2"})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

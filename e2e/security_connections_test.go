@@ -91,6 +91,7 @@ func errMessages(r gqlResponse) string {
 // The exact attack of the issue: an EDITOR of broker points ingest at the
 // store's URI and clinic's collection. Raw sources are off by default.
 func TestConnectionAttackStoreURIRefused(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	_, broker := connSetup(t, s)
 	for _, coll := range []string{"ds_clinic", "webhooks", "api_keys", "casbin_rules", "shares", "connections"} {
@@ -146,6 +147,7 @@ func connForward(t *testing.T, target string) string {
 // store rule can refuse), every other name of the store is refused: at submit
 // for addresses, after connecting (identity marker) for a forwarded port.
 func TestConnectionStoreAliasesRefused(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, map[string]string{"MMS_ALLOW_RAW_SOURCES": "true", "MMS_ALLOW_PRIVATE_URLS": "true"})
 	_, broker := connSetup(t, s)
 	port := storePort(t)
@@ -227,6 +229,7 @@ func TestConnectionStoreAliasesRefused(t *testing.T) {
 // A connection to the store itself is refused at creation (by address) and at
 // use (by identity, for an address that hides it).
 func TestConnectionToStoreRefused(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	clinic, _ := connSetup(t, s)
 	for _, uri := range []string{testStoreURI, "mongodb://localhost:" + storePort(t) + "/"} {
@@ -265,6 +268,7 @@ func TestConnectionToStoreRefused(t *testing.T) {
 // A working MongoDB connection to another database: registered by an admin,
 // sealed at rest, listed without its URI, limited to a team, audited on use.
 func TestConnectionMongo(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	clinic, broker := connSetup(t, s)
 	viewer, _ := s.createKey(t, "clinic", "VIEWER")
@@ -394,6 +398,7 @@ func TestConnectionMongo(t *testing.T) {
 
 // Without an encryption key no connection can be stored (it would be in clear).
 func TestConnectionNeedsEncryptionKey(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, map[string]string{"MMS_ENCRYPTION_KEY": ""})
 	extURI, _ := extStore(t)
 	r := s.gql(t, testAdminKey, `mutation($u: String!) { createConnection(input: {name: "lab", kind: MONGODB, uri: $u}) { name } }`, map[string]any{"u": extURI})

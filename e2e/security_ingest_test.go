@@ -193,6 +193,7 @@ func TestSecIngestRejectsUnstorable(t *testing.T) {
 // Field names enter through createDataset, mappings and CSV headers: all use
 // the one definition, and NFC-equivalent names are one field.
 func TestSecFieldNames(t *testing.T) {
+	t.Parallel()
 	s := srcServer(t, nil)
 	for _, name := range []string{strings.Repeat("f", 5000), "\u0430ge", "age\u200b", "a\u202eb", "a.b", "$x"} {
 		r := s.gql(t, testAdminKey, `mutation($in: CreateDatasetInput!) { createDataset(input: $in) { id } }`,
@@ -489,6 +490,7 @@ func fuzzEntry(t *testing.T, path string) []any {
 // every input is refused at submit, rejected row by row, or fails as
 // BAD_USER_INPUT; no job ends INTERNAL and nothing is half-written.
 func TestSecIngestFuzzCorporaNoInternal(t *testing.T) {
+	t.Parallel()
 	s := srcServer(t, nil)
 	dirs, _ := filepath.Glob("ingest/testdata/fuzz/*")
 	if len(dirs) < 3 {

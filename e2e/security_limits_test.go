@@ -339,6 +339,7 @@ func TestMultipartOperationsPartLimited(t *testing.T) {
 
 // Finding 7, the WebSocket door: a message over MMS_MAX_BODY closes the socket.
 func TestWebSocketMessageLimited(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, map[string]string{"MMS_MAX_BODY": strconv.Itoa(64 << 10)})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -362,6 +363,7 @@ func TestWebSocketMessageLimited(t *testing.T) {
 // sent without a length, still ingests); a body over MMS_MAX_UPLOAD is 413;
 // anonymous callers cannot upload even small files.
 func TestMultipartFilesStreamWithinUploadLimit(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, map[string]string{"MMS_MAX_UPLOAD": strconv.Itoa(6 << 20)})
 	_, editor := limitsFixture(t, s, 0)
 	csv := func(rows int) []byte {
@@ -494,6 +496,7 @@ func TestTrickledBodyCut(t *testing.T) {
 // Finding 10: /metrics answers admins (and MMS_METRICS_TOKEN), nobody else;
 // operation names are labels only up to a bound per caller and in all.
 func TestMetricsProtectedAndLabelsBounded(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, map[string]string{"MMS_METRICS_TOKEN": "scrape-secret-0123456789"})
 	viewer, viewerID := s.createKey(t, "clinic", "VIEWER")
 	get := func(token string) (int, string) {
@@ -570,6 +573,7 @@ func TestMetricsProtectedAndLabelsBounded(t *testing.T) {
 // Finding 10: createWebhook refuses the addresses delivery would refuse,
 // unless MMS_ALLOW_PRIVATE_URLS.
 func TestWebhookPrivateURLRefusedAtCreation(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	s.createKey(t, "clinic", "OWNER")
 	create := func(s *testServer, u string) gqlResponse {
@@ -727,6 +731,7 @@ func BenchmarkCallerBudget(b *testing.B) {
 // forwarding header) reads /metrics; a forwarded request, that is one from
 // outside through a proxy on this host, does not.
 func TestMetricsLocalScrape(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	get := func(h map[string]string) int {
 		req, _ := http.NewRequest("GET", s.URL+"/metrics", nil)

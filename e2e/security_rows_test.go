@@ -136,6 +136,7 @@ func getMedia(t *testing.T, s *testServer, token, dataset, key string) (int, str
 // rowFilter tags ne "vip" leaves out P0010 (tags ["vip", "north"]) from
 // documents, document(key), /media and the counts alike.
 func TestRowScopeSameOnEveryPath(t *testing.T) {
+	t.Parallel()
 	s, recs := rowsFixture(t)
 	partner, _ := s.createKey(t, "lab", "PARTNER")
 	owner, _ := s.createKey(t, "clinic", "OWNER")
@@ -226,6 +227,7 @@ func TestRowScopeSameOnEveryPath(t *testing.T) {
 // lists, and documentCount counts them. No Go re-implementation of the
 // filter is left (service/rowmatch.go is gone): the store decides everywhere.
 func TestRowScopeStoreSemantics(t *testing.T) {
+	t.Parallel()
 	s, recs := rowsFixture(t)
 	partner, _ := s.createKey(t, "lab", "VIEWER")
 	var all []string
@@ -288,6 +290,7 @@ func canon(t *testing.T, r gqlResponse, id string) string {
 // denial is on the audit log. A caller who sees a resource but may not do an
 // act on it is still FORBIDDEN.
 func TestHiddenResourceAnswersAsMissing(t *testing.T) {
+	t.Parallel()
 	s := shareFixture(t)
 	outsider, outsiderID := s.createKey(t, "globex", "OWNER")
 	viewer, _ := s.createKey(t, "clinic", "VIEWER")
@@ -363,6 +366,7 @@ func TestHiddenResourceAnswersAsMissing(t *testing.T) {
 // owner's team (defense in depth: a future path training into the caller's
 // own team must not read the rows the share leaves out).
 func TestShareGrantsOnlyItsActs(t *testing.T) {
+	t.Parallel()
 	s, _ := rowsFixture(t)
 	editor, _ := s.createKey(t, "lab", "EDITOR")
 	s.mustGQL(t, testAdminKey, `mutation { shareDataset(input: {dataset: "clinic", team: "lab", role: VIEWER, rowFilter: [{field: "tags", op: "ne", value: "vip"}]}) { team } }`, nil)

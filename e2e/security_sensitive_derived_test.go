@@ -82,6 +82,7 @@ func derivedGet(t *testing.T, s *testServer, token, method, path string, body an
 }
 
 func TestSensitiveValuesStayOutOfModels(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	keys := derivedFixture(t, s, 60)
 
@@ -239,6 +240,7 @@ func TestSensitiveValuesStayOutOfModels(t *testing.T) {
 }
 
 func TestSensitiveTextNeedsOwnerDecision(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	keys := derivedFixture(t, s, 12)
 	s.mustGQL(t, testAdminKey, `mutation { createLabelSchema(input: {id: "notes-ner", team: "clinic", entities: ["Condition"], classes: ["yes", "no"]}) { id } }`, nil)
@@ -338,6 +340,7 @@ func TestSensitiveTextNeedsOwnerDecision(t *testing.T) {
 // model trained on them whole, who may allow sensitive text in a task and who
 // exports it, by role.
 func TestSensitiveDerivedRoleMatrix(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	keys := derivedFixture(t, s, 30)
 	keys["ADMIN"] = testAdminKey

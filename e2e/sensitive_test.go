@@ -112,6 +112,7 @@ func docKeys(t *testing.T, s *testServer, where []map[string]any) []string {
 }
 
 func TestSensitiveFieldsEncryptedEndToEnd(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	rows := sensitiveDataset(t, s, 30)
 
@@ -276,6 +277,7 @@ func TestSensitiveFieldsEncryptedEndToEnd(t *testing.T) {
 // plaintext; a malformed key stops the start-up with a clear error that does
 // not show the key.
 func TestSensitiveFieldsNeedAKey(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, map[string]string{"MMS_ENCRYPTION_KEY": ""})
 	s.mustGQL(t, testAdminKey, `mutation { createTeam(input: {id: "hr", name: "HR"}) { id } }`, nil)
 	s.mustGQL(t, testAdminKey, `mutation { createDataset(input: {id: "people", name: "People", team: "hr", keyField: "id", fields: [

@@ -33,6 +33,7 @@ func shareFixture(t *testing.T) *testServer {
 }
 
 func TestShareDatasetFieldsAndRows(t *testing.T) {
+	t.Parallel()
 	s := shareFixture(t)
 	owner, _ := s.createKey(t, "clinic", "OWNER")
 	partner, partnerID := s.createKey(t, "lab", "PARTNER")
@@ -179,6 +180,7 @@ func TestShareExpires(t *testing.T) {
 }
 
 func TestSensitiveFieldsMasked(t *testing.T) {
+	t.Parallel()
 	s := shareFixture(t)
 	viewer, _ := s.createKey(t, "clinic", "VIEWER")
 	editor, _ := s.createKey(t, "clinic", "EDITOR")
@@ -199,6 +201,7 @@ func TestSensitiveFieldsMasked(t *testing.T) {
 // TestShareEditorNeedsWritingRole: an EDITOR share lets the members of the team
 // whose own role writes datasets ingest into the shared dataset, not its viewers.
 func TestShareEditorNeedsWritingRole(t *testing.T) {
+	t.Parallel()
 	s := shareFixture(t)
 	editor, _ := s.createKey(t, "lab", "EDITOR")
 	viewer, _ := s.createKey(t, "lab", "VIEWER")
@@ -227,6 +230,7 @@ func TestShareEditorNeedsWritingRole(t *testing.T) {
 // TestGazetteerRespectsShare: terms for pre-annotation come only from what the
 // caller may see of the source dataset.
 func TestGazetteerRespectsShare(t *testing.T) {
+	t.Parallel()
 	s := shareFixture(t)
 	owner, _ := s.createKey(t, "lab", "OWNER")
 	s.mustGQL(t, testAdminKey, `mutation { shareDataset(input: {dataset: "patients", team: "lab", role: VIEWER, fields: ["age"], rowFilter: [{field: "outcome", op: "eq", value: 1}]}) { role } }`, nil)
@@ -258,6 +262,7 @@ func TestGazetteerRespectsShare(t *testing.T) {
 // counts for sensitive fields, and rejected rows (which hold every field) are
 // stored sealed; the owner still reads the rejects in plain text.
 func TestSensitiveValuesNotInReportsOrRejects(t *testing.T) {
+	t.Parallel()
 	s := shareFixture(t)
 	ing := s.mustGQL(t, testAdminKey, `mutation { ingest(input: {dataset: "patients", source: "late", format: NDJSON, key: {from: "id"}, records: [
 		{id: "P8", age: "old", glucose: 99, bmi: 22.0, outcome: 0, phone: "555-0999"}]}) { id } }`, nil)
@@ -327,6 +332,7 @@ func TestSensitiveValuesNotInReportsOrRejects(t *testing.T) {
 // TestDocumentsCountOnlyWhenAsked: totalCount is computed when selected,
 // also through a fragment, and pages work without it.
 func TestDocumentsCountOnlyWhenAsked(t *testing.T) {
+	t.Parallel()
 	s := shareFixture(t)
 	r := s.mustGQL(t, testAdminKey, `{ documents(dataset: "patients", first: 2) { edges { node { key } } pageInfo { hasNextPage } } }`, nil)
 	if len(r.get("documents", "edges").([]any)) != 2 || r.get("documents", "pageInfo", "hasNextPage") != true {

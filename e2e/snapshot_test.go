@@ -135,6 +135,7 @@ func snapRows(n, offset int) []any {
 // snapshot (key order, one column per field, the sensitive field sealed with
 // its blind index beside it); its size and SHA-256 are on the version.
 func TestSnapshotBuiltAfterIngestion(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	snapSetup(t, s)
 	s.snapIngest(t, testAdminKey, "obs", snapRows(50, 0))
@@ -198,6 +199,7 @@ func (s *testServer) snapTrain(t *testing.T, model string, version any) map[stri
 // snapshot it read, and the same spec, seed and version give identical
 // coefficients.
 func TestSnapshotTrainOlderVersion(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	snapSetup(t, s)
 	s.snapIngest(t, testAdminKey, "obs", snapRows(120, 0))
@@ -236,6 +238,7 @@ func TestSnapshotTrainOlderVersion(t *testing.T) {
 // existed (no version record, no file) is listed and gets its snapshot on
 // first use.
 func TestSnapshotVersionBeforeSnapshots(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	snapSetup(t, s)
 	s.snapIngest(t, testAdminKey, "obs", snapRows(80, 0))
@@ -282,6 +285,7 @@ func snapComparable(rows map[string]map[string]any) string {
 // snapshot and the ingestion's writes (no store scan) has the rows a scan of
 // the store gives.
 func TestSnapshotDeltaMatchesScan(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	snapSetup(t, s)
 	s.snapIngest(t, testAdminKey, "obs", snapRows(70, 0))
@@ -323,6 +327,7 @@ func TestSnapshotDeltaMatchesScan(t *testing.T) {
 // TestSnapshotRetention: the sweep keeps the last MMS_SNAPSHOT_KEEP snapshots
 // and those a model version trained on, and deletes the rest.
 func TestSnapshotRetention(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, map[string]string{"MMS_SNAPSHOT_KEEP": "1"})
 	snapSetup(t, s)
 	s.snapIngest(t, testAdminKey, "obs", snapRows(40, 0))
@@ -412,6 +417,7 @@ func snapClose(a any, b float64) bool {
 // caller's view (hidden fields and masked sensitive fields refused, a share's
 // row filter applied), and older versions.
 func TestSnapshotAggregate(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	snapSetup(t, s)
 	recs := snapRows(200, 0)
@@ -537,6 +543,7 @@ func (s *testServer) snapGet(t *testing.T, token, path string) (int, []byte) {
 // values "***" without read-sensitive and opened with it), in Parquet (read
 // back with the library), CSV and NDJSON; older versions; audited.
 func TestSnapshotExport(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	snapSetup(t, s)
 	recs := snapRows(30, 0)
@@ -709,6 +716,7 @@ func snapRows2(t *testing.T, body []byte) map[string]map[string]any {
 // TestSnapshotExportPassThrough: without anything to hide, mask or open, the
 // Parquet export is the snapshot's own bytes (its SHA-256).
 func TestSnapshotExportPassThrough(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	s.mustGQL(t, testAdminKey, `mutation { createTeam(input: {id: "lab", name: "Lab"}) { id } }`, nil)
 	s.mustGQL(t, testAdminKey, `mutation { createDataset(input: {id: "obs", name: "Obs", team: "lab", keyField: "id", fields: [

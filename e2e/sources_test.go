@@ -317,6 +317,7 @@ func srcWaitStatus(t *testing.T, s *testServer, id, status string, timeout time.
 // TestSourceKinds ingests each kind of source into a dataset of its own and
 // checks the typed documents and the inferred schema.
 func TestSourceKinds(t *testing.T) {
+	t.Parallel()
 	s := srcServer(t, map[string]string{"MMS_ALLOW_PRIVATE_URLS": "true"})
 
 	// A web server for the URL source, with a redirect in front of the file.
@@ -517,6 +518,7 @@ func TestSourceKinds(t *testing.T) {
 // TestSourceMongoWithoutMapping ingests a MongoDB collection as it is, _id and
 // dates included.
 func TestSourceMongoWithoutMapping(t *testing.T) {
+	t.Parallel()
 	s := srcServer(t, nil)
 	extDB := "srcext"
 	mc := srcConnection(t, s, "ext")
@@ -571,6 +573,7 @@ func TestSourceMongoWithoutMapping(t *testing.T) {
 // TestSourceURLPrivateRefused: without MMS_ALLOW_PRIVATE_URLS a loopback URL is
 // accepted at submit (it is a valid URL) but the job refuses to connect.
 func TestSourceURLPrivateRefused(t *testing.T) {
+	t.Parallel()
 	s := srcServer(t, nil)
 	var hits atomic.Int64
 	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -599,6 +602,7 @@ func TestSourceURLPrivateRefused(t *testing.T) {
 
 // TestSourceSQL reads a PostgreSQL table of every common type, nulls included.
 func TestSourceSQL(t *testing.T) {
+	t.Parallel()
 	dsn := os.Getenv("MMS_TEST_PG_DSN")
 	if dsn == "" {
 		t.Skip("MMS_TEST_PG_DSN is not set (e.g. postgres://mms:mms@127.0.0.1:5432/mms?sslmode=disable); .ci/run starts PostgreSQL and sets it")
@@ -718,6 +722,7 @@ func TestSourceSQL(t *testing.T) {
 // TestSourceDocumentsQuery filters, orders and pages the documents of an
 // ingested CSV with typed columns.
 func TestSourceDocumentsQuery(t *testing.T) {
+	t.Parallel()
 	s := srcServer(t, nil)
 	srcCreateDataset(t, s, "people", nil)
 	csv := "id,name,city,count,score,active,note\n" +
@@ -889,6 +894,7 @@ func TestSourceDocumentsQuery(t *testing.T) {
 
 // TestSourceInferSchema proposes a schema for the Pima diabetes CSV.
 func TestSourceInferSchema(t *testing.T) {
+	t.Parallel()
 	s := srcServer(t, nil)
 	data, err := os.ReadFile(repoPath("testdata/ingest/pima-diabetes.csv"))
 	if err != nil {
@@ -932,6 +938,7 @@ func TestSourceInferSchema(t *testing.T) {
 // TestSourceWriteModes runs a second ingestion over a base one in every write
 // mode and conflict policy.
 func TestSourceWriteModes(t *testing.T) {
+	t.Parallel()
 	s := srcServer(t, nil)
 	rec := func(kv ...any) map[string]any {
 		m := map[string]any{}

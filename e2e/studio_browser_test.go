@@ -244,6 +244,7 @@ func TestStudioAnnotateInBrowser(t *testing.T) {
 // below /studio/ (client routing), hashed assets, a same-origin CSP, and no
 // reference to another origin in the page or the scripts.
 func TestStudioServed(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	c := s.Client()
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -298,6 +299,7 @@ func TestStudioServed(t *testing.T) {
 // TestSkipAnnotationItem: skipping gives the item back (another annotator gets
 // it), moves the caller on, and only the holder may skip.
 func TestSkipAnnotationItem(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	admin := testAdminKey
 	a1, id1 := s.createKey(t, "ward", "ANNOTATOR")

@@ -19,6 +19,7 @@ func loadClinic(t *testing.T, s *testServer) {
 }
 
 func TestTrainDiabetesModel(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	loadClinic(t, s)
 	train := `mutation($in: TrainInput!) { train(input: $in) { id status } }`
@@ -117,6 +118,7 @@ func TestTrainDiabetesModel(t *testing.T) {
 }
 
 func TestTrainBadInput(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	s.mustGQL(t, testAdminKey, `mutation { createTeam(input: {id: "acme", name: "Acme"}) { id } createDataset(input: {id: "d", name: "D", team: "acme"}) { id } }`, nil)
 	ingest := func(records []map[string]any) {

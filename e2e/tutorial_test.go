@@ -53,6 +53,7 @@ func readmeTutorialBlocks(t *testing.T) []string {
 }
 
 func TestTutorialREADMEMatchesScript(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile(repoPath(tutorialScript))
 	if err != nil {
 		t.Fatal(err)

@@ -127,6 +127,7 @@ func loansModel(t *testing.T, s *testServer) {
 }
 
 func TestV2ServerEndpoints(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	// Health: no token needed (Kubernetes probes), 200 means true.
 	if st, _, out := v2Call(t, s, "GET", "/v2/health/live", "", nil); st != 200 || out["live"] != true {
@@ -160,6 +161,7 @@ func TestV2ServerEndpoints(t *testing.T) {
 }
 
 func TestV2ProtocolExamples(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	loansModel(t, s)
 
@@ -309,6 +311,7 @@ func TestV2ProtocolExamples(t *testing.T) {
 // The label's datatype follows the model's classes: a one-vs-rest model's is
 // BOOL, a numeric label's INT64 (the class itself, not its JSON).
 func TestV2LabelDatatypes(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, nil)
 	loansModel(t, s)
 	r := s.mustGQL(t, testAdminKey, `mutation { train(input: {model: "purpose-car", dataset: "loans", label: "purpose", positiveClass: "car", features: ["income"], seed: 1}) { id } }`, nil)
