@@ -677,7 +677,7 @@ func TestShutdownDuringMediaJobIsBounded(t *testing.T) {
 // one VIEWER key for all clients (every request contends for the same
 // caller's slots) and with a key per client, each with the default bound of 8
 // and with the bound off (MMS_CALLER_CONCURRENCY=0).
-// Run: go test -run '^$' -bench BenchmarkCallerBudget -benchtime 5s .
+// Run: go test -run '^$' -bench BenchmarkCallerBudget -benchtime 5s ./e2e
 func BenchmarkCallerBudget(b *testing.B) {
 	body, _ := json.Marshal(map[string]string{"query": benchQuery})
 	for _, tc := range []struct {
