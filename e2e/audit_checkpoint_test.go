@@ -13,7 +13,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
-	"github.com/mms-platform/mms/app"
 	"github.com/mms-platform/mms/auth"
 	"github.com/mms-platform/mms/model"
 	"github.com/mms-platform/mms/mongodb"
@@ -150,34 +149,5 @@ func TestAuditCheckpointsUnsignedServer(t *testing.T) {
 	}
 	if n, err := rawCollection(t, s.cfg.DBName, "audit_checkpoints").CountDocuments(context.Background(), bson.D{}); err != nil || n != 0 {
 		t.Errorf("%d checkpoints without a signing key (%v)", n, err)
-	}
-}
-
-func TestAuditCheckpointConfig(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		env  map[string]string
-		want string
-	}{
-		{map[string]string{"MMS_AUDIT_SIGNING_KEY": "c2hvcnQ="}, "audit signing key"},
-		{map[string]string{"MMS_AUDIT_CHECKPOINT_EVERY": "0"}, "MMS_AUDIT_CHECKPOINT_EVERY"},
-		{map[string]string{"MMS_AUDIT_VERIFY_KEYS": "nope"}, "audit verify key"},
-	} {
-		cfg, err := parseConfig("mms", nil, func(k string) string { return tc.env[k] }, io.Discard)
-		if err == nil {
-			_, err = app.AuditCheckpoints(cfg, nil)
-		}
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%v: %v, want an error about %s", tc.env, err, tc.want)
-		}
-	}
-	// The key never shows in --help.
-	var help strings.Builder
-	secret := base64.StdEncoding.EncodeToString(make([]byte, 32))
-	_, _ = parseConfig("mms", []string{"--help"}, func(k string) string {
-		return map[string]string{"MMS_AUDIT_SIGNING_KEY": secret}[k]
-	}, &help)
-	if !strings.Contains(help.String(), "MMS_AUDIT_SIGNING_KEY") || strings.Contains(help.String(), secret) {
-		t.Errorf("--help: %q", help.String())
 	}
 }
