@@ -60,7 +60,7 @@ type Config struct {
 	RateBurst      float64
 	AllowPrivate   bool
 	// CORSOrigins are the browser origins that may call the API from another
-	// origin (MMS_CORS_ORIGINS; see parseCORSOrigins).
+	// origin (MMS_CORS_ORIGINS; see httpapi.ParseCORSOrigins).
 	CORSOrigins string
 	// AllowRawSources lets ingest take raw database URIs (single-tenant installs).
 	AllowRawSources bool

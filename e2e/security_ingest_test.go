@@ -492,7 +492,7 @@ func fuzzEntry(t *testing.T, path string) []any {
 func TestSecIngestFuzzCorporaNoInternal(t *testing.T) {
 	t.Parallel()
 	s := srcServer(t, nil)
-	dirs, _ := filepath.Glob("ingest/testdata/fuzz/*")
+	dirs, _ := filepath.Glob(repoPath("ingest/testdata/fuzz/*"))
 	if len(dirs) < 3 {
 		t.Fatalf("fuzz corpora: %v", dirs)
 	}
