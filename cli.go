@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/mms-platform/mms/app"
 )
 
 // cliCommand describes one command for its help and the command list.
@@ -20,7 +22,7 @@ type cliCommand struct {
 	synopsis string // the Usage line
 	summary  string // one line in the command list
 	about    string // the help's text, after the Usage line
-	// flags are the configuration flags (parseConfig) the command uses; every
+	// flags are the configuration flags (app.ParseConfig) the command uses; every
 	// other one is accepted too, so a server's environment works unchanged.
 	// nil: all of them (serve).
 	flags []string
@@ -152,7 +154,7 @@ func cliGroup(group string, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "mms %s: unknown command %q\n", group, args[0])
 	}
 	cliGroupUsage(stderr, group)
-	return &usageError{err: fmt.Errorf("mms %s needs a command", group), shown: true}
+	return &app.UsageError{Err: fmt.Errorf("mms %s needs a command", group), Shown: true}
 }
 
 // configUsage is fs's usage for the command name ("mms", "mms audit verify"),
@@ -190,21 +192,6 @@ func configUsage(fs *flag.FlagSet, name string) {
 	fmt.Fprint(w, "\nEvery flag of mms serve is accepted too (see mms --help), so the server's\nenvironment works unchanged; those above are the ones this command uses.\n")
 }
 
-// usageError is a wrong command line: main exits 2. shown is set when the
-// error and the usage are already on stderr (the flag package prints them).
-type usageError struct {
-	err   error
-	shown bool
-}
-
-func (e *usageError) Error() string { return e.err.Error() }
-func (e *usageError) Unwrap() error { return e.err }
-
-// usageErrorf is a wrong command line, not printed yet.
-func usageErrorf(format string, args ...any) error {
-	return &usageError{err: fmt.Errorf(format, args...)}
-}
-
 // routeFlagOutput writes what parsing printed into buf where it belongs: the
 // help, asked for, on stdout; a flag error and the usage on stderr.
 func routeFlagOutput(err error, buf *bytes.Buffer, stdout, stderr io.Writer) {
@@ -218,11 +205,11 @@ func routeFlagOutput(err error, buf *bytes.Buffer, stdout, stderr io.Writer) {
 	}
 }
 
-// parseCommandConfig is parseConfig for the command name, with its help on
-// stdout and its flag errors on stderr.
-func parseCommandConfig(name string, args []string, getenv func(string) string, stdout, stderr io.Writer) (*Config, error) {
+// parseCommandConfig is app.ParseConfig for the command name, with its usage
+// text (configUsage), its help on stdout and its flag errors on stderr.
+func parseCommandConfig(name string, args []string, getenv func(string) string, stdout, stderr io.Writer) (*app.Config, error) {
 	var buf bytes.Buffer
-	cfg, err := parseConfig(name, args, getenv, &buf)
+	cfg, err := app.ParseConfig(name, args, getenv, &buf, func(fs *flag.FlagSet) { configUsage(fs, name) })
 	routeFlagOutput(err, &buf, stdout, stderr)
 	return cfg, err
 }
@@ -232,13 +219,13 @@ func parseCommandConfig(name string, args []string, getenv func(string) string, 
 // line (the error and the usage on stderr), 1 when the command failed.
 func cli(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	err := run(ctx, args, getenv, stdout, stderr)
-	var ue *usageError
+	var ue *app.UsageError
 	switch {
 	case err == nil || errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.As(err, &ue):
-		if !ue.shown {
-			fmt.Fprintln(stderr, "mms:", ue.err)
+		if !ue.Shown {
+			fmt.Fprintln(stderr, "mms:", ue.Err)
 		}
 		return 2
 	default:
@@ -254,7 +241,7 @@ func runHelp(ctx context.Context, args []string, getenv func(string) string, std
 		return run(ctx, []string{"--help"}, getenv, stdout, stderr)
 	}
 	if args[0] == "help" {
-		return usageErrorf("usage: mms help [COMMAND] (commands: %s)", cliCommandNames())
+		return app.UsageErrorf("usage: mms help [COMMAND] (commands: %s)", cliCommandNames())
 	}
 	return run(ctx, append(append([]string(nil), args...), "--help"), getenv, stdout, stderr)
 }

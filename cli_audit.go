@@ -9,34 +9,12 @@ import (
 	"io"
 	"strings"
 
+	"github.com/mms-platform/mms/app"
 	"github.com/mms-platform/mms/auth"
 	"github.com/mms-platform/mms/model"
 	"github.com/mms-platform/mms/mongodb"
 	"github.com/mms-platform/mms/service"
 )
-
-// auditCheckpoints is the signed-checkpoint configuration from cfg: the signing
-// key (none: no checkpoints are written), the interval and the public keys of
-// earlier signing keys.
-func auditCheckpoints(cfg *Config, st auth.CheckpointStore) (*auth.Checkpoints, error) {
-	c := &auth.Checkpoints{Store: st, Every: int64(cfg.AuditCheckpointEvery)}
-	if c.Every <= 0 {
-		return nil, fmt.Errorf("MMS_AUDIT_CHECKPOINT_EVERY must be positive, not %d", c.Every)
-	}
-	if cfg.AuditSigningKey != "" {
-		k, err := auth.ParseSigningKey(cfg.AuditSigningKey)
-		if err != nil {
-			return nil, err // never the key itself
-		}
-		c.Key = k
-	}
-	keys, err := auth.ParsePublicKeys(cfg.AuditVerifyKeys)
-	if err != nil {
-		return nil, err
-	}
-	c.Trusted = keys
-	return c, nil
-}
 
 // runAudit implements `mms audit verify` and `mms audit public-key`.
 //
@@ -59,7 +37,7 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	if args[0] == "public-key" {
-		c, err := auditCheckpoints(cfg, nil)
+		c, err := app.AuditCheckpoints(cfg, nil)
 		if err != nil {
 			return err
 		}
@@ -73,7 +51,7 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	defer st.close()
+	defer st.Close()
 	svc, sctx, closeSvc, err := toolService(ctx, cfg, st, "mms audit verify", stderr)
 	if err != nil {
 		return err
@@ -111,8 +89,8 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 // service has the server's audit chain (signed checkpoints included, from
 // cfg) and authorizer; close stops its audit writer once the records queued
 // are written.
-func toolService(ctx context.Context, cfg *Config, st *store, command string, stderr io.Writer) (svc *service.Service, sctx context.Context, closeFn func(), err error) {
-	log, err := newLogger(stderr, "error")
+func toolService(ctx context.Context, cfg *app.Config, st *app.Store, command string, stderr io.Writer) (svc *service.Service, sctx context.Context, closeFn func(), err error) {
+	log, err := app.NewLogger(stderr, "error")
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -120,7 +98,7 @@ func toolService(ctx context.Context, cfg *Config, st *store, command string, st
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	cps, err := auditCheckpoints(cfg, st)
+	cps, err := app.AuditCheckpoints(cfg, st)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -138,8 +116,8 @@ func toolService(ctx context.Context, cfg *Config, st *store, command string, st
 // naming it and how to point at the right one. And it never opens behind a
 // running server's back the embedded store that server runs: the store's lock
 // is refused with the server's pid and the URI to go through it instead.
-func toolStore(ctx context.Context, cfg *Config, stderr io.Writer) (*store, error) {
-	log, err := newLogger(stderr, "error")
+func toolStore(ctx context.Context, cfg *app.Config, stderr io.Writer) (*app.Store, error) {
+	log, err := app.NewLogger(stderr, "error")
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +126,7 @@ func toolStore(ctx context.Context, cfg *Config, stderr io.Writer) (*store, erro
 			return nil, fmt.Errorf("%w; point at the server's store with --data-dir DIR (MMS_DATA_DIR; default ./data, relative to the current directory) or --mongodb-uri URI (MONGODB_URI), and at its database with --db NAME (MMS_DB; default mms)", err)
 		}
 	}
-	st, err := openStore(ctx, cfg, log)
+	st, err := app.OpenStore(ctx, cfg, log)
 	var inUse *mongodb.StoreInUseError
 	if errors.As(err, &inUse) {
 		how := "stop the server first"
@@ -163,11 +141,11 @@ func toolStore(ctx context.Context, cfg *Config, stderr io.Writer) (*store, erro
 	if cfg.MongoURI != "" {
 		ok, others, err := st.Exists(ctx)
 		if err != nil {
-			st.close()
+			st.Close()
 			return nil, fmt.Errorf("open store: %w", err)
 		}
 		if !ok {
-			st.close()
+			st.Close()
 			have := ""
 			if len(others) > 0 {
 				have = " (it has " + strings.Join(others, ", ") + ")"

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,13 +12,18 @@ import (
 	"testing"
 
 	"github.com/mms-platform/mms/mongodb"
-
 	"github.com/mms-platform/mms/mongodb/mongodbtest"
 )
 
+// These tests are of the command line itself (cli, run): the end-to-end tests,
+// the server's and the commands' against a server, are package e2e's.
+
+// testEncryptionKey is a valid MMS_ENCRYPTION_KEY (32 bytes of "k").
+const testEncryptionKey = "test1:a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s="
+
 // cliRun runs a command line as main does and returns its exit status.
 func cliRun(env map[string]string, args ...string) (code int, stdout, stderr string) {
-	var out, errOut cliIngestBuffer
+	var out, errOut bytes.Buffer
 	code = cli(context.Background(), args, func(k string) string { return env[k] }, &out, &errOut)
 	return code, out.String(), errOut.String()
 }

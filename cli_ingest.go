@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/mms-platform/mms/app"
 	"github.com/mms-platform/mms/ingestclient"
 )
 
@@ -45,7 +46,7 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, s
 
 // parseIngestArgs reads flags (before or after FILE) and checks them. --help
 // prints the usage on stdout (flag.ErrHelp); a wrong flag or FILE argument is a
-// *usageError, printed with the usage on stderr.
+// *app.UsageError, printed with the usage on stderr.
 func parseIngestArgs(args []string, getenv func(string) string, stdout, stderr io.Writer) (*ingestclient.Options, error) {
 	fs := flag.NewFlagSet("mms ingest", flag.ContinueOnError)
 	var flagOut bytes.Buffer
@@ -80,7 +81,7 @@ func parseIngestArgs(args []string, getenv func(string) string, stdout, stderr i
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, err
 			}
-			return nil, &usageError{err: err, shown: true}
+			return nil, &app.UsageError{Err: err, Shown: true}
 		}
 		rest = fs.Args()
 		if used := len(before) - len(rest); used > 0 && before[used-1] == "--" {
@@ -94,16 +95,16 @@ func parseIngestArgs(args []string, getenv func(string) string, stdout, stderr i
 	}
 	switch {
 	case len(files) == 0:
-		return nil, usageErrorf("missing FILE: usage: mms ingest --dataset D --source NAME --format csv FILE (see mms ingest --help)")
+		return nil, app.UsageErrorf("missing FILE: usage: mms ingest --dataset D --source NAME --format csv FILE (see mms ingest --help)")
 	case len(files) > 1:
-		return nil, usageErrorf("one FILE at a time (got %d: %s)", len(files), strings.Join(files, " "))
+		return nil, app.UsageErrorf("one FILE at a time (got %d: %s)", len(files), strings.Join(files, " "))
 	}
 	c.File = files[0]
 	if strings.TrimSpace(c.Dataset) == "" {
-		return nil, usageErrorf("--dataset is required (see mms ingest --help)")
+		return nil, app.UsageErrorf("--dataset is required (see mms ingest --help)")
 	}
 	if strings.TrimSpace(c.Source) == "" {
-		return nil, usageErrorf("--source is required (a name for where the rows come from, e.g. patients)")
+		return nil, app.UsageErrorf("--source is required (a name for where the rows come from, e.g. patients)")
 	}
 
 	if format == "" {
@@ -115,25 +116,25 @@ func parseIngestArgs(args []string, getenv func(string) string, stdout, stderr i
 		case ".ndjson", ".jsonl":
 			format = "ndjson"
 		default:
-			return nil, usageErrorf("--format is required: cannot tell it from %q (use csv, json or ndjson)", filepath.Base(c.File))
+			return nil, app.UsageErrorf("--format is required: cannot tell it from %q (use csv, json or ndjson)", filepath.Base(c.File))
 		}
 	}
 	switch f := strings.ToUpper(strings.TrimSpace(format)); f {
 	case "CSV", "JSON", "NDJSON":
 		c.Format = f
 	default:
-		return nil, usageErrorf("unknown format %q: use csv, json or ndjson", format)
+		return nil, app.UsageErrorf("unknown format %q: use csv, json or ndjson", format)
 	}
 	if mode != "" {
 		switch m := strings.ToUpper(strings.TrimSpace(mode)); m {
 		case "INSERT", "UPSERT", "MERGE":
 			c.Mode = m
 		default:
-			return nil, usageErrorf("unknown mode %q: use upsert, insert or merge", mode)
+			return nil, app.UsageErrorf("unknown mode %q: use upsert, insert or merge", mode)
 		}
 	}
 	if c.Format != "CSV" && (c.Encoding != "" || c.Delimiter != "") {
-		return nil, usageErrorf("--encoding and --delimiter apply to CSV only (format is %s)", strings.ToLower(c.Format))
+		return nil, app.UsageErrorf("--encoding and --delimiter apply to CSV only (format is %s)", strings.ToLower(c.Format))
 	}
 	if c.Delimiter != "" {
 		switch c.Delimiter {
@@ -141,7 +142,7 @@ func parseIngestArgs(args []string, getenv func(string) string, stdout, stderr i
 			c.Delimiter = "\t"
 		}
 		if utf8.RuneCountInString(c.Delimiter) != 1 {
-			return nil, usageErrorf("--delimiter %q: want one character", c.Delimiter)
+			return nil, app.UsageErrorf("--delimiter %q: want one character", c.Delimiter)
 		}
 	}
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/mms-platform/mms/app"
 	"github.com/mms-platform/mms/model"
 	"github.com/mms-platform/mms/service"
 )
@@ -38,7 +39,7 @@ func runKeys(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	datasets, rest, err := datasetArgs(args[1:])
 	if err != nil {
-		return usageErrorf("%v (see mms keys rotate --help)", err)
+		return app.UsageErrorf("%v (see mms keys rotate --help)", err)
 	}
 	cfg, err := parseCommandConfig("mms keys rotate", rest, getenv, stdout, stderr)
 	if err != nil {
@@ -51,7 +52,7 @@ func runKeys(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
-	defer st.close()
+	defer st.Close()
 	svc, sctx, closeSvc, err := toolService(ctx, cfg, st, "mms keys rotate", stderr)
 	if err != nil {
 		return err

@@ -17,7 +17,7 @@ import (
 	"github.com/mms-platform/mms/service"
 )
 
-// Resolver is the root resolver; server.go builds it once with its dependencies.
+// Resolver is the root resolver; httpapi builds it once with its dependencies.
 type Resolver struct {
 	Svc *service.Service
 }

@@ -82,7 +82,7 @@ type AuditReader interface {
 	ListAudit(ctx context.Context, f model.AuditFilter, before int64, limit int) ([]*model.AuditRecord, int, error)
 }
 
-// Service implements the use cases. server.go builds it once.
+// Service implements the use cases. Package app builds it once (app.New).
 type Service struct {
 	Teams    TeamStore
 	Keys     KeyStore
