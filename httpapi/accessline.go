@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"sync"
 	"time"
-	"unicode/utf8"
 )
 
 // NewJSONLogger is MMS's logger: slog's JSON handler over w at level (no
@@ -50,53 +49,6 @@ func appendAccessLine(b []byte, t time.Time, method, path string, status int, to
 }
 
 // appendSlogJSONString appends s escaped as slog's JSON handler escapes a
-// string (log/slog's appendEscapedJSONString): quote, backslash and control
-// characters escaped, invalid UTF-8 as \ufffd, U+2028 and U+2029 escaped,
-// no HTML escapes.
-func appendSlogJSONString(b []byte, s string) []byte {
-	const hexDigits = "0123456789abcdef"
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			b = append(b, '\\')
-			switch c {
-			case '\\', '"':
-				b = append(b, c)
-			case '\n':
-				b = append(b, 'n')
-			case '\r':
-				b = append(b, 'r')
-			case '\t':
-				b = append(b, 't')
-			default:
-				b = append(b, 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		c, size := utf8.DecodeRuneInString(s[i:])
-		if c == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if c == '\u2028' || c == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, `\u202`...)
-			b = append(b, hexDigits[c&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	return append(b, s[start:]...)
-}
+// string (log/slog's appendEscapedJSONString): no HTML escapes, \b and \f as
+// \u00XX.
+func appendSlogJSONString(b []byte, s string) []byte { return appendEscapedJSON(b, s, false) }

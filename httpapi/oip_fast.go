@@ -511,28 +511,37 @@ func v2Kind(dt []byte) byte {
 
 // appendJSONString appends s as encoding/json writes a string (HTML-safe).
 func appendJSONString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
 	dst = append(dst, '"')
+	return append(appendEscapedJSON(dst, s, true), '"')
+}
+
+// appendEscapedJSON appends the inside of s's JSON string: quote, backslash
+// and control characters escaped, invalid UTF-8 as \ufffd, U+2028 and U+2029
+// escaped. encodingJSON picks between the two writers MMS matches byte for
+// byte: encoding/json (also <, > and & escaped, \b and \f short) or log/slog's
+// JSON handler (neither; appendSlogJSONString).
+func appendEscapedJSON(dst []byte, s string, encodingJSON bool) []byte {
+	const hex = "0123456789abcdef"
 	start := 0
 	for i := 0; i < len(s); {
 		if b := s[i]; b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
+			if b >= 0x20 && b != '"' && b != '\\' && (!encodingJSON || b != '<' && b != '>' && b != '&') {
 				i++
 				continue
 			}
 			dst = append(dst, s[start:i]...)
-			switch b {
-			case '\\', '"':
+			switch {
+			case b == '\\' || b == '"':
 				dst = append(dst, '\\', b)
-			case '\b':
+			case b == '\b' && encodingJSON:
 				dst = append(dst, '\\', 'b')
-			case '\f':
+			case b == '\f' && encodingJSON:
 				dst = append(dst, '\\', 'f')
-			case '\n':
+			case b == '\n':
 				dst = append(dst, '\\', 'n')
-			case '\r':
+			case b == '\r':
 				dst = append(dst, '\\', 'r')
-			case '\t':
+			case b == '\t':
 				dst = append(dst, '\\', 't')
 			default:
 				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
@@ -558,7 +567,7 @@ func appendJSONString(dst []byte, s string) []byte {
 		}
 		i += size
 	}
-	return append(append(dst, s[start:]...), '"')
+	return append(dst, s[start:]...)
 }
 
 // appendJSONFloat appends f as encoding/json writes a float64; false for NaN
