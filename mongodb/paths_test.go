@@ -76,3 +76,52 @@ func TestMongoDBPaths(t *testing.T) {
 		}
 	}
 }
+
+// On FerretDB, DocumentsByKey answers a batch either by a lookup per key or by
+// one $in query (a scan there), by the dataset's size; both give one answer.
+func TestDocumentsByKeyLookupAndScanAgree(t *testing.T) {
+	db := openTestDB(t)
+	db.SetKeyring(testRing(t, "k1"))
+	ctx := context.Background()
+	createTestDataset(t, db, "lookups", true)
+	var docs []*model.Document
+	for i := range scanMinKeys + 6 {
+		docs = append(docs, &model.Document{Key: fmt.Sprintf("k%03d", i), Version: 1 + i%3,
+			Fields: map[string]any{"ssn": fmt.Sprintf("SSN-%03d", i), "plain": fmt.Sprint(i)}})
+	}
+	writeAll(t, db, "lookups", docs)
+	keys := []string{"missing", docs[5].Key} // a key not stored, and one asked twice
+	for _, d := range docs[:scanMinKeys] {
+		keys = append(keys, d.Key)
+	}
+	describe := func(m map[string]*model.Document) string {
+		var out []string
+		for k, d := range m {
+			out = append(out, fmt.Sprintf("%s=%s v%d %v", k, d.Key, d.Version, d.Fields))
+		}
+		slices.Sort(out)
+		return strings.Join(out, "; ")
+	}
+	ferret := db.ferret
+	defer func() { db.ferret = ferret }()
+	db.ferret = true
+	perKey, err := db.docsByKey(ctx, "lookups", dsCollection("lookups"), keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scan, err := db.docsByKeyIn(ctx, "lookups", dsCollection("lookups"), keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chosen, err := db.DocumentsByKey(ctx, "lookups", keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(perKey) != scanMinKeys || describe(perKey) != describe(scan) || describe(chosen) != describe(scan) {
+		t.Errorf("%d by lookups, %d by scan, %d by DocumentsByKey:\n%s\n%s\n%s", len(perKey), len(scan), len(chosen),
+			describe(perKey), describe(scan), describe(chosen))
+	}
+	if !strings.Contains(describe(scan), "k005=k005 v3 map[plain:5 ssn:SSN-005]") {
+		t.Errorf("sealed fields not opened: %.300s", describe(scan))
+	}
+}
