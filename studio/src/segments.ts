@@ -23,11 +23,22 @@ export interface Range { start: number; end: number }
  * (start, -end).
  */
 export function segments(length: number, spans: Span[], suggestions: Range[], sel: Range, cuts: number[] = []): Segment[] {
-  const pts = new Set<number>([0, length]);
-  for (const s of spans) { pts.add(s.start); pts.add(s.end); }
-  for (const s of suggestions) { pts.add(s.start); pts.add(s.end); }
-  if (sel.end > sel.start) { pts.add(sel.start); pts.add(sel.end); }
-  for (const c of cuts) if (c >= 0 && c <= length) pts.add(c);
+  return segmentsIn(0, length, spans, suggestions, sel, cuts);
+}
+
+/**
+ * Segments of [from, to), as segments() cuts them when from and to are cut
+ * points too (a block's bounds): so the text can be segmented a block at a
+ * time. Spans and suggestions that do not overlap [from, to) may be left out;
+ * cover and ends index into spans as given.
+ */
+export function segmentsIn(from: number, to: number, spans: Span[], suggestions: Range[], sel: Range, cuts: number[] = []): Segment[] {
+  const pts = new Set<number>([from, to]);
+  const add = (p: number) => { if (p > from && p < to) pts.add(p); };
+  for (const s of spans) { add(s.start); add(s.end); }
+  for (const s of suggestions) { add(s.start); add(s.end); }
+  if (sel.end > sel.start) { add(sel.start); add(sel.end); }
+  for (const c of cuts) add(c);
   const bounds = [...pts].sort((a, b) => a - b);
   const out: Segment[] = [];
   // sweep: spans sorted by start; active set by end
@@ -56,6 +67,25 @@ export function segments(length: number, spans: Span[], suggestions: Range[], se
       sug: sugActive.length > 0,
       sel: sel.end > sel.start && a >= sel.start && b <= sel.end,
     });
+  }
+  return out;
+}
+
+/**
+ * For each block [cuts[b], cuts[b+1]) the ranges that overlap it, in the
+ * order given (so a block's spans stay sorted as segments() needs them).
+ */
+export function perBlock<T extends Range>(cuts: number[], ranges: T[]): T[][] {
+  const out: T[][] = [];
+  for (let b = 0; b + 1 < cuts.length; b++) out.push([]);
+  for (const r of ranges) {
+    // the last block starting at or before r.start
+    let lo = 0, hi = out.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (cuts[mid] <= r.start) lo = mid; else hi = mid - 1;
+    }
+    for (let b = lo; b < out.length && cuts[b] < r.end; b++) if (cuts[b + 1] > r.start) out[b].push(r);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { blocks, segments } from './segments';
-import { init, reduce, relationTypesFor, selection, toInput, visibleRelations, type Action, type Schema, type State } from './state';
+import { blocks, perBlock, segments, segmentsIn } from './segments';
+import { init, reduce, relationTypesFor, selection, sortSpans, toInput, visibleRelations, type Action, type Schema, type Span, type State } from './state';
 
 const schema: Schema = {
   entities: ['Patient', 'Hospital', 'Vaccine'],
@@ -135,6 +135,22 @@ describe('workspace state', () => {
     s = run(s, { type: 'select', anchor: 2, focus: 4 }, { type: 'label', label: 'Hospital' });
     expect(s.spans).toHaveLength(2);
   });
+
+  it('keeps spans sorted as they are added, and the untouched spans the same objects', () => {
+    const rnd = lcg(7);
+    let s = init('x'.repeat(60), schema);
+    for (let n = 0; n < 80; n++) {
+      const a = Math.floor(rnd() * 60), b = Math.floor(rnd() * 60);
+      if (a === b) continue;
+      s = run(s, { type: 'select', anchor: a, focus: b }, { type: 'label', label: schema.entities[n % 3] });
+      expect(s.spans).toEqual(sortSpans([...s.spans]));
+    }
+    const before = s.spans;
+    const gone = before[Math.floor(before.length / 2)];
+    s = run(s, { type: 'deleteSpan', id: gone.id }, { type: 'relabel', id: before[0].id, label: 'Vaccine' });
+    expect(s.spans.slice(1)).toEqual(before.slice(1).filter((x) => x !== gone));
+    s.spans.slice(1).forEach((x) => expect(before).toContain(x));
+  });
 });
 
 describe('segments and blocks', () => {
@@ -150,6 +166,28 @@ describe('segments and blocks', () => {
     ]);
     expect(g[1].ends.map((k) => spans[k].id)).toEqual(['i']);
   });
+  it('segments a block at a time exactly as the whole text', () => {
+    const rnd = lcg(11);
+    for (let round = 0; round < 50; round++) {
+      const n = 80;
+      const r = () => { const a = Math.floor(rnd() * n), b = Math.floor(rnd() * n); return a < b ? [a, b] : [b, a + 1]; };
+      const spans: Span[] = sortSpans(Array.from({ length: 12 }, (_, k) => { const [a, b] = r(); return { id: `s${k}`, start: a, end: b, label: 'A', text: '' }; }));
+      const sugs = Array.from({ length: 3 }, () => { const [a, b] = r(); return { start: a, end: b }; });
+      const [ss, se] = round % 3 === 0 ? [0, 0] : r();
+      const sel = { start: ss, end: se };
+      const caret = Math.floor(rnd() * (n + 1));
+      const cuts = [0, ...[...new Set(Array.from({ length: 4 }, () => 1 + Math.floor(rnd() * (n - 1))))].sort((a, b) => a - b), n];
+      const ids = (g: { start: number; end: number; cover: number[]; ends: number[]; sug: boolean; sel: boolean }, sp: Span[]) =>
+        [g.start, g.end, g.cover.map((k) => sp[k].id).join(','), g.ends.map((k) => sp[k].id).join(','), g.sug, g.sel];
+      const whole = segments(n, spans, sugs, sel, [caret, ...cuts]).map((g) => ids(g, spans));
+      const spansIn = perBlock(cuts, spans), sugsIn = perBlock(cuts, sugs);
+      const byBlock = spansIn.flatMap((sp, b) => segmentsIn(cuts[b], cuts[b + 1], sp, sugsIn[b], sel, [caret]).map((g) => ids(g, sp)));
+      expect(byBlock).toEqual(whole);
+      // a block holds exactly the spans overlapping it
+      spansIn.forEach((sp, b) => expect(sp).toEqual(spans.filter((x) => x.start < cuts[b + 1] && x.end > cuts[b])));
+    }
+  });
+
   it('cuts a long paragraph at sentence ends and keeps line breaks', () => {
     const t = 'one.\ntwo. ' + 'x'.repeat(50) + '. tail';
     const b = blocks(t, (u) => u, (c) => c, 10, 40);
@@ -159,3 +197,9 @@ describe('segments and blocks', () => {
     for (let i = 1; i < b.length; i++) expect(b[i] - b[i - 1]).toBeLessThanOrEqual(40);
   });
 });
+
+/** A small seeded generator, so that the randomized tests repeat. */
+function lcg(seed: number): () => number {
+  let x = seed;
+  return () => { x = (x * 48271) % 2147483647; return x / 2147483647; };
+}

@@ -96,7 +96,12 @@ function nextSeq(spans: Span[]): number {
 }
 
 export function sortSpans(spans: Span[]): Span[] {
-  return spans.sort((a, b) => a.start - b.start || b.end - a.end || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return spans.sort(compareSpans);
+}
+
+/** The spans' order: by start, then longer first (outermost), then id. */
+function compareSpans(a: Span, b: Span): number {
+  return a.start - b.start || b.end - a.end || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /** The selected range [start, end), snapped to grapheme clusters; empty when start == end. */
@@ -296,8 +301,14 @@ export function reduce(s: State, a: Action): State {
   }
 }
 
+/** A copy of the sorted spans with sp in its place (a binary search, not a sort). */
 function insertSorted(spans: Span[], sp: Span): Span[] {
-  return sortSpans([...spans, sp]);
+  let lo = 0, hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareSpans(spans[mid], sp) <= 0) lo = mid + 1; else hi = mid;
+  }
+  return [...spans.slice(0, lo), sp, ...spans.slice(lo)];
 }
 
 function findLastIndex<T>(xs: T[], f: (x: T) => boolean): number {

@@ -4,7 +4,7 @@ import { ApiError, gql } from './api';
 import type { StudioNextItemQuery } from './gql/graphql';
 import { Link, type Me } from './main';
 import { DecideMutation, NextItemQuery, SaveMutation, SchemaQuery, SkipMutation, TaskQuery } from './ops';
-import { blocks, segments } from './segments';
+import { blocks, perBlock, segmentsIn } from './segments';
 import { commandOf, SHORTCUTS } from './shortcuts';
 import { init, reduce, relationTypesFor, selection, toInput, visibleRelations, type Action, type Schema, type Span, type State } from './state';
 
@@ -510,13 +510,83 @@ function labelWith(state: State, dispatch: (a: Action) => void, label: string) {
 }
 
 /** One run of the text; props are strings so that unchanged runs skip rendering. */
-const Seg = memo(function Seg(p: { i: number; u: number; cls: string; style?: string; tags: string; title?: string; caret: boolean; text: string }) {
+const Seg = memo(function Seg(p: { u: number; cls: string; style?: string; tags: string; title?: string; caret: boolean; text: string }) {
   return (
-    <span data-i={p.i} data-u={p.u} class={p.cls} style={p.style} data-tags={p.tags || undefined} title={p.title}>
+    <span data-u={p.u} class={p.cls} style={p.style} data-tags={p.tags || undefined} title={p.title}>
       {p.caret && <span class="caret" aria-hidden="true" />}{p.text}
     </span>
   );
 });
+
+/** What one block of the text draws: only its own part of the state, so that equal props mean an unchanged block. */
+interface BlockProps {
+  idx: State['idx'];
+  schema: Schema;
+  start: number;
+  end: number;
+  /** The spans overlapping the block, in the state's order. */
+  spans: Span[];
+  sugs: { start: number; end: number }[];
+  /** The selection clipped to the block; equal when it misses the block. */
+  selStart: number;
+  selEnd: number;
+  /** The caret, or -1 when it is not in [start, end). */
+  focus: number;
+  /** The selected span and the relation's head when among spans, else null. */
+  selected: string | null;
+  head: string | null;
+  /** The selected relation's ends among spans. */
+  related: string[];
+}
+
+function sameBlock(a: BlockProps, b: BlockProps): boolean {
+  return a.idx === b.idx && a.schema === b.schema && a.start === b.start && a.end === b.end &&
+    a.selStart === b.selStart && a.selEnd === b.selEnd && a.focus === b.focus &&
+    a.selected === b.selected && a.head === b.head &&
+    sameItems(a.related, b.related) && sameItems(a.spans, b.spans) &&
+    a.sugs.length === b.sugs.length && a.sugs.every((r, k) => r.start === b.sugs[k].start && r.end === b.sugs[k].end);
+}
+
+function sameItems<T>(a: T[], b: T[]): boolean {
+  return a.length === b.length && a.every((x, k) => x === b[k]);
+}
+
+/**
+ * One block of the text, [start, end) in code points, segmented on its own
+ * (segmentsIn): an action redraws the blocks whose props it changes, and the
+ * others skip rendering, so a long document costs per change, not per length.
+ */
+const Block = memo(function Block(p: BlockProps) {
+  const segs = segmentsIn(p.start, p.end, p.spans, p.sugs, { start: p.selStart, end: p.selEnd }, p.focus >= 0 ? [p.focus] : []);
+  return (
+    <div class="block" data-u={p.idx.toUnits(p.start)}>{segs.map((g) => {
+      const cls = ['seg'];
+      let style: string | undefined;
+      let title: string | undefined;
+      if (g.cover.length) {
+        cls.push('hl');
+        const inner = p.spans[g.cover[g.cover.length - 1]];
+        let shadows = '';
+        for (let d = g.cover.length - 1; d >= 0; d--) shadows += `${shadows ? ',' : ''}inset 0 -${(d + 1) * 3}px 0 ${colorOf(p.schema, p.spans[g.cover[d]].label)}`;
+        style = `background:${colorOf(p.schema, inner.label)}26;box-shadow:${shadows};padding-bottom:${g.cover.length * 3}px`;
+        title = '';
+        for (const k of g.cover) {
+          const sp = p.spans[k];
+          title += `${title ? ', ' : ''}${sp.label} (${sp.id})`;
+          if (sp.id === p.selected) cls.push('selspan');
+          if (p.related.includes(sp.id)) cls.push('related');
+          if (sp.id === p.head) cls.push('head');
+        }
+      }
+      if (g.sug) cls.push('sug');
+      if (g.sel) cls.push('sel');
+      let tags = '';
+      for (let k = g.ends.length - 1; k >= 0; k--) tags += `${tags ? ' · ' : ''}${p.spans[g.ends[k]].label}`;
+      return <Seg key={g.start} u={p.idx.toUnits(g.start)} cls={cls.join(' ')} style={style} tags={tags} title={title}
+        caret={g.start === p.focus} text={p.idx.slice(g.start, g.end)} />;
+    })}</div>
+  );
+}, sameBlock);
 
 /** The document text: runs of text with stacked highlights, a caret and the selection. */
 function DocText(props: { state: State; schema: Schema; dispatch: (a: Action) => void; suggestions: Suggestion[] }) {
@@ -525,30 +595,12 @@ function DocText(props: { state: State; schema: Schema; dispatch: (a: Action) =>
   const [sst, sen] = selection(state);
   const sugRanges = useMemo(() => props.suggestions.map((s) => ({ start: s.span.start, end: s.span.end })), [props.suggestions]);
   const cuts = useMemo(() => blocks(state.idx.text, (u) => state.idx.toPoints(u), (c) => state.idx.floor(c)), [state.idx]);
-  const segs = useMemo(
-    () => segments(state.idx.length, state.spans, sugRanges, { start: sst, end: sen }, [state.focus, ...cuts]),
-    [state.idx, state.spans, sugRanges, sst, sen, state.focus, cuts],
-  );
+  const spansIn = useMemo(() => perBlock(cuts, state.spans), [cuts, state.spans]);
+  const sugsIn = useMemo(() => perBlock(cuts, sugRanges), [cuts, sugRanges]);
   const related = useMemo(() => {
-    const set = new Set<string>();
-    if (state.selectedRelation !== null) {
-      const r = state.relations[state.selectedRelation];
-      if (r) { set.add(r.head); set.add(r.tail); }
-    }
-    return set;
+    const r = state.selectedRelation !== null ? state.relations[state.selectedRelation] : undefined;
+    return r ? [r.head, r.tail] : [];
   }, [state.relations, state.selectedRelation]);
-
-  // segments per block: [block start, first segment, end segment]
-  const groups = useMemo(() => {
-    const out: [number, number, number][] = [];
-    let k = 0;
-    for (let b = 0; b + 1 < cuts.length; b++) {
-      const lo = k;
-      while (k < segs.length && segs[k].end <= cuts[b + 1]) k++;
-      out.push([cuts[b], lo, k]);
-    }
-    return out;
-  }, [segs, cuts]);
 
   const unitsOf = (node: Node, off: number) => domUnits(ref.current!, state.idx.text.length, node, off);
 
@@ -564,10 +616,12 @@ function DocText(props: { state: State; schema: Schema; dispatch: (a: Action) =>
       return;
     }
     // a click: select the innermost span there (again: the next one out), else move the caret
-    const seg = (e.target as HTMLElement).closest('[data-i]') as HTMLElement | null;
-    const cover = seg ? segs[Number(seg.dataset.i)]?.cover ?? [] : [];
+    const seg = (e.target as HTMLElement).closest('.seg') as HTMLElement | null;
+    const at0 = seg ? state.idx.toPoints(Number(seg.dataset.u)) : -1;
+    // the spans covering the run, outermost first: the state's order
+    const cover = state.spans.filter((x) => x.start <= at0 && x.end > at0);
     if (cover.length > 0) {
-      const ids = cover.map((k) => state.spans[k].id).reverse(); // innermost first
+      const ids = cover.map((x) => x.id).reverse(); // innermost first
       const at = state.selectedSpan ? ids.indexOf(state.selectedSpan) : -1;
       dispatch({ type: 'selectSpan', id: ids[(at + 1) % ids.length] });
     } else {
@@ -580,35 +634,17 @@ function DocText(props: { state: State; schema: Schema; dispatch: (a: Action) =>
     <>
     <div class="doctext" ref={ref} tabIndex={0} role="textbox" aria-readonly="true" aria-multiline="true" aria-label="Document text"
       aria-describedby="doctext-help" onMouseUp={onMouseUp}>
-      {groups.map(([b, lo, hi]) => (
-        <div class="block" key={b} data-u={state.idx.toUnits(b)}>{segs.slice(lo, hi).map((g, j) => {
-        const i = lo + j;
-        const cls = ['seg'];
-        let style: string | undefined;
-        let title: string | undefined;
-        if (g.cover.length) {
-          cls.push('hl');
-          const inner = state.spans[g.cover[g.cover.length - 1]];
-          let shadows = '';
-          for (let d = g.cover.length - 1; d >= 0; d--) shadows += `${shadows ? ',' : ''}inset 0 -${(d + 1) * 3}px 0 ${colorOf(schema, state.spans[g.cover[d]].label)}`;
-          style = `background:${colorOf(schema, inner.label)}26;box-shadow:${shadows};padding-bottom:${g.cover.length * 3}px`;
-          title = '';
-          for (const k of g.cover) {
-            const sp = state.spans[k];
-            title += `${title ? ', ' : ''}${sp.label} (${sp.id})`;
-            if (sp.id === state.selectedSpan) cls.push('selspan');
-            if (related.has(sp.id)) cls.push('related');
-            if (sp.id === state.relHead) cls.push('head');
-          }
-        }
-        if (g.sug) cls.push('sug');
-        if (g.sel) cls.push('sel');
-        let tags = '';
-        for (let k = g.ends.length - 1; k >= 0; k--) tags += `${tags ? ' · ' : ''}${state.spans[g.ends[k]].label}`;
-        return <Seg key={g.start} i={i} u={state.idx.toUnits(g.start)} cls={cls.join(' ')} style={style} tags={tags} title={title}
-          caret={g.start === state.focus} text={state.idx.slice(g.start, g.end)} />;
-      })}</div>
-      ))}
+      {spansIn.map((spans, b) => {
+        const start = cuts[b], end = cuts[b + 1];
+        const own = (id: string | null) => (id !== null && spans.some((x) => x.id === id) ? id : null);
+        const clip = sen > sst && sst < end && sen > start;
+        return (
+          <Block key={start} idx={state.idx} schema={schema} start={start} end={end} spans={spans} sugs={sugsIn[b]}
+            selStart={clip ? Math.max(sst, start) : 0} selEnd={clip ? Math.min(sen, end) : 0}
+            focus={state.focus >= start && state.focus < end ? state.focus : -1}
+            selected={own(state.selectedSpan)} head={own(state.relHead)} related={related.filter((id) => own(id) !== null)} />
+        );
+      })}
       {state.focus === state.idx.length && <span class="caret" aria-hidden="true" />}
     </div>
     <p id="doctext-help" class="sr-only">Move with the arrow keys, select with Shift and the arrow keys, then press a label's number. Press question mark for all shortcuts.</p>
