@@ -59,7 +59,7 @@ export function Audit() {
       {log && (
         <>
           <p class="hint">{log.totalCount} records · page {cursors.length}</p>
-          <div class="scroll">
+          <div class="scroll" tabIndex={0} role="region" aria-label="Audit records">
             <table class="grid docs">
               <thead><tr><th scope="col">Seq</th><th scope="col">Time</th><th scope="col">Actor</th><th scope="col">Team</th><th scope="col">Action</th><th scope="col">Resource</th><th scope="col">Decision</th><th scope="col">Summary</th></tr></thead>
               <tbody>{log.edges.map(({ node: r }) => (

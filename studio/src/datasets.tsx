@@ -118,7 +118,7 @@ export function DatasetPage(props: { id: string; canShare: boolean; canWrite: bo
         {docs && (
           <>
             <p class="hint">{docs.totalCount} document{docs.totalCount === 1 ? '' : 's'}{applied?.field ? (docs.totalCount === 1 ? ' matches' : ' match') : ''} · page {page}</p>
-            <div class="scroll">
+            <div class="scroll" tabIndex={0} role="region" aria-label="Documents table">
               <table class="grid docs">
                 <thead><tr>
                   <th scope="col">key</th>

@@ -211,7 +211,7 @@ function QualityReport(props: { ingestion: Ingestion }) {
       {i.failedChecks.length > 0 && <ul class="error" aria-label="Failed checks">{i.failedChecks.map((c) => <li key={c}>{c}</li>)}</ul>}
       {fields.length === 0 && <p class="hint">No field report (the ingestion wrote nothing, or it has not finished).</p>}
       {fields.length > 0 && (
-        <div class="scroll">
+        <div class="scroll" tabIndex={0} role="region" aria-label="Field report">
           <table class="grid quality">
             <thead><tr><th scope="col">Field</th><th scope="col">Type</th><th scope="col">Values</th><th scope="col">Nulls</th><th scope="col">Distinct</th><th scope="col">Min</th><th scope="col">Mean</th><th scope="col">Max</th><th scope="col">Distribution</th></tr></thead>
             <tbody>{fields.map((f) => (
