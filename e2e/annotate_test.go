@@ -491,6 +491,7 @@ func TestAnnotationClaimsConcurrent(t *testing.T) {
 // One annotator alone walks a task: each call looks at a bounded number of
 // items and slots, however far into the task it is.
 func TestAnnotationNextCostFlat(t *testing.T) {
+	t.Parallel() // its own server; it counts store calls, not time
 	e := newClaimEnv(t, "flat", 1, "")
 	var costs []int64
 	for {

@@ -27,6 +27,7 @@ type procServer struct {
 
 func buildBinary(t testing.TB) string {
 	t.Helper()
+	onlySlow(t)
 	binOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "mms-test-bin-")
 		if err != nil {
@@ -109,9 +110,7 @@ func TestCrashDuringIngestion(t *testing.T) {
 	// the parallel tests (load average 9 on 2 cores) the restarted server's
 	// last answer, which verifies the audit chain, took over the client's
 	// minute.
-	if testing.Short() {
-		t.Skip("builds and kills the server binary")
-	}
+	slowTest(t, "builds and kills the server binary")
 	bin := buildBinary(t)
 	env := []string{"MMS_DATA_DIR=" + t.TempDir(), "MMS_ADMIN_KEY=" + testAdminKey, "MMS_JOB_LEASE=2s"}
 	srv := startProc(t, bin, env)

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -67,6 +68,51 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// The slow tests run a server as a process of its own and crash, kill or
+// signal it, take the store away, run several instances, drive a browser, upload
+// hundreds of megabytes or load the machine on purpose to measure time under
+// load. They take about half of this package's time, and their time bounds want
+// the cores to themselves, so go test runs them only when MMS_TEST_SLOW says so
+// (CI does, after the README's go test ./...):
+//
+//	MMS_TEST_SLOW=1     every test
+//	MMS_TEST_SLOW=only  the slow tests only: the others skip when they start a server
+//
+// -short skips them whatever MMS_TEST_SLOW says.
+var (
+	slowMode  = os.Getenv("MMS_TEST_SLOW")
+	slowTests sync.Map // root test name -> true, for the tests that called slowTest
+)
+
+// slowTest marks t as one of the slow tests: it skips unless MMS_TEST_SLOW is
+// set, saying why it is slow (what). Call it first.
+func slowTest(t *testing.T, what string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: " + what)
+	}
+	if slowMode == "" {
+		t.Skipf("slow (%s): MMS_TEST_SLOW=1 runs it, as CI does", what)
+	}
+	slowTests.Store(rootTest(t), true)
+}
+
+// onlySlow skips t when MMS_TEST_SLOW=only and t is not a slow test. The
+// helpers that start a server call it, so the rest of the package costs
+// nothing in that mode.
+func onlySlow(t testing.TB) {
+	t.Helper()
+	if _, slow := slowTests.Load(rootTest(t)); slowMode == "only" && !slow {
+		t.Skip("MMS_TEST_SLOW=only runs only the slow tests")
+	}
+}
+
+// rootTest is the name of the top-level test t belongs to.
+func rootTest(t testing.TB) string {
+	name, _, _ := strings.Cut(t.Name(), "/")
+	return name
+}
+
 const testAdminKey = "mms_testadmin0123456789abcdef0123456789ab"
 
 // testEncryptionKey seals sensitive fields in test servers (32 bytes of "k").
@@ -118,6 +164,7 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 
 func startTestServer(t *testing.T, cfg *app.Config, drop bool) *testServer {
 	t.Helper()
+	onlySlow(t)
 	log := slog.New(slog.DiscardHandler)
 	if os.Getenv("MMS_TEST_LOG") != "" {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))

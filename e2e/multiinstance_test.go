@@ -132,9 +132,7 @@ func (s *slowSource) count(m map[string]int, name string) int {
 func TestMultiInstance(t *testing.T) {
 	mongodbtest.SkipExternal(t, "the instances share an embedded store")
 	t.Parallel() // its own server and database
-	if testing.Short() {
-		t.Skip("builds and runs two server processes")
-	}
+	slowTest(t, "builds and runs two server processes")
 	bin := buildBinary(t)
 	storeAddr := freeAddr(t)
 	common := []string{"MMS_ADMIN_KEY=" + testAdminKey, "MMS_DB=mms", "MMS_WORKERS=2", "MMS_JOB_LEASE=2s", "MMS_ALLOW_PRIVATE_URLS=true", "MMS_RATE_LIMIT=0"}

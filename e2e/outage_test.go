@@ -159,9 +159,7 @@ func (s *testServer) goroutines(t *testing.T) int {
 // UNAVAILABLE and /readyz is 503 while it is away, everything works again by
 // itself once it is back, and the process neither exits nor piles up goroutines.
 func TestStoreOutage(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the server binary")
-	}
+	slowTest(t, "builds the server binary and takes its store away")
 	proxy := newTCPProxy(t, strings.TrimSuffix(strings.TrimPrefix(testStoreURI, "mongodb://"), "/"))
 	bin := buildBinary(t)
 	db := "outage_" + strconv.FormatInt(time.Now().UnixNano()%1e9, 10)

@@ -182,6 +182,7 @@ func TestPredictV2REST(t *testing.T) {
 // setModelAlias reaches another instance on the same store within 2 s, and
 // requests keep succeeding while it switches.
 func TestAliasSwitchAcrossInstances(t *testing.T) {
+	slowTest(t, "measures how soon a second instance follows an alias")
 	a := newTestServer(t, nil)
 	trainedClinic(t, a)
 	b := startTestServer(t, a.cfg, false)

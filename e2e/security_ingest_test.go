@@ -241,9 +241,7 @@ func TestSecFieldNames(t *testing.T) {
 // rows are written and the store stays reachable. A 100 MB header line is
 // BAD_USER_INPUT.
 func TestSecIngestHugeCSVLine(t *testing.T) {
-	if testing.Short() {
-		t.Skip("uploads 200 MB")
-	}
+	slowTest(t, "uploads 200 MB")
 	s := srcServer(t, nil)
 	srcCreateDataset(t, s, "huge", nil)
 	var b bytes.Buffer
@@ -387,9 +385,7 @@ func TestSecIngestFailureInWritePass(t *testing.T) {
 // re-running the ingestion then gives exactly the after state.
 func TestSecIngestKilledInWritePass(t *testing.T) {
 	t.Parallel() // its own server and database
-	if testing.Short() {
-		t.Skip("builds and kills the server binary")
-	}
+	slowTest(t, "builds and kills the server binary")
 	t0 := time.Now()
 	bin := buildBinary(t)
 	t.Logf("built in %v", time.Since(t0))

@@ -175,9 +175,7 @@ func TestCallerConcurrencyBound(t *testing.T) {
 // Finding 6: one caller's parallel expensive (but allowed) queries keep to its
 // bound: another caller is answered meanwhile and the store stays reachable.
 func TestCallerLoadDoesNotStarveOthers(t *testing.T) {
-	if testing.Short() {
-		t.Skip("loads the store")
-	}
+	slowTest(t, "loads the store on purpose")
 	s := newTestServer(t, map[string]string{"MMS_CALLER_CONCURRENCY": "4", "MMS_CALLER_WAIT": "60s"})
 	viewer, _ := limitsFixture(t, s, 1000)
 	other, _ := s.createKey(t, "clinic", "VIEWER")
@@ -363,6 +361,7 @@ func TestWebSocketMessageLimited(t *testing.T) {
 // sent without a length, still ingests); a body over MMS_MAX_UPLOAD is 413;
 // anonymous callers cannot upload even small files.
 func TestMultipartFilesStreamWithinUploadLimit(t *testing.T) {
+	slowTest(t, "time-bound beside other tests")
 	// Not parallel: beside the parallel tests on a loaded machine (load
 	// average 6-8 on 2 cores) its count after a 3 MB ingestion passed the
 	// 60 s request timeout.
@@ -612,9 +611,7 @@ func TestWebhookPrivateURLRefusedAtCreation(t *testing.T) {
 // Finding 10: SIGTERM during a MEDIA job of many files stops the server within
 // MMS_SHUTDOWN_GRACE plus the bounded job clean-up.
 func TestShutdownDuringMediaJobIsBounded(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and signals the server binary")
-	}
+	slowTest(t, "builds and signals the server binary")
 	bin := buildBinary(t)
 	// On a MongoDB URI (here the test store), sources and blobs live in GridFS,
 	// where dropping 3000 sources one by one takes minutes on FerretDB.

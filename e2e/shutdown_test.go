@@ -14,9 +14,7 @@ import (
 // SIGTERM lets a request in flight finish, then the server stops cleanly
 // (exit status 0) and its data is intact on the next start.
 func TestGracefulShutdown(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and signals the server binary")
-	}
+	slowTest(t, "builds and signals the server binary")
 	bin := buildBinary(t)
 	env := []string{"MMS_DATA_DIR=" + t.TempDir(), "MMS_ADMIN_KEY=" + testAdminKey}
 	srv := startProc(t, bin, env)

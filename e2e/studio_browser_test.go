@@ -18,6 +18,7 @@ import (
 // studioPrereqs finds node, the Studio's node_modules and Chromium, or skips.
 func studioPrereqs(t *testing.T) (node string) {
 	t.Helper()
+	slowTest(t, "drives a browser")
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Skip("node not found: install Node.js (and run npm ci in studio/) to run the Studio's browser test; .ci/run does")

@@ -200,6 +200,7 @@ func TestTrainBadInput(t *testing.T) {
 }
 
 func TestTrainCancel(t *testing.T) {
+	t.Parallel() // its own server: the cancel finds the job queued or fitting, both end CANCELLED
 	s := newTestServer(t, nil)
 	loadClinic(t, s)
 	// A long grid search over many folds gives time to cancel mid-fit.
