@@ -71,20 +71,7 @@ func pbenchStack(b *testing.B) *pbenchEnv {
 	if _, err := a.Service.CreateTeam(actx, model.CreateTeamInput{ID: "clinic", Name: "Clinic"}); err != nil {
 		b.Fatal(err)
 	}
-	f := func(name string, typ model.FieldType, required bool, lo, hi float64) *model.FieldSpecInput {
-		return &model.FieldSpecInput{Name: name, Type: typ, Required: &required, Min: &lo, Max: &hi}
-	}
-	if _, err := a.Service.CreateDataset(actx, model.CreateDatasetInput{ID: "pima", Name: "Pima Indians Diabetes", Team: "clinic", Fields: []*model.FieldSpecInput{
-		f("pregnancies", model.FieldInt, true, 0, 30),
-		f("glucose", model.FieldInt, false, 1, 600),
-		f("blood_pressure", model.FieldInt, false, 1, 250),
-		f("skin_thickness", model.FieldInt, false, 1, 100),
-		f("insulin", model.FieldInt, false, 1, 1000),
-		f("bmi", model.FieldFloat, false, 10, 80),
-		f("pedigree", model.FieldFloat, true, 0, 5),
-		f("age", model.FieldInt, true, 0, 120),
-		f("outcome", model.FieldInt, true, 0, 1),
-	}}); err != nil {
+	if _, err := a.Service.CreateDataset(actx, model.CreateDatasetInput{ID: "pima", Name: "Pima Indians Diabetes", Team: "clinic", Fields: ibenchFields()}); err != nil {
 		b.Fatal(err)
 	}
 	raw, err := os.ReadFile(repoPath("testdata/ingest/pima-diabetes.csv"))
