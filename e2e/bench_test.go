@@ -106,7 +106,13 @@ func benchClient() *http.Client {
 
 // benchPost sends the benchmark query and returns the status and body.
 func benchPost(c *http.Client, url, token string, body []byte) (int, []byte, error) {
-	req, err := http.NewRequest(http.MethodPost, url+"/graphql", bytes.NewReader(body))
+	return benchDo(c, url+"/graphql", token, body)
+}
+
+// benchDo posts the JSON body to url with the token and returns the status
+// and body.
+func benchDo(c *http.Client, url, token string, body []byte) (int, []byte, error) {
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return 0, nil, err
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -24,9 +23,6 @@ import (
 	"github.com/mms-platform/mms/app"
 	"github.com/mms-platform/mms/model"
 )
-
-// pbenchClients is the number of concurrent clients in BenchmarkPredictHTTP.
-const pbenchClients = 32
 
 const pbenchAdminKey = "mms_pbenchadmin0123456789abcdef012345678"
 
@@ -159,31 +155,6 @@ func pbenchV2Body(row map[string]any) ([]byte, error) {
 	return json.Marshal(map[string]any{"inputs": inputs})
 }
 
-// pbenchDo posts body to url with the token and returns the status and body.
-func pbenchDo(c *http.Client, url, token string, body []byte) (int, []byte, error) {
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return 0, nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := c.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	out, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, out, err
-}
-
-// pbenchClient is the keep-alive client every benchmark goroutine shares.
-func pbenchClient() *http.Client {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConns = 4 * pbenchClients
-	tr.MaxIdleConnsPerHost = 2 * pbenchClients
-	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
-}
-
 // pbenchGraphQLProb checks a GraphQL predict answer and returns its probability.
 func pbenchGraphQLProb(status int, out []byte, err error) (float64, error) {
 	if err != nil {
@@ -233,7 +204,7 @@ func pbenchV2Prob(status int, out []byte, err error) (float64, error) {
 }
 
 // BenchmarkPredictHTTP measures single-input predictions over loopback HTTP with
-// pbenchClients concurrent keep-alive clients through the full stack: the
+// benchClients concurrent keep-alive clients through the full stack: the
 // request-id/log/metrics middleware, the body limit, the timeout, API-key
 // authentication (cached), Casbin (the predict permission of a VIEWER key),
 // the predictor cache and scoring. Each request carries one Pima row (the 768
@@ -244,7 +215,7 @@ func pbenchV2Prob(status int, out []byte, err error) (float64, error) {
 func BenchmarkPredictHTTP(b *testing.B) {
 	env := pbenchStack(b)
 	rows := pbenchInputs(b)
-	client := pbenchClient()
+	client := benchClient()
 	defer client.CloseIdleConnections()
 
 	gqlBodies := make([][]byte, len(rows))
@@ -268,11 +239,11 @@ func BenchmarkPredictHTTP(b *testing.B) {
 		b.Fatal(err)
 	}
 	for _, i := range []int{0, 1, 2, 100, 767} {
-		gp, err := pbenchGraphQLProb(pbenchDo(client, gqlURL, env.viewer, gqlBodies[i]))
+		gp, err := pbenchGraphQLProb(benchDo(client, gqlURL, env.viewer, gqlBodies[i]))
 		if err != nil {
 			b.Fatal(err)
 		}
-		vp, err := pbenchV2Prob(pbenchDo(client, v2URL, env.viewer, v2Bodies[i]))
+		vp, err := pbenchV2Prob(benchDo(client, v2URL, env.viewer, v2Bodies[i]))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -298,11 +269,11 @@ func BenchmarkPredictHTTP(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if st, out, err := pbenchDo(client, v2URL, okey.Secret, v2Bodies[0]); err != nil || st != http.StatusNotFound {
+	if st, out, err := benchDo(client, v2URL, okey.Secret, v2Bodies[0]); err != nil || st != http.StatusNotFound {
 		b.Fatalf("another team's viewer: %d %s (%v)", st, out, err)
 	}
 
-	par := (pbenchClients + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0)
+	par := (benchClients + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0)
 	for _, tc := range []struct {
 		name, url string
 		bodies    [][]byte
@@ -330,7 +301,7 @@ func BenchmarkPredictHTTP(b *testing.B) {
 				for pb.Next() {
 					body := tc.bodies[int(next.Add(1))%len(tc.bodies)]
 					start := time.Now()
-					status, out, err := pbenchDo(client, tc.url, env.viewer, body)
+					status, out, err := benchDo(client, tc.url, env.viewer, body)
 					lat = append(lat, time.Since(start))
 					if err != nil || status != http.StatusOK || !bytes.Contains(out, tc.ok) {
 						b.Errorf("%s: status %d, %v: %.300s", tc.name, status, err, out)

@@ -140,7 +140,7 @@ func hotV2Batch(b *testing.B, rows []map[string]any, i, n int) []byte {
 }
 
 // BenchmarkPredictSideBySide compares, in one run, single-input Pima
-// predictions of the same model version over loopback HTTP with pbenchClients
+// predictions of the same model version over loopback HTTP with benchClients
 // concurrent keep-alive clients (the load generator shares the machine):
 //
 //   - bare: a gqlgen server (the project's schema, POST transport only) whose
@@ -160,7 +160,7 @@ func hotV2Batch(b *testing.B, rows []map[string]any, i, n int) []byte {
 func BenchmarkPredictSideBySide(b *testing.B) {
 	env := pbenchStack(b)
 	rows := pbenchInputs(b)
-	client := pbenchClient()
+	client := benchClient()
 	defer client.CloseIdleConnections()
 	slice := hotEnvDuration(b, "MMS_BENCH_SLICE", 250*time.Millisecond)
 
@@ -216,9 +216,9 @@ func BenchmarkPredictSideBySide(b *testing.B) {
 			var got float64
 			var err error
 			if strings.HasPrefix(s.name, "v2") {
-				got, err = pbenchV2Prob(pbenchDo(client, s.url, s.token, body))
+				got, err = pbenchV2Prob(benchDo(client, s.url, s.token, body))
 			} else {
-				got, err = pbenchGraphQLProb(pbenchDo(client, s.url, s.token, body))
+				got, err = pbenchGraphQLProb(benchDo(client, s.url, s.token, body))
 			}
 			if err != nil {
 				b.Fatalf("%s: %v", s.name, err)
@@ -229,7 +229,7 @@ func BenchmarkPredictSideBySide(b *testing.B) {
 		}
 	}
 	for _, s := range sides[5:] {
-		st, out, err := pbenchDo(client, s.url, s.token, s.bodies[0])
+		st, out, err := benchDo(client, s.url, s.token, s.bodies[0])
 		if err != nil || st != http.StatusOK || !bytes.Contains(out, s.ok) || bytes.Contains(out, []byte(`"errors"`)) {
 			b.Fatalf("%s: %d %.300s (%v)", s.name, st, out, err)
 		}
@@ -247,7 +247,7 @@ func BenchmarkPredictSideBySide(b *testing.B) {
 		for _, body := range s.bodies {
 			s.reqs = append(s.reqs, hotRequest(b, s.url, s.token, body))
 		}
-		for range pbenchClients {
+		for range benchClients {
 			s.conns = append(s.conns, &hotRaw{addr: u.Host})
 		}
 	}
@@ -261,7 +261,7 @@ func BenchmarkPredictSideBySide(b *testing.B) {
 		}
 	})
 
-	// load runs pbenchClients clients against s for d and adds what they did.
+	// load runs benchClients clients against s for d and adds what they did.
 	load := func(s *hotSide, d time.Duration) {
 		var (
 			n    atomic.Int64
@@ -271,7 +271,7 @@ func BenchmarkPredictSideBySide(b *testing.B) {
 		)
 		stop := time.Now().Add(d)
 		start := time.Now()
-		for c := range pbenchClients {
+		for c := range benchClients {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -285,7 +285,7 @@ func BenchmarkPredictSideBySide(b *testing.B) {
 					if raw {
 						status, out, err = s.conns[c].do(s.reqs[i])
 					} else {
-						status, out, err = pbenchDo(client, s.url, s.token, s.bodies[i])
+						status, out, err = benchDo(client, s.url, s.token, s.bodies[i])
 					}
 					if err != nil || status != http.StatusOK || !bytes.Contains(out, s.ok) {
 						fail.Store(fmt.Sprintf("%s: status %d, %v: %.300s", s.name, status, err, out))
