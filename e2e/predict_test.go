@@ -1,12 +1,8 @@
 package e2e
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"io"
 	"math"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -118,24 +114,8 @@ func TestPredictV2REST(t *testing.T) {
 	trainedClinic(t, s)
 	s.mustGQL(t, testAdminKey, `mutation { setModelAlias(model: "diabetes", alias: "production", version: 1) { version } }`, nil)
 	call := func(method, path, token string, body any) (int, map[string]any) {
-		var rd io.Reader
-		if body != nil {
-			b, _ := json.Marshal(body)
-			rd = bytes.NewReader(b)
-		}
-		req, _ := http.NewRequest(method, s.URL+path, rd)
-		req.Header.Set("Content-Type", "application/json")
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		resp, err := s.client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var out map[string]any
-		_ = json.NewDecoder(resp.Body).Decode(&out)
-		return resp.StatusCode, out
+		st, _, out := v2Call(t, s, method, path, token, body)
+		return st, out
 	}
 	infer := map[string]any{"id": "req-1", "inputs": []any{
 		map[string]any{"name": "glucose", "shape": []int{2}, "datatype": "FP64", "data": []any{148, 85}},
