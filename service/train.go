@@ -134,10 +134,17 @@ func (s *Service) Train(ctx context.Context, in model.TrainInput) (*model.Job, e
 			CreatedBy: model.PrincipalFromContext(ctx).ID, Payload: payload, CreatedAt: now, UpdatedAt: now,
 			Result: map[string]any{"model": in.Model},
 		}
-		if err := s.Jobs.CreateJob(ctx, job); err != nil {
+		// The model shows its training job before the job exists: a runner may
+		// start the job the moment it is stored, and the job's own updates of
+		// the model (latest version, then the flag cleared) must not race this
+		// one. On FerretDB two concurrent updates of one document can lose one:
+		// set after the job, the flag could undo the new latest version and
+		// leave the model "still training" with no version.
+		if err := s.Models.SetModelTraining(ctx, in.Model, &job.ID); err != nil {
 			return err
 		}
-		if err := s.Models.SetModelTraining(ctx, in.Model, &job.ID); err != nil {
+		if err := s.Jobs.CreateJob(ctx, job); err != nil {
+			_ = s.Models.SetModelTraining(context.WithoutCancel(ctx), in.Model, nil)
 			return err
 		}
 		if s.Runner != nil {
