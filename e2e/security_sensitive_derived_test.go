@@ -346,7 +346,10 @@ func TestSensitiveDerivedRoleMatrix(t *testing.T) {
 	keys["ADMIN"] = testAdminKey
 	s.mustGQL(t, testAdminKey, `mutation { createLabelSchema(input: {id: "ls", team: "clinic", entities: ["Condition"]}) { id } }`, nil)
 	ann := s.mustGQL(t, keys["ANNOTATOR"], `{ me { id } }`, nil).str("me", "id")
-	s.mustGQL(t, testAdminKey, `mutation { train(input: {model: "m", dataset: "patients", label: "outcome", features: ["age", "ssn"], seed: 1}) { id } }`, nil)
+	tr := s.mustGQL(t, testAdminKey, `mutation { train(input: {model: "m", dataset: "patients", label: "outcome", features: ["age", "ssn"], seed: 1}) { id } }`, nil)
+	if job := s.waitJob(t, testAdminKey, tr.str("train", "id")); job["status"] != "SUCCEEDED" { // each role reads its version below
+		t.Fatalf("train m: %v", job)
+	}
 	s.mustGQL(t, testAdminKey, `mutation($a: [ID!]) { createAnnotationTask(input: {id: "t", dataset: "patients", textField: "notes", schema: "ls", annotators: $a, allowSensitiveText: true}) { id } }`,
 		map[string]any{"a": []string{ann}})
 	for role, want := range map[string]struct {
