@@ -63,12 +63,7 @@ func (d *docDoc) toModel(db *DB, dataset string) (*model.Document, error) {
 func (d *DB) DocumentsByKey(ctx context.Context, dataset string, keys []string) (map[string]*model.Document, error) {
 	col := dsCollection(dataset)
 	if d.ferret && len(keys) >= scanMinKeys {
-		var ds struct {
-			N int `bson:"documentCount"`
-		}
-		err := d.db.Collection(colDatasets).FindOne(ctx, bson.D{{Key: "_id", Value: dataset}},
-			options.FindOne().SetProjection(bson.D{{Key: "documentCount", Value: 1}})).Decode(&ds)
-		if err == nil && ds.N <= scanPerKey*len(keys) {
+		if ds, err := d.Dataset(ctx, dataset); err == nil && ds.DocumentCount <= scanPerKey*len(keys) {
 			return d.docsByKeyIn(ctx, dataset, col, keys)
 		}
 	}
@@ -89,9 +84,6 @@ const (
 // docsByKey is DocumentsByKey on the collection colName of dataset's documents,
 // with a lookup per key on FerretDB.
 func (d *DB) docsByKey(ctx context.Context, dataset, colName string, keys []string) (map[string]*model.Document, error) {
-	if len(keys) == 0 {
-		return map[string]*model.Document{}, nil
-	}
 	if !d.ferret {
 		return d.docsByKeyIn(ctx, dataset, colName, keys)
 	}

@@ -144,7 +144,7 @@ func (s *Service) Train(ctx context.Context, in model.TrainInput) (*model.Job, e
 			return err
 		}
 		if err := s.Jobs.CreateJob(ctx, job); err != nil {
-			_ = s.Models.SetModelTraining(context.WithoutCancel(ctx), in.Model, nil)
+			_ = s.Models.SetModelTraining(context.WithoutCancel(ctx), in.Model, m.TrainingJob) // as it was
 			return err
 		}
 		if s.Runner != nil {
