@@ -112,6 +112,44 @@ func TestAnnotationWorkflow(t *testing.T) {
 	if num(agr.get("annotationTask", "items")) != 60 || num(agr.get("annotationTask", "stats", "completeItems")) != 1 {
 		t.Errorf("stats: %v", agr.get("annotationTask"))
 	}
+	// The review queue: c001 (two versions that differ), c002 (one, after a1
+	// submits it), in key order, a page at a time; annotators may not list it.
+	it2 := s.mustGQL(t, a1, next, nil)
+	s.mustGQL(t, a1, save, map[string]any{"in": map[string]any{"task": "posts-ner", "document": it2.str("nextAnnotationItem", "document"),
+		"labels": []string{"positive"}, "status": "submitted"}})
+	queue := func(filter string, first int, after any) gqlResponse {
+		return s.mustGQL(t, testAdminKey, `query($f: ReviewFilter, $n: Int, $a: String) { reviewQueue(task: "posts-ner", filter: $f, first: $n, after: $a) {
+			totalCount edges { cursor node { document annotators submitted drafts agree gold } } pageInfo { hasNextPage endCursor } } }`,
+			map[string]any{"f": filter, "n": first, "a": after})
+	}
+	docsOf := func(r gqlResponse) (out []string) {
+		es, _ := r.get("reviewQueue", "edges").([]any)
+		for _, e := range es {
+			out = append(out, e.(map[string]any)["node"].(map[string]any)["document"].(string))
+		}
+		return out
+	}
+	p1 := queue("TO_REVIEW", 1, nil)
+	if got := docsOf(p1); !slices.Equal(got, []string{"c001"}) || num(p1.get("reviewQueue", "totalCount")) != 2 || p1.get("reviewQueue", "pageInfo", "hasNextPage") != true {
+		t.Fatalf("review queue, first page: %v", p1.Data)
+	}
+	if n := p1.get("reviewQueue", "edges").([]any)[0].(map[string]any)["node"].(map[string]any); num(n["submitted"]) != 2 || n["agree"] != false || n["gold"] != false || len(n["annotators"].([]any)) != 2 {
+		t.Errorf("c001 in the queue: %v", n)
+	}
+	p2 := queue("TO_REVIEW", 1, p1.str("reviewQueue", "pageInfo", "endCursor"))
+	if got := docsOf(p2); !slices.Equal(got, []string{"c002"}) || p2.get("reviewQueue", "pageInfo", "hasNextPage") != false ||
+		p2.get("reviewQueue", "edges").([]any)[0].(map[string]any)["node"].(map[string]any)["agree"] != nil {
+		t.Errorf("review queue, second page: %v", p2.Data)
+	}
+	if got := docsOf(queue("DISAGREE", 10, nil)); !slices.Equal(got, []string{"c001"}) {
+		t.Errorf("disagreeing items: %v", got)
+	}
+	if r := s.gql(t, a1, `{ reviewQueue(task: "posts-ner") { totalCount } }`, nil); !r.hasCode("FORBIDDEN") {
+		t.Errorf("annotator lists the review queue: %+v", r.Errors)
+	}
+	if r := s.gql(t, testAdminKey, `{ reviewQueue(task: "posts-ner", after: "bm90LWEtY3Vyc29y") { totalCount } }`, nil); !r.hasCode("BAD_USER_INPUT") {
+		t.Errorf("a foreign cursor: %+v", r.Errors)
+	}
 	// Review: every version, then the gold one.
 	rv := s.mustGQL(t, testAdminKey, `{ reviewItem(task: "posts-ner", document: "c001") { text annotations { annotator version } gold { version } } }`, nil)
 	if as, _ := rv.get("reviewItem", "annotations").([]any); len(as) != 2 || rv.get("reviewItem", "gold") != nil {
@@ -119,6 +157,12 @@ func TestAnnotationWorkflow(t *testing.T) {
 	}
 	s.mustGQL(t, testAdminKey, `mutation($in: SaveAnnotationInput!) { saveGold(input: $in) { annotator version } }`, map[string]any{"in": map[string]any{
 		"task": "posts-ner", "document": "c001", "spans": spans[:2], "labels": []string{"neutral"}, "status": "submitted"}})
+	if got := docsOf(queue("REVIEWED", 10, nil)); !slices.Equal(got, []string{"c001"}) {
+		t.Errorf("reviewed items: %v", got)
+	}
+	if got := docsOf(queue("TO_REVIEW", 10, nil)); !slices.Equal(got, []string{"c002"}) {
+		t.Errorf("items to review after c001's gold version: %v", got)
+	}
 	if r := s.gql(t, a1, `{ reviewItem(task: "posts-ner", document: "c001") { text } }`, nil); !r.hasCode("FORBIDDEN") {
 		t.Errorf("annotator reviews: %+v", r.Errors)
 	}

@@ -146,6 +146,7 @@ var permTable = map[string]permRule{
 	"Query.annotationTask":     {op: `query($t: ID!) { annotationTask(id: $t) { id } }`, want: wantReadTask, vars: taskVar},
 	"Query.nextAnnotationItem": {op: `query($t: ID!) { nextAnnotationItem(task: $t) { document } }`, want: wantAnnotate, vars: taskVar},
 	"Query.reviewItem":         {op: `query($t: ID!) { reviewItem(task: $t, document: "d1") { document } }`, want: wantReview, vars: taskVar},
+	"Query.reviewQueue":        {op: `query($t: ID!) { reviewQueue(task: $t) { totalCount } }`, want: wantReview, vars: taskVar},
 	"Query.agreement":          {op: `query($t: ID!) { agreement(task: $t) { items } }`, want: wantReadTask, vars: taskVar},
 	"Query.shares":             {op: `query($d: ID!) { shares(dataset: $d) { team } }`, want: wantOwner, vars: datasetVar},
 	"Query.connections":        {op: `{ connections { name } }`, want: wantAdminOnly}, // global objects connection/<name>

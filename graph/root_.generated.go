@@ -623,6 +623,7 @@ type ComplexityRoot struct {
 		Predict            func(childComplexity int, model string, version *int, alias *string, inputs []any, strict *bool) int
 		Predictions        func(childComplexity int, dataset string, collection string, first *int, after *string) int
 		ReviewItem         func(childComplexity int, task string, document string) int
+		ReviewQueue        func(childComplexity int, task string, filter *model.ReviewFilter, first *int, after *string) int
 		Shares             func(childComplexity int, dataset string) int
 		Teams              func(childComplexity int) int
 		VerifyAudit        func(childComplexity int) int
@@ -665,6 +666,27 @@ type ComplexityRoot struct {
 		Suggestions func(childComplexity int) int
 		Task        func(childComplexity int) int
 		Text        func(childComplexity int) int
+	}
+
+	ReviewQueueConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ReviewQueueEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ReviewQueueItem struct {
+		Agree      func(childComplexity int) int
+		Annotators func(childComplexity int) int
+		Document   func(childComplexity int) int
+		Drafts     func(childComplexity int) int
+		Gold       func(childComplexity int) int
+		Submitted  func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
 	}
 
 	RowCondition struct {
@@ -3467,6 +3489,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ReviewItem(childComplexity, args["task"].(string), args["document"].(string)), true
+	case "Query.reviewQueue":
+		if e.ComplexityRoot.Query.ReviewQueue == nil {
+			break
+		}
+
+		args, err := ec.field_Query_reviewQueue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ReviewQueue(childComplexity, args["task"].(string), args["filter"].(*model.ReviewFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.shares":
 		if e.ComplexityRoot.Query.Shares == nil {
 			break
@@ -3627,6 +3660,81 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReviewItem.Text(childComplexity), true
+
+	case "ReviewQueueConnection.edges":
+		if e.ComplexityRoot.ReviewQueueConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewQueueConnection.Edges(childComplexity), true
+	case "ReviewQueueConnection.pageInfo":
+		if e.ComplexityRoot.ReviewQueueConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewQueueConnection.PageInfo(childComplexity), true
+	case "ReviewQueueConnection.totalCount":
+		if e.ComplexityRoot.ReviewQueueConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewQueueConnection.TotalCount(childComplexity), true
+
+	case "ReviewQueueEdge.cursor":
+		if e.ComplexityRoot.ReviewQueueEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewQueueEdge.Cursor(childComplexity), true
+	case "ReviewQueueEdge.node":
+		if e.ComplexityRoot.ReviewQueueEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewQueueEdge.Node(childComplexity), true
+
+	case "ReviewQueueItem.agree":
+		if e.ComplexityRoot.ReviewQueueItem.Agree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewQueueItem.Agree(childComplexity), true
+	case "ReviewQueueItem.annotators":
+		if e.ComplexityRoot.ReviewQueueItem.Annotators == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewQueueItem.Annotators(childComplexity), true
+	case "ReviewQueueItem.document":
+		if e.ComplexityRoot.ReviewQueueItem.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewQueueItem.Document(childComplexity), true
+	case "ReviewQueueItem.drafts":
+		if e.ComplexityRoot.ReviewQueueItem.Drafts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewQueueItem.Drafts(childComplexity), true
+	case "ReviewQueueItem.gold":
+		if e.ComplexityRoot.ReviewQueueItem.Gold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewQueueItem.Gold(childComplexity), true
+	case "ReviewQueueItem.submitted":
+		if e.ComplexityRoot.ReviewQueueItem.Submitted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewQueueItem.Submitted(childComplexity), true
+	case "ReviewQueueItem.updatedAt":
+		if e.ComplexityRoot.ReviewQueueItem.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewQueueItem.UpdatedAt(childComplexity), true
 
 	case "RowCondition.field":
 		if e.ComplexityRoot.RowCondition.Field == nil {
@@ -5319,6 +5427,48 @@ func (ec *executionContext) childFields_ReviewItem(ctx context.Context, field gr
 		return ec.fieldContext_ReviewItem_suggestions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReviewItem", field.Name)
+}
+
+func (ec *executionContext) childFields_ReviewQueueConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ReviewQueueConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ReviewQueueConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ReviewQueueConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReviewQueueConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ReviewQueueEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ReviewQueueEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ReviewQueueEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReviewQueueEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ReviewQueueItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "document":
+		return ec.fieldContext_ReviewQueueItem_document(ctx, field)
+	case "annotators":
+		return ec.fieldContext_ReviewQueueItem_annotators(ctx, field)
+	case "submitted":
+		return ec.fieldContext_ReviewQueueItem_submitted(ctx, field)
+	case "drafts":
+		return ec.fieldContext_ReviewQueueItem_drafts(ctx, field)
+	case "agree":
+		return ec.fieldContext_ReviewQueueItem_agree(ctx, field)
+	case "gold":
+		return ec.fieldContext_ReviewQueueItem_gold(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ReviewQueueItem_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReviewQueueItem", field.Name)
 }
 
 func (ec *executionContext) childFields_RowCondition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

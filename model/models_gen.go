@@ -616,6 +616,42 @@ type RelationTypeInput struct {
 	Tail []string `json:"tail,omitempty"`
 }
 
+// A page of a task's review queue (a Relay connection), ordered by document key.
+type ReviewQueueConnection struct {
+	// The page's items, in order, each with its cursor.
+	Edges []*ReviewQueueEdge `json:"edges"`
+	// Whether more pages follow or precede, and the cursors to get them.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many items the filter lists in all, across pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One review queue item in a page, with its cursor.
+type ReviewQueueEdge struct {
+	// Opaque position of this node: pass it as after to get what follows.
+	Cursor string `json:"cursor"`
+	// The item.
+	Node *ReviewQueueItem `json:"node"`
+}
+
+// One item in a task's review queue: who submitted it, whether they agree and whether it has been reviewed.
+type ReviewQueueItem struct {
+	// The document's key (what reviewItem and saveGold take).
+	Document string `json:"document"`
+	// Principal ids of the annotators who submitted it, in order.
+	Annotators []string `json:"annotators"`
+	// Submitted annotations.
+	Submitted int `json:"submitted"`
+	// Drafts saved but not submitted.
+	Drafts int `json:"drafts"`
+	// True when every submitted annotation has the same spans, relations, events and document labels; null with fewer than two.
+	Agree *bool `json:"agree,omitempty"`
+	// True when the item has a gold (reviewed) version.
+	Gold bool `json:"gold"`
+	// When an annotation of the item (or its gold version) was last saved.
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
 // A SQL query whose rows to ingest.
 type SQLSourceInput struct {
 	// A registered connection of kind POSTGRESQL (see createConnection).
@@ -1133,6 +1169,70 @@ func (e *OnError) UnmarshalJSON(b []byte) error {
 }
 
 func (e OnError) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Which items reviewQueue lists.
+type ReviewFilter string
+
+const (
+	// Items with a submitted annotation and no gold version yet.
+	ReviewFilterToReview ReviewFilter = "TO_REVIEW"
+	// Items whose submitted annotations differ (spans, relations, events or document labels) and that have no gold version yet.
+	ReviewFilterDisagree ReviewFilter = "DISAGREE"
+	// Items with a gold version.
+	ReviewFilterReviewed ReviewFilter = "REVIEWED"
+	// Every item with a submitted annotation or a gold version.
+	ReviewFilterAll ReviewFilter = "ALL"
+)
+
+var AllReviewFilter = []ReviewFilter{
+	ReviewFilterToReview,
+	ReviewFilterDisagree,
+	ReviewFilterReviewed,
+	ReviewFilterAll,
+}
+
+func (e ReviewFilter) IsValid() bool {
+	switch e {
+	case ReviewFilterToReview, ReviewFilterDisagree, ReviewFilterReviewed, ReviewFilterAll:
+		return true
+	}
+	return false
+}
+
+func (e ReviewFilter) String() string {
+	return string(e)
+}
+
+func (e *ReviewFilter) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReviewFilter(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReviewFilter", str)
+	}
+	return nil
+}
+
+func (e ReviewFilter) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReviewFilter) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReviewFilter) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

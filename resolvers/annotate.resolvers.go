@@ -88,6 +88,11 @@ func (r *queryResolver) ReviewItem(ctx context.Context, task string, document st
 	return r.Svc.ReviewItem(ctx, task, document)
 }
 
+// ReviewQueue is the resolver for the reviewQueue field.
+func (r *queryResolver) ReviewQueue(ctx context.Context, task string, filter *model.ReviewFilter, first *int, after *string) (*model.ReviewQueueConnection, error) {
+	return r.Svc.ReviewQueue(ctx, task, filter, first, after)
+}
+
 // Agreement is the resolver for the agreement field.
 func (r *queryResolver) Agreement(ctx context.Context, task string) (*model.Agreement, error) {
 	return r.Svc.Agreement(ctx, task)

@@ -102,6 +102,7 @@ var fieldCosts = map[string]int{
 	"Query.inferSchema":       500,  // reads a sample of a source (up to 100,000 rows)
 	"Query.agreement":         countCost,
 	"Query.reviewItem":        storeRoundTrip,
+	"Query.reviewQueue":       countCost, // reads every annotation of the task
 	"AnnotationTask.stats":    countCost, // reads every annotation of the task
 	"Model.versions":          storeRoundTrip,
 	"Ingestion.rejects":       storeRoundTrip,

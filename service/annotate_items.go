@@ -737,43 +737,6 @@ func (s *Service) saveAsWithDecision(ctx context.Context, t *model.AnnotationTas
 	return a, nil
 }
 
-// ReviewItem shows every annotator's version of an item, the gold one and the
-// suggestions with the gold version's decisions (review on the task: owners,
-// editors and reviewers of its team; no annotator key needed).
-func (s *Service) ReviewItem(ctx context.Context, taskID, doc string) (*model.ReviewItem, error) {
-	t, err := s.taskForText(ctx, taskID, auth.ActReview)
-	if err != nil {
-		return nil, err
-	}
-	it, err := s.Annotations.TaskItem(ctx, t.ID, doc)
-	if err != nil {
-		return nil, err
-	}
-	text, err := s.itemText(ctx, t, doc)
-	if err != nil {
-		return nil, err
-	}
-	all, err := s.Annotations.ItemAnnotations(ctx, t.ID, doc)
-	if err != nil {
-		return nil, err
-	}
-	out := &model.ReviewItem{Task: t.ID, Document: doc, Text: text, Annotations: []*model.Annotation{}, Suggestions: []model.Suggestion{}}
-	for _, a := range all {
-		if a.Annotator == model.GoldAnnotator {
-			out.Gold = a
-		} else {
-			out.Annotations = append(out.Annotations, a)
-		}
-	}
-	for _, sg := range it.Suggestions {
-		if out.Gold != nil && out.Gold.Decisions[sg.ID] != "" {
-			sg.Status = out.Gold.Decisions[sg.ID]
-		}
-		out.Suggestions = append(out.Suggestions, sg)
-	}
-	return out, nil
-}
-
 // submittedByItem groups a task's submitted annotations (gold apart) by item.
 func (s *Service) submittedByItem(ctx context.Context, t *model.AnnotationTask) (map[string][]*model.Annotation, []string, error) {
 	by := map[string][]*model.Annotation{}
