@@ -58,8 +58,9 @@ func TestStudioAnnotateInBrowser(t *testing.T) {
 	node := studioPrereqs(t)
 	s := newTestServer(t, nil)
 	admin := testAdminKey
-	key, keyID := s.createKey(t, "ward", "ANNOTATOR")
-	who := "key:" + keyID
+	s.createKey(t, "ward", "VIEWER") // creates the team
+	ann := s.mustGQL(t, admin, `mutation { createApiKey(input: {team: "ward", role: ANNOTATOR, name: "Ward annotator"}) { secret key { id } } }`, nil)
+	key, who := ann.str("createApiKey", "secret"), "key:"+ann.str("createApiKey", "key", "id")
 	s.mustGQL(t, admin, `mutation { createDataset(input: {id: "posts", name: "Posts", team: "ward", keyField: "id"}) { id } }`, nil)
 	long := longDoc()
 	ing := s.mustGQL(t, admin, `mutation($recs: [JSON!]) { ingest(input: {dataset: "posts", source: "weibo", format: NDJSON, key: {from: "id"}, records: $recs}) { id } }`,

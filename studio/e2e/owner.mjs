@@ -46,14 +46,22 @@ try {
   await page.getByRole('heading', { name: /ner · review/ }).waitFor();
   await page.getByText('1 / 1').waitFor();
   await page.getByRole('cell', { name: 'Hospital' }).first().waitFor();
-  // side by side, then the annotator's version becomes the gold one
-  await page.getByLabel('Document key').fill('p1');
-  await page.getByRole('button', { name: 'Compare' }).click();
+  // annotators by their key's name (an owner may list the team's keys), not by id
+  await page.getByRole('cell', { name: 'Ward annotator' }).first().waitFor();
+  // the review queue lists p1 (submitted, no gold yet); opened side by side, the
+  // annotator's version becomes the gold one, and p1 leaves "To review"
+  const queue = page.getByRole('region', { name: 'Review queue' });
+  await queue.getByRole('cell', { name: 'Ward annotator' }).waitFor();
+  await page.getByRole('button', { name: 'Open p1' }).click();
   await page.getByRole('region', { name: /annotation of p1/ }).first().waitFor();
   await page.getByRole('button', { name: /^Use as gold/ }).first().click();
   await page.getByRole('status').filter({ hasText: 'is now the gold version of p1' }).or(page.getByRole('alert')).first().waitFor();
   if (await page.getByRole('alert').count()) throw new Error(`gold: ${await page.getByRole('alert').first().textContent()}`);
   await page.getByRole('heading', { name: /^Gold/ }).waitFor();
+  await page.getByText('Nothing waits for review').waitFor();
+  await page.getByLabel('Show').selectOption('REVIEWED');
+  await page.getByRole('button', { name: 'Open p1' }).waitFor();
+  await page.locator('.stat').filter({ hasText: /^1\s*items reviewed \(gold\)$/ }).waitFor(); // the counts follow the gold save
   await axe('review');
   if (shots) { mkdirSync(shots, { recursive: true }); await page.screenshot({ path: join(shots, 'review.png'), fullPage: true }); }
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'doccano JSONL', exact: true }).click()]);

@@ -80,7 +80,7 @@ function App() {
       </header>
       {r.page === 'tasks' && <Tasks me={me} />}
       {r.page === 'task' && <Workspace key={r.task} task={r.task} me={me} />}
-      {r.page === 'review' && <Review key={r.task} task={r.task} />}
+      {r.page === 'review' && <Review key={r.task} task={r.task} me={me} />}
       {r.page === 'datasets' && <Datasets />}
       {r.page === 'dataset' && <DatasetPage key={r.id} id={r.id} canShare={owner} canWrite={owner || me.role === 'EDITOR'} />}
       {r.page === 'audit' && <Audit />}

@@ -81,7 +81,7 @@ export const SkipMutation = graphql(`
 export const ReviewQuery = graphql(`
   query StudioReview($task: ID!) {
     annotationTask(id: $task) {
-      id dataset schema items overlap annotators guidelines createdAt
+      id dataset schema team items overlap annotators guidelines createdAt
       stats {
         items completeItems goldItems
         annotators { annotator drafts submitted medianSeconds }
@@ -220,6 +220,16 @@ export const ReviewItemQuery = graphql(`
         events { type trigger arguments { role span } }
       }
       gold { annotator version labels spans { id start end label text } relations { type head tail } events { type trigger arguments { role span } } }
+    }
+  }
+`);
+
+export const ReviewQueueQuery = graphql(`
+  query StudioReviewQueue($task: ID!, $filter: ReviewFilter, $first: Int, $after: String) {
+    reviewQueue(task: $task, filter: $filter, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { document annotators submitted drafts agree gold updatedAt } }
     }
   }
 `);

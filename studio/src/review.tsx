@@ -3,8 +3,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { getKey, gql } from './api';
 import type { StudioAgreementQuery, StudioReviewQuery } from './gql/graphql';
-import { Link } from './main';
-import { AgreementQuery, ReviewQuery } from './ops';
+import { Link, type Me } from './main';
+import { AgreementQuery, KeysQuery, ReviewQuery } from './ops';
+import { annotatorRows } from './people';
 import { Compare } from './compare';
 
 type Task = NonNullable<StudioReviewQuery['annotationTask']>;
@@ -16,15 +17,31 @@ const EXPORTS: [format: string, label: string][] = [
   ['doccano', 'doccano JSONL'], ['labelstudio', 'Label Studio JSON'], ['brat', 'brat (zip)'], ['conll', 'CoNLL'],
 ];
 
-export function Review(props: { task: string }) {
+/**
+ * People's names for principal ids: an API key's name ("annotator 1 (key:…)")
+ * when the caller may list the team's keys (owners and admins); the id otherwise.
+ */
+function useNames(me: Me, team: string | undefined): (id: string) => string {
+  const [names, setNames] = useState<Map<string, string>>(new Map());
+  const mayList = me.role === 'ADMIN' || (me.role === 'OWNER' && me.team === team);
+  useEffect(() => {
+    if (!team || !mayList) return;
+    gql(KeysQuery, { team }).then((d) => setNames(new Map(d.apiKeys.map((k) => [`key:${k.id}`, k.name])))).catch(() => { /* ids then */ });
+  }, [team, mayList]);
+  return (id) => names.get(id) ?? id;
+}
+
+export function Review(props: { task: string; me: Me }) {
   const [task, setTask] = useState<Task | null | undefined>(undefined);
   const [agr, setAgr] = useState<Agreement | null>(null);
   const [agrErr, setAgrErr] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [rev, setRev] = useState(0); // bumped after a gold version is saved
   useEffect(() => {
     gql(ReviewQuery, { task: props.task }).then((d) => setTask(d.annotationTask ?? null)).catch((e) => setError(e.message));
     gql(AgreementQuery, { task: props.task }).then((d) => setAgr(d.agreement)).catch((e) => setAgrErr(e.message));
-  }, [props.task]);
+  }, [props.task, rev]);
+  const name = useNames(props.me, task?.team);
 
   const download = async (format: string, which: string) => {
     setError(null);
@@ -50,6 +67,7 @@ export function Review(props: { task: string }) {
   if (task === undefined && !error) return <main class="page"><p>Loading…</p></main>;
   if (!task) return <main class="page"><h1>Task {props.task}</h1><p class="error" role="alert">{error ?? `There is no task ${props.task}, or you may not see it.`}</p></main>;
   const st = task.stats;
+  const rows = annotatorRows(task.annotators, st.annotators);
   const maxCount = Math.max(1, ...st.labels.map((l) => l.count));
   return (
     <main class="page">
@@ -65,11 +83,12 @@ export function Review(props: { task: string }) {
       <div class="two">
         <section aria-labelledby="ann-h">
           <h2 id="ann-h">Annotators</h2>
-          {st.annotators.length === 0 ? <p class="hint">Nobody has saved an annotation yet.</p> : (
+          <p class="hint">{task.annotators.length ? `${task.annotators.length} assigned to this task.` : 'Every annotator of the team may work on this task.'}</p>
+          {rows.length === 0 ? <p class="hint">Nobody has saved an annotation yet.</p> : (
             <table class="grid">
               <thead><tr><th scope="col">Annotator</th><th scope="col">Submitted</th><th scope="col">Drafts</th><th scope="col">Median time</th></tr></thead>
-              <tbody>{st.annotators.map((a) => (
-                <tr key={a.annotator}><td>{a.annotator}</td><td>{a.submitted}</td><td>{a.drafts}</td><td>{a.medianSeconds == null ? '—' : `${a.medianSeconds.toFixed(0)} s`}</td></tr>
+              <tbody>{rows.map((a) => (
+                <tr key={a.annotator}><td title={a.annotator}>{name(a.annotator)}</td><td>{a.submitted}</td><td>{a.drafts}</td><td>{a.medianSeconds == null ? '—' : `${a.medianSeconds.toFixed(0)} s`}</td></tr>
               ))}</tbody>
             </table>
           )}
@@ -101,7 +120,7 @@ export function Review(props: { task: string }) {
           </>
         ))}
       </section>
-      <Compare task={task.id} />
+      <Compare task={task.id} name={name} onGold={() => setRev((r) => r + 1)} />
       <section aria-labelledby="exp-h">
         <h2 id="exp-h">Export</h2>
         <p class="hint">Submitted annotations, one record each; or the reviewed (gold) versions.</p>

@@ -237,6 +237,17 @@ export type RelationInput = {
   type: string;
 };
 
+/** Which items reviewQueue lists. */
+export type ReviewFilter =
+  /** Every item with a submitted annotation or a gold version. */
+  | 'ALL'
+  /** Items whose submitted annotations differ (spans, relations, events or document labels) and that have no gold version yet. */
+  | 'DISAGREE'
+  /** Items with a gold version. */
+  | 'REVIEWED'
+  /** Items with a submitted annotation and no gold version yet. */
+  | 'TO_REVIEW';
+
 /** A role within a team. ADMIN is global. */
 export type Role =
   /** Global administrator: every action on every team, and the admin-only operations (teams, connections, audit). */
@@ -393,7 +404,7 @@ export type StudioReviewQueryVariables = Exact<{
 }>;
 
 
-export type StudioReviewQuery = { annotationTask: { id: string, dataset: string, schema: string, items: number, overlap: number, annotators: Array<string>, guidelines: string | null, createdAt: string, stats: { items: number, completeItems: number, goldItems: number, annotators: Array<{ annotator: string, drafts: number, submitted: number, medianSeconds: number | null }>, labels: Array<{ label: string, count: number }> } } | null };
+export type StudioReviewQuery = { annotationTask: { id: string, dataset: string, schema: string, team: string, items: number, overlap: number, annotators: Array<string>, guidelines: string | null, createdAt: string, stats: { items: number, completeItems: number, goldItems: number, annotators: Array<{ annotator: string, drafts: number, submitted: number, medianSeconds: number | null }>, labels: Array<{ label: string, count: number }> } } | null };
 
 export type StudioAgreementQueryVariables = Exact<{
   task: string;
@@ -518,6 +529,16 @@ export type StudioReviewItemQueryVariables = Exact<{
 
 
 export type StudioReviewItemQuery = { reviewItem: { task: string, document: string, text: string, annotations: Array<{ annotator: string, status: string, version: number, labels: Array<string>, spans: Array<{ id: string, start: number, end: number, label: string, text: string }>, relations: Array<{ type: string, head: string, tail: string }>, events: Array<{ type: string, trigger: string, arguments: Array<{ role: string, span: string }> }> }>, gold: { annotator: string, version: number, labels: Array<string>, spans: Array<{ id: string, start: number, end: number, label: string, text: string }>, relations: Array<{ type: string, head: string, tail: string }>, events: Array<{ type: string, trigger: string, arguments: Array<{ role: string, span: string }> }> } | null } };
+
+export type StudioReviewQueueQueryVariables = Exact<{
+  task: string;
+  filter?: ReviewFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type StudioReviewQueueQuery = { reviewQueue: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { document: string, annotators: Array<string>, submitted: number, drafts: number, agree: boolean | null, gold: boolean, updatedAt: string } }> } };
 
 export type StudioSaveGoldMutationVariables = Exact<{
   input: SaveAnnotationInput;
@@ -864,6 +885,7 @@ export const StudioReviewDocument = new TypedDocumentString(`
     id
     dataset
     schema
+    team
     items
     overlap
     annotators
@@ -1242,6 +1264,28 @@ export const StudioReviewItemDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<StudioReviewItemQuery, StudioReviewItemQueryVariables>;
+export const StudioReviewQueueDocument = new TypedDocumentString(`
+    query StudioReviewQueue($task: ID!, $filter: ReviewFilter, $first: Int, $after: String) {
+  reviewQueue(task: $task, filter: $filter, first: $first, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        document
+        annotators
+        submitted
+        drafts
+        agree
+        gold
+        updatedAt
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioReviewQueueQuery, StudioReviewQueueQueryVariables>;
 export const StudioSaveGoldDocument = new TypedDocumentString(`
     mutation StudioSaveGold($input: SaveAnnotationInput!) {
   saveGold(input: $input) {
