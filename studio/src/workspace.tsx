@@ -221,13 +221,13 @@ export function Workspace(props: { task: string; me: Me }) {
         )}
         <button type="button" class="link" onClick={() => setHelp(true)} aria-keyshortcuts="?">Shortcuts (?)</button>
       </div>
-      {guidelines && <details class="guidelines"><summary>Guidelines</summary><pre>{guidelines}</pre></details>}
+      {guidelines && <details class="guidelines" open={progress?.mine === 0}><summary>Guidelines</summary><pre>{guidelines}</pre></details>}
       {item === undefined && <p>Loading your next item…</p>}
       {item === null && banner?.kind !== 'error' && (
         <div class="card"><h2>All done</h2><p>Nothing is left for you in this task. <Link href="/studio/">Back to your tasks</Link>.</p></div>
       )}
       {item && state && schema && (
-        <Editor state={state} schema={schema} dispatch={dispatch} suggestions={pending} decide={decide} busy={busy}
+        <Editor state={state} schema={schema} dispatch={dispatch} suggestions={pending} decide={decide} busy={busy} version={version}
           onSave={() => save('draft')} onSubmit={() => save('submitted')} onSkip={skip} />
       )}
       <div class="banners">
@@ -271,12 +271,14 @@ interface EditorProps {
   suggestions: Suggestion[];
   decide: (ids: string[], accept: boolean) => void;
   busy: boolean;
+  /** The saved annotation's version; null before the first save. */
+  version: number | null;
   onSave: () => void;
   onSubmit: () => void;
   onSkip: () => void;
 }
 
-function Editor({ state, schema, dispatch, suggestions, decide, busy, onSave, onSubmit, onSkip }: EditorProps) {
+function Editor({ state, schema, dispatch, suggestions, decide, busy, version, onSave, onSubmit, onSkip }: EditorProps) {
   const [sst, sen] = selection(state);
   const selSpan = state.spans.find((x) => x.id === state.selectedSpan) ?? null;
   const relTypes = state.relHead && state.relTail ? relationTypesFor(state, state.relHead, state.relTail) : [];
@@ -386,7 +388,7 @@ function Editor({ state, schema, dispatch, suggestions, decide, busy, onSave, on
               <ul class="sugs">
                 {suggestions.map((s) => (
                   <li key={s.id}>
-                    <span class="chip sug" style={{ '--c': colorOf(schema, s.span.label) }}>{s.span.label}</span> “{s.span.text}” <small>{s.source}: {s.rule}</small>
+                    <span class="chip sug" style={{ '--c': colorOf(schema, s.span.label) }}>{s.span.label}</span> <span class="t">“{s.span.text}”</span> <small>{s.source}: {s.rule}</small>
                     <button type="button" disabled={busy} aria-label={`Accept ${s.span.label} “${s.span.text}”`} onClick={() => decide([s.id], true)}>Accept</button>
                     <button type="button" disabled={busy} aria-label={`Reject ${s.span.label} “${s.span.text}”`} onClick={() => decide([s.id], false)}>Reject</button>
                   </li>
@@ -401,7 +403,7 @@ function Editor({ state, schema, dispatch, suggestions, decide, busy, onSave, on
         </aside>
       </div>
       <footer class="actions">
-        <span class="dirty" aria-live="polite">{state.dirty ? 'Unsaved changes' : 'Saved'}</span>
+        <span class="dirty" aria-live="polite">{state.dirty ? 'Unsaved changes' : version == null ? 'Nothing saved yet' : `Saved (version ${version})`}</span>
         <button type="button" disabled={busy} onClick={onSave} aria-keyshortcuts="Control+S">Save draft</button>
         <button type="button" disabled={busy} onClick={onSkip}>Skip</button>
         <button type="button" class="primary" disabled={busy} onClick={onSubmit} aria-keyshortcuts="Control+Enter">Submit</button>
