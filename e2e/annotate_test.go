@@ -677,3 +677,44 @@ func TestAnnotationLegacyTask(t *testing.T) {
 		t.Errorf("rebuilt item order: %d %v, want 3", n, err)
 	}
 }
+
+// A draft save renews the saver's lease, as asking for the item again does;
+// a slot another annotator took after the lease lapsed is not extended.
+func TestAnnotationDraftRenewsLease(t *testing.T) {
+	t.Parallel()
+	e := newClaimEnv(t, "renew", 1, "c001")
+	if d, err := e.next(0, "renew"); err != nil || d != "c001" {
+		t.Fatalf("annotator 0 first item: %q %v", d, err)
+	}
+	draft := func(k int) error {
+		st := model.AnnotationDraft
+		_, err := e.s.app.Service.SaveAnnotation(e.ctxs[k], model.SaveAnnotationInput{Task: "renew", Document: "c001", Labels: []string{"neutral"}, Status: &st,
+			Version: func() *int { // the annotator's current version, if any
+				a, err := e.s.app.Service.Annotations.Annotation(e.ctxs[k], "renew", "c001", e.ids[k])
+				if err != nil {
+					return nil
+				}
+				return &a.Version
+			}()})
+		return err
+	}
+	e.clock.Store(int64(20 * time.Minute))
+	if err := draft(0); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Store(int64(40 * time.Minute)) // the first lease has lapsed; the renewed one runs until 50 min
+	if d, _ := e.next(1, "renew"); d != "" {
+		t.Fatalf("annotator 1 got %q while annotator 0's renewed lease runs", d)
+	}
+	e.clock.Store(int64(51 * time.Minute))
+	if d, _ := e.next(1, "renew"); d != "c001" {
+		t.Fatalf("annotator 1 got %q after the renewed lease lapsed, want c001", d)
+	}
+	// Annotator 0's late draft does not take the slot back.
+	_ = draft(0)
+	e.clock.Store(int64(52 * time.Minute))
+	c, err := e.s.app.Service.Annotations.Claim(context.Background(), "renew", "c001", 0)
+	if err != nil || c.Annotator != e.ids[1] || !c.Until.After(time.Now().Add(51*time.Minute)) {
+		t.Errorf("the slot after annotator 0's late draft: %+v %v, want annotator 1's lease", c, err)
+	}
+}

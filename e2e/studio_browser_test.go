@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -239,6 +242,46 @@ func TestStudioAnnotateInBrowser(t *testing.T) {
 	// The long item was skipped, not submitted: nothing left for the annotator.
 	if r := s.mustGQL(t, key, `{ nextAnnotationItem(task: "long") { document } }`, nil); r.get("nextAnnotationItem") != nil {
 		t.Errorf("after skip, nextAnnotationItem(long) = %v, want null", r.Data)
+	}
+}
+
+// TestStudioLeaseInBrowser: a lapsed reservation, explained in the workspace
+// (studio/e2e/lease.mjs). The server's clock is moved by the script through a
+// control URL of the test's own, the browser's by Playwright's clock.
+func TestStudioLeaseInBrowser(t *testing.T) {
+	node := studioPrereqs(t)
+	s := newTestServer(t, nil)
+	var offset atomic.Int64
+	s.app.Service.Now = func() time.Time { return time.Now().UTC().Add(time.Duration(offset.Load())) }
+	control := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		secs, err := strconv.Atoi(string(b))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		offset.Add(int64(time.Duration(secs) * time.Second))
+	}))
+	defer control.Close()
+	keyA, idA := s.createKey(t, "lease", "ANNOTATOR")
+	keyB, idB := s.createKey(t, "lease", "ANNOTATOR")
+	s.mustGQL(t, testAdminKey, `mutation { createDataset(input: {id: "lease-posts", name: "Posts", team: "lease", keyField: "id"}) { id } }`, nil)
+	ing := s.mustGQL(t, testAdminKey, `mutation { ingest(input: {dataset: "lease-posts", source: "weibo", format: NDJSON, key: {from: "id"},
+		records: [{id: "p1", text: "😀P0001在华西医院接种了乙肝疫苗"}]}) { id } }`, nil)
+	s.waitJob(t, testAdminKey, ing.str("ingest", "id"))
+	s.mustGQL(t, testAdminKey, `mutation { createLabelSchema(input: {id: "lease-s", team: "lease", entities: ["Patient"], classes: ["positive", "neutral"]}) { id } }`, nil)
+	s.mustGQL(t, testAdminKey, `mutation($a: [ID!]) { createAnnotationTask(input: {id: "lease", dataset: "lease-posts", textField: "text", schema: "lease-s", annotators: $a}) { id } }`,
+		map[string]any{"a": []string{"key:" + idA, "key:" + idB}})
+	if out, err := repoCommand(node, "studio/e2e/lease.mjs", s.URL, keyA, keyB, control.URL, os.Getenv("MMS_STUDIO_SCREENSHOTS")).CombinedOutput(); err != nil {
+		t.Fatalf("studio/e2e/lease.mjs: %v\n%s", err, out)
+	}
+	// A's refused submit left nothing; the item is B's.
+	rv := s.mustGQL(t, testAdminKey, `{ reviewItem(task: "lease", document: "p1") { annotations { annotator } } }`, nil)
+	if as, _ := rv.get("reviewItem", "annotations").([]any); len(as) != 0 {
+		t.Errorf("annotations after A's refused submit: %v", as)
+	}
+	if d := s.mustGQL(t, keyB, `{ nextAnnotationItem(task: "lease") { document } }`, nil).str("nextAnnotationItem", "document"); d != "p1" {
+		t.Errorf("annotator B's item = %q, want p1 (still B's)", d)
 	}
 }
 

@@ -558,24 +558,23 @@ func (s *Service) saveWith(ctx context.Context, t *model.AnnotationTask, in mode
 		if err := s.Annotations.SaveAnnotation(ctx, a); err != nil {
 			return err
 		}
-		if a.Status == model.AnnotationSubmitted && mine {
+		if !mine {
+			return nil
+		}
+		slot := s.slotOfSave(ctx, t, in.Document, annotator, st)
+		switch {
+		case slot < 0:
+		case a.Status == model.AnnotationSubmitted:
 			// A submitted item keeps its slot for good: a lapsed lease is only
 			// stale without a submitted annotation. The claim leaves the open
 			// claims (best effort: one left there costs a sweep a lookup).
-			slot := -1
-			switch {
-			case st.claim != nil:
-				slot = slotOf(st.claim.ID)
-			case st.take != nil:
-				slot = st.take.Slot
-			default:
-				if c, err := s.myClaim(ctx, t, in.Document, annotator, nil); err == nil && c != nil {
-					slot = slotOf(c.ID)
-				}
-			}
-			if slot >= 0 {
-				_ = s.Annotations.CloseClaim(ctx, t.ID, in.Document, slot, annotator)
-			}
+			_ = s.Annotations.CloseClaim(ctx, t.ID, in.Document, slot, annotator)
+		default:
+			// A draft renews the saver's lease, as asking for the item again
+			// does: saving is work on it. The store extends only a claim the
+			// saver still holds, so a slot another annotator took after the
+			// lease lapsed stays theirs.
+			_ = s.Annotations.ExtendClaim(ctx, t.ID, in.Document, slot, annotator, a.UpdatedAt.Add(annotationLease))
 		}
 		return nil
 	})
@@ -583,6 +582,21 @@ func (s *Service) saveWith(ctx context.Context, t *model.AnnotationTask, in mode
 		return nil, err
 	}
 	return a, nil
+}
+
+// slotOfSave is the slot of the item that annotator's save is on: its claim
+// or take as read before the save, else its claim looked up now; -1 when none.
+func (s *Service) slotOfSave(ctx context.Context, t *model.AnnotationTask, doc, annotator string, st *itemState) int {
+	switch {
+	case st.claim != nil:
+		return slotOf(st.claim.ID)
+	case st.take != nil:
+		return st.take.Slot
+	}
+	if c, err := s.myClaim(ctx, t, doc, annotator, nil); err == nil && c != nil {
+		return slotOf(c.ID)
+	}
+	return -1
 }
 
 func versionText(v *int) string {

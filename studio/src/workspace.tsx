@@ -16,6 +16,9 @@ export const colorOf = (schema: Schema, label: string) => PALETTE[Math.max(0, sc
 
 interface Progress { mine: number; done: number; total: number }
 
+/** How long the server holds an item for its annotator after they open it or save a draft (service.annotationLease). */
+const LEASE_MS = 30 * 60 * 1000;
+
 
 export function Workspace(props: { task: string; me: Me }) {
   const [schema, setSchema] = useState<Schema | null>(null);
@@ -72,7 +75,7 @@ export function Workspace(props: { task: string; me: Me }) {
     if (err.code === 'CONFLICT') {
       setBanner({ kind: 'conflict', text: `This annotation was changed elsewhere since you loaded it (${err.message}). Reload to get the latest version; your unsaved changes here will be replaced.` });
     } else if (err.code === 'FORBIDDEN' && item?.leaseUntil && new Date(item.leaseUntil).getTime() < Date.now()) {
-      setBanner({ kind: 'lease', text: `Your reservation of this item lapsed at ${new Date(item.leaseUntil).toLocaleTimeString()} (an item is held for 30 minutes after you open or save it), and it has gone to another annotator. Your changes were not saved. Reload for your next item.` });
+      setBanner({ kind: 'lease', text: `Your reservation of this item lapsed at ${new Date(item.leaseUntil).toLocaleTimeString()} (an item is held for ${LEASE_MS / 60000} minutes after you open it or save a draft), and it has gone to another annotator. Your changes were not saved. Reload for your next item.` });
     } else if (err.code === 'UNAUTHENTICATED') {
       setBanner({ kind: 'error', text: 'Your API key is no longer accepted (expired or revoked). Sign out and sign in with a valid key.' });
     } else {
@@ -99,6 +102,9 @@ export function Workspace(props: { task: string; me: Me }) {
         setBanner({ kind: 'info', text: `Submitted ${item.document}.` });
         loadProgress();
       } else {
+        // A draft renews the lease on the server (service.annotationLease).
+        const until = new Date(Date.parse(r.saveAnnotation.updatedAt) + LEASE_MS).toISOString();
+        setItem((it) => (it && it.document === item.document ? { ...it, leaseUntil: until } : it));
         setBanner({ kind: 'info', text: `Draft saved (version ${r.saveAnnotation.version}).` });
       }
     } catch (e) {
@@ -207,6 +213,14 @@ export function Workspace(props: { task: string; me: Me }) {
     return () => removeEventListener('keydown', onKey);
   });
 
+  // Draw again when the lease lapses, so the notice shows without an action.
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const ms = item?.leaseUntil ? Date.parse(item.leaseUntil) - Date.now() : -1;
+    if (ms < 0 || ms > 2 ** 31 - 1) return;
+    const id = setTimeout(() => setTick((n) => n + 1), ms + 100);
+    return () => clearTimeout(id);
+  }, [item?.leaseUntil]);
   const leaseLapsed = item?.leaseUntil ? new Date(item.leaseUntil).getTime() < Date.now() : false;
 
   return (
