@@ -10,16 +10,18 @@ import { DatasetHistory } from './quality';
 
 type DS = StudioDatasetsQuery['datasets']['edges'][number]['node'];
 
-export function Datasets() {
+/** The datasets the caller may read; canCreate offers New dataset (owners, editors, admins). */
+export function Datasets(props: { canCreate: boolean }) {
   const [list, setList] = useState<DS[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => { gql(DatasetsQuery).then((d) => setList(d.datasets.edges.map((e) => e.node))).catch((e) => setError(e.message)); }, []);
   return (
     <main class="page">
       <h1>Datasets</h1>
+      {props.canCreate && <p><Link href="/studio/new-dataset" class="button">New dataset</Link></p>}
       {error && <p class="error" role="alert">{error}</p>}
       {!list && !error && <p>Loading…</p>}
-      {list && list.length === 0 && <p>No datasets you may read.</p>}
+      {list && list.length === 0 && <p>No datasets you may read{props.canCreate ? ': create one, then upload a file (CSV, NDJSON or JSON) on its page' : ''}.</p>}
       {list && list.length > 0 && (
         <table class="grid">
           <thead><tr><th scope="col">Dataset</th><th scope="col">Name</th><th scope="col">Team</th><th scope="col">Version</th><th scope="col">Documents</th><th scope="col">Updated</th></tr></thead>

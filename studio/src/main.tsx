@@ -11,6 +11,7 @@ import { DatasetPage, Datasets } from './datasets';
 import { Audit } from './audit';
 import { Keys } from './sharing';
 import { ModelPage, Models } from './models';
+import { abilities } from './roles';
 
 export interface Me { id: string; team?: string | null; role?: string | null }
 
@@ -30,7 +31,7 @@ export function Link(props: { href: string; children: preact.ComponentChildren; 
   );
 }
 
-function route(path: string): { page: 'tasks' } | { page: 'task'; task: string } | { page: 'review'; task: string } | { page: 'datasets' } | { page: 'dataset'; id: string } | { page: 'audit' } | { page: 'keys' } | { page: 'models' } | { page: 'model'; id: string } | { page: 'notfound' } {
+function route(path: string): { page: 'tasks' } | { page: 'task'; task: string } | { page: 'review'; task: string } | { page: 'datasets' } | { page: 'dataset'; id: string } | { page: 'audit' } | { page: 'keys' } | { page: 'models' } | { page: 'model'; id: string } | { page: 'new-dataset' } | { page: 'new-task' } | { page: 'notfound' } {
   const p = path.replace(/^\/studio/, '').replace(/\/+$/, '');
   if (p === '' || p === '/tasks') return { page: 'tasks' };
   const m = /^\/tasks\/([^/]+)$/.exec(p);
@@ -38,6 +39,8 @@ function route(path: string): { page: 'tasks' } | { page: 'task'; task: string }
   const rv = /^\/tasks\/([^/]+)\/review$/.exec(p);
   if (rv) return { page: 'review', task: decodeURIComponent(rv[1]) };
   if (p === '/datasets') return { page: 'datasets' };
+  if (p === '/new-dataset') return { page: 'new-dataset' };
+  if (p === '/new-task') return { page: 'new-task' };
   if (p === '/audit') return { page: 'audit' };
   if (p === '/keys') return { page: 'keys' };
   if (p === '/models') return { page: 'models' };
@@ -46,6 +49,20 @@ function route(path: string): { page: 'tasks' } | { page: 'task'; task: string }
   const ds = /^\/datasets\/([^/]+)$/.exec(p);
   if (ds) return { page: 'dataset', id: decodeURIComponent(ds[1]) };
   return { page: 'notfound' };
+}
+
+/**
+ * A page whose code is loaded when first shown (the forms that create things,
+ * which most visits never open), so the app's first load stays small.
+ */
+function Later(props: { load: () => Promise<(p: { me: Me }) => preact.JSX.Element>; me: Me }) {
+  const [Page, setPage] = useState<((p: { me: Me }) => preact.JSX.Element) | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    props.load().then((c) => setPage(() => c)).catch((e) => setError(`This page could not be loaded (${(e as Error).message}): reload to try again.`));
+  }, []);
+  if (error) return <main class="page"><p class="error" role="alert">{error}</p></main>;
+  return Page ? <Page me={props.me} /> : <main class="page"><p>Loading…</p></main>;
 }
 
 function App() {
@@ -79,9 +96,11 @@ function App() {
         <button type="button" class="link" onClick={signOut}>Sign out</button>
       </header>
       {r.page === 'tasks' && <Tasks me={me} />}
+      {r.page === 'new-task' && <Later load={() => import('./newtask').then((m) => m.NewTask)} me={me} />}
+      {r.page === 'new-dataset' && <Later load={() => import('./newdataset').then((m) => m.NewDataset)} me={me} />}
       {r.page === 'task' && <Workspace key={r.task} task={r.task} me={me} />}
       {r.page === 'review' && <Review key={r.task} task={r.task} me={me} />}
-      {r.page === 'datasets' && <Datasets />}
+      {r.page === 'datasets' && <Datasets canCreate={abilities(me.role).write} />}
       {r.page === 'dataset' && <DatasetPage key={r.id} id={r.id} canShare={owner} canWrite={owner || me.role === 'EDITOR'} />}
       {r.page === 'audit' && <Audit />}
       {r.page === 'keys' && <Keys me={me} />}

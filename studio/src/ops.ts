@@ -11,7 +11,7 @@ export const TasksQuery = graphql(`
   query StudioTasks {
     annotationTasks(first: 200) {
       totalCount
-      edges { node { id dataset schema items overlap guidelines createdAt } }
+      edges { node { id dataset schema items overlap annotators guidelines createdAt } }
     }
   }
 `);
@@ -326,5 +326,29 @@ export const SetAliasMutation = graphql(`
 export const RemoveAliasMutation = graphql(`
   mutation StudioRemoveAlias($model: ID!, $alias: String!) {
     removeModelAlias(model: $model, alias: $alias) { id aliases { alias version } }
+  }
+`);
+
+export const CreateDatasetMutation = graphql(`
+  mutation StudioCreateDataset($input: CreateDatasetInput!) {
+    createDataset(input: $input) { id team }
+  }
+`);
+
+export const CheckSchemaQuery = graphql(`
+  query StudioCheckSchema($id: ID!) {
+    labelSchema(id: $id) { id team entities classes multiLabel relations { name head tail } events { name } }
+  }
+`);
+
+export const CreateSchemaMutation = graphql(`
+  mutation StudioCreateSchema($input: LabelSchemaInput!) {
+    createLabelSchema(input: $input) { id team entities }
+  }
+`);
+
+export const CreateTaskMutation = graphql(`
+  mutation StudioCreateTask($input: AnnotationTaskInput!) {
+    createAnnotationTask(input: $input) { id items }
   }
 `);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { annotatorRows } from './people';
+import { annotatorRows, assigned } from './people';
 
 describe('annotatorRows', () => {
   it('lists assigned annotators who saved nothing yet, beside those who did', () => {
@@ -11,5 +11,13 @@ describe('annotatorRows', () => {
   });
   it('with no list (every annotator of the team), shows who saved', () => {
     expect(annotatorRows([], [{ annotator: 'key:c', submitted: 1, drafts: 0 }])).toEqual([{ annotator: 'key:c', assigned: false, submitted: 1, drafts: 0 }]);
+  });
+});
+
+describe('assigned', () => {
+  it('is true when the task lists the caller or lists nobody', () => {
+    expect(assigned({ annotators: [] }, 'key:a')).toBe(true);
+    expect(assigned({ annotators: ['key:a', 'key:b'] }, 'key:b')).toBe(true);
+    expect(assigned({ annotators: ['key:a'] }, 'key:b')).toBe(false);
   });
 });

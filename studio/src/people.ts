@@ -10,3 +10,8 @@ export function annotatorRows(assigned: string[], stats: { annotator: string; su
   for (const s of stats) rows.set(s.annotator, { ...s, assigned: assigned.includes(s.annotator) });
   return [...rows.values()].sort((a, b) => a.annotator.localeCompare(b.annotator));
 }
+
+/** Whether principal me is an annotator of task t: a task listing its annotators is only theirs (an empty list: every annotator of the team). */
+export function assigned(t: { annotators: readonly string[] }, me: string): boolean {
+  return t.annotators.length === 0 || t.annotators.includes(me);
+}

@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { gql } from './api';
+import { assigned } from './people';
+import { abilities } from './roles';
 import { Link, type Me } from './main';
 import { TasksQuery } from './ops';
 import type { StudioTasksQuery } from './gql/graphql';
@@ -9,6 +11,7 @@ type Task = StudioTasksQuery['annotationTasks']['edges'][number]['node'];
 export function Tasks(props: { me: Me }) {
   // review (agreement, exports) is for editors, owners and admins
   const canReview = props.me.role !== 'ANNOTATOR' && props.me.role !== 'VIEWER';
+  const canCreate = abilities(props.me.role).write;
   const [tasks, setTasks] = useState<Task[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -17,16 +20,23 @@ export function Tasks(props: { me: Me }) {
   return (
     <main class="page">
       <h1>Annotation tasks</h1>
+      {canCreate && <p><Link href="/studio/new-task" class="button">New task</Link></p>}
       {error && <p class="error" role="alert">{error}</p>}
       {!tasks && !error && <p>Loading…</p>}
-      {tasks && tasks.length === 0 && <p>No annotation tasks for you yet. A team owner creates them with createAnnotationTask.</p>}
+      {tasks && tasks.length === 0 && (
+        <p>No annotation tasks for you yet. {canCreate
+          ? <>Create one from a dataset with <Link href="/studio/new-task">New task</Link>.</>
+          : 'Your team\'s owners and editors create them and assign them to you; ask them if you expected one here.'}</p>
+      )}
       {tasks && tasks.length > 0 && (
         <table class="grid">
           <thead><tr><th scope="col">Task</th><th scope="col">Dataset</th><th scope="col">Label schema</th><th scope="col">Items</th><th scope="col">Overlap</th><th scope="col">Review</th></tr></thead>
           <tbody>
             {tasks.map((t) => (
               <tr key={t.id}>
-                <td><Link href={`/studio/tasks/${encodeURIComponent(t.id)}`}>{t.id}</Link></td>
+                <td>{assigned(t, props.me.id)
+                  ? <Link href={`/studio/tasks/${encodeURIComponent(t.id)}`}>{t.id}</Link>
+                  : <>{t.id} <span class="hint">not assigned to you</span></>}</td>
                 <td>{t.dataset}</td><td>{t.schema}</td><td>{t.items}</td><td>{t.overlap}</td>
                 <td>{canReview ? <Link href={`/studio/tasks/${encodeURIComponent(t.id)}/review`}>Progress and agreement<span class="sr-only"> of {t.id}</span></Link> : '—'}</td>
               </tr>

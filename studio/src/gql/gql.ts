@@ -16,7 +16,7 @@ import * as types from './graphql';
  */
 type Documents = {
     "\n  query StudioMe {\n    me { id anonymous team role }\n  }\n": typeof types.StudioMeDocument,
-    "\n  query StudioTasks {\n    annotationTasks(first: 200) {\n      totalCount\n      edges { node { id dataset schema items overlap guidelines createdAt } }\n    }\n  }\n": typeof types.StudioTasksDocument,
+    "\n  query StudioTasks {\n    annotationTasks(first: 200) {\n      totalCount\n      edges { node { id dataset schema items overlap annotators guidelines createdAt } }\n    }\n  }\n": typeof types.StudioTasksDocument,
     "\n  query StudioTask($task: ID!) {\n    annotationTask(id: $task) {\n      id dataset schema items overlap guidelines\n      stats { items completeItems annotators { annotator drafts submitted } }\n    }\n  }\n": typeof types.StudioTaskDocument,
     "\n  query StudioSchema($id: ID!) {\n    labelSchema(id: $id) {\n      id entities classes multiLabel\n      relations { name head tail }\n      events { name trigger roles { name labels } }\n    }\n  }\n": typeof types.StudioSchemaDocument,
     "\n  query StudioNextItem($task: ID!) {\n    nextAnnotationItem(task: $task) {\n      task document text leaseUntil\n      annotation {\n        id version status updatedAt labels\n        spans { id start end label text }\n        relations { type head tail }\n        events { type trigger arguments { role span } }\n      }\n      suggestions { id status source rule span { id start end label text } }\n    }\n  }\n": typeof types.StudioNextItemDocument,
@@ -54,10 +54,14 @@ type Documents = {
     "\n  subscription StudioJobUpdated($id: ID!) {\n    jobUpdated(id: $id) { ...StudioJobFields }\n  }\n": typeof types.StudioJobUpdatedDocument,
     "\n  mutation StudioSetAlias($model: ID!, $alias: String!, $version: Int!) {\n    setModelAlias(model: $model, alias: $alias, version: $version) { model version aliases }\n  }\n": typeof types.StudioSetAliasDocument,
     "\n  mutation StudioRemoveAlias($model: ID!, $alias: String!) {\n    removeModelAlias(model: $model, alias: $alias) { id aliases { alias version } }\n  }\n": typeof types.StudioRemoveAliasDocument,
+    "\n  mutation StudioCreateDataset($input: CreateDatasetInput!) {\n    createDataset(input: $input) { id team }\n  }\n": typeof types.StudioCreateDatasetDocument,
+    "\n  query StudioCheckSchema($id: ID!) {\n    labelSchema(id: $id) { id team entities classes multiLabel relations { name head tail } events { name } }\n  }\n": typeof types.StudioCheckSchemaDocument,
+    "\n  mutation StudioCreateSchema($input: LabelSchemaInput!) {\n    createLabelSchema(input: $input) { id team entities }\n  }\n": typeof types.StudioCreateSchemaDocument,
+    "\n  mutation StudioCreateTask($input: AnnotationTaskInput!) {\n    createAnnotationTask(input: $input) { id items }\n  }\n": typeof types.StudioCreateTaskDocument,
 };
 const documents: Documents = {
     "\n  query StudioMe {\n    me { id anonymous team role }\n  }\n": types.StudioMeDocument,
-    "\n  query StudioTasks {\n    annotationTasks(first: 200) {\n      totalCount\n      edges { node { id dataset schema items overlap guidelines createdAt } }\n    }\n  }\n": types.StudioTasksDocument,
+    "\n  query StudioTasks {\n    annotationTasks(first: 200) {\n      totalCount\n      edges { node { id dataset schema items overlap annotators guidelines createdAt } }\n    }\n  }\n": types.StudioTasksDocument,
     "\n  query StudioTask($task: ID!) {\n    annotationTask(id: $task) {\n      id dataset schema items overlap guidelines\n      stats { items completeItems annotators { annotator drafts submitted } }\n    }\n  }\n": types.StudioTaskDocument,
     "\n  query StudioSchema($id: ID!) {\n    labelSchema(id: $id) {\n      id entities classes multiLabel\n      relations { name head tail }\n      events { name trigger roles { name labels } }\n    }\n  }\n": types.StudioSchemaDocument,
     "\n  query StudioNextItem($task: ID!) {\n    nextAnnotationItem(task: $task) {\n      task document text leaseUntil\n      annotation {\n        id version status updatedAt labels\n        spans { id start end label text }\n        relations { type head tail }\n        events { type trigger arguments { role span } }\n      }\n      suggestions { id status source rule span { id start end label text } }\n    }\n  }\n": types.StudioNextItemDocument,
@@ -95,6 +99,10 @@ const documents: Documents = {
     "\n  subscription StudioJobUpdated($id: ID!) {\n    jobUpdated(id: $id) { ...StudioJobFields }\n  }\n": types.StudioJobUpdatedDocument,
     "\n  mutation StudioSetAlias($model: ID!, $alias: String!, $version: Int!) {\n    setModelAlias(model: $model, alias: $alias, version: $version) { model version aliases }\n  }\n": types.StudioSetAliasDocument,
     "\n  mutation StudioRemoveAlias($model: ID!, $alias: String!) {\n    removeModelAlias(model: $model, alias: $alias) { id aliases { alias version } }\n  }\n": types.StudioRemoveAliasDocument,
+    "\n  mutation StudioCreateDataset($input: CreateDatasetInput!) {\n    createDataset(input: $input) { id team }\n  }\n": types.StudioCreateDatasetDocument,
+    "\n  query StudioCheckSchema($id: ID!) {\n    labelSchema(id: $id) { id team entities classes multiLabel relations { name head tail } events { name } }\n  }\n": types.StudioCheckSchemaDocument,
+    "\n  mutation StudioCreateSchema($input: LabelSchemaInput!) {\n    createLabelSchema(input: $input) { id team entities }\n  }\n": types.StudioCreateSchemaDocument,
+    "\n  mutation StudioCreateTask($input: AnnotationTaskInput!) {\n    createAnnotationTask(input: $input) { id items }\n  }\n": types.StudioCreateTaskDocument,
 };
 
 /**
@@ -104,7 +112,7 @@ export function graphql(source: "\n  query StudioMe {\n    me { id anonymous tea
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query StudioTasks {\n    annotationTasks(first: 200) {\n      totalCount\n      edges { node { id dataset schema items overlap guidelines createdAt } }\n    }\n  }\n"): typeof import('./graphql').StudioTasksDocument;
+export function graphql(source: "\n  query StudioTasks {\n    annotationTasks(first: 200) {\n      totalCount\n      edges { node { id dataset schema items overlap annotators guidelines createdAt } }\n    }\n  }\n"): typeof import('./graphql').StudioTasksDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -253,6 +261,22 @@ export function graphql(source: "\n  mutation StudioSetAlias($model: ID!, $alias
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation StudioRemoveAlias($model: ID!, $alias: String!) {\n    removeModelAlias(model: $model, alias: $alias) { id aliases { alias version } }\n  }\n"): typeof import('./graphql').StudioRemoveAliasDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StudioCreateDataset($input: CreateDatasetInput!) {\n    createDataset(input: $input) { id team }\n  }\n"): typeof import('./graphql').StudioCreateDatasetDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StudioCheckSchema($id: ID!) {\n    labelSchema(id: $id) { id team entities classes multiLabel relations { name head tail } events { name } }\n  }\n"): typeof import('./graphql').StudioCheckSchemaDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StudioCreateSchema($input: LabelSchemaInput!) {\n    createLabelSchema(input: $input) { id team entities }\n  }\n"): typeof import('./graphql').StudioCreateSchemaDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StudioCreateTask($input: AnnotationTaskInput!) {\n    createAnnotationTask(input: $input) { id items }\n  }\n"): typeof import('./graphql').StudioCreateTaskDocument;
 
 
 export function graphql(source: string) {

@@ -4,6 +4,36 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** An annotation task to create over a dataset's documents. */
+export type AnnotationTaskInput = {
+  /** The owner's decision that the listed annotators may read sensitive text: needed when the text field, a where filter or a gazetteer field is sensitive. Only callers with share rights (OWNER, ADMIN) and read-sensitive on the dataset may give it, with annotators listed; audited as grant-sensitive-text. */
+  allowSensitiveText?: boolean | null | undefined;
+  /** Principal ids (as me { id } returns them) who annotate; empty: every annotator of the team. */
+  annotators?: Array<string> | null | undefined;
+  /** The dataset whose documents are annotated. */
+  dataset: string;
+  /** Pre-annotation: dictionaries of terms per label, given or drawn from structured data. */
+  gazetteer?: Array<GazetteerInput> | null | undefined;
+  /** Instructions shown to annotators (Markdown). */
+  guidelines?: string | null | undefined;
+  /** Slug of the task. */
+  id: string;
+  /** How many annotators label each item (default 1). */
+  overlap?: number | null | undefined;
+  /** Pre-annotation: regular expressions per label. */
+  patterns?: Array<PatternInput> | null | undefined;
+  /** ...or a seeded random sample of this many. */
+  sample?: number | null | undefined;
+  /** The label schema annotators use. */
+  schema: string;
+  /** Seed of the sample (default 0). */
+  seed?: number | null | undefined;
+  /** The field holding each document's text. */
+  textField: string;
+  /** Select documents with a filter... */
+  where?: Array<FieldFilter> | null | undefined;
+};
+
 /** Audit filters; all given conditions must hold. */
 export type AuditFilter = {
   /** Only records of this action. */
@@ -65,6 +95,22 @@ export type CreateApiKeyInput = {
   team: string;
 };
 
+/** A dataset to create. */
+export type CreateDatasetInput = {
+  /** What the data is, for people. */
+  description?: string | null | undefined;
+  /** The schema. Without one, the first ingestion's inferred schema is taken. */
+  fields?: Array<FieldSpecInput> | null | undefined;
+  /** Slug: lower-case letters, digits, - and _, at most 63 characters. */
+  id: string;
+  /** The field whose normalized value is each document's key. */
+  keyField?: string | null | undefined;
+  /** Human-readable name. */
+  name: string;
+  /** The owning team. */
+  team: string;
+};
+
 /** One argument of an event. */
 export type EventArgInput = {
   /** A role of the event type. */
@@ -83,6 +129,24 @@ export type EventInput = {
   type: string;
 };
 
+/** One role of an event type. */
+export type EventRoleInput = {
+  /** Entity labels a span filling the role may carry; omitted or empty: any. */
+  labels?: Array<string> | null | undefined;
+  /** The role's name, e.g. drug. */
+  name: string;
+};
+
+/** An event type: the trigger span's label and the roles, each with the entity labels it allows. */
+export type EventTypeInput = {
+  /** The event's name, e.g. prescription. */
+  name: string;
+  /** The roles its arguments fill. */
+  roles: Array<EventRoleInput>;
+  /** The entity label of the trigger span. */
+  trigger: string;
+};
+
 /** op: eq ne gt gte lt lte in nin exists regex contains. field: a field name, or a dotted path into a json field. */
 export type FieldFilter = {
   /** A field name, or a dotted path into a json field. */
@@ -99,6 +163,28 @@ export type FieldOrder = {
   desc?: boolean | null | undefined;
   /** A field name, or a dotted path into a json field. */
   field: string;
+};
+
+/** One field of a dataset's schema and its checks. */
+export type FieldSpecInput = {
+  /** The only allowed values. */
+  enum?: Array<string> | null | undefined;
+  /** Largest allowed numeric value, inclusive. */
+  max?: number | null | undefined;
+  /** Smallest allowed numeric value, inclusive. */
+  min?: number | null | undefined;
+  /** The field's name in documents. */
+  name: string;
+  /** A regular expression (RE2) every string value must match. */
+  pattern?: string | null | undefined;
+  /** Reject documents without a value (default false). */
+  required?: boolean | null | undefined;
+  /** Seal values at rest and hide them from callers without read-sensitive (default false; needs MMS_ENCRYPTION_KEY). */
+  sensitive?: boolean | null | undefined;
+  /** The type values are checked against. */
+  type: FieldType;
+  /** The unit of measure, for people (not checked). */
+  unit?: string | null | undefined;
 };
 
 /** The type a field's values are checked against and stored as. */
@@ -130,6 +216,18 @@ export type Format =
   | 'MEDIA'
   /** One JSON object per line. */
   | 'NDJSON';
+
+/** Terms that suggest a label: listed, or a dataset's keys (e.g. patients P0001...), or the distinct values of one of its fields (e.g. drug names). */
+export type GazetteerInput = {
+  /** Draw terms from this dataset: its keys, or the values of field. */
+  dataset?: string | null | undefined;
+  /** With dataset: the field whose distinct values are the terms. */
+  field?: string | null | undefined;
+  /** The entity label a match suggests. */
+  label: string;
+  /** Terms to match, as given. */
+  terms?: Array<string> | null | undefined;
+};
 
 /** What to ingest, from where, and how rows become documents. */
 export type IngestInput = {
@@ -198,6 +296,24 @@ export type KeySpecInput = {
   prefix?: string | null | undefined;
 };
 
+/** A label schema to create: the entity, relation, event and document labels annotators may use. */
+export type LabelSchemaInput = {
+  /** Document classes. */
+  classes?: Array<string> | null | undefined;
+  /** Entity labels spans may carry. */
+  entities: Array<string>;
+  /** Event types: a trigger span and role arguments. */
+  events?: Array<EventTypeInput> | null | undefined;
+  /** Slug of the schema, unique in the team. */
+  id: string;
+  /** Documents may take several classes. */
+  multiLabel?: boolean | null | undefined;
+  /** Relation types between spans. */
+  relations?: Array<RelationTypeInput> | null | undefined;
+  /** The owning team. */
+  team: string;
+};
+
 /** A rename of one source field. */
 export type MappingInput = {
   /** The source's field name. */
@@ -227,6 +343,14 @@ export type OnError =
   /** Fail the ingestion at the first bad row; nothing after it is written. */
   | 'STOP';
 
+/** A regular expression whose matches suggest a label. */
+export type PatternInput = {
+  /** The entity label a match suggests. */
+  label: string;
+  /** An RE2 regular expression. */
+  pattern: string;
+};
+
 /** A relation between two spans. */
 export type RelationInput = {
   /** The head span's id. */
@@ -235,6 +359,16 @@ export type RelationInput = {
   tail: string;
   /** A relation type of the schema. */
   type: string;
+};
+
+/** A relation type; head and tail list the entity labels allowed at each end (empty: any). */
+export type RelationTypeInput = {
+  /** Entity labels allowed at the head; omitted or empty: any. */
+  head?: Array<string> | null | undefined;
+  /** The relation's name, e.g. treats. */
+  name: string;
+  /** Entity labels allowed at the tail; omitted or empty: any. */
+  tail?: Array<string> | null | undefined;
 };
 
 /** Which items reviewQueue lists. */
@@ -351,7 +485,7 @@ export type StudioMeQuery = { me: { id: string, anonymous: boolean, team: string
 export type StudioTasksQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type StudioTasksQuery = { annotationTasks: { totalCount: number, edges: Array<{ node: { id: string, dataset: string, schema: string, items: number, overlap: number, guidelines: string | null, createdAt: string } }> } };
+export type StudioTasksQuery = { annotationTasks: { totalCount: number, edges: Array<{ node: { id: string, dataset: string, schema: string, items: number, overlap: number, annotators: Array<string>, guidelines: string | null, createdAt: string } }> } };
 
 export type StudioTaskQueryVariables = Exact<{
   task: string;
@@ -623,6 +757,34 @@ export type StudioRemoveAliasMutationVariables = Exact<{
 
 export type StudioRemoveAliasMutation = { removeModelAlias: { id: string, aliases: Array<{ alias: string, version: number }> } };
 
+export type StudioCreateDatasetMutationVariables = Exact<{
+  input: CreateDatasetInput;
+}>;
+
+
+export type StudioCreateDatasetMutation = { createDataset: { id: string, team: string } };
+
+export type StudioCheckSchemaQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type StudioCheckSchemaQuery = { labelSchema: { id: string, team: string, entities: Array<string>, classes: Array<string>, multiLabel: boolean, relations: Array<{ name: string, head: Array<string>, tail: Array<string> }>, events: Array<{ name: string }> } | null };
+
+export type StudioCreateSchemaMutationVariables = Exact<{
+  input: LabelSchemaInput;
+}>;
+
+
+export type StudioCreateSchemaMutation = { createLabelSchema: { id: string, team: string, entities: Array<string> } };
+
+export type StudioCreateTaskMutationVariables = Exact<{
+  input: AnnotationTaskInput;
+}>;
+
+
+export type StudioCreateTaskMutation = { createAnnotationTask: { id: string, items: number } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -708,6 +870,7 @@ export const StudioTasksDocument = new TypedDocumentString(`
         schema
         items
         overlap
+        annotators
         guidelines
         createdAt
       }
@@ -1492,3 +1655,47 @@ export const StudioRemoveAliasDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<StudioRemoveAliasMutation, StudioRemoveAliasMutationVariables>;
+export const StudioCreateDatasetDocument = new TypedDocumentString(`
+    mutation StudioCreateDataset($input: CreateDatasetInput!) {
+  createDataset(input: $input) {
+    id
+    team
+  }
+}
+    `) as unknown as TypedDocumentString<StudioCreateDatasetMutation, StudioCreateDatasetMutationVariables>;
+export const StudioCheckSchemaDocument = new TypedDocumentString(`
+    query StudioCheckSchema($id: ID!) {
+  labelSchema(id: $id) {
+    id
+    team
+    entities
+    classes
+    multiLabel
+    relations {
+      name
+      head
+      tail
+    }
+    events {
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioCheckSchemaQuery, StudioCheckSchemaQueryVariables>;
+export const StudioCreateSchemaDocument = new TypedDocumentString(`
+    mutation StudioCreateSchema($input: LabelSchemaInput!) {
+  createLabelSchema(input: $input) {
+    id
+    team
+    entities
+  }
+}
+    `) as unknown as TypedDocumentString<StudioCreateSchemaMutation, StudioCreateSchemaMutationVariables>;
+export const StudioCreateTaskDocument = new TypedDocumentString(`
+    mutation StudioCreateTask($input: AnnotationTaskInput!) {
+  createAnnotationTask(input: $input) {
+    id
+    items
+  }
+}
+    `) as unknown as TypedDocumentString<StudioCreateTaskMutation, StudioCreateTaskMutationVariables>;
