@@ -134,7 +134,7 @@ func TestStudioAnnotateInBrowser(t *testing.T) {
 	// An owner reads the task's progress and agreement, exports, browses the
 	// dataset; an admin reads the audit log and verifies its chain.
 	owner, _ := s.createKey(t, "ward", "OWNER")
-	s.mustGQL(t, admin, `mutation { createTeam(input: {id: "partner", name: "Partner"}) { id } }`, nil)
+	partner, _ := s.createKey(t, "partner", "PARTNER") // creates the team owner.mjs shares posts with
 	// a model for the owner to read
 	s.mustGQL(t, admin, `mutation { createDataset(input: {id: "visits", name: "Visits", team: "ward", keyField: "id"}) { id } }`, nil)
 	var visits []any
@@ -162,7 +162,7 @@ func TestStudioAnnotateInBrowser(t *testing.T) {
 	if j := s.waitJob(t, admin, late.str("ingest", "id")); j["status"] != "FAILED" {
 		t.Fatalf("the ingestion failing minRows: %v", j)
 	}
-	if out, err := repoCommand(node, "studio/e2e/owner.mjs", s.URL, owner, shots, admin).CombinedOutput(); err != nil {
+	if out, err := repoCommand(node, "studio/e2e/owner.mjs", s.URL, owner, shots, admin, partner).CombinedOutput(); err != nil {
 		t.Fatalf("studio/e2e/owner.mjs: %v\n%s", err, out)
 	}
 

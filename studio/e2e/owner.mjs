@@ -4,14 +4,17 @@
 // and quality report; a model's report, lineage and aliases; API keys.
 // With an admin key, the audit log and its verification. Checked with axe-core.
 // Run by TestStudioAnnotateInBrowser after the annotator's walk:
-//   node studio/e2e/owner.mjs <url> <owner key> [screenshot dir] [admin key]
+//   node studio/e2e/owner.mjs <url> <owner key> [screenshot dir] [admin key] [partner key]
+// With a partner key (its team got the share above): the partner lands on the
+// datasets shared with it, sees only the shared rows and fields, and no page
+// its role cannot use.
 import { chromium } from 'playwright-core';
 import { readFileSync, mkdirSync, rmSync, mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const [url, key, shots = '', adminKey = ''] = process.argv.slice(2);
+const [url, key, shots = '', adminKey = '', partnerKey = ''] = process.argv.slice(2);
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const profile = mkdtempSync(join(tmpdir(), 'mms-studio-chromium-'));
@@ -205,6 +208,23 @@ try {
     await page.getByRole('cell', { name: /skip item p2/ }).waitFor();
     await axe('audit');
     if (shots) await page.screenshot({ path: join(shots, 'audit.png') });
+  }
+  if (partnerKey) {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('textbox', { name: 'API key' }).fill(partnerKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Datasets' }).waitFor(); // a partner's start page
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    for (const hidden of ['Tasks', 'Models', 'API keys', 'Audit']) {
+      if (await nav.getByRole('link', { name: hidden, exact: true }).count()) throw new Error(`a partner is offered ${hidden}`);
+    }
+    await page.getByRole('link', { name: 'posts' }).click();
+    await page.getByText(/^1 document/).waitFor(); // the share's row filter
+    await page.getByRole('region', { name: 'Documents' }).getByRole('cell', { name: /华西医院/ }).waitFor();
+    for (const hidden of ['Add data', 'Sharing']) {
+      if (await page.getByRole('heading', { name: hidden, exact: true }).count()) throw new Error(`a partner is shown ${hidden}`);
+    }
+    await axe('partner');
   }
   if (offsite.length) throw new Error(`requests left the origin: ${offsite.join(', ')}`);
   console.log('RESULT ' + JSON.stringify({ export: dl.suggestedFilename(), bytes: body.length }));

@@ -11,7 +11,7 @@ import { DatasetPage, Datasets } from './datasets';
 import { Audit } from './audit';
 import { Keys } from './sharing';
 import { ModelPage, Models } from './models';
-import { abilities } from './roles';
+import { abilities, home } from './roles';
 
 export interface Me { id: string; team?: string | null; role?: string | null }
 
@@ -82,16 +82,16 @@ function App() {
       if (e instanceof ApiError && e.code === 'UNAUTHENTICATED') setKey(null);
     }).finally(() => setChecking(false));
   }, []);
-  const signOut = () => { setKey(null); setMe(null); };
+  const signOut = () => { setKey(null); setMe(null); navigate('/studio/'); }; // the next person starts at their own start page
   if (checking) return <main class="center"><p>Signing in…</p></main>;
   if (!me) return <SignIn onSignedIn={(m) => setMe(m)} />;
-  const r = route(path);
-  const owner = me.role === 'OWNER' || me.role === 'ADMIN'; // the pages shown follow the caller's role
+  const can = abilities(me.role); // the pages shown follow the caller's role (the server decides each request)
+  const r = route(/^\/studio\/?$/.test(path) ? home(me.role) : path);
   return (
     <>
       <header class="top">
         <Link href="/studio/" class="brand">MMS Studio</Link>
-        <nav aria-label="Main"><Link href="/studio/">Tasks</Link>{me.role !== 'ANNOTATOR' && <Link href="/studio/datasets">Datasets</Link>}{me.role !== 'ANNOTATOR' && <Link href="/studio/models">Models</Link>}{owner && <Link href="/studio/keys">API keys</Link>}{me.role === 'ADMIN' && <Link href="/studio/audit">Audit</Link>}</nav>
+        <nav aria-label="Main">{can.tasks && <Link href="/studio/tasks">Tasks</Link>}{can.datasets && <Link href="/studio/datasets">Datasets</Link>}{can.models && <Link href="/studio/models">Models</Link>}{can.own && <Link href="/studio/keys">API keys</Link>}{can.audit && <Link href="/studio/audit">Audit</Link>}</nav>
         <span class="who" title={me.id}>{me.team ? `${me.team} · ` : ''}{me.role ?? ''}</span>
         <button type="button" class="link" onClick={signOut}>Sign out</button>
       </header>
@@ -100,13 +100,13 @@ function App() {
       {r.page === 'new-dataset' && <Later load={() => import('./newdataset').then((m) => m.NewDataset)} me={me} />}
       {r.page === 'task' && <Workspace key={r.task} task={r.task} me={me} />}
       {r.page === 'review' && <Review key={r.task} task={r.task} me={me} />}
-      {r.page === 'datasets' && <Datasets canCreate={abilities(me.role).write} />}
-      {r.page === 'dataset' && <DatasetPage key={r.id} id={r.id} canShare={owner} canWrite={owner || me.role === 'EDITOR'} />}
+      {r.page === 'datasets' && <Datasets canCreate={can.write} />}
+      {r.page === 'dataset' && <DatasetPage key={r.id} id={r.id} canShare={can.own} canWrite={can.write} />}
       {r.page === 'audit' && <Audit />}
       {r.page === 'keys' && <Keys me={me} />}
       {r.page === 'models' && <Models />}
-      {r.page === 'model' && <ModelPage key={r.id} id={r.id} canWrite={owner || me.role === 'EDITOR'} />}
-      {r.page === 'notfound' && <main class="page"><h1>Not found</h1><p>No Studio page at {path}. <Link href="/studio/">Go to your tasks</Link>.</p></main>}
+      {r.page === 'model' && <ModelPage key={r.id} id={r.id} canWrite={can.write} />}
+      {r.page === 'notfound' && <main class="page"><h1>Not found</h1><p>No Studio page at {path}. <Link href="/studio/">Go to the start page</Link>.</p></main>}
     </>
   );
 }

@@ -147,7 +147,7 @@ export function NewTask(props: { me: Me }) {
       try {
         const r = await gql(CreateTaskMutation, { input });
         const id = encodeURIComponent(r.createAnnotationTask.id);
-        navigate(props.me.role === 'VIEWER' || props.me.role === 'ANNOTATOR' ? '/studio/' : `/studio/tasks/${id}/review`);
+        navigate(abilities(props.me.role).review ? `/studio/tasks/${id}/review` : '/studio/');
       } catch (err) {
         setError(create
           ? `Label schema ${schemaId} was created, but the task was not: ${(err as Error).message} The schema stays, and the form now uses it (An existing schema): fix the task and create it again.`

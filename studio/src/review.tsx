@@ -6,6 +6,7 @@ import type { StudioAgreementQuery, StudioReviewQuery } from './gql/graphql';
 import { Link, type Me } from './main';
 import { AgreementQuery, KeysQuery, ReviewQuery } from './ops';
 import { annotatorRows } from './people';
+import { abilities } from './roles';
 import { Compare } from './compare';
 
 type Task = NonNullable<StudioReviewQuery['annotationTask']>;
@@ -23,7 +24,7 @@ const EXPORTS: [format: string, label: string][] = [
  */
 function useNames(me: Me, team: string | undefined): (id: string) => string {
   const [names, setNames] = useState<Map<string, string>>(new Map());
-  const mayList = me.role === 'ADMIN' || (me.role === 'OWNER' && me.team === team);
+  const mayList = abilities(me.role).own && (me.role === 'ADMIN' || me.team === team); // owners list their own team's keys
   useEffect(() => {
     if (!team || !mayList) return;
     gql(KeysQuery, { team }).then((d) => setNames(new Map(d.apiKeys.map((k) => [`key:${k.id}`, k.name])))).catch(() => { /* ids then */ });
@@ -72,7 +73,7 @@ export function Review(props: { task: string; me: Me }) {
   return (
     <main class="page">
       <h1><Link href="/studio/">Tasks</Link> / {task.id} · review</h1>
-      <p>Dataset <b>{task.dataset}</b> · schema <b>{task.schema}</b> · overlap {task.overlap} · <Link href={`/studio/tasks/${encodeURIComponent(task.id)}`}>Annotate</Link></p>
+      <p>Dataset <b>{task.dataset}</b> · schema <b>{task.schema}</b> · overlap {task.overlap} {abilities(props.me.role).annotate && <> · <Link href={`/studio/tasks/${encodeURIComponent(task.id)}`}>Annotate</Link></>}</p>
       {error && <p class="error" role="alert">{error}</p>}
       <section class="cards" aria-label="Progress">
         <div class="stat"><span class="n">{st.completeItems} / {st.items}</span><span>items complete</span></div>

@@ -10,8 +10,7 @@ type Task = StudioTasksQuery['annotationTasks']['edges'][number]['node'];
 
 export function Tasks(props: { me: Me }) {
   // review (agreement, exports) is for editors, owners and admins
-  const canReview = props.me.role !== 'ANNOTATOR' && props.me.role !== 'VIEWER';
-  const canCreate = abilities(props.me.role).write;
+  const { review: canReview, write: canCreate } = abilities(props.me.role);
   const [tasks, setTasks] = useState<Task[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
