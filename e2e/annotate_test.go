@@ -59,6 +59,18 @@ func TestAnnotationWorkflow(t *testing.T) {
 	t.Parallel() // its own server and database
 	s := newTestServer(t, nil)
 	a1, a2, id1, _ := annotationSetup(t, s)
+	// The team's label schemas, a page at a time, for its annotators too.
+	s.mustGQL(t, testAdminKey, `mutation { createLabelSchema(input: {id: "clinical-2", team: "clinic", entities: ["Drug"]}) { id } }`, nil)
+	ls := s.mustGQL(t, a1, `{ labelSchemas(first: 1) { totalCount edges { node { id team entities } } pageInfo { hasNextPage endCursor } } }`, nil)
+	if e, _ := ls.get("labelSchemas", "edges").([]any); len(e) != 1 || e[0].(map[string]any)["node"].(map[string]any)["id"] != "clinical" ||
+		num(ls.get("labelSchemas", "totalCount")) != 2 || ls.get("labelSchemas", "pageInfo", "hasNextPage") != true {
+		t.Fatalf("label schemas, first page: %v", ls.Data)
+	}
+	ls2 := s.mustGQL(t, a1, `query($a: String) { labelSchemas(first: 5, after: $a) { edges { node { id } } pageInfo { hasNextPage } } }`,
+		map[string]any{"a": ls.str("labelSchemas", "pageInfo", "endCursor")})
+	if e, _ := ls2.get("labelSchemas", "edges").([]any); len(e) != 1 || e[0].(map[string]any)["node"].(map[string]any)["id"] != "clinical-2" {
+		t.Errorf("label schemas, second page: %v", ls2.Data)
+	}
 	next := `query { nextAnnotationItem(task: "posts-ner") { document text annotation { version } suggestions { id status source span { start end label text } } } }`
 	it1 := s.mustGQL(t, a1, next, nil)
 	doc, text := it1.str("nextAnnotationItem", "document"), it1.str("nextAnnotationItem", "text")

@@ -141,6 +141,8 @@ var permTable = map[string]permRule{
 		visible: func(r gqlResponse, c *permCell) bool { return num(r.get("predictions", "totalCount")) > 0 }},
 	"Query.webhooks":    {op: `query($t: ID!) { webhooks(team: $t) { id } }`, want: wantOwner, vars: teamVar},
 	"Query.labelSchema": {op: `query($id: ID!) { labelSchema(id: $id) { id } }`, want: wantReadSchema, vars: func(c *permCell) map[string]any { return map[string]any{"id": c.res.schema} }},
+	"Query.labelSchemas": {op: `{ labelSchemas(first: 100) { edges { node { id } } } }`, want: wantReadSchema,
+		visible: listed("labelSchemas", "edges.node.id", func(c *permCell) string { return c.res.schema })},
 	"Query.annotationTasks": {op: `{ annotationTasks(first: 100) { edges { node { id } } } }`, want: wantReadTask,
 		visible: listed("annotationTasks", "edges.node.id", func(c *permCell) string { return c.res.task })},
 	"Query.annotationTask":     {op: `query($t: ID!) { annotationTask(id: $t) { id } }`, want: wantReadTask, vars: taskVar},

@@ -1783,6 +1783,148 @@ func (ec *executionContext) fieldContext_LabelSchema_multiLabel(_ context.Contex
 	return graphql.NewScalarFieldContext("LabelSchema", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _LabelSchemaConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.LabelSchemaConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelSchemaConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LabelSchemaEdge) graphql.Marshaler {
+			return ec.marshalNLabelSchemaEdge2ᚕᚖgithubᚗcomᚋmmsᚑplatformᚋmmsᚋmodelᚐLabelSchemaEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelSchemaConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LabelSchemaConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LabelSchemaEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LabelSchemaConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.LabelSchemaConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelSchemaConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋmmsᚑplatformᚋmmsᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelSchemaConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LabelSchemaConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LabelSchemaConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.LabelSchemaConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelSchemaConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelSchemaConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelSchemaConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LabelSchemaEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.LabelSchemaEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelSchemaEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelSchemaEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelSchemaEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _LabelSchemaEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.LabelSchemaEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelSchemaEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LabelSchema) graphql.Marshaler {
+			return ec.marshalNLabelSchema2ᚖgithubᚗcomᚋmmsᚑplatformᚋmmsᚋmodelᚐLabelSchema(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelSchemaEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LabelSchemaEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LabelSchema(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _LabelScore_label(ctx context.Context, field graphql.CollectedField, obj *model.LabelScore) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4235,6 +4377,87 @@ func (ec *executionContext) _LabelSchema(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var labelSchemaConnectionImplementors = []string{"LabelSchemaConnection"}
+
+func (ec *executionContext) _LabelSchemaConnection(ctx context.Context, sel ast.SelectionSet, obj *model.LabelSchemaConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, labelSchemaConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LabelSchemaConnection")
+		case "edges":
+			out.Values[i] = ec._LabelSchemaConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._LabelSchemaConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._LabelSchemaConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var labelSchemaEdgeImplementors = []string{"LabelSchemaEdge"}
+
+func (ec *executionContext) _LabelSchemaEdge(ctx context.Context, sel ast.SelectionSet, obj *model.LabelSchemaEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, labelSchemaEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LabelSchemaEdge")
+		case "cursor":
+			out.Values[i] = ec._LabelSchemaEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._LabelSchemaEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var labelScoreImplementors = []string{"LabelScore"}
 
 func (ec *executionContext) _LabelScore(ctx context.Context, sel ast.SelectionSet, obj *model.LabelScore) graphql.Marshaler {
@@ -4953,6 +5176,38 @@ func (ec *executionContext) marshalNLabelSchema2ᚖgithubᚗcomᚋmmsᚑplatform
 		return graphql.Null
 	}
 	return ec._LabelSchema(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLabelSchemaConnection2ᚖgithubᚗcomᚋmmsᚑplatformᚋmmsᚋmodelᚐLabelSchemaConnection(ctx context.Context, sel ast.SelectionSet, v *model.LabelSchemaConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LabelSchemaConnection!")
+		return graphql.Null
+	}
+	return ec._LabelSchemaConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLabelSchemaEdge2ᚕᚖgithubᚗcomᚋmmsᚑplatformᚋmmsᚋmodelᚐLabelSchemaEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LabelSchemaEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLabelSchemaEdge2ᚖgithubᚗcomᚋmmsᚑplatformᚋmmsᚋmodelᚐLabelSchemaEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLabelSchemaEdge2ᚖgithubᚗcomᚋmmsᚑplatformᚋmmsᚋmodelᚐLabelSchemaEdge(ctx context.Context, sel ast.SelectionSet, v *model.LabelSchemaEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LabelSchemaEdge!")
+		return graphql.Null
+	}
+	return ec._LabelSchemaEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNLabelSchemaInput2githubᚗcomᚋmmsᚑplatformᚋmmsᚋmodelᚐLabelSchemaInput(ctx context.Context, v any) (model.LabelSchemaInput, error) {

@@ -442,6 +442,17 @@ type ComplexityRoot struct {
 		Team       func(childComplexity int) int
 	}
 
+	LabelSchemaConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	LabelSchemaEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	LabelScore struct {
 		F1    func(childComplexity int) int
 		Label func(childComplexity int) int
@@ -615,6 +626,7 @@ type ComplexityRoot struct {
 		Ingestion          func(childComplexity int, id string) int
 		Job                func(childComplexity int, id string) int
 		LabelSchema        func(childComplexity int, id string) int
+		LabelSchemas       func(childComplexity int, first *int, after *string) int
 		Me                 func(childComplexity int) int
 		Model              func(childComplexity int, id string) int
 		ModelVersion       func(childComplexity int, model string, version *int, alias *string) int
@@ -2396,6 +2408,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LabelSchema.Team(childComplexity), true
 
+	case "LabelSchemaConnection.edges":
+		if e.ComplexityRoot.LabelSchemaConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelSchemaConnection.Edges(childComplexity), true
+	case "LabelSchemaConnection.pageInfo":
+		if e.ComplexityRoot.LabelSchemaConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelSchemaConnection.PageInfo(childComplexity), true
+	case "LabelSchemaConnection.totalCount":
+		if e.ComplexityRoot.LabelSchemaConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelSchemaConnection.TotalCount(childComplexity), true
+
+	case "LabelSchemaEdge.cursor":
+		if e.ComplexityRoot.LabelSchemaEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelSchemaEdge.Cursor(childComplexity), true
+	case "LabelSchemaEdge.node":
+		if e.ComplexityRoot.LabelSchemaEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelSchemaEdge.Node(childComplexity), true
+
 	case "LabelScore.f1":
 		if e.ComplexityRoot.LabelScore.F1 == nil {
 			break
@@ -3406,6 +3450,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.LabelSchema(childComplexity, args["id"].(string)), true
+	case "Query.labelSchemas":
+		if e.ComplexityRoot.Query.LabelSchemas == nil {
+			break
+		}
+
+		args, err := ec.field_Query_labelSchemas_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LabelSchemas(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -5099,6 +5154,28 @@ func (ec *executionContext) childFields_LabelSchema(ctx context.Context, field g
 		return ec.fieldContext_LabelSchema_multiLabel(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LabelSchema", field.Name)
+}
+
+func (ec *executionContext) childFields_LabelSchemaConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_LabelSchemaConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_LabelSchemaConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_LabelSchemaConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LabelSchemaConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_LabelSchemaEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_LabelSchemaEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_LabelSchemaEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LabelSchemaEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_LabelScore(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -448,6 +448,24 @@ type KeySpecInput struct {
 	Case *string `json:"case,omitempty"`
 }
 
+// A page of label schemas (a Relay connection), ordered by id.
+type LabelSchemaConnection struct {
+	// The page's label schemas, in order, each with its cursor.
+	Edges []*LabelSchemaEdge `json:"edges"`
+	// Whether more pages follow or precede, and the cursors to get them.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many label schemas there are in all, across pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One label schema in a page, with its cursor.
+type LabelSchemaEdge struct {
+	// Opaque position of this node: pass it as after to get what follows.
+	Cursor string `json:"cursor"`
+	// The label schema.
+	Node *LabelSchema `json:"node"`
+}
+
 // A label schema to create: the entity, relation, event and document labels annotators may use.
 type LabelSchemaInput struct {
 	// Slug of the schema, unique in the team.

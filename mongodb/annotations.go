@@ -59,6 +59,11 @@ func (d *DB) LabelSchema(ctx context.Context, id string) (*model.LabelSchema, er
 	return &s, nil
 }
 
+// ListLabelSchemas returns up to limit schemas with id > after in teams (all when nil).
+func (d *DB) ListLabelSchemas(ctx context.Context, teams []string, after string, limit int) ([]*model.LabelSchema, int, error) {
+	return pageByID[*model.LabelSchema](ctx, d, d.db.Collection(colLabelSchemas), teamScope(teams), after, limit)
+}
+
 // CreateAnnotationTask stores a task and its items (documents in order).
 func (d *DB) CreateAnnotationTask(ctx context.Context, t *model.AnnotationTask, docs []string, suggestions [][]model.Suggestion) error {
 	if err := d.EnsureCollection(ctx, itemsCollection(t.ID)); err != nil {

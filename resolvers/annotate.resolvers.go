@@ -68,6 +68,11 @@ func (r *queryResolver) LabelSchema(ctx context.Context, id string) (*model.Labe
 	return nullIfNotFound(r.Svc.LabelSchema(ctx, id))
 }
 
+// LabelSchemas is the resolver for the labelSchemas field.
+func (r *queryResolver) LabelSchemas(ctx context.Context, first *int, after *string) (*model.LabelSchemaConnection, error) {
+	return r.Svc.LabelSchemas(ctx, first, after)
+}
+
 // AnnotationTasks is the resolver for the annotationTasks field.
 func (r *queryResolver) AnnotationTasks(ctx context.Context, first *int, after *string) (*model.AnnotationTaskConnection, error) {
 	return r.Svc.AnnotationTasks(ctx, first, after)

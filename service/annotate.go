@@ -18,6 +18,7 @@ import (
 type AnnotationStore interface {
 	CreateLabelSchema(ctx context.Context, s *model.LabelSchema) error
 	LabelSchema(ctx context.Context, id string) (*model.LabelSchema, error)
+	ListLabelSchemas(ctx context.Context, teams []string, after string, limit int) ([]*model.LabelSchema, int, error)
 	CreateAnnotationTask(ctx context.Context, t *model.AnnotationTask, docs []string, suggestions [][]model.Suggestion) error
 	AnnotationTask(ctx context.Context, id string) (*model.AnnotationTask, error)
 	ListAnnotationTasks(ctx context.Context, teams []string, after string, limit int) ([]*model.AnnotationTask, int, error)
@@ -166,6 +167,21 @@ func (s *Service) LabelSchema(ctx context.Context, id string) (*model.LabelSchem
 		return nil, err
 	}
 	return ls, nil
+}
+
+// LabelSchemas lists the label schemas the caller may read (read on schema/*
+// in its teams; every team's for admins), by id.
+func (s *Service) LabelSchemas(ctx context.Context, first *int, after *string) (*model.LabelSchemaConnection, error) {
+	p, err := listReadable(ctx, s, "schema", first, after, s.Annotations.ListLabelSchemas)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.LabelSchemaConnection{Edges: make([]*model.LabelSchemaEdge, len(p.items)), PageInfo: p.info, TotalCount: p.total}
+	for i, l := range p.items {
+		conn.Edges[i] = &model.LabelSchemaEdge{Cursor: encodeCursor("schema", l.ID), Node: l}
+	}
+	setPageInfo(conn.PageInfo, len(conn.Edges), func(i int) string { return conn.Edges[i].Cursor }, p.info.HasPreviousPage)
+	return conn, nil
 }
 
 // CreateAnnotationTask selects documents of a dataset and pre-annotates them

@@ -38,34 +38,15 @@ func (s *Service) AnnotationTask(ctx context.Context, id string) (*model.Annotat
 
 // AnnotationTasks lists the tasks the caller may read.
 func (s *Service) AnnotationTasks(ctx context.Context, first *int, after *string) (*model.AnnotationTaskConnection, error) {
-	n, err := pageSize(first)
+	p, err := listReadable(ctx, s, "task", first, after, s.Annotations.ListAnnotationTasks)
 	if err != nil {
 		return nil, err
 	}
-	pos, err := decodeCursor("task", after)
-	if err != nil {
-		return nil, err
+	conn := &model.AnnotationTaskConnection{Edges: make([]*model.AnnotationTaskEdge, len(p.items)), PageInfo: p.info, TotalCount: p.total}
+	for i, t := range p.items {
+		conn.Edges[i] = &model.AnnotationTaskEdge{Cursor: encodeCursor("task", t.ID), Node: t}
 	}
-	teams, err := s.readableTeams(ctx, "task/*")
-	if err != nil {
-		return nil, err
-	}
-	conn := &model.AnnotationTaskConnection{Edges: []*model.AnnotationTaskEdge{}, PageInfo: &model.PageInfo{}}
-	if teams != nil && len(teams) == 0 {
-		return conn, nil
-	}
-	ts, total, err := s.Annotations.ListAnnotationTasks(ctx, teams, pos, n+1)
-	if err != nil {
-		return nil, err
-	}
-	conn.TotalCount = total
-	if len(ts) > n {
-		ts, conn.PageInfo.HasNextPage = ts[:n], true
-	}
-	for _, t := range ts {
-		conn.Edges = append(conn.Edges, &model.AnnotationTaskEdge{Cursor: encodeCursor("task", t.ID), Node: t})
-	}
-	setPageInfo(conn.PageInfo, len(conn.Edges), func(i int) string { return conn.Edges[i].Cursor }, pos != "")
+	setPageInfo(conn.PageInfo, len(conn.Edges), func(i int) string { return conn.Edges[i].Cursor }, p.info.HasPreviousPage)
 	return conn, nil
 }
 

@@ -27,35 +27,55 @@ func (s *Service) Model(ctx context.Context, id string) (*model.Model, error) {
 
 // ListModels returns the models the caller may read, by id.
 func (s *Service) ListModels(ctx context.Context, first *int, after *string) (*model.ModelConnection, error) {
+	p, err := listReadable(ctx, s, "model", first, after, s.Models.ListModels)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.ModelConnection{Edges: make([]*model.ModelEdge, len(p.items)), PageInfo: p.info, TotalCount: p.total}
+	for i, m := range p.items {
+		conn.Edges[i] = &model.ModelEdge{Cursor: encodeCursor("model", m.ID), Node: m}
+	}
+	setPageInfo(conn.PageInfo, len(conn.Edges), func(i int) string { return conn.Edges[i].Cursor }, p.info.HasPreviousPage)
+	return conn, nil
+}
+
+// readablePage is one page of a list scoped to the teams whose objects of a
+// kind the caller may read.
+type readablePage[T any] struct {
+	items []T
+	total int
+	info  *model.PageInfo // HasNextPage and HasPreviousPage set; setPageInfo adds the cursors
+}
+
+// listReadable reads the page of kind (model, task, schema) after the cursor:
+// first checked (0 to maxPage), the cursor decoded, the teams where the caller
+// may read kind/* found (none: an empty page without a store call), then one
+// item more than asked from list, to tell whether more follow.
+func listReadable[T any](ctx context.Context, s *Service, kind string, first *int, after *string,
+	list func(ctx context.Context, teams []string, after string, limit int) ([]T, int, error)) (*readablePage[T], error) {
 	n, err := pageSize(first)
 	if err != nil {
 		return nil, err
 	}
-	pos, err := decodeCursor("model", after)
+	pos, err := decodeCursor(kind, after)
 	if err != nil {
 		return nil, err
 	}
-	teams, err := s.readableTeams(ctx, "model/*")
+	teams, err := s.readableTeams(ctx, kind+"/*")
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.ModelConnection{Edges: []*model.ModelEdge{}, PageInfo: &model.PageInfo{}}
+	p := &readablePage[T]{info: &model.PageInfo{HasPreviousPage: pos != ""}}
 	if teams != nil && len(teams) == 0 {
-		return conn, nil
+		return p, nil
 	}
-	ms, total, err := s.Models.ListModels(ctx, teams, pos, n+1)
-	if err != nil {
+	if p.items, p.total, err = list(ctx, teams, pos, n+1); err != nil {
 		return nil, err
 	}
-	conn.TotalCount = total
-	if len(ms) > n {
-		ms, conn.PageInfo.HasNextPage = ms[:n], true
+	if len(p.items) > n {
+		p.items, p.info.HasNextPage = p.items[:n], true
 	}
-	for _, m := range ms {
-		conn.Edges = append(conn.Edges, &model.ModelEdge{Cursor: encodeCursor("model", m.ID), Node: m})
-	}
-	setPageInfo(conn.PageInfo, len(conn.Edges), func(i int) string { return conn.Edges[i].Cursor }, pos != "")
-	return conn, nil
+	return p, nil
 }
 
 // readableTeams returns the teams where the caller may read every obj (nil: all
