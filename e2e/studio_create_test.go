@@ -12,12 +12,15 @@ import (
 
 // TestStudioCreateInBrowser walks an owner through starting work in MMS Studio
 // without GraphQL (studio/e2e/create.mjs): a new dataset, a file of posts
-// uploaded into it, and a new annotation task with a new label schema, a
-// pattern, a gazetteer drawn from another dataset's keys and one annotator
-// ticked; the first try fails on the server after the schema was made, and the
-// retry reuses the schema. A second task, on sensitive text, reuses the schema
-// by its id and carries the owner's decision to let alice read it. Then an annotator not listed sees the task as not
-// assigned to them, and an admin names the team of a new dataset. What the owner chose is checked here, through the API.
+// uploaded into it, and a new annotation task with a new label schema (with
+// an event type of two roles), a pattern, a gazetteer drawn from another
+// dataset's keys and one annotator ticked; the first try fails on the server
+// after the schema was made, and the retry reuses the schema. A second task,
+// on sensitive text, uses schema triage, made here and used by no task, so
+// that only labelSchemas can offer it, chosen from the list; it carries the
+// owner's decision to let alice read the text. Then an annotator not listed
+// sees the task as not assigned to them, and an admin chooses the team of a new
+// dataset from the list of teams. What was chosen is checked here, through the API.
 func TestStudioCreateInBrowser(t *testing.T) {
 	node := studioPrereqs(t)
 	s := newTestServer(t, nil)
@@ -40,6 +43,13 @@ func TestStudioCreateInBrowser(t *testing.T) {
 	ing = s.mustGQL(t, admin, `mutation { ingest(input: {dataset: "notes", source: "ehr", format: NDJSON,
 		records: [{id: "n1", note: "P0001 转至华西医院"}]}) { id } }`, nil)
 	s.waitJob(t, admin, ing.str("ingest", "id"))
+	// A schema no task uses: the owner finds it only through labelSchemas. And
+	// a second team, with a schema the owner may not read, for the admin to choose.
+	s.mustGQL(t, admin, `mutation { createLabelSchema(input: {id: "triage", team: "ward", entities: ["Patient", "Drug", "Dose"],
+		events: [{name: "prescription", trigger: "Drug", roles: [{name: "patient", labels: ["Patient"]}, {name: "dose", labels: ["Dose", "Drug"]}]}],
+		classes: ["urgent", "routine"]}) { id } }`, nil)
+	s.mustGQL(t, admin, `mutation { createTeam(input: {id: "research", name: "Research lab"}) { id } }`, nil)
+	s.mustGQL(t, admin, `mutation { createLabelSchema(input: {id: "lab-notes", team: "research", entities: ["Gene"]}) { id } }`, nil)
 
 	shots := os.Getenv("MMS_STUDIO_SCREENSHOTS")
 	if shots != "" {
@@ -57,7 +67,7 @@ func TestStudioCreateInBrowser(t *testing.T) {
 		d.str("dataset", "keyField") != "id" || num(d.get("dataset", "documentCount")) != 3 {
 		t.Errorf("dataset posts: %v", d.Data)
 	}
-	if r := s.mustGQL(t, admin, `{ dataset(id: "admin-made") { team } }`, nil); r.str("dataset", "team") != "ward" {
+	if r := s.mustGQL(t, admin, `{ dataset(id: "admin-made") { team } }`, nil); r.str("dataset", "team") != "research" {
 		t.Errorf("the admin's dataset: %v", r.Data)
 	}
 	// The task: its dataset, text field, schema, the one annotator ticked, overlap and guidelines.
@@ -66,10 +76,11 @@ func TestStudioCreateInBrowser(t *testing.T) {
 		"map[allowSensitiveText:false annotators:[%s] dataset:posts guidelines:Mark every patient id and hospital. items:3 overlap:1 schema:vax team:ward textField:text]", aliceID) {
 		t.Errorf("task vax-ner: %s", got)
 	}
-	// The schema made before the task (once: the retry reused it).
-	sc := s.mustGQL(t, admin, `{ labelSchema(id: "vax") { team entities relations { name head tail } classes multiLabel } }`, nil)
-	if got := fmt.Sprint(sc.get("labelSchema")); got !=
-		"map[classes:[positive negative] entities:[Patient Hospital Vaccine] multiLabel:false relations:[map[head:[Patient] name:vaccinated_at tail:[Hospital]]] team:ward]" {
+	// The schema made before the task (once: the retry reused it), with its event type exactly.
+	sc := s.mustGQL(t, admin, `{ labelSchema(id: "vax") { team entities relations { name head tail } events { name trigger roles { name labels } } classes multiLabel } }`, nil)
+	if got := fmt.Sprint(sc.get("labelSchema")); got != "map[classes:[positive negative] entities:[Patient Hospital Vaccine] "+
+		"events:[map[name:vaccination roles:[map[labels:[Patient] name:patient] map[labels:[Hospital] name:place]] trigger:Vaccine]] "+
+		"multiLabel:false relations:[map[head:[Patient] name:vaccinated_at tail:[Hospital]]] team:ward]" {
 		t.Errorf("schema vax: %s", got)
 	}
 	// Alice's items carry the suggestions: Patient for the keys of patients
@@ -107,9 +118,9 @@ func TestStudioCreateInBrowser(t *testing.T) {
 		}
 		s.mustGQL(t, alice, `mutation($d: ID!) { saveAnnotation(input: {task: "vax-ner", document: $d, status: "submitted"}) { version } }`, map[string]any{"d": doc})
 	}
-	// The task on sensitive notes: the owner's decision, for alice only, with the schema typed in.
+	// The task on sensitive notes: the owner's decision, for alice only, with schema triage chosen from the list.
 	nt := s.mustGQL(t, admin, `{ annotationTask(id: "notes-review") { schema annotators allowSensitiveText sensitiveFields items } }`, nil)
-	if got := fmt.Sprint(nt.get("annotationTask")); got != fmt.Sprintf("map[allowSensitiveText:true annotators:[%s] items:1 schema:vax sensitiveFields:[note]]", aliceID) {
+	if got := fmt.Sprint(nt.get("annotationTask")); got != fmt.Sprintf("map[allowSensitiveText:true annotators:[%s] items:1 schema:triage sensitiveFields:[note]]", aliceID) {
 		t.Errorf("task notes-review: %s", got)
 	}
 	// Bob, not ticked, may not annotate it (the Studio showed it as not assigned to him).

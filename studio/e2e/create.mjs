@@ -1,14 +1,16 @@
 // An owner starts work in MMS Studio without writing GraphQL, in Debian's
 // Chromium: New dataset (a bad id refused in the page first), a file of posts
 // uploaded with Add data and followed to success, then New task with a new
-// label schema, a pattern, a gazetteer from the keys of dataset patients and
+// label schema (an event type with two roles, one role's label first refused
+// in the page), a pattern, a gazetteer from the keys of dataset patients and
 // one annotator ticked. The first try has a pattern RE2 refuses: the schema is
 // made, the task is not, and the page says so; the retry reuses the schema.
-// A second task on sensitive notes: the schema by its id, the owner's decision.
+// A second task on sensitive notes: schema triage (made through the API, used
+// by no task) chosen from the list of readable schemas, the owner's decision.
 // Then annotators: bob (not ticked) sees the task as not assigned to him,
-// alice (ticked) can open it. An admin (no team of its own) names the team of
-// a new dataset. axe-core on both new pages; no request may leave
-// the origin. Run by TestStudioCreateInBrowser, which checks what was stored:
+// alice (ticked) can open it. An admin (no team of its own) chooses the team
+// of a new dataset from the list. axe-core on both new pages and their new
+// states; no request may leave the origin. Run by TestStudioCreateInBrowser, which checks what was stored:
 //   node studio/e2e/create.mjs <url> <owner key> <alice's key> <bob's key> <admin key> [screenshot dir]
 import { chromium } from 'playwright-core';
 import { readFileSync, mkdirSync, rmSync, mkdtempSync } from 'node:fs';
@@ -109,6 +111,18 @@ try {
   await page.getByLabel(/^Head labels/).fill('Patient');
   await page.getByLabel(/^Tail labels/).fill('Hospital');
   await page.getByLabel(/^Document classes/).fill('positive, negative');
+  // an event type: a trigger and two roles, one with a label that is no entity (refused in the page, then fixed)
+  await page.getByRole('button', { name: 'Add an event type' }).click();
+  await page.getByLabel('Event 1 name', { exact: true }).fill('vaccination');
+  await page.getByLabel('Event 1 trigger label', { exact: true }).selectOption('Vaccine');
+  await page.getByLabel('Event 1 role 1 name', { exact: true }).fill('patient');
+  await page.getByLabel('Event 1 role 1 labels (comma-separated, empty: any)').fill('Patient');
+  await page.getByLabel('Event 1 role 2 name', { exact: true }).fill('place');
+  await page.getByLabel('Event 1 role 2 labels (comma-separated, empty: any)').fill('Clinic');
+  await page.getByRole('alert').filter({ hasText: 'Role place of event type vaccination names "Clinic", which is not one of the entity labels (Patient, Hospital, Vaccine).' }).waitFor();
+  await axe('new-task (event type refused)');
+  await page.getByLabel('Event 1 role 2 labels (comma-separated, empty: any)').fill('Hospital');
+  await page.getByRole('alert').filter({ hasText: /event type/ }).waitFor({ state: 'detached' }); // fixed: no problem of the event type left
   // the team's annotator keys by name; bob stays unticked
   await page.getByRole('checkbox', { name: /^alice/ }).check();
   await page.getByRole('checkbox', { name: /^bob/ }).waitFor();
@@ -126,9 +140,10 @@ try {
   await page.getByRole('alert').filter({ hasText: /Label schema vax was created, but the task was not: .*The schema stays, and the form now uses it/ }).waitFor();
   // the form now uses the schema it made, read back from the server
   if (!(await page.getByRole('radio', { name: 'An existing schema' }).isChecked())) throw new Error('the form does not use the schema it made');
-  if ((await page.getByLabel('Schema id').inputValue()) !== 'vax') throw new Error('the existing schema id is not vax');
+  if ((await page.getByLabel('Existing label schema').inputValue()) !== 'vax') throw new Error('the existing schema chosen is not vax');
   await page.getByRole('status').filter({ hasText: 'Entities: Patient, Hospital, Vaccine' }).waitFor();
   await page.getByRole('status').filter({ hasText: 'Relations: vaccinated_at (Patient → Hospital)' }).waitFor();
+  await page.getByRole('status').filter({ hasText: 'Events: vaccination (trigger Vaccine; patient: Patient; place: Hospital)' }).waitFor();
   await axe('new-task (task refused)');
   await page.getByLabel('Pattern 1 regular expression (RE2)').fill('\\p{Han}{2}医院');
   await page.getByRole('button', { name: 'Create task' }).click();
@@ -136,7 +151,7 @@ try {
   await page.getByText('items complete').waitFor();
   if (await page.getByRole('alert').count()) throw new Error(`on the review page: ${await alertText()}`);
 
-  // a task on sensitive text: the existing schema by its id, and the owner's decision
+  // a task on sensitive text: an existing schema chosen from the list, and the owner's decision
   await page.getByRole('link', { name: 'Tasks', exact: true }).first().click();
   await page.getByRole('link', { name: 'New task' }).first().click();
   await page.getByLabel('Task id').fill('notes-review');
@@ -147,8 +162,17 @@ try {
   await allow.waitFor();
   if (!/only callers with share rights \(OWNER, ADMIN\) and read-sensitive/i.test(await page.locator('#t-sens-help').textContent())) throw new Error('the sensitive text is not explained');
   await page.getByRole('radio', { name: 'An existing schema' }).check();
-  await page.getByLabel('Schema id').fill('vax');
-  await page.getByRole('status').filter({ hasText: 'Entities: Patient, Hospital, Vaccine' }).waitFor();
+  // the schemas the owner may read, its team's: triage (made through the API, used by no task) and vax; not another team's
+  const pick = page.getByLabel('Existing label schema');
+  await pick.locator('option', { hasText: /^vax$/ }).waitFor({ state: 'attached' }); // (no value attribute: Preact leaves it when it equals the text)
+  const offered = await pick.locator('option').evaluateAll((os) => os.map((o) => o.value));
+  if (JSON.stringify(offered) !== JSON.stringify(['', 'triage', 'vax'])) throw new Error(`the schemas offered: ${JSON.stringify(offered)}`);
+  await pick.selectOption('triage');
+  await page.getByRole('status').filter({ hasText: 'Schema triage of team ward' }).waitFor();
+  await page.getByRole('status').filter({ hasText: 'Entities: Patient, Drug, Dose' }).waitFor();
+  await page.getByRole('status').filter({ hasText: 'Events: prescription (trigger Drug; patient: Patient; dose: Dose|Drug)' }).waitFor();
+  await page.getByRole('status').filter({ hasText: 'Classes: urgent, routine' }).waitFor();
+  await axe('new-task (existing schema from the list)');
   await page.getByRole('button', { name: 'Create task' }).click();
   await page.getByRole('alert').filter({ hasText: /draws from a sensitive field: tick/ }).waitFor();
   await allow.check();
@@ -174,7 +198,7 @@ try {
   await signIn(aliceKey);
   await page.getByRole('link', { name: 'vax-ner', exact: true }).click();
   await page.locator('.doctext').waitFor();
-  // an admin names the team
+  // an admin chooses the team from the list of teams
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.goto(`${url}/studio/new-dataset`);
   await signIn(adminKey, 'Datasets / New dataset');
@@ -182,10 +206,15 @@ try {
   await page.getByLabel('Name', { exact: true }).fill('Made by an admin');
   await page.getByRole('button', { name: 'Create dataset' }).click();
   await page.getByRole('alert').filter({ hasText: 'Name the team that owns the dataset.' }).waitFor();
-  await page.getByLabel('Team', { exact: true }).fill('ward');
+  const teamPick = page.getByLabel('Team', { exact: true });
+  await page.locator('#ds-team option[value="research"]').waitFor({ state: 'attached' });
+  const teams = await teamPick.locator('option').evaluateAll((os) => os.map((o) => `${o.value}=${o.textContent}`));
+  if (JSON.stringify(teams) !== JSON.stringify(['=(choose)', 'research=Research lab (research)', 'ward=ward'])) throw new Error(`the teams offered: ${JSON.stringify(teams)}`);
+  await axe('new-dataset (admin, teams listed)');
+  await teamPick.selectOption('research');
   await page.getByRole('button', { name: 'Create dataset' }).click();
   await page.getByRole('heading', { name: /Datasets \/ admin-made/ }).waitFor();
-  await page.getByText(/team ward/).first().waitFor();
+  await page.getByText(/team research/).first().waitFor();
 
   if (offsite.length) throw new Error(`requests left the origin: ${offsite.join(', ')}`);
   console.log('RESULT ' + JSON.stringify({ axe: checked }));

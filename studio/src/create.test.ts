@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { annotatorsOf, datasetInput, filterValue, labelProblem, schemaInput, slugProblem, splitList, suggestSlug, taskInput, type TaskForm } from './create';
+import { annotatorsOf, datasetInput, describeEvent, filterValue, labelProblem, schemaGroups, schemaInput, schemaTeamProblem, slugProblem, splitList, suggestSlug, taskInput, type SchemaForm, type TaskForm } from './create';
 
 const task = (over: Partial<TaskForm> = {}): TaskForm => ({
   id: 'vax-ner', dataset: 'posts', textField: 'text', picked: [], others: '', overlap: '1',
@@ -58,20 +58,68 @@ describe('datasetInput', () => {
 
 describe('schemaInput', () => {
   it('builds createLabelSchema\'s input from comma-separated lists and relation rows', () => {
-    expect(schemaInput({ id: 'vax', entities: 'Patient, Hospital', classes: '', multiLabel: true,
+    expect(schemaInput({ id: 'vax', entities: 'Patient, Hospital', classes: '', multiLabel: true, events: [],
       relations: [{ name: 'treated_at', head: 'Patient', tail: 'Hospital' }, { name: 'related', head: '', tail: '' }, { name: '', head: '', tail: '' }] }, 'ward')).toEqual({
       input: { id: 'vax', team: 'ward', entities: ['Patient', 'Hospital'], relations: [{ name: 'treated_at', head: ['Patient'], tail: ['Hospital'] }, { name: 'related' }] } });
-    expect(schemaInput({ id: 'sent', entities: '', classes: 'positive, negative', multiLabel: false, relations: [] }, 'ward')).toEqual({
+    expect(schemaInput({ id: 'sent', entities: '', classes: 'positive, negative', multiLabel: false, relations: [], events: [] }, 'ward')).toEqual({
       input: { id: 'sent', team: 'ward', entities: [], classes: ['positive', 'negative'], multiLabel: false } });
   });
   it('refuses an empty schema, spaced labels and relation ends that are not entities', () => {
-    expect(problems(schemaInput({ id: 'x', entities: '', classes: '', multiLabel: false, relations: [] }, 't'))).toEqual([expect.stringMatching(/at least one entity label or one document class/)]);
-    const p = problems(schemaInput({ id: 'x', entities: 'Drug name, Dose', classes: '', multiLabel: false,
+    expect(problems(schemaInput({ id: 'x', entities: '', classes: '', multiLabel: false, relations: [], events: [] }, 't'))).toEqual([expect.stringMatching(/at least one entity label or one document class/)]);
+    const p = problems(schemaInput({ id: 'x', entities: 'Drug name, Dose', classes: '', multiLabel: false, events: [],
       relations: [{ name: 'has', head: 'Drug', tail: 'Dose' }, { name: 'has', head: '', tail: '' }, { name: '', head: 'Dose', tail: '' }] }, 't'));
     for (const re of [/"Drug name" contains a space/, /head or tail labels but no name/, /names "Drug", which is not one of the entity labels/, /has is listed twice/]) {
       expect(p.some((x) => re.test(x)), `${re} in ${JSON.stringify(p)}`).toBe(true);
     }
     expect(p).toHaveLength(4);
+  });
+});
+
+describe('event types', () => {
+  const sf = (events: SchemaForm['events']): SchemaForm => ({ id: 'vax', entities: 'Patient, Hospital, Vaccine', classes: '', multiLabel: false, relations: [], events });
+  it('carries event types with their trigger and roles, in order, leaving out empty rows', () => {
+    expect(schemaInput(sf([
+      { name: ' vaccination ', trigger: 'Vaccine', roles: [{ name: 'patient', labels: 'Patient' }, { name: '', labels: '' }, { name: 'place', labels: 'Hospital, Patient' }, { name: 'when', labels: '' }] },
+      { name: 'visit', trigger: 'Hospital', roles: [] },
+      { name: '', trigger: '', roles: [{ name: '', labels: '' }] },
+    ]), 'ward')).toEqual({ input: { id: 'vax', team: 'ward', entities: ['Patient', 'Hospital', 'Vaccine'], events: [
+      { name: 'vaccination', trigger: 'Vaccine', roles: [{ name: 'patient', labels: ['Patient'] }, { name: 'place', labels: ['Hospital', 'Patient'] }, { name: 'when' }] },
+      { name: 'visit', trigger: 'Hospital', roles: [] },
+    ] } });
+  });
+  it('refuses unnamed, repeated and spaced names, a missing or unknown trigger and role labels that are not entities', () => {
+    const p = problems(schemaInput(sf([
+      { name: '', trigger: 'Vaccine', roles: [] },
+      { name: 'shot', trigger: '', roles: [{ name: 'patient', labels: 'Patient' }, { name: 'patient', labels: 'Person' }, { name: '', labels: 'Hospital' }] },
+      { name: 'shot', trigger: 'Drug', roles: [{ name: 'given by', labels: '' }] },
+      { name: 'the shot', trigger: 'Vaccine', roles: [] },
+    ]), 't'));
+    for (const re of [/An event type has a trigger label or roles but no name/, /Choose the trigger label of event type shot/, /has role patient twice/,
+      /Role patient of event type shot names "Person", which is not one of the entity labels \(Patient, Hospital, Vaccine\)/, /A role of event type shot has labels but no name/,
+      /Event type shot is listed twice/, /trigger of event type shot, "Drug", is not one of the entity labels/, /Role of event type shot "given by" contains a space/,
+      /Event type "the shot" contains a space/]) {
+      expect(p.some((x) => re.test(x)), `${re} in ${JSON.stringify(p)}`).toBe(true);
+    }
+    expect(p).toHaveLength(9);
+  });
+  it('reads an event type back as people say it', () => {
+    expect(describeEvent({ name: 'vaccination', trigger: 'Vaccine', roles: [{ name: 'patient', labels: ['Patient'] }, { name: 'place', labels: ['Hospital', 'Clinic'] }, { name: 'when', labels: [] }] }))
+      .toBe('vaccination (trigger Vaccine; patient: Patient; place: Hospital|Clinic; when: any)');
+    expect(describeEvent({ name: 'visit', trigger: 'Hospital', roles: [] })).toBe('visit (trigger Hospital)');
+  });
+});
+
+describe('existing schemas', () => {
+  const l = [{ id: 'a', team: 'lab' }, { id: 'b', team: 'ward' }, { id: 'c', team: 'clinic' }, { id: 'd', team: 'ward' }, { id: 'e', team: 'lab' }];
+  it('lists the dataset\'s team first, then the others by team', () => {
+    expect(schemaGroups(l, 'ward')).toEqual([['ward', [l[1], l[3]]], ['clinic', [l[2]]], ['lab', [l[0], l[4]]]]);
+    expect(schemaGroups(l, 'none').map(([t]) => t)).toEqual(['clinic', 'lab', 'ward']);
+    expect(schemaGroups([], 'ward')).toEqual([]);
+  });
+  it('refuses a schema of another team than the dataset\'s', () => {
+    expect(schemaTeamProblem('vax', 'ward', 'ward')).toBeNull();
+    expect(schemaTeamProblem('vax', 'ward', undefined)).toBeNull();
+    expect(schemaTeamProblem('vax', 'lab', 'ward')).toMatch(/vax belongs to team lab, the dataset to team ward: .*Choose one of team ward/);
   });
 });
 

@@ -61,8 +61,19 @@ export function datasetInput(f: DatasetForm): { input: CreateDatasetInput } | { 
 /** A relation type row: its name and the entity labels allowed at each end (comma-separated, empty: any). */
 export interface RelationRow { name: string; head: string; tail: string }
 
+/** A role of an event type: its name and the entity labels a span filling it may carry (comma-separated, empty: any). */
+export interface RoleRow { name: string; labels: string }
+
+/** An event type row: its name, the entity label of its trigger span and its roles, in order. */
+export interface EventRow { name: string; trigger: string; roles: RoleRow[] }
+
 /** The new label schema part of the New task form. */
-export interface SchemaForm { id: string; entities: string; relations: RelationRow[]; classes: string; multiLabel: boolean }
+export interface SchemaForm { id: string; entities: string; relations: RelationRow[]; events: EventRow[]; classes: string; multiLabel: boolean }
+
+/** An event type as people read it, e.g. vaccination (trigger Vaccine; patient: Patient; place: Hospital|Clinic). */
+export function describeEvent(e: { name: string; trigger: string; roles: { name: string; labels: string[] }[] }): string {
+  return `${e.name} (trigger ${e.trigger}${e.roles.map((r) => `; ${r.name}: ${r.labels.join('|') || 'any'}`).join('')})`;
+}
 
 /** createLabelSchema's input for team, or the problems to fix. */
 export function schemaInput(f: SchemaForm, team: string): { input: LabelSchemaInput } | { problems: string[] } {
@@ -91,11 +102,63 @@ export function schemaInput(f: SchemaForm, team: string): { input: LabelSchemaIn
     }
     relations.push({ name, ...(head.length ? { head } : {}), ...(tail.length ? { tail } : {}) });
   }
+  const events = eventTypes(f.events, entities, problems);
   if (problems.length) return { problems };
   const input: LabelSchemaInput = { id, team, entities };
   if (relations.length) input.relations = relations;
+  if (events.length) input.events = events;
   if (classes.length) { input.classes = classes; input.multiLabel = f.multiLabel; }
   return { input };
+}
+
+/**
+ * The event types of rows, checked against the entity labels (the server's
+ * rules: names single words, not repeated; the trigger and every role label
+ * an entity label); what is wrong is added to problems. Empty rows (and
+ * empty role rows) are left out; roles keep their order.
+ */
+function eventTypes(rows: EventRow[], entities: string[], problems: string[]): NonNullable<LabelSchemaInput['events']> {
+  const out: NonNullable<LabelSchemaInput['events']> = [];
+  const known = entities.join(', ') || 'none';
+  for (const e of rows) {
+    const name = e.name.trim(), trigger = e.trigger.trim();
+    const roleRows = e.roles.map((r) => ({ name: r.name.trim(), labels: splitList(r.labels) })).filter((r) => r.name || r.labels.length);
+    if (!name) {
+      if (trigger || roleRows.length) problems.push('An event type has a trigger label or roles but no name.');
+      continue;
+    }
+    const q = labelProblem('Event type', name);
+    if (q) problems.push(q);
+    if (out.some((x) => x.name === name)) problems.push(`Event type ${name} is listed twice.`);
+    if (!trigger) problems.push(`Choose the trigger label of event type ${name}: the entity label of the span that signals the event.`);
+    else if (!entities.includes(trigger)) problems.push(`The trigger of event type ${name}, "${trigger}", is not one of the entity labels (${known}).`);
+    const roles: { name: string; labels?: string[] }[] = [];
+    for (const r of roleRows) {
+      if (!r.name) { problems.push(`A role of event type ${name} has labels but no name.`); continue; }
+      const rq = labelProblem(`Role of event type ${name}`, r.name);
+      if (rq) problems.push(rq);
+      if (roles.some((x) => x.name === r.name)) problems.push(`Event type ${name} has role ${r.name} twice.`);
+      for (const l of r.labels) {
+        if (!entities.includes(l)) problems.push(`Role ${r.name} of event type ${name} names "${l}", which is not one of the entity labels (${known}).`);
+      }
+      roles.push({ name: r.name, ...(r.labels.length ? { labels: r.labels } : {}) });
+    }
+    out.push({ name, trigger, roles });
+  }
+  return out;
+}
+
+/** Schemas by team: team's first (when it has any), then the other teams by id; each group keeps the given order. */
+export function schemaGroups<S extends { team: string }>(schemas: S[], team: string): [string, S[]][] {
+  const m = new Map<string, S[]>();
+  for (const s of schemas) m.set(s.team, [...(m.get(s.team) ?? []), s]);
+  return [...m.entries()].sort(([a], [b]) => (a === team ? -1 : b === team ? 1 : a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Why a schema of schemaTeam cannot label a dataset of datasetTeam (the server refuses it), or null. */
+export function schemaTeamProblem(schema: string, schemaTeam: string, datasetTeam: string | undefined): string | null {
+  if (!datasetTeam || schemaTeam === datasetTeam) return null;
+  return `Label schema ${schema} belongs to team ${schemaTeam}, the dataset to team ${datasetTeam}: a task needs a schema of its dataset's team. Choose one of team ${datasetTeam}, or create a new schema.`;
 }
 
 /** The field types whose values are text an annotator can read. */

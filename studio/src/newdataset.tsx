@@ -1,11 +1,12 @@
 // /studio/new-dataset: create an empty dataset in the caller's team (owners,
-// editors; admins name the team), then add data on its page.
-import { useState } from 'preact/hooks';
+// editors; admins choose the team from teams), then add data on its page.
+import { useEffect, useState } from 'preact/hooks';
 import { gql } from './api';
 import { datasetInput, slugProblem, type DatasetForm } from './create';
 import { abilities } from './roles';
 import { Link, navigate, type Me } from './main';
-import { CreateDatasetMutation } from './ops';
+import type { StudioTeamsQuery } from './gql/graphql';
+import { CreateDatasetMutation, TeamsQuery } from './ops';
 
 export function NewDataset(props: { me: Me }) {
   const admin = props.me.role === 'ADMIN';
@@ -13,6 +14,11 @@ export function NewDataset(props: { me: Me }) {
   const [tried, setTried] = useState(false); // after a first submit, what to fix is shown as the form changes
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [teams, setTeams] = useState<StudioTeamsQuery['teams'] | null>(null); // an admin's choice
+  const [teamsError, setTeamsError] = useState<string | null>(null);
+  useEffect(() => {
+    if (admin) gql(TeamsQuery).then((d) => setTeams(d.teams)).catch((e) => setTeamsError(`The teams could not be listed: ${(e as Error).message}`));
+  }, [admin]);
   const set = (k: keyof DatasetForm) => (e: Event) => setF({ ...f, [k]: (e.target as HTMLInputElement).value });
   if (!abilities(props.me.role).write) {
     return <main class="page"><h1>New dataset</h1><p>Team owners and editors create datasets; your role is {props.me.role ?? 'none'}. <Link href="/studio/datasets">Back to the datasets</Link>.</p></main>;
@@ -50,8 +56,12 @@ export function NewDataset(props: { me: Me }) {
           <input id="ds-key" value={f.keyField} onInput={set('keyField')} autocomplete="off" spellcheck={false} aria-describedby="ds-key-hint" />
         </Field>
         {admin && (
-          <Field id="ds-team" label="Team" hint="The team that owns the dataset (an administrator has no team of its own).">
-            <input id="ds-team" value={f.team} onInput={set('team')} autocomplete="off" aria-describedby="ds-team-hint" />
+          <Field id="ds-team" label="Team" problem={teamsError ?? (teams && !teams.length ? 'There are no teams yet: create one first (createTeam).' : null)}
+            hint="The team that owns the dataset (an administrator has no team of its own).">
+            <select id="ds-team" value={f.team} onChange={set('team')} aria-describedby="ds-team-hint">
+              <option value="">{teams ? '(choose)' : 'Loading…'}</option>
+              {teams?.map((t) => <option key={t.id} value={t.id}>{t.name && t.name !== t.id ? `${t.name} (${t.id})` : t.id}</option>)}
+            </select>
           </Field>
         )}
         <button type="submit" class="primary" disabled={busy}>Create dataset</button>

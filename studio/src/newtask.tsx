@@ -1,24 +1,24 @@
 // /studio/new-task: create an annotation task (owners, editors, admins): the
-// dataset and its text field, a label schema (an existing one, checked, or a
-// new one created first), annotators, selection, guidelines, pre-annotation
+// dataset and its text field, a label schema (one of those the caller may
+// read, from labelSchemas, or a new one with entities, relations, events and
+// classes, created first), annotators, selection, guidelines, pre-annotation
 // (patterns, gazetteers) and, for a sensitive field, the owner's decision.
 import { useEffect, useState } from 'preact/hooks';
 import { gql } from './api';
 import {
-  annotatorsOf, schemaInput, slugProblem, splitList, taskInput, TEXT_TYPES, WHERE_OPS,
-  type GazetteerRow, type PatternRow, type SchemaForm, type TaskForm,
+  annotatorsOf, describeEvent, schemaGroups, schemaInput, schemaTeamProblem, slugProblem, splitList, taskInput, TEXT_TYPES, WHERE_OPS,
+  type EventRow, type GazetteerRow, type PatternRow, type RoleRow, type SchemaForm, type TaskForm,
 } from './create';
-import type { LabelSchemaInput, StudioCheckSchemaQuery, StudioDatasetQuery, StudioDatasetsQuery, StudioKeysQuery } from './gql/graphql';
+import type { LabelSchemaInput, StudioDatasetQuery, StudioDatasetsQuery, StudioKeysQuery, StudioSchemaFieldsFragment } from './gql/graphql';
 import { Link, navigate, type Me } from './main';
 import { Field } from './newdataset';
 import { abilities } from './roles';
-import { CheckSchemaQuery, CreateSchemaMutation, CreateTaskMutation, DatasetQuery, DatasetsQuery, KeysQuery, TasksQuery } from './ops';
+import { CreateSchemaMutation, CreateTaskMutation, DatasetQuery, DatasetsQuery, KeysQuery, LabelSchemasQuery } from './ops';
 
 type DS = StudioDatasetsQuery['datasets']['edges'][number]['node'];
 type Dataset = NonNullable<StudioDatasetQuery['dataset']>;
-type Schema = NonNullable<StudioCheckSchemaQuery['labelSchema']>;
+type Schema = StudioSchemaFieldsFragment;
 type Key = StudioKeysQuery['apiKeys'][number];
-type Check = { id: string; schema?: Schema | null; error?: string } | null;
 
 const SENSITIVE_HELP = 'Letting the listed annotators read sensitive text is the owner\'s decision: it is needed when the text field, a where filter or a gazetteer field is sensitive. Only callers with share rights (OWNER, ADMIN) and read-sensitive on the dataset may give it, with annotators listed; it is audited as grant-sensitive-text.';
 
@@ -28,7 +28,8 @@ const isSensitive = (d: Dataset | undefined, field: string) => !!d?.fields.find(
 
 export function NewTask(props: { me: Me }) {
   const [list, setList] = useState<DS[] | null>(null);
-  const [schemaIds, setSchemaIds] = useState<string[]>([]);
+  const [schemas, setSchemas] = useState<Schema[] | null>(null); // every schema the caller may read, by id
+  const [schemasError, setSchemasError] = useState<string | null>(null);
   const [details, setDetails] = useState<Record<string, Dataset | string>>({}); // a dataset, or why it could not be read
   const [f, setF] = useState<TaskForm>({
     id: '', dataset: '', textField: '', picked: [], others: '', overlap: '1', selection: 'all', sample: '', seed: '',
@@ -36,9 +37,8 @@ export function NewTask(props: { me: Me }) {
     gazetteer: [{ label: '', source: 'keys', terms: '', dataset: '', field: '' }], allowSensitiveText: false,
   });
   const [mode, setMode] = useState<'new' | 'existing'>('new');
-  const [sf, setSf] = useState<SchemaForm>({ id: '', entities: '', relations: [{ name: '', head: '', tail: '' }], classes: '', multiLabel: false });
-  const [existing, setExisting] = useState('');
-  const [checked, setChecked] = useState<Check>(null);
+  const [sf, setSf] = useState<SchemaForm>({ id: '', entities: '', relations: [{ name: '', head: '', tail: '' }], events: [], classes: '', multiLabel: false });
+  const [existing, setExisting] = useState(''); // the id of the schema chosen from the list
   const [keys, setKeys] = useState<Key[] | null>(null);
   const [keysError, setKeysError] = useState<string | null>(null);
   const [tried, setTried] = useState(false); // after a first submit, what to fix is shown as the form changes
@@ -47,7 +47,7 @@ export function NewTask(props: { me: Me }) {
 
   useEffect(() => {
     gql(DatasetsQuery).then((d) => setList(d.datasets.edges.map((e) => e.node))).catch((e) => setError(e.message));
-    gql(TasksQuery).then((d) => setSchemaIds([...new Set(d.annotationTasks.edges.map((e) => e.node.schema))].sort())).catch(() => { /* suggestions only */ });
+    readableSchemas().then(setSchemas).catch((e) => setSchemasError(`The label schemas could not be listed: ${(e as Error).message}`));
   }, []);
   // the schemas (fields) of the chosen dataset and of the gazetteers' datasets
   const wanted = [f.dataset, ...f.gazetteer.filter((g) => g.source !== 'terms').map((g) => g.dataset)].filter(Boolean);
@@ -75,21 +75,13 @@ export function NewTask(props: { me: Me }) {
     const t = textFields(ds);
     setF((cur) => ({ ...cur, textField: (t.find((x) => x.type === 'TEXT') ?? t.find((x) => x.name === 'text') ?? t[0])?.name ?? '' }));
   }, [ds]);
-  // an existing schema, checked as its id is typed
-  useEffect(() => {
-    const id = existing.trim();
-    if (mode !== 'existing' || !id) { setChecked(null); return; }
-    const bad = slugProblem('label schema', id);
-    if (bad) { setChecked({ id, error: bad }); return; }
-    const t = setTimeout(() => { checkSchema(id).then(setChecked); }, 250);
-    return () => clearTimeout(t);
-  }, [mode, existing]);
 
   if (!abilities(props.me.role).write) {
     return <main class="page"><h1>New task</h1><p>Team owners and editors create annotation tasks; your role is {props.me.role ?? 'none'}. <Link href="/studio/">Back to your tasks</Link>.</p></main>;
   }
 
-  const entities = mode === 'new' ? splitList(sf.entities) : checked?.schema?.entities ?? [];
+  const chosen = schemas?.find((s) => s.id === existing);
+  const entities = mode === 'new' ? splitList(sf.entities) : chosen?.entities ?? [];
   const annotatorKeys = keys?.filter((k) => k.role === 'ANNOTATOR' && !k.revoked) ?? [];
   const gazFieldSensitive = f.gazetteer.some((g) => g.source === 'field' && g.field && isSensitive(details[g.dataset] as Dataset, g.field));
   const sensitive = isSensitive(ds, f.textField) || (f.selection === 'where' && isSensitive(ds, f.where.field)) || gazFieldSensitive;
@@ -98,8 +90,8 @@ export function NewTask(props: { me: Me }) {
   const upd = <K extends keyof TaskForm>(k: K, v: TaskForm[K]) => setF((cur) => ({ ...cur, [k]: v }));
   const row = <T,>(rows: T[], i: number, v: Partial<T>) => rows.map((r, j) => (j === i ? { ...r, ...v } : r));
 
-  // what the form would send, or what to fix; c is the existing schema's check
-  const plan = (c: Check) => {
+  // what the form would send, or what to fix
+  const plan = () => {
     const problems: string[] = [];
     let schemaId = mode === 'new' ? newSchemaId : '';
     let ents: string[] = [];
@@ -108,41 +100,42 @@ export function NewTask(props: { me: Me }) {
       const r = schemaInput({ ...sf, id: newSchemaId }, team);
       if ('problems' in r) problems.push(...r.problems);
       else { create = r.input; ents = r.input.entities; }
-      if (schemaIds.includes(newSchemaId)) problems.push(`Label schema ${newSchemaId} exists already: choose "An existing schema" to use it, or give the new one another id.`);
+      const same = schemas?.find((s) => s.id === newSchemaId);
+      if (same) problems.push(`Label schema ${newSchemaId} (team ${same.team}) exists already: choose it under "An existing schema", or give the new one another id.`);
+    } else if (!schemas) {
+      problems.push(schemasError ?? 'The label schemas are still loading: wait a moment.');
+    } else if (!chosen) {
+      problems.push('Choose an existing label schema from the list, or create a new one.');
     } else {
-      const id = existing.trim();
-      if (!id) problems.push('Give the id of the existing label schema.');
-      else if (!c || c.id !== id) schemaId = id; // not checked yet: submit checks it first
-      else if (c.error) problems.push(c.error);
-      else if (!c.schema) problems.push(`There is no label schema ${id}, or you may not read it.`);
-      else { schemaId = id; ents = c.schema.entities; }
+      const p = schemaTeamProblem(chosen.id, chosen.team, ds?.team);
+      if (p) problems.push(p);
+      schemaId = chosen.id; ents = chosen.entities;
     }
     const t = taskInput(f, schemaId, ents, sensitive);
     if ('problems' in t) problems.push(...t.problems);
     return { problems, create, schemaId, input: 'input' in t ? t.input : null };
   };
-  const problems = tried ? plan(checked).problems : [];
+  const problems = tried ? plan().problems : [];
 
   const submit = async (e: Event) => {
     e.preventDefault();
     setError(null);
     setTried(true);
-    let c = checked;
-    const id = existing.trim();
-    if (mode === 'existing' && id && (!c || c.id !== id || c.error)) { c = await checkSchema(id); setChecked(c); }
-    const { problems, create, schemaId, input } = plan(c);
+    const { problems, create, schemaId, input } = plan();
     if (problems.length || !input) return;
     setBusy(true);
     try {
       if (create) {
+        let made: Schema;
         try {
-          await gql(CreateSchemaMutation, { input: create });
+          made = (await gql(CreateSchemaMutation, { input: create })).createLabelSchema;
         } catch (err) {
           setError(`The label schema ${schemaId} was not created (nor the task): ${(err as Error).message}`);
           return;
         }
-        // from now on the form uses it: a retry does not create it again
-        setMode('existing'); setExisting(schemaId); setSchemaIds((l) => [...l, schemaId]);
+        // from now on the form uses it, as stored: a retry does not create it again
+        setSchemas((l) => [...(l ?? []).filter((s) => s.id !== made.id), made].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+        setMode('existing'); setExisting(made.id);
       }
       try {
         const r = await gql(CreateTaskMutation, { input });
@@ -158,8 +151,8 @@ export function NewTask(props: { me: Me }) {
     }
   };
 
-  const labelSelect = (id: string, value: string, on: (v: string) => void) => (
-    <select id={id} value={value} onChange={(e) => on(val(e))}>
+  const labelSelect = (id: string, value: string, on: (v: string) => void, describedBy?: string) => (
+    <select id={id} value={value} onChange={(e) => on(val(e))} aria-describedby={describedBy}>
       <option value="">(choose)</option>
       {entities.map((x) => <option key={x}>{x}</option>)}
       {value && !entities.includes(value) && <option>{value}</option>}
@@ -201,11 +194,18 @@ export function NewTask(props: { me: Me }) {
           </div>
           {mode === 'existing' ? (
             <>
-              <Field id="s-existing" label="Schema id" hint={schemaIds.length ? `Used by your tasks: ${schemaIds.join(', ')}.` : 'The id of a label schema of the dataset\'s team.'}>
-                <input id="s-existing" list="s-known" value={existing} onInput={(e) => setExisting(val(e))} autocomplete="off" spellcheck={false} aria-describedby="s-existing-hint" />
-                <datalist id="s-known">{schemaIds.map((s) => <option key={s} value={s} />)}</datalist>
+              <Field id="s-existing" label="Existing label schema" problem={schemasError}
+                hint={schemas === null ? 'Loading the label schemas you may read…' : !schemas.length ? 'There are no label schemas you may read yet: create a new one.'
+                  : `${schemas.length} label schema${schemas.length === 1 ? '' : 's'} you may read${team ? `, those of team ${team} first` : ''}. A task needs a schema of its dataset's team.`}>
+                <select id="s-existing" value={existing} onChange={(e) => setExisting(val(e))} aria-describedby="s-existing-hint" disabled={!schemas?.length}>
+                  <option value="">(choose)</option>
+                  {schemaGroups(schemas ?? [], team).map(([t, l], _, all) => {
+                    const options = l.map((x) => <option key={x.id} value={x.id}>{x.id}{x.team !== team ? ` (team ${x.team})` : ''}</option>);
+                    return all.length > 1 ? <optgroup key={t} label={t === team ? `Team ${t}${ds ? ' (the dataset\'s)' : ''}` : `Team ${t}`}>{options}</optgroup> : options;
+                  })}
+                </select>
               </Field>
-              <SchemaCheck checked={checked} id={existing.trim()} team={ds?.team} />
+              {chosen && <SchemaInfo schema={chosen} team={ds?.team} />}
             </>
           ) : (
             <>
@@ -227,6 +227,7 @@ export function NewTask(props: { me: Me }) {
                 ))}
                 <button type="button" onClick={() => setSf({ ...sf, relations: [...sf.relations, { name: '', head: '', tail: '' }] })}>Add a relation type</button>
               </fieldset>
+              <EventRows events={sf.events} entities={entities} onChange={(events) => setSf({ ...sf, events })} labelSelect={labelSelect} />
               <div class="row ends">
                 <Field id="s-cls" label="Document classes (comma-separated, optional)" hint="Labels of a whole document, e.g. positive, negative.">
                   <input id="s-cls" value={sf.classes} onInput={(e) => setSf({ ...sf, classes: val(e) })} aria-describedby="s-cls-hint" />
@@ -360,30 +361,73 @@ export function NewTask(props: { me: Me }) {
   );
 }
 
-/** Reads label schema id: found (or null), or the error. */
-async function checkSchema(id: string): Promise<NonNullable<Check>> {
-  try {
-    return { id, schema: (await gql(CheckSchemaQuery, { id })).labelSchema ?? null };
-  } catch (e) {
-    return { id, error: (e as Error).message };
+/**
+ * Every label schema the caller may read, by id (labelSchemas, 400 a page: a
+ * schema with its nested labels costs about 17 units, and the server refuses
+ * queries over 10,000).
+ */
+async function readableSchemas(): Promise<Schema[]> {
+  const out: Schema[] = [];
+  let after: string | null | undefined;
+  for (;;) {
+    const c = (await gql(LabelSchemasQuery, { first: 400, after })).labelSchemas;
+    out.push(...c.edges.map((e) => e.node));
+    if (!c.pageInfo.hasNextPage || !c.pageInfo.endCursor) return out;
+    after = c.pageInfo.endCursor;
   }
 }
 
-/** What an existing schema holds, or why it cannot be used. */
-function SchemaCheck(props: { checked: Check; id: string; team?: string }) {
-  const c = props.checked;
-  if (!props.id) return null;
-  if (!c || c.id !== props.id) return <p class="hint" role="status">Checking {props.id}…</p>;
-  if (c.error) return <p class="error" role="status">{c.error}</p>;
-  const s = c.schema;
-  if (!s) return <p class="error" role="status">There is no label schema {c.id}, or you may not read it.</p>;
+/**
+ * The event type rows of a new schema: each a group with its name, its
+ * trigger label (one of entities, chosen with labelSelect) and one row per
+ * role (a name and the entity labels allowed, comma-separated).
+ */
+function EventRows(props: { events: EventRow[]; entities: string[]; onChange: (events: EventRow[]) => void; labelSelect: (id: string, value: string, on: (v: string) => void, describedBy?: string) => preact.JSX.Element }) {
+  const { events, onChange } = props;
+  const set = (i: number, v: Partial<EventRow>) => onChange(events.map((e, j) => (j === i ? { ...e, ...v } : e)));
+  const setRole = (i: number, k: number, v: Partial<RoleRow>) => set(i, { roles: events[i].roles.map((r, j) => (j === k ? { ...r, ...v } : r)) });
+  return (
+    <fieldset>
+      <legend>Event types (optional): a trigger span and the roles its arguments fill</legend>
+      {events.length > 0 && !props.entities.length && <p class="hint">List the entity labels above: an event's trigger and roles take entity labels.</p>}
+      {events.map((e, i) => (
+        <fieldset key={i}>
+          <legend>Event type {i + 1}</legend>
+          <div class="row ends">
+            <Field id={`s-ev-${i}`} label={`Event ${i + 1} name`} hint="e.g. vaccination"><input id={`s-ev-${i}`} value={e.name} onInput={(x) => set(i, { name: val(x) })} aria-describedby={`s-ev-${i}-hint`} /></Field>
+            <Field id={`s-ev-${i}-trigger`} label={`Event ${i + 1} trigger label`} hint="The entity label of the span that signals the event.">
+              {props.labelSelect(`s-ev-${i}-trigger`, e.trigger, (v) => set(i, { trigger: v }), `s-ev-${i}-trigger-hint`)}
+            </Field>
+            <button type="button" onClick={() => onChange(events.filter((_, j) => j !== i))}>Remove<span class="sr-only"> event type {i + 1}</span></button>
+          </div>
+          {e.roles.map((r, k) => (
+            <div class="row ends" key={k}>
+              <Field id={`s-ev-${i}-role-${k}`} label={`Event ${i + 1} role ${k + 1} name`}><input id={`s-ev-${i}-role-${k}`} value={r.name} onInput={(x) => setRole(i, k, { name: val(x) })} /></Field>
+              <Field id={`s-ev-${i}-role-${k}-labels`} label={`Event ${i + 1} role ${k + 1} labels (comma-separated, empty: any)`}>
+                <input id={`s-ev-${i}-role-${k}-labels`} value={r.labels} onInput={(x) => setRole(i, k, { labels: val(x) })} />
+              </Field>
+              <button type="button" onClick={() => set(i, { roles: e.roles.filter((_, j) => j !== k) })}>Remove<span class="sr-only"> role {k + 1} of event type {i + 1}</span></button>
+            </div>
+          ))}
+          <button type="button" onClick={() => set(i, { roles: [...e.roles, { name: '', labels: '' }] })}>Add a role<span class="sr-only"> to event type {i + 1}</span></button>
+        </fieldset>
+      ))}
+      <button type="button" onClick={() => onChange([...events, { name: '', trigger: '', roles: [{ name: '', labels: '' }, { name: '', labels: '' }] }])}>Add an event type</button>
+    </fieldset>
+  );
+}
+
+/** What a chosen schema holds, and whether it can label the dataset of team (undefined: no dataset yet). */
+function SchemaInfo(props: { schema: Schema; team?: string }) {
+  const s = props.schema;
+  const bad = schemaTeamProblem(s.id, s.team, props.team);
   return (
     <div role="status" class="schema">
-      <p>Schema <b>{s.id}</b> of team {s.team}{props.team && s.team !== props.team ? <span class="error"> — the dataset belongs to team {props.team}: a task needs a schema of its dataset's team</span> : ''}</p>
+      <p>Schema <b>{s.id}</b> of team {s.team}{bad && <span class="error"> — the dataset belongs to team {props.team}: a task needs a schema of its dataset's team</span>}</p>
       <ul>
         <li>Entities: {s.entities.join(', ') || 'none'}</li>
         {s.relations.length > 0 && <li>Relations: {s.relations.map((r) => `${r.name} (${r.head.join('|') || 'any'} → ${r.tail.join('|') || 'any'})`).join(', ')}</li>}
-        {s.events.length > 0 && <li>Events: {s.events.map((x) => x.name).join(', ')}</li>}
+        {s.events.length > 0 && <li>Events: {s.events.map(describeEvent).join(', ')}</li>}
         {s.classes.length > 0 && <li>Classes{s.multiLabel ? ' (several per document)' : ''}: {s.classes.join(', ')}</li>}
       </ul>
     </div>

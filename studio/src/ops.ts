@@ -329,21 +329,36 @@ export const RemoveAliasMutation = graphql(`
   }
 `);
 
+export const TeamsQuery = graphql(`
+  query StudioTeams {
+    teams { id name }
+  }
+`);
+
 export const CreateDatasetMutation = graphql(`
   mutation StudioCreateDataset($input: CreateDatasetInput!) {
     createDataset(input: $input) { id team }
   }
 `);
 
-export const CheckSchemaQuery = graphql(`
-  query StudioCheckSchema($id: ID!) {
-    labelSchema(id: $id) { id team entities classes multiLabel relations { name head tail } events { name } }
+export const SchemaFields = graphql(`
+  fragment StudioSchemaFields on LabelSchema {
+    id team entities classes multiLabel relations { name head tail } events { name trigger roles { name labels } }
+  }
+`);
+
+export const LabelSchemasQuery = graphql(`
+  query StudioLabelSchemas($first: Int, $after: String) {
+    labelSchemas(first: $first, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      edges { node { ...StudioSchemaFields } }
+    }
   }
 `);
 
 export const CreateSchemaMutation = graphql(`
   mutation StudioCreateSchema($input: LabelSchemaInput!) {
-    createLabelSchema(input: $input) { id team entities }
+    createLabelSchema(input: $input) { ...StudioSchemaFields }
   }
 `);
 

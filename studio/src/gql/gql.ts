@@ -54,9 +54,11 @@ type Documents = {
     "\n  subscription StudioJobUpdated($id: ID!) {\n    jobUpdated(id: $id) { ...StudioJobFields }\n  }\n": typeof types.StudioJobUpdatedDocument,
     "\n  mutation StudioSetAlias($model: ID!, $alias: String!, $version: Int!) {\n    setModelAlias(model: $model, alias: $alias, version: $version) { model version aliases }\n  }\n": typeof types.StudioSetAliasDocument,
     "\n  mutation StudioRemoveAlias($model: ID!, $alias: String!) {\n    removeModelAlias(model: $model, alias: $alias) { id aliases { alias version } }\n  }\n": typeof types.StudioRemoveAliasDocument,
+    "\n  query StudioTeams {\n    teams { id name }\n  }\n": typeof types.StudioTeamsDocument,
     "\n  mutation StudioCreateDataset($input: CreateDatasetInput!) {\n    createDataset(input: $input) { id team }\n  }\n": typeof types.StudioCreateDatasetDocument,
-    "\n  query StudioCheckSchema($id: ID!) {\n    labelSchema(id: $id) { id team entities classes multiLabel relations { name head tail } events { name } }\n  }\n": typeof types.StudioCheckSchemaDocument,
-    "\n  mutation StudioCreateSchema($input: LabelSchemaInput!) {\n    createLabelSchema(input: $input) { id team entities }\n  }\n": typeof types.StudioCreateSchemaDocument,
+    "\n  fragment StudioSchemaFields on LabelSchema {\n    id team entities classes multiLabel relations { name head tail } events { name trigger roles { name labels } }\n  }\n": typeof types.StudioSchemaFieldsFragmentDoc,
+    "\n  query StudioLabelSchemas($first: Int, $after: String) {\n    labelSchemas(first: $first, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges { node { ...StudioSchemaFields } }\n    }\n  }\n": typeof types.StudioLabelSchemasDocument,
+    "\n  mutation StudioCreateSchema($input: LabelSchemaInput!) {\n    createLabelSchema(input: $input) { ...StudioSchemaFields }\n  }\n": typeof types.StudioCreateSchemaDocument,
     "\n  mutation StudioCreateTask($input: AnnotationTaskInput!) {\n    createAnnotationTask(input: $input) { id items }\n  }\n": typeof types.StudioCreateTaskDocument,
 };
 const documents: Documents = {
@@ -99,9 +101,11 @@ const documents: Documents = {
     "\n  subscription StudioJobUpdated($id: ID!) {\n    jobUpdated(id: $id) { ...StudioJobFields }\n  }\n": types.StudioJobUpdatedDocument,
     "\n  mutation StudioSetAlias($model: ID!, $alias: String!, $version: Int!) {\n    setModelAlias(model: $model, alias: $alias, version: $version) { model version aliases }\n  }\n": types.StudioSetAliasDocument,
     "\n  mutation StudioRemoveAlias($model: ID!, $alias: String!) {\n    removeModelAlias(model: $model, alias: $alias) { id aliases { alias version } }\n  }\n": types.StudioRemoveAliasDocument,
+    "\n  query StudioTeams {\n    teams { id name }\n  }\n": types.StudioTeamsDocument,
     "\n  mutation StudioCreateDataset($input: CreateDatasetInput!) {\n    createDataset(input: $input) { id team }\n  }\n": types.StudioCreateDatasetDocument,
-    "\n  query StudioCheckSchema($id: ID!) {\n    labelSchema(id: $id) { id team entities classes multiLabel relations { name head tail } events { name } }\n  }\n": types.StudioCheckSchemaDocument,
-    "\n  mutation StudioCreateSchema($input: LabelSchemaInput!) {\n    createLabelSchema(input: $input) { id team entities }\n  }\n": types.StudioCreateSchemaDocument,
+    "\n  fragment StudioSchemaFields on LabelSchema {\n    id team entities classes multiLabel relations { name head tail } events { name trigger roles { name labels } }\n  }\n": types.StudioSchemaFieldsFragmentDoc,
+    "\n  query StudioLabelSchemas($first: Int, $after: String) {\n    labelSchemas(first: $first, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges { node { ...StudioSchemaFields } }\n    }\n  }\n": types.StudioLabelSchemasDocument,
+    "\n  mutation StudioCreateSchema($input: LabelSchemaInput!) {\n    createLabelSchema(input: $input) { ...StudioSchemaFields }\n  }\n": types.StudioCreateSchemaDocument,
     "\n  mutation StudioCreateTask($input: AnnotationTaskInput!) {\n    createAnnotationTask(input: $input) { id items }\n  }\n": types.StudioCreateTaskDocument,
 };
 
@@ -264,15 +268,23 @@ export function graphql(source: "\n  mutation StudioRemoveAlias($model: ID!, $al
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query StudioTeams {\n    teams { id name }\n  }\n"): typeof import('./graphql').StudioTeamsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation StudioCreateDataset($input: CreateDatasetInput!) {\n    createDataset(input: $input) { id team }\n  }\n"): typeof import('./graphql').StudioCreateDatasetDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query StudioCheckSchema($id: ID!) {\n    labelSchema(id: $id) { id team entities classes multiLabel relations { name head tail } events { name } }\n  }\n"): typeof import('./graphql').StudioCheckSchemaDocument;
+export function graphql(source: "\n  fragment StudioSchemaFields on LabelSchema {\n    id team entities classes multiLabel relations { name head tail } events { name trigger roles { name labels } }\n  }\n"): typeof import('./graphql').StudioSchemaFieldsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation StudioCreateSchema($input: LabelSchemaInput!) {\n    createLabelSchema(input: $input) { id team entities }\n  }\n"): typeof import('./graphql').StudioCreateSchemaDocument;
+export function graphql(source: "\n  query StudioLabelSchemas($first: Int, $after: String) {\n    labelSchemas(first: $first, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      edges { node { ...StudioSchemaFields } }\n    }\n  }\n"): typeof import('./graphql').StudioLabelSchemasDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StudioCreateSchema($input: LabelSchemaInput!) {\n    createLabelSchema(input: $input) { ...StudioSchemaFields }\n  }\n"): typeof import('./graphql').StudioCreateSchemaDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

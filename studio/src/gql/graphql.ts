@@ -757,6 +757,11 @@ export type StudioRemoveAliasMutationVariables = Exact<{
 
 export type StudioRemoveAliasMutation = { removeModelAlias: { id: string, aliases: Array<{ alias: string, version: number }> } };
 
+export type StudioTeamsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StudioTeamsQuery = { teams: Array<{ id: string, name: string }> };
+
 export type StudioCreateDatasetMutationVariables = Exact<{
   input: CreateDatasetInput;
 }>;
@@ -764,19 +769,22 @@ export type StudioCreateDatasetMutationVariables = Exact<{
 
 export type StudioCreateDatasetMutation = { createDataset: { id: string, team: string } };
 
-export type StudioCheckSchemaQueryVariables = Exact<{
-  id: string;
+export type StudioSchemaFieldsFragment = { id: string, team: string, entities: Array<string>, classes: Array<string>, multiLabel: boolean, relations: Array<{ name: string, head: Array<string>, tail: Array<string> }>, events: Array<{ name: string, trigger: string, roles: Array<{ name: string, labels: Array<string> }> }> };
+
+export type StudioLabelSchemasQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
 }>;
 
 
-export type StudioCheckSchemaQuery = { labelSchema: { id: string, team: string, entities: Array<string>, classes: Array<string>, multiLabel: boolean, relations: Array<{ name: string, head: Array<string>, tail: Array<string> }>, events: Array<{ name: string }> } | null };
+export type StudioLabelSchemasQuery = { labelSchemas: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, team: string, entities: Array<string>, classes: Array<string>, multiLabel: boolean, relations: Array<{ name: string, head: Array<string>, tail: Array<string> }>, events: Array<{ name: string, trigger: string, roles: Array<{ name: string, labels: Array<string> }> }> } }> } };
 
 export type StudioCreateSchemaMutationVariables = Exact<{
   input: LabelSchemaInput;
 }>;
 
 
-export type StudioCreateSchemaMutation = { createLabelSchema: { id: string, team: string, entities: Array<string> } };
+export type StudioCreateSchemaMutation = { createLabelSchema: { id: string, team: string, entities: Array<string>, classes: Array<string>, multiLabel: boolean, relations: Array<{ name: string, head: Array<string>, tail: Array<string> }>, events: Array<{ name: string, trigger: string, roles: Array<{ name: string, labels: Array<string> }> }> } };
 
 export type StudioCreateTaskMutationVariables = Exact<{
   input: AnnotationTaskInput;
@@ -849,6 +857,28 @@ export const StudioJobFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"StudioJobFields"}) as unknown as TypedDocumentString<StudioJobFieldsFragment, unknown>;
+export const StudioSchemaFieldsFragmentDoc = new TypedDocumentString(`
+    fragment StudioSchemaFields on LabelSchema {
+  id
+  team
+  entities
+  classes
+  multiLabel
+  relations {
+    name
+    head
+    tail
+  }
+  events {
+    name
+    trigger
+    roles {
+      name
+      labels
+    }
+  }
+}
+    `, {"fragmentName":"StudioSchemaFields"}) as unknown as TypedDocumentString<StudioSchemaFieldsFragment, unknown>;
 export const StudioMeDocument = new TypedDocumentString(`
     query StudioMe {
   me {
@@ -1655,6 +1685,14 @@ export const StudioRemoveAliasDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<StudioRemoveAliasMutation, StudioRemoveAliasMutationVariables>;
+export const StudioTeamsDocument = new TypedDocumentString(`
+    query StudioTeams {
+  teams {
+    id
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<StudioTeamsQuery, StudioTeamsQueryVariables>;
 export const StudioCreateDatasetDocument = new TypedDocumentString(`
     mutation StudioCreateDataset($input: CreateDatasetInput!) {
   createDataset(input: $input) {
@@ -1663,34 +1701,66 @@ export const StudioCreateDatasetDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<StudioCreateDatasetMutation, StudioCreateDatasetMutationVariables>;
-export const StudioCheckSchemaDocument = new TypedDocumentString(`
-    query StudioCheckSchema($id: ID!) {
-  labelSchema(id: $id) {
-    id
-    team
-    entities
-    classes
-    multiLabel
-    relations {
-      name
-      head
-      tail
+export const StudioLabelSchemasDocument = new TypedDocumentString(`
+    query StudioLabelSchemas($first: Int, $after: String) {
+  labelSchemas(first: $first, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
     }
-    events {
-      name
+    edges {
+      node {
+        ...StudioSchemaFields
+      }
     }
   }
 }
-    `) as unknown as TypedDocumentString<StudioCheckSchemaQuery, StudioCheckSchemaQueryVariables>;
+    fragment StudioSchemaFields on LabelSchema {
+  id
+  team
+  entities
+  classes
+  multiLabel
+  relations {
+    name
+    head
+    tail
+  }
+  events {
+    name
+    trigger
+    roles {
+      name
+      labels
+    }
+  }
+}`) as unknown as TypedDocumentString<StudioLabelSchemasQuery, StudioLabelSchemasQueryVariables>;
 export const StudioCreateSchemaDocument = new TypedDocumentString(`
     mutation StudioCreateSchema($input: LabelSchemaInput!) {
   createLabelSchema(input: $input) {
-    id
-    team
-    entities
+    ...StudioSchemaFields
   }
 }
-    `) as unknown as TypedDocumentString<StudioCreateSchemaMutation, StudioCreateSchemaMutationVariables>;
+    fragment StudioSchemaFields on LabelSchema {
+  id
+  team
+  entities
+  classes
+  multiLabel
+  relations {
+    name
+    head
+    tail
+  }
+  events {
+    name
+    trigger
+    roles {
+      name
+      labels
+    }
+  }
+}`) as unknown as TypedDocumentString<StudioCreateSchemaMutation, StudioCreateSchemaMutationVariables>;
 export const StudioCreateTaskDocument = new TypedDocumentString(`
     mutation StudioCreateTask($input: AnnotationTaskInput!) {
   createAnnotationTask(input: $input) {
