@@ -205,7 +205,7 @@ try {
   await page.getByLabel('Id', { exact: true }).fill('admin-made');
   await page.getByLabel('Name', { exact: true }).fill('Made by an admin');
   await page.getByRole('button', { name: 'Create dataset' }).click();
-  await page.getByRole('alert').filter({ hasText: 'Name the team that owns the dataset.' }).waitFor();
+  await page.getByRole('alert').filter({ hasText: 'Choose the team that owns the dataset.' }).waitFor();
   const teamPick = page.getByLabel('Team', { exact: true });
   await page.locator('#ds-team option[value="research"]').waitFor({ state: 'attached' });
   const teams = await teamPick.locator('option').evaluateAll((os) => os.map((o) => `${o.value}=${o.textContent}`));

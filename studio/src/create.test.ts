@@ -52,7 +52,7 @@ describe('datasetInput', () => {
   });
   it('lists every problem', () => {
     expect(problems(datasetInput({ id: 'Posts', name: '', description: '', keyField: '', team: '' }))).toEqual([
-      expect.stringMatching(/upper-case/), expect.stringMatching(/Give the dataset a name/), expect.stringMatching(/Name the team/)]);
+      expect.stringMatching(/upper-case/), expect.stringMatching(/Give the dataset a name/), expect.stringMatching(/Choose the team/)]);
   });
 });
 

@@ -49,7 +49,7 @@ export function datasetInput(f: DatasetForm): { input: CreateDatasetInput } | { 
   const name = f.name.trim();
   if (!name) problems.push('Give the dataset a name, for people (e.g. Weibo posts).');
   else if (name.length > 200) problems.push(`The name is ${name.length} characters long; use at most 200.`);
-  if (!f.team.trim()) problems.push('Name the team that owns the dataset.');
+  if (!f.team.trim()) problems.push('Choose the team that owns the dataset.');
   if (f.description.length > 10000) problems.push('The description is longer than 10,000 characters.');
   if (problems.length) return { problems };
   const input: CreateDatasetInput = { id, name, team: f.team.trim() };
