@@ -172,15 +172,14 @@ func (s *Service) LabelSchema(ctx context.Context, id string) (*model.LabelSchem
 // LabelSchemas lists the label schemas the caller may read (read on schema/*
 // in its teams; every team's for admins), by id.
 func (s *Service) LabelSchemas(ctx context.Context, first *int, after *string) (*model.LabelSchemaConnection, error) {
-	p, err := listReadable(ctx, s, "schema", first, after, s.Annotations.ListLabelSchemas)
+	p, err := listReadable(ctx, s, "schema", first, after, s.Annotations.ListLabelSchemas, func(l *model.LabelSchema) string { return l.ID })
 	if err != nil {
 		return nil, err
 	}
 	conn := &model.LabelSchemaConnection{Edges: make([]*model.LabelSchemaEdge, len(p.items)), PageInfo: p.info, TotalCount: p.total}
 	for i, l := range p.items {
-		conn.Edges[i] = &model.LabelSchemaEdge{Cursor: encodeCursor("schema", l.ID), Node: l}
+		conn.Edges[i] = &model.LabelSchemaEdge{Cursor: p.cursors[i], Node: l}
 	}
-	setPageInfo(conn.PageInfo, len(conn.Edges), func(i int) string { return conn.Edges[i].Cursor }, p.info.HasPreviousPage)
 	return conn, nil
 }
 

@@ -38,15 +38,14 @@ func (s *Service) AnnotationTask(ctx context.Context, id string) (*model.Annotat
 
 // AnnotationTasks lists the tasks the caller may read.
 func (s *Service) AnnotationTasks(ctx context.Context, first *int, after *string) (*model.AnnotationTaskConnection, error) {
-	p, err := listReadable(ctx, s, "task", first, after, s.Annotations.ListAnnotationTasks)
+	p, err := listReadable(ctx, s, "task", first, after, s.Annotations.ListAnnotationTasks, func(t *model.AnnotationTask) string { return t.ID })
 	if err != nil {
 		return nil, err
 	}
 	conn := &model.AnnotationTaskConnection{Edges: make([]*model.AnnotationTaskEdge, len(p.items)), PageInfo: p.info, TotalCount: p.total}
 	for i, t := range p.items {
-		conn.Edges[i] = &model.AnnotationTaskEdge{Cursor: encodeCursor("task", t.ID), Node: t}
+		conn.Edges[i] = &model.AnnotationTaskEdge{Cursor: p.cursors[i], Node: t}
 	}
-	setPageInfo(conn.PageInfo, len(conn.Edges), func(i int) string { return conn.Edges[i].Cursor }, p.info.HasPreviousPage)
 	return conn, nil
 }
 

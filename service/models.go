@@ -27,32 +27,33 @@ func (s *Service) Model(ctx context.Context, id string) (*model.Model, error) {
 
 // ListModels returns the models the caller may read, by id.
 func (s *Service) ListModels(ctx context.Context, first *int, after *string) (*model.ModelConnection, error) {
-	p, err := listReadable(ctx, s, "model", first, after, s.Models.ListModels)
+	p, err := listReadable(ctx, s, "model", first, after, s.Models.ListModels, func(m *model.Model) string { return m.ID })
 	if err != nil {
 		return nil, err
 	}
 	conn := &model.ModelConnection{Edges: make([]*model.ModelEdge, len(p.items)), PageInfo: p.info, TotalCount: p.total}
 	for i, m := range p.items {
-		conn.Edges[i] = &model.ModelEdge{Cursor: encodeCursor("model", m.ID), Node: m}
+		conn.Edges[i] = &model.ModelEdge{Cursor: p.cursors[i], Node: m}
 	}
-	setPageInfo(conn.PageInfo, len(conn.Edges), func(i int) string { return conn.Edges[i].Cursor }, p.info.HasPreviousPage)
 	return conn, nil
 }
 
 // readablePage is one page of a list scoped to the teams whose objects of a
-// kind the caller may read.
+// kind the caller may read, with each item's cursor.
 type readablePage[T any] struct {
-	items []T
-	total int
-	info  *model.PageInfo // HasNextPage and HasPreviousPage set; setPageInfo adds the cursors
+	items   []T
+	cursors []string // cursors[i] is items[i]'s
+	total   int
+	info    *model.PageInfo
 }
 
 // listReadable reads the page of kind (model, task, schema) after the cursor:
 // first checked (0 to maxPage), the cursor decoded, the teams where the caller
 // may read kind/* found (none: an empty page without a store call), then one
-// item more than asked from list, to tell whether more follow.
+// item more than asked from list, to tell whether more follow. id gives an
+// item's position, from which its cursor is made.
 func listReadable[T any](ctx context.Context, s *Service, kind string, first *int, after *string,
-	list func(ctx context.Context, teams []string, after string, limit int) ([]T, int, error)) (*readablePage[T], error) {
+	list func(ctx context.Context, teams []string, after string, limit int) ([]T, int, error), id func(T) string) (*readablePage[T], error) {
 	n, err := pageSize(first)
 	if err != nil {
 		return nil, err
@@ -65,16 +66,20 @@ func listReadable[T any](ctx context.Context, s *Service, kind string, first *in
 	if err != nil {
 		return nil, err
 	}
-	p := &readablePage[T]{info: &model.PageInfo{HasPreviousPage: pos != ""}}
-	if teams != nil && len(teams) == 0 {
-		return p, nil
+	p := &readablePage[T]{info: &model.PageInfo{}}
+	if teams == nil || len(teams) > 0 {
+		if p.items, p.total, err = list(ctx, teams, pos, n+1); err != nil {
+			return nil, err
+		}
+		if len(p.items) > n {
+			p.items, p.info.HasNextPage = p.items[:n], true
+		}
 	}
-	if p.items, p.total, err = list(ctx, teams, pos, n+1); err != nil {
-		return nil, err
+	p.cursors = make([]string, len(p.items))
+	for i, it := range p.items {
+		p.cursors[i] = encodeCursor(kind, id(it))
 	}
-	if len(p.items) > n {
-		p.items, p.info.HasNextPage = p.items[:n], true
-	}
+	setPageInfo(p.info, len(p.cursors), func(i int) string { return p.cursors[i] }, pos != "")
 	return p, nil
 }
 
