@@ -5,12 +5,12 @@ describe('annotatorRows', () => {
   it('lists assigned annotators who saved nothing yet, beside those who did', () => {
     const rows = annotatorRows(['key:b', 'key:a'], [{ annotator: 'key:b', submitted: 3, drafts: 1, medianSeconds: 12 }]);
     expect(rows).toEqual([
-      { annotator: 'key:a', assigned: true, submitted: 0, drafts: 0 },
-      { annotator: 'key:b', assigned: true, submitted: 3, drafts: 1, medianSeconds: 12 },
+      { annotator: 'key:a', submitted: 0, drafts: 0 },
+      { annotator: 'key:b', submitted: 3, drafts: 1, medianSeconds: 12 },
     ]);
   });
   it('with no list (every annotator of the team), shows who saved', () => {
-    expect(annotatorRows([], [{ annotator: 'key:c', submitted: 1, drafts: 0 }])).toEqual([{ annotator: 'key:c', assigned: false, submitted: 1, drafts: 0 }]);
+    expect(annotatorRows([], [{ annotator: 'key:c', submitted: 1, drafts: 0 }])).toEqual([{ annotator: 'key:c', submitted: 1, drafts: 0 }]);
   });
 });
 

@@ -1,13 +1,13 @@
 // The people of a task, as the review page lists them.
 
-/** One annotator's row: assigned, or seen in the task's annotations, with their counts. */
-export interface AnnotatorRow { annotator: string; assigned: boolean; submitted: number; drafts: number; medianSeconds?: number | null }
+/** One annotator's row: listed on the task, or seen in its annotations, with their counts. */
+export interface AnnotatorRow { annotator: string; submitted: number; drafts: number; medianSeconds?: number | null }
 
 /** Every listed annotator (with nothing saved yet, too) and everyone who saved, by id. */
-export function annotatorRows(assigned: string[], stats: { annotator: string; submitted: number; drafts: number; medianSeconds?: number | null }[]): AnnotatorRow[] {
+export function annotatorRows(listed: string[], stats: AnnotatorRow[]): AnnotatorRow[] {
   const rows = new Map<string, AnnotatorRow>();
-  for (const a of assigned) rows.set(a, { annotator: a, assigned: true, submitted: 0, drafts: 0 });
-  for (const s of stats) rows.set(s.annotator, { ...s, assigned: assigned.includes(s.annotator) });
+  for (const a of listed) rows.set(a, { annotator: a, submitted: 0, drafts: 0 });
+  for (const s of stats) rows.set(s.annotator, s);
   return [...rows.values()].sort((a, b) => a.annotator.localeCompare(b.annotator));
 }
 

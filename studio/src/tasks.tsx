@@ -9,7 +9,6 @@ import type { StudioTasksQuery } from './gql/graphql';
 type Task = StudioTasksQuery['annotationTasks']['edges'][number]['node'];
 
 export function Tasks(props: { me: Me }) {
-  // review (agreement, exports) is for editors, owners and admins
   const { review: canReview, write: canCreate } = abilities(props.me.role);
   const [tasks, setTasks] = useState<Task[] | null>(null);
   const [error, setError] = useState<string | null>(null);
