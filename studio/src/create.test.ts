@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { annotatorsOf, datasetInput, describeEvent, filterValue, labelProblem, schemaGroups, schemaInput, schemaTeamProblem, slugProblem, splitList, suggestSlug, taskInput, type SchemaForm, type TaskForm } from './create';
+import { annotatorsOf, datasetInput, describeEvent, labelProblem, schemaGroups, schemaInput, schemaTeamProblem, slugProblem, splitList, suggestSlug, taskInput, type SchemaForm, type TaskForm } from './create';
+import { filterValue } from './filters';
 
 const task = (over: Partial<TaskForm> = {}): TaskForm => ({
   id: 'vax-ner', dataset: 'posts', textField: 'text', picked: [], others: '', overlap: '1',

@@ -2,6 +2,7 @@
 // may create, slug and label checks, and the mutations' inputs built from what
 // the forms hold (strings, as typed). Every check here is one the server makes
 // too; doing it first only gives a clearer message sooner.
+import { filterValue } from './filters';
 import type { AnnotationTaskInput, CreateDatasetInput, FieldType, LabelSchemaInput } from './gql/graphql';
 
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -187,16 +188,6 @@ export interface TaskForm {
   patterns: PatternRow[];
   gazetteer: GazetteerRow[];
   allowSensitiveText: boolean;
-}
-
-/** The operators of a where filter (FieldFilter.op). */
-export const WHERE_OPS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'exists', 'regex', 'contains'];
-
-/** A where filter's value as typed: JSON when it parses (numbers, true, lists), else the text; a boolean for exists. */
-export function filterValue(op: string, raw: string): unknown {
-  if (op === 'exists') return raw.trim() !== 'false';
-  if (op === 'regex' || op === 'contains') return raw;
-  try { return JSON.parse(raw); } catch { return raw; }
 }
 
 function wholeNumber(s: string): number | null {

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { gql } from './api';
 import type { StudioDatasetQuery, StudioDatasetsQuery, StudioDocumentsQuery } from './gql/graphql';
+import { filterValue } from './filters';
 import { Link } from './main';
 import { DatasetQuery, DatasetsQuery, DocumentsQuery } from './ops';
 import { Shares } from './sharing';
@@ -42,12 +43,6 @@ type Docs = StudioDocumentsQuery['documents'];
 const OPS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'contains', 'regex', 'exists'];
 const PAGE = 25;
 
-function parseValue(op: string, raw: string): unknown {
-  if (op === 'exists') return raw !== 'false';
-  if (op === 'regex' || op === 'contains') return raw;
-  try { return JSON.parse(raw); } catch { return raw; }
-}
-
 function cell(v: unknown): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'object') return JSON.stringify(v);
@@ -70,7 +65,7 @@ export function DatasetPage(props: { id: string; canShare: boolean; canWrite: bo
     try {
       const d = await gql(DocumentsQuery, {
         dataset: props.id, first: PAGE, after,
-        where: applied && applied.field ? [{ field: applied.field, op: applied.op, value: parseValue(applied.op, applied.value) }] : null,
+        where: applied && applied.field ? [{ field: applied.field, op: applied.op, value: filterValue(applied.op, applied.value) }] : null,
         orderBy: order ? [{ field: order.field, desc: order.desc }] : null,
       });
       setDocs(d.documents);

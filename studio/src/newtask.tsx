@@ -6,9 +6,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { gql } from './api';
 import {
-  annotatorsOf, describeEvent, schemaGroups, schemaInput, schemaTeamProblem, slugProblem, splitList, taskInput, TEXT_TYPES, WHERE_OPS,
+  annotatorsOf, describeEvent, schemaGroups, schemaInput, schemaTeamProblem, slugProblem, splitList, taskInput, TEXT_TYPES,
   type EventRow, type GazetteerRow, type PatternRow, type RoleRow, type SchemaForm, type TaskForm,
 } from './create';
+import { WHERE_OPS } from './filters';
 import type { LabelSchemaInput, StudioDatasetQuery, StudioDatasetsQuery, StudioKeysQuery, StudioSchemaFieldsFragment } from './gql/graphql';
 import { Link, navigate, type Me } from './main';
 import { Field } from './newdataset';
