@@ -164,8 +164,13 @@ func TestCallerConcurrencyBound(t *testing.T) {
 	// me does no store work and is not counted.
 	s.mustGQL(t, viewer, `{ me { id } }`, nil)
 	// A slot that frees during the wait is taken.
-	time.AfterFunc(100*time.Millisecond, held[0])
+	// The waiting request may take the slot as soon as held[0] empties it, and
+	// answer before held[0] has left the caller's entry: wait for held[0] to
+	// return before counting.
+	freed := make(chan struct{})
+	time.AfterFunc(100*time.Millisecond, func() { held[0](); close(freed) })
 	s.mustGQL(t, viewer, `{ dataset(id: "clinic") { id } }`, nil)
+	<-freed
 	held[1]()
 	if n := s.app.API.Budget().Callers(); n != 0 {
 		t.Errorf("%d callers still tracked after every slot was given back", n)
